@@ -1,0 +1,426 @@
+/*
+ * azsreg: register Cloud Solution Provider customer subscriptions with Azure Stack
+ * registrations through Azure Resource Manager (ARM).
+ *
+ * Conventions (see native/docs/design.md):
+ *  - Every fallible function returns an int: 0 (AZSREG_OK) on success, a negative
+ *    AZSREG_E* code on failure. azsreg_error_last() then describes the failure; it is
+ *    thread-local and never NULL.
+ *  - Out parameters come first; *out is set only on success (NULL on failure).
+ *  - Whatever the library allocates (char * results, handles) only the library frees:
+ *    strings with azsreg_free(), handles with their own *_free(). *_free(NULL) is a no-op.
+ *  - Option structs start with `unsigned int version`; use the *_INIT macro or the
+ *    *_init() function. Zero fields mean defaults.
+ *  - All strings are UTF-8 and NUL-terminated. JSON results are compact UTF-8 JSON.
+ *  - The library never aborts or exits, and never writes to stdout/stderr by itself.
+ *  - Secrets (client secrets, certificate passwords, assertions, tokens) never appear in
+ *    any log line or error message, at any level.
+ */
+#ifndef AZSREG_H
+#define AZSREG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#  if defined(AZSREG_BUILDING)
+#    define AZSREG_EXTERN(type) __declspec(dllexport) type
+#  else
+#    define AZSREG_EXTERN(type) __declspec(dllimport) type
+#  endif
+#elif defined(__GNUC__)
+#  define AZSREG_EXTERN(type) __attribute__((visibility("default"))) type
+#else
+#  define AZSREG_EXTERN(type) type
+#endif
+
+#if defined(__GNUC__)
+#  define AZSREG_WARN_UNUSED __attribute__((warn_unused_result))
+#else
+#  define AZSREG_WARN_UNUSED
+#endif
+
+#define AZSREG_VERSION "0.1.0"
+
+/** Result codes. 0 is success; every error is negative. */
+typedef enum azsreg_result {
+	AZSREG_OK = 0,
+	AZSREG_ERROR = -1,      /**< generic failure */
+	AZSREG_EINVALID = -2,   /**< bad argument or input; nothing was sent */
+	AZSREG_ENOTFOUND = -3,  /**< the resource (or registration) does not exist */
+	AZSREG_EAUTH = -4,      /**< sign-in failed, or ARM refused the token (401/403) */
+	AZSREG_ETHROTTLED = -5, /**< still throttled (429) when retries ran out */
+	AZSREG_ETIMEOUT = -6,   /**< a timeout or the total deadline passed */
+	AZSREG_ETLS = -7,       /**< TLS failure: certificate not trusted, handshake failed */
+	AZSREG_ENETWORK = -8,   /**< connection failure (DNS, refused, dropped, proxy) */
+	AZSREG_ESERVICE = -9,   /**< the service answered with an error not covered above */
+	AZSREG_ENOMEM = -10,    /**< out of memory, or a bounded buffer's limit was hit */
+	AZSREG_ECONFLICT = -11, /**< 409: the request conflicts with the resource's state */
+	AZSREG_ECANCELLED = -12 /**< the caller's callback asked to stop */
+} azsreg_result;
+
+/* ------------------------------------------------------------------------ */
+/* Errors                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/** The last error of the calling thread. Strings are never NULL (empty when unknown). */
+typedef struct azsreg_error {
+	int code;                   /**< an azsreg_result value; 0 when there is no error */
+	int http_status;            /**< HTTP status of the failing response, 0 if none */
+	const char *message;        /**< one line, for people; never contains a secret */
+	const char *arm_code;       /**< ARM `error.code` (or identity `error`), "" if none */
+	const char *arm_message;    /**< ARM `error.message` (or `error_description`), "" if none */
+	const char *target;         /**< ARM `error.target`, "" if none */
+	const char *details_json;   /**< ARM `error.details` as a JSON array, "" if none */
+	const char *request_id;     /**< `x-ms-request-id` of the failing response, "" if none */
+	const char *correlation_id; /**< correlation ID of the request or batch, "" if none */
+	const char *hint;           /**< one-line hint for the ARM/identity code, "" if none */
+} azsreg_error;
+
+/** The calling thread's last error. Never NULL; valid until the thread's next library call. */
+AZSREG_EXTERN(const azsreg_error *) azsreg_error_last(void);
+
+/**
+ * The calling thread's last error as a JSON object:
+ * {"code","httpStatus","message","armCode","armMessage","target","details","requestId",
+ *  "correlationId","hint"}. Never NULL; valid until the thread's next library call.
+ */
+AZSREG_EXTERN(const char *) azsreg_error_last_json(void);
+
+/** Clears the calling thread's last error. */
+AZSREG_EXTERN(void) azsreg_error_clear(void);
+
+/** The one-line hint for an ARM or identity error code, or NULL when there is none. */
+AZSREG_EXTERN(const char *) azsreg_error_hint(const char *arm_code);
+
+/** A short name of a result code ("AZSREG_EAUTH"). Never NULL. */
+AZSREG_EXTERN(const char *) azsreg_result_name(int code);
+
+/** Frees a string or buffer returned by the library. NULL is a no-op. */
+AZSREG_EXTERN(void) azsreg_free(void *ptr);
+
+/** The library version ("0.1.0"). */
+AZSREG_EXTERN(const char *) azsreg_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Logging                                                                  */
+/* ------------------------------------------------------------------------ */
+
+typedef enum azsreg_log_level {
+	AZSREG_LOG_NONE = 0,
+	AZSREG_LOG_ERROR = 1,
+	AZSREG_LOG_WARNING = 2,
+	AZSREG_LOG_INFO = 3,    /**< one line per request: method, URL, status, request ID, time */
+	AZSREG_LOG_DEBUG = 4,   /**< adds headers (redacted) and retry decisions */
+	AZSREG_LOG_TRACE = 5    /**< adds bodies (secrets redacted) */
+} azsreg_log_level;
+
+/**
+ * A log callback. Called on the thread that made the library call. `message` is one
+ * line, already redacted, valid only during the call.
+ */
+typedef void (*azsreg_log_cb)(int level, const char *message, void *payload);
+
+/* ------------------------------------------------------------------------ */
+/* Resource IDs                                                             */
+/* ------------------------------------------------------------------------ */
+
+#define AZSREG_GUID_LEN 36
+#define AZSREG_RESOURCE_ID_MAX 2048
+#define AZSREG_NAME_MAX 260
+
+/** A registration, parsed from its resource ID. */
+typedef struct azsreg_registration_ref {
+	char subscription_id[AZSREG_GUID_LEN + 1]; /**< lowercase GUID */
+	char resource_group[AZSREG_NAME_MAX + 1];
+	char name[AZSREG_NAME_MAX + 1];
+} azsreg_registration_ref;
+
+/**
+ * Validates a generic ARM resource ID (with or without leading '/'): segments
+ * non-empty, no '..', '?', '#', '%', whitespace or control characters, length at most
+ * AZSREG_RESOURCE_ID_MAX, starts with subscriptions/{guid} (or is a provider-level ID
+ * starting with providers/). Returns AZSREG_EINVALID with a message naming the bad part.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id);
+
+/**
+ * Parses a registration resource ID
+ * `[/]subscriptions/{guid}/resourceGroups/{rg}/providers/Microsoft.AzureStack/registrations/{name}`
+ * (keywords case-insensitive). A trailing `/customerSubscriptions[/{guid}]` is refused:
+ * use azsreg_customer_id_parse for those.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_registration_id_parse(azsreg_registration_ref *out, const char *resource_id);
+
+/**
+ * Parses a customer subscription resource ID (registration ID +
+ * `/customerSubscriptions/{guid}`). `out_customer` receives the lowercase GUID
+ * (AZSREG_GUID_LEN + 1 bytes).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_id_parse(azsreg_registration_ref *out_registration, char *out_customer, const char *resource_id);
+
+/** Builds the canonical registration ID ("/subscriptions/.../registrations/{name}"). */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_registration_id_build(char **out, const azsreg_registration_ref *registration);
+
+/** Builds the canonical customer subscription ID (customer GUID in lowercase). */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_id_build(char **out, const azsreg_registration_ref *registration, const char *customer_subscription_id);
+
+/**
+ * Validates a GUID (8-4-4-4-12 hex, optional surrounding braces) and writes its lowercase
+ * form without braces to `out` (AZSREG_GUID_LEN + 1 bytes). `what` names the value in
+ * the error message ("customer subscription ID").
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_guid_normalize(char *out, const char *text, const char *what);
+
+/* ------------------------------------------------------------------------ */
+/* Environments (clouds)                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef struct azsreg_environment azsreg_environment;
+
+/**
+ * A built-in environment by name (case-insensitive): AzureCloud, AzureChinaCloud,
+ * AzureUSGovernment, AzureGermanCloud.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_builtin(azsreg_environment **out, const char *name);
+
+/**
+ * A custom environment read from `{arm_endpoint}/metadata/endpoints?api-version=1.0`
+ * (Azure Stack style; AD FS detected from a loginEndpoint ending in /adfs).
+ * `ca_file` may be NULL (system store, SSL_CERT_FILE, CURL_CA_BUNDLE).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file);
+
+/**
+ * A custom environment from explicit endpoints (no network). `authority` is the
+ * login endpoint; `audience` the token audience; AD FS is detected as above.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *authority, const char *audience);
+
+/**
+ * The environment as JSON: {"name","resourceManagerUrl","activeDirectoryAuthority",
+ * "audience","isAdfs","galleryUrl","graphUrl","portalUrl"} (endpoints end with '/').
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_to_json(char **out_json, const azsreg_environment *env);
+
+/** A copy of an environment. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_dup(azsreg_environment **out, const azsreg_environment *env);
+
+AZSREG_EXTERN(void) azsreg_environment_free(azsreg_environment *env);
+
+/* ------------------------------------------------------------------------ */
+/* Credentials                                                              */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A credential: something the client asks for an access token for an audience. It is
+ * reference-counted; a client holds its own reference, so the caller may free its
+ * handle right after azsreg_client_new. Safe to share between threads.
+ */
+typedef struct azsreg_credential azsreg_credential;
+
+/** A ready access token (expiry read from the token when it is a JWT, else 1 hour). */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_access_token_new(azsreg_credential **out, const char *access_token);
+
+typedef struct azsreg_client_secret_options {
+	unsigned int version;
+	const char *tenant_id;      /**< GUID or domain name; ignored for AD FS */
+	const char *client_id;
+	const char *client_secret;  /**< copied; the copy is wiped when freed */
+} azsreg_client_secret_options;
+#define AZSREG_CLIENT_SECRET_OPTIONS_VERSION 1
+#define AZSREG_CLIENT_SECRET_OPTIONS_INIT { AZSREG_CLIENT_SECRET_OPTIONS_VERSION, NULL, NULL, NULL }
+AZSREG_EXTERN(int) azsreg_client_secret_options_init(azsreg_client_secret_options *opts, unsigned int version);
+
+/** Service principal + client secret (AAD v2 scope form, or AD FS / v1 resource form). */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, const azsreg_client_secret_options *opts);
+
+/**
+ * Signs `data` for a client assertion: RS256, i.e. RSASSA-PKCS1-v1_5 over SHA-256 of
+ * `data`. Write the raw signature into `sig` (capacity `*sig_len`) and set `*sig_len`.
+ * Return 0 on success, non-zero on failure.
+ */
+typedef int (*azsreg_sign_cb)(const unsigned char *data, size_t data_len, unsigned char *sig, size_t *sig_len, void *payload);
+
+typedef struct azsreg_certificate_options {
+	unsigned int version;
+	const char *tenant_id;
+	const char *client_id;
+	const char *certificate_path;     /**< PEM (certificate + key) or PKCS#12 (.pfx/.p12) */
+	const char *certificate_password; /**< for PKCS#12 or an encrypted PEM key; may be NULL */
+	const unsigned char *certificate_der; /**< alternative to a path: DER certificate ... */
+	size_t certificate_der_len;
+	azsreg_sign_cb sign_cb;           /**< ... and a signing callback for its private key */
+	void *sign_payload;
+	int send_certificate_chain;       /**< non-zero: add x5c (subject name / issuer auth) */
+} azsreg_certificate_options;
+#define AZSREG_CERTIFICATE_OPTIONS_VERSION 1
+#define AZSREG_CERTIFICATE_OPTIONS_INIT { AZSREG_CERTIFICATE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *opts, unsigned int version);
+
+/** Service principal + certificate: a signed client assertion (RS256, x5t). */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, const azsreg_certificate_options *opts);
+
+/** Workload identity: the client assertion is read from `token_file` on every renewal. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *token_file);
+
+typedef struct azsreg_managed_identity_options {
+	unsigned int version;
+	const char *client_id;      /**< user-assigned identity by client ID; NULL: system-assigned */
+	const char *resource_id;    /**< user-assigned identity by resource ID */
+	const char *identity_endpoint; /**< overrides IDENTITY_ENDPOINT / MSI_ENDPOINT */
+	const char *identity_header;   /**< overrides IDENTITY_HEADER / MSI_SECRET */
+	const char *imds_endpoint;  /**< overrides http://169.254.169.254 (AZSREG_IMDS_ENDPOINT too) */
+} azsreg_managed_identity_options;
+#define AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION 1
+#define AZSREG_MANAGED_IDENTITY_OPTIONS_INIT { AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+AZSREG_EXTERN(int) azsreg_managed_identity_options_init(azsreg_managed_identity_options *opts, unsigned int version);
+
+/**
+ * Managed identity: IDENTITY_ENDPOINT + IDENTITY_HEADER (Azure Automation, App
+ * Service), MSI_ENDPOINT + MSI_SECRET (older sandboxes), else IMDS (never proxied).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **out, const azsreg_managed_identity_options *opts);
+
+/**
+ * Shows the device code sign-in message (`message` says where to go and which code to
+ * enter). Return 0 to go on polling, non-zero to cancel.
+ */
+typedef int (*azsreg_device_code_cb)(const char *message, const char *user_code, const char *verification_uri, void *payload);
+
+/** Interactive sign-in with a device code; the refresh token renews the session. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload);
+
+/**
+ * The environment chain: AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,
+ * AZURE_CLIENT_CERTIFICATE_PATH (+ AZURE_CLIENT_CERTIFICATE_PASSWORD) or
+ * AZURE_FEDERATED_TOKEN_FILE; else AZSREG_ACCESS_TOKEN; else managed identity when
+ * its endpoint variables are present. Fails with AZSREG_EAUTH naming what is missing.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out);
+
+/**
+ * Any credential from JSON (for bindings): {"kind": "accessToken"|"clientSecret"|
+ * "certificate"|"federated"|"managedIdentity"|"environment", "tenantId", "clientId",
+ * "clientSecret", "accessToken", "certificatePath", "certificatePassword", "tokenFile",
+ * "resourceId", "identityEndpoint", "identityHeader", "imdsEndpoint"}.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const char *json);
+
+/** A short description: kind, client ID, tenant (never a secret), e.g. "ClientSecret(app, tenant)". */
+AZSREG_EXTERN(const char *) azsreg_credential_describe(const azsreg_credential *cred);
+
+/** Drops the caller's reference. NULL is a no-op. Secrets are wiped when the last reference goes. */
+AZSREG_EXTERN(void) azsreg_credential_free(azsreg_credential *cred);
+
+/* ------------------------------------------------------------------------ */
+/* Client                                                                   */
+/* ------------------------------------------------------------------------ */
+
+typedef struct azsreg_client azsreg_client;
+
+typedef struct azsreg_client_options {
+	unsigned int version;
+	const azsreg_environment *environment; /**< copied; NULL: AzureCloud */
+	const char *tenant_id;          /**< tenant for token requests; overrides the credential's */
+	const char *ca_file;            /**< CA bundle; else SSL_CERT_FILE, CURL_CA_BUNDLE, system */
+	const char *proxy;              /**< explicit proxy; else HTTPS_PROXY / NO_PROXY */
+	const char *user_agent;         /**< appended to "azsreg/<version>" */
+	const char *correlation_id;     /**< one ID for everything this client sends; NULL: fresh GUID */
+	long connect_timeout_ms;        /**< 0: 10 s */
+	long request_timeout_ms;        /**< per attempt; 0: 100 s */
+	long deadline_ms;               /**< total time for one operation incl. retries; 0: 10 min */
+	int max_retries;                /**< 0: 6; negative: no retries */
+	long retry_base_delay_ms;       /**< 0: 800 ms */
+	long retry_max_delay_ms;        /**< 0: 60 s */
+	azsreg_log_cb log_cb;
+	void *log_payload;
+	int log_level;                  /**< azsreg_log_level; 0: none */
+} azsreg_client_options;
+#define AZSREG_CLIENT_OPTIONS_VERSION 1
+#define AZSREG_CLIENT_OPTIONS_INIT { AZSREG_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+AZSREG_EXTERN(int) azsreg_client_options_init(azsreg_client_options *opts, unsigned int version);
+
+/**
+ * A client: one environment, one credential, one connection pool, one token cache.
+ * Safe to use from several threads at once. Takes its own reference to `cred`.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_new(azsreg_client **out, const azsreg_client_options *opts, azsreg_credential *cred);
+
+/**
+ * A client from JSON options (for bindings): {"environment": <environment JSON as from
+ * azsreg_environment_to_json, or a built-in name>, "tenantId", "caFile", "proxy",
+ * "userAgent", "correlationId", "connectTimeoutMs", "requestTimeoutMs", "deadlineMs",
+ * "maxRetries", "retryBaseDelayMs", "retryMaxDelayMs", "logLevel"}.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_new_json(azsreg_client **out, const char *options_json, azsreg_credential *cred, azsreg_log_cb log_cb, void *log_payload);
+
+AZSREG_EXTERN(void) azsreg_client_free(azsreg_client *client);
+
+/**
+ * Makes sure the client holds a valid token (signs in now if needed) and describes the
+ * signed-in account: {"account","tenantId","environment","credential","expiresOn"}
+ * (never the token).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_sign_in(char **out_json, azsreg_client *client);
+
+/**
+ * Client statistics as JSON: {"requests","retries","tokenRequests","tokenRenewals",
+ * "connectionsOpened"}.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_stats(char **out_json, azsreg_client *client);
+
+/* ------------------------------------------------------------------------ */
+/* Operations                                                               */
+/* ------------------------------------------------------------------------ */
+
+#define AZSREG_API_VERSION "2017-06-01"
+
+/** GET a registration; returns its JSON. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_registration_get(char **out_json, azsreg_client *client, const char *registration_id);
+
+/**
+ * Registers (PUT) a customer subscription with a registration. `tenant_id` may be NULL
+ * (GUID or domain; a domain is resolved to its GUID). Accepts 200 with a body and 201
+ * with none: the result is always the resource JSON (built from the request when the
+ * service sent no body).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_put(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id, const char *tenant_id);
+
+/** GET one customer subscription mapping. AZSREG_ENOTFOUND when absent. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_get(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id);
+
+/** Lists all customer subscriptions of a registration (all pages) as a JSON array. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_list(char **out_json, azsreg_client *client, const char *registration_id);
+
+/** Removes (DELETE) a mapping. `out_existed` (may be NULL) is 1 for 200, 0 for 204. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_delete(int *out_existed, azsreg_client *client, const char *registration_id, const char *customer_subscription_id);
+
+/** Flags of azsreg_resource_request. */
+#define AZSREG_REQUEST_FOLLOW_PAGES 0x1u /**< a 200 with a `value` array: follow nextLink, return {"value":[all]} */
+#define AZSREG_REQUEST_NO_LRO       0x2u /**< do not poll 201/202 long-running operations */
+
+/**
+ * A generic ARM request on `resource_id` (validated; with or without leading '/'):
+ * `{arm}{/resource_id}?{odata_query&}api-version={api_version}`. `body_json` may be
+ * NULL. `out_json` receives the final response body ("" when none; may be NULL);
+ * `out_status` the final HTTP status (may be NULL). Non-2xx statuses are errors.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id, const char *api_version, const char *body_json, const char *odata_query, unsigned int flags);
+
+/**
+ * Resolves a tenant domain name ("contoso.onmicrosoft.com") to its GUID through the
+ * authority's OpenID configuration; a GUID is returned normalised. `out` must hold
+ * AZSREG_GUID_LEN + 1 bytes.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_client *client, const char *tenant);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AZSREG_H */

@@ -1,0 +1,375 @@
+/*
+ * Internal contracts between the library's modules. Not installed; the unit tests
+ * include it. Helpers shared between files are named azsreg_<module>__<name>.
+ *
+ * Module map (file -> what it owns):
+ *   buf.c        growable bounded buffer, secure wipe
+ *   error.c      thread-local last error, ARM/identity error body parsing, hints
+ *   log.c        log dispatch and redaction, process-wide secret registry
+ *   util.c       GUIDs (random v4, normalise), time parsing (HTTP-date), base64url, URL encoding
+ *   resource_id.c  ARM resource ID validation, registration / customer IDs
+ *   environment.c  built-in clouds, metadata/endpoints discovery
+ *   http.c       header lists, request/response structs
+ *   transport_curl.c  the one libcurl transport (connection pool, TLS, proxies)
+ *   clock.c      the system clock (injectable for tests)
+ *   retry.c      retry decisions and delays (pure functions)
+ *   pipeline.c   request IDs, User-Agent, retry loop, auth hook, logging, LRO polling
+ *   token_cache.c  per-client token cache: renew ahead of expiry, one renewal at a time
+ *   cred_*.c     credentials (access token, client secret, certificate, federated,
+ *                managed identity, device code, environment chain)
+ *   jwt.c        JWT decode (claims, expiry) and RS256 assertion building
+ *   client.c     client handle, options, JSON options
+ *   operations.c registration / customer subscription operations, generic request
+ *   tenant.c     tenant domain -> GUID through OpenID configuration
+ */
+#ifndef AZSREG_INTERNAL_H
+#define AZSREG_INTERNAL_H
+
+#include "azsreg.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <pthread.h>
+
+#if defined(__GNUC__)
+#  define AZSREG__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+#  define AZSREG__PRINTF(a, b)
+#endif
+
+/* ---------------------------------------------------------------- buf.c */
+
+/** A growable buffer that refuses to grow past `limit` (0: AZSREG_BUF_DEFAULT_LIMIT). */
+typedef struct azsreg_buf {
+	char *ptr;      /* always NUL-terminated when non-NULL */
+	size_t size;    /* bytes used, without the NUL */
+	size_t asize;   /* bytes allocated */
+	size_t limit;   /* maximum size; 0 means default */
+	int failed;     /* set once an append failed (oom or limit): later appends are no-ops */
+} azsreg_buf;
+#define AZSREG_BUF_INIT { NULL, 0, 0, 0, 0 }
+#define AZSREG_BUF_DEFAULT_LIMIT ((size_t)64 * 1024 * 1024)
+
+int azsreg_buf__put(azsreg_buf *b, const char *data, size_t len);
+int azsreg_buf__puts(azsreg_buf *b, const char *s);
+int azsreg_buf__printf(azsreg_buf *b, const char *fmt, ...) AZSREG__PRINTF(2, 3);
+int azsreg_buf__vprintf(azsreg_buf *b, const char *fmt, va_list ap);
+/** "" when empty; never NULL. */
+const char *azsreg_buf__cstr(const azsreg_buf *b);
+/** Hands the allocation to the caller (free with azsreg_free); b is reset. Never NULL on success. */
+char *azsreg_buf__detach(azsreg_buf *b);
+void azsreg_buf__clear(azsreg_buf *b);
+void azsreg_buf__free(azsreg_buf *b);
+/** Wipes the contents, then frees. For buffers that held secrets. */
+void azsreg_buf__wipe_free(azsreg_buf *b);
+
+/** Overwrites memory in a way the compiler cannot drop. */
+void azsreg__wipe(void *p, size_t n);
+/** Wipes and frees a NUL-terminated secret string. NULL is a no-op. */
+void azsreg__free_secret(char *s);
+/** strdup that sets AZSREG_ENOMEM on failure; NULL in -> NULL out without error. */
+char *azsreg__strdup(const char *s);
+char *azsreg__strndup(const char *s, size_t n);
+
+/* -------------------------------------------------------------- error.c */
+
+/** Everything an error can carry; unset strings may be NULL. */
+typedef struct azsreg_error_info {
+	int code;
+	int http_status;
+	const char *message;
+	const char *arm_code;
+	const char *arm_message;
+	const char *target;
+	const char *details_json;
+	const char *request_id;
+	const char *correlation_id;
+} azsreg_error_info;
+
+/** Sets the thread's last error (message formatted, redacted) and returns `code`. */
+int azsreg_error__set(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
+/** Sets every field; the message is redacted; the hint comes from arm_code. Returns info->code. */
+int azsreg_error__set_info(const azsreg_error_info *info);
+/** Prefixes the current message with "context: " keeping every other field. Returns the code. */
+int azsreg_error__prefix(const char *fmt, ...) AZSREG__PRINTF(1, 2);
+/** Maps an HTTP status (and ARM code) to an azsreg_result. */
+int azsreg_error__code_for_status(int status, const char *arm_code);
+/**
+ * Sets the last error from a failed ARM response: parses {"error":{code,message,target,
+ * details}} (tolerating other shapes and empty or non-JSON bodies), maps the status,
+ * builds the message "<what>: <code>: <message> (HTTP <status>, request ID <id>)".
+ * Returns the code.
+ */
+int azsreg_error__from_arm(int status, const char *body, size_t body_len, const char *request_id, const char *correlation_id, const char *what);
+/**
+ * Same for an identity provider response: {"error","error_description","error_codes",
+ * "correlation_id"}; `what` names the credential, authority and tenant. Returns AZSREG_EAUTH
+ * (or the transport-like code for 5xx/429 after retries).
+ */
+int azsreg_error__from_identity(int status, const char *body, size_t body_len, const char *what);
+
+/* ---------------------------------------------------------------- log.c */
+
+typedef struct azsreg_logger {
+	azsreg_log_cb cb;
+	void *payload;
+	int level;
+} azsreg_logger;
+
+int azsreg_log__enabled(const azsreg_logger *lg, int level);
+/** Formats, redacts and delivers one line. No-op when the level is not enabled. */
+void azsreg_log__write(const azsreg_logger *lg, int level, const char *fmt, ...) AZSREG__PRINTF(3, 4);
+/**
+ * Appends `text` to `out` with secrets replaced by "***": registered secrets, values of
+ * Authorization / X-IDENTITY-HEADER / secret headers, client_secret=, client_assertion=,
+ * password=, refresh_token=, device_code=, assertion=, JSON members access_token,
+ * refresh_token, id_token, client_secret, and anything shaped like a JWT (eyJ...x.y.z).
+ */
+int azsreg_log__redact(azsreg_buf *out, const char *text);
+/** Process-wide registry of secret strings (min length 4) that redaction always hides. */
+void azsreg_secret__register(const char *secret);
+void azsreg_secret__unregister(const char *secret);
+/** Is the header's value secret (Authorization, X-IDENTITY-HEADER, secret, Cookie...)? */
+int azsreg_log__header_is_secret(const char *name);
+
+/* --------------------------------------------------------------- util.c */
+
+/** Writes a fresh random (v4) lowercase GUID into out (AZSREG_GUID_LEN + 1 bytes). */
+int azsreg_guid__new(char *out);
+/** Parses an RFC 7231 HTTP-date (IMF-fixdate, RFC 850, asctime) to Unix seconds. */
+int azsreg_time__parse_http_date(const char *text, int64_t *out_unix);
+/** base64url without padding. */
+int azsreg_base64url__encode(azsreg_buf *out, const unsigned char *data, size_t len);
+int azsreg_base64url__decode(azsreg_buf *out, const char *text, size_t len);
+int azsreg_base64__encode(azsreg_buf *out, const unsigned char *data, size_t len);
+/** application/x-www-form-urlencoded / URL component encoding. */
+int azsreg_url__encode(azsreg_buf *out, const char *text);
+/** Is the URL's host a loopback address (127.0.0.0/8, ::1, localhost)? */
+int azsreg_url__is_loopback(const char *url);
+/** Refuses http:// unless loopback (or allow_link_local and 169.254.169.254). */
+int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *what);
+
+/* ------------------------------------------------------- environment.c */
+
+struct azsreg_environment {
+	char *name;
+	char *arm_endpoint;   /* ends with '/' */
+	char *authority;      /* ends with '/'; for AD FS ends with "adfs/" */
+	char *audience;
+	int is_adfs;
+	char *gallery_endpoint;
+	char *graph_endpoint;
+	char *portal_endpoint;
+};
+
+/* ---------------------------------------------------------------- http.c */
+
+typedef struct azsreg_header {
+	char *name;
+	char *value;
+} azsreg_header;
+
+typedef struct azsreg_headers {
+	azsreg_header *items;
+	size_t count;
+	size_t cap;
+} azsreg_headers;
+
+/** Adds a header (copies). A secret value is wiped when the list is freed. */
+int azsreg_headers__add(azsreg_headers *h, const char *name, const char *value);
+/** Replaces (or adds) a header. */
+int azsreg_headers__set(azsreg_headers *h, const char *name, const char *value);
+/** Case-insensitive lookup; NULL when absent. */
+const char *azsreg_headers__get(const azsreg_headers *h, const char *name);
+void azsreg_headers__remove(azsreg_headers *h, const char *name);
+void azsreg_headers__free(azsreg_headers *h);
+
+typedef struct azsreg_http_request {
+	const char *method;       /* "GET", "PUT", ... */
+	char *url;                /* owned */
+	azsreg_headers headers;   /* owned */
+	char *body;               /* owned; may be NULL */
+	size_t body_len;
+	int body_is_secret;       /* wipe when freed, log only redacted */
+	int no_proxy;             /* never use a proxy (IMDS) */
+	int allow_link_local_http;/* allow http://169.254.169.254 (IMDS) */
+} azsreg_http_request;
+
+typedef struct azsreg_http_response {
+	int status;
+	azsreg_headers headers;
+	azsreg_buf body;
+} azsreg_http_response;
+
+void azsreg_http_request__free(azsreg_http_request *req);
+void azsreg_http_response__free(azsreg_http_response *resp);
+/** Clears a response for reuse (status 0, headers and body emptied). */
+void azsreg_http_response__reset(azsreg_http_response *resp);
+
+/* ---------------------------------------------------------------- clock.c */
+
+/** Injectable time, sleep and randomness, so retry tests run in zero time. */
+typedef struct azsreg_clock {
+	int64_t (*now_ms)(void *ctx);       /* monotonic milliseconds */
+	int64_t (*unix_time)(void *ctx);    /* wall-clock Unix seconds */
+	void (*sleep_ms)(void *ctx, int64_t ms);
+	uint32_t (*random)(void *ctx);      /* for jitter */
+	void *ctx;
+} azsreg_clock;
+
+const azsreg_clock *azsreg_clock__system(void);
+
+/* ----------------------------------------------------------- transport */
+
+typedef struct azsreg_transport azsreg_transport;
+struct azsreg_transport {
+	/**
+	 * Sends one request, fills resp. Returns 0 when any HTTP response arrived (whatever
+	 * its status), else sets the last error and returns AZSREG_ENETWORK, AZSREG_ETLS,
+	 * AZSREG_ETIMEOUT or AZSREG_ENOMEM. Safe to call from several threads.
+	 */
+	int (*send)(azsreg_transport *t, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms);
+	/** Connections opened so far (for statistics and tests). */
+	unsigned long (*connections_opened)(azsreg_transport *t);
+	void (*free)(azsreg_transport *t);
+};
+
+typedef struct azsreg_transport_options {
+	const char *ca_file;       /* else SSL_CERT_FILE, CURL_CA_BUNDLE, system store */
+	const char *proxy;         /* else HTTPS_PROXY / https_proxy / NO_PROXY (libcurl's own) */
+	long connect_timeout_ms;
+	const char *user_agent;
+} azsreg_transport_options;
+
+/** The libcurl transport: easy-handle pool + shared connection cache; TLS always verified. */
+int azsreg_transport__curl_new(azsreg_transport **out, const azsreg_transport_options *opts);
+
+/* --------------------------------------------------------------- retry.c */
+
+typedef struct azsreg_retry_policy {
+	int max_retries;
+	int64_t base_delay_ms;
+	int64_t max_delay_ms;
+} azsreg_retry_policy;
+
+/** Is this status retryable (408, 429, 500, 502, 503, 504)? */
+int azsreg_retry__status_is_retryable(int status);
+/**
+ * Delay the server asked for, from retry-after-ms, x-ms-retry-after-ms, then
+ * Retry-After (seconds or HTTP-date relative to now_unix). Returns 1 and sets *out_ms when
+ * present and valid, 0 otherwise.
+ */
+int azsreg_retry__server_delay(const azsreg_headers *h, int64_t now_unix, int64_t *out_ms);
+/**
+ * Exponential backoff with jitter for retry number `attempt` (1-based):
+ * min(max_delay, base * 2^(attempt-1)) scaled by a factor in [0.8, 1.2) from `random`;
+ * overflow-safe.
+ */
+int64_t azsreg_retry__backoff(const azsreg_retry_policy *p, int attempt, uint32_t random);
+
+/* ------------------------------------------------------------ pipeline.c */
+
+typedef struct azsreg_pipeline azsreg_pipeline;
+
+/** Called before each attempt to add Authorization; force_renew after a 401 token error. */
+typedef int (*azsreg_authorize_fn)(void *ctx, azsreg_http_request *req, int force_renew);
+
+typedef struct azsreg_pipeline_options {
+	azsreg_transport *transport;       /* borrowed */
+	const azsreg_clock *clock;         /* borrowed; NULL: system */
+	azsreg_logger logger;
+	azsreg_retry_policy retry;
+	long request_timeout_ms;
+	long deadline_ms;
+	const char *user_agent;
+	const char *correlation_id;
+} azsreg_pipeline_options;
+
+int azsreg_pipeline__new(azsreg_pipeline **out, const azsreg_pipeline_options *opts);
+void azsreg_pipeline__free(azsreg_pipeline *p);
+
+typedef struct azsreg_send_options {
+	azsreg_authorize_fn authorize;     /* NULL: no auth (identity calls) */
+	void *authorize_ctx;
+	int follow_lro;                    /* poll 201/202 Azure-AsyncOperation / Location */
+	const char *what;                  /* for error messages: "register customer ..." */
+} azsreg_send_options;
+
+/**
+ * Sends req through request IDs, User-Agent, retry/backoff (deadline), auth, logging,
+ * and (optionally) LRO polling. resp receives the final response whatever its status.
+ * Returns 0 when a final response arrived (the caller judges the status), or an error.
+ */
+int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_http_response *resp, const azsreg_send_options *so);
+const azsreg_clock *azsreg_pipeline__clock(const azsreg_pipeline *p);
+const azsreg_logger *azsreg_pipeline__logger(const azsreg_pipeline *p);
+const char *azsreg_pipeline__correlation_id(const azsreg_pipeline *p);
+
+/* ------------------------------------------------------------ credentials */
+
+typedef struct azsreg_token {
+	char *access_token;     /* secret: free with azsreg_token__clear */
+	int64_t expires_on;     /* Unix seconds */
+	int64_t issued_at;      /* Unix seconds when obtained (for proportional renewal) */
+	char *account;          /* appid / upn / oid for display; may be NULL */
+	char *tenant_id;        /* tid claim when known; may be NULL */
+} azsreg_token;
+
+void azsreg_token__clear(azsreg_token *t);
+
+/** What a credential needs to fetch a token. */
+typedef struct azsreg_token_context {
+	const azsreg_environment *env;   /* authority, audience, AD FS */
+	const char *tenant;              /* client's tenant override; may be NULL */
+	azsreg_pipeline *pipeline;       /* for identity requests (no bearer) */
+} azsreg_token_context;
+
+typedef struct azsreg_credential_vtable {
+	const char *kind;   /* "AccessToken", "ClientSecret", ... */
+	int (*get_token)(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out);
+	void (*destroy)(azsreg_credential *cred);   /* wipe secrets, free impl */
+} azsreg_credential_vtable;
+
+struct azsreg_credential {
+	const azsreg_credential_vtable *vt;
+	int refs;                   /* atomic (__atomic builtins) */
+	char description[256];      /* never a secret */
+};
+
+/** Sets base fields; refs = 1. */
+void azsreg_credential__init(azsreg_credential *cred, const azsreg_credential_vtable *vt, const char *description);
+azsreg_credential *azsreg_credential__ref(azsreg_credential *cred);
+
+/* ---------------------------------------------------------- token_cache.c */
+
+typedef struct azsreg_token_cache azsreg_token_cache;
+
+int azsreg_token_cache__new(azsreg_token_cache **out);
+void azsreg_token_cache__free(azsreg_token_cache *c);
+/**
+ * Copies a valid bearer token for ctx->env->audience into *out_bearer (caller frees with
+ * azsreg__free_secret). Renews ahead of expiry (5 min, or 1/6 of lifetime for short
+ * tokens), one renewal at a time across threads; force_renew renews unless another
+ * thread renewed since `seen_generation`.
+ */
+int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, char **out_bearer);
+/** Statistics: token requests made. */
+unsigned long azsreg_token_cache__requests(const azsreg_token_cache *c);
+
+/* -------------------------------------------------------------- client.c */
+
+struct azsreg_client {
+	azsreg_environment *env;
+	azsreg_credential *cred;
+	char *tenant;
+	azsreg_transport *transport;
+	azsreg_pipeline *pipeline;
+	azsreg_token_cache *tokens;
+	azsreg_logger logger;
+};
+
+/** For operations.c: the authorize hook bound to this client. */
+int azsreg_client__authorize(void *client, azsreg_http_request *req, int force_renew);
+
+#endif /* AZSREG_INTERNAL_H */
