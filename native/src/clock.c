@@ -1,0 +1,60 @@
+/* clock.c: the system clock (monotonic ms, wall time, sleep, randomness). */
+#include "internal.h"
+
+#include <errno.h>
+#include <time.h>
+#include <sys/random.h>
+#include <openssl/rand.h>
+
+static int64_t sys_now_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
+}
+
+static int64_t sys_unix_time(void *ctx)
+{
+	(void)ctx;
+	return (int64_t)time(NULL);
+}
+
+static void sys_sleep_ms(void *ctx, int64_t ms)
+{
+	struct timespec req, rem;
+
+	(void)ctx;
+	if (ms <= 0)
+		return;
+	req.tv_sec = (time_t)(ms / 1000);
+	req.tv_nsec = (long)((ms % 1000) * 1000000);
+	while (nanosleep(&req, &rem) != 0 && errno == EINTR)
+		req = rem;
+}
+
+static uint32_t sys_random(void *ctx)
+{
+	uint32_t v = 0;
+	ssize_t n;
+
+	(void)ctx;
+	n = getrandom(&v, sizeof(v), GRND_NONBLOCK);
+	if (n == (ssize_t)sizeof(v))
+		return v;
+	if (RAND_bytes((unsigned char *)&v, (int)sizeof(v)) == 1)
+		return v;
+	/* Last resort: jitter only, never used for secrets. */
+	return (uint32_t)sys_now_ms(NULL) * 2654435761u;
+}
+
+static const azsreg_clock system_clock = {
+	sys_now_ms, sys_unix_time, sys_sleep_ms, sys_random, NULL
+};
+
+const azsreg_clock *azsreg_clock__system(void)
+{
+	return &system_clock;
+}
