@@ -1,0 +1,702 @@
+/* error.c: thread-local last error, ARM / identity error body parsing, hints. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+/* ------------------------------------------------------------ storage */
+
+typedef struct error_tls {
+	azsreg_error pub;
+	char *message;
+	char *arm_code;
+	char *arm_message;
+	char *target;
+	char *details_json;
+	char *request_id;
+	char *correlation_id;
+	char *json;
+	int registered;  /* the thread-exit destructor knows about this block */
+	int busy;        /* re-entrancy guard (out of memory inside error handling) */
+} error_tls;
+
+static __thread error_tls tls_error;
+static pthread_key_t tls_key;
+static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+
+static void tls_free_strings(error_tls *e)
+{
+	free(e->message);
+	free(e->arm_code);
+	free(e->arm_message);
+	free(e->target);
+	free(e->details_json);
+	free(e->request_id);
+	free(e->correlation_id);
+	free(e->json);
+	e->message = e->arm_code = e->arm_message = e->target = NULL;
+	e->details_json = e->request_id = e->correlation_id = e->json = NULL;
+}
+
+static void tls_destructor(void *p)
+{
+	error_tls *e = p;
+
+	if (e != NULL)
+		tls_free_strings(e);
+}
+
+static void tls_key_init(void)
+{
+	(void)pthread_key_create(&tls_key, tls_destructor);
+}
+
+static const char *nz(const char *s)
+{
+	return s ? s : "";
+}
+
+static void tls_publish(error_tls *e, int code, int http_status, const char *hint)
+{
+	e->pub.code = code;
+	e->pub.http_status = http_status;
+	e->pub.message = nz(e->message);
+	e->pub.arm_code = nz(e->arm_code);
+	e->pub.arm_message = nz(e->arm_message);
+	e->pub.target = nz(e->target);
+	e->pub.details_json = nz(e->details_json);
+	e->pub.request_id = nz(e->request_id);
+	e->pub.correlation_id = nz(e->correlation_id);
+	e->pub.hint = nz(hint);
+}
+
+static error_tls *tls_get(void)
+{
+	error_tls *e = &tls_error;
+
+	if (!e->registered) {
+		(void)pthread_once(&tls_once, tls_key_init);
+		if (pthread_setspecific(tls_key, e) == 0)
+			e->registered = 1;
+	}
+	if (e->pub.message == NULL)
+		tls_publish(e, 0, 0, NULL);
+	return e;
+}
+
+/* A redacted heap copy of s, or NULL (s NULL or out of memory). */
+static char *redacted_copy(const char *s)
+{
+	azsreg_buf b = AZSREG_BUF_INIT;
+
+	if (s == NULL)
+		return NULL;
+	if (azsreg_log__redact(&b, s) != AZSREG_OK) {
+		azsreg_buf__wipe_free(&b);
+		return NULL;
+	}
+	return azsreg_buf__detach(&b);
+}
+
+static char *plain_copy(const char *s)
+{
+	char *p;
+	size_t n;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	p = malloc(n + 1);
+	if (p != NULL)
+		memcpy(p, s, n + 1);
+	return p;
+}
+
+/* Stores an already redacted message (takes ownership); every other field is cleared. */
+static int tls_store(int code, char *message)
+{
+	error_tls *e = tls_get();
+
+	tls_free_strings(e);
+	e->message = message;
+	tls_publish(e, code, 0, NULL);
+	return code;
+}
+
+/* ---------------------------------------------------------------- public */
+
+AZSREG_EXTERN(const azsreg_error *) azsreg_error_last(void)
+{
+	return &tls_get()->pub;
+}
+
+AZSREG_EXTERN(void) azsreg_error_clear(void)
+{
+	error_tls *e = tls_get();
+
+	tls_free_strings(e);
+	tls_publish(e, 0, 0, NULL);
+}
+
+static int json_set_str(json_t *obj, const char *key, const char *value)
+{
+	return json_object_set_new(obj, key, json_string(nz(value)));
+}
+
+AZSREG_EXTERN(const char *) azsreg_error_last_json(void)
+{
+	error_tls *e = tls_get();
+	json_t *obj = NULL, *details = NULL;
+	char *text = NULL;
+
+	obj = json_object();
+	if (obj == NULL)
+		goto done;
+	json_object_set_new(obj, "code", json_integer(e->pub.code));
+	json_object_set_new(obj, "codeName", json_string(azsreg_result_name(e->pub.code)));
+	json_object_set_new(obj, "httpStatus", json_integer(e->pub.http_status));
+	/* Strings may not be valid UTF-8 (bytes from a server); json_string then fails. */
+	if (json_set_str(obj, "message", e->pub.message) != 0)
+		json_set_str(obj, "message", "(message is not valid UTF-8)");
+	json_set_str(obj, "armCode", e->pub.arm_code);
+	json_set_str(obj, "armMessage", e->pub.arm_message);
+	json_set_str(obj, "target", e->pub.target);
+	if (e->pub.details_json[0] != '\0')
+		details = json_loads(e->pub.details_json, JSON_DECODE_ANY, NULL);
+	json_object_set_new(obj, "details", details ? details : json_array());
+	details = NULL;
+	json_set_str(obj, "requestId", e->pub.request_id);
+	json_set_str(obj, "correlationId", e->pub.correlation_id);
+	json_set_str(obj, "hint", e->pub.hint);
+	text = json_dumps(obj, JSON_COMPACT);
+done:
+	json_decref(obj);
+	free(e->json);
+	e->json = text;
+	if (e->json == NULL)
+		return "{\"code\":-10,\"message\":\"out of memory\"}";
+	return e->json;
+}
+
+AZSREG_EXTERN(const char *) azsreg_result_name(int code)
+{
+	switch (code) {
+	case AZSREG_OK: return "AZSREG_OK";
+	case AZSREG_ERROR: return "AZSREG_ERROR";
+	case AZSREG_EINVALID: return "AZSREG_EINVALID";
+	case AZSREG_ENOTFOUND: return "AZSREG_ENOTFOUND";
+	case AZSREG_EAUTH: return "AZSREG_EAUTH";
+	case AZSREG_ETHROTTLED: return "AZSREG_ETHROTTLED";
+	case AZSREG_ETIMEOUT: return "AZSREG_ETIMEOUT";
+	case AZSREG_ETLS: return "AZSREG_ETLS";
+	case AZSREG_ENETWORK: return "AZSREG_ENETWORK";
+	case AZSREG_ESERVICE: return "AZSREG_ESERVICE";
+	case AZSREG_ENOMEM: return "AZSREG_ENOMEM";
+	case AZSREG_ECONFLICT: return "AZSREG_ECONFLICT";
+	case AZSREG_ECANCELLED: return "AZSREG_ECANCELLED";
+	default: return "AZSREG_UNKNOWN";
+	}
+}
+
+/* ---------------------------------------------------------------- hints */
+
+typedef struct hint_entry {
+	const char *code;
+	const char *hint;
+} hint_entry;
+
+static const hint_entry hints[] = {
+	/* Customer subscription registration (Microsoft.AzureStack). */
+	{ "RegistrationNotFound",
+	  "The subscription, resource group or registration name does not point at a registration. Registrations live in public (or sovereign) Azure, not on the Azure Stack ARM endpoint: list them with 'azsreg registration list' in the cloud used at registration time and pick the one whose CloudId matches the deployment." },
+	{ "BadCustomerSubscriptionId",
+	  "The customer subscription belongs to a different CSP partner than the registration; check the ID: only your own CSP customers can be added." },
+	{ "InvalidCustomerSubscriptionId",
+	  "This is not a valid Azure subscription ID; check the customer subscription ID." },
+	{ "CustomerSubscriptionNotFound",
+	  "There is no mapping for this customer subscription under this registration: it was never added, or the ID is mistyped." },
+	{ "UnauthorizedCspRegistration",
+	  "The registration is not approved for multi-tenancy: ask Microsoft to enable multi-tenant billing for this registration." },
+	{ "CustomerSubscriptionsNotAllowed",
+	  "The registration uses the Capacity (disconnected) billing model, which cannot add tenants; re-register with PayAsYouUse." },
+	{ "InvalidCSPSubscription",
+	  "The customer subscription is not a CSP subscription; check the ID." },
+	{ "MetadataResolverBadGatewayError",
+	  "An upstream service failed; this is transient: retry later." },
+	{ "InvalidRequestContent",
+	  "The request body was missing or malformed; PUT needs {\"properties\":{...}}." },
+	/* ARM itself. */
+	{ "AuthorizationFailed",
+	  "The signed-in identity lacks permission on this scope: grant it a role that allows the action (e.g. Contributor on the registration's resource group), then sign in again." },
+	{ "InvalidAuthenticationToken",
+	  "ARM refused the token: it is garbled, or issued for another audience or cloud; check the environment (cloud) and sign in again." },
+	{ "ExpiredAuthenticationToken",
+	  "The access token expired; sign in again (a credential that can renew tokens avoids this)." },
+	{ "InvalidAuthenticationTokenTenant",
+	  "The token was issued by a different tenant than the one that owns the subscription; sign in to the registration subscription's tenant (--tenant)." },
+	{ "SubscriptionNotFound",
+	  "The subscription was not found in this cloud for this identity; check the subscription ID, the cloud, and that the identity has access to it." },
+	{ "ResourceGroupNotFound",
+	  "The resource group does not exist in this subscription; check its name (registrations usually live in 'azurestack')." },
+	{ "MissingSubscriptionRegistration",
+	  "The Microsoft.AzureStack resource provider is not registered for this subscription; register it (Register-AzResourceProvider -ProviderNamespace Microsoft.AzureStack)." },
+	{ "NoRegisteredProviderFound",
+	  "The resource provider or api-version is unknown in this location; check the api-version (2017-06-01) and that Microsoft.AzureStack is registered." },
+	{ "RequestDisallowedByPolicy",
+	  "An Azure Policy assignment blocked the request; ask the policy owner for an exemption or change the request." },
+	{ "TooManyRequests",
+	  "ARM throttled the requests; wait for the Retry-After time and retry, or lower the rate (e.g. fewer parallel requests)." },
+	{ "CloudIdUpdateNotAllowed",
+	  "A registration's CloudId cannot be changed; use the registration that was created for this deployment, or remove and re-register it." },
+	{ "InternalServerError",
+	  "The service failed internally; this is usually transient: retry later and report the request ID if it persists." },
+	{ "GatewayTimeout",
+	  "The resource provider did not answer ARM in time; retry later (the request may still have been applied: check with a GET)." },
+	{ "InvalidApiVersionParameter",
+	  "The api-version is not supported for this resource type; use 2017-06-01." },
+	/* Identity (Azure AD / AD FS / managed identity). */
+	{ "invalid_client",
+	  "The application's credential was refused: check the client secret or certificate, and that it belongs to this application and tenant." },
+	{ "unauthorized_client",
+	  "The application is not known in this tenant or not allowed this grant: check the client (application) ID and the tenant." },
+	{ "invalid_request",
+	  "The identity provider refused the request: check the tenant ID or domain and the authority (cloud)." },
+	{ "invalid_grant",
+	  "The grant (refresh token, device code or assertion) is invalid or expired; sign in again." },
+	{ "invalid_scope",
+	  "The requested scope or resource is not valid for this authority; check the environment's audience." },
+	{ "AADSTS90002",
+	  "The tenant was not found in this cloud: check the tenant ID or domain, and that you use the right cloud (environment)." },
+	{ "AADSTS7000215",
+	  "Wrong client secret: use the secret's value (not its ID) and check it belongs to this application." },
+	{ "AADSTS7000222",
+	  "The client secret has expired: create a new secret for the application and use it." },
+	{ "AADSTS700016",
+	  "The application (client ID) was not found in this tenant: check the client ID, the tenant, and that the application was consented in the tenant." },
+	{ "AADSTS700027",
+	  "The client assertion was refused: the certificate is not registered on the application, or the assertion's signature, audience or issuer is wrong; upload the certificate to the application." },
+	{ "AADSTS700024",
+	  "The client assertion is expired or not yet valid: check the system clock, and for federated credentials refresh the token file." },
+	{ "AADSTS50027",
+	  "The client assertion is not a valid JWT (bad signature or claims); check the certificate and its private key." },
+	{ "AADSTS500011",
+	  "The resource (audience) was not found in this tenant: check the environment's audience." },
+	{ "AADSTS70011",
+	  "The requested scope is invalid: check the environment's audience." },
+	{ "authorization_declined",
+	  "The user declined the sign-in request; run the command again and approve it." },
+	{ "expired_token",
+	  "The device code expired before the sign-in finished; run the command again and complete the sign-in sooner." },
+	{ "ManagedIdentityUnavailable",
+	  "No managed identity is available here: run inside Azure (Automation, App Service, a VM or Arc-enabled server with an identity), or set IDENTITY_ENDPOINT / IDENTITY_HEADER, or use another credential." },
+};
+
+AZSREG_EXTERN(const char *) azsreg_error_hint(const char *arm_code)
+{
+	size_t i;
+
+	if (arm_code == NULL || arm_code[0] == '\0')
+		return NULL;
+	for (i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+		if (strcasecmp(hints[i].code, arm_code) == 0)
+			return hints[i].hint;
+	}
+	return NULL;
+}
+
+/* --------------------------------------------------------------- setters */
+
+int azsreg_error__set(int code, const char *fmt, ...)
+{
+	error_tls *e = tls_get();
+	azsreg_buf raw = AZSREG_BUF_INIT;
+	char *msg = NULL;
+	va_list ap;
+
+	if (e->busy)
+		return code;
+	e->busy = 1;
+	va_start(ap, fmt);
+	(void)azsreg_buf__vprintf(&raw, fmt ? fmt : "", ap);
+	va_end(ap);
+	if (!raw.failed)
+		msg = redacted_copy(azsreg_buf__cstr(&raw));
+	azsreg_buf__wipe_free(&raw);
+	if (msg == NULL)
+		msg = plain_copy(code == AZSREG_ENOMEM ? "out of memory" : "error (the message could not be built)");
+	tls_store(code, msg);
+	e->busy = 0;
+	return code;
+}
+
+int azsreg_error__set_info(const azsreg_error_info *info)
+{
+	error_tls *e = tls_get();
+	char *message, *arm_code, *arm_message, *target, *details, *rid, *cid;
+
+	if (info == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "error info is NULL");
+	if (e->busy)
+		return info->code;
+	e->busy = 1;
+	message = redacted_copy(info->message);
+	arm_code = redacted_copy(info->arm_code);
+	arm_message = redacted_copy(info->arm_message);
+	target = redacted_copy(info->target);
+	details = redacted_copy(info->details_json);
+	rid = redacted_copy(info->request_id);
+	cid = redacted_copy(info->correlation_id);
+	tls_free_strings(e);
+	e->message = message;
+	e->arm_code = arm_code;
+	e->arm_message = arm_message;
+	e->target = target;
+	e->details_json = details;
+	e->request_id = rid;
+	e->correlation_id = cid;
+	tls_publish(e, info->code, info->http_status, azsreg_error_hint(e->arm_code));
+	e->busy = 0;
+	return info->code;
+}
+
+int azsreg_error__prefix(const char *fmt, ...)
+{
+	error_tls *e = tls_get();
+	azsreg_buf raw = AZSREG_BUF_INIT;
+	char *msg = NULL;
+	va_list ap;
+
+	if (e->busy)
+		return e->pub.code;
+	e->busy = 1;
+	va_start(ap, fmt);
+	(void)azsreg_buf__vprintf(&raw, fmt ? fmt : "", ap);
+	va_end(ap);
+	if (e->pub.message[0] != '\0') {
+		(void)azsreg_buf__puts(&raw, ": ");
+		(void)azsreg_buf__puts(&raw, e->pub.message);
+	}
+	if (!raw.failed)
+		msg = redacted_copy(azsreg_buf__cstr(&raw));
+	azsreg_buf__wipe_free(&raw);
+	if (msg != NULL) {
+		free(e->message);
+		e->message = msg;
+		e->pub.message = msg;
+	}
+	e->busy = 0;
+	return e->pub.code;
+}
+
+int azsreg_error__code_for_status(int status, const char *arm_code)
+{
+	if (status >= 200 && status < 300)
+		return AZSREG_OK;
+	if (arm_code != NULL && arm_code[0] != '\0') {
+		if (strcasecmp(arm_code, "TooManyRequests") == 0)
+			return AZSREG_ETHROTTLED;
+		if (strcasecmp(arm_code, "AuthorizationFailed") == 0 ||
+		    strcasecmp(arm_code, "InvalidAuthenticationToken") == 0 ||
+		    strcasecmp(arm_code, "ExpiredAuthenticationToken") == 0 ||
+		    strcasecmp(arm_code, "InvalidAuthenticationTokenTenant") == 0)
+			return AZSREG_EAUTH;
+	}
+	switch (status) {
+	case 401:
+	case 403:
+		return AZSREG_EAUTH;
+	case 404:
+		return AZSREG_ENOTFOUND;
+	case 409:
+		return AZSREG_ECONFLICT;
+	case 429:
+		return AZSREG_ETHROTTLED;
+	case 408:
+	case 504:
+		return AZSREG_ETIMEOUT;
+	default:
+		return AZSREG_ESERVICE;
+	}
+}
+
+/* ------------------------------------------------------------ body parsing */
+
+/* Case-insensitive member lookup (ARM sometimes sends "Code" / "Message"). */
+static json_t *member(json_t *obj, const char *key)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_is_object(obj))
+		return NULL;
+	v = json_object_get(obj, key);
+	if (v != NULL)
+		return v;
+	json_object_foreach(obj, k, v) {
+		if (strcasecmp(k, key) == 0)
+			return v;
+	}
+	return NULL;
+}
+
+/* A member as text: strings as they are, {"value": "..."} (OData), numbers. */
+static const char *member_str(json_t *obj, const char *key)
+{
+	json_t *v = member(obj, key);
+
+	if (json_is_object(v))
+		v = member(v, "value");
+	if (json_is_string(v))
+		return json_string_value(v);
+	return NULL;
+}
+
+/* Appends `text` flattened to one line (CR/LF/tabs -> single spaces, trimmed). */
+static void put_one_line(azsreg_buf *b, const char *text, size_t max)
+{
+	size_t i, n = 0;
+	int space = 0;
+
+	for (i = 0; text[i] != '\0' && n < max; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c < 0x20 || c == 0x7f) {
+			space = 1;
+			continue;
+		}
+		if (space && n > 0) {
+			(void)azsreg_buf__put(b, " ", 1);
+			n++;
+		}
+		space = 0;
+		(void)azsreg_buf__put(b, (const char *)&c, 1);
+		n++;
+	}
+	if (text[i] != '\0')
+		(void)azsreg_buf__puts(b, "...");
+}
+
+static void put_ids(azsreg_buf *b, int status, const char *rid, const char *cid)
+{
+	int any = 0;
+
+	(void)azsreg_buf__puts(b, " (");
+	if (status > 0) {
+		(void)azsreg_buf__printf(b, "HTTP %d", status);
+		any = 1;
+	}
+	if (rid != NULL && rid[0] != '\0') {
+		(void)azsreg_buf__printf(b, "%srequest ID %s", any ? ", " : "", rid);
+		any = 1;
+	}
+	if (cid != NULL && cid[0] != '\0') {
+		(void)azsreg_buf__printf(b, "%scorrelation ID %s", any ? ", " : "", cid);
+		any = 1;
+	}
+	if (any) {
+		(void)azsreg_buf__puts(b, ")");
+	} else {
+		b->size -= 2;
+		b->ptr[b->size] = '\0';
+	}
+}
+
+static int body_is_blank(const char *body, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!isspace((unsigned char)body[i]))
+			return 0;
+	}
+	return 1;
+}
+
+/* " ; body starts with "..."" for bodies that are not JSON. */
+static void put_body_snippet(azsreg_buf *b, const char *body, size_t len)
+{
+	char tmp[121];
+	size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
+	size_t i;
+
+	if (body == NULL || body_is_blank(body, len))
+		return;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)body[i];
+		tmp[i] = (c < 0x20 || c == 0x7f || c == '\0') ? ' ' : (char)c;
+	}
+	tmp[n] = '\0';
+	(void)azsreg_buf__puts(b, "; the body starts with \"");
+	put_one_line(b, tmp, sizeof(tmp));
+	(void)azsreg_buf__puts(b, len > n ? "...\"" : "\"");
+}
+
+int azsreg_error__from_arm(int status, const char *body, size_t body_len, const char *request_id, const char *correlation_id, const char *what)
+{
+	json_t *root = NULL, *err = NULL, *details;
+	const char *code = NULL, *message = NULL, *target = NULL;
+	char *details_text = NULL;
+	azsreg_buf msg = AZSREG_BUF_INIT;
+	azsreg_error_info info;
+	int rc;
+
+	if (what == NULL || what[0] == '\0')
+		what = "request";
+	if (body != NULL && body_len > 0)
+		root = json_loadb(body, body_len, JSON_DECODE_ANY, NULL);
+	if (json_is_object(root)) {
+		err = member(root, "error");
+		if (json_is_string(err)) {
+			/* {"error":"code","error_description" | "message": "..."} */
+			code = json_string_value(err);
+			message = member_str(root, "error_description");
+			if (message == NULL)
+				message = member_str(root, "message");
+			err = NULL;
+		} else if (!json_is_object(err)) {
+			err = member(root, "odata.error");
+			if (!json_is_object(err))
+				err = root;   /* top-level {"code","message"} */
+		}
+		if (err != NULL) {
+			code = member_str(err, "code");
+			message = member_str(err, "message");
+			target = member_str(err, "target");
+			details = member(err, "details");
+			if (json_is_array(details) && json_array_size(details) > 0)
+				details_text = json_dumps(details, JSON_COMPACT);
+		}
+	}
+	rc = azsreg_error__code_for_status(status, code);
+	if (rc == AZSREG_OK)
+		rc = AZSREG_ESERVICE;   /* called for a failure: never report success */
+
+	(void)azsreg_buf__printf(&msg, "%s: ", what);
+	if (code != NULL || message != NULL) {
+		if (code != NULL)
+			(void)azsreg_buf__printf(&msg, "%s: ", code);
+		put_one_line(&msg, message ? message : "(no message)", 4096);
+		put_ids(&msg, status, request_id, correlation_id);
+	} else {
+		(void)azsreg_buf__printf(&msg, "HTTP %d with no ARM error body", status);
+		put_ids(&msg, 0, request_id, correlation_id);
+		if (root == NULL)
+			put_body_snippet(&msg, body, body_len);
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.code = rc;
+	info.http_status = status;
+	info.message = msg.failed ? "error response (message could not be built)" : azsreg_buf__cstr(&msg);
+	info.arm_code = code;
+	info.arm_message = message;
+	info.target = target;
+	info.details_json = details_text;
+	info.request_id = request_id;
+	info.correlation_id = correlation_id;
+	rc = azsreg_error__set_info(&info);
+
+	azsreg_buf__wipe_free(&msg);
+	free(details_text);
+	json_decref(root);
+	return rc;
+}
+
+/* "AADSTS7000215: ..." -> "AADSTS7000215" into out; 0 when the text has no such prefix. */
+static int aadsts_prefix(const char *text, char *out, size_t out_size)
+{
+	size_t i = 6;
+
+	if (text == NULL || strncmp(text, "AADSTS", 6) != 0)
+		return 0;
+	while (isdigit((unsigned char)text[i]) && i < out_size - 1)
+		i++;
+	if (i == 6 || isdigit((unsigned char)text[i]))
+		return 0;
+	memcpy(out, text, i);
+	out[i] = '\0';
+	return 1;
+}
+
+int azsreg_error__from_identity(int status, const char *body, size_t body_len, const char *what)
+{
+	json_t *root = NULL, *codes;
+	const char *error = NULL, *desc = NULL, *cid = NULL, *trace = NULL;
+	char aad[32];
+	const char *arm_code;
+	azsreg_buf msg = AZSREG_BUF_INIT, desc_line = AZSREG_BUF_INIT;
+	azsreg_error_info info;
+	int rc;
+
+	if (what == NULL || what[0] == '\0')
+		what = "token request";
+	if (body != NULL && body_len > 0)
+		root = json_loadb(body, body_len, JSON_DECODE_ANY, NULL);
+	if (json_is_object(root)) {
+		json_t *ev = member(root, "error");
+		if (json_is_string(ev)) {
+			error = json_string_value(ev);
+			desc = member_str(root, "error_description");
+			if (desc == NULL)
+				desc = member_str(root, "message");
+		} else if (json_is_object(ev)) {
+			/* Some managed identity endpoints answer ARM-style. */
+			error = member_str(ev, "code");
+			desc = member_str(ev, "message");
+		} else {
+			error = member_str(root, "code");
+			desc = member_str(root, "message");
+			if (desc == NULL)
+				desc = member_str(root, "Message");
+		}
+		cid = member_str(root, "correlation_id");
+		trace = member_str(root, "trace_id");
+		codes = member(root, "error_codes");
+		(void)codes;
+	}
+	arm_code = error;
+	if (aadsts_prefix(desc, aad, sizeof(aad)))
+		arm_code = aad;
+
+	if (status == 429)
+		rc = AZSREG_ETHROTTLED;
+	else if (status == 408 || status == 504)
+		rc = AZSREG_ETIMEOUT;
+	else if (status >= 500)
+		rc = AZSREG_ESERVICE;
+	else
+		rc = AZSREG_EAUTH;
+
+	if (desc != NULL)
+		put_one_line(&desc_line, desc, 4096);
+	(void)azsreg_buf__printf(&msg, "%s: ", what);
+	if (error != NULL || desc != NULL) {
+		if (error != NULL)
+			(void)azsreg_buf__printf(&msg, "%s: ", error);
+		(void)azsreg_buf__puts(&msg, desc ? azsreg_buf__cstr(&desc_line) : "(no description)");
+		put_ids(&msg, status, NULL, cid);
+	} else {
+		(void)azsreg_buf__printf(&msg, "HTTP %d with no identity error body", status);
+		if (root == NULL)
+			put_body_snippet(&msg, body, body_len);
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.code = rc;
+	info.http_status = status;
+	info.message = msg.failed ? "identity error (message could not be built)" : azsreg_buf__cstr(&msg);
+	info.arm_code = arm_code;
+	info.arm_message = desc ? azsreg_buf__cstr(&desc_line) : NULL;
+	info.request_id = trace;
+	info.correlation_id = cid;
+	rc = azsreg_error__set_info(&info);
+
+	azsreg_buf__wipe_free(&msg);
+	azsreg_buf__wipe_free(&desc_line);
+	json_decref(root);
+	return rc;
+}
