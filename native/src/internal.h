@@ -294,6 +294,8 @@ typedef struct azsreg_send_options {
 	void *authorize_ctx;
 	int follow_lro;                    /* poll 201/202 Azure-AsyncOperation / Location */
 	const char *what;                  /* for error messages: "register customer ..." */
+	long timeout_ms;                   /* per attempt; 0: the pipeline's (IMDS uses a short one) */
+	int max_retries;                   /* 0: the pipeline's; negative: no retries */
 } azsreg_send_options;
 
 /**
@@ -323,6 +325,7 @@ typedef struct azsreg_token_context {
 	const azsreg_environment *env;   /* authority, audience, AD FS */
 	const char *tenant;              /* client's tenant override; may be NULL */
 	azsreg_pipeline *pipeline;       /* for identity requests (no bearer) */
+	const azsreg_clock *clock;       /* NULL: the pipeline's clock, else the system clock */
 } azsreg_token_context;
 
 typedef struct azsreg_credential_vtable {
@@ -356,6 +359,101 @@ void azsreg_token_cache__free(azsreg_token_cache *c);
 int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, char **out_bearer);
 /** Statistics: token requests made. */
 unsigned long azsreg_token_cache__requests(const azsreg_token_cache *c);
+/**
+ * Like azsreg_token_cache__get, but with force_renew the caller passes the bearer token
+ * that was refused (without "Bearer "): when the cached token differs from it, another
+ * thread already renewed and that token is returned without a new request. With
+ * failed_bearer NULL, the generation this thread last received from the cache is used.
+ */
+int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, const char *failed_bearer, char **out_bearer);
+/** Statistics: renewals of an existing token (requests that replaced a held token). */
+unsigned long azsreg_token_cache__renewals(const azsreg_token_cache *c);
+/**
+ * Facts about the cached token for ctx (no token is fetched): account (appid/upn/oid),
+ * tenant (tid) and expiry. Out strings may be NULL when unknown; free with azsreg_free.
+ * AZSREG_ENOTFOUND when nothing is cached.
+ */
+int azsreg_token_cache__describe(azsreg_token_cache *c, const azsreg_token_context *ctx, char **out_account, char **out_tenant, int64_t *out_expires_on);
+
+/* ------------------------------------------- jwt.c / token parsing (auth) */
+
+/** Claims read from a JWT without verifying it. Numbers are 0 and strings NULL when absent. */
+typedef struct azsreg_jwt_claims {
+	int64_t exp;
+	int64_t nbf;
+	int64_t iat;
+	char *tid;
+	char *oid;
+	char *appid;     /* appid, else azp */
+	char *upn;       /* upn, else preferred_username, else unique_name */
+	char *aud;       /* first audience when an array */
+	char *iss;
+} azsreg_jwt_claims;
+
+/** Decodes the claims of a compact JWT (three dot-separated parts). EINVALID when malformed. */
+int azsreg_jwt__decode_claims(azsreg_jwt_claims *out, const char *token);
+/** Decodes the header of a compact JWT as a JSON text (caller frees with azsreg_free). */
+int azsreg_jwt__decode_header(char **out_json, const char *token);
+void azsreg_jwt__claims_free(azsreg_jwt_claims *c);
+/** 1 when `token` is a decodable JWT, else 0. Never sets an error. */
+int azsreg_jwt__is_jwt(const char *token);
+
+/**
+ * Parses a token endpoint or managed identity success body into *out:
+ * access_token (required), expires_in (number or numeric string, preferred), else
+ * expires_on (epoch number or numeric string), else the JWT's exp, else one hour.
+ * account / tenant_id from the JWT claims when it is one. `out_refresh_token` (may be
+ * NULL) receives refresh_token when present (a secret). issued_at = now_unix.
+ * Never quotes the body in an error. EAUTH with a message saying what is wrong.
+ */
+int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t now_unix);
+
+/**
+ * Parses an OpenID configuration document: the tenant GUID from the path of
+ * token_endpoint, else issuer. `out` holds AZSREG_GUID_LEN + 1 bytes.
+ */
+int azsreg_openid__parse_tenant(char *out, const char *body, size_t len);
+
+/** Inputs of an RS256 client assertion. */
+typedef struct azsreg_assertion_params {
+	const char *client_id;             /* iss and sub */
+	const char *audience;              /* aud: the exact token endpoint URL */
+	const unsigned char *cert_der;     /* x5t = base64url(SHA-1(cert_der)) */
+	size_t cert_der_len;
+	const unsigned char *const *chain_der; /* x5c (leaf first) when chain_count > 0 */
+	const size_t *chain_der_len;
+	size_t chain_count;
+	int64_t now_unix;                  /* nbf = iat = now; exp = now + 600 */
+	azsreg_sign_cb sign;               /* RS256 signer */
+	void *sign_payload;
+} azsreg_assertion_params;
+
+/** Builds header.claims.signature; the result is a secret (free with azsreg__free_secret). */
+int azsreg_jwt__build_assertion(char **out, const azsreg_assertion_params *p);
+
+/* ------------------------------------- credential.c: shared identity helpers */
+
+/** The tenant a token request uses: ctx->tenant, else the credential's. */
+const char *azsreg_cred__tenant(const azsreg_token_context *ctx, const char *cred_tenant);
+/** Refuses tenant names that are not GUIDs or domain-like ([A-Za-z0-9._-]). */
+int azsreg_cred__check_tenant(const char *tenant, const char *what);
+/**
+ * Token endpoint URL: AD FS "{authority}oauth2/token"; AAD v2
+ * "{authority}{tenant}/oauth2/v2.0/token" (suffix "devicecode" with device_code set).
+ */
+int azsreg_cred__token_url(azsreg_buf *out, const azsreg_token_context *ctx, const char *tenant, int device_code);
+/** Appends "scope=<audience without trailing '/'>/.default[ extra]" (AAD) or "resource=<audience>" (AD FS), URL-encoded. */
+int azsreg_cred__append_scope(azsreg_buf *form, const azsreg_token_context *ctx, const char *extra_scope);
+/** Appends "&name=value" (URL-encoded value; no '&' when form is empty). */
+int azsreg_cred__form_add(azsreg_buf *form, const char *name, const char *value);
+/**
+ * POSTs a secret form to `url` through ctx->pipeline (no bearer) and parses the token
+ * answer. Failures: azsreg_error__from_identity with "sign-in with <describe> at <url>".
+ * `out_refresh_token` may be NULL.
+ */
+int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, azsreg_buf *form, azsreg_token *out, char **out_refresh_token);
+/** The clock of a token context: ctx->clock, the pipeline's, or the system clock. */
+const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx);
 
 /* -------------------------------------------------------------- client.c */
 
