@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Runs every test (README command 2; .ci/run calls exactly this script):
+#   1. installs missing system packages                       (build/install-deps.sh)
+#   2. release build (out/release) -> ctest: unit, integration, fuzz tables
+#   3. ASan + UBSan build (out/asan) -> ctest again
+#   4. valgrind memcheck over every integration test of the release build
+#      (the test programs and the library they load; one run also puts the emulator itself
+#      under valgrind)
+#   5. the PowerShell module's Pester tests (build/install-pwsh.sh, build/package-module.sh,
+#      tests/ps/run.ps1)
+# Ends with one line "N passed, N failed" (ctest tests of both builds + valgrind runs +
+# Pester tests) and exits non-zero when anything failed. Logs are kept in out/logs/.
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+JOBS="${AZSREG_JOBS:-2}"
+LOGS="$ROOT/out/logs"
+mkdir -p "$LOGS"
+
+total_passed=0
+total_failed=0
+summary=()
+start_time=$(date +%s)
+
+banner() { printf '\n======== %s ========\n' "$*"; }
+record() { # stage passed failed
+	total_passed=$((total_passed + $2))
+	total_failed=$((total_failed + $3))
+	summary+=("$(printf '%-28s %4d passed, %4d failed' "$1" "$2" "$3")")
+}
+finish() {
+	local elapsed=$(( $(date +%s) - start_time ))
+	banner "summary (${elapsed} s; logs in out/logs)"
+	local line
+	for line in "${summary[@]}"; do echo "  $line"; done
+	echo "$total_passed passed, $total_failed failed"
+	if [ "$total_failed" -ne 0 ]; then exit 1; fi
+	exit 0
+}
+
+# ctest_stage <label> <build dir> [extra env assignments...]
+ctest_stage() {
+	local label="$1" dir="$2"; shift 2
+	local log="$LOGS/ctest-$label.log" rc
+	banner "ctest ($label)"
+	env "$@" ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 2>&1 | tee "$log"
+	rc=${PIPESTATUS[0]}
+	local line failed total
+	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)"
+	if [ -n "$line" ]; then
+		failed="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+		total="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
+		if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+		record "ctest $label" $((total - failed)) "$failed"
+	elif grep -q 'No tests were found' "$log"; then
+		echo "test.sh: no tests found in $dir" >&2
+		record "ctest $label" 0 1
+	else
+		record "ctest $label" 0 1
+	fi
+}
+
+# ---------------------------------------------------------------------------------------
+banner "dependencies"
+if ! bash build/install-deps.sh; then
+	record "install-deps" 0 1
+	finish
+fi
+
+banner "release build"
+if bash build/build.sh release 2>&1 | tee "$LOGS/build-release.log"; [ "${PIPESTATUS[0]}" -ne 0 ]; then
+	record "build release" 0 1
+else
+	ctest_stage release out/release
+fi
+
+banner "ASan + UBSan build"
+if bash build/build.sh asan 2>&1 | tee "$LOGS/build-asan.log"; [ "${PIPESTATUS[0]}" -ne 0 ]; then
+	record "build asan" 0 1
+else
+	ctest_stage asan out/asan \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+fi
+
+# ---------------------------------------------------------------------------------------
+# valgrind: every integration test (ctest name integ_*) of the release build, one valgrind
+# run per test program. Criterion runs each test in a child process, and valgrind only
+# reports a child's errors in its own log, so every process gets its own log file and
+# the run fails when any log reports an error (leaks of kind definite/indirect count).
+banner "valgrind memcheck (integration tests, release build)"
+if [ -f out/release/CTestTestfile.cmake ] && command -v valgrind >/dev/null; then
+	VG_DIR="$LOGS/valgrind"
+	rm -rf "$VG_DIR"
+	mkdir -p "$VG_DIR"
+	vg_opts=(--leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99
+	         --show-leak-kinds=definite,indirect --num-callers=30
+	         --suppressions="$ROOT/tests/integration/valgrind.supp")
+	ctest --test-dir out/release -R '^integ_' --show-only=json-v1 >"$VG_DIR/tests.json" 2>/dev/null || true
+	vg_passed=0
+	vg_failed=0
+	n="$(jq '.tests | length' "$VG_DIR/tests.json" 2>/dev/null || echo 0)"
+	for ((i = 0; i < n; i++)); do
+		name="$(jq -r ".tests[$i].name" "$VG_DIR/tests.json")"
+		mapfile -t cmd < <(jq -r ".tests[$i].command[]" "$VG_DIR/tests.json")
+		[ "${#cmd[@]}" -gt 0 ] || continue
+		mkdir -p "$VG_DIR/$name"
+		vg=(valgrind "${vg_opts[@]}" --log-file="$VG_DIR/$name/vg.%p.log")
+		started=$(date +%s)
+		case "$(basename "${cmd[0]}")" in
+			bash|sh)
+				# A shell test: valgrind goes around each azsreg invocation.
+				AZSREG_CLI_WRAPPER="${vg[*]}" "${cmd[@]}" >"$VG_DIR/$name/output.log" 2>&1
+				rc=$? ;;
+			*)
+				# The first test program also runs its emulators under valgrind (they
+				# stop on SIGTERM and must free everything); the others skip the
+				# emulator to keep the run short.
+				if [ "$i" -eq 0 ] || [ "$name" = "integ_test_crud" ]; then
+					AZSREG_EMULATOR_WRAPPER="${vg[*]}" "${cmd[@]}" >"$VG_DIR/$name/output.log" 2>&1
+				else
+					"${vg[@]}" --trace-children=yes --trace-children-skip='*azsreg-emulator*' \
+						"${cmd[@]}" >"$VG_DIR/$name/output.log" 2>&1
+				fi
+				rc=$? ;;
+		esac
+		bad="$(grep -L 'ERROR SUMMARY: 0 errors' "$VG_DIR/$name"/vg.*.log 2>/dev/null || true)"
+		logs="$(ls "$VG_DIR/$name"/vg.*.log 2>/dev/null | wc -l)"
+		if [ "$rc" -eq 0 ] && [ -z "$bad" ] && [ "$logs" -gt 0 ]; then
+			vg_passed=$((vg_passed + 1))
+			echo "valgrind $name: clean ($logs processes, $(( $(date +%s) - started )) s)"
+		else
+			vg_failed=$((vg_failed + 1))
+			echo "valgrind $name: FAILED (exit code $rc, $logs processes checked)"
+			for f in $bad; do echo "--- $f"; cat "$f"; done
+			[ "$rc" -ne 0 ] && tail -n 40 "$VG_DIR/$name/output.log"
+		fi
+	done
+	if [ "$n" -eq 0 ]; then
+		echo "test.sh: no integration tests found for valgrind" >&2
+		vg_failed=$((vg_failed + 1))
+	fi
+	record "valgrind" "$vg_passed" "$vg_failed"
+else
+	echo "test.sh: release build or valgrind missing; valgrind stage failed" >&2
+	record "valgrind" 0 1
+fi
+
+# ---------------------------------------------------------------------------------------
+banner "PowerShell module (Pester)"
+if [ ! -f build/install-pwsh.sh ]; then
+	echo "SKIPPED: build/install-pwsh.sh does not exist yet, so the PowerShell tests cannot run"
+	summary+=("PowerShell tests: SKIPPED (build/install-pwsh.sh not written yet)")
+else
+	ps_log="$LOGS/pester.log"
+	(
+		set -e
+		bash build/install-pwsh.sh
+		bash build/package-module.sh out/release
+		export AZSREG_BUILD_DIR="$ROOT/out/release"
+		export AZSREG_MODULE_PATH="$ROOT/out/module/AzsRegistration"
+		"$HOME/.dotnet/tools/pwsh" -NoProfile -File tests/ps/run.ps1
+	) 2>&1 | tee "$ps_log"
+	rc=${PIPESTATUS[0]}
+	# Pester 5 prints "Tests Passed: N, Failed: N, Skipped: N ..." at the end of a run.
+	line="$(sed -E 's/\x1b\[[0-9;]*m//g' "$ps_log" | grep -E 'Tests Passed: [0-9]+, Failed: [0-9]+' | tail -n 1)"
+	if [ -n "$line" ]; then
+		p="$(sed -E 's/.*Tests Passed: ([0-9]+), Failed: ([0-9]+).*/\1/' <<<"$line")"
+		f="$(sed -E 's/.*Tests Passed: ([0-9]+), Failed: ([0-9]+).*/\2/' <<<"$line")"
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		record "Pester" "$p" "$f"
+	elif [ "$rc" -eq 0 ]; then
+		record "PowerShell stage (uncounted)" 1 0
+	else
+		record "PowerShell stage" 0 1
+	fi
+fi
+
+finish
