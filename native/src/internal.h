@@ -307,6 +307,10 @@ int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_h
 const azsreg_clock *azsreg_pipeline__clock(const azsreg_pipeline *p);
 const azsreg_logger *azsreg_pipeline__logger(const azsreg_pipeline *p);
 const char *azsreg_pipeline__correlation_id(const azsreg_pipeline *p);
+/** Statistics: attempts sent through the pipeline, and retries (pipeline.c; additive). */
+void azsreg_pipeline__stats(const azsreg_pipeline *p, unsigned long *requests, unsigned long *retries);
+/** 1 when two absolute URLs have the same scheme, host and port (default ports filled in). */
+int azsreg_pipeline__same_origin(const char *a, const char *b);
 
 /* ------------------------------------------------------------ credentials */
 
@@ -435,6 +439,8 @@ int azsreg_jwt__build_assertion(char **out, const azsreg_assertion_params *p);
 
 /** The tenant a token request uses: ctx->tenant, else the credential's. */
 const char *azsreg_cred__tenant(const azsreg_token_context *ctx, const char *cred_tenant);
+/** Refuses an empty client ID, or one with whitespace / control characters or over 256 bytes. */
+int azsreg_cred__check_client_id(const char *client_id, const char *what);
 /** Refuses tenant names that are not GUIDs or domain-like ([A-Za-z0-9._-]). */
 int azsreg_cred__check_tenant(const char *tenant, const char *what);
 /**
@@ -465,9 +471,16 @@ struct azsreg_client {
 	azsreg_pipeline *pipeline;
 	azsreg_token_cache *tokens;
 	azsreg_logger logger;
+	int owns_transport;   /* 0 when injected by azsreg_client__new_with (additive) */
 };
 
 /** For operations.c: the authorize hook bound to this client. */
 int azsreg_client__authorize(void *client, azsreg_http_request *req, int force_renew);
+/**
+ * A client with an injected transport and clock (unit tests). Both are borrowed: the
+ * caller frees them after azsreg_client_free. NULL transport: libcurl; NULL clock: system.
+ */
+int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *opts, azsreg_credential *cred,
+			    azsreg_transport *transport, const azsreg_clock *clock);
 
 #endif /* AZSREG_INTERNAL_H */

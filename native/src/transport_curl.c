@@ -1,0 +1,533 @@
+/*
+ * transport_curl.c: the one libcurl user.
+ *
+ * - A pool of easy handles (mutex-protected free list) so that handles, and with them
+ *   their connections, are reused; plus one CURLSH shared by all handles of this
+ *   transport (connection cache, TLS sessions, DNS), guarded by pthread mutexes. One
+ *   client therefore opens only a few connections, even from several threads.
+ * - TLS is always verified (peer and host name), TLS 1.2 at least. CA bundle: the
+ *   ca_file option, else $SSL_CERT_FILE, else $CURL_CA_BUNDLE, else libcurl's default
+ *   (the system store).
+ * - Proxy: the proxy option when given; otherwise libcurl's own environment handling:
+ *   https_proxy / HTTPS_PROXY for https:// URLs, http_proxy for http:// URLs (libcurl
+ *   ignores upper-case HTTP_PROXY on purpose), all_proxy / ALL_PROXY, and no_proxy /
+ *   NO_PROXY (comma-separated hosts or domain suffixes, "*" for all). Proxy credentials
+ *   go in the proxy URL (http://user:password@proxy:3128). A request marked no_proxy
+ *   (IMDS) never uses a proxy.
+ * - http:// is refused unless the host is a loopback address (or the link-local IMDS
+ *   address for requests that allow it), before anything is sent.
+ * - Never enables CURLOPT_VERBOSE; never logs.
+ */
+#include "internal.h"
+
+#include <curl/curl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define RESPONSE_BODY_LIMIT ((size_t)32 * 1024 * 1024)
+#define POOL_KEEP 16
+#define DEFAULT_CONNECT_TIMEOUT_MS 10000L
+
+typedef struct curl_transport {
+	azsreg_transport base;
+	CURLSH *share;
+	pthread_mutex_t share_locks[CURL_LOCK_DATA_LAST];
+	pthread_mutex_t pool_lock;
+	CURL *pool[POOL_KEEP];
+	size_t pool_count;
+	char *ca_file;
+	char *proxy;
+	char *user_agent;
+	long connect_timeout_ms;
+	unsigned long connections; /* atomic */
+} curl_transport;
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static CURLcode global_rc = CURLE_FAILED_INIT;
+
+static void global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void share_lock(CURL *handle, curl_lock_data data, curl_lock_access access, void *userptr)
+{
+	curl_transport *t = userptr;
+
+	(void)handle;
+	(void)access;
+	if ((int)data >= 0 && (int)data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_lock(&t->share_locks[data]);
+}
+
+static void share_unlock(CURL *handle, curl_lock_data data, void *userptr)
+{
+	curl_transport *t = userptr;
+
+	(void)handle;
+	if ((int)data >= 0 && (int)data < CURL_LOCK_DATA_LAST)
+		pthread_mutex_unlock(&t->share_locks[data]);
+}
+
+static CURL *pool_take(curl_transport *t)
+{
+	CURL *h = NULL;
+
+	pthread_mutex_lock(&t->pool_lock);
+	if (t->pool_count > 0)
+		h = t->pool[--t->pool_count];
+	pthread_mutex_unlock(&t->pool_lock);
+	if (h == NULL)
+		h = curl_easy_init();
+	return h;
+}
+
+static void pool_give(curl_transport *t, CURL *h)
+{
+	if (h == NULL)
+		return;
+	pthread_mutex_lock(&t->pool_lock);
+	if (t->pool_count < POOL_KEEP) {
+		t->pool[t->pool_count++] = h;
+		h = NULL;
+	}
+	pthread_mutex_unlock(&t->pool_lock);
+	if (h != NULL)
+		curl_easy_cleanup(h);
+}
+
+typedef struct recv_state {
+	azsreg_http_response *resp;
+	int header_failed;
+	int body_too_large;
+} recv_state;
+
+static size_t on_body(char *data, size_t size, size_t nmemb, void *userdata)
+{
+	recv_state *st = userdata;
+	size_t n = size * nmemb;
+
+	if (n == 0)
+		return 0;
+	if (azsreg_buf__put(&st->resp->body, data, n) != 0) {
+		st->body_too_large = 1;
+		return 0; /* CURLE_WRITE_ERROR */
+	}
+	return n;
+}
+
+static size_t on_header(char *data, size_t size, size_t nitems, void *userdata)
+{
+	recv_state *st = userdata;
+	size_t n = size * nitems, len = n, nlen;
+	const char *colon, *v, *vend;
+	char *name = NULL, *value = NULL;
+
+	while (len > 0 && (data[len - 1] == '\r' || data[len - 1] == '\n'))
+		len--;
+	if (len >= 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* A new response (after 100 Continue, or a redirect): start over. */
+		azsreg_headers__free(&st->resp->headers);
+		return n;
+	}
+	if (len == 0)
+		return n;
+	colon = memchr(data, ':', len);
+	if (colon == NULL || colon == data)
+		return n; /* folded or malformed line: ignore */
+	nlen = (size_t)(colon - data);
+	v = colon + 1;
+	vend = data + len;
+	while (v < vend && (*v == ' ' || *v == '\t'))
+		v++;
+	while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
+		vend--;
+	name = azsreg__strndup(data, nlen);
+	value = azsreg__strndup(v, (size_t)(vend - v));
+	if (name == NULL || value == NULL || azsreg_headers__add(&st->resp->headers, name, value) != 0)
+		st->header_failed = 1; /* keep going: a bad header must not lose the response */
+	free(name);
+	if (value != NULL)
+		azsreg__free_secret(value);
+	return n;
+}
+
+/* "https://host:port/path" without query or fragment, for messages. */
+static void url_for_message(char *out, size_t cap, const char *url)
+{
+	size_t n = strcspn(url, "?#");
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(out, url, n);
+	out[n] = '\0';
+}
+
+static void url_host(char *out, size_t cap, const char *url)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL;
+
+	out[0] = '\0';
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_PORT, &port, 0) == CURLUE_OK && port != NULL)
+			snprintf(out, cap, "%s:%s", host, port);
+		else
+			snprintf(out, cap, "%s", host);
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_url_cleanup(u);
+}
+
+static int map_error(CURLcode cc, CURL *h, const azsreg_http_request *req, const recv_state *st,
+		     const char *errbuf, long timeout_ms)
+{
+	char url[512], host[300];
+	const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
+	long connect_code = 0;
+
+	url_for_message(url, sizeof(url), req->url);
+	url_host(host, sizeof(host), req->url);
+	(void)curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
+
+	switch (cc) {
+	case CURLE_OUT_OF_MEMORY:
+		return azsreg_error__set(AZSREG_ENOMEM, "%s %s: out of memory", req->method, url);
+	case CURLE_WRITE_ERROR:
+		if (st->body_too_large)
+			return azsreg_error__set(AZSREG_ENOMEM, "%s %s: the response body is larger than %zu bytes",
+						 req->method, url, RESPONSE_BODY_LIMIT);
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: receiving the response failed: %s", req->method, url, detail);
+	case CURLE_OPERATION_TIMEDOUT:
+		return azsreg_error__set(AZSREG_ETIMEOUT, "%s %s: no complete answer from %s within %ld ms (%s)",
+					 req->method, url, host, timeout_ms, detail);
+	case CURLE_PEER_FAILED_VERIFICATION:
+#if CURLE_SSL_CACERT != CURLE_PEER_FAILED_VERIFICATION
+	case CURLE_SSL_CACERT:
+#endif
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return azsreg_error__set(AZSREG_ETLS,
+					 "%s %s: the TLS certificate of %s is not trusted (%s); if it is signed by a private CA, "
+					 "pass that CA bundle with --ca-file (the ca_file option) or SSL_CERT_FILE",
+					 req->method, url, host, detail);
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CRL_BADFILE:
+		return azsreg_error__set(AZSREG_ETLS, "%s %s: cannot use the CA bundle for %s (%s); check --ca-file / SSL_CERT_FILE / CURL_CA_BUNDLE",
+					 req->method, url, host, detail);
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_ENGINE_NOTFOUND:
+	case CURLE_SSL_ENGINE_SETFAILED:
+	case CURLE_SSL_ENGINE_INITFAILED:
+	case CURLE_SSL_SHUTDOWN_FAILED:
+	case CURLE_USE_SSL_FAILED:
+	case CURLE_SSL_CLIENTCERT:
+		return azsreg_error__set(AZSREG_ETLS, "%s %s: the TLS handshake with %s failed (%s)", req->method, url, host, detail);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+	case CURLE_URL_MALFORMAT:
+		return azsreg_error__set(AZSREG_EINVALID, "%s %s: invalid URL (%s)", req->method, url, detail);
+	case CURLE_COULDNT_RESOLVE_PROXY:
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot resolve the proxy host (%s); check --proxy / HTTPS_PROXY",
+					 req->method, url, detail);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot resolve host %s (%s)", req->method, url, host, detail);
+	default:
+		break;
+	}
+	if (connect_code == 407)
+		return azsreg_error__set(AZSREG_ENETWORK,
+					 "%s %s: the proxy asks for authentication (HTTP 407); put the credentials in the proxy URL "
+					 "(http://user:password@proxy:port)", req->method, url);
+	if (connect_code >= 400)
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: the proxy refused the tunnel to %s (HTTP %ld)",
+					 req->method, url, host, connect_code);
+	switch (cc) {
+	case CURLE_COULDNT_CONNECT:
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to %s (%s)", req->method, url, host, detail);
+	case CURLE_GOT_NOTHING:
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: %s closed the connection without an answer", req->method, url, host);
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_PARTIAL_FILE:
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: the connection to %s failed (%s)", req->method, url, host, detail);
+	default:
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: request failed (%s)", req->method, url, detail);
+	}
+}
+
+static void slist_wipe_free(struct curl_slist *l)
+{
+	struct curl_slist *p;
+
+	for (p = l; p != NULL; p = p->next) {
+		if (p->data)
+			azsreg__wipe(p->data, strlen(p->data));
+	}
+	curl_slist_free_all(l);
+}
+
+static int build_headers(struct curl_slist **out, const azsreg_http_request *req)
+{
+	struct curl_slist *l = NULL, *n;
+	azsreg_buf line = AZSREG_BUF_INIT;
+	size_t i;
+	int rc = AZSREG_OK;
+
+	for (i = 0; i < req->headers.count; i++) {
+		const azsreg_header *hd = &req->headers.items[i];
+		azsreg_buf__clear(&line);
+		if (hd->value == NULL || hd->value[0] == '\0')
+			rc = azsreg_buf__printf(&line, "%s;", hd->name);
+		else
+			rc = azsreg_buf__printf(&line, "%s: %s", hd->name, hd->value);
+		if (rc != 0)
+			goto done;
+		n = curl_slist_append(l, azsreg_buf__cstr(&line));
+		if (n == NULL) {
+			rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (request headers)");
+			goto done;
+		}
+		l = n;
+	}
+	/* No "Expect: 100-continue" round trip. */
+	n = curl_slist_append(l, "Expect:");
+	if (n == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (request headers)");
+		goto done;
+	}
+	l = n;
+	*out = l;
+	l = NULL;
+done:
+	azsreg_buf__wipe_free(&line);
+	slist_wipe_free(l);
+	return rc;
+}
+
+static const char *ca_bundle(const curl_transport *t)
+{
+	const char *v;
+
+	if (t->ca_file && t->ca_file[0])
+		return t->ca_file;
+	v = getenv("SSL_CERT_FILE");
+	if (v && v[0])
+		return v;
+	v = getenv("CURL_CA_BUNDLE");
+	if (v && v[0])
+		return v;
+	return NULL;
+}
+
+#define SETOPT(h, opt, val)                                                          \
+	do {                                                                         \
+		if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {               \
+			rc = azsreg_error__set(AZSREG_ERROR, "libcurl refused option " #opt); \
+			goto done;                                                   \
+		}                                                                    \
+	} while (0)
+
+static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)
+{
+	curl_transport *t = (curl_transport *)base;
+	CURL *h = NULL;
+	struct curl_slist *hdrs = NULL;
+	recv_state st;
+	char errbuf[CURL_ERROR_SIZE];
+	const char *ca;
+	CURLcode cc;
+	long status = 0, nconn = 0;
+	int rc = AZSREG_OK;
+
+	if (req == NULL || resp == NULL || req->url == NULL || req->method == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "transport: missing request");
+		goto done;
+	}
+	rc = azsreg_url__check_scheme(req->url, req->allow_link_local_http, req->method);
+	if (rc != 0)
+		goto done;
+
+	azsreg_http_response__reset(resp);
+	if (resp->body.limit == 0)
+		resp->body.limit = RESPONSE_BODY_LIMIT;
+	memset(&st, 0, sizeof(st));
+	st.resp = resp;
+	errbuf[0] = '\0';
+
+	h = pool_take(t);
+	if (h == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (libcurl handle)");
+		goto done;
+	}
+	curl_easy_reset(h);
+	rc = build_headers(&hdrs, req);
+	if (rc != 0)
+		goto done;
+
+	SETOPT(h, CURLOPT_SHARE, t->share);
+	SETOPT(h, CURLOPT_URL, req->url);
+	SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	SETOPT(h, CURLOPT_NOSIGNAL, 1L);
+	SETOPT(h, CURLOPT_FOLLOWLOCATION, 0L);
+	SETOPT(h, CURLOPT_ERRORBUFFER, errbuf);
+	SETOPT(h, CURLOPT_SSL_VERIFYPEER, 1L);
+	SETOPT(h, CURLOPT_SSL_VERIFYHOST, 2L);
+	SETOPT(h, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	ca = ca_bundle(t);
+	if (ca != NULL)
+		SETOPT(h, CURLOPT_CAINFO, ca);
+	if (req->no_proxy)
+		SETOPT(h, CURLOPT_NOPROXY, "*");
+	else if (t->proxy != NULL)
+		SETOPT(h, CURLOPT_PROXY, t->proxy);
+	SETOPT(h, CURLOPT_SUPPRESS_CONNECT_HEADERS, 1L);
+	SETOPT(h, CURLOPT_CONNECTTIMEOUT_MS, t->connect_timeout_ms);
+	if (timeout_ms > 0)
+		SETOPT(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	SETOPT(h, CURLOPT_TCP_KEEPALIVE, 1L);
+	SETOPT(h, CURLOPT_ACCEPT_ENCODING, "");
+	if (t->user_agent != NULL && azsreg_headers__get(&req->headers, "User-Agent") == NULL)
+		SETOPT(h, CURLOPT_USERAGENT, t->user_agent);
+	SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
+	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
+	SETOPT(h, CURLOPT_WRITEDATA, &st);
+	SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
+	SETOPT(h, CURLOPT_HEADERDATA, &st);
+
+	if (strcmp(req->method, "GET") == 0) {
+		SETOPT(h, CURLOPT_HTTPGET, 1L);
+	} else if (strcmp(req->method, "HEAD") == 0) {
+		SETOPT(h, CURLOPT_NOBODY, 1L);
+	} else {
+		SETOPT(h, CURLOPT_CUSTOMREQUEST, req->method);
+		if (req->body != NULL || strcmp(req->method, "POST") == 0 || strcmp(req->method, "PUT") == 0 ||
+		    strcmp(req->method, "PATCH") == 0) {
+			SETOPT(h, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)(req->body ? req->body_len : 0));
+			SETOPT(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
+		}
+	}
+
+	cc = curl_easy_perform(h);
+	if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
+		__atomic_add_fetch(&t->connections, (unsigned long)nconn, __ATOMIC_RELAXED);
+	if (cc != CURLE_OK) {
+		rc = map_error(cc, h, req, &st, errbuf, timeout_ms);
+		goto done;
+	}
+	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status < 100) {
+		rc = azsreg_error__set(AZSREG_ENETWORK, "%s: no HTTP status in the answer", req->method);
+		goto done;
+	}
+	if (st.header_failed) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory (response headers)", req->method);
+		goto done;
+	}
+	resp->status = (int)status;
+done:
+	if (h != NULL) {
+		/* Drop references into this call's memory before the handle goes back. */
+		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+		curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+		pool_give(t, h);
+	}
+	slist_wipe_free(hdrs);
+	if (rc != 0 && resp != NULL)
+		resp->status = 0;
+	return rc;
+}
+
+static unsigned long curl_connections(azsreg_transport *base)
+{
+	curl_transport *t = (curl_transport *)base;
+
+	return __atomic_load_n(&t->connections, __ATOMIC_RELAXED);
+}
+
+static void curl_free_transport(azsreg_transport *base)
+{
+	curl_transport *t = (curl_transport *)base;
+	size_t i;
+	int j;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->pool_count; i++)
+		curl_easy_cleanup(t->pool[i]);
+	if (t->share != NULL)
+		curl_share_cleanup(t->share);
+	for (j = 0; j < CURL_LOCK_DATA_LAST; j++)
+		pthread_mutex_destroy(&t->share_locks[j]);
+	pthread_mutex_destroy(&t->pool_lock);
+	free(t->ca_file);
+	free(t->proxy);
+	free(t->user_agent);
+	free(t);
+}
+
+int azsreg_transport__curl_new(azsreg_transport **out, const azsreg_transport_options *opts)
+{
+	curl_transport *t = NULL;
+	int rc = AZSREG_OK, j;
+
+	if (out == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "transport: out is NULL");
+		goto done;
+	}
+	*out = NULL;
+	pthread_once(&global_once, global_init);
+	if (global_rc != CURLE_OK) {
+		rc = azsreg_error__set(AZSREG_ERROR, "libcurl initialisation failed: %s", curl_easy_strerror(global_rc));
+		goto done;
+	}
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (transport)");
+		goto done;
+	}
+	for (j = 0; j < CURL_LOCK_DATA_LAST; j++)
+		pthread_mutex_init(&t->share_locks[j], NULL);
+	pthread_mutex_init(&t->pool_lock, NULL);
+	t->base.send = curl_send;
+	t->base.connections_opened = curl_connections;
+	t->base.free = curl_free_transport;
+	t->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	if (opts != NULL) {
+		if (opts->connect_timeout_ms > 0)
+			t->connect_timeout_ms = opts->connect_timeout_ms;
+		t->ca_file = azsreg__strdup(opts->ca_file);
+		if (opts->proxy && opts->proxy[0])
+			t->proxy = azsreg__strdup(opts->proxy);
+		t->user_agent = azsreg__strdup(opts->user_agent);
+		if ((opts->ca_file && !t->ca_file) || (opts->proxy && opts->proxy[0] && !t->proxy) ||
+		    (opts->user_agent && !t->user_agent)) {
+			rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (transport)");
+			goto done;
+		}
+	}
+	t->share = curl_share_init();
+	if (t->share == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (libcurl share)");
+		goto done;
+	}
+	if (curl_share_setopt(t->share, CURLSHOPT_LOCKFUNC, share_lock) != CURLSHE_OK ||
+	    curl_share_setopt(t->share, CURLSHOPT_UNLOCKFUNC, share_unlock) != CURLSHE_OK ||
+	    curl_share_setopt(t->share, CURLSHOPT_USERDATA, t) != CURLSHE_OK ||
+	    curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) != CURLSHE_OK ||
+	    curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK ||
+	    curl_share_setopt(t->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) != CURLSHE_OK) {
+		rc = azsreg_error__set(AZSREG_ERROR, "libcurl refused to share connections");
+		goto done;
+	}
+	*out = &t->base;
+	t = NULL;
+done:
+	curl_free_transport(t ? &t->base : NULL);
+	return rc;
+}
