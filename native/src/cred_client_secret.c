@@ -1,0 +1,129 @@
+/*
+ * cred_client_secret.c: service principal + client secret.
+ * AAD: POST {authority}{tenant}/oauth2/v2.0/token
+ *      grant_type=client_credentials&client_id=..&scope={audience}/.default&client_secret=..
+ * AD FS: POST {authority}oauth2/token
+ *      grant_type=client_credentials&client_id=..&resource={audience}&client_secret=..
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct client_secret_cred {
+	azsreg_credential base;
+	char *tenant;
+	char *client_id;
+	char *secret;   /* registered, wiped */
+} client_secret_cred;
+
+static int cs_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
+{
+	client_secret_cred *c = (client_secret_cred *)cred;
+	azsreg_buf url = AZSREG_BUF_INIT, form = AZSREG_BUF_INIT;
+	int rc;
+
+	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->tenant), 0);
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+		goto done;
+	}
+	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, NULL);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_secret", c->secret);
+	if (rc != AZSREG_OK)
+		goto done;
+	rc = azsreg_cred__post_token_request(cred, ctx, azsreg_buf__cstr(&url), &form, out, NULL);
+done:
+	azsreg_buf__free(&url);
+	azsreg_buf__wipe_free(&form);
+	return rc;
+}
+
+static void cs_destroy(azsreg_credential *cred)
+{
+	client_secret_cred *c = (client_secret_cred *)cred;
+
+	azsreg_secret__unregister(c->secret);
+	azsreg__free_secret(c->secret);
+	free(c->tenant);
+	free(c->client_id);
+	azsreg__wipe(c, sizeof(*c));
+	free(c);
+}
+
+static const azsreg_credential_vtable cs_vtable = { "ClientSecret", cs_get_token, cs_destroy };
+
+/* Client IDs are GUIDs in AAD, but AD FS allows other names: refuse only what breaks a form or log line. */
+int azsreg_cred__check_client_id(const char *client_id, const char *what)
+{
+	size_t i, n;
+
+	if (client_id == NULL || client_id[0] == '\0')
+		return azsreg_error__set(AZSREG_EINVALID, "%s: a client (application) ID is required", what);
+	n = strlen(client_id);
+	if (n > 256)
+		return azsreg_error__set(AZSREG_EINVALID, "%s: the client ID is longer than 256 characters", what);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)client_id[i];
+
+		if (ch <= 0x20 || ch == 0x7f)
+			return azsreg_error__set(AZSREG_EINVALID, "%s: the client ID contains whitespace or control characters", what);
+	}
+	return AZSREG_OK;
+}
+
+AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, const azsreg_client_secret_options *opts)
+{
+	int rc = AZSREG_OK;
+	client_secret_cred *c = NULL;
+	char desc[256];
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "client secret credential: out is NULL");
+	*out = NULL;
+	if (opts == NULL || opts->version != AZSREG_CLIENT_SECRET_OPTIONS_VERSION) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "client secret credential: options missing or of an unknown version");
+		goto done;
+	}
+	rc = azsreg_cred__check_client_id(opts->client_id, "client secret credential");
+	if (rc != AZSREG_OK)
+		goto done;
+	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0') {
+		rc = azsreg_cred__check_tenant(opts->tenant_id, "client secret credential");
+		if (rc != AZSREG_OK)
+			goto done;
+	}
+	if (opts->client_secret == NULL || opts->client_secret[0] == '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID, "client secret credential: the client secret is empty");
+		goto done;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+		goto done;
+	}
+	c->client_id = azsreg__strdup(opts->client_id);
+	c->secret = azsreg__strdup(opts->client_secret);
+	azsreg_secret__register(c->secret);
+	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0')
+		c->tenant = azsreg__strdup(opts->tenant_id);
+	if (c->client_id == NULL || c->secret == NULL || (opts->tenant_id && opts->tenant_id[0] && c->tenant == NULL)) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	snprintf(desc, sizeof(desc), "ClientSecret(client %.100s, tenant %.100s)", c->client_id,
+		c->tenant ? c->tenant : "from client options");
+	azsreg_credential__init(&c->base, &cs_vtable, desc);
+	*out = &c->base;
+	c = NULL;
+done:
+	if (c != NULL)
+		cs_destroy(&c->base);
+	return rc;
+}

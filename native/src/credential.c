@@ -1,0 +1,525 @@
+/*
+ * credential.c: the credential base (reference counting, description), option
+ * initialisers, helpers every token-endpoint credential shares, the environment chain
+ * and credentials from JSON.
+ *
+ * Scope form (AAD v2): the audience loses its trailing '/' before "/.default", so the
+ * audience "https://management.azure.com/" asks for the scope
+ * "https://management.azure.com/.default" (what AAD documents for ARM). AD FS (and only
+ * AD FS) gets the v1 form "resource=<audience>" at "{authority}oauth2/token".
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+/* ------------------------------------------------------------------ base */
+
+void azsreg_credential__init(azsreg_credential *cred, const azsreg_credential_vtable *vt, const char *description)
+{
+	if (cred == NULL)
+		return;
+	cred->vt = vt;
+	__atomic_store_n(&cred->refs, 1, __ATOMIC_SEQ_CST);
+	snprintf(cred->description, sizeof(cred->description), "%s",
+		description ? description : (vt && vt->kind ? vt->kind : "Credential"));
+}
+
+azsreg_credential *azsreg_credential__ref(azsreg_credential *cred)
+{
+	if (cred != NULL)
+		__atomic_add_fetch(&cred->refs, 1, __ATOMIC_SEQ_CST);
+	return cred;
+}
+
+AZSREG_EXTERN(void) azsreg_credential_free(azsreg_credential *cred)
+{
+	if (cred == NULL)
+		return;
+	if (__atomic_sub_fetch(&cred->refs, 1, __ATOMIC_ACQ_REL) != 0)
+		return;
+	if (cred->vt != NULL && cred->vt->destroy != NULL)
+		cred->vt->destroy(cred);
+}
+
+AZSREG_EXTERN(const char *) azsreg_credential_describe(const azsreg_credential *cred)
+{
+	if (cred == NULL)
+		return "";
+	return cred->description;
+}
+
+void azsreg_token__clear(azsreg_token *t)
+{
+	if (t == NULL)
+		return;
+	azsreg__free_secret(t->access_token);
+	free(t->account);
+	free(t->tenant_id);
+	memset(t, 0, sizeof(*t));
+}
+
+/* --------------------------------------------------------- option inits */
+
+AZSREG_EXTERN(int) azsreg_client_secret_options_init(azsreg_client_secret_options *opts, unsigned int version)
+{
+	azsreg_client_secret_options init = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+
+	if (opts == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "client secret options: NULL");
+	if (version != AZSREG_CLIENT_SECRET_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "client secret options: unknown version %u (expected %u)",
+			version, AZSREG_CLIENT_SECRET_OPTIONS_VERSION);
+	*opts = init;
+	return AZSREG_OK;
+}
+
+AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *opts, unsigned int version)
+{
+	azsreg_certificate_options init = AZSREG_CERTIFICATE_OPTIONS_INIT;
+
+	if (opts == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "certificate options: NULL");
+	if (version != AZSREG_CERTIFICATE_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "certificate options: unknown version %u (expected %u)",
+			version, AZSREG_CERTIFICATE_OPTIONS_VERSION);
+	*opts = init;
+	return AZSREG_OK;
+}
+
+AZSREG_EXTERN(int) azsreg_managed_identity_options_init(azsreg_managed_identity_options *opts, unsigned int version)
+{
+	azsreg_managed_identity_options init = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+
+	if (opts == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "managed identity options: NULL");
+	if (version != AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "managed identity options: unknown version %u (expected %u)",
+			version, AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION);
+	*opts = init;
+	return AZSREG_OK;
+}
+
+/* ------------------------------------------------------- shared helpers */
+
+const char *azsreg_cred__tenant(const azsreg_token_context *ctx, const char *cred_tenant)
+{
+	if (ctx != NULL && ctx->tenant != NULL && ctx->tenant[0] != '\0')
+		return ctx->tenant;
+	if (cred_tenant != NULL && cred_tenant[0] != '\0')
+		return cred_tenant;
+	return NULL;
+}
+
+int azsreg_cred__check_tenant(const char *tenant, const char *what)
+{
+	size_t n;
+
+	if (what == NULL)
+		what = "tenant";
+	if (tenant == NULL || tenant[0] == '\0')
+		return azsreg_error__set(AZSREG_EINVALID, "%s: a tenant ID (GUID) or domain name is required", what);
+	n = strlen(tenant);
+	if (n > 253)
+		return azsreg_error__set(AZSREG_EINVALID, "%s: the tenant is longer than 253 characters", what);
+	if (strspn(tenant, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_{}") != n)
+		return azsreg_error__set(AZSREG_EINVALID,
+			"%s: the tenant \"%.64s\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')", what, tenant);
+	if (tenant[0] == '.' || strstr(tenant, "..") != NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "%s: the tenant \"%.64s\" is not a valid domain name", what, tenant);
+	return AZSREG_OK;
+}
+
+/* A GUID in braces is normalised for URLs; anything else stays as given. */
+static int tenant_for_url(char *out, size_t cap, const char *tenant)
+{
+	char guid[AZSREG_GUID_LEN + 1];
+
+	if (strchr(tenant, '{') != NULL || strchr(tenant, '}') != NULL) {
+		if (azsreg_guid_normalize(guid, tenant, "tenant ID") != AZSREG_OK)
+			return AZSREG_EINVALID;
+		snprintf(out, cap, "%s", guid);
+		return AZSREG_OK;
+	}
+	snprintf(out, cap, "%s", tenant);
+	return AZSREG_OK;
+}
+
+int azsreg_cred__token_url(azsreg_buf *out, const azsreg_token_context *ctx, const char *tenant, int device_code)
+{
+	int rc;
+	const char *auth;
+	char t[256];
+
+	if (ctx == NULL || ctx->env == NULL || ctx->env->authority == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "token request: no environment (authority) given");
+	auth = ctx->env->authority;
+	if (ctx->env->is_adfs) {
+		if (device_code)
+			return azsreg_error__set(AZSREG_EINVALID,
+				"device code sign-in is not available with AD FS (%s); use a service principal", auth);
+		return azsreg_buf__printf(out, "%s%soauth2/token", auth,
+			auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/");
+	}
+	rc = azsreg_cred__check_tenant(tenant, "token request");
+	if (rc != AZSREG_OK)
+		return rc;
+	rc = tenant_for_url(t, sizeof(t), tenant);
+	if (rc != AZSREG_OK)
+		return rc;
+	return azsreg_buf__printf(out, "%s%s%s/oauth2/v2.0/%s", auth,
+		auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/", t, device_code ? "devicecode" : "token");
+}
+
+int azsreg_cred__form_add(azsreg_buf *form, const char *name, const char *value)
+{
+	int rc;
+
+	if (form->size > 0) {
+		rc = azsreg_buf__puts(form, "&");
+		if (rc != AZSREG_OK)
+			return rc;
+	}
+	rc = azsreg_buf__puts(form, name);
+	if (rc == AZSREG_OK)
+		rc = azsreg_buf__puts(form, "=");
+	if (rc == AZSREG_OK)
+		rc = azsreg_url__encode(form, value ? value : "");
+	return rc;
+}
+
+int azsreg_cred__append_scope(azsreg_buf *form, const azsreg_token_context *ctx, const char *extra_scope)
+{
+	int rc;
+	const char *aud;
+	size_t n;
+	azsreg_buf scope = AZSREG_BUF_INIT;
+
+	if (ctx == NULL || ctx->env == NULL || ctx->env->audience == NULL || ctx->env->audience[0] == '\0')
+		return azsreg_error__set(AZSREG_EINVALID, "token request: the environment has no token audience");
+	aud = ctx->env->audience;
+	if (ctx->env->is_adfs)
+		return azsreg_cred__form_add(form, "resource", aud);
+	n = strlen(aud);
+	while (n > 0 && aud[n - 1] == '/')
+		n--;
+	rc = azsreg_buf__put(&scope, aud, n);
+	if (rc == AZSREG_OK)
+		rc = azsreg_buf__puts(&scope, "/.default");
+	if (rc == AZSREG_OK && extra_scope != NULL)
+		rc = azsreg_buf__printf(&scope, " %s", extra_scope);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(form, "scope", azsreg_buf__cstr(&scope));
+	azsreg_buf__free(&scope);
+	return rc;
+}
+
+const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx)
+{
+	const azsreg_clock *c = NULL;
+
+	if (ctx != NULL && ctx->clock != NULL)
+		return ctx->clock;
+	if (ctx != NULL && ctx->pipeline != NULL)
+		c = azsreg_pipeline__clock(ctx->pipeline);
+	return c ? c : azsreg_clock__system();
+}
+
+int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, azsreg_buf *form, azsreg_token *out, char **out_refresh_token)
+{
+	int rc = AZSREG_OK;
+	azsreg_http_request req;
+	azsreg_http_response resp;
+	azsreg_send_options so;
+	azsreg_buf what = AZSREG_BUF_INIT;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	memset(&so, 0, sizeof(so));
+	resp.body.limit = (size_t)1024 * 1024;
+	(void)azsreg_buf__printf(&what, "sign-in with %s at %s", azsreg_credential_describe(cred), url);
+	if (ctx == NULL || ctx->pipeline == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s: no request pipeline", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	if (form->failed) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: could not build the request body", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	req.method = "POST";
+	req.url = azsreg__strdup(url);
+	if (req.url == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	rc = azsreg_headers__add(&req.headers, "Content-Type", "application/x-www-form-urlencoded");
+	if (rc == AZSREG_OK)
+		rc = azsreg_headers__add(&req.headers, "Accept", "application/json");
+	if (rc != AZSREG_OK)
+		goto done;
+	req.body_len = form->size;
+	req.body = azsreg_buf__detach(form);
+	req.body_is_secret = 1;
+	if (req.body == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	so.what = azsreg_buf__cstr(&what);
+	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	if (resp.status != 200) {
+		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
+		goto done;
+	}
+	rc = azsreg_token__parse_response(out, out_refresh_token, resp.body.ptr, resp.body.size,
+		azsreg_cred__clock(ctx)->unix_time(azsreg_cred__clock(ctx)->ctx));
+	if (rc != AZSREG_OK)
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+done:
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&resp);
+	azsreg_buf__free(&what);
+	return rc;
+}
+
+/* ------------------------------------------------------ environment chain */
+
+static const char *env_get(const char *name)
+{
+	const char *v = getenv(name);
+
+	return (v != NULL && v[0] != '\0') ? v : NULL;
+}
+
+static void redescribe(azsreg_credential *cred, const char *source)
+{
+	char tmp[sizeof(cred->description)];
+
+	snprintf(tmp, sizeof(tmp), "%s", cred->description);
+	snprintf(cred->description, sizeof(cred->description), "%s from environment (%s)", tmp, source);
+}
+
+AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
+{
+	int rc = AZSREG_OK;
+	const char *tenant, *client, *secret, *cert, *pw, *fed, *tok;
+	azsreg_credential *cred = NULL;
+	const char *source = NULL;
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "credential from environment: out is NULL");
+	*out = NULL;
+	tenant = env_get("AZURE_TENANT_ID");
+	client = env_get("AZURE_CLIENT_ID");
+	secret = env_get("AZURE_CLIENT_SECRET");
+	cert = env_get("AZURE_CLIENT_CERTIFICATE_PATH");
+	pw = env_get("AZURE_CLIENT_CERTIFICATE_PASSWORD");
+	fed = env_get("AZURE_FEDERATED_TOKEN_FILE");
+	tok = env_get("AZSREG_ACCESS_TOKEN");
+
+	if (tenant != NULL && client != NULL && (secret != NULL || cert != NULL || fed != NULL)) {
+		if (secret != NULL) {
+			azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+
+			o.tenant_id = tenant;
+			o.client_id = client;
+			o.client_secret = secret;
+			rc = azsreg_credential_client_secret_new(&cred, &o);
+			source = "AZURE_CLIENT_SECRET";
+		} else if (cert != NULL) {
+			azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+
+			o.tenant_id = tenant;
+			o.client_id = client;
+			o.certificate_path = cert;
+			o.certificate_password = pw;
+			rc = azsreg_credential_certificate_new(&cred, &o);
+			source = "AZURE_CLIENT_CERTIFICATE_PATH";
+		} else {
+			rc = azsreg_credential_federated_new(&cred, tenant, client, fed);
+			source = "AZURE_FEDERATED_TOKEN_FILE";
+		}
+		if (rc != AZSREG_OK) {
+			(void)azsreg_error__prefix("credential from environment (%s)", source);
+			goto done;
+		}
+	} else if (tok != NULL) {
+		rc = azsreg_credential_access_token_new(&cred, tok);
+		source = "AZSREG_ACCESS_TOKEN";
+		if (rc != AZSREG_OK) {
+			(void)azsreg_error__prefix("credential from environment (%s)", source);
+			goto done;
+		}
+	} else if (env_get("IDENTITY_ENDPOINT") != NULL || env_get("MSI_ENDPOINT") != NULL ||
+		   env_get("AZSREG_IMDS_ENDPOINT") != NULL) {
+		azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+
+		/* AZURE_CLIENT_ID alone selects a user-assigned identity. */
+		o.client_id = client;
+		rc = azsreg_credential_managed_identity_new(&cred, &o);
+		source = env_get("IDENTITY_ENDPOINT") ? "IDENTITY_ENDPOINT" :
+			 (env_get("MSI_ENDPOINT") ? "MSI_ENDPOINT" : "AZSREG_IMDS_ENDPOINT");
+		if (rc != AZSREG_OK) {
+			(void)azsreg_error__prefix("credential from environment (%s)", source);
+			goto done;
+		}
+	} else {
+		rc = azsreg_error__set(AZSREG_EAUTH,
+			"no credential in the environment: looked at AZURE_TENANT_ID + AZURE_CLIENT_ID with "
+			"AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE "
+			"(%s%s), AZSREG_ACCESS_TOKEN, and IDENTITY_ENDPOINT / MSI_ENDPOINT / AZSREG_IMDS_ENDPOINT "
+			"for managed identity",
+			tenant ? "AZURE_TENANT_ID set" : "AZURE_TENANT_ID missing",
+			client ? ", AZURE_CLIENT_ID set" : ", AZURE_CLIENT_ID missing");
+		goto done;
+	}
+	redescribe(cred, source);
+	*out = cred;
+	cred = NULL;
+done:
+	azsreg_credential_free(cred);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- JSON */
+
+static const char *jstr(json_t *root, const char *name, int *bad)
+{
+	json_t *v = json_object_get(root, name);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v)) {
+		*bad = 1;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const char *json)
+{
+	int rc = AZSREG_OK;
+	json_t *root = NULL;
+	json_error_t jerr;
+	const char *kind;
+	int bad = 0;
+	const char *names[] = { "kind", "tenantId", "clientId", "clientSecret", "accessToken",
+		"certificatePath", "certificatePassword", "tokenFile", "resourceId",
+		"identityEndpoint", "identityHeader", "imdsEndpoint", "sendCertificateChain" };
+	const char *bad_name = NULL;
+	const char *key;
+	json_t *val;
+	size_t i;
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "credential JSON: out is NULL");
+	*out = NULL;
+	if (json == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "credential JSON: NULL");
+		goto done;
+	}
+	root = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+	if (root == NULL || !json_is_object(root)) {
+		/* jerr.text never contains the input's strings beyond a position. */
+		rc = azsreg_error__set(AZSREG_EINVALID, "credential JSON is not a JSON object (line %d, column %d)",
+			root ? 0 : jerr.line, root ? 0 : jerr.column);
+		goto done;
+	}
+	json_object_foreach(root, key, val) {
+		int known = 0;
+
+		(void)val;
+		for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+			if (strcmp(key, names[i]) == 0)
+				known = 1;
+		if (!known) {
+			rc = azsreg_error__set(AZSREG_EINVALID, "credential JSON: unknown member \"%.64s\"", key);
+			goto done;
+		}
+	}
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) - 1; i++) {
+		int b = 0;
+
+		(void)jstr(root, names[i], &b);
+		if (b) {
+			bad = 1;
+			bad_name = names[i];
+			break;
+		}
+	}
+	if (bad) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "credential JSON: \"%s\" must be a string", bad_name);
+		goto done;
+	}
+	kind = jstr(root, "kind", &bad);
+	if (kind == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID,
+			"credential JSON: \"kind\" is required (accessToken, clientSecret, certificate, federated, managedIdentity, environment)");
+		goto done;
+	}
+	if (strcmp(kind, "accessToken") == 0) {
+		rc = azsreg_credential_access_token_new(out, jstr(root, "accessToken", &bad));
+	} else if (strcmp(kind, "clientSecret") == 0) {
+		azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+
+		o.tenant_id = jstr(root, "tenantId", &bad);
+		o.client_id = jstr(root, "clientId", &bad);
+		o.client_secret = jstr(root, "clientSecret", &bad);
+		rc = azsreg_credential_client_secret_new(out, &o);
+	} else if (strcmp(kind, "certificate") == 0) {
+		azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+		json_t *chain = json_object_get(root, "sendCertificateChain");
+
+		o.tenant_id = jstr(root, "tenantId", &bad);
+		o.client_id = jstr(root, "clientId", &bad);
+		o.certificate_path = jstr(root, "certificatePath", &bad);
+		o.certificate_password = jstr(root, "certificatePassword", &bad);
+		if (chain != NULL && !json_is_boolean(chain)) {
+			rc = azsreg_error__set(AZSREG_EINVALID, "credential JSON: \"sendCertificateChain\" must be true or false");
+			goto done;
+		}
+		o.send_certificate_chain = json_is_true(chain);
+		rc = azsreg_credential_certificate_new(out, &o);
+	} else if (strcmp(kind, "federated") == 0) {
+		rc = azsreg_credential_federated_new(out, jstr(root, "tenantId", &bad), jstr(root, "clientId", &bad),
+			jstr(root, "tokenFile", &bad));
+	} else if (strcmp(kind, "managedIdentity") == 0) {
+		azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+
+		o.client_id = jstr(root, "clientId", &bad);
+		o.resource_id = jstr(root, "resourceId", &bad);
+		o.identity_endpoint = jstr(root, "identityEndpoint", &bad);
+		o.identity_header = jstr(root, "identityHeader", &bad);
+		o.imds_endpoint = jstr(root, "imdsEndpoint", &bad);
+		rc = azsreg_credential_managed_identity_new(out, &o);
+	} else if (strcmp(kind, "environment") == 0) {
+		rc = azsreg_credential_from_environment(out);
+	} else if (strcmp(kind, "deviceCode") == 0) {
+		rc = azsreg_error__set(AZSREG_EINVALID,
+			"credential JSON: deviceCode needs a prompt callback; use azsreg_credential_device_code_new");
+	} else {
+		rc = azsreg_error__set(AZSREG_EINVALID,
+			"credential JSON: unknown kind \"%.32s\" (accessToken, clientSecret, certificate, federated, managedIdentity, environment)",
+			kind);
+	}
+done:
+	/* The JSON may hold secrets: jansson's strings are freed with it; wipe what we can. */
+	if (root != NULL) {
+		const char *secrets[] = { "clientSecret", "accessToken", "certificatePassword", "identityHeader" };
+
+		for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
+			json_t *v = json_object_get(root, secrets[i]);
+
+			if (json_is_string(v))
+				azsreg__wipe((void *)json_string_value(v), json_string_length(v));
+		}
+	}
+	json_decref(root);
+	return rc;
+}
