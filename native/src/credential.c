@@ -302,7 +302,7 @@ static void redescribe(azsreg_credential *cred, const char *source)
 	char tmp[sizeof(cred->description)];
 
 	snprintf(tmp, sizeof(tmp), "%s", cred->description);
-	snprintf(cred->description, sizeof(cred->description), "%s from environment (%s)", tmp, source);
+	snprintf(cred->description, sizeof(cred->description), "%.200s from environment (%.30s)", tmp, source);
 }
 
 AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
