@@ -527,7 +527,7 @@ static void put_body_snippet(azsreg_buf *b, const char *body, size_t len)
 		return;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)body[i];
-		tmp[i] = (c < 0x20 || c == 0x7f || c == '\0') ? ' ' : (char)c;
+		tmp[i] = c == '\0' ? '\n' : (char)c;   /* put_one_line folds control characters */
 	}
 	tmp[n] = '\0';
 	(void)azsreg_buf__puts(b, "; the body starts with \"");

@@ -1,0 +1,356 @@
+/* error.c: thread-local last error, ARM / identity bodies, hints, status mapping. */
+#include <criterion/criterion.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+#define has(hay, needle) cr_assert(strstr((hay), (needle)) != NULL, "'%s' not in '%s'", (needle), (hay))
+
+static int arm(int status, const char *body, const char *rid, const char *cid, const char *what)
+{
+	return azsreg_error__from_arm(status, body, body ? strlen(body) : 0, rid, cid, what);
+}
+
+static int aad(int status, const char *body, const char *what)
+{
+	return azsreg_error__from_identity(status, body, body ? strlen(body) : 0, what);
+}
+
+Test(error, defaults_are_empty_never_null)
+{
+	const azsreg_error *e;
+
+	azsreg_error_clear();
+	e = azsreg_error_last();
+	cr_assert_not_null(e);
+	cr_assert_eq(e->code, 0);
+	cr_assert_eq(e->http_status, 0);
+	cr_assert_str_eq(e->message, "");
+	cr_assert_str_eq(e->arm_code, "");
+	cr_assert_str_eq(e->arm_message, "");
+	cr_assert_str_eq(e->target, "");
+	cr_assert_str_eq(e->details_json, "");
+	cr_assert_str_eq(e->request_id, "");
+	cr_assert_str_eq(e->correlation_id, "");
+	cr_assert_str_eq(e->hint, "");
+}
+
+Test(error, set_formats_and_resets_other_fields)
+{
+	const azsreg_error *e;
+
+	arm(404, "{\"error\":{\"code\":\"RegistrationNotFound\",\"message\":\"m\"}}", "rid", "cid", "get");
+	cr_assert_eq(azsreg_error__set(AZSREG_EINVALID, "bad %s at %d", "thing", 7), AZSREG_EINVALID);
+	e = azsreg_error_last();
+	cr_assert_eq(e->code, AZSREG_EINVALID);
+	cr_assert_str_eq(e->message, "bad thing at 7");
+	cr_assert_eq(e->http_status, 0);
+	cr_assert_str_eq(e->arm_code, "");
+	cr_assert_str_eq(e->request_id, "");
+	cr_assert_str_eq(e->hint, "");
+}
+
+Test(error, set_may_use_the_previous_message_as_argument)
+{
+	azsreg_error__set(AZSREG_ENETWORK, "connection refused");
+	azsreg_error__set(AZSREG_ENETWORK, "retry failed: %s", azsreg_error_last()->message);
+	cr_assert_str_eq(azsreg_error_last()->message, "retry failed: connection refused");
+}
+
+Test(error, messages_are_redacted)
+{
+	azsreg_error__set(AZSREG_EAUTH, "token request client_secret=abc123&x=1 failed with Bearer eyJa.eyJb.c");
+	cr_assert_null(strstr(azsreg_error_last()->message, "abc123"));
+	cr_assert_null(strstr(azsreg_error_last()->message, "eyJa"));
+	has(azsreg_error_last()->message, "client_secret=***");
+}
+
+Test(error, prefix_keeps_fields)
+{
+	arm(403, "{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"no\"}}", "r-1", NULL, "put");
+	cr_assert_eq(azsreg_error__prefix("customer %s", "c1"), AZSREG_EAUTH);
+	cr_assert_str_eq(azsreg_error_last()->message, "customer c1: put: AuthorizationFailed: no (HTTP 403, request ID r-1)");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "AuthorizationFailed");
+	cr_assert_str_eq(azsreg_error_last()->request_id, "r-1");
+	cr_assert_eq(azsreg_error_last()->http_status, 403);
+	cr_assert_neq(azsreg_error_last()->hint[0], '\0');
+}
+
+Test(error, set_info_copies_and_hints)
+{
+	azsreg_error_info info = { 0 };
+	char msg[] = "message here";
+
+	info.code = AZSREG_ENOTFOUND;
+	info.http_status = 404;
+	info.message = msg;
+	info.arm_code = "CustomerSubscriptionNotFound";
+	info.request_id = "rq";
+	azsreg_error__set_info(&info);
+	msg[0] = 'X';   /* the error keeps its own copy */
+	cr_assert_str_eq(azsreg_error_last()->message, "message here");
+	cr_assert_str_eq(azsreg_error_last()->arm_message, "");
+	cr_assert_str_eq(azsreg_error_last()->request_id, "rq");
+	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("CustomerSubscriptionNotFound"));
+}
+
+Test(error, result_names)
+{
+	cr_assert_str_eq(azsreg_result_name(AZSREG_OK), "AZSREG_OK");
+	cr_assert_str_eq(azsreg_result_name(AZSREG_EAUTH), "AZSREG_EAUTH");
+	cr_assert_str_eq(azsreg_result_name(AZSREG_ECANCELLED), "AZSREG_ECANCELLED");
+	cr_assert_str_eq(azsreg_result_name(AZSREG_ECONFLICT), "AZSREG_ECONFLICT");
+	cr_assert_str_eq(azsreg_result_name(-999), "AZSREG_UNKNOWN");
+}
+
+Test(error, code_for_status)
+{
+	cr_assert_eq(azsreg_error__code_for_status(401, NULL), AZSREG_EAUTH);
+	cr_assert_eq(azsreg_error__code_for_status(403, ""), AZSREG_EAUTH);
+	cr_assert_eq(azsreg_error__code_for_status(404, "RegistrationNotFound"), AZSREG_ENOTFOUND);
+	cr_assert_eq(azsreg_error__code_for_status(409, NULL), AZSREG_ECONFLICT);
+	cr_assert_eq(azsreg_error__code_for_status(429, NULL), AZSREG_ETHROTTLED);
+	cr_assert_eq(azsreg_error__code_for_status(408, NULL), AZSREG_ETIMEOUT);
+	cr_assert_eq(azsreg_error__code_for_status(504, "GatewayTimeout"), AZSREG_ETIMEOUT);
+	cr_assert_eq(azsreg_error__code_for_status(400, "InvalidCustomerSubscriptionId"), AZSREG_ESERVICE);
+	cr_assert_eq(azsreg_error__code_for_status(500, NULL), AZSREG_ESERVICE);
+	cr_assert_eq(azsreg_error__code_for_status(502, NULL), AZSREG_ESERVICE);
+	cr_assert_eq(azsreg_error__code_for_status(200, NULL), AZSREG_OK);
+}
+
+Test(error_arm, standard_shape_with_details)
+{
+	const azsreg_error *e;
+	json_t *d;
+	int rc;
+
+	rc = arm(400, "{\"error\":{\"code\":\"BadCustomerSubscriptionId\",\"message\":\"The customer subscription belongs to another partner.\","
+	              "\"target\":\"customerSubscriptionId\",\"details\":[{\"code\":\"Inner\",\"message\":\"x\"}]}}",
+	         "req-1", "corr-1", "register customer subscription 0000");
+	e = azsreg_error_last();
+	cr_assert_eq(rc, AZSREG_ESERVICE);
+	cr_assert_eq(e->code, AZSREG_ESERVICE);
+	cr_assert_eq(e->http_status, 400);
+	cr_assert_str_eq(e->message, "register customer subscription 0000: BadCustomerSubscriptionId: The customer subscription belongs to another partner. (HTTP 400, request ID req-1, correlation ID corr-1)");
+	cr_assert_str_eq(e->arm_code, "BadCustomerSubscriptionId");
+	cr_assert_str_eq(e->arm_message, "The customer subscription belongs to another partner.");
+	cr_assert_str_eq(e->target, "customerSubscriptionId");
+	cr_assert_str_eq(e->request_id, "req-1");
+	cr_assert_str_eq(e->correlation_id, "corr-1");
+	cr_assert_str_eq(e->hint, azsreg_error_hint("BadCustomerSubscriptionId"));
+	d = json_loads(e->details_json, 0, NULL);
+	cr_assert(json_is_array(d));
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(d, 0), "code")), "Inner");
+	json_decref(d);
+}
+
+Test(error_arm, empty_details_array_gives_empty_string)
+{
+	arm(404, "{\"error\":{\"code\":\"RegistrationNotFound\",\"message\":\"nope\",\"details\":[]}}", "r", NULL, "get registration");
+	cr_assert_str_eq(azsreg_error_last()->details_json, "");
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_ENOTFOUND);
+	has(azsreg_error_last()->hint, "public");
+}
+
+Test(error_arm, top_level_code_message)
+{
+	arm(409, "{\"code\":\"CustomerSubscriptionsNotAllowed\",\"message\":\"Capacity model\"}", NULL, NULL, "put");
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_ECONFLICT);
+	cr_assert_str_eq(azsreg_error_last()->message, "put: CustomerSubscriptionsNotAllowed: Capacity model (HTTP 409)");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "CustomerSubscriptionsNotAllowed");
+}
+
+Test(error_arm, capitalised_members_and_odata)
+{
+	arm(400, "{\"Code\":\"InvalidCSPSubscription\",\"Message\":\"not CSP\"}", NULL, NULL, "put");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "InvalidCSPSubscription");
+	cr_assert_str_eq(azsreg_error_last()->arm_message, "not CSP");
+	arm(400, "{\"odata.error\":{\"code\":\"Request_BadRequest\",\"message\":{\"lang\":\"en\",\"value\":\"bad\"}}}", NULL, NULL, "graph");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "Request_BadRequest");
+	cr_assert_str_eq(azsreg_error_last()->arm_message, "bad");
+}
+
+Test(error_arm, empty_body)
+{
+	int rc = arm(502, "", "rid-9", NULL, "list customer subscriptions");
+
+	cr_assert_eq(rc, AZSREG_ESERVICE);
+	cr_assert_str_eq(azsreg_error_last()->message, "list customer subscriptions: HTTP 502 with no ARM error body (request ID rid-9)");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "");
+	cr_assert_eq(azsreg_error_last()->http_status, 502);
+	rc = arm(404, NULL, NULL, NULL, NULL);
+	cr_assert_eq(rc, AZSREG_ENOTFOUND);
+	cr_assert_str_eq(azsreg_error_last()->message, "request: HTTP 404 with no ARM error body");
+}
+
+Test(error_arm, html_body)
+{
+	int rc = arm(503, "<html>\r\n<body>Service Unavailable</body></html>", NULL, "c", "get");
+
+	cr_assert_eq(rc, AZSREG_ESERVICE);
+	has(azsreg_error_last()->message, "HTTP 503 with no ARM error body");
+	has(azsreg_error_last()->message, "<html> <body>Service Unavailable");
+	cr_assert_null(strchr(azsreg_error_last()->message, '\n'));
+}
+
+Test(error_arm, json_without_error_members)
+{
+	arm(500, "{\"status\":\"weird\"}", NULL, NULL, "get");
+	cr_assert_str_eq(azsreg_error_last()->message, "get: HTTP 500 with no ARM error body");
+	arm(500, "[1,2]", NULL, NULL, "get");
+	cr_assert_str_eq(azsreg_error_last()->message, "get: HTTP 500 with no ARM error body");
+}
+
+Test(error_arm, forbidden_message_kept_verbatim)
+{
+	const char *m = "The client 'app' with object id 'oid' does not have authorization to perform action "
+	                "'Microsoft.AzureStack/registrations/customerSubscriptions/write' over scope '/subscriptions/s/resourceGroups/rg' or the scope is invalid.";
+	char body[1024];
+
+	snprintf(body, sizeof(body), "{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"%s\"}}", m);
+	cr_assert_eq(arm(403, body, "r", NULL, "put"), AZSREG_EAUTH);
+	has(azsreg_error_last()->message, m);
+	cr_assert_str_eq(azsreg_error_last()->arm_message, m);
+}
+
+Test(error_arm, throttled_and_timeouts)
+{
+	cr_assert_eq(arm(429, "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"slow down\"}}", NULL, NULL, "put"), AZSREG_ETHROTTLED);
+	cr_assert_eq(arm(504, "{\"error\":{\"code\":\"GatewayTimeout\",\"message\":\"late\"}}", NULL, NULL, "put"), AZSREG_ETIMEOUT);
+	cr_assert_eq(arm(200, "{}", NULL, NULL, "put"), AZSREG_ESERVICE, "never reports success");
+}
+
+Test(error_arm, secrets_in_bodies_are_redacted)
+{
+	arm(400, "{\"error\":{\"code\":\"X\",\"message\":\"echo Authorization: Bearer eyJhbGc.eyJzdWI.sig\"}}", NULL, NULL, "put");
+	cr_assert_null(strstr(azsreg_error_last()->message, "eyJ"));
+	cr_assert_null(strstr(azsreg_error_last()->arm_message, "eyJ"));
+}
+
+Test(error_identity, aad_shape)
+{
+	const char *body = "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided. "
+	                   "Ensure the secret being sent in the request is the client secret value.\\r\\nTrace ID: t-1\\r\\nCorrelation ID: c-1\\r\\nTimestamp: 2024\","
+	                   "\"error_codes\":[7000215],\"timestamp\":\"2024\",\"trace_id\":\"t-1\",\"correlation_id\":\"c-1\"}";
+	const azsreg_error *e;
+
+	cr_assert_eq(aad(401, body, "ClientSecret(app, tenant) at https://login.microsoftonline.com/tenant"), AZSREG_EAUTH);
+	e = azsreg_error_last();
+	cr_assert_eq(e->http_status, 401);
+	cr_assert_str_eq(e->arm_code, "AADSTS7000215");
+	has(e->arm_message, "AADSTS7000215: Invalid client secret provided.");
+	cr_assert_str_eq(e->correlation_id, "c-1");
+	cr_assert_str_eq(e->request_id, "t-1");
+	has(e->message, "ClientSecret(app, tenant) at https://login.microsoftonline.com/tenant: invalid_client: AADSTS7000215: Invalid client secret provided.");
+	has(e->message, "correlation ID c-1");
+	cr_assert_null(strchr(e->message, '\n'));
+	cr_assert_null(strchr(e->message, '\r'));
+	cr_assert_str_eq(e->hint, azsreg_error_hint("AADSTS7000215"));
+}
+
+Test(error_identity, error_without_aadsts)
+{
+	cr_assert_eq(aad(400, "{\"error\":\"authorization_declined\",\"error_description\":\"The user declined.\"}", "device code"), AZSREG_EAUTH);
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "authorization_declined");
+	cr_assert_str_eq(azsreg_error_last()->message, "device code: authorization_declined: The user declined. (HTTP 400)");
+	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("authorization_declined"));
+}
+
+Test(error_identity, odd_bodies)
+{
+	cr_assert_eq(aad(500, "", "token"), AZSREG_ESERVICE);
+	cr_assert_str_eq(azsreg_error_last()->message, "token: HTTP 500 with no identity error body");
+	cr_assert_eq(aad(429, "nope", "token"), AZSREG_ETHROTTLED);
+	has(azsreg_error_last()->message, "\"nope\"");
+	cr_assert_eq(aad(400, "{\"error\":{\"code\":\"identity_not_found\",\"message\":\"Identity not found\"}}", "managed identity"), AZSREG_EAUTH);
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "identity_not_found");
+	cr_assert_eq(aad(504, NULL, "imds"), AZSREG_ETIMEOUT);
+	/* "AADSTS" without digits is not a code */
+	aad(400, "{\"error\":\"invalid_request\",\"error_description\":\"AADSTS: odd\"}", "t");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "invalid_request");
+}
+
+Test(error, hints_for_every_documented_code)
+{
+	static const char *const codes[] = {
+		"RegistrationNotFound", "BadCustomerSubscriptionId", "InvalidCustomerSubscriptionId",
+		"CustomerSubscriptionNotFound", "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed",
+		"InvalidCSPSubscription", "MetadataResolverBadGatewayError",
+		"AuthorizationFailed", "InvalidAuthenticationToken", "ExpiredAuthenticationToken",
+		"InvalidAuthenticationTokenTenant", "SubscriptionNotFound", "ResourceGroupNotFound",
+		"MissingSubscriptionRegistration", "NoRegisteredProviderFound", "RequestDisallowedByPolicy",
+		"TooManyRequests", "CloudIdUpdateNotAllowed", "InternalServerError", "GatewayTimeout",
+		"invalid_client", "unauthorized_client", "invalid_request", "AADSTS90002", "AADSTS7000215",
+		"AADSTS7000222", "AADSTS700016", "AADSTS700027", "AADSTS700024", "authorization_declined",
+		"expired_token", "ManagedIdentityUnavailable",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
+		const char *h = azsreg_error_hint(codes[i]);
+		cr_assert_not_null(h, "no hint for %s", codes[i]);
+		cr_assert_gt(strlen(h), 20, "hint for %s", codes[i]);
+		cr_assert_null(strchr(h, '\n'), "hint for %s is one line", codes[i]);
+	}
+	cr_assert_str_eq(azsreg_error_hint("registrationnotfound"), azsreg_error_hint("RegistrationNotFound"));
+	has(azsreg_error_hint("RegistrationNotFound"), "not on the Azure Stack ARM endpoint");
+	has(azsreg_error_hint("AADSTS7000222"), "expired");
+	has(azsreg_error_hint("UnauthorizedCspRegistration"), "multi-tenant");
+	has(azsreg_error_hint("CustomerSubscriptionsNotAllowed"), "PayAsYouUse");
+	cr_assert_null(azsreg_error_hint("NoSuchCode"));
+	cr_assert_null(azsreg_error_hint(""));
+	cr_assert_null(azsreg_error_hint(NULL));
+}
+
+Test(error, last_json)
+{
+	json_t *j;
+
+	arm(404, "{\"error\":{\"code\":\"RegistrationNotFound\",\"message\":\"gone\",\"details\":[{\"code\":\"a\"}]}}", "r1", "c1", "get");
+	j = json_loads(azsreg_error_last_json(), 0, NULL);
+	cr_assert_not_null(j);
+	cr_assert_eq(json_integer_value(json_object_get(j, "code")), AZSREG_ENOTFOUND);
+	cr_assert_eq(json_integer_value(json_object_get(j, "httpStatus")), 404);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "armCode")), "RegistrationNotFound");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "armMessage")), "gone");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "requestId")), "r1");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "correlationId")), "c1");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "message")), azsreg_error_last()->message);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "hint")), azsreg_error_last()->hint);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "target")), "");
+	cr_assert_eq(json_array_size(json_object_get(j, "details")), 1);
+	json_decref(j);
+	azsreg_error_clear();
+	j = json_loads(azsreg_error_last_json(), 0, NULL);
+	cr_assert_eq(json_integer_value(json_object_get(j, "code")), 0);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "message")), "");
+	cr_assert_eq(json_array_size(json_object_get(j, "details")), 0);
+	json_decref(j);
+}
+
+static void *other_thread(void *arg)
+{
+	char *out = arg;
+
+	snprintf(out, 64, "%s|%d", azsreg_error_last()->message, azsreg_error_last()->code);
+	azsreg_error__set(AZSREG_ETLS, "thread error");
+	return NULL;
+}
+
+Test(error, is_thread_local)
+{
+	pthread_t t;
+	char seen[64] = "";
+
+	azsreg_error__set(AZSREG_ENETWORK, "main error");
+	cr_assert_eq(pthread_create(&t, NULL, other_thread, seen), 0);
+	pthread_join(t, NULL);
+	cr_assert_str_eq(seen, "|0");
+	cr_assert_str_eq(azsreg_error_last()->message, "main error");
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_ENETWORK);
+}
