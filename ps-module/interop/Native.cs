@@ -1,0 +1,553 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+
+namespace AzsRegistration.Interop
+{
+    /// <summary>One line the library logged during a call on this thread.</summary>
+    public sealed class LogEntry
+    {
+        public LogEntry(int level, string message)
+        {
+            Level = level;
+            Message = message;
+        }
+
+        /// <summary>azsreg_log_level: 1 error, 2 warning, 3 info, 4 debug, 5 trace.</summary>
+        public int Level { get; private set; }
+        public string Message { get; private set; }
+
+        public override string ToString() { return Message; }
+    }
+
+    /// <summary>
+    /// The facade the module's scripts call. Every method runs the library synchronously on
+    /// the calling thread, turns a failure into AzsNativeException (Ensure) and leaves what
+    /// the library logged in a per-thread queue: call DrainLog() after each call.
+    /// </summary>
+    public static class Native
+    {
+        public const int LogError = 1;
+        public const int LogWarning = 2;
+        public const int LogInfo = 3;
+        public const int LogDebug = 4;
+        public const int LogTrace = 5;
+
+        public const uint RequestFollowPages = 0x1;
+        public const uint RequestNoLro = 0x2;
+
+        [ThreadStatic] private static List<LogEntry> _log;
+        [ThreadStatic] private static Action<string> _deviceCodePrompt;
+
+        // Delegates handed to native code live as long as the process.
+        private static readonly LogCallback LogCb = OnLog;
+        private static readonly SignCallback SignCb = OnSign;
+        private static readonly DeviceCodeCallback DeviceCodeCb = OnDeviceCode;
+        private static readonly IntPtr SignCbPtr = Marshal.GetFunctionPointerForDelegate(SignCb);
+
+        // Certificates whose private keys sign client assertions, by payload id. A credential
+        // may renew its token at any later time, so the certificate stays as long as the process.
+        private static readonly ConcurrentDictionary<long, X509Certificate2> Signers = new ConcurrentDictionary<long, X509Certificate2>();
+        private static long _nextSigner;
+
+        // ---- library --------------------------------------------------------------------
+
+        /// <summary>Loads the native library (once) and throws a clear DllNotFoundException when it cannot.</summary>
+        public static void EnsureLoaded()
+        {
+            NativeLibraryLoader.EnsureLoaded();
+            if (NativeLibraryLoader.LoadedPath == null)
+            {
+                throw new DllNotFoundException(NativeLibraryLoader.LoadError ?? "the native library azsreg could not be loaded");
+            }
+        }
+
+        /// <summary>Full path of the loaded native library (null before loading or when not found).</summary>
+        public static string LibraryPath
+        {
+            get
+            {
+                NativeLibraryLoader.EnsureLoaded();
+                return NativeLibraryLoader.LoadedPath;
+            }
+        }
+
+        public static string RuntimeIdentifier { get { return NativeLibraryLoader.Rid; } }
+
+        public static string Version()
+        {
+            EnsureLoaded();
+            return Utf8.FromNative(NativeMethods.azsreg_version());
+        }
+
+        // ---- logging --------------------------------------------------------------------
+
+        private static void OnLog(int level, IntPtr message, IntPtr payload)
+        {
+            try
+            {
+                Enqueue(level, Utf8.FromNative(message));
+            }
+            catch (Exception)
+            {
+                // Never let an exception cross into native code.
+            }
+        }
+
+        private static void Enqueue(int level, string message)
+        {
+            if (_log == null)
+            {
+                _log = new List<LogEntry>();
+            }
+            if (_log.Count < 10000)
+            {
+                _log.Add(new LogEntry(level, message));
+            }
+        }
+
+        /// <summary>Returns and clears what the library logged on this thread.</summary>
+        public static LogEntry[] DrainLog()
+        {
+            if (_log == null || _log.Count == 0)
+            {
+                return new LogEntry[0];
+            }
+            LogEntry[] entries = _log.ToArray();
+            _log.Clear();
+            return entries;
+        }
+
+        /// <summary>
+        /// Optional handler, per thread, that shows the device code message the moment the
+        /// library asks (the cmdlet sets it to Write-Warning). The message is queued as a
+        /// Warning log line too.
+        /// </summary>
+        public static void SetDeviceCodePrompt(Action<string> handler)
+        {
+            _deviceCodePrompt = handler;
+        }
+
+        private static int OnDeviceCode(IntPtr message, IntPtr userCode, IntPtr verificationUri, IntPtr payload)
+        {
+            try
+            {
+                string text = Utf8.FromNative(message);
+                if (text.Length == 0)
+                {
+                    text = "To sign in, use a web browser to open the page " + Utf8.FromNative(verificationUri) +
+                           " and enter the code " + Utf8.FromNative(userCode) + " to authenticate.";
+                }
+                Action<string> handler = _deviceCodePrompt;
+                if (handler != null)
+                {
+                    handler(text);
+                }
+                else
+                {
+                    Enqueue(LogWarning, text);
+                }
+                return 0;
+            }
+            catch (Exception)
+            {
+                return 0;
+            }
+        }
+
+        // ---- signing callback -------------------------------------------------------------
+
+        private static int OnSign(IntPtr data, UIntPtr dataLen, IntPtr sig, ref UIntPtr sigLen, IntPtr payload)
+        {
+            try
+            {
+                X509Certificate2 cert;
+                if (!Signers.TryGetValue(payload.ToInt64(), out cert))
+                {
+                    return 1;
+                }
+                ulong n = dataLen.ToUInt64();
+                if (n > int.MaxValue)
+                {
+                    return 1;
+                }
+                byte[] input = new byte[(int)n];
+                if (n > 0)
+                {
+                    Marshal.Copy(data, input, 0, (int)n);
+                }
+                byte[] signature;
+                using (RSA rsa = cert.GetRSAPrivateKey())
+                {
+                    if (rsa == null)
+                    {
+                        return 1;
+                    }
+                    signature = rsa.SignData(input, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                }
+                if ((ulong)signature.Length > sigLen.ToUInt64())
+                {
+                    return 1;
+                }
+                Marshal.Copy(signature, 0, sig, signature.Length);
+                sigLen = new UIntPtr((uint)signature.Length);
+                return 0;
+            }
+            catch (Exception)
+            {
+                return 1;
+            }
+        }
+
+        // ---- credentials ------------------------------------------------------------------
+
+        /// <summary>Any credential from JSON (azsreg_credential_new_json). Prefer the typed methods for secrets.</summary>
+        public static CredentialHandle NewCredential(string json)
+        {
+            EnsureLoaded();
+            CredentialHandle h;
+            byte[] bytes = Utf8.ToNative(json, "json");
+            try
+            {
+                Ensure.Success(NativeMethods.azsreg_credential_new_json(out h, bytes));
+            }
+            finally
+            {
+                Array.Clear(bytes, 0, bytes.Length);
+            }
+            return h;
+        }
+
+        /// <summary>Service principal + secret; the secret goes from the SecureString to native memory only.</summary>
+        public static CredentialHandle NewClientSecretCredential(string tenantId, string clientId, SecureString secret)
+        {
+            EnsureLoaded();
+            if (secret == null) { throw new ArgumentNullException("secret"); }
+            var mem = new Unmanaged();
+            try
+            {
+                var opts = new ClientSecretOptions
+                {
+                    version = 1,
+                    tenant_id = mem.Str(tenantId),
+                    client_id = mem.Str(clientId),
+                    client_secret = mem.Secure(secret),
+                };
+                CredentialHandle h;
+                Ensure.Success(NativeMethods.azsreg_credential_client_secret_new(out h, ref opts));
+                return h;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
+        }
+
+        /// <summary>Service principal + certificate file (PEM or PKCS#12), optional password.</summary>
+        public static CredentialHandle NewCertificateFileCredential(string tenantId, string clientId, string certificatePath, SecureString password)
+        {
+            EnsureLoaded();
+            var mem = new Unmanaged();
+            try
+            {
+                var opts = new CertificateOptions
+                {
+                    version = 1,
+                    tenant_id = mem.Str(tenantId),
+                    client_id = mem.Str(clientId),
+                    certificate_path = mem.Str(certificatePath),
+                    certificate_password = mem.Secure(password),
+                };
+                CredentialHandle h;
+                Ensure.Success(NativeMethods.azsreg_credential_certificate_new(out h, ref opts));
+                return h;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// Service principal + a certificate whose private key stays in .NET (the certificate
+        /// store): the library builds the assertion and calls back here to sign it
+        /// (RSASSA-PKCS1-v1_5 / SHA-256 with cert.GetRSAPrivateKey()).
+        /// </summary>
+        public static CredentialHandle NewCertificateCallbackCredential(string tenantId, string clientId, X509Certificate2 certificate)
+        {
+            EnsureLoaded();
+            if (certificate == null) { throw new ArgumentNullException("certificate"); }
+            if (!certificate.HasPrivateKey)
+            {
+                throw new ArgumentException("the certificate " + certificate.Thumbprint + " has no private key", "certificate");
+            }
+            long id = Interlocked.Increment(ref _nextSigner);
+            Signers[id] = certificate;
+            byte[] der = certificate.RawData;
+            var mem = new Unmanaged();
+            try
+            {
+                IntPtr derPtr = mem.Bytes(der);
+                var opts = new CertificateOptions
+                {
+                    version = 1,
+                    tenant_id = mem.Str(tenantId),
+                    client_id = mem.Str(clientId),
+                    certificate_der = derPtr,
+                    certificate_der_len = new UIntPtr((uint)der.Length),
+                    sign_cb = SignCbPtr,
+                    sign_payload = new IntPtr(id),
+                };
+                CredentialHandle h;
+                Ensure.Success(NativeMethods.azsreg_credential_certificate_new(out h, ref opts));
+                return h;
+            }
+            catch
+            {
+                X509Certificate2 ignored;
+                Signers.TryRemove(id, out ignored);
+                throw;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
+        }
+
+        /// <summary>A ready access token.</summary>
+        public static CredentialHandle NewAccessTokenCredential(string accessToken)
+        {
+            EnsureLoaded();
+            CredentialHandle h;
+            byte[] bytes = Utf8.ToNative(accessToken, "accessToken");
+            try
+            {
+                Ensure.Success(NativeMethods.azsreg_credential_access_token_new(out h, bytes));
+            }
+            finally
+            {
+                if (bytes != null) { Array.Clear(bytes, 0, bytes.Length); }
+            }
+            return h;
+        }
+
+        /// <summary>Managed identity (IDENTITY_ENDPOINT/IDENTITY_HEADER, MSI_ENDPOINT/MSI_SECRET, else IMDS).</summary>
+        public static CredentialHandle NewManagedIdentityCredential(string clientId, string resourceId)
+        {
+            string json = "{\"kind\":\"managedIdentity\"";
+            if (!string.IsNullOrEmpty(clientId)) { json += ",\"clientId\":" + MiniJson.Quote(clientId); }
+            if (!string.IsNullOrEmpty(resourceId)) { json += ",\"resourceId\":" + MiniJson.Quote(resourceId); }
+            json += "}";
+            return NewCredential(json);
+        }
+
+        /// <summary>Interactive sign-in with a device code (the message goes to the prompt handler / log queue).</summary>
+        public static CredentialHandle NewDeviceCodeCredential(string tenantId, string clientId)
+        {
+            EnsureLoaded();
+            CredentialHandle h;
+            Ensure.Success(NativeMethods.azsreg_credential_device_code_new(out h, Utf8.ToNative(tenantId, "tenantId"),
+                Utf8.ToNative(clientId, "clientId"), DeviceCodeCb, IntPtr.Zero));
+            return h;
+        }
+
+        /// <summary>A short description of a credential (never a secret).</summary>
+        public static string DescribeCredential(CredentialHandle credential)
+        {
+            EnsureLoaded();
+            return Utf8.FromNative(NativeMethods.azsreg_credential_describe(credential));
+        }
+
+        // ---- client ---------------------------------------------------------------------
+
+        /// <summary>A client from JSON options (azsreg_client_new_json) logging into this thread's queue.</summary>
+        public static ClientHandle NewClient(string optionsJson, CredentialHandle credential)
+        {
+            EnsureLoaded();
+            if (credential == null) { throw new ArgumentNullException("credential"); }
+            ClientHandle h;
+            Ensure.Success(NativeMethods.azsreg_client_new_json(out h, Utf8.ToNative(optionsJson ?? "{}", "optionsJson"), credential, LogCb, IntPtr.Zero));
+            return h;
+        }
+
+        /// <summary>Signs in now if needed; {"account","tenantId","environment","credential","expiresOn"}.</summary>
+        public static string SignIn(ClientHandle client)
+        {
+            IntPtr json;
+            Ensure.Success(NativeMethods.azsreg_client_sign_in(out json, client));
+            return Utf8.TakeNative(json);
+        }
+
+        /// <summary>{"requests","retries","tokenRequests","tokenRenewals","connectionsOpened"}.</summary>
+        public static string ClientStats(ClientHandle client)
+        {
+            IntPtr json;
+            Ensure.Success(NativeMethods.azsreg_client_stats(out json, client));
+            return Utf8.TakeNative(json);
+        }
+
+        // ---- operations -----------------------------------------------------------------
+
+        /// <summary>A generic ARM request; returns the final body ("" when none) and sets status.</summary>
+        public static string ResourceRequest(ClientHandle client, string method, string resourceId, string apiVersion,
+            string bodyJson, string odataQuery, uint flags, out int status)
+        {
+            IntPtr json;
+            int st;
+            int rc = NativeMethods.azsreg_resource_request(out json, out st, client, Utf8.ToNative(method, "method"),
+                Utf8.ToNative(resourceId, "resourceId"), Utf8.ToNative(apiVersion, "apiVersion"),
+                Utf8.ToNative(bodyJson, "body"), Utf8.ToNative(odataQuery, "odataQuery"), flags);
+            status = st;
+            string body = Utf8.TakeNative(rc >= 0 ? json : IntPtr.Zero);
+            Ensure.Success(rc);
+            return body;
+        }
+
+        public static string RegistrationGet(ClientHandle client, string registrationId)
+        {
+            IntPtr json;
+            Ensure.Success(NativeMethods.azsreg_registration_get(out json, client, Utf8.ToNative(registrationId, "registrationId")));
+            return Utf8.TakeNative(json);
+        }
+
+        public static string CustomerPut(ClientHandle client, string registrationId, string customerSubscriptionId, string tenantId)
+        {
+            IntPtr json;
+            Ensure.Success(NativeMethods.azsreg_customer_put(out json, client, Utf8.ToNative(registrationId, "registrationId"),
+                Utf8.ToNative(customerSubscriptionId, "customerSubscriptionId"), Utf8.ToNative(tenantId, "tenantId")));
+            return Utf8.TakeNative(json);
+        }
+
+        public static string CustomerGet(ClientHandle client, string registrationId, string customerSubscriptionId)
+        {
+            IntPtr json;
+            Ensure.Success(NativeMethods.azsreg_customer_get(out json, client, Utf8.ToNative(registrationId, "registrationId"),
+                Utf8.ToNative(customerSubscriptionId, "customerSubscriptionId")));
+            return Utf8.TakeNative(json);
+        }
+
+        /// <summary>All customer subscriptions of a registration, as a JSON array.</summary>
+        public static string CustomerList(ClientHandle client, string registrationId)
+        {
+            IntPtr json;
+            Ensure.Success(NativeMethods.azsreg_customer_list(out json, client, Utf8.ToNative(registrationId, "registrationId")));
+            return Utf8.TakeNative(json);
+        }
+
+        /// <summary>DELETE; true when the mapping existed (200), false when it did not (204).</summary>
+        public static bool CustomerDelete(ClientHandle client, string registrationId, string customerSubscriptionId)
+        {
+            int existed;
+            Ensure.Success(NativeMethods.azsreg_customer_delete(out existed, client, Utf8.ToNative(registrationId, "registrationId"),
+                Utf8.ToNative(customerSubscriptionId, "customerSubscriptionId")));
+            return existed != 0;
+        }
+
+        /// <summary>A tenant GUID or domain name resolved to the lowercase GUID.</summary>
+        public static string TenantResolve(ClientHandle client, string tenant)
+        {
+            byte[] buf = new byte[64];
+            Ensure.Success(NativeMethods.azsreg_tenant_resolve(buf, client, Utf8.ToNative(tenant, "tenant")));
+            return Utf8.FromBuffer(buf);
+        }
+
+        /// <summary>Validates a GUID and returns its lowercase form; AzsNativeException (AZSREG_EINVALID) naming `what` otherwise.</summary>
+        public static string GuidNormalize(string text, string what)
+        {
+            EnsureLoaded();
+            byte[] buf = new byte[64];
+            Ensure.Success(NativeMethods.azsreg_guid_normalize(buf, Utf8.ToNative(text ?? string.Empty, "text"), Utf8.ToNative(what ?? "ID", "what")));
+            return Utf8.FromBuffer(buf);
+        }
+
+        /// <summary>Validates an ARM resource ID (AZSREG_EINVALID naming the bad part otherwise).</summary>
+        public static void ResourceIdValidate(string resourceId)
+        {
+            EnsureLoaded();
+            Ensure.Success(NativeMethods.azsreg_resource_id_validate(Utf8.ToNative(resourceId ?? string.Empty, "resourceId")));
+        }
+
+        // ---- environments ---------------------------------------------------------------
+
+        private static string EnvironmentJson(EnvironmentHandle env)
+        {
+            using (env)
+            {
+                IntPtr json;
+                Ensure.Success(NativeMethods.azsreg_environment_to_json(out json, env));
+                return Utf8.TakeNative(json);
+            }
+        }
+
+        /// <summary>A built-in environment (AzureCloud, AzureChinaCloud, AzureUSGovernment, AzureGermanCloud) as JSON.</summary>
+        public static string EnvironmentBuiltin(string name)
+        {
+            EnsureLoaded();
+            EnvironmentHandle env;
+            Ensure.Success(NativeMethods.azsreg_environment_builtin(out env, Utf8.ToNative(name, "name")));
+            return EnvironmentJson(env);
+        }
+
+        /// <summary>A custom environment read from {armEndpoint}/metadata/endpoints, as JSON.</summary>
+        public static string EnvironmentDiscover(string name, string armEndpoint, string caFile)
+        {
+            EnsureLoaded();
+            EnvironmentHandle env;
+            Ensure.Success(NativeMethods.azsreg_environment_discover(out env, Utf8.ToNative(name, "name"),
+                Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNative(string.IsNullOrEmpty(caFile) ? null : caFile, "caFile")));
+            return EnvironmentJson(env);
+        }
+
+        /// <summary>A custom environment from explicit endpoints (no network), as JSON.</summary>
+        public static string EnvironmentCustom(string name, string armEndpoint, string authority, string audience)
+        {
+            EnsureLoaded();
+            EnvironmentHandle env;
+            Ensure.Success(NativeMethods.azsreg_environment_custom(out env, Utf8.ToNative(name, "name"),
+                Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNative(authority, "authority"), Utf8.ToNative(audience, "audience")));
+            return EnvironmentJson(env);
+        }
+
+        // ---- unmanaged scratch memory, wiped on dispose ------------------------------------
+
+        private sealed class Unmanaged : IDisposable
+        {
+            private readonly List<KeyValuePair<IntPtr, int>> _blocks = new List<KeyValuePair<IntPtr, int>>();
+
+            public IntPtr Str(string s)
+            {
+                int size;
+                IntPtr p = Utf8.ToUnmanaged(s, out size);
+                if (p != IntPtr.Zero) { _blocks.Add(new KeyValuePair<IntPtr, int>(p, size)); }
+                return p;
+            }
+
+            public IntPtr Secure(SecureString s)
+            {
+                int size;
+                IntPtr p = Utf8.SecureToUnmanaged(s, out size);
+                if (p != IntPtr.Zero) { _blocks.Add(new KeyValuePair<IntPtr, int>(p, size)); }
+                return p;
+            }
+
+            public IntPtr Bytes(byte[] b)
+            {
+                IntPtr p = Marshal.AllocHGlobal(b.Length);
+                Marshal.Copy(b, 0, p, b.Length);
+                _blocks.Add(new KeyValuePair<IntPtr, int>(p, b.Length));
+                return p;
+            }
+
+            public void Dispose()
+            {
+                foreach (var kv in _blocks) { Utf8.FreeUnmanaged(kv.Key, kv.Value); }
+                _blocks.Clear();
+            }
+        }
+    }
+}

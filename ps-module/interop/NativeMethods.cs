@@ -1,0 +1,149 @@
+using System;
+using System.Runtime.InteropServices;
+
+namespace AzsRegistration.Interop
+{
+    /// <summary>Log callback of the native library (azsreg_log_cb).</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate void LogCallback(int level, IntPtr message, IntPtr payload);
+
+    /// <summary>Signing callback (azsreg_sign_cb): RS256 over data into sig.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate int SignCallback(IntPtr data, UIntPtr dataLen, IntPtr sig, ref UIntPtr sigLen, IntPtr payload);
+
+    /// <summary>Device code prompt callback (azsreg_device_code_cb).</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate int DeviceCodeCallback(IntPtr message, IntPtr userCode, IntPtr verificationUri, IntPtr payload);
+
+    /// <summary>azsreg_certificate_options (version 1), field for field.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct CertificateOptions
+    {
+        public uint version;
+        public IntPtr tenant_id;
+        public IntPtr client_id;
+        public IntPtr certificate_path;
+        public IntPtr certificate_password;
+        public IntPtr certificate_der;
+        public UIntPtr certificate_der_len;
+        public IntPtr sign_cb;
+        public IntPtr sign_payload;
+        public int send_certificate_chain;
+    }
+
+    /// <summary>azsreg_client_secret_options (version 1).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ClientSecretOptions
+    {
+        public uint version;
+        public IntPtr tenant_id;
+        public IntPtr client_id;
+        public IntPtr client_secret;
+    }
+
+    /// <summary>
+    /// The raw entry points of libazsreg, named exactly like the C functions in
+    /// native/include/azsreg.h. Strings go in as NUL-terminated UTF-8 byte arrays
+    /// (see Utf8) and come out as IntPtr (library-owned, read with Utf8.FromNative).
+    /// Nothing else belongs here.
+    /// </summary>
+    internal static class NativeMethods
+    {
+        private const string Lib = "azsreg";
+
+        static NativeMethods()
+        {
+            NativeLibraryLoader.EnsureLoaded();
+        }
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr azsreg_error_last_json();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_error_clear();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr azsreg_result_name(int code);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_free(IntPtr ptr);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr azsreg_version();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_resource_id_validate(byte[] resource_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_guid_normalize(byte[] out_guid, byte[] text, byte[] what);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_environment_builtin(out EnvironmentHandle env, byte[] name);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_environment_discover(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] ca_file);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_environment_custom(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] authority, byte[] audience);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_environment_to_json(out IntPtr out_json, EnvironmentHandle env);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_environment_free(IntPtr env);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_access_token_new(out CredentialHandle cred, byte[] access_token);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_client_secret_new(out CredentialHandle cred, ref ClientSecretOptions opts);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_certificate_new(out CredentialHandle cred, ref CertificateOptions opts);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_device_code_new(out CredentialHandle cred, byte[] tenant_id, byte[] client_id, DeviceCodeCallback prompt_cb, IntPtr payload);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_new_json(out CredentialHandle cred, byte[] json);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr azsreg_credential_describe(CredentialHandle cred);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_credential_free(IntPtr cred);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_client_new_json(out ClientHandle client, byte[] options_json, CredentialHandle cred, LogCallback log_cb, IntPtr log_payload);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_client_free(IntPtr client);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_client_sign_in(out IntPtr out_json, ClientHandle client);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_client_stats(out IntPtr out_json, ClientHandle client);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_registration_get(out IntPtr out_json, ClientHandle client, byte[] registration_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_customer_put(out IntPtr out_json, ClientHandle client, byte[] registration_id, byte[] customer_subscription_id, byte[] tenant_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_customer_get(out IntPtr out_json, ClientHandle client, byte[] registration_id, byte[] customer_subscription_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_customer_list(out IntPtr out_json, ClientHandle client, byte[] registration_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_customer_delete(out int out_existed, ClientHandle client, byte[] registration_id, byte[] customer_subscription_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_resource_request(out IntPtr out_json, out int out_status, ClientHandle client, byte[] method, byte[] resource_id, byte[] api_version, byte[] body_json, byte[] odata_query, uint flags);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_tenant_resolve(byte[] out_guid, ClientHandle client, byte[] tenant);
+    }
+}
