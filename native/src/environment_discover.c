@@ -1,0 +1,167 @@
+/*
+ * environment_discover.c: a custom environment (Azure Stack style) from
+ * GET {arm}/metadata/endpoints?api-version=1.0, through a temporary transport and
+ * pipeline (no bearer token; retries and a short deadline).
+ */
+#include "internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define DISCOVER_DEADLINE_MS 60000L
+#define DISCOVER_TIMEOUT_MS 20000L
+
+/* Copies s with a trailing '/' added when missing. */
+static char *with_slash(const char *s)
+{
+	size_t n = strlen(s);
+	char *d = malloc(n + 2);
+
+	if (d == NULL) {
+		(void)azsreg_error__set(AZSREG_ENOMEM, "out of memory (environment)");
+		return NULL;
+	}
+	memcpy(d, s, n);
+	if (n == 0 || s[n - 1] != '/')
+		d[n++] = '/';
+	d[n] = '\0';
+	return d;
+}
+
+static int set_optional(char **field, json_t *root, const char *key)
+{
+	const char *v = json_string_value(json_object_get(root, key));
+	char *d;
+
+	if (v == NULL || v[0] == '\0')
+		return AZSREG_OK;
+	d = with_slash(v);
+	if (d == NULL)
+		return AZSREG_ENOMEM;
+	free(*field);
+	*field = d;
+	return AZSREG_OK;
+}
+
+int azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file)
+{
+	azsreg_transport *t = NULL;
+	azsreg_pipeline *p = NULL;
+	azsreg_transport_options to;
+	azsreg_pipeline_options po;
+	azsreg_send_options so;
+	azsreg_http_request req;
+	azsreg_http_response resp;
+	azsreg_environment *env = NULL;
+	azsreg_buf what = AZSREG_BUF_INIT;
+	char *arm = NULL;
+	json_t *root = NULL, *auth, *aud;
+	const char *login, *audience;
+	int rc = AZSREG_OK;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	if (out == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: out is NULL");
+		goto done;
+	}
+	*out = NULL;
+	if (arm_endpoint == NULL || arm_endpoint[0] == '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: the ARM endpoint is required");
+		goto done;
+	}
+	(void)azsreg_buf__printf(&what, "discover the environment at %s", arm_endpoint);
+	if (strncmp(arm_endpoint, "https://", 8) != 0 && strncmp(arm_endpoint, "http://", 7) != 0) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s: the ARM endpoint must be an https:// URL", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	if (ca_file != NULL && ca_file[0] != '\0' && access(ca_file, R_OK) != 0) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s: CA bundle '%s' cannot be read", azsreg_buf__cstr(&what), ca_file);
+		goto done;
+	}
+	arm = with_slash(arm_endpoint);
+	if (arm == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	rc = azsreg_url__check_scheme(arm, 0, "ARM endpoint");
+	if (rc != 0) {
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+		goto done;
+	}
+
+	memset(&to, 0, sizeof(to));
+	to.ca_file = (ca_file && ca_file[0]) ? ca_file : NULL;
+	rc = azsreg_transport__curl_new(&t, &to);
+	if (rc != 0)
+		goto done;
+	memset(&po, 0, sizeof(po));
+	po.transport = t;
+	po.retry.max_retries = 3;
+	po.retry.base_delay_ms = 800;
+	po.retry.max_delay_ms = 10000;
+	po.request_timeout_ms = DISCOVER_TIMEOUT_MS;
+	po.deadline_ms = DISCOVER_DEADLINE_MS;
+	rc = azsreg_pipeline__new(&p, &po);
+	if (rc != 0)
+		goto done;
+
+	req.method = "GET";
+	{
+		azsreg_buf u = AZSREG_BUF_INIT;
+		rc = azsreg_buf__printf(&u, "%smetadata/endpoints?api-version=1.0", arm);
+		if (rc != 0) {
+			azsreg_buf__free(&u);
+			goto done;
+		}
+		req.url = azsreg_buf__detach(&u);
+	}
+	memset(&so, 0, sizeof(so));
+	so.what = azsreg_buf__cstr(&what);
+	rc = azsreg_pipeline__send(p, &req, &resp, &so);
+	if (rc != 0)
+		goto done;
+	if (resp.status != 200) {
+		rc = azsreg_error__from_arm(resp.status, resp.body.ptr, resp.body.size, azsreg_headers__get(&resp.headers, "x-ms-request-id"),
+					    azsreg_pipeline__correlation_id(p), azsreg_buf__cstr(&what));
+		goto done;
+	}
+	root = resp.body.size ? json_loadb(resp.body.ptr, resp.body.size, 0, NULL) : NULL;
+	auth = json_object_get(root, "authentication");
+	login = json_string_value(json_object_get(auth, "loginEndpoint"));
+	aud = json_object_get(auth, "audiences");
+	audience = json_string_value(json_array_get(aud, 0));
+	if (!json_is_object(root) || login == NULL || login[0] == '\0' || audience == NULL || audience[0] == '\0') {
+		rc = azsreg_error__set(AZSREG_ESERVICE,
+				       "%s: the metadata/endpoints answer has no authentication.loginEndpoint or audiences[0]; "
+				       "is this an Azure Resource Manager endpoint?", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	rc = azsreg_environment_custom(&env, (name && name[0]) ? name : "AzureStack", arm, login, audience);
+	if (rc != 0) {
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	rc = set_optional(&env->gallery_endpoint, root, "galleryEndpoint");
+	if (rc == 0)
+		rc = set_optional(&env->graph_endpoint, root, "graphEndpoint");
+	if (rc == 0)
+		rc = set_optional(&env->portal_endpoint, root, "portalEndpoint");
+	if (rc != 0)
+		goto done;
+	*out = env;
+	env = NULL;
+done:
+	json_decref(root);
+	azsreg_environment_free(env);
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&resp);
+	azsreg_pipeline__free(p);
+	if (t != NULL)
+		t->free(t);
+	free(arm);
+	azsreg_buf__free(&what);
+	return rc;
+}

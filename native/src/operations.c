@@ -1,0 +1,655 @@
+/*
+ * operations.c: registration and customer subscription operations, and the generic
+ * ARM request. Every input is validated before anything is sent; every error message
+ * names the operation and the resource.
+ */
+#include "internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define MAX_PAGES 100000
+#define CUSTOMER_TYPE "Microsoft.AzureStack/registrations/customerSubscriptions"
+
+/* ---------------------------------------------------------------- helpers */
+
+/* {arm}{resource id without leading '/'}?[{odata}&]api-version={v} */
+static int arm_url(char **out, const azsreg_client *c, const char *resource_id, const char *odata, const char *api_version)
+{
+	azsreg_buf b = AZSREG_BUF_INIT;
+	int rc;
+
+	while (*resource_id == '/')
+		resource_id++;
+	rc = azsreg_buf__printf(&b, "%s%s%s", c->env->arm_endpoint,
+				c->env->arm_endpoint[0] && c->env->arm_endpoint[strlen(c->env->arm_endpoint) - 1] == '/' ? "" : "/",
+				resource_id);
+	if (rc == 0 && odata != NULL && odata[0] != '\0')
+		rc = azsreg_buf__printf(&b, "?%s&api-version=%s", odata, api_version);
+	else if (rc == 0)
+		rc = azsreg_buf__printf(&b, "?api-version=%s", api_version);
+	if (rc != 0) {
+		azsreg_buf__free(&b);
+		return rc;
+	}
+	*out = azsreg_buf__detach(&b);
+	return AZSREG_OK;
+}
+
+/* Sends method url [body] through the client's pipeline with the bearer hook. Takes url and body. */
+static int arm_send(azsreg_client *c, const char *method, char *url, char *body, int follow_lro, const char *what,
+		    azsreg_http_response *resp)
+{
+	azsreg_http_request req;
+	azsreg_send_options so;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	memset(&so, 0, sizeof(so));
+	req.method = method;
+	req.url = url;
+	req.body = body;
+	req.body_len = body ? strlen(body) : 0;
+	so.authorize = azsreg_client__authorize;
+	so.authorize_ctx = c;
+	so.follow_lro = follow_lro;
+	so.what = what;
+	rc = azsreg_pipeline__send(c->pipeline, &req, resp, &so);
+	azsreg_http_request__free(&req);
+	return rc;
+}
+
+static int fail_from_response(const azsreg_client *c, const azsreg_http_response *resp, const char *what)
+{
+	return azsreg_error__from_arm(resp->status, resp->body.ptr, resp->body.size,
+				      azsreg_headers__get(&resp->headers, "x-ms-request-id"),
+				      azsreg_pipeline__correlation_id(c->pipeline), what);
+}
+
+static int body_is_blank(const azsreg_http_response *resp)
+{
+	size_t i;
+
+	for (i = 0; i < resp->body.size; i++) {
+		char ch = resp->body.ptr[i];
+		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+			return 0;
+	}
+	return 1;
+}
+
+/* The response body as compact JSON (any JSON value). */
+static int compact_body(char **out, const azsreg_client *c, const azsreg_http_response *resp, const char *what)
+{
+	json_t *root = json_loadb(resp->body.ptr, resp->body.size, JSON_DECODE_ANY, NULL);
+	char *text;
+
+	if (root == NULL)
+		return azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP %d with a body that is not JSON (request ID %s)",
+					 what, resp->status, azsreg_headers__get(&resp->headers, "x-ms-request-id") ?
+					 azsreg_headers__get(&resp->headers, "x-ms-request-id") : "-");
+	text = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(root);
+	if (text == NULL)
+		return azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+	*out = text;
+	return AZSREG_OK;
+}
+
+static int is_2xx(int status)
+{
+	return status >= 200 && status < 300;
+}
+
+/* ------------------------------------------------------------- pagination */
+
+static int check_next_link(const azsreg_client *c, const char *link, const char *what)
+{
+	int rc = azsreg_url__check_scheme(link, 0, "nextLink");
+	size_t n;
+
+	if (rc != 0)
+		return azsreg_error__prefix("%s", what);
+	if (!azsreg_pipeline__same_origin(link, c->env->arm_endpoint)) {
+		n = strcspn(link, "?#");
+		return azsreg_error__set(AZSREG_ESERVICE,
+					 "%s: the service's nextLink %.*s points at another host than the ARM endpoint %s; "
+					 "not sending the token there", what, (int)(n > 512 ? 512 : n), link, c->env->arm_endpoint);
+	}
+	return AZSREG_OK;
+}
+
+/*
+ * GETs url and every nextLink, appending the items of each page's `value` to items.
+ * *out_not_paged (may be NULL) is set when the first answer is not a {"value":[...]} page;
+ * its compact body is then in *out_first_body. *out_status: status of the last page.
+ */
+static int get_all_pages(azsreg_client *c, char *url, const char *what, json_t *items, int *out_status,
+			 int *out_not_paged, char **out_first_body)
+{
+	azsreg_http_response resp;
+	char *prev = NULL;
+	int pages, rc = AZSREG_OK;
+
+	memset(&resp, 0, sizeof(resp));
+	for (pages = 0;; pages++) {
+		json_t *root = NULL, *value, *next;
+		const char *link;
+
+		if (pages >= MAX_PAGES) {
+			rc = azsreg_error__set(AZSREG_ESERVICE, "%s: more than %d pages; stopping", what, MAX_PAGES);
+			goto done;
+		}
+		free(prev);
+		prev = azsreg__strdup(url);
+		if (prev == NULL) {
+			rc = AZSREG_ENOMEM;
+			goto done;
+		}
+		azsreg_http_response__reset(&resp);
+		rc = arm_send(c, "GET", url, NULL, 0, what, &resp);
+		url = NULL;
+		if (rc != 0)
+			goto done;
+		if (out_status)
+			*out_status = resp.status;
+		if (!is_2xx(resp.status)) {
+			rc = fail_from_response(c, &resp, what);
+			goto done;
+		}
+		if (body_is_blank(&resp))
+			break; /* an empty registration may answer 200 with no body */
+		root = json_loadb(resp.body.ptr, resp.body.size, 0, NULL);
+		if (root == NULL) {
+			rc = azsreg_error__set(AZSREG_ESERVICE, "%s: page %d is not JSON (HTTP %d)", what, pages + 1, resp.status);
+			goto done;
+		}
+		value = json_object_get(root, "value");
+		if (pages == 0 && out_not_paged != NULL && !json_is_array(value)) {
+			*out_not_paged = 1;
+			json_decref(root);
+			rc = compact_body(out_first_body, c, &resp, what);
+			goto done;
+		}
+		if (value != NULL && !json_is_null(value) && !json_is_array(value)) {
+			json_decref(root);
+			rc = azsreg_error__set(AZSREG_ESERVICE, "%s: page %d has a \"value\" that is not an array", what, pages + 1);
+			goto done;
+		}
+		if (json_is_array(value) && json_array_extend(items, value) != 0) {
+			json_decref(root);
+			rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+			goto done;
+		}
+		next = json_object_get(root, "nextLink");
+		link = json_string_value(next);
+		if (link == NULL || link[0] == '\0') {
+			json_decref(root);
+			break;
+		}
+		rc = check_next_link(c, link, what);
+		if (rc == 0 && strcmp(link, prev) == 0)
+			rc = azsreg_error__set(AZSREG_ESERVICE, "%s: the nextLink of page %d points at the same page", what, pages + 1);
+		if (rc == 0) {
+			url = azsreg__strdup(link);
+			if (url == NULL)
+				rc = AZSREG_ENOMEM;
+		}
+		json_decref(root);
+		if (rc != 0)
+			goto done;
+	}
+done:
+	free(url);
+	free(prev);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+/* ------------------------------------------------------------ registrations */
+
+int azsreg_registration_get(char **out_json, azsreg_client *client, const char *registration_id)
+{
+	azsreg_registration_ref reg;
+	azsreg_http_response resp;
+	char what[AZSREG_NAME_MAX + 64];
+	char *id = NULL, *url = NULL;
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	if (out_json == NULL || client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "get registration: missing client or out_json");
+		goto done;
+	}
+	*out_json = NULL;
+	rc = azsreg_registration_id_parse(&reg, registration_id);
+	if (rc != 0) {
+		(void)azsreg_error__prefix("get registration");
+		goto done;
+	}
+	snprintf(what, sizeof(what), "get registration %s", reg.name);
+	rc = azsreg_registration_id_build(&id, &reg);
+	if (rc == 0)
+		rc = arm_url(&url, client, id, NULL, AZSREG_API_VERSION);
+	if (rc != 0)
+		goto done;
+	rc = arm_send(client, "GET", url, NULL, 0, what, &resp);
+	url = NULL;
+	if (rc != 0)
+		goto done;
+	if (resp.status != 200) {
+		rc = fail_from_response(client, &resp, what);
+		goto done;
+	}
+	rc = compact_body(out_json, client, &resp, what);
+done:
+	azsreg_free(id);
+	free(url);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+/* -------------------------------------------------------------- customers */
+
+/* Parses the registration and customer GUID; writes what = "<verb> customer <guid> <prep> registration <name>". */
+static int customer_inputs(azsreg_registration_ref *reg, char *guid, char *what, size_t what_cap, const char *verb,
+			   const char *prep, const char *registration_id, const char *customer)
+{
+	int rc;
+
+	rc = azsreg_registration_id_parse(reg, registration_id);
+	if (rc != 0)
+		return azsreg_error__prefix("%s customer %s", verb, customer ? customer : "(null)");
+	rc = azsreg_guid_normalize(guid, customer, "customer subscription ID");
+	if (rc != 0)
+		return azsreg_error__prefix("%s customer %s registration %s", verb, prep, reg->name);
+	snprintf(what, what_cap, "%s customer %s %s registration %s", verb, guid, prep, reg->name);
+	return AZSREG_OK;
+}
+
+static int customer_url(char **out, azsreg_client *c, const azsreg_registration_ref *reg, const char *guid, char **out_id)
+{
+	char *id = NULL;
+	int rc = azsreg_customer_id_build(&id, reg, guid);
+
+	if (rc == 0)
+		rc = arm_url(out, c, id, NULL, AZSREG_API_VERSION);
+	if (rc == 0 && out_id != NULL) {
+		*out_id = id;
+		id = NULL;
+	}
+	azsreg_free(id);
+	return rc;
+}
+
+int azsreg_customer_put(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id, const char *tenant_id)
+{
+	azsreg_registration_ref reg;
+	azsreg_http_response resp;
+	char guid[AZSREG_GUID_LEN + 1], tenant[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 128];
+	char *url = NULL, *id = NULL, *body = NULL, *text = NULL;
+	json_t *o = NULL, *props = NULL;
+	int rc, has_tenant = tenant_id != NULL && tenant_id[0] != '\0';
+
+	memset(&resp, 0, sizeof(resp));
+	if (out_json == NULL || client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "register customer: missing client or out_json");
+		goto done;
+	}
+	*out_json = NULL;
+	rc = customer_inputs(&reg, guid, what, sizeof(what), "register", "with", registration_id, customer_subscription_id);
+	if (rc != 0)
+		goto done;
+	rc = customer_url(&url, client, &reg, guid, &id);
+	if (rc != 0)
+		goto done;
+	if (has_tenant) {
+		rc = azsreg_tenant_resolve(tenant, client, tenant_id);
+		if (rc != 0) {
+			(void)azsreg_error__prefix("%s", what);
+			goto done;
+		}
+	}
+	props = json_object();
+	o = json_object();
+	if (props == NULL || o == NULL || (has_tenant && json_object_set_new(props, "tenantId", json_string(tenant)) != 0) ||
+	    json_object_set(o, "properties", props) != 0) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+		goto done;
+	}
+	body = json_dumps(o, JSON_COMPACT);
+	if (body == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+		goto done;
+	}
+	rc = arm_send(client, "PUT", url, body, 1, what, &resp);
+	url = NULL;
+	body = NULL;
+	if (rc != 0)
+		goto done;
+	if (!is_2xx(resp.status)) {
+		rc = fail_from_response(client, &resp, what);
+		goto done;
+	}
+	if (!body_is_blank(&resp)) {
+		rc = compact_body(out_json, client, &resp, what);
+		goto done;
+	}
+	/* 201 (or 200) with no body: the resource as we asked for it. */
+	json_object_clear(o);
+	{
+		azsreg_buf name = AZSREG_BUF_INIT;
+		rc = azsreg_buf__printf(&name, "%s/%s", reg.name, guid);
+		if (rc != 0 || json_object_set_new(o, "id", json_string(id)) != 0 ||
+		    json_object_set_new(o, "name", json_string(azsreg_buf__cstr(&name))) != 0 ||
+		    json_object_set_new(o, "type", json_string(CUSTOMER_TYPE)) != 0 ||
+		    json_object_set(o, "properties", props) != 0) {
+			azsreg_buf__free(&name);
+			rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+			goto done;
+		}
+		azsreg_buf__free(&name);
+	}
+	text = json_dumps(o, JSON_COMPACT);
+	if (text == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+		goto done;
+	}
+	*out_json = text;
+done:
+	free(url);
+	free(body);
+	azsreg_free(id);
+	json_decref(props);
+	json_decref(o);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+int azsreg_customer_get(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id)
+{
+	azsreg_registration_ref reg;
+	azsreg_http_response resp;
+	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 128];
+	char *url = NULL;
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	if (out_json == NULL || client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "get customer: missing client or out_json");
+		goto done;
+	}
+	*out_json = NULL;
+	rc = customer_inputs(&reg, guid, what, sizeof(what), "get", "of", registration_id, customer_subscription_id);
+	if (rc != 0)
+		goto done;
+	rc = customer_url(&url, client, &reg, guid, NULL);
+	if (rc != 0)
+		goto done;
+	rc = arm_send(client, "GET", url, NULL, 0, what, &resp);
+	url = NULL;
+	if (rc != 0)
+		goto done;
+	if (resp.status != 200) {
+		rc = fail_from_response(client, &resp, what);
+		goto done;
+	}
+	if (body_is_blank(&resp)) {
+		rc = azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", what);
+		goto done;
+	}
+	rc = compact_body(out_json, client, &resp, what);
+done:
+	free(url);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+int azsreg_customer_list(char **out_json, azsreg_client *client, const char *registration_id)
+{
+	azsreg_registration_ref reg;
+	char what[AZSREG_NAME_MAX + 64];
+	char *id = NULL, *url = NULL, *text = NULL;
+	azsreg_buf path = AZSREG_BUF_INIT;
+	json_t *items = NULL;
+	int rc;
+
+	if (out_json == NULL || client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "list customers: missing client or out_json");
+		goto done;
+	}
+	*out_json = NULL;
+	rc = azsreg_registration_id_parse(&reg, registration_id);
+	if (rc != 0) {
+		(void)azsreg_error__prefix("list customers");
+		goto done;
+	}
+	snprintf(what, sizeof(what), "list customers of registration %s", reg.name);
+	rc = azsreg_registration_id_build(&id, &reg);
+	if (rc == 0)
+		rc = azsreg_buf__printf(&path, "%s/customerSubscriptions", id);
+	if (rc == 0)
+		rc = arm_url(&url, client, azsreg_buf__cstr(&path), NULL, AZSREG_API_VERSION);
+	if (rc != 0)
+		goto done;
+	items = json_array();
+	if (items == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+		goto done;
+	}
+	rc = get_all_pages(client, url, what, items, NULL, NULL, NULL);
+	url = NULL;
+	if (rc != 0)
+		goto done;
+	text = json_dumps(items, JSON_COMPACT);
+	if (text == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+		goto done;
+	}
+	*out_json = text;
+done:
+	azsreg_free(id);
+	free(url);
+	azsreg_buf__free(&path);
+	json_decref(items);
+	return rc;
+}
+
+int azsreg_customer_delete(int *out_existed, azsreg_client *client, const char *registration_id, const char *customer_subscription_id)
+{
+	azsreg_registration_ref reg;
+	azsreg_http_response resp;
+	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 128];
+	char *url = NULL;
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	if (client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "remove customer: missing client");
+		goto done;
+	}
+	rc = customer_inputs(&reg, guid, what, sizeof(what), "remove", "from", registration_id, customer_subscription_id);
+	if (rc != 0)
+		goto done;
+	rc = customer_url(&url, client, &reg, guid, NULL);
+	if (rc != 0)
+		goto done;
+	rc = arm_send(client, "DELETE", url, NULL, 1, what, &resp);
+	url = NULL;
+	if (rc != 0)
+		goto done;
+	if (!is_2xx(resp.status)) {
+		rc = fail_from_response(client, &resp, what);
+		goto done;
+	}
+	if (out_existed != NULL)
+		*out_existed = resp.status == 204 ? 0 : 1;
+done:
+	free(url);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+/* ---------------------------------------------------------- generic request */
+
+static int check_api_version(const char *v)
+{
+	const char *p;
+
+	if (v == NULL || v[0] == '\0')
+		return azsreg_error__set(AZSREG_EINVALID, "an api-version is required (for example %s)", AZSREG_API_VERSION);
+	if (strlen(v) > 64)
+		return azsreg_error__set(AZSREG_EINVALID, "the api-version is too long");
+	for (p = v; *p; p++) {
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z') || *p == '.' || *p == '-'))
+			return azsreg_error__set(AZSREG_EINVALID, "api-version '%s' has a character other than 0-9, a-z, '.' and '-'", v);
+	}
+	return AZSREG_OK;
+}
+
+static int check_query(const char *q)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)q; *p; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || *p == '#')
+			return azsreg_error__set(AZSREG_EINVALID,
+						 "the OData query has a space, '#' or a non-ASCII character: URL-encode it");
+	}
+	return AZSREG_OK;
+}
+
+int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id,
+			    const char *api_version, const char *body_json, const char *odata_query, unsigned int flags)
+{
+	static const char *const methods[] = { "GET", "PUT", "PATCH", "POST", "DELETE", "HEAD" };
+	const char *m = NULL;
+	azsreg_http_response resp;
+	azsreg_buf what = AZSREG_BUF_INIT;
+	char *url = NULL, *body = NULL, *text = NULL, *first = NULL;
+	json_t *items = NULL, *wrap = NULL, *parsed = NULL;
+	json_error_t jerr;
+	size_t i;
+	int rc = AZSREG_OK, status = 0, not_paged = 0;
+
+	memset(&resp, 0, sizeof(resp));
+	if (out_json != NULL)
+		*out_json = NULL;
+	if (client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "resource request: missing client");
+		goto done;
+	}
+	for (i = 0; method != NULL && i < sizeof(methods) / sizeof(methods[0]); i++) {
+		if (strcasecmp(method, methods[i]) == 0)
+			m = methods[i];
+	}
+	if (m == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "resource request: method '%s' is not one of GET, PUT, PATCH, POST, DELETE, HEAD",
+				       method ? method : "(null)");
+		goto done;
+	}
+	rc = azsreg_resource_id_validate(resource_id);
+	if (rc != 0) {
+		(void)azsreg_error__prefix("%s", m);
+		goto done;
+	}
+	(void)azsreg_buf__printf(&what, "%s %s%s", m, resource_id[0] == '/' ? "" : "/", resource_id);
+	rc = check_api_version(api_version);
+	if (rc == 0 && odata_query != NULL) {
+		while (*odata_query == '?' || *odata_query == '&')
+			odata_query++;
+		rc = check_query(odata_query);
+	}
+	if (rc == 0 && body_json != NULL) {
+		if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) {
+			rc = azsreg_error__set(AZSREG_EINVALID, "a %s request takes no body", m);
+		} else {
+			parsed = json_loads(body_json, JSON_DECODE_ANY, &jerr);
+			if (parsed == NULL)
+				rc = azsreg_error__set(AZSREG_EINVALID, "the body is not valid JSON: %s (line %d, column %d)",
+						       jerr.text, jerr.line, jerr.column);
+		}
+	}
+	if (rc != 0) {
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	rc = arm_url(&url, client, resource_id, odata_query, api_version);
+	if (rc != 0)
+		goto done;
+
+	if ((flags & AZSREG_REQUEST_FOLLOW_PAGES) && strcmp(m, "GET") == 0) {
+		items = json_array();
+		if (items == NULL) {
+			rc = AZSREG_ENOMEM;
+			goto done;
+		}
+		rc = get_all_pages(client, url, azsreg_buf__cstr(&what), items, &status, &not_paged, &first);
+		url = NULL;
+		if (rc != 0)
+			goto done;
+		if (not_paged) {
+			text = first;
+			first = NULL;
+		} else {
+			wrap = json_object();
+			if (wrap == NULL || json_object_set(wrap, "value", items) != 0) {
+				rc = AZSREG_ENOMEM;
+				goto done;
+			}
+			text = json_dumps(wrap, JSON_COMPACT);
+			if (text == NULL) {
+				rc = AZSREG_ENOMEM;
+				goto done;
+			}
+		}
+	} else {
+		if (body_json != NULL) {
+			body = azsreg__strdup(body_json); /* sent exactly as given */
+			if (body == NULL) {
+				rc = AZSREG_ENOMEM;
+				goto done;
+			}
+		}
+		rc = arm_send(client, m, url, body, !(flags & AZSREG_REQUEST_NO_LRO), azsreg_buf__cstr(&what), &resp);
+		url = NULL;
+		body = NULL;
+		if (rc != 0)
+			goto done;
+		status = resp.status;
+		if (!is_2xx(resp.status)) {
+			rc = fail_from_response(client, &resp, azsreg_buf__cstr(&what));
+			goto done;
+		}
+		if (body_is_blank(&resp)) {
+			text = azsreg__strdup("");
+			if (text == NULL) {
+				rc = AZSREG_ENOMEM;
+				goto done;
+			}
+		} else {
+			rc = compact_body(&text, client, &resp, azsreg_buf__cstr(&what));
+			if (rc != 0)
+				goto done;
+		}
+	}
+	if (out_status != NULL)
+		*out_status = status;
+	if (out_json != NULL) {
+		*out_json = text;
+		text = NULL;
+	}
+done:
+	free(url);
+	free(body);
+	free(text);
+	free(first);
+	json_decref(items);
+	json_decref(wrap);
+	json_decref(parsed);
+	azsreg_buf__free(&what);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
