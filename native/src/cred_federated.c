@@ -1,0 +1,148 @@
+/*
+ * cred_federated.c: workload identity federation. The client assertion (a JWT issued
+ * by another identity provider, e.g. a Kubernetes service account token) is read from
+ * `token_file` on every token request, since the platform rotates it.
+ */
+#include "internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ASSERTION_FILE_MAX ((size_t)64 * 1024)
+
+typedef struct federated_cred {
+	azsreg_credential base;
+	char *tenant;
+	char *client_id;
+	char *token_file;
+} federated_cred;
+
+static int read_assertion(azsreg_buf *out, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[4096];
+	size_t n;
+	int rc = AZSREG_OK;
+
+	if (f == NULL)
+		return azsreg_error__set(AZSREG_EAUTH, "cannot read the federated token file \"%s\": %s", path, strerror(errno));
+	out->limit = ASSERTION_FILE_MAX;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		rc = azsreg_buf__put(out, chunk, n);
+		if (rc != AZSREG_OK) {
+			rc = azsreg_error__set(AZSREG_EAUTH, "the federated token file \"%s\" is larger than 64 KiB", path);
+			break;
+		}
+	}
+	if (rc == AZSREG_OK && ferror(f))
+		rc = azsreg_error__set(AZSREG_EAUTH, "cannot read the federated token file \"%s\"", path);
+	fclose(f);
+	azsreg__wipe(chunk, sizeof(chunk));
+	if (rc != AZSREG_OK)
+		return rc;
+	/* Trim surrounding whitespace (files usually end with a newline). */
+	while (out->size > 0 && (out->ptr[out->size - 1] == '\n' || out->ptr[out->size - 1] == '\r' ||
+				 out->ptr[out->size - 1] == ' ' || out->ptr[out->size - 1] == '\t'))
+		out->ptr[--out->size] = '\0';
+	if (out->size == 0)
+		return azsreg_error__set(AZSREG_EAUTH, "the federated token file \"%s\" is empty", path);
+	if (strlen(out->ptr) != out->size || strcspn(out->ptr, " \t\r\n") != out->size)
+		return azsreg_error__set(AZSREG_EAUTH,
+			"the federated token file \"%s\" does not hold one token (NUL or whitespace inside)", path);
+	return AZSREG_OK;
+}
+
+static int fed_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
+{
+	federated_cred *c = (federated_cred *)cred;
+	azsreg_buf url = AZSREG_BUF_INIT, form = AZSREG_BUF_INIT, assertion = AZSREG_BUF_INIT;
+	int rc;
+
+	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->tenant), 0);
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+		goto done;
+	}
+	rc = read_assertion(&assertion, c->token_file);
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+		goto done;
+	}
+	azsreg_secret__register(assertion.ptr);
+	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, NULL);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_assertion", assertion.ptr);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__post_token_request(cred, ctx, azsreg_buf__cstr(&url), &form, out, NULL);
+	azsreg_secret__unregister(assertion.ptr);
+done:
+	azsreg_buf__free(&url);
+	azsreg_buf__wipe_free(&form);
+	azsreg_buf__wipe_free(&assertion);
+	return rc;
+}
+
+static void fed_destroy(azsreg_credential *cred)
+{
+	federated_cred *c = (federated_cred *)cred;
+
+	free(c->tenant);
+	free(c->client_id);
+	free(c->token_file);
+	free(c);
+}
+
+static const azsreg_credential_vtable fed_vtable = { "Federated", fed_get_token, fed_destroy };
+
+AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *token_file)
+{
+	int rc = AZSREG_OK;
+	federated_cred *c = NULL;
+	char desc[256];
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "federated credential: out is NULL");
+	*out = NULL;
+	rc = azsreg_cred__check_client_id(client_id, "federated credential");
+	if (rc != AZSREG_OK)
+		goto done;
+	if (tenant_id != NULL && tenant_id[0] != '\0') {
+		rc = azsreg_cred__check_tenant(tenant_id, "federated credential");
+		if (rc != AZSREG_OK)
+			goto done;
+	}
+	if (token_file == NULL || token_file[0] == '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID, "federated credential: the token file path is required");
+		goto done;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+		goto done;
+	}
+	c->client_id = azsreg__strdup(client_id);
+	c->token_file = azsreg__strdup(token_file);
+	if (tenant_id != NULL && tenant_id[0] != '\0')
+		c->tenant = azsreg__strdup(tenant_id);
+	if (c->client_id == NULL || c->token_file == NULL || (tenant_id && tenant_id[0] && c->tenant == NULL)) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	snprintf(desc, sizeof(desc), "Federated(client %.80s, tenant %.60s, file %.80s)", c->client_id,
+		c->tenant ? c->tenant : "from client options", c->token_file);
+	azsreg_credential__init(&c->base, &fed_vtable, desc);
+	*out = &c->base;
+	c = NULL;
+done:
+	if (c != NULL)
+		fed_destroy(&c->base);
+	return rc;
+}

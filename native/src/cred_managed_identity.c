@@ -1,0 +1,281 @@
+/*
+ * cred_managed_identity.c: managed identity.
+ *  - IDENTITY_ENDPOINT + IDENTITY_HEADER (Azure Automation, App Service, Functions, Arc):
+ *    GET {endpoint}?resource={audience}&api-version=2019-08-01, headers
+ *    X-IDENTITY-HEADER and Metadata: true; user-assigned: client_id= or mi_res_id=.
+ *  - MSI_ENDPOINT + MSI_SECRET (older sandboxes): same with api-version=2017-09-01 and
+ *    the header `secret`.
+ *  - IMDS (VMs, Hybrid Workers): GET {imds}/metadata/identity/oauth2/token?
+ *    api-version=2018-02-01&resource={audience} with Metadata: true, never through a
+ *    proxy; user-assigned: client_id= or msi_res_id=. {imds}: options, else
+ *    AZSREG_IMDS_ENDPOINT, else http://169.254.169.254. Short per-attempt timeout and one
+ *    retry, so that a machine without IMDS fails within seconds.
+ * When nothing answers, sign-in fails with AZSREG_EAUTH / "ManagedIdentityUnavailable".
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define IMDS_DEFAULT "http://169.254.169.254"
+#define IMDS_TIMEOUT_MS 3000
+#define IMDS_RETRIES 1
+
+enum mi_kind { MI_IDENTITY_ENDPOINT, MI_MSI_ENDPOINT, MI_IMDS };
+
+typedef struct mi_cred {
+	azsreg_credential base;
+	enum mi_kind kind;
+	char *endpoint;     /* full token URL without query (IMDS: base + path) */
+	char *header;       /* secret; NULL for IMDS */
+	char *client_id;
+	char *resource_id;
+} mi_cred;
+
+static const char *env_get(const char *name)
+{
+	const char *v = getenv(name);
+
+	return (v != NULL && v[0] != '\0') ? v : NULL;
+}
+
+static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
+{
+	mi_cred *c = (mi_cred *)cred;
+	azsreg_buf url = AZSREG_BUF_INIT;
+	azsreg_http_request req;
+	azsreg_http_response resp;
+	azsreg_send_options so;
+	const char *sep = strchr(c->endpoint, '?') ? "&" : "?";
+	const azsreg_clock *clk = azsreg_cred__clock(ctx);
+	int rc = AZSREG_OK;
+
+	memset(&req, 0, sizeof(req));
+	memset(&resp, 0, sizeof(resp));
+	memset(&so, 0, sizeof(so));
+	resp.body.limit = (size_t)1024 * 1024;
+	if (ctx == NULL || ctx->env == NULL || ctx->env->audience == NULL || ctx->pipeline == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "sign-in with %s: no environment or pipeline", cred->description);
+		goto done;
+	}
+	if (c->kind == MI_IMDS) {
+		rc = azsreg_buf__printf(&url, "%s%sapi-version=2018-02-01&resource=", c->endpoint, sep);
+		if (rc == AZSREG_OK)
+			rc = azsreg_url__encode(&url, ctx->env->audience);
+	} else {
+		rc = azsreg_buf__printf(&url, "%s%sresource=", c->endpoint, sep);
+		if (rc == AZSREG_OK)
+			rc = azsreg_url__encode(&url, ctx->env->audience);
+		if (rc == AZSREG_OK)
+			rc = azsreg_buf__printf(&url, "&api-version=%s", c->kind == MI_MSI_ENDPOINT ? "2017-09-01" : "2019-08-01");
+	}
+	if (rc == AZSREG_OK && c->client_id != NULL) {
+		rc = azsreg_buf__puts(&url, "&client_id=");
+		if (rc == AZSREG_OK)
+			rc = azsreg_url__encode(&url, c->client_id);
+	} else if (rc == AZSREG_OK && c->resource_id != NULL) {
+		rc = azsreg_buf__puts(&url, c->kind == MI_IMDS ? "&msi_res_id=" : "&mi_res_id=");
+		if (rc == AZSREG_OK)
+			rc = azsreg_url__encode(&url, c->resource_id);
+	}
+	if (rc != AZSREG_OK)
+		goto done;
+	req.method = "GET";
+	req.url = azsreg_buf__detach(&url);
+	if (req.url == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	req.no_proxy = 1;
+	rc = azsreg_headers__add(&req.headers, "Metadata", "true");
+	if (rc == AZSREG_OK && c->kind == MI_IDENTITY_ENDPOINT)
+		rc = azsreg_headers__add(&req.headers, "X-IDENTITY-HEADER", c->header);
+	else if (rc == AZSREG_OK && c->kind == MI_MSI_ENDPOINT)
+		rc = azsreg_headers__add(&req.headers, "secret", c->header);
+	if (rc != AZSREG_OK)
+		goto done;
+	if (c->kind == MI_IMDS) {
+		req.allow_link_local_http = 1;
+		so.timeout_ms = IMDS_TIMEOUT_MS;
+		so.max_retries = IMDS_RETRIES;
+	}
+	so.what = cred->description;
+	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
+	if (rc == AZSREG_ENETWORK || rc == AZSREG_ETIMEOUT) {
+		azsreg_error_info info;
+		azsreg_buf msg = AZSREG_BUF_INIT;
+
+		(void)azsreg_buf__printf(&msg,
+			"sign-in with %s: managed identity is not available in this environment (no answer from %s: %s)",
+			cred->description, c->endpoint, azsreg_error_last()->message);
+		memset(&info, 0, sizeof(info));
+		info.code = AZSREG_EAUTH;
+		info.message = azsreg_buf__cstr(&msg);
+		info.arm_code = "ManagedIdentityUnavailable";
+		rc = azsreg_error__set_info(&info);
+		azsreg_buf__free(&msg);
+		goto done;
+	}
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+		goto done;
+	}
+	if (resp.status != 200) {
+		azsreg_buf what = AZSREG_BUF_INIT;
+
+		(void)azsreg_buf__printf(&what, "sign-in with %s at %s", cred->description, c->endpoint);
+		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
+		azsreg_buf__free(&what);
+		goto done;
+	}
+	rc = azsreg_token__parse_response(out, NULL, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));
+	if (rc != AZSREG_OK)
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+done:
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&resp);
+	azsreg_buf__free(&url);
+	return rc;
+}
+
+static void mi_destroy(azsreg_credential *cred)
+{
+	mi_cred *c = (mi_cred *)cred;
+
+	if (c->header != NULL) {
+		azsreg_secret__unregister(c->header);
+		azsreg__free_secret(c->header);
+	}
+	free(c->endpoint);
+	free(c->client_id);
+	free(c->resource_id);
+	free(c);
+}
+
+static const azsreg_credential_vtable mi_vtable = { "ManagedIdentity", mi_get_token, mi_destroy };
+
+AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **out, const azsreg_managed_identity_options *opts)
+{
+	int rc = AZSREG_OK;
+	mi_cred *c = NULL;
+	azsreg_managed_identity_options defaults = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	const char *endpoint = NULL, *header = NULL, *imds = NULL, *where;
+	char desc[256], who[160];
+	size_t n;
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "managed identity credential: out is NULL");
+	*out = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	if (opts->version != AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "managed identity credential: options of an unknown version %u", opts->version);
+		goto done;
+	}
+	if (opts->client_id != NULL && opts->client_id[0] != '\0' && opts->resource_id != NULL && opts->resource_id[0] != '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID,
+			"managed identity credential: give either the client ID or the resource ID of a user-assigned identity, not both");
+		goto done;
+	}
+	if (opts->client_id != NULL && opts->client_id[0] != '\0') {
+		rc = azsreg_cred__check_client_id(opts->client_id, "managed identity credential");
+		if (rc != AZSREG_OK)
+			goto done;
+	}
+	if (opts->resource_id != NULL && opts->resource_id[0] != '\0') {
+		rc = azsreg_resource_id_validate(opts->resource_id);
+		if (rc != AZSREG_OK) {
+			(void)azsreg_error__prefix("managed identity credential: the identity's resource ID");
+			goto done;
+		}
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (opts->identity_endpoint != NULL && opts->identity_endpoint[0] != '\0') {
+		c->kind = MI_IDENTITY_ENDPOINT;
+		endpoint = opts->identity_endpoint;
+		header = opts->identity_header ? opts->identity_header : env_get("IDENTITY_HEADER");
+		where = "identity endpoint";
+	} else if (env_get("IDENTITY_ENDPOINT") != NULL) {
+		c->kind = MI_IDENTITY_ENDPOINT;
+		endpoint = env_get("IDENTITY_ENDPOINT");
+		header = opts->identity_header ? opts->identity_header : env_get("IDENTITY_HEADER");
+		where = "IDENTITY_ENDPOINT";
+	} else if (env_get("MSI_ENDPOINT") != NULL) {
+		c->kind = MI_MSI_ENDPOINT;
+		endpoint = env_get("MSI_ENDPOINT");
+		header = opts->identity_header ? opts->identity_header : env_get("MSI_SECRET");
+		where = "MSI_ENDPOINT";
+	} else {
+		c->kind = MI_IMDS;
+		imds = (opts->imds_endpoint && opts->imds_endpoint[0]) ? opts->imds_endpoint : env_get("AZSREG_IMDS_ENDPOINT");
+		if (imds == NULL)
+			imds = IMDS_DEFAULT;
+		where = "IMDS";
+	}
+	if (c->kind != MI_IMDS) {
+		if (header == NULL || header[0] == '\0') {
+			rc = azsreg_error__set(AZSREG_EINVALID, "managed identity credential: %s is set but %s is not",
+				where, c->kind == MI_MSI_ENDPOINT ? "MSI_SECRET" : "IDENTITY_HEADER (identity_header)");
+			goto done;
+		}
+		rc = azsreg_url__check_scheme(endpoint, 0, "managed identity endpoint");
+		if (rc != AZSREG_OK)
+			goto done;
+		c->endpoint = azsreg__strdup(endpoint);
+		c->header = azsreg__strdup(header);
+		if (c->header != NULL)
+			azsreg_secret__register(c->header);
+		if (c->endpoint == NULL || c->header == NULL) {
+			rc = AZSREG_ENOMEM;
+			goto done;
+		}
+	} else {
+		rc = azsreg_url__check_scheme(imds, 1, "IMDS endpoint");
+		if (rc != AZSREG_OK)
+			goto done;
+		if (strchr(imds, '?') != NULL || strchr(imds, '#') != NULL) {
+			rc = azsreg_error__set(AZSREG_EINVALID, "managed identity credential: the IMDS endpoint must be a base URL without query");
+			goto done;
+		}
+		n = strlen(imds);
+		while (n > 0 && imds[n - 1] == '/')
+			n--;
+		c->endpoint = malloc(n + sizeof("/metadata/identity/oauth2/token"));
+		if (c->endpoint == NULL) {
+			rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+			goto done;
+		}
+		memcpy(c->endpoint, imds, n);
+		memcpy(c->endpoint + n, "/metadata/identity/oauth2/token", sizeof("/metadata/identity/oauth2/token"));
+	}
+	if (opts->client_id != NULL && opts->client_id[0] != '\0') {
+		c->client_id = azsreg__strdup(opts->client_id);
+		if (c->client_id == NULL) {
+			rc = AZSREG_ENOMEM;
+			goto done;
+		}
+		snprintf(who, sizeof(who), "user-assigned, client %.100s", c->client_id);
+	} else if (opts->resource_id != NULL && opts->resource_id[0] != '\0') {
+		c->resource_id = azsreg__strdup(opts->resource_id);
+		if (c->resource_id == NULL) {
+			rc = AZSREG_ENOMEM;
+			goto done;
+		}
+		snprintf(who, sizeof(who), "user-assigned, %.130s", c->resource_id);
+	} else {
+		snprintf(who, sizeof(who), "system-assigned");
+	}
+	snprintf(desc, sizeof(desc), "ManagedIdentity(%.140s, %.20s %.80s)", who, where, c->endpoint);
+	azsreg_credential__init(&c->base, &mi_vtable, desc);
+	*out = &c->base;
+	c = NULL;
+done:
+	if (c != NULL)
+		mi_destroy(&c->base);
+	return rc;
+}
