@@ -270,7 +270,7 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 	} else {
 		snprintf(who, sizeof(who), "system-assigned");
 	}
-	snprintf(desc, sizeof(desc), "ManagedIdentity(%.140s, %.20s %.80s)", who, where, c->endpoint);
+	snprintf(desc, sizeof(desc), "ManagedIdentity(%.130s, %.20s %.80s)", who, where, c->endpoint);
 	azsreg_credential__init(&c->base, &mi_vtable, desc);
 	*out = &c->base;
 	c = NULL;
