@@ -1,0 +1,420 @@
+/* util.c: GUIDs, HTTP-date parsing, base64 / base64url, URL encoding and checks. */
+#include "internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/random.h>
+#include <openssl/rand.h>
+
+/* ------------------------------------------------------------------ GUIDs */
+
+int azsreg_guid__new(char *out)
+{
+	unsigned char b[16];
+	int rc = AZSREG_OK;
+	ssize_t n;
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "GUID output buffer is NULL");
+	n = getrandom(b, sizeof(b), 0);
+	if (n != (ssize_t)sizeof(b) && RAND_bytes(b, (int)sizeof(b)) != 1) {
+		out[0] = '\0';
+		rc = azsreg_error__set(AZSREG_ERROR, "no random bytes available for a GUID");
+		goto done;
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	snprintf(out, AZSREG_GUID_LEN + 1,
+	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+	         b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+done:
+	azsreg__wipe(b, sizeof(b));
+	return rc;
+}
+
+/* -------------------------------------------------------------- HTTP-date */
+
+static const char *const wkday_short[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+static const char *const wkday_long[] = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+static const char *const month_names[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static int days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : dm[m - 1];
+}
+
+typedef struct cursor {
+	const char *p;
+} cursor;
+
+static int eat_lit(cursor *c, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if (strncmp(c->p, lit, n) != 0)
+		return 0;
+	c->p += n;
+	return 1;
+}
+
+/* Exactly `digits` decimal digits. */
+static int eat_num(cursor *c, int digits, int *out)
+{
+	int i, v = 0;
+
+	for (i = 0; i < digits; i++) {
+		if (!isdigit((unsigned char)c->p[i]))
+			return 0;
+		v = v * 10 + (c->p[i] - '0');
+	}
+	c->p += digits;
+	*out = v;
+	return 1;
+}
+
+/* One of `names` (case-sensitive, as RFC 7231 writes them); index into *out. */
+static int eat_name(cursor *c, const char *const *names, int count, int *out)
+{
+	int i;
+
+	for (i = 0; i < count; i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(c->p, names[i], n) == 0 && !isalpha((unsigned char)c->p[n])) {
+			c->p += n;
+			*out = i;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* HH:MM:SS */
+static int eat_time(cursor *c, int *h, int *mi, int *s)
+{
+	return eat_num(c, 2, h) && eat_lit(c, ":") && eat_num(c, 2, mi) && eat_lit(c, ":") && eat_num(c, 2, s);
+}
+
+int azsreg_time__parse_http_date(const char *text, int64_t *out_unix)
+{
+	cursor c;
+	int wd, day = 0, mon = 0, year = 0, h = 0, mi = 0, s = 0, ok = 0;
+
+	if (text == NULL || out_unix == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "HTTP-date: no text");
+	c.p = text;
+	while (*c.p == ' ' || *c.p == '\t')
+		c.p++;
+	if (eat_name(&c, wkday_long, 7, &wd)) {
+		/* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT */
+		ok = eat_lit(&c, ", ") && eat_num(&c, 2, &day) && eat_lit(&c, "-") &&
+		     eat_name(&c, month_names, 12, &mon) && eat_lit(&c, "-") && eat_num(&c, 2, &year) &&
+		     eat_lit(&c, " ") && eat_time(&c, &h, &mi, &s) && eat_lit(&c, " GMT");
+		year += year < 70 ? 2000 : 1900;
+	} else if (eat_name(&c, wkday_short, 7, &wd)) {
+		if (*c.p == ',') {
+			/* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
+			ok = eat_lit(&c, ", ") && eat_num(&c, 2, &day) && eat_lit(&c, " ") &&
+			     eat_name(&c, month_names, 12, &mon) && eat_lit(&c, " ") && eat_num(&c, 4, &year) &&
+			     eat_lit(&c, " ") && eat_time(&c, &h, &mi, &s) && eat_lit(&c, " GMT");
+		} else {
+			/* asctime: Sun Nov  6 08:49:37 1994 */
+			ok = eat_lit(&c, " ") && eat_name(&c, month_names, 12, &mon) && eat_lit(&c, " ");
+			if (ok) {
+				if (*c.p == ' ') {
+					c.p++;
+					ok = eat_num(&c, 1, &day);
+				} else {
+					ok = eat_num(&c, 2, &day);
+				}
+			}
+			ok = ok && eat_lit(&c, " ") && eat_time(&c, &h, &mi, &s) && eat_lit(&c, " ") && eat_num(&c, 4, &year);
+		}
+	}
+	while (ok && (*c.p == ' ' || *c.p == '\t'))
+		c.p++;
+	if (!ok || *c.p != '\0')
+		return azsreg_error__set(AZSREG_EINVALID, "'%.64s' is not an HTTP-date (expected e.g. 'Sun, 06 Nov 1994 08:49:37 GMT')", text);
+	mon += 1;
+	if (day < 1 || day > days_in_month(year, mon) || h > 23 || mi > 59 || s > 60)
+		return azsreg_error__set(AZSREG_EINVALID, "'%.64s' is not a valid date or time", text);
+	*out_unix = days_from_civil(year, mon, day) * 86400 + h * 3600 + mi * 60 + s;
+	return AZSREG_OK;
+}
+
+/* ----------------------------------------------------------------- base64 */
+
+static const char b64_std[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+static const char b64_url[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+static int b64_encode(azsreg_buf *out, const unsigned char *data, size_t len, const char *alpha, int pad)
+{
+	size_t i;
+	char q[4];
+	int rc = AZSREG_OK;
+
+	if (out == NULL || (data == NULL && len > 0))
+		return azsreg_error__set(AZSREG_EINVALID, "base64: NULL argument");
+	for (i = 0; i + 3 <= len && rc == AZSREG_OK; i += 3) {
+		uint32_t v = ((uint32_t)data[i] << 16) | ((uint32_t)data[i + 1] << 8) | data[i + 2];
+		q[0] = alpha[(v >> 18) & 63];
+		q[1] = alpha[(v >> 12) & 63];
+		q[2] = alpha[(v >> 6) & 63];
+		q[3] = alpha[v & 63];
+		rc = azsreg_buf__put(out, q, 4);
+	}
+	if (rc == AZSREG_OK && len - i == 1) {
+		uint32_t v = (uint32_t)data[i] << 16;
+		q[0] = alpha[(v >> 18) & 63];
+		q[1] = alpha[(v >> 12) & 63];
+		q[2] = q[3] = '=';
+		rc = azsreg_buf__put(out, q, pad ? 4 : 2);
+	} else if (rc == AZSREG_OK && len - i == 2) {
+		uint32_t v = ((uint32_t)data[i] << 16) | ((uint32_t)data[i + 1] << 8);
+		q[0] = alpha[(v >> 18) & 63];
+		q[1] = alpha[(v >> 12) & 63];
+		q[2] = alpha[(v >> 6) & 63];
+		q[3] = '=';
+		rc = azsreg_buf__put(out, q, pad ? 4 : 3);
+	}
+	if (rc == AZSREG_OK && out->ptr == NULL)
+		rc = azsreg_buf__put(out, "", 0);
+	return rc;
+}
+
+int azsreg_base64url__encode(azsreg_buf *out, const unsigned char *data, size_t len)
+{
+	return b64_encode(out, data, len, b64_url, 0);
+}
+
+int azsreg_base64__encode(azsreg_buf *out, const unsigned char *data, size_t len)
+{
+	return b64_encode(out, data, len, b64_std, 1);
+}
+
+static int b64url_value(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '-')
+		return 62;
+	if (c == '_')
+		return 63;
+	return -1;
+}
+
+int azsreg_base64url__decode(azsreg_buf *out, const char *text, size_t len)
+{
+	size_t i, n = len;
+	uint32_t acc = 0;
+	int bits = 0, rc = AZSREG_OK;
+	unsigned char byte;
+
+	if (out == NULL || (text == NULL && len > 0))
+		return azsreg_error__set(AZSREG_EINVALID, "base64url: NULL argument");
+	/* Optional '=' padding (at most two). */
+	while (n > 0 && len - n < 2 && text[n - 1] == '=')
+		n--;
+	if (n % 4 == 1)
+		return azsreg_error__set(AZSREG_EINVALID, "base64url: %zu characters is not a valid length", n);
+	for (i = 0; i < n && rc == AZSREG_OK; i++) {
+		int v = b64url_value((unsigned char)text[i]);
+		if (v < 0)
+			return azsreg_error__set(AZSREG_EINVALID, "base64url: invalid character at position %zu", i + 1);
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			byte = (unsigned char)((acc >> bits) & 0xff);
+			rc = azsreg_buf__put(out, (const char *)&byte, 1);
+		}
+	}
+	if (rc == AZSREG_OK && out->ptr == NULL)
+		rc = azsreg_buf__put(out, "", 0);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- URLs */
+
+int azsreg_url__encode(azsreg_buf *out, const char *text)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	int rc = AZSREG_OK;
+
+	if (out == NULL || text == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "URL encoding: NULL argument");
+	rc = azsreg_buf__put(out, "", 0);
+	for (p = (const unsigned char *)text; *p && rc == AZSREG_OK; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			rc = azsreg_buf__put(out, (const char *)p, 1);
+		} else {
+			char t[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			rc = azsreg_buf__put(out, t, 3);
+		}
+	}
+	return rc;
+}
+
+typedef struct url_parts {
+	char scheme[16];
+	char host[256];   /* without brackets for IPv6 */
+	int bracketed;
+} url_parts;
+
+/* Splits scheme://[userinfo@]host[:port][/?#...]. Returns 0, or a static reason. */
+static const char *url_split(const char *url, url_parts *u)
+{
+	const char *p, *auth, *end, *at, *h, *hend;
+	size_t n;
+
+	memset(u, 0, sizeof(*u));
+	for (p = url; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return "it contains whitespace or a control character";
+	}
+	p = strstr(url, "://");
+	if (p == NULL || p == url)
+		return "it is not an absolute URL (expected https://host/...)";
+	n = (size_t)(p - url);
+	if (n >= sizeof(u->scheme))
+		return "its scheme is too long";
+	for (h = url; h < p; h++) {
+		if (!isalnum((unsigned char)*h) && *h != '+' && *h != '-' && *h != '.')
+			return "it is not an absolute URL (expected https://host/...)";
+	}
+	memcpy(u->scheme, url, n);
+	u->scheme[n] = '\0';
+	auth = p + 3;
+	end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (h = auth; h < end; h++) {
+		if (*h == '@')
+			at = h;
+	}
+	h = at ? at + 1 : auth;
+	if (h < end && *h == '[') {
+		hend = memchr(h, ']', (size_t)(end - h));
+		if (hend == NULL)
+			return "its IPv6 host has no closing ']'";
+		h++;
+		u->bracketed = 1;
+		if (hend + 1 < end && hend[1] != ':')
+			return "it has characters after the IPv6 host";
+	} else {
+		hend = memchr(h, ':', (size_t)(end - h));
+		if (hend == NULL)
+			hend = end;
+	}
+	n = (size_t)(hend - h);
+	if (n == 0)
+		return "it has no host";
+	if (n >= sizeof(u->host))
+		return "its host name is too long";
+	memcpy(u->host, h, n);
+	u->host[n] = '\0';
+	/* Port: digits only. */
+	p = u->bracketed ? hend + 1 : hend;
+	if (p < end && *p == ':') {
+		const char *d;
+		if (p + 1 == end)
+			return NULL;   /* "host:" is allowed by RFC 3986 */
+		for (d = p + 1; d < end; d++) {
+			if (!isdigit((unsigned char)*d))
+				return "its port is not a number";
+		}
+		if (end - (p + 1) > 5)
+			return "its port is out of range";
+	}
+	return NULL;
+}
+
+static int host_is_loopback(const url_parts *u)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+	size_t n = 0;
+
+	if (u->bracketed) {
+		if (inet_pton(AF_INET6, u->host, &a6) != 1)
+			return 0;
+		if (IN6_IS_ADDR_LOOPBACK(&a6))
+			return 1;
+		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
+	}
+	(void)n;
+	if (strcasecmp(u->host, "localhost") == 0)
+		return 1;
+	if (inet_pton(AF_INET, u->host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return 0;
+}
+
+int azsreg_url__is_loopback(const char *url)
+{
+	url_parts u;
+
+	if (url == NULL || url_split(url, &u) != NULL)
+		return 0;
+	return host_is_loopback(&u);
+}
+
+int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *what)
+{
+	url_parts u;
+	const char *why;
+	int rc = AZSREG_OK;
+
+	if (what == NULL || what[0] == '\0')
+		what = "URL";
+	if (url == NULL || url[0] == '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s is empty", what);
+		goto done;
+	}
+	why = url_split(url, &u);
+	if (why != NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s is not usable: %s", what, why);
+		goto done;
+	}
+	if (strcasecmp(u.scheme, "https") == 0)
+		goto done;
+	if (strcasecmp(u.scheme, "http") == 0) {
+		if (host_is_loopback(&u))
+			goto done;
+		if (allow_link_local && !u.bracketed && strcmp(u.host, "169.254.169.254") == 0)
+			goto done;
+		rc = azsreg_error__set(AZSREG_EINVALID,
+		                       "%s uses plain http://%s%s%s: only https:// is allowed, except for loopback addresses%s",
+		                       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "",
+		                       allow_link_local ? " and the instance metadata address 169.254.169.254" : "");
+		goto done;
+	}
+	rc = azsreg_error__set(AZSREG_EINVALID, "%s has the unsupported scheme '%s' (host %s%s%s): only https:// is allowed",
+	                       what, u.scheme, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
+done:
+	return rc;
+}
