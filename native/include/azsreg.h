@@ -144,7 +144,7 @@ typedef struct azsreg_registration_ref {
  * Validates a generic ARM resource ID (with or without leading '/'): segments
  * non-empty, no '..', '?', '#', '%', whitespace or control characters, length at most
  * AZSREG_RESOURCE_ID_MAX, starts with subscriptions/{guid} (or is a provider-level ID
- * starting with providers/). Returns AZSREG_EINVALID with a message naming the bad part.
+ * starting with providers/, or is `subscriptions` alone: the list of subscriptions). Returns AZSREG_EINVALID with a message naming the bad part.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id);
 

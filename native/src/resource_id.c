@@ -254,7 +254,8 @@ AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
 		goto done;
 	if (seg_is(&s->seg[0], "subscriptions")) {
 		if (s->count < 2) {
-			rc = azsreg_error__set(AZSREG_EINVALID, "resource ID is incomplete: the subscription ID after /subscriptions/ is missing");
+			/* "/subscriptions" alone: the tenant-level list of subscriptions (GET only in practice). */
+			rc = AZSREG_OK;
 			goto done;
 		}
 		rc = guid_segment(guid, &s->seg[1], "subscription ID", "resource ID");
