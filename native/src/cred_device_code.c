@@ -1,0 +1,419 @@
+/*
+ * cred_device_code.c: interactive sign-in with a device code (RFC 8628), safe on
+ * headless hosts.
+ *  1. POST {authority}{tenant}/oauth2/v2.0/devicecode client_id&scope={audience}/.default offline_access
+ *  2. prompt_cb(message, user_code, verification_uri)
+ *  3. poll POST {authority}{tenant}/oauth2/v2.0/token
+ *     grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id&device_code
+ *     every `interval` seconds (through the pipeline's clock): authorization_pending ->
+ *     keep polling; slow_down -> interval += 5 s; expired_token / authorization_declined /
+ *     anything else -> AZSREG_EAUTH with that code; until expires_in passes.
+ * The refresh token (a secret) is kept; later renewals use grant_type=refresh_token and
+ * fail with AZSREG_EAUTH asking to sign in again when it is refused.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define DC_DEFAULT_INTERVAL 5
+#define DC_MAX_INTERVAL 60
+#define DC_MAX_EXPIRES 3600
+
+typedef struct dc_cred {
+	azsreg_credential base;
+	char *tenant;
+	char *client_id;
+	azsreg_device_code_cb prompt_cb;
+	void *payload;
+	pthread_mutex_t mu;       /* guards refresh_token */
+	char *refresh_token;      /* secret, registered */
+} dc_cred;
+
+static void set_refresh(dc_cred *c, char *rt)
+{
+	pthread_mutex_lock(&c->mu);
+	if (c->refresh_token != NULL) {
+		azsreg_secret__unregister(c->refresh_token);
+		azsreg__free_secret(c->refresh_token);
+	}
+	c->refresh_token = rt;
+	if (rt != NULL)
+		azsreg_secret__register(rt);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* One POST to an identity URL; resp gets the answer whatever its status. */
+static int post_form(const azsreg_token_context *ctx, const char *url, azsreg_buf *form, const char *what, azsreg_http_response *resp)
+{
+	azsreg_http_request req;
+	azsreg_send_options so;
+	int rc;
+
+	memset(&req, 0, sizeof(req));
+	memset(&so, 0, sizeof(so));
+	req.method = "POST";
+	req.url = azsreg__strdup(url);
+	if (req.url == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	rc = azsreg_headers__add(&req.headers, "Content-Type", "application/x-www-form-urlencoded");
+	if (rc == AZSREG_OK)
+		rc = azsreg_headers__add(&req.headers, "Accept", "application/json");
+	if (rc != AZSREG_OK)
+		goto done;
+	req.body_len = form->size;
+	req.body = azsreg_buf__detach(form);
+	req.body_is_secret = 1;
+	if (req.body == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	so.what = what;
+	rc = azsreg_pipeline__send(ctx->pipeline, &req, resp, &so);
+	if (rc != AZSREG_OK)
+		(void)azsreg_error__prefix("%s", what);
+done:
+	azsreg_http_request__free(&req);
+	return rc;
+}
+
+static int64_t json_int_member(json_t *root, const char *name, int64_t dflt)
+{
+	json_t *v = json_object_get(root, name);
+	char *end = NULL;
+	long long ll;
+
+	if (json_is_integer(v))
+		return (int64_t)json_integer_value(v);
+	if (json_is_string(v)) {
+		ll = strtoll(json_string_value(v), &end, 10);
+		if (end != json_string_value(v) && *end == '\0')
+			return (int64_t)ll;
+	}
+	return dflt;
+}
+
+static int identity_error_code(const azsreg_http_response *resp, char *code, size_t cap, char *desc, size_t dcap)
+{
+	json_t *root = NULL, *v;
+	int found = 0;
+
+	code[0] = '\0';
+	desc[0] = '\0';
+	if (resp->body.size == 0)
+		return 0;
+	root = json_loadb(resp->body.ptr, resp->body.size, 0, NULL);
+	v = json_object_get(root, "error");
+	if (json_is_string(v)) {
+		snprintf(code, cap, "%s", json_string_value(v));
+		found = 1;
+	}
+	v = json_object_get(root, "error_description");
+	if (json_is_string(v))
+		snprintf(desc, dcap, "%s", json_string_value(v));
+	json_decref(root);
+	return found;
+}
+
+static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url, azsreg_token *out)
+{
+	azsreg_buf form = AZSREG_BUF_INIT, what = AZSREG_BUF_INIT;
+	azsreg_http_response resp;
+	const azsreg_clock *clk = azsreg_cred__clock(ctx);
+	char *rt = NULL;
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.body.limit = (size_t)1024 * 1024;
+	(void)azsreg_buf__printf(&what, "renewal of %s at %s", c->base.description, url);
+	pthread_mutex_lock(&c->mu);
+	rc = azsreg_cred__form_add(&form, "grant_type", "refresh_token");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "refresh_token", c->refresh_token);
+	pthread_mutex_unlock(&c->mu);
+	if (rc != AZSREG_OK)
+		goto done;
+	rc = post_form(ctx, url, &form, azsreg_buf__cstr(&what), &resp);
+	if (rc != AZSREG_OK)
+		goto done;
+	if (resp.status != 200) {
+		(void)azsreg_buf__puts(&what, " (the device code session cannot be renewed; sign in again)");
+		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
+		goto done;
+	}
+	rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	if (rt != NULL) {
+		set_refresh(c, rt);
+		rt = NULL;
+	}
+done:
+	azsreg__free_secret(rt);
+	azsreg_buf__wipe_free(&form);
+	azsreg_buf__free(&what);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *tenant, const char *token_url, azsreg_token *out)
+{
+	azsreg_buf url = AZSREG_BUF_INIT, form = AZSREG_BUF_INIT, what = AZSREG_BUF_INIT;
+	azsreg_http_response resp;
+	const azsreg_clock *clk = azsreg_cred__clock(ctx);
+	json_t *root = NULL;
+	char *device_code = NULL, *rt = NULL;
+	const char *user_code, *uri, *message;
+	int64_t interval, expires_in, deadline;
+	char code[64], desc[512];
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.body.limit = (size_t)1024 * 1024;
+	rc = azsreg_cred__token_url(&url, ctx, tenant, 1);
+	if (rc != AZSREG_OK)
+		goto done;
+	(void)azsreg_buf__printf(&what, "device code sign-in with %s at %s", c->base.description, azsreg_buf__cstr(&url));
+	rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
+	if (rc != AZSREG_OK)
+		goto done;
+	rc = post_form(ctx, azsreg_buf__cstr(&url), &form, azsreg_buf__cstr(&what), &resp);
+	if (rc != AZSREG_OK)
+		goto done;
+	if (resp.status != 200) {
+		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
+		goto done;
+	}
+	root = json_loadb(resp.body.ptr ? resp.body.ptr : "", resp.body.size, 0, NULL);
+	if (!json_is_object(root) || !json_is_string(json_object_get(root, "device_code")) ||
+	    !json_is_string(json_object_get(root, "user_code"))) {
+		rc = azsreg_error__set(AZSREG_EAUTH, "%s: the answer has no device_code / user_code", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	device_code = azsreg__strdup(json_string_value(json_object_get(root, "device_code")));
+	if (device_code == NULL) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	azsreg_secret__register(device_code);
+	user_code = json_string_value(json_object_get(root, "user_code"));
+	uri = json_string_value(json_object_get(root, "verification_uri"));
+	if (uri == NULL)
+		uri = json_string_value(json_object_get(root, "verification_url"));
+	if (uri == NULL)
+		uri = "";
+	message = json_string_value(json_object_get(root, "message"));
+	interval = json_int_member(root, "interval", DC_DEFAULT_INTERVAL);
+	if (interval < 1 || interval > DC_MAX_INTERVAL)
+		interval = DC_DEFAULT_INTERVAL;
+	expires_in = json_int_member(root, "expires_in", 900);
+	if (expires_in < 1 || expires_in > DC_MAX_EXPIRES)
+		expires_in = 900;
+	{
+		char fallback[512];
+
+		if (message == NULL) {
+			snprintf(fallback, sizeof(fallback), "To sign in, open %.200s and enter the code %.60s to authenticate.",
+				uri, user_code);
+			message = fallback;
+		}
+		if (c->prompt_cb(message, user_code, uri, c->payload) != 0) {
+			rc = azsreg_error__set(AZSREG_ECANCELLED, "%s: cancelled by the caller", azsreg_buf__cstr(&what));
+			goto done;
+		}
+	}
+	deadline = clk->now_ms(clk->ctx) + expires_in * 1000;
+	azsreg_buf__clear(&what);
+	(void)azsreg_buf__printf(&what, "device code sign-in with %s at %s", c->base.description, token_url);
+	for (;;) {
+		clk->sleep_ms(clk->ctx, interval * 1000);
+		if (clk->now_ms(clk->ctx) >= deadline) {
+			azsreg_error_info info;
+			azsreg_buf msg = AZSREG_BUF_INIT;
+
+			(void)azsreg_buf__printf(&msg, "%s: the device code expired before sign-in completed; sign in again",
+				azsreg_buf__cstr(&what));
+			memset(&info, 0, sizeof(info));
+			info.code = AZSREG_EAUTH;
+			info.message = azsreg_buf__cstr(&msg);
+			info.arm_code = "expired_token";
+			rc = azsreg_error__set_info(&info);
+			azsreg_buf__free(&msg);
+			goto done;
+		}
+		azsreg_buf__wipe_free(&form);
+		azsreg_http_response__reset(&resp);
+		rc = azsreg_cred__form_add(&form, "grant_type", "urn:ietf:params:oauth:grant-type:device_code");
+		if (rc == AZSREG_OK)
+			rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+		if (rc == AZSREG_OK)
+			rc = azsreg_cred__form_add(&form, "device_code", device_code);
+		if (rc != AZSREG_OK)
+			goto done;
+		rc = post_form(ctx, token_url, &form, azsreg_buf__cstr(&what), &resp);
+		if (rc != AZSREG_OK)
+			goto done;
+		if (resp.status == 200) {
+			rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));
+			if (rc != AZSREG_OK) {
+				(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+				goto done;
+			}
+			if (rt != NULL) {
+				set_refresh(c, rt);
+				rt = NULL;
+			}
+			goto done;
+		}
+		if (identity_error_code(&resp, code, sizeof(code), desc, sizeof(desc))) {
+			if (strcmp(code, "authorization_pending") == 0)
+				continue;
+			if (strcmp(code, "slow_down") == 0) {
+				if (interval + 5 <= DC_MAX_INTERVAL)
+					interval += 5;
+				continue;
+			}
+			if (strcmp(code, "expired_token") == 0 || strcmp(code, "authorization_declined") == 0) {
+				azsreg_error_info info;
+				azsreg_buf msg = AZSREG_BUF_INIT;
+
+				(void)azsreg_buf__printf(&msg, "%s: %s", azsreg_buf__cstr(&what),
+					code[0] == 'e' ? "expired_token: the device code expired before sign-in completed; sign in again"
+						       : "authorization_declined: the user declined the sign-in");
+				memset(&info, 0, sizeof(info));
+				info.code = AZSREG_EAUTH;
+				info.http_status = resp.status;
+				info.message = azsreg_buf__cstr(&msg);
+				info.arm_code = code;
+				info.arm_message = desc;
+				rc = azsreg_error__set_info(&info);
+				azsreg_buf__free(&msg);
+				goto done;
+			}
+		}
+		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
+		goto done;
+	}
+done:
+	if (device_code != NULL) {
+		azsreg_secret__unregister(device_code);
+		azsreg__free_secret(device_code);
+	}
+	azsreg__free_secret(rt);
+	json_decref(root);
+	azsreg_buf__free(&url);
+	azsreg_buf__wipe_free(&form);
+	azsreg_buf__free(&what);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+static int dc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
+{
+	dc_cred *c = (dc_cred *)cred;
+	azsreg_buf url = AZSREG_BUF_INIT;
+	const char *tenant = azsreg_cred__tenant(ctx, c->tenant);
+	int have_rt, rc;
+
+	if (ctx == NULL || ctx->pipeline == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "sign-in with %s: no request pipeline", cred->description);
+		goto done;
+	}
+	if (tenant == NULL)
+		tenant = "organizations";
+	rc = azsreg_cred__token_url(&url, ctx, tenant, 0);
+	if (rc == AZSREG_OK && ctx->env->is_adfs)
+		rc = azsreg_error__set(AZSREG_EINVALID, "device code sign-in is not available with AD FS; use a service principal");
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+		goto done;
+	}
+	pthread_mutex_lock(&c->mu);
+	have_rt = c->refresh_token != NULL;
+	pthread_mutex_unlock(&c->mu);
+	if (have_rt)
+		rc = refresh(c, ctx, azsreg_buf__cstr(&url), out);
+	else
+		rc = device_flow(c, ctx, tenant, azsreg_buf__cstr(&url), out);
+done:
+	azsreg_buf__free(&url);
+	return rc;
+}
+
+static void dc_destroy(azsreg_credential *cred)
+{
+	dc_cred *c = (dc_cred *)cred;
+
+	set_refresh(c, NULL);
+	pthread_mutex_destroy(&c->mu);
+	free(c->tenant);
+	free(c->client_id);
+	free(c);
+}
+
+static const azsreg_credential_vtable dc_vtable = { "DeviceCode", dc_get_token, dc_destroy };
+
+AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload)
+{
+	int rc = AZSREG_OK;
+	dc_cred *c = NULL;
+	char desc[256];
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "device code credential: out is NULL");
+	*out = NULL;
+	rc = azsreg_cred__check_client_id(client_id, "device code credential");
+	if (rc != AZSREG_OK)
+		goto done;
+	if (tenant_id != NULL && tenant_id[0] != '\0') {
+		rc = azsreg_cred__check_tenant(tenant_id, "device code credential");
+		if (rc != AZSREG_OK)
+			goto done;
+	}
+	if (prompt_cb == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "device code credential: a prompt callback is required to show the code");
+		goto done;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (pthread_mutex_init(&c->mu, NULL) != 0) {
+		free(c);
+		c = NULL;
+		rc = azsreg_error__set(AZSREG_ERROR, "device code credential: cannot create a mutex");
+		goto done;
+	}
+	c->client_id = azsreg__strdup(client_id);
+	if (tenant_id != NULL && tenant_id[0] != '\0')
+		c->tenant = azsreg__strdup(tenant_id);
+	if (c->client_id == NULL || (tenant_id && tenant_id[0] && c->tenant == NULL)) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	c->prompt_cb = prompt_cb;
+	c->payload = payload;
+	snprintf(desc, sizeof(desc), "DeviceCode(client %.100s, tenant %.100s)", c->client_id,
+		c->tenant ? c->tenant : "organizations");
+	azsreg_credential__init(&c->base, &dc_vtable, desc);
+	*out = &c->base;
+	c = NULL;
+done:
+	if (c != NULL)
+		dc_destroy(&c->base);
+	return rc;
+}
