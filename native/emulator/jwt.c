@@ -1,0 +1,294 @@
+/* azsreg-emulator: the emulator's own HS256 tokens and client assertion checks (RS256/PS256). */
+#include "emu.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+#define ASSERTION_SKEW 10 /* seconds of clock skew allowed on client assertions */
+
+static char *hs256(const char *data, size_t len)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int maclen = 0;
+    if (!HMAC(EVP_sha256(), g_emu.hmac_key, sizeof g_emu.hmac_key, (const unsigned char *)data, len, mac, &maclen))
+        return NULL;
+    return emu_b64url_encode(mac, maclen);
+}
+
+char *emu_jwt_issue(json_t *claims)
+{
+    char *hdr = NULL, *body = NULL, *signing = NULL, *sig = NULL, *out = NULL;
+    char *cj = json_dumps(claims, JSON_COMPACT);
+    static const char header[] = "{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"azsreg-emulator\"}";
+    json_decref(claims);
+    if (!cj)
+        goto done;
+    hdr = emu_b64url_encode((const unsigned char *)header, strlen(header));
+    body = emu_b64url_encode((const unsigned char *)cj, strlen(cj));
+    if (!hdr || !body)
+        goto done;
+    signing = emu_printf("%s.%s", hdr, body);
+    if (!signing)
+        goto done;
+    sig = hs256(signing, strlen(signing));
+    if (!sig)
+        goto done;
+    out = emu_printf("%s.%s", signing, sig);
+done:
+    free(cj);
+    free(hdr);
+    free(body);
+    free(signing);
+    free(sig);
+    return out;
+}
+
+/* Splits a compact JWS; returns decoded header and claims objects. */
+static int jws_split(const char *token, json_t **hdr, json_t **claims, size_t *signing_len,
+                     unsigned char **sig, size_t *siglen)
+{
+    const char *d1 = strchr(token, '.');
+    const char *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+    unsigned char *h = NULL, *c = NULL;
+    size_t hl = 0, cl = 0;
+    int rc = -1;
+    *hdr = *claims = NULL;
+    *sig = NULL;
+    if (!d1 || !d2 || strchr(d2 + 1, '.'))
+        goto done;
+    h = emu_b64url_decode(token, (size_t)(d1 - token), &hl);
+    c = emu_b64url_decode(d1 + 1, (size_t)(d2 - d1 - 1), &cl);
+    *sig = emu_b64url_decode(d2 + 1, strlen(d2 + 1), siglen);
+    if (!h || !c || !*sig)
+        goto done;
+    *hdr = json_loadb((const char *)h, hl, 0, NULL);
+    *claims = json_loadb((const char *)c, cl, 0, NULL);
+    if (!json_is_object(*hdr) || !json_is_object(*claims))
+        goto done;
+    *signing_len = (size_t)(d2 - token);
+    rc = 0;
+done:
+    free(h);
+    free(c);
+    if (rc != 0) {
+        json_decref(*hdr);
+        json_decref(*claims);
+        free(*sig);
+        *hdr = *claims = NULL;
+        *sig = NULL;
+    }
+    return rc;
+}
+
+int emu_jwt_verify(const char *token, json_t **claims_out, char *why, size_t whylen)
+{
+    json_t *hdr = NULL, *claims = NULL;
+    unsigned char *sig = NULL;
+    size_t siglen = 0, slen = 0;
+    char *expect = NULL, *got = NULL;
+    int rc = 1;
+    long long now = emu_now();
+    *claims_out = NULL;
+    if (jws_split(token, &hdr, &claims, &slen, &sig, &siglen) != 0) {
+        snprintf(why, whylen, "The access token is malformed.");
+        goto done;
+    }
+    if (!emu_jstr(hdr, "alg") || strcmp(emu_jstr(hdr, "alg"), "HS256") != 0) {
+        snprintf(why, whylen, "The access token has an unexpected signing algorithm.");
+        goto done;
+    }
+    expect = hs256(token, slen);
+    got = emu_b64url_encode(sig, siglen);
+    if (!expect || !got || !emu_ct_equal(expect, got)) {
+        snprintf(why, whylen, "The access token signature is invalid.");
+        goto done;
+    }
+    if (!emu_audience_ok(emu_jstr(claims, "aud"))) {
+        snprintf(why, whylen, "The access token has an invalid audience.");
+        goto done;
+    }
+    if (emu_jint(claims, "nbf", 0) > now + 5) {
+        snprintf(why, whylen, "The access token is not yet valid.");
+        goto done;
+    }
+    if (emu_jint(claims, "exp", 0) <= now) {
+        snprintf(why, whylen, "The access token expiry UTC time is earlier than current UTC time.");
+        rc = 2;
+        goto done;
+    }
+    *claims_out = claims;
+    claims = NULL;
+    rc = 0;
+done:
+    json_decref(hdr);
+    json_decref(claims);
+    free(sig);
+    free(expect);
+    free(got);
+    return rc;
+}
+
+static X509 *load_cert(const char *text)
+{
+    X509 *x = NULL;
+    BIO *bio = NULL;
+    if (strstr(text, "-----BEGIN")) {
+        bio = BIO_new_mem_buf(text, -1);
+        if (bio)
+            x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    } else {
+        size_t dl = 0;
+        unsigned char *der = emu_b64url_decode(text, strlen(text), &dl);
+        if (der) {
+            const unsigned char *p = der;
+            x = d2i_X509(NULL, &p, (long)dl);
+            free(der);
+        }
+    }
+    BIO_free(bio);
+    return x;
+}
+
+static bool thumb_matches(X509 *x, const EVP_MD *md, const char *want)
+{
+    unsigned char dg[EVP_MAX_MD_SIZE];
+    unsigned int dl = 0;
+    char *enc;
+    bool ok;
+    if (X509_digest(x, md, dg, &dl) != 1)
+        return false;
+    enc = emu_b64url_encode(dg, dl);
+    ok = enc && strcmp(enc, want) == 0;
+    if (!ok && enc && strlen(want) == (size_t)dl * 2) { /* tolerate a hex thumbprint too */
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        for (unsigned i = 0; i < dl; i++)
+            snprintf(hex + 2 * i, 3, "%02x", dg[i]);
+        ok = strcasecmp(hex, want) == 0;
+    }
+    free(enc);
+    return ok;
+}
+
+int emu_assertion_verify(const char *assertion, const char *client_id, json_t *app,
+                         const char *expected_aud, const char *alt_aud, char *why, size_t whylen)
+{
+    json_t *hdr = NULL, *claims = NULL, *c;
+    unsigned char *sig = NULL;
+    size_t siglen = 0, slen = 0, i;
+    X509 *x = NULL;
+    EVP_MD_CTX *mctx = NULL;
+    EVP_PKEY_CTX *pctx = NULL;
+    int rc = 50027;
+    const char *alg, *x5t, *x5t256, *aud, *iss, *sub, *jti;
+    long long now = emu_now();
+
+    if (jws_split(assertion, &hdr, &claims, &slen, &sig, &siglen) != 0) {
+        snprintf(why, whylen, "JWT token is invalid or malformed.");
+        goto done;
+    }
+    alg = emu_jstr(hdr, "alg");
+    x5t = emu_jstr(hdr, "x5t");
+    x5t256 = emu_jstr(hdr, "x5t#S256");
+    if (!alg || (strcmp(alg, "RS256") != 0 && strcmp(alg, "PS256") != 0)) {
+        snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The client assertion must be signed with RS256 or PS256.]");
+        goto done;
+    }
+    if (!x5t && !x5t256) {
+        rc = 700027;
+        snprintf(why, whylen, "Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: 'none']");
+        goto done;
+    }
+    json_array_foreach(json_object_get(app, "certificates"), i, c) {
+        const char *pem = json_is_string(c) ? json_string_value(c) : emu_jstr(c, "pem");
+        if (!pem)
+            continue;
+        x = load_cert(pem);
+        if (!x)
+            continue;
+        if ((x5t && thumb_matches(x, EVP_sha1(), x5t)) || (x5t256 && thumb_matches(x, EVP_sha256(), x5t256)))
+            break;
+        X509_free(x);
+        x = NULL;
+    }
+    if (!x) {
+        rc = 700027;
+        snprintf(why, whylen, "Client assertion failed signature validation. [Reason - The key was not found., Thumbprint of key used by client: '%.64s']",
+                 x5t ? x5t : x5t256);
+        goto done;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(x)) < 0) {
+        rc = 700027;
+        snprintf(why, whylen, "Client assertion failed signature validation. [Reason - The key used is expired.]");
+        goto done;
+    }
+    mctx = EVP_MD_CTX_new();
+    if (!mctx || EVP_DigestVerifyInit(mctx, &pctx, EVP_sha256(), NULL, X509_get0_pubkey(x)) != 1) {
+        rc = 700027;
+        snprintf(why, whylen, "Client assertion failed signature validation. [Reason - The registered key cannot verify signatures.]");
+        goto done;
+    }
+    if (strcmp(alg, "PS256") == 0 &&
+        (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+         EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1)) {
+        rc = 700027;
+        snprintf(why, whylen, "Client assertion failed signature validation.");
+        goto done;
+    }
+    if (EVP_DigestVerify(mctx, sig, siglen, (const unsigned char *)assertion, slen) != 1) {
+        rc = 700027;
+        snprintf(why, whylen, "Client assertion contains an invalid signature. [Reason - The provided signature value did not match the expected signature value.]");
+        goto done;
+    }
+    aud = emu_jstr(claims, "aud");
+    if (!aud || (strcmp(aud, expected_aud) != 0 && (!alt_aud || strcmp(aud, alt_aud) != 0))) {
+        snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The audience claim '%.200s' does not match the token endpoint '%.200s'.]",
+                 aud ? aud : "(none)", expected_aud);
+        goto done;
+    }
+    iss = emu_jstr(claims, "iss");
+    sub = emu_jstr(claims, "sub");
+    if (!iss || !sub || strcasecmp(iss, client_id) != 0 || strcasecmp(sub, client_id) != 0) {
+        snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'iss' and 'sub' claims must both equal the client_id.]");
+        goto done;
+    }
+    if (!json_is_integer(json_object_get(claims, "exp"))) {
+        snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'exp' claim is missing.]");
+        goto done;
+    }
+    if (emu_jint(claims, "exp", 0) <= now - ASSERTION_SKEW) {
+        rc = 700024;
+        snprintf(why, whylen, "Client assertion is not within its valid time range. [Reason - The assertion has expired.]");
+        goto done;
+    }
+    if (json_object_get(claims, "nbf") && emu_jint(claims, "nbf", 0) > now + ASSERTION_SKEW) {
+        rc = 700024;
+        snprintf(why, whylen, "Client assertion is not within its valid time range. [Reason - The 'nbf' claim is in the future.]");
+        goto done;
+    }
+    jti = emu_jstr(claims, "jti");
+    if (jti) {
+        if (json_object_get(g_emu.jtis, jti)) {
+            snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The assertion 'jti' was already used (replay).]");
+            goto done;
+        }
+        json_object_set_new(g_emu.jtis, jti, json_integer(emu_jint(claims, "exp", 0)));
+    }
+    rc = 0;
+done:
+    EVP_MD_CTX_free(mctx);
+    X509_free(x);
+    json_decref(hdr);
+    json_decref(claims);
+    free(sig);
+    return rc;
+}
