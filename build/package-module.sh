@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Assembles the ready-to-copy AzsRegistration module folder:
+#   <out>/AzsRegistration/{AzsRegistration.psd1, .psm1, .format.ps1xml, en-US/, Public/, Private/,
+#                          lib/AzsRegistration.Interop.dll, runtimes/<rid>/native/libazsreg.so}
+# Usage: build/package-module.sh [cmake-build-dir (default out/release)] [out-dir (default out/module)]
+# The CMake build dir must already hold lib/libazsreg.so (cmake --build <dir>).
+# The folder can be copied into any PSModulePath folder; the module finds its native
+# library relative to itself.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${1:-out/release}"
+OUT_DIR="${2:-out/module}"
+case "$BUILD_DIR" in /*) ;; *) BUILD_DIR="$ROOT/$BUILD_DIR" ;; esac
+case "$OUT_DIR" in /*) ;; *) OUT_DIR="$ROOT/$OUT_DIR" ;; esac
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+case "$(uname -s)-$(uname -m)" in
+	Linux-x86_64) RID=linux-x64; LIBNAME=libazsreg.so ;;
+	Linux-aarch64) RID=linux-arm64; LIBNAME=libazsreg.so ;;
+	Darwin-x86_64) RID=osx-x64; LIBNAME=libazsreg.dylib ;;
+	Darwin-arm64) RID=osx-arm64; LIBNAME=libazsreg.dylib ;;
+	*) echo "package-module.sh: unsupported platform $(uname -s)-$(uname -m)" >&2; exit 1 ;;
+esac
+
+NATIVE="$BUILD_DIR/lib/$LIBNAME"
+if [ ! -e "$NATIVE" ]; then
+	echo "package-module.sh: $NATIVE not found; build the library first:" >&2
+	echo "  cmake -S $ROOT -B $BUILD_DIR -DCMAKE_BUILD_TYPE=Release && cmake --build $BUILD_DIR -j2 --target azsreg" >&2
+	exit 1
+fi
+
+INTEROP_OUT="$ROOT/out/interop/Release"
+dotnet build "$ROOT/ps-module/interop/AzsRegistration.Interop.csproj" -c Release --nologo -v quiet \
+	-o "$INTEROP_OUT" -p:BaseIntermediateOutputPath="$ROOT/out/interop/obj/" >/dev/null
+
+SRC="$ROOT/ps-module/AzsRegistration"
+DEST="$OUT_DIR/AzsRegistration"
+STAGE="$OUT_DIR/.AzsRegistration.staging.$$"
+rm -rf "$STAGE"
+mkdir -p "$STAGE/lib" "$STAGE/runtimes/$RID/native"
+cp "$SRC/AzsRegistration.psd1" "$SRC/AzsRegistration.psm1" "$SRC/AzsRegistration.format.ps1xml" "$STAGE/"
+for d in en-US Public Private; do
+	if [ -d "$SRC/$d" ]; then cp -R "$SRC/$d" "$STAGE/$d"; fi
+done
+cp "$INTEROP_OUT/AzsRegistration.Interop.dll" "$STAGE/lib/"
+# -L: the build dir holds libazsreg.so -> .so.0 -> .so.0.1.0 symlinks; ship one real file.
+cp -L "$NATIVE" "$STAGE/runtimes/$RID/native/$LIBNAME"
+if [ -f "$ROOT/LICENSE" ]; then cp "$ROOT/LICENSE" "$STAGE/"; fi
+
+# Swap in atomically enough for tests running from another shell.
+rm -rf "$DEST.old"
+if [ -d "$DEST" ]; then mv "$DEST" "$DEST.old"; fi
+mv "$STAGE" "$DEST"
+rm -rf "$DEST.old"
+
+echo "module: $DEST"
+echo "native: $DEST/runtimes/$RID/native/$LIBNAME"
+echo "import: Import-Module $DEST/AzsRegistration.psd1"

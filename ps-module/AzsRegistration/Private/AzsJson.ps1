@@ -1,0 +1,71 @@
+function ConvertFrom-AzsJsonText {
+    <#
+    .SYNOPSIS
+    ConvertFrom-Json that enumerates a top-level array the same way on 5.1 and 7, and
+    returns nothing for an empty text.
+    #>
+    param([string] $Json)
+    if ([string]::IsNullOrWhiteSpace($Json)) { return }
+    foreach ($item in @(ConvertFrom-Json -InputObject $Json)) { $item }
+}
+
+function Get-AzsClientOptionsJson {
+    <#
+    .SYNOPSIS
+    The JSON options of a native client (never a secret): environment, tenant, CA bundle
+    (AZSREG_CA_FILE), proxy (AZSREG_PROXY), retries (AZSREG_MAX_RETRIES), log level
+    (AZSREG_LOG_LEVEL; default 5 = trace, filtered per stream by the commands).
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $EnvironmentJson,
+        [string] $TenantId
+    )
+    $parts = New-Object System.Collections.Generic.List[string]
+    $parts.Add('"environment":' + $EnvironmentJson)
+    if ($TenantId) { $parts.Add('"tenantId":' + [AzsRegistration.Interop.MiniJson]::Quote($TenantId)) }
+    if ($env:AZSREG_CA_FILE) { $parts.Add('"caFile":' + [AzsRegistration.Interop.MiniJson]::Quote($env:AZSREG_CA_FILE)) }
+    if ($env:AZSREG_PROXY) { $parts.Add('"proxy":' + [AzsRegistration.Interop.MiniJson]::Quote($env:AZSREG_PROXY)) }
+    $n = 0
+    if ($env:AZSREG_MAX_RETRIES -and [int]::TryParse($env:AZSREG_MAX_RETRIES, [ref] $n)) { $parts.Add('"maxRetries":' + $n) }
+    $level = 5
+    if ($env:AZSREG_LOG_LEVEL -and [int]::TryParse($env:AZSREG_LOG_LEVEL, [ref] $n)) { $level = $n }
+    $parts.Add('"logLevel":' + $level)
+    $version = $PSVersionTable.PSVersion.ToString()
+    $parts.Add('"userAgent":' + [AzsRegistration.Interop.MiniJson]::Quote("AzsRegistration-PowerShell/0.1.0 PowerShell/$version"))
+    '{' + ($parts -join ',') + '}'
+}
+
+function Resolve-AzsEnvironmentJson {
+    <#
+    .SYNOPSIS
+    The JSON of an environment by name (added or built-in), or a terminating EnvironmentNotFound error.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    $json = Invoke-AzsNative -Cmdlet $Cmdlet -ScriptBlock { [AzsRegistration.Interop.EnvironmentStore]::Get($Name) }
+    if (-not $json) {
+        $known = [AzsRegistration.Interop.EnvironmentStore]::Names() -join ', '
+        $Cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.EnvironmentNotFound -f $Name, $known) -ErrorId 'EnvironmentNotFound' -Category ObjectNotFound -TargetObject $Name))
+    }
+    $json
+}
+
+function Test-AzsInteractiveHost {
+    <#
+    .SYNOPSIS
+    False when a confirmation prompt cannot be answered: pwsh -NonInteractive, hosts
+    without a UI (Azure Automation, hosted runspaces), or no console input.
+    #>
+    if (-not $Host -or -not $Host.UI -or $Host.Name -eq 'Default Host' -or $Host.Name -eq 'ServerRemoteHost') { return $false }
+    foreach ($arg in [Environment]::GetCommandLineArgs()) {
+        # pwsh accepts any unambiguous prefix of -NonInteractive from -noni on.
+        $a = $arg.ToLowerInvariant().TrimStart('-')
+        if ($arg.StartsWith('-') -and $a.Length -ge 4 -and 'noninteractive'.StartsWith($a)) { return $false }
+    }
+    if ($Host.Name -eq 'ConsoleHost') {
+        try { if ([Console]::IsInputRedirected) { return $false } } catch { return $false }
+    }
+    return $true
+}

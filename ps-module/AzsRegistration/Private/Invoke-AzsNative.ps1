@@ -1,0 +1,101 @@
+function Get-AzsNativeErrorCategory {
+    <#
+    .SYNOPSIS
+    The ErrorCategory for a failed library call (AzsNativeException).
+    #>
+    param([AzsRegistration.Interop.AzsNativeException] $Exception)
+    $c = [System.Management.Automation.ErrorCategory]
+    if ($Exception.HttpStatus -eq 403) { return $c::PermissionDenied }
+    switch ($Exception.ResultName) {
+        'AZSREG_EINVALID' { return $c::InvalidArgument }
+        'AZSREG_EAUTH' { return $c::AuthenticationError }
+        'AZSREG_ENOTFOUND' { return $c::ObjectNotFound }
+        'AZSREG_ESERVICE' { return $c::CloseError }
+        'AZSREG_ETHROTTLED' { return $c::LimitsExceeded }
+        'AZSREG_ENETWORK' { return $c::ConnectionError }
+        'AZSREG_ETLS' { return $c::ConnectionError }
+        'AZSREG_ETIMEOUT' { return $c::OperationTimeout }
+        'AZSREG_ECONFLICT' { return $c::ResourceExists }
+        'AZSREG_ENOMEM' { return $c::ResourceUnavailable }
+        'AZSREG_ECANCELLED' { return $c::OperationStopped }
+    }
+    return $c::NotSpecified
+}
+
+function Write-AzsNativeLog {
+    <#
+    .SYNOPSIS
+    Writes what the library logged on this thread: INFO as Verbose, DEBUG/TRACE as Debug,
+    WARNING/ERROR as Warning (all already redacted by the library).
+    #>
+    param([System.Management.Automation.PSCmdlet] $Cmdlet)
+    foreach ($entry in [AzsRegistration.Interop.Native]::DrainLog()) {
+        if ($entry.Level -le 2) {
+            if ($Cmdlet) { $Cmdlet.WriteWarning($entry.Message) } else { Write-Warning $entry.Message }
+        }
+        elseif ($entry.Level -eq 3) {
+            if ($Cmdlet) { $Cmdlet.WriteVerbose($entry.Message) } else { Write-Verbose $entry.Message }
+        }
+        else {
+            if ($Cmdlet) { $Cmdlet.WriteDebug($entry.Message) } else { Write-Debug $entry.Message }
+        }
+    }
+}
+
+function Invoke-AzsNative {
+    <#
+    .SYNOPSIS
+    Runs a call into the native library for a command: writes the library's log lines to
+    the command's Verbose / Debug / Warning streams, and turns a failure into an
+    ErrorRecord (ErrorId = ARM code, else identity code, else AZSREG_E*), terminating by
+    default or non-terminating with -NonTerminating. Returns the script block's output.
+    #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
+        [switch] $NonTerminating,
+        [object] $TargetObject
+    )
+    $record = $null
+    try {
+        & $ScriptBlock
+    }
+    catch {
+        $ex = $_.Exception
+        $native = $null
+        $e = $ex
+        while ($e) {
+            if ($e -is [AzsRegistration.Interop.AzsNativeException]) { $native = $e; break }
+            $e = $e.InnerException
+        }
+        if ($native) {
+            $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $native, $native.ErrorId, (Get-AzsNativeErrorCategory $native), $TargetObject
+        }
+        else {
+            $inner = $ex
+            while ($inner -is [System.Management.Automation.MethodInvocationException] -and $inner.InnerException) { $inner = $inner.InnerException }
+            if ($inner -is [System.TypeInitializationException] -and $inner.InnerException) { $inner = $inner.InnerException }
+            if ($inner -is [System.DllNotFoundException]) {
+                $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $inner, 'NativeLibraryNotFound', ([System.Management.Automation.ErrorCategory]::ResourceUnavailable), $TargetObject
+            }
+            elseif ($inner -is [System.ArgumentException]) {
+                $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $inner, 'InvalidArgument', ([System.Management.Automation.ErrorCategory]::InvalidArgument), $TargetObject
+            }
+            else {
+                $record = $_
+            }
+        }
+    }
+    finally {
+        Write-AzsNativeLog -Cmdlet $Cmdlet
+    }
+    if ($record) {
+        if ($NonTerminating) {
+            $Cmdlet.WriteError($record)
+        }
+        else {
+            $Cmdlet.ThrowTerminatingError($record)
+        }
+    }
+}
