@@ -1,0 +1,430 @@
+/* test_token_cache.c: renewal timing, one renewal at a time, force renew, failures (token_cache.c). */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "auth_fakes.h"
+
+typedef struct test_cred {
+	azsreg_credential base;
+	pthread_mutex_t mu;
+	int calls;
+	int64_t lifetime;
+	int sleep_ms;        /* real sleep inside get_token */
+	int fail_next;       /* number of calls that fail */
+	af_clock *clock;
+	volatile int block;  /* get_token spins while set */
+	volatile int inside;
+} test_cred;
+
+static int tc_get(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
+{
+	test_cred *c = (test_cred *)cred;
+	char buf[32];
+	int n, fail;
+
+	(void)ctx;
+	pthread_mutex_lock(&c->mu);
+	n = ++c->calls;
+	fail = c->fail_next > 0;
+	if (fail)
+		c->fail_next--;
+	pthread_mutex_unlock(&c->mu);
+	__atomic_store_n(&c->inside, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&c->block, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	if (c->sleep_ms)
+		usleep((useconds_t)c->sleep_ms * 1000);
+	__atomic_store_n(&c->inside, 0, __ATOMIC_SEQ_CST);
+	if (fail) {
+		azsreg_error_info info;
+
+		memset(&info, 0, sizeof(info));
+		info.code = AZSREG_EAUTH;
+		info.http_status = 401;
+		info.message = "sign-in with Test: invalid_client: AADSTS7000215: Invalid client secret provided.";
+		info.arm_code = "AADSTS7000215";
+		return azsreg_error__set_info(&info);
+	}
+	snprintf(buf, sizeof(buf), "token-%d", n);
+	memset(out, 0, sizeof(*out));
+	out->access_token = strdup(buf);
+	out->issued_at = c->clock->unix_now;
+	out->expires_on = c->clock->unix_now + c->lifetime;
+	out->account = strdup("app");
+	out->tenant_id = strdup("tid");
+	return 0;
+}
+
+static void tc_destroy(azsreg_credential *cred)
+{
+	test_cred *c = (test_cred *)cred;
+
+	pthread_mutex_destroy(&c->mu);
+	free(c);
+}
+
+static const azsreg_credential_vtable tc_vt = { "Test", tc_get, tc_destroy };
+
+static test_cred *tc_new(af_clock *clk, int64_t lifetime)
+{
+	test_cred *c = calloc(1, sizeof(*c));
+
+	pthread_mutex_init(&c->mu, NULL);
+	c->lifetime = lifetime;
+	c->clock = clk;
+	azsreg_credential__init(&c->base, &tc_vt, "Test(client x)");
+	return c;
+}
+
+static af_clock clk;
+static azsreg_token_context ctx;
+
+static void setup(void)
+{
+	af_clock_init(&clk);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.env = &af_env_aad;
+	ctx.clock = &clk.clock;
+}
+
+static char *get(azsreg_token_cache *c, test_cred *cred, int force)
+{
+	char *b = NULL;
+
+	cr_assert_eq(azsreg_token_cache__get(c, &cred->base, &ctx, force, &b), 0, "%s", azsreg_error_last()->message);
+	return b;
+}
+
+static void expect_token(azsreg_token_cache *c, test_cred *cred, const char *want)
+{
+	char *b = get(c, cred, 0);
+
+	cr_expect_str_eq(b, want);
+	azsreg__free_secret(b);
+}
+
+TestSuite(token_cache, .init = setup);
+
+Test(token_cache, renews_five_minutes_before_expiry_of_an_hour_token)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	int64_t t0 = clk.unix_now;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0 + 3299;
+	expect_token(c, cred, "token-1");
+	cr_expect_eq(cred->calls, 1);
+	clk.unix_now = t0 + 3300; /* 300 s before expiry */
+	expect_token(c, cred, "token-2");
+	cr_expect_eq(cred->calls, 2);
+	cr_expect_eq(azsreg_token_cache__requests(c), 2);
+	cr_expect_eq(azsreg_token_cache__renewals(c), 1);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, short_lived_tokens_renew_at_five_sixths_of_their_life)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 60);
+	int64_t t0 = clk.unix_now;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0 + 49;
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0 + 50; /* margin 60/6 = 10 s */
+	expect_token(c, cred, "token-2");
+	/* 3 s tokens: margin at least 1 s -> renew at 2 s. */
+	cred->lifetime = 3;
+	clk.unix_now += 100;
+	expect_token(c, cred, "token-3");
+	clk.unix_now += 1;
+	expect_token(c, cred, "token-3");
+	clk.unix_now += 1;
+	expect_token(c, cred, "token-4");
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, tokens_are_kept_per_audience_and_tenant)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	ctx.tenant = "other.onmicrosoft.com";
+	expect_token(c, cred, "token-2");
+	expect_token(c, cred, "token-2");
+	ctx.tenant = NULL;
+	expect_token(c, cred, "token-1");
+	ctx.env = &af_env_adfs;
+	expect_token(c, cred, "token-3");
+	cr_expect_eq(cred->calls, 3);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+typedef struct race {
+	azsreg_token_cache *cache;
+	test_cred *cred;
+	pthread_barrier_t *barrier;
+	int rc;
+	char *bearer;
+	int force;
+	const char *failed;
+} race;
+
+static void *racer(void *arg)
+{
+	race *r = arg;
+
+	pthread_barrier_wait(r->barrier);
+	r->rc = azsreg_token_cache__get_ex(r->cache, &r->cred->base, &ctx, r->force, r->failed, &r->bearer);
+	return NULL;
+}
+
+Test(token_cache, sixteen_threads_at_once_make_one_token_request)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	pthread_t th[16];
+	race r[16];
+	pthread_barrier_t barrier;
+	int i;
+
+	cred->sleep_ms = 100;
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	pthread_barrier_init(&barrier, NULL, 16);
+	for (i = 0; i < 16; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].cache = c;
+		r[i].cred = cred;
+		r[i].barrier = &barrier;
+		pthread_create(&th[i], NULL, racer, &r[i]);
+	}
+	for (i = 0; i < 16; i++) {
+		pthread_join(th[i], NULL);
+		cr_expect_eq(r[i].rc, 0);
+		cr_expect_str_eq(r[i].bearer, "token-1");
+		azsreg__free_secret(r[i].bearer);
+	}
+	cr_expect_eq(cred->calls, 1);
+	cr_expect_eq(azsreg_token_cache__requests(c), 1);
+	pthread_barrier_destroy(&barrier);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, sixteen_threads_after_a_401_renew_once)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	pthread_t th[16];
+	race r[16];
+	pthread_barrier_t barrier;
+	int i;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	cred->sleep_ms = 50;
+	pthread_barrier_init(&barrier, NULL, 16);
+	for (i = 0; i < 16; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].cache = c;
+		r[i].cred = cred;
+		r[i].barrier = &barrier;
+		r[i].force = 1;
+		r[i].failed = "token-1";
+		pthread_create(&th[i], NULL, racer, &r[i]);
+	}
+	for (i = 0; i < 16; i++) {
+		pthread_join(th[i], NULL);
+		cr_expect_eq(r[i].rc, 0);
+		cr_expect_str_eq(r[i].bearer, "token-2");
+		azsreg__free_secret(r[i].bearer);
+	}
+	cr_expect_eq(cred->calls, 2);
+	pthread_barrier_destroy(&barrier);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, force_renew_renews_once_unless_already_renewed)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	char *b = NULL;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	/* The refused bearer is the current one: renew although it is far from expiry. */
+	cr_assert_eq(azsreg_token_cache__get_ex(c, &cred->base, &ctx, 1, "token-1", &b), 0);
+	cr_expect_str_eq(b, "token-2");
+	azsreg__free_secret(b);
+	/* Another request that was refused with token-1: token-2 is already there. */
+	cr_assert_eq(azsreg_token_cache__get_ex(c, &cred->base, &ctx, 1, "token-1", &b), 0);
+	cr_expect_str_eq(b, "token-2");
+	azsreg__free_secret(b);
+	cr_expect_eq(cred->calls, 2);
+	/* Without the bearer: this thread last received token-2 (current) -> renew. */
+	b = get(c, cred, 1);
+	cr_expect_str_eq(b, "token-3");
+	azsreg__free_secret(b);
+	cr_expect_eq(cred->calls, 3);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+static void *get_in_thread(void *arg)
+{
+	race *r = arg;
+
+	r->rc = azsreg_token_cache__get_ex(r->cache, &r->cred->base, &ctx, r->force, NULL, &r->bearer);
+	return NULL;
+}
+
+Test(token_cache, force_renew_without_bearer_uses_a_renewal_made_by_another_thread)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	pthread_t th;
+	race r;
+	char *b;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1"); /* this thread saw token-1 */
+	memset(&r, 0, sizeof(r));
+	r.cache = c;
+	r.cred = cred;
+	r.force = 1; /* the other thread has never received a token: it renews */
+	pthread_create(&th, NULL, get_in_thread, &r);
+	pthread_join(th, NULL);
+	cr_expect_str_eq(r.bearer, "token-2");
+	azsreg__free_secret(r.bearer);
+	b = get(c, cred, 1); /* our token-1 was refused, but token-2 is newer */
+	cr_expect_str_eq(b, "token-2");
+	azsreg__free_secret(b);
+	cr_expect_eq(cred->calls, 2);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, a_valid_token_is_used_while_another_thread_renews)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	pthread_t th;
+	race r;
+	int i;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	clk.unix_now += 3400; /* inside the renewal window, not expired */
+	cred->block = 1;
+	memset(&r, 0, sizeof(r));
+	r.cache = c;
+	r.cred = cred;
+	pthread_create(&th, NULL, get_in_thread, &r);
+	for (i = 0; i < 5000 && !__atomic_load_n(&cred->inside, __ATOMIC_SEQ_CST); i++)
+		usleep(1000);
+	cr_assert(cred->inside, "the renewing thread never reached the credential");
+	expect_token(c, cred, "token-1"); /* does not wait */
+	__atomic_store_n(&cred->block, 0, __ATOMIC_SEQ_CST);
+	pthread_join(th, NULL);
+	cr_expect_str_eq(r.bearer, "token-2");
+	azsreg__free_secret(r.bearer);
+	expect_token(c, cred, "token-2");
+	cr_expect_eq(cred->calls, 2);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, failures_are_not_cached_and_pass_up_unmasked)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	char *b = NULL;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	cred->fail_next = 1;
+	cr_expect_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 0, &b), AZSREG_EAUTH);
+	cr_expect_null(b);
+	cr_expect_str_eq(azsreg_error_last()->arm_code, "AADSTS7000215");
+	cr_expect_eq(azsreg_error_last()->http_status, 401);
+	expect_token(c, cred, "token-2");
+	cr_expect_eq(cred->calls, 2);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, waiters_of_a_failed_renewal_get_its_error_without_new_requests)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	pthread_t th[8];
+	race r[8];
+	pthread_barrier_t barrier;
+	int i;
+
+	cred->fail_next = 1;
+	cred->sleep_ms = 100;
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	pthread_barrier_init(&barrier, NULL, 8);
+	for (i = 0; i < 8; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].cache = c;
+		r[i].cred = cred;
+		r[i].barrier = &barrier;
+		pthread_create(&th[i], NULL, racer, &r[i]);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(th[i], NULL);
+		cr_expect_eq(r[i].rc, AZSREG_EAUTH);
+	}
+	cr_expect_eq(cred->calls, 1);
+	pthread_barrier_destroy(&barrier);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, describe_reports_account_tenant_and_expiry)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	char *acct = NULL, *ten = NULL;
+	int64_t exp = 0;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	cr_expect_eq(azsreg_token_cache__describe(c, &ctx, &acct, &ten, &exp), AZSREG_ENOTFOUND);
+	expect_token(c, cred, "token-1");
+	cr_assert_eq(azsreg_token_cache__describe(c, &ctx, &acct, &ten, &exp), 0);
+	cr_expect_str_eq(acct, "app");
+	cr_expect_str_eq(ten, "tid");
+	cr_expect_eq(exp, clk.unix_now + 3600);
+	free(acct);
+	free(ten);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, expired_token_is_never_handed_out)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	char *b = NULL;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	clk.unix_now += 4000;
+	cred->fail_next = 1;
+	cr_expect_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 0, &b), AZSREG_EAUTH);
+	cr_expect_null(b);
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
