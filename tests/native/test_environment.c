@@ -1,0 +1,148 @@
+/* environment.c: built-in clouds, custom environments, JSON, copies. */
+#include <criterion/criterion.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+
+#define has(hay, needle) cr_assert(strstr((hay), (needle)) != NULL, "'%s' not in '%s'", (needle), (hay))
+
+static void check_builtin(const char *name, const char *canon, const char *arm, const char *authority)
+{
+	azsreg_environment *env = (azsreg_environment *)0x1;
+
+	cr_assert_eq(azsreg_environment_builtin(&env, name), 0, "%s: %s", name, azsreg_error_last()->message);
+	cr_assert_str_eq(env->name, canon);
+	cr_assert_str_eq(env->arm_endpoint, arm);
+	cr_assert_str_eq(env->authority, authority);
+	cr_assert_str_eq(env->audience, arm, "audience is the ARM URL with a trailing '/'");
+	cr_assert_eq(env->is_adfs, 0);
+	cr_assert_not_null(env->portal_endpoint);
+	azsreg_environment_free(env);
+}
+
+Test(environment, builtins_from_wire_facts)
+{
+	check_builtin("AzureCloud", "AzureCloud", "https://management.azure.com/", "https://login.microsoftonline.com/");
+	check_builtin("azurecloud", "AzureCloud", "https://management.azure.com/", "https://login.microsoftonline.com/");
+	check_builtin("AzureChinaCloud", "AzureChinaCloud", "https://management.chinacloudapi.cn/", "https://login.chinacloudapi.cn/");
+	check_builtin("AZUREUSGOVERNMENT", "AzureUSGovernment", "https://management.usgovcloudapi.net/", "https://login.microsoftonline.us/");
+	check_builtin("AzureGermanCloud", "AzureGermanCloud", "https://management.microsoftazure.de/", "https://login.microsoftonline.de/");
+}
+
+Test(environment, unknown_builtin)
+{
+	azsreg_environment *env = (azsreg_environment *)0x1;
+
+	cr_assert_eq(azsreg_environment_builtin(&env, "AzureStackUser"), AZSREG_EINVALID);
+	cr_assert_null(env);
+	has(azsreg_error_last()->message, "unknown environment 'AzureStackUser'");
+	has(azsreg_error_last()->message, "AzureChinaCloud");
+	cr_assert_eq(azsreg_environment_builtin(&env, ""), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_builtin(&env, NULL), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_builtin(NULL, "AzureCloud"), AZSREG_EINVALID);
+}
+
+Test(environment, custom_normalises_and_detects_adfs)
+{
+	azsreg_environment *env = NULL;
+
+	cr_assert_eq(azsreg_environment_custom(&env, "AzureStackAdmin", "https://adminmanagement.local.azurestack.external",
+	                                       "https://adfs.local.azurestack.external/adfs",
+	                                       "https://adminmanagement.adfs.azurestack.local/5d7f2d1c-1111-4222-8333-444455556666"), 0);
+	cr_assert_str_eq(env->name, "AzureStackAdmin");
+	cr_assert_str_eq(env->arm_endpoint, "https://adminmanagement.local.azurestack.external/");
+	cr_assert_str_eq(env->authority, "https://adfs.local.azurestack.external/adfs/");
+	cr_assert_str_eq(env->audience, "https://adminmanagement.adfs.azurestack.local/5d7f2d1c-1111-4222-8333-444455556666", "audience verbatim");
+	cr_assert_eq(env->is_adfs, 1);
+	azsreg_environment_free(env);
+
+	cr_assert_eq(azsreg_environment_custom(&env, NULL, "https://management.local.azurestack.external//",
+	                                       "https://login.microsoftonline.com/", NULL), 0);
+	cr_assert_str_eq(env->name, "Custom");
+	cr_assert_str_eq(env->arm_endpoint, "https://management.local.azurestack.external/");
+	cr_assert_str_eq(env->authority, "https://login.microsoftonline.com/");
+	cr_assert_str_eq(env->audience, "https://management.local.azurestack.external/", "audience defaults to the ARM URL");
+	cr_assert_eq(env->is_adfs, 0);
+	azsreg_environment_free(env);
+
+	cr_assert_eq(azsreg_environment_custom(&env, "e", "https://127.0.0.1:8443", "https://127.0.0.1:8443/ADFS/", "x"), 0);
+	cr_assert_eq(env->is_adfs, 1);
+	azsreg_environment_free(env);
+	cr_assert_eq(azsreg_environment_custom(&env, "e", "https://adfs", "https://adfs/", "x"), 0);
+	cr_assert_eq(env->is_adfs, 0, "a host named adfs is not an AD FS path");
+	azsreg_environment_free(env);
+	cr_assert_eq(azsreg_environment_custom(&env, "e", "http://127.0.0.1:5000/", "http://localhost:5000/adfsx", "x"), 0);
+	cr_assert_eq(env->is_adfs, 0);
+	azsreg_environment_free(env);
+}
+
+Test(environment, custom_refuses_bad_urls)
+{
+	azsreg_environment *env = (azsreg_environment *)0x1;
+
+	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "http://management.local.azurestack.external/", "https://login/", "a"), AZSREG_EINVALID);
+	cr_assert_null(env);
+	has(azsreg_error_last()->message, "environment 'Stack': the ARM endpoint uses plain http://management.local.azurestack.external");
+	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "https://arm/", "ftp://login/", "a"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "the authority (login endpoint) has the unsupported scheme 'ftp'");
+	cr_assert_eq(azsreg_environment_custom(&env, "Stack", NULL, "https://login/", "a"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "the ARM endpoint is empty");
+	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "management.azure.com", "https://login/", "a"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "not an absolute URL");
+	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "https://arm/", "https://login/", ""), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "audience is empty");
+	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "https://arm/", "https://login/", "a b"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "position 2");
+}
+
+Test(environment, to_json_and_dup)
+{
+	azsreg_environment *env = NULL, *copy = NULL;
+	char *text = NULL;
+	json_t *j;
+
+	cr_assert_eq(azsreg_environment_builtin(&env, "AzureCloud"), 0);
+	cr_assert_eq(azsreg_environment_to_json(&text, env), 0);
+	j = json_loads(text, 0, NULL);
+	cr_assert_not_null(j, "%s", text);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "name")), "AzureCloud");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "resourceManagerUrl")), "https://management.azure.com/");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "activeDirectoryAuthority")), "https://login.microsoftonline.com/");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "audience")), "https://management.azure.com/");
+	cr_assert(json_is_false(json_object_get(j, "isAdfs")));
+	cr_assert_str_eq(json_string_value(json_object_get(j, "portalUrl")), "https://portal.azure.com/");
+	cr_assert(json_is_string(json_object_get(j, "galleryUrl")));
+	cr_assert(json_is_string(json_object_get(j, "graphUrl")));
+	cr_assert_eq(json_object_size(j), 8);
+	json_decref(j);
+	azsreg_free(text);
+
+	cr_assert_eq(azsreg_environment_dup(&copy, env), 0);
+	cr_assert_neq(copy, env);
+	cr_assert_neq(copy->arm_endpoint, env->arm_endpoint);
+	cr_assert_str_eq(copy->arm_endpoint, env->arm_endpoint);
+	cr_assert_str_eq(copy->audience, env->audience);
+	cr_assert_str_eq(copy->portal_endpoint, env->portal_endpoint);
+	azsreg_environment_free(env);
+	azsreg_environment_free(copy);
+
+	cr_assert_eq(azsreg_environment_custom(&env, "S", "https://127.0.0.1:1/", "https://127.0.0.1:1/adfs", "aud"), 0);
+	cr_assert_eq(azsreg_environment_to_json(&text, env), 0);
+	j = json_loads(text, 0, NULL);
+	cr_assert(json_is_true(json_object_get(j, "isAdfs")));
+	cr_assert(json_is_null(json_object_get(j, "portalUrl")));
+	json_decref(j);
+	azsreg_free(text);
+	cr_assert_eq(azsreg_environment_dup(&copy, env), 0);
+	cr_assert_eq(copy->is_adfs, 1);
+	cr_assert_null(copy->portal_endpoint);
+	azsreg_environment_free(copy);
+	azsreg_environment_free(env);
+
+	cr_assert_eq(azsreg_environment_to_json(&text, NULL), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_dup(&copy, NULL), AZSREG_EINVALID);
+	azsreg_environment_free(NULL);
+}
