@@ -1,0 +1,882 @@
+/*
+ * test_credentials.c: every sign-in kind against a scripted transport: exact requests
+ * (URL, headers, form bodies), client assertion structure and signature, managed
+ * identity endpoints, device code polling, the environment chain, JSON credentials,
+ * error composition, and that secrets never reach logs or error messages.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/pkcs12.h>
+#include <openssl/rsa.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
+#include "auth_fakes.h"
+
+#define TENANT "11111111-1111-1111-1111-111111111111"
+#define CLIENT "22222222-2222-2222-2222-222222222222"
+#define SECRET "s3cr=t&value+with/odd chars"
+#define TOKEN_OK "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"opaque-token-abc\"}"
+
+static af_clock clk;
+static af_transport *ft;
+static azsreg_pipeline *pl;
+static azsreg_token_context ctx;
+static azsreg_buf logs = AZSREG_BUF_INIT;
+
+static void log_cb(int level, const char *message, void *payload)
+{
+	(void)payload;
+	(void)azsreg_buf__printf(&logs, "%d %s\n", level, message);
+}
+
+static void setup(void)
+{
+	af_clock_init(&clk);
+	ft = af_transport_new();
+	azsreg_buf__clear(&logs);
+	pl = af_pipeline(ft, &clk, log_cb, NULL);
+	cr_assert_not_null(pl);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.env = &af_env_aad;
+	ctx.pipeline = pl;
+	unsetenv("IDENTITY_ENDPOINT");
+	unsetenv("IDENTITY_HEADER");
+	unsetenv("MSI_ENDPOINT");
+	unsetenv("MSI_SECRET");
+	unsetenv("AZSREG_IMDS_ENDPOINT");
+	unsetenv("AZURE_TENANT_ID");
+	unsetenv("AZURE_CLIENT_ID");
+	unsetenv("AZURE_CLIENT_SECRET");
+	unsetenv("AZURE_CLIENT_CERTIFICATE_PATH");
+	unsetenv("AZURE_CLIENT_CERTIFICATE_PASSWORD");
+	unsetenv("AZURE_FEDERATED_TOKEN_FILE");
+	unsetenv("AZSREG_ACCESS_TOKEN");
+}
+
+static void teardown(void)
+{
+	azsreg_pipeline__free(pl);
+	af_transport_free(ft);
+	azsreg_buf__free(&logs);
+}
+
+TestSuite(credentials, .init = setup, .fini = teardown);
+
+static azsreg_credential *secret_cred(const char *tenant)
+{
+	azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+
+	o.tenant_id = tenant;
+	o.client_id = CLIENT;
+	o.client_secret = SECRET;
+	cr_assert_eq(azsreg_credential_client_secret_new(&c, &o), 0, "%s", azsreg_error_last()->message);
+	return c;
+}
+
+static const char *form_value(const char *body, const char *name, char *out, size_t cap)
+{
+	size_t n = strlen(name);
+	const char *p = body;
+
+	while (p && *p) {
+		if (strncmp(p, name, n) == 0 && p[n] == '=') {
+			size_t len = strcspn(p + n + 1, "&");
+
+			if (len >= cap)
+				len = cap - 1;
+			memcpy(out, p + n + 1, len);
+			out[len] = '\0';
+			return out;
+		}
+		p = strchr(p, '&');
+		if (p)
+			p++;
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------ client secret */
+
+Test(credentials, client_secret_sends_the_v2_scope_form)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token t;
+
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, TOKEN_OK);
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(t.access_token, "opaque-token-abc");
+	cr_expect_eq(t.expires_on, clk.unix_now + 3599);
+	cr_expect_eq(t.issued_at, clk.unix_now);
+	cr_assert_eq(ft->nreqs, 1);
+	cr_expect_str_eq(ft->reqs[0].method, "POST");
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
+	cr_expect_str_eq(ft->reqs[0].body,
+		"grant_type=client_credentials&client_id=" CLIENT
+		"&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+		"&client_secret=s3cr%3Dt%26value%2Bwith%2Fodd%20chars");
+	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Content-Type"), "application/x-www-form-urlencoded");
+	cr_expect_null(azsreg_headers__get(&ft->reqs[0].headers, "Authorization"));
+	cr_expect_str_eq(azsreg_credential_describe(c), "ClientSecret(client " CLIENT ", tenant " TENANT ")");
+	azsreg_token__clear(&t);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, client_secret_uses_the_client_tenant_override_and_adfs_resource_form)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token t;
+
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, TOKEN_OK);
+	af_add(ft, 200, TOKEN_OK);
+	ctx.tenant = "contoso.onmicrosoft.com";
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0);
+	azsreg_token__clear(&t);
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+	ctx.env = &af_env_adfs;
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0);
+	azsreg_token__clear(&t);
+	cr_expect_str_eq(ft->reqs[1].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
+	cr_expect_str_eq(ft->reqs[1].body,
+		"grant_type=client_credentials&client_id=" CLIENT
+		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123"
+		"&client_secret=s3cr%3Dt%26value%2Bwith%2Fodd%20chars");
+	azsreg_credential_free(c);
+}
+
+Test(credentials, client_secret_refuses_bad_input_before_sending)
+{
+	azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	o.client_id = CLIENT;
+	o.client_secret = "";
+	cr_expect_eq(azsreg_credential_client_secret_new(&c, &o), AZSREG_EINVALID);
+	cr_expect_null(c);
+	o.client_secret = SECRET;
+	o.tenant_id = "evil/../x?y";
+	cr_expect_eq(azsreg_credential_client_secret_new(&c, &o), AZSREG_EINVALID);
+	o.tenant_id = NULL;
+	o.client_id = "has space";
+	cr_expect_eq(azsreg_credential_client_secret_new(&c, &o), AZSREG_EINVALID);
+	o.client_id = CLIENT;
+	o.version = 99;
+	cr_expect_eq(azsreg_credential_client_secret_new(&c, &o), AZSREG_EINVALID);
+	/* No tenant anywhere: refused at sign-in, nothing sent. */
+	c = secret_cred(NULL);
+	memset(&t, 0, sizeof(t));
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EINVALID);
+	cr_expect_eq(ft->nreqs, 0);
+	cr_expect(strstr(azsreg_error_last()->message, "tenant") != NULL);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, failed_sign_in_names_credential_authority_code_and_hides_the_secret)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token t;
+	const azsreg_error *e;
+
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided. "
+		"Ensure the secret being sent is the client secret value.\",\"error_codes\":[7000215],"
+		"\"correlation_id\":\"aaaaaaaa-0000-0000-0000-000000000001\",\"trace_id\":\"t\"}");
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	e = azsreg_error_last();
+	cr_expect(strstr(e->message, "ClientSecret(client " CLIENT) != NULL, "%s", e->message);
+	cr_expect(strstr(e->message, "https://login.microsoftonline.com/" TENANT "/") != NULL, "%s", e->message);
+	cr_expect(strstr(e->message, "AADSTS7000215") != NULL, "%s", e->message);
+	cr_expect_str_eq(e->arm_code, "AADSTS7000215");
+	cr_expect_eq(e->http_status, 401);
+	cr_expect(e->hint[0] != '\0');
+	cr_expect(strstr(e->message, "s3cr") == NULL);
+	cr_expect(strstr(azsreg_error_last_json(), "s3cr") == NULL);
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "s3cr") == NULL, "%s", azsreg_buf__cstr(&logs));
+	cr_expect(logs.size > 0, "the pipeline logged nothing at TRACE");
+	azsreg_credential_free(c);
+}
+
+Test(credentials, malformed_token_answers_are_sign_in_errors_without_the_body)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token t;
+
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, "{\"access_token\":\"tok-xyz-123\",\"expires_in\":-5}");
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect(strstr(azsreg_error_last()->message, "expires_in") != NULL);
+	cr_expect(strstr(azsreg_error_last()->message, "tok-xyz") == NULL);
+	cr_expect(strstr(azsreg_error_last()->message, "ClientSecret") != NULL);
+	azsreg_credential_free(c);
+}
+
+/* -------------------------------------------------------------- certificate */
+
+static EVP_PKEY *test_key;
+static X509 *test_cert;
+
+static void make_cert(void)
+{
+	X509_NAME *name;
+
+	test_key = EVP_RSA_gen(2048);
+	cr_assert_not_null(test_key);
+	test_cert = X509_new();
+	X509_set_version(test_cert, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(test_cert), 7);
+	X509_gmtime_adj(X509_getm_notBefore(test_cert), 0);
+	X509_gmtime_adj(X509_getm_notAfter(test_cert), 3600);
+	X509_set_pubkey(test_cert, test_key);
+	name = X509_get_subject_name(test_cert);
+	X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *)"azsreg-test", -1, -1, 0);
+	X509_set_issuer_name(test_cert, name);
+	cr_assert(X509_sign(test_cert, test_key, EVP_sha256()) > 0);
+}
+
+static void write_pem(const char *path, const char *password)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	PEM_write_X509(f, test_cert);
+	if (password)
+		PEM_write_PrivateKey(f, test_key, EVP_aes_256_cbc(), (const unsigned char *)password, (int)strlen(password), NULL, NULL);
+	else
+		PEM_write_PrivateKey(f, test_key, NULL, NULL, 0, NULL, NULL);
+	fclose(f);
+}
+
+static void write_p12(const char *path, const char *password)
+{
+	FILE *f = fopen(path, "wb");
+	PKCS12 *p12 = PKCS12_create(password, "azsreg", test_key, test_cert, NULL, 0, 0, 0, 0, 0);
+
+	cr_assert_not_null(f);
+	cr_assert_not_null(p12);
+	i2d_PKCS12_fp(f, p12);
+	PKCS12_free(p12);
+	fclose(f);
+}
+
+static json_t *decode_json_part(const char *p, size_t n)
+{
+	azsreg_buf raw = AZSREG_BUF_INIT;
+	json_t *j;
+
+	cr_assert_eq(azsreg_base64url__decode(&raw, p, n), 0);
+	j = json_loadb(raw.ptr, raw.size, 0, NULL);
+	azsreg_buf__free(&raw);
+	cr_assert_not_null(j);
+	return j;
+}
+
+/* Checks the recorded request's assertion: header, claims, and the RS256 signature. */
+static void check_assertion(size_t req, int expect_x5c)
+{
+	char assertion[8192];
+	const char *d1, *d2;
+	json_t *h, *cl;
+	unsigned char *der = NULL;
+	int der_len;
+	unsigned char sha1[SHA_DIGEST_LENGTH];
+	azsreg_buf x5t = AZSREG_BUF_INIT, sig = AZSREG_BUF_INIT;
+	EVP_MD_CTX *md;
+	char guid[AZSREG_GUID_LEN + 1];
+
+	cr_assert_not_null(form_value(ft->reqs[req].body, "client_assertion", assertion, sizeof(assertion)));
+	cr_expect_str_eq(form_value(ft->reqs[req].body, "client_assertion_type", (char[128]){0}, 128),
+		"urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+	d1 = strchr(assertion, '.');
+	cr_assert_not_null(d1);
+	d2 = strchr(d1 + 1, '.');
+	cr_assert_not_null(d2);
+	cr_assert_null(strchr(d2 + 1, '.'));
+	h = decode_json_part(assertion, (size_t)(d1 - assertion));
+	cl = decode_json_part(d1 + 1, (size_t)(d2 - d1 - 1));
+	der_len = i2d_X509(test_cert, &der);
+	SHA1(der, (size_t)der_len, sha1);
+	azsreg_base64url__encode(&x5t, sha1, sizeof(sha1));
+	cr_expect_str_eq(json_string_value(json_object_get(h, "alg")), "RS256");
+	cr_expect_str_eq(json_string_value(json_object_get(h, "typ")), "JWT");
+	cr_expect_str_eq(json_string_value(json_object_get(h, "x5t")), x5t.ptr);
+	if (expect_x5c) {
+		azsreg_buf b64 = AZSREG_BUF_INIT;
+
+		azsreg_base64__encode(&b64, der, (size_t)der_len);
+		cr_expect_eq(json_array_size(json_object_get(h, "x5c")), 1);
+		cr_expect_str_eq(json_string_value(json_array_get(json_object_get(h, "x5c"), 0)), b64.ptr);
+		azsreg_buf__free(&b64);
+	} else {
+		cr_expect_null(json_object_get(h, "x5c"));
+	}
+	cr_expect_str_eq(json_string_value(json_object_get(cl, "aud")), ft->reqs[req].url);
+	cr_expect_str_eq(json_string_value(json_object_get(cl, "iss")), CLIENT);
+	cr_expect_str_eq(json_string_value(json_object_get(cl, "sub")), CLIENT);
+	cr_expect_eq(azsreg_guid_normalize(guid, json_string_value(json_object_get(cl, "jti")), "jti"), 0);
+	cr_expect_eq(json_integer_value(json_object_get(cl, "nbf")), clk.unix_now);
+	cr_expect_eq(json_integer_value(json_object_get(cl, "iat")), clk.unix_now);
+	cr_expect_eq(json_integer_value(json_object_get(cl, "exp")), clk.unix_now + 600);
+	cr_assert_eq(azsreg_base64url__decode(&sig, d2 + 1, strlen(d2 + 1)), 0);
+	md = EVP_MD_CTX_new();
+	cr_assert_eq(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(test_cert)), 1);
+	cr_expect_eq(EVP_DigestVerify(md, (const unsigned char *)sig.ptr, sig.size, (const unsigned char *)assertion,
+		(size_t)(d2 - assertion)), 1, "RS256 signature does not verify");
+	EVP_MD_CTX_free(md);
+	OPENSSL_free(der);
+	azsreg_buf__free(&x5t);
+	azsreg_buf__free(&sig);
+	json_decref(h);
+	json_decref(cl);
+}
+
+static azsreg_credential *cert_cred(const char *path, const char *password, int chain)
+{
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_path = path;
+	o.certificate_password = password;
+	o.send_certificate_chain = chain;
+	cr_assert_eq(azsreg_credential_certificate_new(&c, &o), 0, "%s", azsreg_error_last()->message);
+	return c;
+}
+
+static void cert_round(azsreg_credential *c, int chain)
+{
+	azsreg_token t;
+	char tmp[256];
+
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, TOKEN_OK);
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	azsreg_token__clear(&t);
+	cr_assert_eq(ft->nreqs, 1);
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
+	cr_expect_str_eq(form_value(ft->reqs[0].body, "grant_type", tmp, sizeof(tmp)), "client_credentials");
+	cr_expect_str_eq(form_value(ft->reqs[0].body, "client_id", tmp, sizeof(tmp)), CLIENT);
+	cr_expect_str_eq(form_value(ft->reqs[0].body, "scope", tmp, sizeof(tmp)), "https%3A%2F%2Fmanagement.azure.com%2F.default");
+	cr_expect_null(form_value(ft->reqs[0].body, "client_secret", tmp, sizeof(tmp)));
+	check_assertion(0, chain);
+	cr_expect(strstr(azsreg_credential_describe(c), "Certificate(client " CLIENT) != NULL);
+	cr_expect(strstr(azsreg_credential_describe(c), "thumbprint ") != NULL);
+}
+
+Test(credentials, certificate_pem_signs_a_valid_assertion)
+{
+	char path[] = "/tmp/azsreg-cert-XXXXXX";
+	int fd = mkstemp(path);
+	azsreg_credential *c;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	make_cert();
+	write_pem(path, NULL);
+	c = cert_cred(path, NULL, 0);
+	cert_round(c, 0);
+	azsreg_credential_free(c);
+	unlink(path);
+}
+
+Test(credentials, certificate_encrypted_pem_needs_the_right_password)
+{
+	char path[] = "/tmp/azsreg-cert-XXXXXX";
+	int fd = mkstemp(path);
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	make_cert();
+	write_pem(path, "pem-pass-1234");
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_path = path;
+	cr_expect_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "encrypted") != NULL, "%s", azsreg_error_last()->message);
+	o.certificate_password = "wrong-pass";
+	cr_expect_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "wrong-pass") == NULL);
+	c = cert_cred(path, "pem-pass-1234", 1);
+	cert_round(c, 1);
+	azsreg_credential_free(c);
+	unlink(path);
+}
+
+Test(credentials, certificate_pkcs12_with_password)
+{
+	char path[] = "/tmp/azsreg-p12-XXXXXX";
+	int fd = mkstemp(path);
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	make_cert();
+	write_p12(path, "pfx-pass-5678");
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_path = path;
+	o.certificate_password = "nope";
+	cr_expect_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "PKCS#12") != NULL, "%s", azsreg_error_last()->message);
+	c = cert_cred(path, "pfx-pass-5678", 0);
+	cert_round(c, 0);
+	azsreg_credential_free(c);
+	unlink(path);
+}
+
+static int sign_with_test_key(const unsigned char *data, size_t len, unsigned char *sig, size_t *sig_len, void *payload)
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int ok;
+
+	(*(int *)payload)++;
+	ok = EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, test_key) == 1 &&
+	     EVP_DigestSign(md, sig, sig_len, data, len) == 1;
+	EVP_MD_CTX_free(md);
+	return ok ? 0 : 1;
+}
+
+Test(credentials, certificate_signing_callback)
+{
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+	unsigned char *der = NULL;
+	int der_len, calls = 0;
+
+	make_cert();
+	der_len = i2d_X509(test_cert, &der);
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_der = der;
+	o.certificate_der_len = (size_t)der_len;
+	o.sign_cb = sign_with_test_key;
+	o.sign_payload = &calls;
+	cr_assert_eq(azsreg_credential_certificate_new(&c, &o), 0, "%s", azsreg_error_last()->message);
+	OPENSSL_free(der);
+	cert_round(c, 0);
+	cr_expect_eq(calls, 1);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, certificate_file_errors_name_the_file)
+{
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+	char path[] = "/tmp/azsreg-junk-XXXXXX";
+	int fd = mkstemp(path);
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "not a certificate", 17), 17);
+	close(fd);
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_path = "/nonexistent/cert.pem";
+	cr_expect_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "/nonexistent/cert.pem") != NULL);
+	o.certificate_path = path;
+	cr_expect_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, path) != NULL, "%s", azsreg_error_last()->message);
+	unlink(path);
+}
+
+/* ---------------------------------------------------------------- federated */
+
+Test(credentials, federated_reads_the_assertion_file_on_every_request)
+{
+	char path[] = "/tmp/azsreg-fed-XXXXXX";
+	int fd = mkstemp(path);
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+	char v[256];
+	FILE *f;
+
+	cr_assert(fd >= 0);
+	cr_assert_eq(write(fd, "assertion-one\n", 14), 14);
+	close(fd);
+	cr_assert_eq(azsreg_credential_federated_new(&c, TENANT, CLIENT, path), 0);
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, TOKEN_OK);
+	af_add(ft, 200, TOKEN_OK);
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	azsreg_token__clear(&t);
+	f = fopen(path, "w");
+	fputs("assertion-two", f);
+	fclose(f);
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0);
+	azsreg_token__clear(&t);
+	cr_expect_str_eq(form_value(ft->reqs[0].body, "client_assertion", v, sizeof(v)), "assertion-one");
+	cr_expect_str_eq(form_value(ft->reqs[1].body, "client_assertion", v, sizeof(v)), "assertion-two");
+	cr_expect_str_eq(form_value(ft->reqs[1].body, "client_assertion_type", v, sizeof(v)),
+		"urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+	f = fopen(path, "w");
+	fclose(f);
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect(strstr(azsreg_error_last()->message, path) != NULL);
+	cr_expect(strstr(azsreg_error_last()->message, "empty") != NULL);
+	unlink(path);
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect(strstr(azsreg_error_last()->message, path) != NULL);
+	cr_expect_eq(ft->nreqs, 2);
+	azsreg_credential_free(c);
+}
+
+/* --------------------------------------------------------- managed identity */
+
+Test(credentials, managed_identity_identity_endpoint)
+{
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	setenv("IDENTITY_ENDPOINT", "http://127.0.0.1:40342/msi/token", 1);
+	setenv("IDENTITY_HEADER", "hdr-secret-value", 1);
+	o.client_id = "33333333-aaaa-bbbb-cccc-444444444444";
+	cr_assert_eq(azsreg_credential_managed_identity_new(&c, &o), 0, "%s", azsreg_error_last()->message);
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, "{\"access_token\":\"mi-token\",\"expires_on\":\"1700003600\",\"resource\":\"x\",\"token_type\":\"Bearer\"}");
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(t.expires_on, 1700003600);
+	cr_expect_str_eq(ft->reqs[0].method, "GET");
+	cr_expect_str_eq(ft->reqs[0].url, "http://127.0.0.1:40342/msi/token?resource=https%3A%2F%2Fmanagement.azure.com%2F"
+		"&api-version=2019-08-01&client_id=33333333-aaaa-bbbb-cccc-444444444444");
+	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "X-IDENTITY-HEADER"), "hdr-secret-value");
+	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Metadata"), "true");
+	cr_expect(ft->reqs[0].no_proxy);
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "hdr-secret-value") == NULL);
+	azsreg_token__clear(&t);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, managed_identity_msi_endpoint_uses_the_secret_header)
+{
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	setenv("MSI_ENDPOINT", "http://localhost:8081/msi/token", 1);
+	setenv("MSI_SECRET", "msi-secret-value", 1);
+	cr_assert_eq(azsreg_credential_managed_identity_new(&c, NULL), 0, "%s", azsreg_error_last()->message);
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, "{\"access_token\":\"mi-token\",\"expires_on\":1700001000}");
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(t.expires_on, 1700001000);
+	cr_expect_str_eq(ft->reqs[0].url, "http://localhost:8081/msi/token?resource=https%3A%2F%2Fmanagement.azure.com%2F&api-version=2017-09-01");
+	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "secret"), "msi-secret-value");
+	azsreg_token__clear(&t);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, managed_identity_imds_short_timeout_no_proxy)
+{
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	o.resource_id = "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1";
+	cr_assert_eq(azsreg_credential_managed_identity_new(&c, &o), 0, "%s", azsreg_error_last()->message);
+	memset(&t, 0, sizeof(t));
+	af_add(ft, 200, "{\"access_token\":\"mi-token\",\"expires_in\":\"86399\",\"expires_on\":\"1\"}");
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(t.expires_on, clk.unix_now + 86399);
+	cr_expect_str_eq(ft->reqs[0].url,
+		"http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"
+		"&resource=https%3A%2F%2Fmanagement.azure.com%2F&msi_res_id=%2Fsubscriptions%2F33333333-3333-3333-3333-333333333333"
+		"%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fid1");
+	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Metadata"), "true");
+	cr_expect(ft->reqs[0].no_proxy);
+	cr_expect(ft->reqs[0].allow_link_local_http);
+	cr_expect_eq(ft->reqs[0].timeout_ms, 3000);
+	azsreg_token__clear(&t);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, managed_identity_unavailable_when_nothing_answers)
+{
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	setenv("AZSREG_IMDS_ENDPOINT", "http://127.0.0.1:9", 1);
+	cr_assert_eq(azsreg_credential_managed_identity_new(&c, &o), 0, "%s", azsreg_error_last()->message);
+	memset(&t, 0, sizeof(t));
+	af_add_error(ft, AZSREG_ENETWORK);
+	af_add_error(ft, AZSREG_ENETWORK);
+	af_add_error(ft, AZSREG_ENETWORK);
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect_str_eq(azsreg_error_last()->arm_code, "ManagedIdentityUnavailable");
+	cr_expect(strstr(azsreg_error_last()->message, "not available in this environment") != NULL, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(ft->reqs[0].url,
+		"http://127.0.0.1:9/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F");
+	azsreg_credential_free(c);
+}
+
+Test(credentials, managed_identity_refuses_plain_http_to_remote_hosts)
+{
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+
+	o.identity_endpoint = "http://example.com/msi/token";
+	o.identity_header = "h1234";
+	cr_expect_eq(azsreg_credential_managed_identity_new(&c, &o), AZSREG_EINVALID);
+	o.identity_header = NULL;
+	o.identity_endpoint = "https://127.0.0.1/msi/token";
+	cr_expect_eq(azsreg_credential_managed_identity_new(&c, &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "IDENTITY_HEADER") != NULL);
+}
+
+/* -------------------------------------------------------------- device code */
+
+static int prompts;
+static char prompt_msg[256];
+
+static int prompt(const char *message, const char *user_code, const char *uri, void *payload)
+{
+	(void)payload;
+	prompts++;
+	snprintf(prompt_msg, sizeof(prompt_msg), "%s|%s|%s", message, user_code, uri);
+	return 0;
+}
+
+Test(credentials, device_code_polls_honours_slow_down_and_keeps_the_refresh_token)
+{
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+	char v[256];
+
+	prompts = 0;
+	cr_assert_eq(azsreg_credential_device_code_new(&c, TENANT, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", prompt, NULL), 0);
+	af_add(ft, 200, "{\"device_code\":\"dev-code-secret\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://microsoft.com/devicelogin\","
+		"\"expires_in\":900,\"interval\":5,\"message\":\"To sign in, enter ABCD-EFGH\"}");
+	af_add(ft, 400, "{\"error\":\"authorization_pending\",\"error_description\":\"AADSTS70016: pending\"}");
+	af_add(ft, 400, "{\"error\":\"slow_down\"}");
+	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"user-token\",\"refresh_token\":\"rt-secret-1\"}");
+	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"user-token-2\"}");
+	memset(&t, 0, sizeof(t));
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(t.access_token, "user-token");
+	azsreg_token__clear(&t);
+	cr_expect_eq(prompts, 1);
+	cr_expect_str_eq(prompt_msg, "To sign in, enter ABCD-EFGH|ABCD-EFGH|https://microsoft.com/devicelogin");
+	cr_assert_eq(ft->nreqs, 4);
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/devicecode");
+	cr_expect_str_eq(ft->reqs[0].body, "client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+		"&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access");
+	cr_expect_str_eq(ft->reqs[1].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
+	cr_expect_str_eq(ft->reqs[1].body, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
+		"&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&device_code=dev-code-secret");
+	cr_assert_eq(clk.nsleeps, 3);
+	cr_expect_eq(clk.sleeps[0], 5000);
+	cr_expect_eq(clk.sleeps[1], 5000);
+	cr_expect_eq(clk.sleeps[2], 10000);
+	/* Renewal: refresh token, no new prompt. */
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(t.access_token, "user-token-2");
+	azsreg_token__clear(&t);
+	cr_expect_eq(prompts, 1);
+	cr_expect_str_eq(form_value(ft->reqs[4].body, "grant_type", v, sizeof(v)), "refresh_token");
+	cr_expect_str_eq(form_value(ft->reqs[4].body, "refresh_token", v, sizeof(v)), "rt-secret-1");
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "rt-secret-1") == NULL);
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "dev-code-secret") == NULL);
+	/* A refused refresh token: EAUTH asking to sign in again, no device code flow. */
+	af_add(ft, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS700082: The refresh token has expired.\"}");
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect(strstr(azsreg_error_last()->message, "sign in again") != NULL, "%s", azsreg_error_last()->message);
+	cr_expect_eq(prompts, 1);
+	azsreg_credential_free(c);
+}
+
+Test(credentials, device_code_declined_and_expired)
+{
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	cr_assert_eq(azsreg_credential_device_code_new(&c, TENANT, CLIENT, prompt, NULL), 0);
+	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":900,\"interval\":1}");
+	af_add(ft, 400, "{\"error\":\"authorization_declined\",\"error_description\":\"AADSTS70000: declined\"}");
+	memset(&t, 0, sizeof(t));
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect_str_eq(azsreg_error_last()->arm_code, "authorization_declined");
+	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":3,\"interval\":1}");
+	af_add(ft, 400, "{\"error\":\"authorization_pending\"}");
+	af_add(ft, 400, "{\"error\":\"authorization_pending\"}");
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect_str_eq(azsreg_error_last()->arm_code, "expired_token");
+	cr_expect_eq(ft->nreqs, 5);
+	azsreg_credential_free(c);
+}
+
+static int cancel_prompt(const char *m, const char *u, const char *v, void *p)
+{
+	(void)m;
+	(void)u;
+	(void)v;
+	(void)p;
+	return 1;
+}
+
+Test(credentials, device_code_prompt_can_cancel)
+{
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	cr_assert_eq(azsreg_credential_device_code_new(&c, NULL, CLIENT, cancel_prompt, NULL), 0);
+	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\"}");
+	memset(&t, 0, sizeof(t));
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_ECANCELLED);
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/organizations/oauth2/v2.0/devicecode");
+	cr_expect_eq(ft->nreqs, 1);
+	azsreg_credential_free(c);
+}
+
+/* ------------------------------------------------------------- access token */
+
+Test(credentials, access_token_expiry_from_jwt_and_no_renewal)
+{
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+	char *jwt = af_jwt("{\"aud\":\"https://management.azure.com/\",\"exp\":1700000600,\"iat\":1699999000,"
+			   "\"tid\":\"" TENANT "\",\"appid\":\"" CLIENT "\"}");
+
+	cr_assert_eq(azsreg_credential_access_token_new(&c, jwt), 0);
+	memset(&t, 0, sizeof(t));
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0);
+	cr_expect_str_eq(t.access_token, jwt);
+	cr_expect_eq(t.expires_on, 1700000600);
+	cr_expect_str_eq(t.tenant_id, TENANT);
+	cr_expect_str_eq(t.account, CLIENT);
+	azsreg_token__clear(&t);
+	cr_expect(strstr(azsreg_credential_describe(c), jwt) == NULL);
+	clk.unix_now = 1700000600;
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	cr_expect(strstr(azsreg_error_last()->message, "expired at 2023-11-14T22:23:20Z; supply a new one") != NULL,
+		"%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message, jwt) == NULL);
+	cr_expect_eq(ft->nreqs, 0);
+	azsreg_credential_free(c);
+	free(jwt);
+	cr_expect_eq(azsreg_credential_access_token_new(&c, "Bearer abc"), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_access_token_new(&c, ""), AZSREG_EINVALID);
+}
+
+/* ----------------------------------------------------------- env chain, JSON */
+
+Test(credentials, environment_chain_picks_in_order_and_says_which)
+{
+	azsreg_credential *c = NULL;
+
+	cr_expect_eq(azsreg_credential_from_environment(&c), AZSREG_EAUTH);
+	cr_expect(strstr(azsreg_error_last()->message, "AZURE_CLIENT_SECRET") != NULL);
+	cr_expect(strstr(azsreg_error_last()->message, "AZSREG_ACCESS_TOKEN") != NULL);
+	cr_expect(strstr(azsreg_error_last()->message, "IDENTITY_ENDPOINT") != NULL);
+	setenv("AZSREG_ACCESS_TOKEN", "opaque-access-token", 1);
+	cr_assert_eq(azsreg_credential_from_environment(&c), 0);
+	cr_expect(strstr(azsreg_credential_describe(c), "AccessToken") != NULL);
+	cr_expect(strstr(azsreg_credential_describe(c), "from environment (AZSREG_ACCESS_TOKEN)") != NULL);
+	azsreg_credential_free(c);
+	setenv("AZURE_TENANT_ID", TENANT, 1);
+	setenv("AZURE_CLIENT_ID", CLIENT, 1);
+	setenv("AZURE_CLIENT_SECRET", SECRET, 1);
+	cr_assert_eq(azsreg_credential_from_environment(&c), 0);
+	cr_expect_str_eq(azsreg_credential_describe(c),
+		"ClientSecret(client " CLIENT ", tenant " TENANT ") from environment (AZURE_CLIENT_SECRET)");
+	azsreg_credential_free(c);
+	unsetenv("AZURE_CLIENT_SECRET");
+	setenv("AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/token", 1);
+	cr_assert_eq(azsreg_credential_from_environment(&c), 0);
+	cr_expect(strstr(azsreg_credential_describe(c), "Federated(") == azsreg_credential_describe(c));
+	azsreg_credential_free(c);
+	unsetenv("AZURE_FEDERATED_TOKEN_FILE");
+	unsetenv("AZSREG_ACCESS_TOKEN");
+	unsetenv("AZURE_TENANT_ID");
+	setenv("IDENTITY_ENDPOINT", "http://127.0.0.1:1/msi/token", 1);
+	setenv("IDENTITY_HEADER", "h-val-1", 1);
+	cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_credential_describe(c), "ManagedIdentity(user-assigned, client " CLIENT) != NULL,
+		"%s", azsreg_credential_describe(c));
+	azsreg_credential_free(c);
+}
+
+Test(credentials, credentials_from_json)
+{
+	azsreg_credential *c = NULL;
+
+	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"clientSecret\",\"tenantId\":\"" TENANT "\",\"clientId\":\"" CLIENT
+		"\",\"clientSecret\":\"json-secret-1\"}"), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(azsreg_credential_describe(c), "ClientSecret(client " CLIENT ", tenant " TENANT ")");
+	azsreg_credential_free(c);
+	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"accessToken\",\"accessToken\":\"abcdef\"}"), 0);
+	azsreg_credential_free(c);
+	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"managedIdentity\",\"imdsEndpoint\":\"http://127.0.0.1:5\"}"), 0,
+		"%s", azsreg_error_last()->message);
+	azsreg_credential_free(c);
+	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"federated\",\"tenantId\":\"t.example.com\",\"clientId\":\"c\","
+		"\"tokenFile\":\"/tmp/x\"}"), 0);
+	azsreg_credential_free(c);
+	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"deviceCode\"}"), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"nope\"}"), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"clientSecret\",\"clientSecrt\":\"typo\"}"), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "clientSecrt") != NULL);
+	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"clientSecret\",\"clientId\":5}"), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_new_json(&c, "[1,2"), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_new_json(&c, NULL), AZSREG_EINVALID);
+	cr_expect_null(c);
+}
+
+/* ---------------------------------------------------------- tenant resolve */
+
+Test(credentials, tenant_resolve_domain_and_guid)
+{
+	struct azsreg_client client;
+	char out[AZSREG_GUID_LEN + 1];
+
+	memset(&client, 0, sizeof(client));
+	client.env = &af_env_aad;
+	client.pipeline = pl;
+	cr_assert_eq(azsreg_tenant_resolve(out, &client, "{AAAAAAAA-1111-1111-1111-111111111111}"), 0);
+	cr_expect_str_eq(out, "aaaaaaaa-1111-1111-1111-111111111111");
+	cr_expect_eq(ft->nreqs, 0);
+	af_add(ft, 200, "{\"issuer\":\"https://login.microsoftonline.com/" TENANT "/v2.0\","
+		"\"token_endpoint\":\"https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token\"}");
+	cr_assert_eq(azsreg_tenant_resolve(out, &client, "contoso.onmicrosoft.com"), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(out, TENANT);
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration");
+	af_add(ft, 400, "{\"error\":\"invalid_tenant\",\"error_description\":\"AADSTS90002: Tenant 'nope.example' not found.\"}");
+	cr_expect_eq(azsreg_tenant_resolve(out, &client, "nope.example"), AZSREG_EAUTH);
+	cr_expect_str_eq(azsreg_error_last()->arm_code, "AADSTS90002");
+	cr_expect_eq(azsreg_tenant_resolve(out, &client, "bad/tenant"), AZSREG_EINVALID);
+	client.env = &af_env_adfs;
+	cr_expect_eq(azsreg_tenant_resolve(out, &client, "contoso.onmicrosoft.com"), AZSREG_EINVALID);
+	cr_expect_eq(ft->nreqs, 2);
+}
+
+/* ----------------------------------------------- secrets never reach logs */
+
+Test(credentials, secrets_never_appear_in_logs_at_trace_level)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token_cache *cache = NULL;
+	char *b = NULL;
+
+	cr_assert_eq(azsreg_token_cache__new(&cache), 0);
+	af_add(ft, 200, TOKEN_OK);
+	cr_assert_eq(azsreg_token_cache__get(cache, c, &ctx, 0, &b), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(b, "opaque-token-abc");
+	azsreg__free_secret(b);
+	cr_expect(logs.size > 0);
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "s3cr") == NULL, "%s", azsreg_buf__cstr(&logs));
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "s3cr%3Dt") == NULL);
+	cr_expect(strstr(azsreg_buf__cstr(&logs), "opaque-token-abc") == NULL, "%s", azsreg_buf__cstr(&logs));
+	azsreg_token_cache__free(cache);
+	azsreg_credential_free(c);
+}
