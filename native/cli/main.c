@@ -1,0 +1,587 @@
+/*
+ * azsreg: register CSP customer subscriptions with Azure Stack registrations.
+ *
+ * Exit codes (native/docs/design.md): 0 ok, 2 usage / invalid input (nothing sent),
+ * 3 authentication, 4 service error, 5 network / TLS / timeout, 1 anything else.
+ */
+#include <azsreg.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define EXIT_USAGE 2
+#define EXIT_AUTH 3
+#define EXIT_SERVICE 4
+#define EXIT_NETWORK 5
+#define BODY_FILE_MAX ((long)16 * 1024 * 1024)
+
+static const char usage_text[] =
+"usage: azsreg <command> [options]\n"
+"\n"
+"Register Cloud Solution Provider (CSP) customer subscriptions with an Azure Stack\n"
+"registration through Azure Resource Manager.\n"
+"\n"
+"Commands:\n"
+"  register      --registration <id> --customer-subscription <guid> [--tenant-id <guid or domain>]\n"
+"                Adds (or overwrites) the customer subscription on the registration.\n"
+"  get           --registration <id> --customer-subscription <guid>\n"
+"                Shows one customer subscription of the registration.\n"
+"  list          --registration <id>\n"
+"                Lists every customer subscription of the registration (all pages).\n"
+"  remove        --registration <id> --customer-subscription <guid>\n"
+"                Removes the customer subscription from the registration.\n"
+"  registration  --registration <id>\n"
+"                Shows the registration itself.\n"
+"  request <METHOD> <resource ID> --api-version <version> [--body <json>|@<file>]\n"
+"                [--query <odata query>] [--all-pages] [--no-wait]\n"
+"                Any ARM request (GET, PUT, PATCH, POST, DELETE, HEAD) on a resource ID.\n"
+"\n"
+"  <id> is a registration resource ID:\n"
+"    /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>\n"
+"\n"
+"Options (anywhere on the line):\n"
+"  --environment <name>     AzureCloud (default), AzureChinaCloud, AzureUSGovernment, AzureGermanCloud\n"
+"  --arm-endpoint <url>     a custom ARM endpoint; its endpoints are read from <url>/metadata/endpoints\n"
+"  --ca-file <file>         PEM CA bundle to trust (else SSL_CERT_FILE, CURL_CA_BUNDLE, the system store)\n"
+"  --proxy <url>            proxy (else HTTPS_PROXY / https_proxy with NO_PROXY; credentials in the URL)\n"
+"  --output json|table      json (default) or aligned columns for register / get / list\n"
+"  --correlation-id <guid>  one correlation ID for every request (default: a fresh one)\n"
+"  --timeout <seconds>      total time per operation including retries (default 600)\n"
+"  -v, --verbose            log to stderr: -v requests, -vv headers and retries, -vvv bodies\n"
+"                           (secrets are always redacted)\n"
+"  -h, --help               this text\n"
+"  --version                the version\n"
+"\n"
+"Credentials (from the environment, first match wins):\n"
+"  AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET         service principal with a secret\n"
+"  AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_CERTIFICATE_PATH\n"
+"      [+ AZURE_CLIENT_CERTIFICATE_PASSWORD]                       service principal with a certificate\n"
+"  AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_FEDERATED_TOKEN_FILE  workload identity\n"
+"  AZSREG_ACCESS_TOKEN                                             a ready ARM access token\n"
+"  IDENTITY_ENDPOINT + IDENTITY_HEADER, MSI_ENDPOINT + MSI_SECRET  managed identity\n"
+"  For CSP partners, AZURE_TENANT_ID is the partner's own directory.\n"
+"\n"
+"Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
+"3 authentication failed, 4 the service answered with an error, 5 network, TLS or timeout.\n";
+
+typedef struct cli {
+	const char *command;
+	const char *positional[2];
+	int npositional;
+	const char *registration;
+	const char *customer;
+	const char *tenant;
+	const char *environment;
+	const char *arm_endpoint;
+	const char *ca_file;
+	const char *proxy;
+	const char *output;
+	const char *correlation_id;
+	const char *api_version;
+	const char *body;
+	const char *query;
+	const char *timeout;
+	int all_pages;
+	int no_wait;
+	int verbose;
+	int help;
+	int version;
+} cli;
+
+static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("error: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nrun 'azsreg --help' for usage\n", stderr);
+	return EXIT_USAGE;
+}
+
+static int exit_code_for(int code)
+{
+	switch (code) {
+	case AZSREG_OK:
+		return 0;
+	case AZSREG_EINVALID:
+		return EXIT_USAGE;
+	case AZSREG_EAUTH:
+		return EXIT_AUTH;
+	case AZSREG_ENOTFOUND:
+	case AZSREG_ESERVICE:
+	case AZSREG_ECONFLICT:
+	case AZSREG_ETHROTTLED:
+		return EXIT_SERVICE;
+	case AZSREG_ENETWORK:
+	case AZSREG_ETLS:
+	case AZSREG_ETIMEOUT:
+		return EXIT_NETWORK;
+	default:
+		return 1;
+	}
+}
+
+static int report_error(int rc)
+{
+	const azsreg_error *e = azsreg_error_last();
+
+	fprintf(stderr, "error: %s\n", e->message[0] ? e->message : azsreg_result_name(rc));
+	if (e->arm_code[0])
+		fprintf(stderr, "code: %s\n", e->arm_code);
+	if (e->request_id[0])
+		fprintf(stderr, "request ID: %s\n", e->request_id);
+	if (e->correlation_id[0])
+		fprintf(stderr, "correlation ID: %s\n", e->correlation_id);
+	if (e->hint[0])
+		fprintf(stderr, "hint: %s\n", e->hint);
+	return exit_code_for(rc);
+}
+
+static void log_to_stderr(int level, const char *message, void *payload)
+{
+	static const char *const names[] = { "", "error", "warning", "info", "debug", "trace" };
+
+	(void)payload;
+	fprintf(stderr, "azsreg: [%s] %s\n", (level >= 1 && level <= 5) ? names[level] : "log", message);
+}
+
+/* Options that take a value. */
+static const char **value_slot(cli *c, const char *name)
+{
+	static const struct {
+		const char *name;
+		size_t offset;
+	} opts[] = {
+		{ "--registration", offsetof(cli, registration) },
+		{ "--customer-subscription", offsetof(cli, customer) },
+		{ "--tenant-id", offsetof(cli, tenant) },
+		{ "--environment", offsetof(cli, environment) },
+		{ "--arm-endpoint", offsetof(cli, arm_endpoint) },
+		{ "--ca-file", offsetof(cli, ca_file) },
+		{ "--proxy", offsetof(cli, proxy) },
+		{ "--output", offsetof(cli, output) },
+		{ "--correlation-id", offsetof(cli, correlation_id) },
+		{ "--api-version", offsetof(cli, api_version) },
+		{ "--body", offsetof(cli, body) },
+		{ "--query", offsetof(cli, query) },
+		{ "--timeout", offsetof(cli, timeout) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		if (strcmp(name, opts[i].name) == 0)
+			return (const char **)(void *)((char *)c + opts[i].offset);
+	}
+	return NULL;
+}
+
+static int parse_args(cli *c, int argc, char **argv)
+{
+	int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **slot;
+		char name[64];
+		const char *eq, *value = NULL;
+
+		if (strcmp(a, "--") == 0)
+			return usage_error("unexpected '--'");
+		if (a[0] == '-' && a[1] != '-' && a[1] != '\0') {
+			size_t k;
+			for (k = 1; a[k]; k++) {
+				if (a[k] == 'v')
+					c->verbose++;
+				else if (a[k] == 'h')
+					c->help = 1;
+				else
+					return usage_error("unknown option '%s'", a);
+			}
+			continue;
+		}
+		if (strncmp(a, "--", 2) == 0) {
+			eq = strchr(a, '=');
+			if (eq != NULL) {
+				if ((size_t)(eq - a) >= sizeof(name))
+					return usage_error("unknown option '%s'", a);
+				memcpy(name, a, (size_t)(eq - a));
+				name[eq - a] = '\0';
+				value = eq + 1;
+			} else {
+				snprintf(name, sizeof(name), "%s", a);
+			}
+			if (strcmp(name, "--verbose") == 0 && value == NULL) {
+				c->verbose++;
+			} else if (strcmp(name, "--help") == 0 && value == NULL) {
+				c->help = 1;
+			} else if (strcmp(name, "--version") == 0 && value == NULL) {
+				c->version = 1;
+			} else if (strcmp(name, "--all-pages") == 0 && value == NULL) {
+				c->all_pages = 1;
+			} else if (strcmp(name, "--no-wait") == 0 && value == NULL) {
+				c->no_wait = 1;
+			} else {
+				slot = value_slot(c, name);
+				if (slot == NULL)
+					return usage_error("unknown option '%s'", a);
+				if (value == NULL) {
+					if (i + 1 >= argc)
+						return usage_error("option '%s' needs a value", name);
+					value = argv[++i];
+				}
+				if (*slot != NULL)
+					return usage_error("option '%s' is given twice", name);
+				*slot = value;
+			}
+			continue;
+		}
+		if (c->command == NULL) {
+			c->command = a;
+		} else if (c->npositional < 2) {
+			c->positional[c->npositional++] = a;
+		} else {
+			return usage_error("unexpected argument '%s'", a);
+		}
+	}
+	return 0;
+}
+
+static int read_body_file(char **out, const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	long size;
+	size_t got;
+	int rc = EXIT_USAGE;
+
+	if (f == NULL) {
+		fprintf(stderr, "error: cannot read the body file '%s': %s\n", path, strerror(errno));
+		goto done;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+		fprintf(stderr, "error: cannot read the body file '%s'\n", path);
+		goto done;
+	}
+	if (size > BODY_FILE_MAX) {
+		fprintf(stderr, "error: the body file '%s' is larger than %ld bytes\n", path, BODY_FILE_MAX);
+		goto done;
+	}
+	buf = malloc((size_t)size + 1);
+	if (buf == NULL) {
+		fprintf(stderr, "error: out of memory\n");
+		rc = 1;
+		goto done;
+	}
+	got = fread(buf, 1, (size_t)size, f);
+	if (got != (size_t)size) {
+		fprintf(stderr, "error: cannot read the body file '%s'\n", path);
+		goto done;
+	}
+	buf[got] = '\0';
+	*out = buf;
+	buf = NULL;
+	rc = 0;
+done:
+	free(buf);
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
+/* Prints JSON indented; anything else as it is. */
+static void print_json(const char *text)
+{
+	json_t *root;
+	char *pretty = NULL;
+
+	if (text == NULL || text[0] == '\0')
+		return;
+	root = json_loads(text, JSON_DECODE_ANY, NULL);
+	if (root != NULL)
+		pretty = json_dumps(root, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	fputs(pretty ? pretty : text, stdout);
+	fputc('\n', stdout);
+	free(pretty);
+	json_decref(root);
+}
+
+static const char *customer_id_of(json_t *item, char *buf, size_t cap)
+{
+	const char *name = json_string_value(json_object_get(item, "name"));
+	const char *id = json_string_value(json_object_get(item, "id"));
+	const char *src = name ? name : id;
+	const char *slash;
+
+	if (src == NULL)
+		return "";
+	slash = strrchr(src, '/');
+	if (slash == NULL)
+		slash = strrchr(src, '\\'); /* tolerate the documentation's typo */
+	snprintf(buf, cap, "%s", slash ? slash + 1 : src);
+	return buf;
+}
+
+/* Aligned columns CustomerSubscriptionId / TenantId for one object or an array of them. */
+static void print_table(const char *text)
+{
+	json_t *root = json_loads(text ? text : "[]", JSON_DECODE_ANY, NULL), *items, *item;
+	size_t i, w = strlen("CustomerSubscriptionId");
+	char buf[256];
+
+	if (root == NULL) {
+		print_json(text);
+		return;
+	}
+	if (json_is_array(root)) {
+		items = root;
+		json_incref(items);
+	} else {
+		items = json_array();
+		json_array_append(items, root);
+	}
+	json_array_foreach(items, i, item) {
+		size_t n = strlen(customer_id_of(item, buf, sizeof(buf)));
+		if (n > w)
+			w = n;
+	}
+	printf("%-*s  %s\n", (int)w, "CustomerSubscriptionId", "TenantId");
+	json_array_foreach(items, i, item) {
+		const char *tenant = json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId"));
+		printf("%-*s  %s\n", (int)w, customer_id_of(item, buf, sizeof(buf)), tenant ? tenant : "");
+	}
+	json_decref(items);
+	json_decref(root);
+}
+
+static int need(const char *value, const char *option, const char *command)
+{
+	if (value == NULL || value[0] == '\0') {
+		fprintf(stderr, "error: '%s' needs %s\nrun 'azsreg --help' for usage\n", command, option);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	cli c;
+	azsreg_environment *env = NULL;
+	azsreg_credential *cred = NULL;
+	azsreg_client *client = NULL;
+	azsreg_client_options opts = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_registration_ref reg;
+	char guid[AZSREG_GUID_LEN + 1];
+	char *result = NULL, *body_buf = NULL;
+	const char *body = NULL;
+	int rc = 0, exit_code = 0, table = 0, existed = 0, status = 0;
+	long timeout_s = 0;
+
+	exit_code = parse_args(&c, argc, argv);
+	if (exit_code != 0)
+		goto done;
+	if (c.help) {
+		fputs(usage_text, stdout);
+		goto done;
+	}
+	if (c.version) {
+		printf("azsreg %s\n", azsreg_version());
+		goto done;
+	}
+	if (c.command == NULL) {
+		fputs(usage_text, stderr);
+		exit_code = EXIT_USAGE;
+		goto done;
+	}
+
+	/* ---- validate everything before anything is sent */
+	if (c.output != NULL) {
+		if (strcmp(c.output, "table") == 0) {
+			table = 1;
+		} else if (strcmp(c.output, "json") != 0) {
+			exit_code = usage_error("--output must be json or table, not '%s'", c.output);
+			goto done;
+		}
+	}
+	if (c.environment != NULL && c.arm_endpoint != NULL) {
+		exit_code = usage_error("give either --environment or --arm-endpoint, not both");
+		goto done;
+	}
+	if (c.timeout != NULL) {
+		char *end = NULL;
+		errno = 0;
+		timeout_s = strtol(c.timeout, &end, 10);
+		if (errno != 0 || end == c.timeout || *end != '\0' || timeout_s <= 0 || timeout_s > 86400) {
+			exit_code = usage_error("--timeout must be a number of seconds between 1 and 86400, not '%s'", c.timeout);
+			goto done;
+		}
+	}
+	if (strcmp(c.command, "register") == 0 || strcmp(c.command, "get") == 0 || strcmp(c.command, "remove") == 0 ||
+	    strcmp(c.command, "list") == 0 || strcmp(c.command, "registration") == 0) {
+		if (c.npositional > 0) {
+			exit_code = usage_error("unexpected argument '%s'", c.positional[0]);
+			goto done;
+		}
+		exit_code = need(c.registration, "--registration <registration resource ID>", c.command);
+		if (exit_code != 0)
+			goto done;
+		rc = azsreg_registration_id_parse(&reg, c.registration);
+		if (rc != 0) {
+			exit_code = report_error(rc);
+			goto done;
+		}
+		if (strcmp(c.command, "list") != 0 && strcmp(c.command, "registration") != 0) {
+			exit_code = need(c.customer, "--customer-subscription <guid>", c.command);
+			if (exit_code != 0)
+				goto done;
+			rc = azsreg_guid_normalize(guid, c.customer, "customer subscription ID");
+			if (rc != 0) {
+				exit_code = report_error(rc);
+				goto done;
+			}
+		} else if (c.customer != NULL) {
+			exit_code = usage_error("'%s' takes no --customer-subscription", c.command);
+			goto done;
+		}
+		if (c.tenant != NULL && strcmp(c.command, "register") != 0) {
+			exit_code = usage_error("only 'register' takes --tenant-id (not '%s')", c.command);
+			goto done;
+		}
+	} else if (strcmp(c.command, "request") == 0) {
+		if (c.npositional != 2) {
+			exit_code = usage_error("'request' needs <METHOD> <resource ID>");
+			goto done;
+		}
+		exit_code = need(c.api_version, "--api-version <version>", c.command);
+		if (exit_code != 0)
+			goto done;
+		rc = azsreg_resource_id_validate(c.positional[1]);
+		if (rc != 0) {
+			exit_code = report_error(rc);
+			goto done;
+		}
+		if (c.body != NULL && c.body[0] == '@') {
+			exit_code = read_body_file(&body_buf, c.body + 1);
+			if (exit_code != 0)
+				goto done;
+			body = body_buf;
+		} else {
+			body = c.body;
+		}
+		if (body != NULL) {
+			json_error_t jerr;
+			json_t *parsed = json_loads(body, JSON_DECODE_ANY, &jerr);
+			if (parsed == NULL) {
+				fprintf(stderr, "error: the --body is not valid JSON: %s (line %d, column %d)\n", jerr.text, jerr.line, jerr.column);
+				exit_code = EXIT_USAGE;
+				goto done;
+			}
+			json_decref(parsed);
+		}
+	} else {
+		exit_code = usage_error("unknown command '%s'", c.command);
+		goto done;
+	}
+	if (c.registration == NULL && (c.customer != NULL || c.tenant != NULL)) {
+		exit_code = usage_error("--customer-subscription and --tenant-id belong to register / get / remove");
+		goto done;
+	}
+
+	/* ---- environment, credential, client */
+	if (c.arm_endpoint != NULL) {
+		rc = azsreg_environment_discover(&env, "AzureStack", c.arm_endpoint, c.ca_file);
+	} else {
+		rc = azsreg_environment_builtin(&env, c.environment ? c.environment : "AzureCloud");
+	}
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+	rc = azsreg_credential_from_environment(&cred);
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+	if (c.verbose > 0) {
+		char *env_json = NULL;
+		fprintf(stderr, "azsreg: credential: %s\n", azsreg_credential_describe(cred));
+		if (azsreg_environment_to_json(&env_json, env) == 0)
+			fprintf(stderr, "azsreg: environment: %s\n", env_json);
+		azsreg_free(env_json);
+	}
+	opts.environment = env;
+	opts.ca_file = c.ca_file;
+	opts.proxy = c.proxy;
+	opts.user_agent = "azsreg-cli";
+	opts.correlation_id = c.correlation_id;
+	opts.deadline_ms = timeout_s * 1000;
+	if (c.verbose > 0) {
+		opts.log_cb = log_to_stderr;
+		opts.log_level = c.verbose >= 3 ? AZSREG_LOG_TRACE : (c.verbose == 2 ? AZSREG_LOG_DEBUG : AZSREG_LOG_INFO);
+	}
+	rc = azsreg_client_new(&client, &opts, cred);
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+
+	/* ---- the command */
+	if (strcmp(c.command, "register") == 0) {
+		rc = azsreg_customer_put(&result, client, c.registration, guid, c.tenant);
+	} else if (strcmp(c.command, "get") == 0) {
+		rc = azsreg_customer_get(&result, client, c.registration, guid);
+	} else if (strcmp(c.command, "list") == 0) {
+		rc = azsreg_customer_list(&result, client, c.registration);
+	} else if (strcmp(c.command, "registration") == 0) {
+		rc = azsreg_registration_get(&result, client, c.registration);
+		table = 0;
+	} else if (strcmp(c.command, "remove") == 0) {
+		rc = azsreg_customer_delete(&existed, client, c.registration, guid);
+		if (rc == 0) {
+			if (table)
+				printf("%s customer subscription %s\n", existed ? "removed" : "there was no", guid);
+			else
+				printf("{\n  \"customerSubscriptionId\": \"%s\",\n  \"existed\": %s\n}\n", guid, existed ? "true" : "false");
+		}
+	} else {
+		unsigned int flags = (c.all_pages ? AZSREG_REQUEST_FOLLOW_PAGES : 0u) | (c.no_wait ? AZSREG_REQUEST_NO_LRO : 0u);
+		rc = azsreg_resource_request(&result, &status, client, c.positional[0], c.positional[1], c.api_version, body,
+					     c.query, flags);
+		table = 0;
+		if (rc == 0 && c.verbose > 0)
+			fprintf(stderr, "azsreg: HTTP %d\n", status);
+	}
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+	if (result != NULL) {
+		if (table)
+			print_table(result);
+		else
+			print_json(result);
+	}
+	if (c.verbose > 0) {
+		char *stats = NULL;
+		if (azsreg_client_stats(&stats, client) == 0)
+			fprintf(stderr, "azsreg: stats: %s\n", stats);
+		azsreg_free(stats);
+	}
+done:
+	azsreg_free(result);
+	free(body_buf);
+	azsreg_client_free(client);
+	azsreg_credential_free(cred);
+	azsreg_environment_free(env);
+	if (fflush(stdout) != 0 && exit_code == 0)
+		exit_code = 1;
+	return exit_code;
+}
