@@ -1,0 +1,275 @@
+# Shared steps of New-/Get-/Set-/Remove-AzureRmResource: resource IDs, API versions,
+# confirmation (AzureRM's ShouldContinue + ShouldProcess, with -WhatIf first), the native
+# request, and -AsJob.
+
+$script:AzsDefaultApiVersions = @{
+    # Every registration document and runbook uses 2017-06-01; the service accepts it for
+    # every Microsoft.AzureStack type, so no provider lookup is made for this namespace.
+    'Microsoft.AzureStack' = '2017-06-01'
+}
+$script:AzsApiVersionCache = @{}
+$script:AzsGuidPattern = '^(?:\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$'
+
+function Stop-AzsCommand {
+    # Throws a terminating error from the calling command.
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [string] $Message,
+        [Parameter(Mandatory = $true)] [string] $ErrorId,
+        [System.Management.Automation.ErrorCategory] $Category = [System.Management.Automation.ErrorCategory]::InvalidArgument,
+        [object] $TargetObject
+    )
+    $Cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message $Message -ErrorId $ErrorId -Category $Category -TargetObject $TargetObject))
+}
+
+function Build-AzsResourceId {
+    <#
+    .SYNOPSIS
+    The resource ID of the BySubscriptionLevel parameter set, as AzureRM built it:
+    /subscriptions/{sub}[/resourceGroups/{rg}]/providers/{ns}/{type1}/{name1}/{type2}/{name2}...
+    [/providers/{extNs}/{extType}/{extName}...]. Names are split on '/' and interleaved
+    with the type segments; with -AllowCollection the name may have one segment fewer
+    than the type (a collection, for Get).
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [string] $SubscriptionId,
+        [string] $ResourceGroupName,
+        [Parameter(Mandatory = $true)] [string] $ResourceType,
+        [string] $ResourceName,
+        [string] $ExtensionResourceType,
+        [string] $ExtensionResourceName,
+        [switch] $AllowCollection
+    )
+    $sb = [System.Text.StringBuilder]::new()
+    [void]$sb.Append('/subscriptions/').Append($SubscriptionId)
+    if (-not [string]::IsNullOrEmpty($ResourceGroupName)) { [void]$sb.Append('/resourceGroups/').Append($ResourceGroupName) }
+    $pairs = @(@($ResourceType, $ResourceName, '-ResourceType', '-ResourceName'))
+    if (-not [string]::IsNullOrEmpty($ExtensionResourceType)) {
+        $pairs += , @($ExtensionResourceType, $ExtensionResourceName, '-ExtensionResourceType', '-ExtensionResourceName')
+    }
+    elseif (-not [string]::IsNullOrEmpty($ExtensionResourceName)) {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceType' -TargetObject $ExtensionResourceName `
+            -Message '-ExtensionResourceName needs -ExtensionResourceType (for example Microsoft.Authorization/locks).'
+    }
+    for ($pi = 0; $pi -lt $pairs.Count; $pi++) {
+        $type = $pairs[$pi][0]; $names = $pairs[$pi][1]
+        $typeSegs = @($type.Trim('/').Split('/') | Where-Object { $_ -ne '' })
+        if ($typeSegs.Count -lt 2) {
+            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceType' -TargetObject $type `
+                -Message "$($pairs[$pi][2]) '$type' must be '{provider namespace}/{type}[/{child type}...]', for example Microsoft.AzureStack/registrations/customerSubscriptions."
+        }
+        $nameSegs = @()
+        if (-not [string]::IsNullOrEmpty($names)) { $nameSegs = @($names.Trim('/').Split('/')) }
+        $need = $typeSegs.Count - 1
+        $isLast = ($pi -eq $pairs.Count - 1)
+        $okCount = ($nameSegs.Count -eq $need) -or ($AllowCollection -and $isLast -and $nameSegs.Count -eq $need - 1)
+        if (-not $okCount -or @($nameSegs | Where-Object { $_ -eq '' }).Count -gt 0) {
+            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceName' -TargetObject $names `
+                -Message "$($pairs[$pi][3]) '$names' must have $need name(s) separated by '/' for $($pairs[$pi][2]) '$type' (one per type after the namespace, e.g. 'registration/customerSubscriptionId' for Microsoft.AzureStack/registrations/customerSubscriptions)."
+        }
+        [void]$sb.Append('/providers/').Append($typeSegs[0])
+        for ($t = 1; $t -lt $typeSegs.Count; $t++) {
+            [void]$sb.Append('/').Append($typeSegs[$t])
+            if ($t - 1 -lt $nameSegs.Count) { [void]$sb.Append('/').Append($nameSegs[$t - 1]) }
+        }
+    }
+    return $sb.ToString()
+}
+
+function Resolve-AzsResourceIdInput {
+    <#
+    .SYNOPSIS
+    Checks a resource ID given by the user (used as given: with or without leading '/').
+    For Microsoft.AzureStack customerSubscriptions IDs the customer subscription GUID is
+    validated and put in lowercase (said in -Verbose). Returns the ID to send.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [AllowEmptyString()] [string] $ResourceId
+    )
+    if ([string]::IsNullOrWhiteSpace($ResourceId)) {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceId' -TargetObject $ResourceId -Message '-ResourceId is empty.'
+    }
+    if ($ResourceId -match '[\s?#]' -or $ResourceId -match '(^|/)\.\.(/|$)') {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceId' -TargetObject $ResourceId `
+            -Message "-ResourceId '$ResourceId' contains white space, '?', '#' or '..'; give the plain resource ID (put a query in -ODataQuery)."
+    }
+    $m = [regex]::Match($ResourceId, '(?i)/providers/Microsoft\.AzureStack/registrations/[^/]+/customerSubscriptions/([^/]+)/?$')
+    if ($m.Success) {
+        $given = $m.Groups[1].Value
+        if ($given -notmatch $script:AzsGuidPattern) {
+            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidCustomerSubscriptionId' -TargetObject $ResourceId `
+                -Message "The customer subscription ID '$given' in -ResourceId is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); nothing was sent."
+        }
+        $lower = $given.Trim('{', '}').ToLowerInvariant()
+        if ($lower -cne $given) {
+            $Cmdlet.WriteVerbose("Customer subscription ID $given is sent in lowercase as $lower (the service expects lowercase).")
+            $g = $m.Groups[1]
+            $ResourceId = $ResourceId.Substring(0, $g.Index) + $lower + $ResourceId.Substring($g.Index + $g.Length)
+        }
+    }
+    return $ResourceId
+}
+
+function Invoke-AzsResourceRequest {
+    <#
+    .SYNOPSIS
+    One generic ARM request through the native library (retries, LRO, paging as flagged).
+    Returns @{ Json; Status }. Failures become terminating errors of the calling command
+    (ErrorId = ARM code, message "{code} : {message}" + hint + request / correlation IDs).
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] $Context,
+        [Parameter(Mandatory = $true)] [string] $Method,
+        [Parameter(Mandatory = $true)] [string] $ResourceId,
+        [Parameter(Mandatory = $true)] [string] $ApiVersion,
+        $BodyJson,
+        $ODataQuery,
+        [uint32] $Flags = 0
+    )
+    if ([string]::IsNullOrEmpty($ODataQuery)) { $ODataQuery = $null }
+    if ($null -ne $BodyJson) { $BodyJson = [string]$BodyJson }
+    $call = {
+        $azsStatus = 0
+        $azsJson = [AzsRegistration.Interop.Native]::ResourceRequest($Context.Client, $Method, $ResourceId, $ApiVersion, $BodyJson, $ODataQuery, $Flags, [ref]$azsStatus)
+        [pscustomobject]@{ Json = $azsJson; Status = $azsStatus }
+    }.GetNewClosure()
+    Invoke-AzsNative -Cmdlet $Cmdlet -TargetObject $ResourceId -ScriptBlock $call
+}
+
+function Resolve-AzsApiVersion {
+    <#
+    .SYNOPSIS
+    The API version to use when -ApiVersion is not given. Microsoft.AzureStack: 2017-06-01
+    (said in -Verbose). Other namespaces: the newest stable version of the type read from
+    /subscriptions/{sub}/providers/{namespace}?api-version=2016-07-01 (as AzureRM did;
+    -Pre allows previews), cached for an hour per process.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [string] $ResourceId,
+        [switch] $Pre,
+        [Parameter(Mandatory = $true)] $Context
+    )
+    $parts = Get-AzsResourceIdParts -ResourceId $ResourceId
+    $ns = $parts.Namespace
+    $typePath = $parts.TypePath
+    if (-not [string]::IsNullOrEmpty($parts.ExtensionResourceType)) {
+        $i = $parts.ExtensionResourceType.IndexOf('/')
+        $ns = $parts.ExtensionResourceType.Substring(0, $i)
+        $typePath = $parts.ExtensionResourceType.Substring($i + 1)
+    }
+    if ([string]::IsNullOrEmpty($ns)) {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ApiVersionRequired' -TargetObject $ResourceId `
+            -Message "No -ApiVersion given and '$ResourceId' names no provider namespace to look one up for; pass -ApiVersion."
+    }
+    foreach ($k in $script:AzsDefaultApiVersions.Keys) {
+        if ($k -eq $ns) {
+            $v = $script:AzsDefaultApiVersions[$k]
+            $Cmdlet.WriteVerbose("No -ApiVersion given: using $v for $ns (the version the Azure Stack registration documents use).")
+            return $v
+        }
+    }
+    $context = $Context
+    $sub = $parts.SubscriptionId
+    if ([string]::IsNullOrEmpty($sub)) { $sub = $context.SubscriptionId }
+    $key = ('{0}|{1}|{2}|{3}' -f $context.Environment, $ns, $typePath, [bool]$Pre).ToLowerInvariant()
+    $cached = $script:AzsApiVersionCache[$key]
+    if ($null -ne $cached -and $cached.Expires -gt [datetime]::UtcNow) {
+        $Cmdlet.WriteVerbose("No -ApiVersion given: using $($cached.Version) for $ns/$typePath (cached).")
+        return $cached.Version
+    }
+    $r = Invoke-AzsResourceRequest -Cmdlet $Cmdlet -Context $context -Method 'GET' -ResourceId "subscriptions/$sub/providers/$ns" -ApiVersion '2016-07-01'
+    $provider = ConvertFrom-AzsJson -Json $r.Json
+    $versions = @()
+    foreach ($rt in @(Get-AzsJsonMember $provider 'resourceTypes')) {
+        if ((Get-AzsJsonMember $rt 'resourceType') -eq $typePath) { $versions = @(Get-AzsJsonMember $rt 'apiVersions') }
+    }
+    $pick = @($versions | Where-Object { $Pre -or ([string]$_ -notmatch '-(preview|alpha|beta|privatepreview)$') } | Sort-Object -Descending)
+    if ($pick.Count -eq 0) {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ApiVersionNotFound' -TargetObject $ResourceId -Category ObjectNotFound `
+            -Message "No -ApiVersion given and provider $ns lists no$(if (-not $Pre) { ' stable' }) API version for type '$typePath'; pass -ApiVersion (or -Pre to allow previews)."
+    }
+    $version = [string]$pick[0]
+    $script:AzsApiVersionCache[$key] = @{ Version = $version; Expires = [datetime]::UtcNow.AddHours(1) }
+    $Cmdlet.WriteVerbose("No -ApiVersion given: using $version for $ns/$typePath (newest$(if (-not $Pre) { ' stable' }) version the provider lists).")
+    return $version
+}
+
+function Confirm-AzsResourceAction {
+    <#
+    .SYNOPSIS
+    AzureRM's confirmation: without -Force a ShouldContinue prompt ("Are you sure you want
+    to ... the following resource: <id>"), then ShouldProcess(<id>, <action>). Unlike
+    AzureRM, -WhatIf is handled first and never prompts. In a host that cannot prompt,
+    a missing -Force is the terminating error ConfirmationRequired. Returns $true to go on.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [string] $Target,
+        [Parameter(Mandatory = $true)] [string] $ContinueMessage,
+        [Parameter(Mandatory = $true)] [string] $ProcessMessage,
+        [bool] $Force
+    )
+    $whatIf = $false
+    if ($Cmdlet.MyInvocation.BoundParameters.ContainsKey('WhatIf')) { $whatIf = [bool]$Cmdlet.MyInvocation.BoundParameters['WhatIf'] }
+    else { $whatIf = [bool]$Cmdlet.SessionState.PSVariable.GetValue('WhatIfPreference') }
+    if ($whatIf) {
+        [void]$Cmdlet.ShouldProcess($Target, $ProcessMessage)
+        return $false
+    }
+    if (-not $Force) {
+        $commandName = $Cmdlet.MyInvocation.MyCommand.Name
+        $needForce = "$commandName needs confirmation to go on ('$ContinueMessage'), but this host cannot prompt (non-interactive). Add -Force to run it without asking, or -WhatIf to see what it would do."
+        if (-not (Test-AzsInteractiveHost)) {
+            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ConfirmationRequired' -Category ([System.Management.Automation.ErrorCategory]::InvalidOperation) -TargetObject $Target -Message $needForce
+        }
+        $answer = $false
+        try {
+            $answer = $Cmdlet.ShouldContinue($ContinueMessage, '')
+        }
+        catch [System.Management.Automation.PipelineStoppedException] {
+            throw
+        }
+        catch [System.Management.Automation.Host.HostException] {
+            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ConfirmationRequired' -Category ([System.Management.Automation.ErrorCategory]::InvalidOperation) -TargetObject $Target -Message $needForce
+        }
+        catch [System.Management.Automation.PSInvalidOperationException] {
+            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ConfirmationRequired' -Category ([System.Management.Automation.ErrorCategory]::InvalidOperation) -TargetObject $Target -Message $needForce
+        }
+        if (-not $answer) { return $false }
+    }
+    return $Cmdlet.ShouldProcess($Target, $ProcessMessage)
+}
+
+function Start-AzsResourceJob {
+    <#
+    .SYNOPSIS
+    -AsJob: runs the command again in a thread job of this process (so it sees the same
+    contexts), with -Force (confirmation was already asked here) and without -AsJob.
+    Returns the job.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [hashtable] $Parameters
+    )
+    $startThreadJob = Get-Command -Name 'Start-ThreadJob' -CommandType Cmdlet, Function -ErrorAction SilentlyContinue | Select-Object -First 1
+    if (-not $startThreadJob) {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ThreadJobNotAvailable' -Category ([System.Management.Automation.ErrorCategory]::NotInstalled) `
+            -Message '-AsJob runs the command in a thread job: install the ThreadJob module (Install-Module ThreadJob) on Windows PowerShell 5.1; PowerShell 7 has it built in.'
+    }
+    $p = @{}
+    foreach ($k in $Parameters.Keys) {
+        if ($k -ne 'AsJob' -and $k -ne 'Confirm' -and $k -ne 'WhatIf') { $p[$k] = $Parameters[$k] }
+    }
+    if ($Cmdlet.MyInvocation.MyCommand.Parameters.ContainsKey('Force')) { $p['Force'] = $true }
+    $manifest = Join-Path $Cmdlet.MyInvocation.MyCommand.Module.ModuleBase 'AzsRegistration.psd1'
+    $name = $Cmdlet.MyInvocation.MyCommand.Name
+    & $startThreadJob -Name "$name" -ArgumentList $manifest, $name, $p -ScriptBlock {
+        param($manifestPath, $commandName, $parameters)
+        Import-Module -Name $manifestPath
+        & "AzsRegistration\$commandName" @parameters -Confirm:$false
+    }
+}
