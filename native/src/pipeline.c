@@ -419,6 +419,7 @@ static int send_with_retries(azsreg_pipeline *p, azsreg_http_request *req, azsre
 				snprintf(sfx, sizeof(sfx), "; the service asked to wait %lld s, past the deadline: retry after %s",
 					 (long long)((delay + 999) / 1000), when);
 				rc = error_amend(resp->status == 429 ? AZSREG_ETHROTTLED : AZSREG_ESERVICE, sfx, p->correlation_id);
+				what = NULL; /* from_arm already named the operation */
 				goto done;
 			}
 			rc = AZSREG_OK; /* backoff would pass the deadline: this response is final */

@@ -287,6 +287,8 @@ Test(pipeline, server_delay_past_deadline_gives_up_with_when)
 	cr_expect_str_eq(azsreg_error_last()->request_id, "rid-1");
 	cr_expect(strstr(azsreg_error_last()->message, "retry after 2023-11-14T22:13:50Z") != NULL, "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_error_last()->message, "register customer x") == azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message + 1, "register customer x") == NULL, "named once: %s",
+		  azsreg_error_last()->message);
 }
 
 Test(pipeline, service_unavailable_past_deadline_is_eservice)
