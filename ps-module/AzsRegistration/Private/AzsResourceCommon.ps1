@@ -129,8 +129,9 @@ function Invoke-AzsResourceRequest {
         $ODataQuery,
         [uint32] $Flags = 0
     )
-    if ([string]::IsNullOrEmpty($ODataQuery)) { $ODataQuery = $null }
-    if ($null -ne $BodyJson) { $BodyJson = [string]$BodyJson }
+    # PowerShell passes $null to a .NET string parameter as ""; [NullString]::Value is a real null.
+    if ([string]::IsNullOrEmpty($ODataQuery)) { $ODataQuery = [NullString]::Value } else { $ODataQuery = [string]$ODataQuery }
+    if ($null -eq $BodyJson) { $BodyJson = [NullString]::Value } else { $BodyJson = [string]$BodyJson }
     $call = {
         $azsStatus = 0
         $azsJson = [AzsRegistration.Interop.Native]::ResourceRequest($Context.Client, $Method, $ResourceId, $ApiVersion, $BodyJson, $ODataQuery, $Flags, [ref]$azsStatus)
