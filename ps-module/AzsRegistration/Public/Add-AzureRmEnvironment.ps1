@@ -1,0 +1,123 @@
+function Add-AzureRmEnvironment {
+    <#
+    .SYNOPSIS
+    Adds a custom cloud (such as an Azure Stack Hub's Resource Manager) by its ARM endpoint or explicit endpoints.
+
+    .DESCRIPTION
+    With -ARMEndpoint the endpoints are read from {ARMEndpoint}/metadata/endpoints through
+    the native library (login endpoint = authority, audiences[0] = token audience; a login
+    endpoint ending in /adfs means AD FS). With -ResourceManagerEndpoint and
+    -ActiveDirectoryEndpoint the environment is made from what is given, without network.
+    The environment lives in this process (every runspace sees it). The CA bundle used to
+    reach the endpoint is AZSREG_CA_FILE, else SSL_CERT_FILE / CURL_CA_BUNDLE / the system store.
+
+    .PARAMETER Name
+    Name of the environment (used with Connect-AzureRmAccount -Environment).
+
+    .PARAMETER ARMEndpoint
+    Resource Manager URL whose metadata describes the cloud. Alias: ArmUrl.
+
+    .PARAMETER ResourceManagerEndpoint
+    Resource Manager URL (explicit set). Aliases: ResourceManager, ResourceManagerUrl.
+
+    .PARAMETER ActiveDirectoryEndpoint
+    Login endpoint (authority). Aliases: AdEndpointUrl, ActiveDirectory, ActiveDirectoryAuthority.
+
+    .PARAMETER ActiveDirectoryServiceEndpointResourceId
+    Token audience (default: the Resource Manager URL).
+
+    .PARAMETER GalleryEndpoint
+    Accepted for compatibility (explicit set); the library reads the gallery from metadata.
+
+    .PARAMETER GraphEndpoint
+    Accepted for compatibility; not used.
+
+    .PARAMETER EnableAdfsAuthentication
+    Accepted for compatibility; AD FS is detected from a login endpoint ending in /adfs.
+
+    .PARAMETER AzureKeyVaultDnsSuffix
+    Accepted for compatibility; not used.
+
+    .PARAMETER AzureKeyVaultServiceEndpointResourceId
+    Accepted for compatibility; not used.
+
+    .PARAMETER StorageEndpoint
+    Accepted for compatibility; not used.
+
+    .EXAMPLE
+    Add-AzureRmEnvironment -Name AzureStackUser -ARMEndpoint https://management.local.azurestack.external
+
+    .EXAMPLE
+    Add-AzureRmEnvironment -Name MyCloud -ResourceManagerEndpoint https://arm.contoso.test/ -ActiveDirectoryEndpoint https://login.contoso.test/ -ActiveDirectoryServiceEndpointResourceId https://management.contoso.test/
+
+    .OUTPUTS
+    AzsRegistration.Environment
+
+    .LINK
+    Get-AzureRmEnvironment
+
+    .LINK
+    Connect-AzureRmAccount
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'Name', SupportsShouldProcess = $true, ConfirmImpact = 'Low')]
+    [OutputType('AzsRegistration.Environment')]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [ValidateNotNullOrEmpty()]
+        [string] $Name,
+
+        [Parameter(ParameterSetName = 'ARMEndpoint', Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('ArmUrl')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ARMEndpoint,
+
+        [Parameter(ParameterSetName = 'Name', Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('ResourceManager', 'ResourceManagerUrl')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ResourceManagerEndpoint,
+
+        [Parameter(ParameterSetName = 'Name', Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('AdEndpointUrl', 'ActiveDirectory', 'ActiveDirectoryAuthority')]
+        [ValidateNotNullOrEmpty()]
+        [string] $ActiveDirectoryEndpoint,
+
+        [Parameter(ParameterSetName = 'Name', ValueFromPipelineByPropertyName = $true)]
+        [string] $ActiveDirectoryServiceEndpointResourceId,
+
+        [Parameter(ParameterSetName = 'Name', ValueFromPipelineByPropertyName = $true)]
+        [Alias('Gallery', 'GalleryUrl')]
+        [string] $GalleryEndpoint,
+
+        [Parameter(ParameterSetName = 'Name', ValueFromPipelineByPropertyName = $true)]
+        [Alias('Graph', 'GraphUrl')]
+        [string] $GraphEndpoint,
+
+        [Parameter(ParameterSetName = 'Name')]
+        [switch] $EnableAdfsAuthentication,
+
+        [string] $AzureKeyVaultDnsSuffix,
+
+        [string] $AzureKeyVaultServiceEndpointResourceId,
+
+        [Alias('StorageEndpointSuffix')]
+        [string] $StorageEndpoint
+    )
+
+    process {
+        $cmdlet = $PSCmdlet
+        if (-not $PSCmdlet.ShouldProcess($Name, 'Add environment')) { return }
+        $caFile = $env:AZSREG_CA_FILE
+        if ($PSCmdlet.ParameterSetName -eq 'ARMEndpoint') {
+            $json = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $ARMEndpoint -ScriptBlock { [AzsRegistration.Interop.Native]::EnvironmentDiscover($Name, $ARMEndpoint, $caFile) }
+        }
+        else {
+            $audience = $ActiveDirectoryServiceEndpointResourceId
+            if (-not $audience) { $audience = $ResourceManagerEndpoint }
+            $json = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $ResourceManagerEndpoint -ScriptBlock { [AzsRegistration.Interop.Native]::EnvironmentCustom($Name, $ResourceManagerEndpoint, $ActiveDirectoryEndpoint, $audience) }
+        }
+        [AzsRegistration.Interop.EnvironmentStore]::Set($Name, $json)
+        $out = ConvertTo-AzsEnvironmentObject -Json $json
+        Write-Verbose ($script:Strings.EnvironmentAdded -f $out.Name, $out.ResourceManagerUrl, $out.ActiveDirectoryAuthority, $out.ActiveDirectoryServiceEndpointResourceId)
+        $out
+    }
+}

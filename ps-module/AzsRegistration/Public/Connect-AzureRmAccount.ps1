@@ -1,0 +1,381 @@
+function Connect-AzureRmAccount {
+    <#
+    .SYNOPSIS
+    Signs in to Azure (or a custom cloud) and makes the context the commands of this module use.
+
+    .DESCRIPTION
+    Connect-AzureRmAccount (aliases Add-AzureRmAccount, Login-AzureRmAccount) keeps the
+    parameter sets of the AzureRM command that runbooks use. It signs in at once through
+    the native library, resolves the tenant (a GUID or a domain such as
+    contoso.onmicrosoft.com), looks the subscription up with GET /subscriptions (unless
+    -SkipContextPopulation) and keeps the context for this process: every runspace,
+    ForEach-Object -Parallel block and thread job of the process uses it.
+
+    Without a sign-in parameter it signs in interactively with a device code: the message
+    saying where to go and which code to enter is written as a warning, then the command
+    waits until the sign-in is completed in a browser.
+
+    Secrets (-Credential password, -CertificatePassword) go from their SecureString to
+    native memory without becoming .NET strings and never appear in -Verbose or -Debug.
+
+    The CA bundle used to verify TLS is the system store, SSL_CERT_FILE / CURL_CA_BUNDLE, or
+    AZSREG_CA_FILE (passed to the library as its caFile option).
+
+    .PARAMETER Credential
+    With -ServicePrincipal: user name = application (client) ID, password = client secret.
+    Without -ServicePrincipal (a user name and password) this module does not sign in: use
+    -UseDeviceAuthentication or a service principal.
+
+    .PARAMETER UseDeviceAuthentication
+    Interactive sign-in with a device code (the default when no other sign-in is given).
+    Aliases: DeviceCode, DeviceAuth, Device.
+
+    .PARAMETER ServicePrincipal
+    Signs in as a service principal (with -Credential, -CertificateThumbprint or -CertificatePath).
+
+    .PARAMETER CertificateThumbprint
+    Thumbprint of a certificate with a private key in Cert:\CurrentUser\My, else
+    Cert:\LocalMachine\My (read through X509Store, on every platform). The private key
+    stays in .NET: the library asks it to sign the client assertion.
+
+    .PARAMETER CertificatePath
+    Path of a certificate file with its private key: PKCS#12 (.pfx/.p12) or PEM.
+
+    .PARAMETER CertificatePassword
+    Password of the -CertificatePath file, as a SecureString.
+
+    .PARAMETER ApplicationId
+    Application (client) ID of the service principal for the certificate sets.
+
+    .PARAMETER AccessToken
+    An ARM access token to use as it is (no renewal).
+
+    .PARAMETER AccountId
+    With -AccessToken: the account name the context shows. With -Identity: the client ID
+    or resource ID of a user-assigned managed identity.
+
+    .PARAMETER GraphAccessToken
+    Accepted for compatibility; not used.
+
+    .PARAMETER KeyVaultAccessToken
+    Accepted for compatibility; not used.
+
+    .PARAMETER Identity
+    Signs in with the managed identity of the host (Azure Automation, App Service:
+    IDENTITY_ENDPOINT/IDENTITY_HEADER; older sandboxes MSI_ENDPOINT/MSI_SECRET; VMs and
+    Hybrid Workers: IMDS). Aliases: MSI, ManagedService.
+
+    .PARAMETER Environment
+    The cloud: AzureCloud (default), AzureChinaCloud, AzureUSGovernment, AzureGermanCloud,
+    or one added with Add-AzureRmEnvironment. Alias: EnvironmentName.
+
+    .PARAMETER TenantId
+    Tenant (directory) as a GUID or a domain name. Aliases: Tenant, Domain.
+
+    .PARAMETER Subscription
+    Subscription ID or name to select. Aliases: SubscriptionId, SubscriptionName.
+
+    .PARAMETER ContextName
+    Name of the context (default: "<subscription name> (<subscription id>) - <account>").
+
+    .PARAMETER Scope
+    Process or CurrentUser. Contexts always live in this process only (never on disk).
+
+    .PARAMETER Force
+    Replaces a context of the same name without asking.
+
+    .PARAMETER SkipContextPopulation
+    Does not look the subscription up (no GET /subscriptions).
+
+    .EXAMPLE
+    $cred = Get-Credential   # user name: application ID, password: client secret
+    Connect-AzureRmAccount -ServicePrincipal -Credential $cred -TenantId contoso.onmicrosoft.com
+
+    .EXAMPLE
+    $c = Get-AutomationConnection -Name AzureRunAsConnection
+    Add-AzureRmAccount -ServicePrincipal -TenantId $c.TenantId -ApplicationId $c.ApplicationId -CertificateThumbprint $c.CertificateThumbprint
+
+    .EXAMPLE
+    Connect-AzureRmAccount -Identity
+
+    .EXAMPLE
+    Add-AzureRmEnvironment -Name AzureStackAdmin -ARMEndpoint https://adminmanagement.local.azurestack.external
+    Connect-AzureRmAccount -Environment AzureStackAdmin -UseDeviceAuthentication -TenantId contoso.onmicrosoft.com
+
+    .OUTPUTS
+    AzsRegistration.Profile: an object whose Context shows Account, SubscriptionName, TenantId, Environment.
+
+    .LINK
+    Get-AzureRmContext
+
+    .LINK
+    Add-AzureRmEnvironment
+
+    .LINK
+    about_AzsRegistration
+    #>
+    [CmdletBinding(DefaultParameterSetName = 'UserWithSubscriptionId', SupportsShouldProcess = $true, ConfirmImpact = 'Low')]
+    [Alias('Add-AzureRmAccount', 'Login-AzureRmAccount')]
+    [OutputType('AzsRegistration.Profile')]
+    param(
+        [Parameter(ParameterSetName = 'UserWithSubscriptionId')]
+        [Parameter(ParameterSetName = 'ServicePrincipalWithSubscriptionId', Mandatory = $true)]
+        [System.Management.Automation.PSCredential] $Credential,
+
+        [Parameter(ParameterSetName = 'UserWithSubscriptionId')]
+        [Alias('DeviceCode', 'DeviceAuth', 'Device')]
+        [switch] $UseDeviceAuthentication,
+
+        [Parameter(ParameterSetName = 'ServicePrincipalWithSubscriptionId', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateWithSubscriptionId')]
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateFileWithSubscriptionId')]
+        [switch] $ServicePrincipal,
+
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateWithSubscriptionId', Mandatory = $true)]
+        [ValidateNotNullOrEmpty()]
+        [string] $CertificateThumbprint,
+
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateFileWithSubscriptionId', Mandatory = $true)]
+        [ValidateNotNullOrEmpty()]
+        [string] $CertificatePath,
+
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateFileWithSubscriptionId')]
+        [System.Security.SecureString] $CertificatePassword,
+
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateWithSubscriptionId', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateFileWithSubscriptionId', Mandatory = $true)]
+        [ValidateNotNullOrEmpty()]
+        [string] $ApplicationId,
+
+        [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId', Mandatory = $true)]
+        [ValidateNotNullOrEmpty()]
+        [string] $AccessToken,
+
+        [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId')]
+        [string] $GraphAccessToken,
+
+        [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId')]
+        [string] $KeyVaultAccessToken,
+
+        [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'ManagedServiceLogin')]
+        [ValidateNotNullOrEmpty()]
+        [string] $AccountId,
+
+        [Parameter(ParameterSetName = 'ManagedServiceLogin', Mandatory = $true)]
+        [Alias('MSI', 'ManagedService')]
+        [switch] $Identity,
+
+        [Alias('EnvironmentName')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Environment = 'AzureCloud',
+
+        [Parameter(ParameterSetName = 'UserWithSubscriptionId')]
+        [Parameter(ParameterSetName = 'ServicePrincipalWithSubscriptionId', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateWithSubscriptionId', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'ServicePrincipalCertificateFileWithSubscriptionId', Mandatory = $true)]
+        [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId')]
+        [Parameter(ParameterSetName = 'ManagedServiceLogin')]
+        [Alias('Domain', 'Tenant')]
+        [ValidateNotNullOrEmpty()]
+        [string] $TenantId,
+
+        [Alias('SubscriptionName', 'SubscriptionId')]
+        [ValidateNotNullOrEmpty()]
+        [string] $Subscription,
+
+        [string] $ContextName,
+
+        [ValidateSet('Process', 'CurrentUser')]
+        [string] $Scope = 'Process',
+
+        [switch] $SkipContextPopulation,
+
+        [switch] $Force
+    )
+
+    process {
+        $cmdlet = $PSCmdlet
+        $envJson = Resolve-AzsEnvironmentJson -Name $Environment -Cmdlet $cmdlet
+        $envObject = ConvertFrom-Json -InputObject $envJson
+        $envName = [string](Get-AzsJsonMember $envObject 'name')
+        if (-not $envName) { $envName = $Environment }
+        if ($Scope -eq 'CurrentUser') { Write-Verbose $script:Strings.ScopeCurrentUser }
+
+        $tenantForToken = $TenantId
+        $accountOverride = $null
+        $accountType = 'User'
+        $kind = $null
+        $credential = $null
+        $set = $PSCmdlet.ParameterSetName
+
+        switch ($set) {
+            'ServicePrincipalWithSubscriptionId' {
+                $kind = 'ClientSecret'; $accountType = 'ServicePrincipal'
+                $appId = $Credential.UserName
+                $secret = $Credential.Password
+                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClientSecretCredential($TenantId, $appId, $secret) }
+                $accountOverride = $appId
+            }
+            'ServicePrincipalCertificateWithSubscriptionId' {
+                $kind = 'Certificate'; $accountType = 'ServicePrincipal'
+                $cert = $null
+                $thumb = ($CertificateThumbprint -replace '[\s:]', '').ToUpperInvariant()
+                foreach ($location in @('CurrentUser', 'LocalMachine')) {
+                    $store = New-Object System.Security.Cryptography.X509Certificates.X509Store -ArgumentList 'My', $location
+                    try {
+                        $store.Open([System.Security.Cryptography.X509Certificates.OpenFlags]::ReadOnly -bor [System.Security.Cryptography.X509Certificates.OpenFlags]::OpenExistingOnly)
+                        $found = $store.Certificates.Find([System.Security.Cryptography.X509Certificates.X509FindType]::FindByThumbprint, $thumb, $false)
+                        foreach ($c in $found) {
+                            if (-not $cert) { $cert = $c; Write-Verbose ($script:Strings.CertificateFound -f $c.Thumbprint, $c.Subject, "Cert:\$location\My") }
+                        }
+                    }
+                    catch [System.Security.Cryptography.CryptographicException] {
+                        # The store does not exist for this location (common for LocalMachine on Linux).
+                        Write-Debug "Cert:\$location\My cannot be opened: $($_.Exception.Message)"
+                    }
+                    finally {
+                        $store.Close()
+                    }
+                    if ($cert) { break }
+                }
+                if (-not $cert) {
+                    $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.CertificateNotFound -f $thumb) -ErrorId 'CertificateNotFound' -Category ObjectNotFound -TargetObject $CertificateThumbprint))
+                }
+                if (-not $cert.HasPrivateKey) {
+                    $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.CertificateNoPrivateKey -f $thumb) -ErrorId 'CertificateNoPrivateKey' -Category InvalidArgument -TargetObject $CertificateThumbprint))
+                }
+                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewCertificateCallbackCredential($TenantId, $ApplicationId, $cert) }
+                $accountOverride = $ApplicationId
+            }
+            'ServicePrincipalCertificateFileWithSubscriptionId' {
+                $kind = 'Certificate'; $accountType = 'ServicePrincipal'
+                $path = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($CertificatePath)
+                if (-not (Test-Path -LiteralPath $path -PathType Leaf)) {
+                    $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.CertificatePathNotFound -f $path) -ErrorId 'CertificatePathNotFound' -Category ObjectNotFound -TargetObject $CertificatePath))
+                }
+                $password = $CertificatePassword
+                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewCertificateFileCredential($TenantId, $ApplicationId, $path, $password) }
+                $accountOverride = $ApplicationId
+            }
+            'AccessTokenWithSubscriptionId' {
+                $kind = 'AccessToken'; $accountType = 'AccessToken'
+                $token = $AccessToken
+                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewAccessTokenCredential($token) }
+                $accountOverride = $AccountId
+            }
+            'ManagedServiceLogin' {
+                $kind = 'ManagedIdentity'; $accountType = 'ManagedService'
+                $miClient = $null; $miResource = $null
+                if ($AccountId) {
+                    if ($AccountId -match '^/?subscriptions/') { $miResource = $AccountId } else { $miClient = $AccountId }
+                }
+                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewManagedIdentityCredential($miClient, $miResource) }
+                $accountOverride = $script:Strings.ManagedIdentityAccount -f '50342'
+                if ($AccountId) { $accountOverride = $AccountId }
+            }
+            default {
+                if ($Credential) {
+                    $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message 'Signing in with a user name and password is not supported (Azure AD blocks it for accounts with MFA). Use -UseDeviceAuthentication, or -ServicePrincipal -Credential with an application ID and secret.' -ErrorId 'UserPasswordNotSupported' -Category InvalidArgument -TargetObject $Credential.UserName))
+                }
+                $kind = 'DeviceCode'; $accountType = 'User'
+                if (-not $tenantForToken) { $tenantForToken = 'organizations' }
+                $publicClient = $env:AZSREG_PUBLIC_CLIENT_ID
+                if (-not $publicClient) { $publicClient = '04b07795-8ddb-461a-bbee-02f9e1bf7b46' }
+                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewDeviceCodeCredential($tenantForToken, $publicClient) }
+            }
+        }
+
+        $optionsJson = Get-AzsClientOptionsJson -EnvironmentJson $envJson -TenantId $tenantForToken
+        $describe = [AzsRegistration.Interop.Native]::DescribeCredential($credential)
+        $endpoint = [string](Get-AzsJsonMember $envObject 'resourceManagerUrl')
+        if (-not $PSCmdlet.ShouldProcess(($script:Strings.SigningIn -f $envName, $endpoint, $describe), $describe, 'Connect-AzureRmAccount')) {
+            $credential.Dispose()
+            return
+        }
+        Write-Verbose ($script:Strings.SigningIn -f $envName, $endpoint, $describe)
+        $client = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClient($optionsJson, $credential) }
+
+        $signInJson = $null
+        try {
+            if ($kind -eq 'DeviceCode') {
+                $prompt = { param($message) $cmdlet.WriteWarning($message) }.GetNewClosure()
+                [AzsRegistration.Interop.Native]::SetDeviceCodePrompt([System.Action[string]] $prompt)
+                Write-Verbose $script:Strings.DeviceCodeWaiting
+            }
+            $signInJson = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::SignIn($client) }
+        }
+        catch {
+            $client.Dispose()
+            $credential.Dispose()
+            throw
+        }
+        finally {
+            [AzsRegistration.Interop.Native]::SetDeviceCodePrompt($null)
+        }
+        $signIn = ConvertFrom-Json -InputObject $signInJson
+
+        # Tenant: what the token says; else the one given, resolved to its GUID.
+        $tenant = [string](Get-AzsJsonMember $signIn 'tenantId')
+        if ($TenantId) {
+            $guid = [guid]::Empty
+            if (-not [guid]::TryParse($TenantId, [ref] $guid)) {
+                $resolved = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::TenantResolve($client, $TenantId) }
+                Write-Verbose ($script:Strings.TenantResolved -f $TenantId, $resolved)
+                if (-not $tenant -or $tenant -eq $TenantId) { $tenant = $resolved }
+            }
+            elseif (-not $tenant) {
+                $tenant = $guid.ToString()
+            }
+        }
+
+        $account = $accountOverride
+        if (-not $account) { $account = [string](Get-AzsJsonMember $signIn 'account') }
+        if (-not $account) { $account = $describe }
+        Write-Verbose ($script:Strings.SignedIn -f $account, $tenant)
+
+        $context = New-Object AzsRegistration.Interop.AzsContext
+        $context.Account = $account
+        $context.AccountType = $accountType
+        $context.TenantId = $tenant
+        $context.Environment = $envName
+        $context.EnvironmentJson = $envJson
+        $context.CredentialKind = $kind
+        $context.ClientOptionsJson = $optionsJson
+        $context.Client = $client
+        $context.Credential = $credential
+
+        if ($SkipContextPopulation) {
+            Write-Verbose $script:Strings.SkipPopulation
+            if ($Subscription) {
+                $g = [guid]::Empty
+                if ([guid]::TryParse($Subscription, [ref] $g)) { $context.SubscriptionId = $g.ToString() } else { $context.SubscriptionName = $Subscription }
+            }
+        }
+        else {
+            $subs = @(Get-AzsSubscriptionList -Context $context -Cmdlet $cmdlet)
+            $chosen = Select-AzsSubscription -Subscriptions $subs -Subscription $Subscription -TenantId $tenant -Cmdlet $cmdlet
+            if ($chosen) {
+                $context.SubscriptionId = $chosen.Id
+                $context.SubscriptionName = $chosen.Name
+                Write-Verbose ($script:Strings.SubscriptionSelected -f $chosen.Id, $chosen.Name)
+            }
+            else {
+                Write-Verbose ($script:Strings.NoSubscription -f $tenant)
+            }
+        }
+
+        if ($ContextName) {
+            $context.Name = $ContextName
+        }
+        elseif ($context.SubscriptionId) {
+            $context.Name = '{0} ({1}) - {2}' -f $context.SubscriptionName, $context.SubscriptionId, $account
+        }
+        else {
+            $context.Name = '{0} - {1}' -f $account, $tenant
+        }
+        [AzsRegistration.Interop.ContextStore]::Set($context)
+        [AzsRegistration.Interop.ContextStore]::Current = $context
+        New-AzsProfileObject -Context $context
+    }
+}

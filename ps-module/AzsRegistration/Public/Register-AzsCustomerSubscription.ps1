@@ -1,0 +1,98 @@
+function Register-AzsCustomerSubscription {
+    <#
+    .SYNOPSIS
+    Registers customer subscriptions with one or more Azure Stack registrations.
+
+    .DESCRIPTION
+    Sends PUT .../registrations/{name}/customerSubscriptions/{id}?api-version=2017-06-01
+    with {"properties":{"tenantId":"<guid>"}} for every customer subscription and every
+    registration given (a tenant that uses several Azure Stack deployments must be added
+    to each deployment's registration). The customer subscription ID is validated and
+    sent in lowercase; -TenantId may be a GUID or a domain name (resolved to its GUID).
+    A PUT overwrites an earlier mapping. Customer subscription IDs and tenant IDs bind
+    from the pipeline by property name, so a CSV file with the columns
+    CustomerSubscriptionId (or SubscriptionId) and TenantId can be piped in.
+
+    Each failure is written as a non-terminating error (ErrorId = the ARM error code, such
+    as UnauthorizedCspRegistration; the message carries the request ID) and the next item
+    is sent. -WhatIf sends nothing.
+
+    .PARAMETER Registration
+    Registrations: objects from Get-AzsRegistration, or resource IDs. Alias: RegistrationId.
+
+    .PARAMETER CustomerSubscriptionId
+    The customer's Azure subscription ID(s) (GUID). Alias: SubscriptionId.
+
+    .PARAMETER TenantId
+    The customer's directory (tenant): GUID or domain name. Aliases: CustomerTenantId, Tenant.
+
+    .PARAMETER DefaultProfile
+    The context to use instead of the current one. Aliases: AzureRmContext, AzureCredential.
+
+    .EXAMPLE
+    $regs = Get-AzsRegistration -ResourceGroupName azurestack
+    Import-Csv customers.csv | Register-AzsCustomerSubscription -Registration $regs
+
+    .EXAMPLE
+    Register-AzsCustomerSubscription -Registration $registrationId -CustomerSubscriptionId E09A4E93-29A7-4EBA-A6D4-76202383F07F -TenantId customer.onmicrosoft.com
+
+    .OUTPUTS
+    AzsRegistration.CustomerSubscription
+
+    .LINK
+    Get-AzsCustomerSubscription
+
+    .LINK
+    Unregister-AzsCustomerSubscription
+    #>
+    [CmdletBinding(SupportsShouldProcess = $true, ConfirmImpact = 'Medium')]
+    [OutputType('AzsRegistration.CustomerSubscription')]
+    param(
+        [Parameter(Mandatory = $true, ValueFromPipelineByPropertyName = $true)]
+        [Alias('RegistrationId')]
+        [ValidateNotNullOrEmpty()]
+        [object[]] $Registration,
+
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
+        [Alias('SubscriptionId')]
+        [ValidateNotNullOrEmpty()]
+        [string[]] $CustomerSubscriptionId,
+
+        [Parameter(ValueFromPipelineByPropertyName = $true)]
+        [Alias('CustomerTenantId', 'Tenant')]
+        [string] $TenantId,
+
+        [Alias('AzureRmContext', 'AzureCredential')]
+        [object] $DefaultProfile
+    )
+
+    begin {
+        $context = $null
+    }
+
+    process {
+        $cmdlet = $PSCmdlet
+        if (-not $context) { $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $cmdlet }
+        $client = $context.Client
+        $tenant = $TenantId
+        if ([string]::IsNullOrWhiteSpace($tenant)) { $tenant = $null } else { $tenant = $tenant.Trim() }
+        foreach ($reg in $Registration) {
+            $regId = Resolve-AzsRegistrationId -Registration $reg
+            if (-not $regId) {
+                $cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.RegistrationInvalid -f $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
+                continue
+            }
+            $regName = ($regId -split '/')[-1]
+            foreach ($cust in $CustomerSubscriptionId) {
+                $custText = ([string]$cust).Trim()
+                if ($custText -cne $custText.ToLowerInvariant()) { Write-Verbose ($script:Strings.CustomerIdLowercase -f $custText, $custText.ToLowerInvariant()) }
+                $target = $script:Strings.TargetOnRegistration -f $custText, $regName
+                $shownTenant = $tenant
+                if (-not $shownTenant) { $shownTenant = '-' }
+                if (-not $PSCmdlet.ShouldProcess($target, ($script:Strings.ActionRegister -f $custText, $shownTenant))) { continue }
+                $json = Invoke-AzsNative -Cmdlet $cmdlet -NonTerminating -TargetObject $custText -ScriptBlock { [AzsRegistration.Interop.Native]::CustomerPut($client, $regId, $custText, $tenant) }
+                if ($json) { ConvertTo-AzsCustomerSubscriptionObject -Resource (ConvertFrom-Json -InputObject $json) -RegistrationId $regId }
+            }
+        }
+    }
+}

@@ -1,0 +1,170 @@
+# Test helper: starts and drives out/<build>/bin/azsreg-emulator (native/docs/design.md).
+# Only loopback traffic. The control API is called over the plain-HTTP listener.
+
+function Get-AzsTestBuildDir {
+    <#
+    .SYNOPSIS
+    The CMake build dir of the tests: AZSREG_BUILD_DIR, else out/release under the repo.
+    #>
+    $dir = $env:AZSREG_BUILD_DIR
+    $root = Resolve-Path (Join-Path $PSScriptRoot '../../..')
+    if (-not $dir) { $dir = Join-Path $root 'out/release' }
+    elseif (-not [System.IO.Path]::IsPathRooted($dir)) { $dir = Join-Path $root $dir }
+    $dir
+}
+
+function Start-AzsEmulator {
+    <#
+    .SYNOPSIS
+    Starts the emulator on free ports; returns @{ BaseUrl; Port; HttpPort; CaFile; Process; ControlUrl; Dir }.
+    #>
+    param(
+        [string] $BuildDir = (Get-AzsTestBuildDir),
+        [string[]] $ExtraArgs = @(),
+        [int] $TimeoutSeconds = 20
+    )
+    $exe = Join-Path $BuildDir 'bin/azsreg-emulator'
+    if (-not (Test-Path -LiteralPath $exe)) { throw "emulator not found at $exe (build it: cmake --build $BuildDir --target azsreg-emulator)" }
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-emu-' + [guid]::NewGuid().ToString('N'))
+    New-Item -ItemType Directory -Path $dir | Out-Null
+    $ca = Join-Path $dir 'ca.pem'
+    $ready = Join-Path $dir 'ready.json'
+    $psi = New-Object System.Diagnostics.ProcessStartInfo
+    $psi.FileName = $exe
+    foreach ($a in @('--port', '0', '--http-port', '0', '--ca-out', $ca, '--ready-file', $ready, '--quiet') + $ExtraArgs) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $proc = [System.Diagnostics.Process]::Start($psi)
+    # Drain the pipes so the emulator can never block on a full pipe.
+    $null = $proc.StandardOutput.ReadToEndAsync()
+    $null = $proc.StandardError.ReadToEndAsync()
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (Test-Path -LiteralPath $ready)) {
+        if ($proc.HasExited) { throw "emulator exited with code $($proc.ExitCode) before it was ready" }
+        if ([DateTime]::UtcNow -gt $deadline) { $proc.Kill(); throw "emulator not ready after $TimeoutSeconds s" }
+        Start-Sleep -Milliseconds 20
+    }
+    $info = Get-Content -LiteralPath $ready -Raw | ConvertFrom-Json
+    @{
+        BaseUrl    = [string]$info.baseUrl
+        Port       = [int]$info.port
+        HttpPort   = [int]$info.httpPort
+        CaFile     = $ca
+        Process    = $proc
+        ControlUrl = "http://127.0.0.1:$($info.httpPort)/_emulator"
+        Dir        = $dir
+    }
+}
+
+function Stop-AzsEmulator {
+    <#
+    .SYNOPSIS
+    Stops the emulator (SIGTERM, then kill after 5 s) and removes its temp dir.
+    #>
+    param([Parameter(Mandatory)] [hashtable] $Emulator)
+    $proc = $Emulator.Process
+    if ($proc -and -not $proc.HasExited) {
+        & kill -TERM $proc.Id 2>$null
+        if (-not $proc.WaitForExit(5000)) { $proc.Kill() }
+    }
+    if ($Emulator.Dir -and (Test-Path -LiteralPath $Emulator.Dir)) { Remove-Item -LiteralPath $Emulator.Dir -Recurse -Force -ErrorAction SilentlyContinue }
+}
+
+function Invoke-AzsEmulatorControl {
+    <#
+    .SYNOPSIS
+    One control API call (plain HTTP, loopback). -Body is converted to JSON unless it is a string.
+    #>
+    param(
+        [Parameter(Mandatory)] [hashtable] $Emulator,
+        [string] $Method = 'GET',
+        [Parameter(Mandatory)] [string] $Path,
+        [object] $Body
+    )
+    $uri = $Emulator.ControlUrl + $Path
+    $params = @{ Method = $Method; Uri = $uri; NoProxy = $true }
+    if ($PSBoundParameters.ContainsKey('Body')) {
+        $json = $Body
+        if ($Body -isnot [string]) { $json = ConvertTo-Json -InputObject $Body -Depth 30 -Compress }
+        $params.Body = [System.Text.Encoding]::UTF8.GetBytes($json)
+        $params.ContentType = 'application/json'
+    }
+    Invoke-RestMethod @params
+}
+
+function Get-AzsEmulatorState { param([hashtable] $Emulator) Invoke-AzsEmulatorControl -Emulator $Emulator -Path '/state' }
+function Set-AzsEmulatorState { param([hashtable] $Emulator, [object] $State) Invoke-AzsEmulatorControl -Emulator $Emulator -Method PUT -Path '/state' -Body $State | Out-Null }
+function Get-AzsEmulatorStats { param([hashtable] $Emulator) Invoke-AzsEmulatorControl -Emulator $Emulator -Path '/stats' }
+function Reset-AzsEmulatorStats { param([hashtable] $Emulator) Invoke-AzsEmulatorControl -Emulator $Emulator -Method POST -Path '/stats/reset' | Out-Null }
+function Get-AzsEmulatorRequests { param([hashtable] $Emulator) @(Invoke-AzsEmulatorControl -Emulator $Emulator -Path '/requests') | ForEach-Object { $_ } }
+function Clear-AzsEmulatorRequests { param([hashtable] $Emulator) Invoke-AzsEmulatorControl -Emulator $Emulator -Method DELETE -Path '/requests' | Out-Null }
+function Set-AzsEmulatorConfig { param([hashtable] $Emulator, [hashtable] $Config) Invoke-AzsEmulatorControl -Emulator $Emulator -Method PUT -Path '/config' -Body $Config | Out-Null }
+function Add-AzsEmulatorFault { param([hashtable] $Emulator, [hashtable] $Fault) Invoke-AzsEmulatorControl -Emulator $Emulator -Method POST -Path '/faults' -Body $Fault | Out-Null }
+function Clear-AzsEmulatorFaults { param([hashtable] $Emulator) Invoke-AzsEmulatorControl -Emulator $Emulator -Method DELETE -Path '/faults' | Out-Null }
+function Approve-AzsEmulatorDeviceCode { param([hashtable] $Emulator, [string] $UserCode) Invoke-AzsEmulatorControl -Emulator $Emulator -Method POST -Path '/devicecode/approve' -Body @{ userCode = $UserCode } | Out-Null }
+
+function Get-AzsEmulatorRegistration {
+    <#
+    .SYNOPSIS
+    A registration from the emulator's state by name (default AzureStack-sample).
+    #>
+    param([hashtable] $Emulator, [string] $Name = 'AzureStack-sample')
+    (Get-AzsEmulatorState -Emulator $Emulator).registrations | Where-Object { $_.name -eq $Name }
+}
+
+function Get-AzsEmulatorCustomerIds {
+    <#
+    .SYNOPSIS
+    The customer subscription IDs stored under a registration in the emulator's state.
+    #>
+    param([hashtable] $Emulator, [string] $Name = 'AzureStack-sample')
+    $reg = Get-AzsEmulatorRegistration -Emulator $Emulator -Name $Name
+    @($reg.customerSubscriptions | Where-Object { $_ } | ForEach-Object { [string]$_.id })
+}
+
+function Get-AzsTestModulePath {
+    <#
+    .SYNOPSIS
+    The module manifest under test: AZSREG_MODULE_PATH (a folder or the .psd1), else out/module/AzsRegistration.
+    #>
+    $p = $env:AZSREG_MODULE_PATH
+    $root = Resolve-Path (Join-Path $PSScriptRoot '../../..')
+    if (-not $p) { $p = Join-Path $root 'out/module/AzsRegistration' }
+    if ((Test-Path -LiteralPath $p -PathType Container)) { $p = Join-Path $p 'AzsRegistration.psd1' }
+    $p
+}
+
+$script:SampleTenant = '11111111-1111-1111-1111-111111111111'
+$script:SampleDomain = 'contoso.onmicrosoft.com'
+$script:SampleApp = '22222222-2222-2222-2222-222222222222'
+$script:SampleSecret = 'emulator-sample-secret'
+$script:SampleRegistrationId = '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample'
+
+function Get-AzsSampleFacts {
+    <#
+    .SYNOPSIS
+    The emulator's built-in sample (tenant, domain, app, secret, registration ID).
+    #>
+    @{
+        TenantId       = $script:SampleTenant
+        Domain         = $script:SampleDomain
+        AppId          = $script:SampleApp
+        Secret         = $script:SampleSecret
+        RegistrationId = $script:SampleRegistrationId
+        PublicClient   = '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
+    }
+}
+
+function New-AzsSampleCredential {
+    <#
+    .SYNOPSIS
+    PSCredential of the sample service principal (application ID + secret).
+    #>
+    $secure = New-Object System.Security.SecureString
+    foreach ($ch in $script:SampleSecret.ToCharArray()) { $secure.AppendChar($ch) }
+    $secure.MakeReadOnly()
+    New-Object System.Management.Automation.PSCredential -ArgumentList $script:SampleApp, $secure
+}
+
+Export-ModuleMember -Function *
