@@ -43,12 +43,17 @@ static void tls_free_strings(error_tls *e)
 	e->details_json = e->request_id = e->correlation_id = e->json = NULL;
 }
 
+static void tls_publish(error_tls *e, int code, int http_status, const char *hint);
+
 static void tls_destructor(void *p)
 {
 	error_tls *e = p;
 
-	if (e != NULL)
+	if (e != NULL) {
 		tls_free_strings(e);
+		tls_publish(e, 0, 0, NULL);
+		e->registered = 0;
+	}
 }
 
 static void tls_key_init(void)
@@ -694,6 +699,9 @@ int azsreg_error__from_identity(int status, const char *body, size_t body_len, c
 	info.request_id = trace;
 	info.correlation_id = cid;
 	rc = azsreg_error__set_info(&info);
+	/* An AADSTS code without its own hint falls back to the hint of the OAuth error. */
+	if (tls_get()->pub.hint[0] == '\0' && azsreg_error_hint(error) != NULL)
+		tls_get()->pub.hint = azsreg_error_hint(error);
 
 	azsreg_buf__wipe_free(&msg);
 	azsreg_buf__wipe_free(&desc_line);

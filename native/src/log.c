@@ -123,7 +123,7 @@ int azsreg_log__header_is_secret(const char *name)
 /* Form / query parameters whose values are secret. */
 static const char *const secret_params[] = {
 	"client_secret", "client_assertion", "password", "refresh_token", "device_code",
-	"assertion", "access_token", "id_token", "code", "sig", "secret",
+	"assertion", "access_token", "id_token", "sig", "secret",
 };
 
 /* JSON members whose values are secret. */

@@ -261,6 +261,13 @@ Test(error_identity, error_without_aadsts)
 	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("authorization_declined"));
 }
 
+Test(error_identity, unknown_aadsts_falls_back_to_error_hint)
+{
+	aad(400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS50173: The provided grant has expired.\"}", "refresh");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "AADSTS50173");
+	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("invalid_grant"));
+}
+
 Test(error_identity, odd_bodies)
 {
 	cr_assert_eq(aad(500, "", "token"), AZSREG_ESERVICE);
