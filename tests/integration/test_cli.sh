@@ -80,7 +80,7 @@ expect_rc() { # name expected
 	if [ "$rc" -eq "$2" ]; then ok "$1: exit code $2"; else
 		fail "$1: exit code $rc, expected $2"; sed 's/^/    | /' "$tmp/$1.out" "$tmp/$1.err" | head -n 20; fi
 }
-is_json() { jq -e . "$1" >/dev/null 2>&1; }
+is_json() { [ -s "$1" ] && jq -e . "$1" >/dev/null 2>&1; }
 
 # ---- help and usage errors (2), nothing sent -------------------------------------------
 run help --help

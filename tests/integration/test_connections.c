@@ -10,7 +10,7 @@ TestSuite(connections, .init = fixture_setup, .fini = fixture_teardown, .timeout
 
 Test(connections, hundred_registrations_reuse_connections)
 {
-	char guid[AZSREG_GUID_LEN + 1];
+	char guid[64];
 	char *stats = NULL;
 	json_t *state, *reg, *subs, *cstats;
 	int i;

@@ -13,7 +13,7 @@ static void seed_mappings(int n)
 	json_t *state = harness_state(&emu);
 	json_t *reg = harness_state_registration(state, HARNESS_REG_NAME);
 	json_t *subs = json_array();
-	char guid[AZSREG_GUID_LEN + 1];
+	char guid[64];
 	int i;
 
 	cr_assert_not_null(reg);
@@ -33,7 +33,7 @@ static long list_and_check(int expected)
 	json_t *v, *item;
 	size_t i;
 	int rc;
-	char guid[AZSREG_GUID_LEN + 1];
+	char guid[64];
 
 	cr_assert_eq(harness_reset_counters(&emu), 0);
 	rc = azsreg_customer_list(&out, client, HARNESS_REGISTRATION_ID);

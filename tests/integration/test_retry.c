@@ -59,11 +59,22 @@ Test(retry, unavailable_503_then_success)
 
 Test(retry, dropped_connection_then_success)
 {
-	char *stats = NULL;
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
 	                                 "\"drop\":true,\"count\":1}"), 0);
 	cr_assert_eq(put_once(client), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 2, "the emulator saw %ld PUTs", put_attempts());
+	ASSERT_MAPPINGS(CUST);
+}
+
+/* libcurl itself resends once when a reused connection turns out dead; two drops in a
+ * row (the second on a fresh connection) reach the library's own retry. */
+Test(retry, dropped_twice_then_success_through_the_library_retry)
+{
+	char *stats = NULL;
+	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
+	                                 "\"drop\":true,\"count\":2}"), 0);
+	cr_assert_eq(put_once(client), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(put_attempts(), 3, "the emulator saw %ld PUTs", put_attempts());
 	cr_assert_eq(azsreg_client_stats(&stats, client), AZSREG_OK);
 	cr_expect_not_null(strstr(stats, "\"retries\":1"), "client stats: %s", stats);
 	azsreg_free(stats);

@@ -61,6 +61,7 @@ Test(tls, discovery_with_a_wrong_ca_is_refused)
 	int rc;
 
 	cr_assert_eq(harness_emulator_start(&other, NULL), 0);
+	cr_assert_eq(harness_reset_counters(&emu), 0);
 	rc = azsreg_environment_discover(&env, "AzsEmulator", emu.base_url, other.ca_file);
 	cr_expect_null(env);
 	cr_expect_eq(rc, AZSREG_ETLS, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
