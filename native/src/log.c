@@ -396,7 +396,7 @@ static void mark_members(const char *text, size_t len, unsigned char *mask)
 /* eyJ<b64url>.<b64url>.<b64url>: JWTs (also unsigned ones with an empty third part). */
 static void mark_jwts(const char *text, size_t len, unsigned char *mask)
 {
-	size_t i, j, dots;
+	size_t i, j, dots, first_dot;
 
 	for (i = 0; i + 3 <= len; i++) {
 		if (text[i] != 'e' || text[i + 1] != 'y' || text[i + 2] != 'J')
@@ -405,12 +405,14 @@ static void mark_jwts(const char *text, size_t len, unsigned char *mask)
 			continue;
 		j = i;
 		dots = 0;
+		first_dot = 0;
 		while (j < len && (is_b64url((unsigned char)text[j]) || text[j] == '.')) {
-			if (text[j] == '.')
-				dots++;
+			if (text[j] == '.' && dots++ == 0)
+				first_dot = j;
 			j++;
 		}
-		if (dots >= 2)
+		/* Two dots, or one dot followed by a JSON payload (a JWT cut short by truncation). */
+		if (dots >= 2 || (dots == 1 && len - first_dot > 3 && strncmp(text + first_dot + 1, "eyJ", 3) == 0))
 			mark(mask, i, j);
 		i = j > i ? j - 1 : i;
 	}

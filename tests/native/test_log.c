@@ -1,6 +1,7 @@
 /* log.c: redaction, secret registry, log dispatch. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
@@ -94,6 +95,8 @@ Test(redact, jwts)
 	expect("token " JWT " end", "token *** end");
 	expect("x=" JWT ".", "x=***");
 	expect("unsigned eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0. !", "unsigned *** !");
+	/* a JWT cut short after its payload started */
+	expect("body: {\"x\":\"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4", "body: {\"x\":\"***");
 	/* eyJ without two dots is not a JWT */
 	expect("eyJabc and eyJx.y", "eyJabc and eyJx.y");
 }
@@ -173,6 +176,49 @@ Test(redact, header_is_secret)
 	cr_assert_not(azsreg_log__header_is_secret("x-ms-request-id"));
 	cr_assert_not(azsreg_log__header_is_secret("Metadata"));
 	cr_assert_not(azsreg_log__header_is_secret(NULL));
+}
+
+typedef struct race_arg {
+	int id;
+	int leaks;
+} race_arg;
+
+static void *race(void *p)
+{
+	race_arg *a = p;
+	char secret[32], text[64];
+	azsreg_buf b = AZSREG_BUF_INIT;
+	int i;
+
+	snprintf(secret, sizeof(secret), "thread-secret-%d", a->id);
+	for (i = 0; i < 300; i++) {
+		azsreg_secret__register(secret);
+		snprintf(text, sizeof(text), "[%s]", secret);
+		azsreg_buf__clear(&b);
+		if (azsreg_log__redact(&b, text) != 0 || strcmp(azsreg_buf__cstr(&b), "[***]") != 0)
+			a->leaks++;
+		azsreg_secret__unregister(secret);
+	}
+	azsreg_buf__free(&b);
+	return NULL;
+}
+
+Test(redact, registry_is_thread_safe)
+{
+	pthread_t t[8];
+	race_arg a[8];
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		a[i].id = i;
+		a[i].leaks = 0;
+		cr_assert_eq(pthread_create(&t[i], NULL, race, &a[i]), 0);
+	}
+	for (i = 0; i < 8; i++) {
+		pthread_join(t[i], NULL);
+		cr_assert_eq(a[i].leaks, 0, "thread %d saw its secret unredacted", i);
+	}
+	expect("thread-secret-3", "thread-secret-3");
 }
 
 /* ------------------------------------------------------------- logging */
