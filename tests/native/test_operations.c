@@ -343,3 +343,13 @@ Test(ops, client_json_options)
 	cr_expect_eq(c2->env->is_adfs, 1);
 	azsreg_client_free(c2);
 }
+
+Test(ops, sign_in_describes_without_the_token)
+{
+	cr_assert_eq(azsreg_client_sign_in(&out, client), 0, "%s", azsreg_error_last()->message);
+	cr_expect(strstr(out, "\"credential\":\"Counting(test)\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "\"environment\":\"Test\"") != NULL, "%s", out);
+	cr_expect(strstr(out, "token-1") == NULL, "never the token: %s", out);
+	cr_expect_eq(counting_credential_calls(cred), 1);
+	cr_expect_eq(ft->nreqs, 0);
+}

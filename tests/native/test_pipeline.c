@@ -595,3 +595,48 @@ Test(pipeline, logs_one_info_line_per_attempt_and_redacts)
 	cr_expect_eq(info, 2);
 	cr_expect(retry_line, "retry decision logged at DEBUG");
 }
+
+/* ------------------------------------------------- libcurl transport (loopback only) */
+
+Test(transport, refuses_plain_http_to_other_hosts_before_sending)
+{
+	azsreg_transport *t = NULL;
+	azsreg_transport_options o;
+	azsreg_http_request req;
+	azsreg_http_response r;
+	int rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&req, 0, sizeof(req));
+	memset(&r, 0, sizeof(r));
+	cr_assert_eq(azsreg_transport__curl_new(&t, &o), 0);
+	req.method = "GET";
+	req.url = strdup("http://management.example.test/x");
+	rc = t->send(t, &req, &r, 1000);
+	cr_expect_neq(rc, 0);
+	cr_expect_eq(t->connections_opened(t), 0, "nothing was opened");
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&r);
+	t->free(t);
+}
+
+Test(transport, connection_refused_is_enetwork)
+{
+	azsreg_transport *t = NULL;
+	azsreg_transport_options o;
+	azsreg_http_request req;
+	azsreg_http_response r;
+
+	memset(&o, 0, sizeof(o));
+	memset(&req, 0, sizeof(req));
+	memset(&r, 0, sizeof(r));
+	o.connect_timeout_ms = 2000;
+	cr_assert_eq(azsreg_transport__curl_new(&t, &o), 0);
+	req.method = "GET";
+	req.url = strdup("http://127.0.0.1:1/x");
+	cr_expect_eq(t->send(t, &req, &r, 2000), AZSREG_ENETWORK);
+	cr_expect(strstr(azsreg_error_last()->message, "cannot connect to 127.0.0.1:1") != NULL, "%s", azsreg_error_last()->message);
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&r);
+	t->free(t);
+}
