@@ -281,6 +281,14 @@ int emu_assertion_verify(const char *assertion, const char *client_id, json_t *a
             snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The assertion 'jti' was already used (replay).]");
             goto done;
         }
+        if (json_object_size(g_emu.jtis) > 10000) { /* forget jtis whose assertion expired */
+            const char *k;
+            json_t *v, *tmp;
+            json_object_foreach_safe(g_emu.jtis, tmp, k, v) {
+                if (json_integer_value(v) < now - ASSERTION_SKEW)
+                    json_object_del(g_emu.jtis, k);
+            }
+        }
         json_object_set_new(g_emu.jtis, jti, json_integer(emu_jint(claims, "exp", 0)));
     }
     rc = 0;
