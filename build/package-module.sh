@@ -32,8 +32,11 @@ if [ ! -e "$NATIVE" ]; then
 fi
 
 INTEROP_OUT="$ROOT/out/interop/Release"
-dotnet build "$ROOT/ps-module/interop/AzsRegistration.Interop.csproj" -c Release --nologo -v quiet \
-	-o "$INTEROP_OUT" -p:BaseIntermediateOutputPath="$ROOT/out/interop/obj/" >/dev/null
+if ! log="$(dotnet build "$ROOT/ps-module/interop/AzsRegistration.Interop.csproj" -c Release --nologo -v quiet -o "$INTEROP_OUT" 2>&1)"; then
+	printf '%s\n' "$log" >&2
+	echo "package-module.sh: building the interop assembly failed" >&2
+	exit 1
+fi
 
 SRC="$ROOT/ps-module/AzsRegistration"
 DEST="$OUT_DIR/AzsRegistration"

@@ -351,7 +351,7 @@ namespace AzsRegistration.Interop
         {
             EnsureLoaded();
             CredentialHandle h;
-            Ensure.Success(NativeMethods.azsreg_credential_device_code_new(out h, Utf8.ToNative(tenantId, "tenantId"),
+            Ensure.Success(NativeMethods.azsreg_credential_device_code_new(out h, Utf8.ToNativeOptional(tenantId, "tenantId"),
                 Utf8.ToNative(clientId, "clientId"), DeviceCodeCb, IntPtr.Zero));
             return h;
         }
@@ -401,7 +401,7 @@ namespace AzsRegistration.Interop
             int st;
             int rc = NativeMethods.azsreg_resource_request(out json, out st, client, Utf8.ToNative(method, "method"),
                 Utf8.ToNative(resourceId, "resourceId"), Utf8.ToNative(apiVersion, "apiVersion"),
-                Utf8.ToNative(bodyJson, "body"), Utf8.ToNative(odataQuery, "odataQuery"), flags);
+                Utf8.ToNativeOptional(bodyJson, "body"), Utf8.ToNativeOptional(odataQuery, "odataQuery"), flags);
             status = st;
             string body = Utf8.TakeNative(rc >= 0 ? json : IntPtr.Zero);
             Ensure.Success(rc);
@@ -419,7 +419,7 @@ namespace AzsRegistration.Interop
         {
             IntPtr json;
             Ensure.Success(NativeMethods.azsreg_customer_put(out json, client, Utf8.ToNative(registrationId, "registrationId"),
-                Utf8.ToNative(customerSubscriptionId, "customerSubscriptionId"), Utf8.ToNative(tenantId, "tenantId")));
+                Utf8.ToNative(customerSubscriptionId, "customerSubscriptionId"), Utf8.ToNativeOptional(tenantId, "tenantId")));
             return Utf8.TakeNative(json);
         }
 
@@ -499,7 +499,7 @@ namespace AzsRegistration.Interop
             EnsureLoaded();
             EnvironmentHandle env;
             Ensure.Success(NativeMethods.azsreg_environment_discover(out env, Utf8.ToNative(name, "name"),
-                Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNative(string.IsNullOrEmpty(caFile) ? null : caFile, "caFile")));
+                Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNativeOptional(caFile, "caFile")));
             return EnvironmentJson(env);
         }
 

@@ -26,6 +26,15 @@ namespace AzsRegistration.Interop
             return bytes;
         }
 
+        /// <summary>
+        /// Like ToNative, but an empty string gives null: PowerShell passes "" for $null to a
+        /// string parameter of a .NET method, and optional C arguments mean "absent" as NULL.
+        /// </summary>
+        internal static byte[] ToNativeOptional(string value, string what)
+        {
+            return string.IsNullOrEmpty(value) ? null : ToNative(value, what);
+        }
+
         /// <summary>A library-owned NUL-terminated UTF-8 string as a .NET string ("" for NULL).</summary>
         internal static string FromNative(IntPtr ptr)
         {
@@ -78,7 +87,7 @@ namespace AzsRegistration.Interop
         internal static IntPtr ToUnmanaged(string value, out int size)
         {
             size = 0;
-            if (value == null)
+            if (string.IsNullOrEmpty(value))
             {
                 return IntPtr.Zero;
             }

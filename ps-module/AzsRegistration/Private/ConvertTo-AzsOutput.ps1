@@ -1,7 +1,7 @@
 $script:AzsRegistrationIdPattern = '^/?subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/providers/Microsoft\.AzureStack/registrations/(?<name>[^/]+)$'
 $script:AzsCustomerIdPattern = '^/?subscriptions/(?<sub>[^/]+)/resourceGroups/(?<rg>[^/]+)/providers/Microsoft\.AzureStack/registrations/(?<name>[^/]+)/customerSubscriptions/(?<cust>[^/]+)$'
 
-function Get-AzsJsonMember {
+function Get-AzsMemberValue {
     <#
     .SYNOPSIS
     A member of an object read from JSON, or $null when absent (works under strict mode).
@@ -9,8 +9,15 @@ function Get-AzsJsonMember {
     param([object] $Object, [string] $Name)
     if ($null -eq $Object) { return $null }
     $p = $Object.PSObject.Properties[$Name]
-    if ($p) { return $p.Value }
-    return $null
+    if (-not $p) { return $null }
+    $v = $p.Value
+    # Arrays from ConvertFrom-Json come wrapped in a PSObject that output does not
+    # enumerate: write the items one by one (callers collect them with @()).
+    if ($v -is [System.Collections.IList]) {
+        foreach ($item in $v) { $item }
+        return
+    }
+    return $v
 }
 
 function ConvertTo-AzsRegistrationObject {
@@ -19,26 +26,26 @@ function ConvertTo-AzsRegistrationObject {
     A registration (GET .../registrations/{name}) as an AzsRegistration.Registration object.
     #>
     param([Parameter(Mandatory)] [object] $Resource)
-    $id = [string](Get-AzsJsonMember $Resource 'id')
-    $sub = $null; $rg = $null; $name = [string](Get-AzsJsonMember $Resource 'name')
+    $id = [string](Get-AzsMemberValue $Resource 'id')
+    $sub = $null; $rg = $null; $name = [string](Get-AzsMemberValue $Resource 'name')
     $m = [regex]::Match($id, $script:AzsRegistrationIdPattern, 'IgnoreCase')
     if ($m.Success) {
         $sub = $m.Groups['sub'].Value
         $rg = $m.Groups['rg'].Value
         if (-not $name) { $name = $m.Groups['name'].Value }
     }
-    $props = Get-AzsJsonMember $Resource 'properties'
+    $props = Get-AzsMemberValue $Resource 'properties'
     [pscustomobject]@{
         PSTypeName        = 'AzsRegistration.Registration'
         Name              = $name
         ResourceGroupName = $rg
         SubscriptionId    = $sub
         ResourceId        = $id
-        Location          = Get-AzsJsonMember $Resource 'location'
-        BillingModel      = Get-AzsJsonMember $props 'billingModel'
-        CloudId           = Get-AzsJsonMember $props 'cloudId'
-        ObjectId          = Get-AzsJsonMember $props 'objectId'
-        ETag              = Get-AzsJsonMember $Resource 'etag'
+        Location          = Get-AzsMemberValue $Resource 'location'
+        BillingModel      = Get-AzsMemberValue $props 'billingModel'
+        CloudId           = Get-AzsMemberValue $props 'cloudId'
+        ObjectId          = Get-AzsMemberValue $props 'objectId'
+        ETag              = Get-AzsMemberValue $Resource 'etag'
         Properties        = $props
     }
 }
@@ -52,8 +59,8 @@ function ConvertTo-AzsCustomerSubscriptionObject {
         [Parameter(Mandatory)] [object] $Resource,
         [string] $RegistrationId
     )
-    $id = [string](Get-AzsJsonMember $Resource 'id')
-    $props = Get-AzsJsonMember $Resource 'properties'
+    $id = [string](Get-AzsMemberValue $Resource 'id')
+    $props = Get-AzsMemberValue $Resource 'properties'
     $cust = $null; $regName = $null; $rg = $null; $regSub = $null
     $m = [regex]::Match($id, $script:AzsCustomerIdPattern, 'IgnoreCase')
     if ($m.Success) {
@@ -68,21 +75,21 @@ function ConvertTo-AzsCustomerSubscriptionObject {
     elseif ($RegistrationId) {
         $r = [regex]::Match($RegistrationId, $script:AzsRegistrationIdPattern, 'IgnoreCase')
         if ($r.Success) { $regSub = $r.Groups['sub'].Value; $rg = $r.Groups['rg'].Value; $regName = $r.Groups['name'].Value }
-        $n = [string](Get-AzsJsonMember $Resource 'name')
+        $n = [string](Get-AzsMemberValue $Resource 'name')
         if ($n -match '/(?<c>[^/]+)$') { $cust = $Matches['c'].ToLowerInvariant() }
     }
     [pscustomobject]@{
         PSTypeName                 = 'AzsRegistration.CustomerSubscription'
         CustomerSubscriptionId     = $cust
-        TenantId                   = Get-AzsJsonMember $props 'tenantId'
+        TenantId                   = Get-AzsMemberValue $props 'tenantId'
         RegistrationName           = $regName
         ResourceGroupName          = $rg
         RegistrationSubscriptionId = $regSub
         RegistrationId             = $RegistrationId
         ResourceId                 = $id
-        Name                       = Get-AzsJsonMember $Resource 'name'
-        ResourceType               = Get-AzsJsonMember $Resource 'type'
-        ETag                       = Get-AzsJsonMember $Resource 'etag'
+        Name                       = Get-AzsMemberValue $Resource 'name'
+        ResourceType               = Get-AzsMemberValue $Resource 'type'
+        ETag                       = Get-AzsMemberValue $Resource 'etag'
         Properties                 = $props
     }
 }
@@ -98,7 +105,7 @@ function Resolve-AzsRegistrationId {
     $value = $Registration
     if ($value -isnot [string]) {
         foreach ($n in @('RegistrationId', 'ResourceId', 'Id')) {
-            $v = Get-AzsJsonMember $Registration $n
+            $v = Get-AzsMemberValue $Registration $n
             if ($v -is [string] -and $v) {
                 if ($n -ne 'RegistrationId' -or $v -match $script:AzsRegistrationIdPattern) { $value = $v; break }
             }
@@ -121,15 +128,15 @@ function ConvertTo-AzsEnvironmentObject {
     $e = ConvertFrom-Json -InputObject $Json
     [pscustomobject]@{
         PSTypeName                               = 'AzsRegistration.Environment'
-        Name                                     = Get-AzsJsonMember $e 'name'
-        ResourceManagerUrl                       = Get-AzsJsonMember $e 'resourceManagerUrl'
-        ActiveDirectoryAuthority                 = Get-AzsJsonMember $e 'activeDirectoryAuthority'
-        ActiveDirectoryServiceEndpointResourceId = Get-AzsJsonMember $e 'audience'
-        EnableAdfsAuthentication                 = [bool](Get-AzsJsonMember $e 'isAdfs')
-        GalleryUrl                               = Get-AzsJsonMember $e 'galleryUrl'
-        GraphUrl                                 = Get-AzsJsonMember $e 'graphUrl'
-        ManagementPortalUrl                      = Get-AzsJsonMember $e 'portalUrl'
-        Type                                     = $(if ([AzsRegistration.Interop.EnvironmentStore]::IsBuiltin((Get-AzsJsonMember $e 'name'))) { 'Built-in' } else { 'User-defined' })
+        Name                                     = Get-AzsMemberValue $e 'name'
+        ResourceManagerUrl                       = Get-AzsMemberValue $e 'resourceManagerUrl'
+        ActiveDirectoryAuthority                 = Get-AzsMemberValue $e 'activeDirectoryAuthority'
+        ActiveDirectoryServiceEndpointResourceId = Get-AzsMemberValue $e 'audience'
+        EnableAdfsAuthentication                 = [bool](Get-AzsMemberValue $e 'isAdfs')
+        GalleryUrl                               = Get-AzsMemberValue $e 'galleryUrl'
+        GraphUrl                                 = Get-AzsMemberValue $e 'graphUrl'
+        ManagementPortalUrl                      = Get-AzsMemberValue $e 'portalUrl'
+        Type                                     = $(if ([AzsRegistration.Interop.EnvironmentStore]::IsBuiltin((Get-AzsMemberValue $e 'name'))) { 'Built-in' } else { 'User-defined' })
     }
 }
 

@@ -15,16 +15,16 @@ function Get-AzsSubscriptionList {
     }
     if ([string]::IsNullOrWhiteSpace($json)) { return }
     $page = ConvertFrom-Json -InputObject $json
-    foreach ($s in @(Get-AzsJsonMember $page 'value')) {
+    foreach ($s in @(Get-AzsMemberValue $page 'value')) {
         if ($null -eq $s) { continue }
-        $id = [string](Get-AzsJsonMember $s 'subscriptionId')
+        $id = [string](Get-AzsMemberValue $s 'subscriptionId')
         [pscustomobject]@{
             PSTypeName     = 'AzsRegistration.Subscription'
-            Name           = [string](Get-AzsJsonMember $s 'displayName')
+            Name           = [string](Get-AzsMemberValue $s 'displayName')
             Id             = $id
             SubscriptionId = $id
-            TenantId       = [string](Get-AzsJsonMember $s 'tenantId')
-            State          = [string](Get-AzsJsonMember $s 'state')
+            TenantId       = [string](Get-AzsMemberValue $s 'tenantId')
+            State          = [string](Get-AzsMemberValue $s 'state')
         }
     }
 }

@@ -198,7 +198,7 @@ function Connect-AzureRmAccount {
         $cmdlet = $PSCmdlet
         $envJson = Resolve-AzsEnvironmentJson -Name $Environment -Cmdlet $cmdlet
         $envObject = ConvertFrom-Json -InputObject $envJson
-        $envName = [string](Get-AzsJsonMember $envObject 'name')
+        $envName = [string](Get-AzsMemberValue $envObject 'name')
         if (-not $envName) { $envName = $Environment }
         if ($Scope -eq 'CurrentUser') { Write-Verbose $script:Strings.ScopeCurrentUser }
 
@@ -206,7 +206,7 @@ function Connect-AzureRmAccount {
         $accountOverride = $null
         $accountType = 'User'
         $kind = $null
-        $credential = $null
+        $nativeCredential = $null
         $set = $PSCmdlet.ParameterSetName
 
         switch ($set) {
@@ -214,7 +214,7 @@ function Connect-AzureRmAccount {
                 $kind = 'ClientSecret'; $accountType = 'ServicePrincipal'
                 $appId = $Credential.UserName
                 $secret = $Credential.Password
-                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClientSecretCredential($TenantId, $appId, $secret) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClientSecretCredential($TenantId, $appId, $secret) }
                 $accountOverride = $appId
             }
             'ServicePrincipalCertificateWithSubscriptionId' {
@@ -245,7 +245,7 @@ function Connect-AzureRmAccount {
                 if (-not $cert.HasPrivateKey) {
                     $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.CertificateNoPrivateKey -f $thumb) -ErrorId 'CertificateNoPrivateKey' -Category InvalidArgument -TargetObject $CertificateThumbprint))
                 }
-                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewCertificateCallbackCredential($TenantId, $ApplicationId, $cert) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewCertificateCallbackCredential($TenantId, $ApplicationId, $cert) }
                 $accountOverride = $ApplicationId
             }
             'ServicePrincipalCertificateFileWithSubscriptionId' {
@@ -255,13 +255,13 @@ function Connect-AzureRmAccount {
                     $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.CertificatePathNotFound -f $path) -ErrorId 'CertificatePathNotFound' -Category ObjectNotFound -TargetObject $CertificatePath))
                 }
                 $password = $CertificatePassword
-                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewCertificateFileCredential($TenantId, $ApplicationId, $path, $password) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewCertificateFileCredential($TenantId, $ApplicationId, $path, $password) }
                 $accountOverride = $ApplicationId
             }
             'AccessTokenWithSubscriptionId' {
                 $kind = 'AccessToken'; $accountType = 'AccessToken'
                 $token = $AccessToken
-                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewAccessTokenCredential($token) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewAccessTokenCredential($token) }
                 $accountOverride = $AccountId
             }
             'ManagedServiceLogin' {
@@ -270,7 +270,7 @@ function Connect-AzureRmAccount {
                 if ($AccountId) {
                     if ($AccountId -match '^/?subscriptions/') { $miResource = $AccountId } else { $miClient = $AccountId }
                 }
-                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewManagedIdentityCredential($miClient, $miResource) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewManagedIdentityCredential($miClient, $miResource) }
                 $accountOverride = $script:Strings.ManagedIdentityAccount -f '50342'
                 if ($AccountId) { $accountOverride = $AccountId }
             }
@@ -282,19 +282,18 @@ function Connect-AzureRmAccount {
                 if (-not $tenantForToken) { $tenantForToken = 'organizations' }
                 $publicClient = $env:AZSREG_PUBLIC_CLIENT_ID
                 if (-not $publicClient) { $publicClient = '04b07795-8ddb-461a-bbee-02f9e1bf7b46' }
-                $credential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewDeviceCodeCredential($tenantForToken, $publicClient) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewDeviceCodeCredential($tenantForToken, $publicClient) }
             }
         }
 
         $optionsJson = Get-AzsClientOptionsJson -EnvironmentJson $envJson -TenantId $tenantForToken
-        $describe = [AzsRegistration.Interop.Native]::DescribeCredential($credential)
-        $endpoint = [string](Get-AzsJsonMember $envObject 'resourceManagerUrl')
+        $describe = [AzsRegistration.Interop.Native]::DescribeCredential($nativeCredential)
+        $endpoint = [string](Get-AzsMemberValue $envObject 'resourceManagerUrl')
         if (-not $PSCmdlet.ShouldProcess(($script:Strings.SigningIn -f $envName, $endpoint, $describe), $describe, 'Connect-AzureRmAccount')) {
-            $credential.Dispose()
+            $nativeCredential.Dispose()
             return
         }
-        Write-Verbose ($script:Strings.SigningIn -f $envName, $endpoint, $describe)
-        $client = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClient($optionsJson, $credential) }
+        $client = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClient($optionsJson, $nativeCredential) }
 
         $signInJson = $null
         try {
@@ -307,7 +306,7 @@ function Connect-AzureRmAccount {
         }
         catch {
             $client.Dispose()
-            $credential.Dispose()
+            $nativeCredential.Dispose()
             throw
         }
         finally {
@@ -316,7 +315,7 @@ function Connect-AzureRmAccount {
         $signIn = ConvertFrom-Json -InputObject $signInJson
 
         # Tenant: what the token says; else the one given, resolved to its GUID.
-        $tenant = [string](Get-AzsJsonMember $signIn 'tenantId')
+        $tenant = [string](Get-AzsMemberValue $signIn 'tenantId')
         if ($TenantId) {
             $guid = [guid]::Empty
             if (-not [guid]::TryParse($TenantId, [ref] $guid)) {
@@ -330,7 +329,7 @@ function Connect-AzureRmAccount {
         }
 
         $account = $accountOverride
-        if (-not $account) { $account = [string](Get-AzsJsonMember $signIn 'account') }
+        if (-not $account) { $account = [string](Get-AzsMemberValue $signIn 'account') }
         if (-not $account) { $account = $describe }
         Write-Verbose ($script:Strings.SignedIn -f $account, $tenant)
 
@@ -343,7 +342,7 @@ function Connect-AzureRmAccount {
         $context.CredentialKind = $kind
         $context.ClientOptionsJson = $optionsJson
         $context.Client = $client
-        $context.Credential = $credential
+        $context.Credential = $nativeCredential
 
         if ($SkipContextPopulation) {
             Write-Verbose $script:Strings.SkipPopulation

@@ -99,7 +99,7 @@ function Get-AzsRegistration {
         }
         if ([string]::IsNullOrWhiteSpace($json)) { return }
         $page = ConvertFrom-Json -InputObject $json
-        foreach ($r in @(Get-AzsJsonMember $page 'value')) {
+        foreach ($r in @(Get-AzsMemberValue $page 'value')) {
             if ($null -ne $r) { ConvertTo-AzsRegistrationObject -Resource $r }
         }
     }
