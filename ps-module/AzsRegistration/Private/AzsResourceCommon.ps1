@@ -44,7 +44,7 @@ function Build-AzsResourceId {
     $sb = [System.Text.StringBuilder]::new()
     [void]$sb.Append('/subscriptions/').Append($SubscriptionId)
     if (-not [string]::IsNullOrEmpty($ResourceGroupName)) { [void]$sb.Append('/resourceGroups/').Append($ResourceGroupName) }
-    $pairs = @(@($ResourceType, $ResourceName, '-ResourceType', '-ResourceName'))
+    $pairs = @(, @($ResourceType, $ResourceName, '-ResourceType', '-ResourceName'))
     if (-not [string]::IsNullOrEmpty($ExtensionResourceType)) {
         $pairs += , @($ExtensionResourceType, $ExtensionResourceName, '-ExtensionResourceType', '-ExtensionResourceName')
     }
