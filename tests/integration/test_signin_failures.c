@@ -1,0 +1,432 @@
+/*
+ * Failed sign-ins through the library against the real emulator over TLS, each with its
+ * specific error: AZSREG_EAUTH, the identity code in arm_code (AADSTS... or the OAuth /
+ * managed identity error), a message naming the credential, the authority (or endpoint)
+ * and the tenant, and a hint. Nothing reaches ARM and nothing is registered. Every test
+ * logs at TRACE and scans the capture, the error and the emulator's output for the
+ * secrets, passwords and assertions it used.
+ */
+#include "fixtures/signin/signin_common.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#define WRONG_SECRET "wrong-secret-do-not-log-7340"
+#define EXPIRED_SECRET "expired-secret-do-not-log-9912"
+#define UNKNOWN_APP "9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a"
+#define UNKNOWN_TENANT "0badbad0-1234-4321-8888-abcdefabcdef"
+
+static harness_emulator emu;
+
+static void start(void)
+{
+	unsetenv("IDENTITY_ENDPOINT");
+	unsetenv("IDENTITY_HEADER");
+	unsetenv("MSI_ENDPOINT");
+	unsetenv("MSI_SECRET");
+	unsetenv("AZSREG_IMDS_ENDPOINT");
+	cr_assert_eq(harness_emulator_start(&emu, NULL), 0, "the emulator did not start");
+}
+
+static void stop(void)
+{
+	cr_expect_eq(harness_emulator_stop(&emu), 0, "the emulator did not stop cleanly");
+}
+
+TestSuite(signin_fail, .init = start, .fini = stop, .timeout = 60);
+
+/*
+ * Tries to register customer `n` with `cred` (consumed); expects a sign-in failure:
+ * nothing reached ARM, nothing registered; scans log, error and emulator output.
+ * Leaves the error of the failed call as the thread's last error.
+ */
+static int try_register(azsreg_credential *cred, unsigned n, const char *const *secrets)
+{
+	harness_log log = { 0 };
+	azsreg_client *c = signin_client(&emu, cred, &log);
+	char *emu_out;
+	int rc;
+
+	azsreg_credential_free(cred);
+	rc = signin_put(c, n);
+	/* keep the error: scanning below makes no library call */
+	signin_scan_error(secrets);
+	signin_scan(log.text, secrets, "the TRACE log");
+	signin_save_log(criterion_current_test->name, log.text);
+	{
+		char name[256];
+		snprintf(name, sizeof name, "%s.error", criterion_current_test->name);
+		signin_save_log(name, azsreg_error_last_json());
+	}
+	emu_out = harness_emulator_log(&emu);
+	signin_scan(emu_out, secrets, "the emulator's output");
+	free(emu_out);
+	cr_expect_gt(log.lines, 0, "nothing was logged at TRACE");
+	cr_expect_eq(harness_stat(&emu, "armRequests"), 0, "a failed sign-in still reached ARM");
+	SIGNIN_ASSERT_NO_MAPPING(&emu);
+	harness_log_free(&log);
+	/* freeing the client makes no failing call, so the error stays */
+	azsreg_client_free(c);
+	return rc;
+}
+
+static azsreg_credential *secret_cred(const char *tenant, const char *client_id, const char *secret)
+{
+	azsreg_credential *cred = NULL;
+	azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+
+	o.tenant_id = tenant;
+	o.client_id = client_id;
+	o.client_secret = secret;
+	cr_assert_eq(azsreg_credential_client_secret_new(&cred, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	return cred;
+}
+
+/* ---- client secret --------------------------------------------------------------------- */
+
+Test(signin_fail, wrong_secret_is_AADSTS7000215)
+{
+	const char *secrets[] = { WRONG_SECRET, HARNESS_CLIENT_SECRET, NULL };
+	int rc = try_register(secret_cred(HARNESS_TENANT_ID, HARNESS_CLIENT_ID, WRONG_SECRET), 1, secrets);
+
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS7000215", "ClientSecret", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_eq(azsreg_error_last()->http_status, 401);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "invalid_client"), "%s", azsreg_error_last()->message);
+	cr_expect_not_null(strstr(azsreg_error_last()->hint, "secret"), "hint: %s", azsreg_error_last()->hint);
+	cr_expect_neq(azsreg_error_last()->correlation_id[0], '\0', "no correlation ID");
+	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1, "a refused secret was retried");
+}
+
+Test(signin_fail, expired_secret_is_AADSTS7000222)
+{
+	const char *secrets[] = { EXPIRED_SECRET, NULL };
+	json_t *state = harness_state(&emu);
+	json_t *app = json_array_get(json_object_get(state, "applications"), 0);
+	int rc;
+
+	cr_assert_not_null(app);
+	json_array_append_new(json_object_get(app, "secrets"),
+	                      json_pack("{s:s,s:I}", "value", EXPIRED_SECRET, "expiresOn", (json_int_t)(time(NULL) - 86400)));
+	cr_assert_eq(harness_state_put(&emu, state), 0);
+	json_decref(state);
+
+	rc = try_register(secret_cred(HARNESS_TENANT_ID, HARNESS_CLIENT_ID, EXPIRED_SECRET), 2, secrets);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS7000222", "ClientSecret", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->hint, "expired"), "hint: %s", azsreg_error_last()->hint);
+}
+
+Test(signin_fail, unknown_application_is_AADSTS700016)
+{
+	const char *secrets[] = { HARNESS_CLIENT_SECRET, NULL };
+	int rc = try_register(secret_cred(HARNESS_TENANT_ID, UNKNOWN_APP, HARNESS_CLIENT_SECRET), 3, secrets);
+
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700016", "ClientSecret", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, UNKNOWN_APP), "the message does not name the client ID: %s",
+	                   azsreg_error_last()->message);
+}
+
+Test(signin_fail, unknown_tenant_is_AADSTS90002)
+{
+	const char *secrets[] = { HARNESS_CLIENT_SECRET, NULL };
+	int rc = try_register(secret_cred(UNKNOWN_TENANT, HARNESS_CLIENT_ID, HARNESS_CLIENT_SECRET), 4, secrets);
+
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS90002", "ClientSecret", emu.base_url_noslash, UNKNOWN_TENANT);
+	cr_expect_not_null(strstr(azsreg_error_last()->hint, "tenant"), "hint: %s", azsreg_error_last()->hint);
+}
+
+Test(signin_fail, unknown_tenant_domain_does_not_resolve)
+{
+	harness_log log = { 0 };
+	azsreg_credential *cred = secret_cred(HARNESS_TENANT_ID, HARNESS_CLIENT_ID, HARNESS_CLIENT_SECRET);
+	azsreg_client *c = signin_client(&emu, cred, &log);
+	char guid[AZSREG_GUID_LEN + 1];
+	int rc;
+
+	azsreg_credential_free(cred);
+	rc = azsreg_tenant_resolve(guid, c, "fabrikam.onmicrosoft.com");
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS90002", "tenant", emu.base_url_noslash, "fabrikam.onmicrosoft.com");
+	cr_expect_eq(harness_count_requests(&emu, "GET", "/fabrikam.onmicrosoft.com/v2.0/.well-known/openid-configuration"), 1);
+	azsreg_client_free(c);
+	harness_log_free(&log);
+}
+
+/* ---- certificates and assertions ---------------------------------------------------------- */
+
+Test(signin_fail, certificate_not_registered_is_AADSTS700027)
+{
+	signin_cert cert;
+	azsreg_credential *cred = NULL;
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	char path[HARNESS_PATH_MAX];
+	int rc;
+
+	cr_assert_eq(signin_cert_make(&cert, "azsreg sign-in test (not registered)"), 0);
+	cr_assert_eq(harness_path(path, sizeof path, &emu, "unregistered.pem"), 0);
+	cr_assert_eq(signin_write_pem(path, &cert), 0);
+	o.tenant_id = HARNESS_TENANT_ID;
+	o.client_id = HARNESS_CLIENT_ID;
+	o.certificate_path = path;
+	cr_assert_eq(azsreg_credential_certificate_new(&cred, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	rc = try_register(cred, 5, NULL);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700027", "Certificate", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "key was not found"), "%s", azsreg_error_last()->arm_message);
+	cr_expect_not_null(strstr(azsreg_error_last()->hint, "certificate"), "hint: %s", azsreg_error_last()->hint);
+	signin_cert_free(&cert);
+}
+
+typedef struct forge_ctx {
+	EVP_PKEY *key;
+	int calls;
+} forge_ctx;
+
+/* Signs with a key that is NOT the registered certificate's. */
+static int sign_with_other_key(const unsigned char *data, size_t data_len, unsigned char *sig, size_t *sig_len, void *payload)
+{
+	forge_ctx *f = payload;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int rc = -1;
+
+	f->calls++;
+	if (md != NULL && EVP_DigestSignInit(md, NULL, EVP_sha256(), NULL, f->key) == 1 &&
+	    EVP_DigestSign(md, sig, sig_len, data, data_len) == 1)
+		rc = 0;
+	EVP_MD_CTX_free(md);
+	return rc;
+}
+
+Test(signin_fail, forged_assertion_with_registered_x5t_is_AADSTS700027)
+{
+	signin_cert registered, other;
+	forge_ctx f;
+	azsreg_credential *cred = NULL;
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	int rc;
+
+	cr_assert_eq(signin_cert_make(&registered, "azsreg sign-in test (registered)"), 0);
+	cr_assert_eq(signin_cert_make(&other, "azsreg sign-in test (attacker)"), 0);
+	cr_assert_eq(signin_register_cert(&emu, HARNESS_CLIENT_ID, &registered), 0);
+	/* the registered certificate (so x5t matches), a signature by another key */
+	f.key = other.key;
+	f.calls = 0;
+	o.tenant_id = HARNESS_TENANT_ID;
+	o.client_id = HARNESS_CLIENT_ID;
+	o.certificate_der = registered.der;
+	o.certificate_der_len = registered.der_len;
+	o.sign_cb = sign_with_other_key;
+	o.sign_payload = &f;
+	cr_assert_eq(azsreg_credential_certificate_new(&cred, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	rc = try_register(cred, 6, NULL);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700027", "Certificate", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "signature"), "%s", azsreg_error_last()->arm_message);
+	cr_expect_eq(f.calls, 1);
+	cr_expect_eq(harness_stat(&emu, "byAssertion"), 0);
+	signin_cert_free(&registered);
+	signin_cert_free(&other);
+}
+
+Test(signin_fail, forged_federated_assertion_is_AADSTS700027)
+{
+	signin_cert registered, other;
+	azsreg_credential *cred = NULL;
+	char path[HARNESS_PATH_MAX], aud[256];
+	long long now = (long long)time(NULL);
+	char *forged;
+	const char *secrets[2];
+	int rc;
+
+	cr_assert_eq(signin_cert_make(&registered, "azsreg sign-in test (registered)"), 0);
+	cr_assert_eq(signin_cert_make(&other, "azsreg sign-in test (attacker)"), 0);
+	cr_assert_eq(signin_register_cert(&emu, HARNESS_CLIENT_ID, &registered), 0);
+	signin_token_url(aud, sizeof aud, &emu, HARNESS_TENANT_ID);
+	forged = signin_assertion(other.key, registered.x5t, HARNESS_CLIENT_ID, aud, now - 5, now + 600, "forged-jti");
+	cr_assert_not_null(forged);
+	secrets[0] = forged;
+	secrets[1] = NULL;
+	cr_assert_eq(harness_path(path, sizeof path, &emu, "forged-token"), 0);
+	cr_assert_eq(signin_write_text(path, forged), 0);
+	cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+	rc = try_register(cred, 7, secrets);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700027", "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "signature"), "%s", azsreg_error_last()->arm_message);
+	free(forged);
+	signin_cert_free(&registered);
+	signin_cert_free(&other);
+}
+
+Test(signin_fail, expired_assertion_is_AADSTS700024)
+{
+	signin_cert cert;
+	azsreg_credential *cred = NULL;
+	char path[HARNESS_PATH_MAX], aud[256];
+	long long now = (long long)time(NULL);
+	char *expired;
+	const char *secrets[2];
+	int rc;
+
+	cr_assert_eq(signin_cert_make(&cert, "azsreg sign-in test (expired assertion)"), 0);
+	cr_assert_eq(signin_register_cert(&emu, HARNESS_CLIENT_ID, &cert), 0);
+	signin_token_url(aud, sizeof aud, &emu, HARNESS_TENANT_ID);
+	/* properly signed by the registered key, but it expired an hour ago */
+	expired = signin_assertion(cert.key, cert.x5t, HARNESS_CLIENT_ID, aud, now - 7200, now - 3600, "expired-jti");
+	cr_assert_not_null(expired);
+	secrets[0] = expired;
+	secrets[1] = NULL;
+	cr_assert_eq(harness_path(path, sizeof path, &emu, "expired-token"), 0);
+	cr_assert_eq(signin_write_text(path, expired), 0);
+	cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+	rc = try_register(cred, 8, secrets);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700024", "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "expired"), "%s", azsreg_error_last()->arm_message);
+	free(expired);
+	signin_cert_free(&cert);
+}
+
+/* ---- managed identity ------------------------------------------------------------------------ */
+
+Test(signin_fail, managed_identity_wrong_header_is_refused)
+{
+	static const char wrong[] = "wrong-identity-header-do-not-log-4471";
+	const char *secrets[] = { wrong, SIGNIN_IDENTITY_HEADER, NULL };
+	azsreg_credential *cred = NULL;
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	char url[256];
+	int rc;
+
+	snprintf(url, sizeof url, "%s/msi/token", emu.base_url_noslash);
+	setenv("IDENTITY_ENDPOINT", url, 1);
+	setenv("IDENTITY_HEADER", wrong, 1);
+	cr_assert_eq(azsreg_credential_managed_identity_new(&cred, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	rc = try_register(cred, 9, secrets);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "unauthorized_client", "ManagedIdentity", url, NULL);
+	cr_expect_eq(azsreg_error_last()->http_status, 401);
+	cr_expect_eq(harness_count_requests(&emu, "GET", "/msi/token"), 1);
+}
+
+Test(signin_fail, managed_identity_wrong_msi_secret_is_refused)
+{
+	static const char wrong[] = "wrong-msi-secret-do-not-log-1188";
+	const char *secrets[] = { wrong, SIGNIN_IDENTITY_HEADER, NULL };
+	azsreg_credential *cred = NULL;
+	char url[256];
+	int rc;
+
+	snprintf(url, sizeof url, "%s/msi/token", emu.base_url_noslash);
+	setenv("MSI_ENDPOINT", url, 1);
+	setenv("MSI_SECRET", wrong, 1);
+	cr_assert_eq(azsreg_credential_managed_identity_new(&cred, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	rc = try_register(cred, 10, secrets);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "unauthorized_client", "ManagedIdentity", url, NULL);
+}
+
+Test(signin_fail, managed_identity_missing_header_is_refused_before_sending)
+{
+	azsreg_credential *cred = NULL;
+	char url[256];
+	int rc;
+
+	snprintf(url, sizeof url, "%s/msi/token", emu.base_url_noslash);
+	setenv("IDENTITY_ENDPOINT", url, 1);
+	unsetenv("IDENTITY_HEADER");
+	rc = azsreg_credential_managed_identity_new(&cred, NULL);
+	cr_expect_eq(rc, AZSREG_EINVALID, "result %s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
+	cr_expect_null(cred);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "IDENTITY_HEADER"), "%s", azsreg_error_last()->message);
+	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 0);
+}
+
+Test(signin_fail, managed_identity_unknown_user_assigned_is_refused)
+{
+	azsreg_credential *cred = NULL;
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+	char url[256];
+	int rc;
+
+	snprintf(url, sizeof url, "%s/msi/token", emu.base_url_noslash);
+	setenv("IDENTITY_ENDPOINT", url, 1);
+	setenv("IDENTITY_HEADER", SIGNIN_IDENTITY_HEADER, 1);
+	o.client_id = UNKNOWN_APP;
+	cr_assert_eq(azsreg_credential_managed_identity_new(&cred, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	rc = try_register(cred, 11, NULL);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "invalid_request", "ManagedIdentity", url, NULL);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, UNKNOWN_APP), "%s", azsreg_error_last()->message);
+	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "Identity not found"), "%s",
+	                   azsreg_error_last()->arm_message);
+}
+
+/* A loopback port nothing listens on (bound, then closed). */
+static int closed_port(void)
+{
+	struct sockaddr_in a;
+	socklen_t len = sizeof a;
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	int port;
+
+	cr_assert_geq(s, 0);
+	memset(&a, 0, sizeof a);
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = 0;
+	cr_assert_eq(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+	cr_assert_eq(getsockname(s, (struct sockaddr *)&a, &len), 0);
+	port = ntohs(a.sin_port);
+	close(s);
+	return port;
+}
+
+Test(signin_fail, imds_not_reachable_is_ManagedIdentityUnavailable)
+{
+	azsreg_credential *cred = NULL;
+	char url[128];
+	struct timespec t0, t1;
+	long ms;
+	int rc;
+
+	snprintf(url, sizeof url, "http://127.0.0.1:%d", closed_port());
+	setenv("AZSREG_IMDS_ENDPOINT", url, 1);
+	cr_assert_eq(azsreg_credential_managed_identity_new(&cred, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = try_register(cred, 12, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "ManagedIdentityUnavailable", "ManagedIdentity", url, NULL);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "not available"), "%s", azsreg_error_last()->message);
+	cr_expect_lt(ms, 15000, "giving up on a closed IMDS port took %ld ms", ms);
+	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 0, "a token request reached the emulator");
+}
+
+/* ---- device code ------------------------------------------------------------------------------- */
+
+typedef struct decline_ctx {
+	int calls;
+	int control_status;
+} decline_ctx;
+
+static int decline_in_prompt(const char *message, const char *user_code, const char *verification_uri, void *payload)
+{
+	decline_ctx *d = payload;
+	char body[128];
+
+	(void)message;
+	(void)verification_uri;
+	d->calls++;
+	snprintf(body, sizeof body, "{\"userCode\":\"%s\"}", user_code);
+	d->control_status = harness_control(&emu, "POST", "/devicecode/decline", body, NULL);
+	return 0;
+}
+
+Test(signin_fail, declined_device_code_is_authorization_declined)
+{
+	azsreg_credential *cred = NULL;
+	decline_ctx d = { 0, 0 };
+	int rc;
+
+	cr_assert_eq(azsreg_credential_device_code_new(&cred, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, decline_in_prompt, &d),
+	             AZSREG_OK, "%s", azsreg_error_last()->message);
+	rc = try_register(cred, 13, NULL);
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "authorization_declined", "DeviceCode", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_eq(d.calls, 1);
+	cr_expect_eq(d.control_status, 200);
+	cr_expect_eq(harness_stat(&emu, "byDeviceCode"), 0);
+	cr_expect_eq(harness_count_requests(&emu, "POST", "/oauth2/v2.0/token"), 1, "declined, yet polled on");
+}
