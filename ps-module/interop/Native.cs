@@ -339,9 +339,23 @@ namespace AzsRegistration.Interop
         /// <summary>Managed identity (IDENTITY_ENDPOINT/IDENTITY_HEADER, MSI_ENDPOINT/MSI_SECRET, else IMDS).</summary>
         public static CredentialHandle NewManagedIdentityCredential(string clientId, string resourceId)
         {
+            return NewManagedIdentityCredential(clientId, resourceId, null, null, null);
+        }
+
+        /// <summary>
+        /// Managed identity with explicit endpoints. PowerShell's $env: changes do not reach the
+        /// native environment (getenv) on .NET on Unix, so the module passes IDENTITY_ENDPOINT /
+        /// IDENTITY_HEADER / AZSREG_IMDS_ENDPOINT as read by .NET; empty values mean "not given".
+        /// </summary>
+        public static CredentialHandle NewManagedIdentityCredential(string clientId, string resourceId,
+            string identityEndpoint, string identityHeader, string imdsEndpoint)
+        {
             string json = "{\"kind\":\"managedIdentity\"";
             if (!string.IsNullOrEmpty(clientId)) { json += ",\"clientId\":" + MiniJson.Quote(clientId); }
             if (!string.IsNullOrEmpty(resourceId)) { json += ",\"resourceId\":" + MiniJson.Quote(resourceId); }
+            if (!string.IsNullOrEmpty(identityEndpoint)) { json += ",\"identityEndpoint\":" + MiniJson.Quote(identityEndpoint); }
+            if (!string.IsNullOrEmpty(identityHeader)) { json += ",\"identityHeader\":" + MiniJson.Quote(identityHeader); }
+            if (!string.IsNullOrEmpty(imdsEndpoint)) { json += ",\"imdsEndpoint\":" + MiniJson.Quote(imdsEndpoint); }
             json += "}";
             return NewCredential(json);
         }

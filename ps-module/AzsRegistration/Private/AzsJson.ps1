@@ -23,8 +23,14 @@ function Get-AzsClientOptionsJson {
     $parts = New-Object System.Collections.Generic.List[string]
     $parts.Add('"environment":' + $EnvironmentJson)
     if ($TenantId) { $parts.Add('"tenantId":' + [AzsRegistration.Interop.MiniJson]::Quote($TenantId)) }
-    if ($env:AZSREG_CA_FILE) { $parts.Add('"caFile":' + [AzsRegistration.Interop.MiniJson]::Quote($env:AZSREG_CA_FILE)) }
-    if ($env:AZSREG_PROXY) { $parts.Add('"proxy":' + [AzsRegistration.Interop.MiniJson]::Quote($env:AZSREG_PROXY)) }
+    # Environment variables set inside PowerShell do not reach the native getenv on Unix,
+    # so the CA bundle is passed explicitly: AZSREG_CA_FILE, else SSL_CERT_FILE, else CURL_CA_BUNDLE.
+    $ca = $env:AZSREG_CA_FILE
+    if (-not $ca) { $ca = $env:SSL_CERT_FILE }
+    if (-not $ca) { $ca = $env:CURL_CA_BUNDLE }
+    if ($ca) { $parts.Add('"caFile":' + [AzsRegistration.Interop.MiniJson]::Quote($ca)) }
+    $proxy = $env:AZSREG_PROXY
+    if ($proxy) { $parts.Add('"proxy":' + [AzsRegistration.Interop.MiniJson]::Quote($proxy)) }
     $n = 0
     if ($env:AZSREG_MAX_RETRIES -and [int]::TryParse($env:AZSREG_MAX_RETRIES, [ref] $n)) { $parts.Add('"maxRetries":' + $n) }
     $level = 5

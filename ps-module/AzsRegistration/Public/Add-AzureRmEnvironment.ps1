@@ -107,6 +107,8 @@ function Add-AzureRmEnvironment {
         $cmdlet = $PSCmdlet
         if (-not $PSCmdlet.ShouldProcess($Name, 'Add environment')) { return }
         $caFile = $env:AZSREG_CA_FILE
+        if (-not $caFile) { $caFile = $env:SSL_CERT_FILE }
+        if (-not $caFile) { $caFile = $env:CURL_CA_BUNDLE }
         if ($PSCmdlet.ParameterSetName -eq 'ARMEndpoint') {
             $json = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $ARMEndpoint -ScriptBlock { [AzsRegistration.Interop.Native]::EnvironmentDiscover($Name, $ARMEndpoint, $caFile) }
         }

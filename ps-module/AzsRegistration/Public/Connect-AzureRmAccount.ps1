@@ -267,10 +267,13 @@ function Connect-AzureRmAccount {
             'ManagedServiceLogin' {
                 $kind = 'ManagedIdentity'; $accountType = 'ManagedService'
                 $miClient = $null; $miResource = $null
+                # $env: changes made in this session do not reach the native getenv on Unix: pass them.
+                $miEndpoint = $env:IDENTITY_ENDPOINT; $miHeader = $env:IDENTITY_HEADER; $imds = $env:AZSREG_IMDS_ENDPOINT
+                if (-not $miEndpoint -or -not $miHeader) { $miEndpoint = $null; $miHeader = $null }
                 if ($AccountId) {
                     if ($AccountId -match '^/?subscriptions/') { $miResource = $AccountId } else { $miClient = $AccountId }
                 }
-                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewManagedIdentityCredential($miClient, $miResource) }
+                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewManagedIdentityCredential($miClient, $miResource, $miEndpoint, $miHeader, $imds) }
                 $accountOverride = $script:Strings.ManagedIdentityAccount -f '50342'
                 if ($AccountId) { $accountOverride = $AccountId }
             }

@@ -62,7 +62,8 @@ function Stop-AzsEmulator {
     .SYNOPSIS
     Stops the emulator (SIGTERM, then kill after 5 s) and removes its temp dir.
     #>
-    param([Parameter(Mandatory)] [hashtable] $Emulator)
+    param([hashtable] $Emulator)
+    if (-not $Emulator) { return }
     $proc = $Emulator.Process
     if ($proc -and -not $proc.HasExited) {
         & kill -TERM $proc.Id 2>$null
@@ -131,6 +132,7 @@ function Get-AzsTestModulePath {
     $p = $env:AZSREG_MODULE_PATH
     $root = Resolve-Path (Join-Path $PSScriptRoot '../../..')
     if (-not $p) { $p = Join-Path $root 'out/module/AzsRegistration' }
+    elseif (-not [System.IO.Path]::IsPathRooted($p)) { $p = Join-Path $root $p }
     if ((Test-Path -LiteralPath $p -PathType Container)) { $p = Join-Path $p 'AzsRegistration.psd1' }
     $p
 }
@@ -167,4 +169,78 @@ function New-AzsSampleCredential {
     New-Object System.Management.Automation.PSCredential -ArgumentList $script:SampleApp, $secure
 }
 
+
+
+function Import-AzsModuleUnderTest {
+    <#
+    .SYNOPSIS
+    Imports the built module (AZSREG_MODULE_PATH) into the global scope once.
+    #>
+    if (-not (Get-Module AzsRegistration)) {
+        Import-Module (Get-AzsTestModulePath) -Global -ErrorAction Stop
+    }
+}
+
+function Connect-AzsTestEmulator {
+    <#
+    .SYNOPSIS
+    Adds the emulator as environment AzsEmulator (trusting its CA through AZSREG_CA_FILE)
+    and signs in with the sample service principal; returns the profile.
+    #>
+    param([Parameter(Mandatory)] [hashtable] $Emulator, [string] $ContextName)
+    $env:AZSREG_CA_FILE = $Emulator.CaFile
+    $null = Add-AzureRmEnvironment -Name AzsEmulator -ARMEndpoint $Emulator.BaseUrl
+    $p = @{ Environment = 'AzsEmulator'; ServicePrincipal = $true; Credential = (New-AzsSampleCredential); TenantId = $script:SampleDomain }
+    if ($ContextName) { $p.ContextName = $ContextName }
+    Connect-AzureRmAccount @p
+}
+
+function Get-AzsEmulatorManagedIdentity {
+    <#
+    .SYNOPSIS
+    The emulator's system-assigned managed identity and identity header: @{ Header; ClientId; PrincipalId }.
+    #>
+    param([Parameter(Mandatory)] [hashtable] $Emulator)
+    $state = Get-AzsEmulatorState -Emulator $Emulator
+    $mi = @($state.managedIdentities | Where-Object { $_.systemAssigned })[0]
+    @{ Header = [string]$state.identityHeader; ClientId = [string]$mi.clientId; PrincipalId = [string]$mi.principalId }
+}
+
+function Get-AzsEmulatorImdsToken {
+    <#
+    .SYNOPSIS
+    An ARM access token of the emulator's managed identity, read over the plain-HTTP IMDS path (test use only).
+    #>
+    param([Parameter(Mandatory)] [hashtable] $Emulator)
+    $uri = "http://127.0.0.1:$($Emulator.HttpPort)/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https://management.emulator.azsreg.local/"
+    (Invoke-RestMethod -Uri $uri -Headers @{ Metadata = 'true' } -NoProxy).access_token
+}
+
+function Invoke-AzsTestRegistrationFlow {
+    <#
+    .SYNOPSIS
+    Register, list, get, remove one customer subscription with the Azs commands and check
+    the emulator's state after each step. Throws on the first mismatch.
+    #>
+    param(
+        [Parameter(Mandatory)] [hashtable] $Emulator,
+        [string] $CustomerSubscriptionId = ([guid]::NewGuid().ToString().ToUpperInvariant()),
+        [string] $TenantId = $script:SampleTenant
+    )
+    $lower = $CustomerSubscriptionId.ToLowerInvariant()
+    $reg = Get-AzsRegistration -ResourceId $script:SampleRegistrationId -ErrorAction Stop
+    if ($reg.Name -ne 'AzureStack-sample') { throw "Get-AzsRegistration returned '$($reg.Name)'" }
+    $put = Register-AzsCustomerSubscription -Registration $reg -CustomerSubscriptionId $CustomerSubscriptionId -TenantId $TenantId -ErrorAction Stop
+    if ($put.CustomerSubscriptionId -ne $lower) { throw "register returned '$($put.CustomerSubscriptionId)'" }
+    if ((Get-AzsEmulatorCustomerIds -Emulator $Emulator) -notcontains $lower) { throw "emulator state lacks $lower after register" }
+    $stored = (Get-AzsEmulatorRegistration -Emulator $Emulator).customerSubscriptions | Where-Object { $_.id -eq $lower }
+    if ($stored.properties.tenantId -ne $script:SampleTenant) { throw "emulator stored tenant '$($stored.properties.tenantId)'" }
+    $list = @(Get-AzsCustomerSubscription -Registration $reg -ErrorAction Stop)
+    if (@($list | Where-Object { $_.CustomerSubscriptionId -eq $lower }).Count -ne 1) { throw "list lacks $lower" }
+    $one = Get-AzsCustomerSubscription -Registration $reg -CustomerSubscriptionId $lower -ErrorAction Stop
+    if ($one.TenantId -ne $script:SampleTenant) { throw "get returned tenant '$($one.TenantId)'" }
+    Unregister-AzsCustomerSubscription -Registration $reg -CustomerSubscriptionId $lower -Force -ErrorAction Stop
+    if ((Get-AzsEmulatorCustomerIds -Emulator $Emulator) -contains $lower) { throw "emulator state still has $lower after unregister" }
+    $true
+}
 Export-ModuleMember -Function *
