@@ -593,7 +593,12 @@ int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_h
 		so = &none;
 	}
 	memset(&ss, 0, sizeof(ss));
-	ss.deadline = p->clock->now_ms(p->clock->ctx) + p->deadline_ms;
+	ss.deadline = p->clock->now_ms(p->clock->ctx);
+	/* Saturate: a huge deadline_ms (LONG_MAX for "none") must not wrap negative. */
+	if ((int64_t)p->deadline_ms > INT64_MAX - ss.deadline)
+		ss.deadline = INT64_MAX;
+	else
+		ss.deadline += p->deadline_ms;
 	rc = send_with_retries(p, req, resp, so, &ss);
 	if (rc == 0 && so->follow_lro && (resp->status == 201 || resp->status == 202))
 		rc = lro_poll(p, req, resp, so, &ss);

@@ -1,5 +1,6 @@
 /* test_pipeline.c: request IDs, headers, retries, delays, deadline, 401 renewal, LRO (pipeline.c). */
 #include <criterion/criterion.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -339,6 +340,19 @@ Test(pipeline, per_attempt_timeout_never_exceeds_the_deadline)
 	cr_assert_eq(send_req("GET", URL, NULL, NULL), 0);
 	cr_expect_eq(ft->reqs[0].timeout_ms, 30000);
 	cr_expect_eq(ft->reqs[1].timeout_ms, 20000);
+}
+
+Test(pipeline, huge_deadline_does_not_overflow)
+{
+	/* LONG_MAX ms ("no deadline" in practice): now + deadline must saturate, not wrap negative. */
+	teardown();
+	make(6, 800, 60000, LONG_MAX);
+	fake_transport_add(ft, 503, NULL, "Retry-After: 1", NULL);
+	fake_transport_add(ft, 200, "{}", NULL);
+	cr_assert_eq(send_req("GET", URL, NULL, NULL), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(resp.status, 200);
+	cr_expect_eq(ft->nreqs, 2);
+	cr_expect_eq(ft->reqs[0].timeout_ms, 100000, "the per-attempt timeout still applies");
 }
 
 /* ------------------------------------------------------------- authorize hook */
