@@ -1,0 +1,287 @@
+#!/usr/bin/env bash
+# Sign-in through the azsreg command line against the emulator over TLS, for every
+# credential the CLI takes from the environment:
+#   AZURE_CLIENT_SECRET (AAD v2; AD FS on an emulator started with --adfs; tenant as a
+#   domain), AZURE_CLIENT_CERTIFICATE_PATH (PEM; PKCS#12 + AZURE_CLIENT_CERTIFICATE_PASSWORD),
+#   AZURE_FEDERATED_TOKEN_FILE, AZSREG_ACCESS_TOKEN, IDENTITY_ENDPOINT + IDENTITY_HEADER,
+#   MSI_ENDPOINT + MSI_SECRET, AZSREG_IMDS_ENDPOINT (IMDS on the plain-HTTP listener),
+#   AZURE_CLIENT_ID alone (user-assigned managed identity).
+# Each correct sign-in registers a customer (the emulator state proves it) and -v names
+# the credential picked. Each failure exits 3 (authentication) with the identity code and
+# a hint on stderr. Every run is -vvv; all output is then searched for every secret,
+# password, assertion and token used: none may appear.
+# Certificates and assertions are made at test time with the openssl CLI.
+# usage: test_signin_cli.sh <path to azsreg> <path to azsreg-emulator>
+set -uo pipefail
+
+AZSREG="${1:?usage: test_signin_cli.sh <azsreg> <azsreg-emulator>}"
+EMULATOR="${2:?usage: test_signin_cli.sh <azsreg> <azsreg-emulator>}"
+read -r -a WRAP <<<"${AZSREG_CLI_WRAPPER:-}"
+
+REG="/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample"
+TENANT=11111111-1111-1111-1111-111111111111
+DOMAIN=contoso.onmicrosoft.com
+APP=22222222-2222-2222-2222-222222222222
+SECRET=emulator-sample-secret
+WRONG_SECRET="wrong-cli-secret-do-not-log-6602"
+EXPIRED_SECRET="expired-cli-secret-do-not-log-4410"
+P12_PASSWORD="cli-p12-password-do-not-log-3307"
+IDENTITY_HEADER_VALUE=emulator-identity-header
+WRONG_HEADER="wrong-cli-identity-header-do-not-log-1990"
+UNKNOWN_APP=9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a
+UNKNOWN_TENANT=0badbad0-1234-4321-8888-abcdefabcdef
+UA_CLIENT=88888888-8888-4888-8888-888888888888
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok   - $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
+check() { # description, then a command that must succeed
+	local what="$1"; shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-signin-cli.XXXXXX")"
+pids=()
+cleanup() {
+	local p
+	for p in "${pids[@]}"; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# start_emulator <name> [args...]: sets BASE_<name>, CONTROL_<name>, HTTP_<name>
+start_emulator() {
+	local name="$1"; shift
+	local dir="$tmp/emu-$name"
+	mkdir -p "$dir"
+	"$EMULATOR" --port 0 --http-port 0 --ca-out "$dir/ca.pem" --ready-file "$dir/ready.json" "$@" >"$dir/emulator.log" 2>&1 &
+	pids+=($!)
+	for _ in $(seq 1 200); do
+		[ -s "$dir/ready.json" ] && break
+		sleep 0.05
+	done
+	if [ ! -s "$dir/ready.json" ]; then
+		echo "FAIL - the emulator ($name) did not get ready; its output:"
+		cat "$dir/emulator.log"
+		exit 1
+	fi
+	printf -v "BASE_$name" '%s' "$(jq -r .baseUrl "$dir/ready.json")"
+	printf -v "HTTP_$name" '%s' "$(jq -r .httpPort "$dir/ready.json")"
+	printf -v "CONTROL_$name" 'http://127.0.0.1:%s/_emulator' "$(jq -r .httpPort "$dir/ready.json")"
+}
+start_emulator main
+start_emulator adfs --adfs
+BASE="${BASE_main%/}"
+CA="$tmp/emu-main/ca.pem"
+echo "# emulator at $BASE_main (AD FS one at $BASE_adfs)"
+
+ctl() { curl -sS --noproxy '*' -X "$1" "$CONTROL_main$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
+ctl_adfs() { curl -sS --noproxy '*' -X "$1" "$CONTROL_adfs$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
+stat() { ctl GET /stats | jq -r ".$1"; }
+has_mapping() { # emulator-control-function guid
+	[ "$("$1" GET /state | jq -r --arg id "$2" '[.registrations[] | select(.name == "AzureStack-sample") | .customerSubscriptions[] | select(.id == $id)] | length')" = 1 ]
+}
+cust() { printf 'c11e%04x-5160-4e1a-9b2c-%012x' "$1" "$1"; }
+
+# ---- material made at test time ---------------------------------------------------------
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+make_cert() { # name
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tmp/$1.key" -out "$tmp/$1.crt" -days 1 \
+		-subj "/CN=azsreg sign-in CLI test $1" >/dev/null 2>&1 || { echo "FAIL - openssl req"; exit 1; }
+	cat "$tmp/$1.crt" "$tmp/$1.key" >"$tmp/$1.pem"
+}
+x5t_of() { openssl x509 -in "$tmp/$1.crt" -outform DER | openssl dgst -sha1 -binary | b64url; }
+register_cert() { # name: adds its certificate to the sample application
+	local state
+	state="$(ctl GET /state | jq --rawfile pem "$tmp/$1.crt" '.applications[0].certificates += [$pem]')"
+	ctl PUT /state "$state" >/dev/null
+}
+# assertion <signing key name> <x5t> <exp offset> <jti>: an RS256 client assertion for the v2 token endpoint
+assertion() {
+	local now h c sig
+	now="$(date +%s)"
+	h="$(printf '{"alg":"RS256","typ":"JWT","x5t":"%s"}' "$2" | b64url)"
+	c="$(printf '{"aud":"%s/%s/oauth2/v2.0/token","iss":"%s","sub":"%s","jti":"%s","nbf":%d,"iat":%d,"exp":%d}' \
+		"$BASE" "$TENANT" "$APP" "$APP" "$4" "$((now - 5))" "$((now - 5))" "$((now + $3))" | b64url)"
+	sig="$(printf '%s.%s' "$h" "$c" | openssl dgst -sha256 -sign "$tmp/$1.key" | b64url)"
+	printf '%s.%s.%s' "$h" "$c" "$sig"
+}
+
+make_cert good
+make_cert p12
+make_cert unregistered
+make_cert attacker
+make_cert fed
+register_cert good
+register_cert p12
+register_cert fed
+openssl pkcs12 -export -in "$tmp/p12.crt" -inkey "$tmp/p12.key" -out "$tmp/sp.pfx" -passout "pass:$P12_PASSWORD" \
+	|| { echo "FAIL - openssl pkcs12"; exit 1; }
+FED_ASSERTION="$(assertion fed "$(x5t_of fed)" 600 cli-fed-1)"
+FORGED_ASSERTION="$(assertion attacker "$(x5t_of fed)" 600 cli-forged-1)"
+EXPIRED_ASSERTION="$(assertion fed "$(x5t_of fed)" -3600 cli-expired-1)"
+printf '%s\n' "$FED_ASSERTION" >"$tmp/fed.token"
+printf '%s\n' "$FORGED_ASSERTION" >"$tmp/forged.token"
+printf '%s\n' "$EXPIRED_ASSERTION" >"$tmp/expired.token"
+ACCESS_TOKEN="$(curl -sS --cacert "$CA" --noproxy '*' "$BASE/$TENANT/oauth2/v2.0/token" \
+	-d grant_type=client_credentials -d "client_id=$APP" -d "client_secret=$SECRET" \
+	--data-urlencode "scope=https://management.emulator.azsreg.local/.default" | jq -r .access_token)"
+[ -n "$ACCESS_TOKEN" ] && [ "$ACCESS_TOKEN" != null ] || { echo "FAIL - no access token from the emulator"; exit 1; }
+KEY_SLICE="$(sed -n 3p "$tmp/good.key")"
+# an expired secret and a user-assigned identity in the state
+ctl PUT /state "$(ctl GET /state | jq --arg s "$EXPIRED_SECRET" --argjson e "$(($(date +%s) - 86400))" --arg ua "$UA_CLIENT" --arg t "$TENANT" \
+	'.applications[0].secrets += [{"value": $s, "expiresOn": $e}]
+	 | .managedIdentities += [{"clientId": $ua, "principalId": "99999999-9999-4999-8999-999999999999", "tenantId": $t, "systemAssigned": false}]')" >/dev/null
+CLOSED_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+
+# ---- running azsreg --------------------------------------------------------------------------
+CRED_VARS=(AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_CLIENT_CERTIFICATE_PATH
+	AZURE_CLIENT_CERTIFICATE_PASSWORD AZURE_FEDERATED_TOKEN_FILE AZSREG_ACCESS_TOKEN IDENTITY_ENDPOINT
+	IDENTITY_HEADER MSI_ENDPOINT MSI_SECRET AZSREG_IMDS_ENDPOINT)
+UNSET=()
+for v in "${CRED_VARS[@]}"; do UNSET+=(-u "$v"); done
+all_output="$tmp/all-output.txt"
+: >"$all_output"
+# run <name> [VAR=value...] -- azsreg args...: stdout -> $tmp/<name>.out, stderr -> $tmp/<name>.err, sets rc
+run() {
+	local name="$1"; shift
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	shift
+	env "${UNSET[@]}" "${envs[@]}" "${WRAP[@]}" "$AZSREG" -vvv "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	rc=$?
+	{ echo "### $name: azsreg -vvv $*"; cat "$tmp/$name.out" "$tmp/$name.err"; } >>"$all_output"
+}
+G=(--arm-endpoint "$BASE_main" --ca-file "$CA")
+GA=(--arm-endpoint "$BASE_adfs" --ca-file "$tmp/emu-adfs/ca.pem")
+expect_rc() { # name expected
+	if [ "$rc" -eq "$2" ]; then ok "$1: exit code $2"; else
+		fail "$1: exit code $rc, expected $2"; sed 's/^/    | /' "$tmp/$1.out" "$tmp/$1.err" | grep -v '\[trace\]\|\[debug\]' | head -n 20; fi
+}
+err_has() { grep -qF -- "$2" "$tmp/$1.err"; }
+SP=(AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$APP")
+
+# register_ok <name> <n> <picked-source> [VAR=value...]: a sign-in that registers customer n
+register_ok() {
+	local name="$1" n="$2" source="$3"; shift 3
+	local c
+	c="$(cust "$n")"
+	run "$name" "$@" -- register --registration "$REG" --customer-subscription "$c" --tenant-id "$TENANT" "${G[@]}"
+	expect_rc "$name" 0
+	check "$name: the state holds the customer" has_mapping ctl "$c"
+	check "$name: -v names the credential picked ($source)" err_has "$name" "from environment ($source)"
+}
+
+# ---- each credential kind -------------------------------------------------------------------
+before="$(stat byClientSecret)"
+register_ok secret 1 AZURE_CLIENT_SECRET "${SP[@]}" AZURE_CLIENT_SECRET="$SECRET"
+check "secret: one client-secret token" [ "$(stat byClientSecret)" = "$((before + 1))" ]
+
+c="$(cust 2)"
+run domain AZURE_TENANT_ID="$DOMAIN" AZURE_CLIENT_ID="$APP" AZURE_CLIENT_SECRET="$SECRET" -- \
+	register --registration "$REG" --customer-subscription "$c" --tenant-id "$DOMAIN" "${G[@]}"
+expect_rc domain 0
+check "domain: the customer's tenant is stored as the GUID" \
+	[ "$(ctl GET /state | jq -r --arg id "$c" '.registrations[0].customerSubscriptions[] | select(.id == $id) | .properties.tenantId')" = "$TENANT" ]
+check "domain: signed in at the domain's token endpoint" \
+	[ "$(ctl GET /requests | jq --arg p "/$DOMAIN/oauth2/v2.0/token" '[.[] | select(.method == "POST" and .path == $p)] | length')" -ge 1 ]
+
+c="$(cust 3)"
+run adfs "${SP[@]}" AZURE_CLIENT_SECRET="$SECRET" -- register --registration "$REG" --customer-subscription "$c" "${GA[@]}"
+expect_rc adfs 0
+check "adfs: the state holds the customer" has_mapping ctl_adfs "$c"
+check "adfs: signed in at /adfs/oauth2/token with resource=" \
+	[ "$(ctl_adfs GET /requests | jq '[.[] | select(.method == "POST" and .path == "/adfs/oauth2/token" and (.body | test("resource=")))] | length')" = 1 ]
+
+before="$(stat byAssertion)"
+register_ok cert_pem 4 AZURE_CLIENT_CERTIFICATE_PATH "${SP[@]}" AZURE_CLIENT_CERTIFICATE_PATH="$tmp/good.pem"
+register_ok cert_pfx 5 AZURE_CLIENT_CERTIFICATE_PATH "${SP[@]}" AZURE_CLIENT_CERTIFICATE_PATH="$tmp/sp.pfx" \
+	AZURE_CLIENT_CERTIFICATE_PASSWORD="$P12_PASSWORD"
+register_ok federated 6 AZURE_FEDERATED_TOKEN_FILE "${SP[@]}" AZURE_FEDERATED_TOKEN_FILE="$tmp/fed.token"
+check "certificates and federated: three verified assertions" [ "$(stat byAssertion)" = "$((before + 3))" ]
+
+before="$(stat tokenRequests)"
+register_ok access_token 7 AZSREG_ACCESS_TOKEN AZSREG_ACCESS_TOKEN="$ACCESS_TOKEN"
+check "access token: no token request" [ "$(stat tokenRequests)" = "$before" ]
+
+before="$(stat byManagedIdentity)"
+register_ok identity_endpoint 8 IDENTITY_ENDPOINT IDENTITY_ENDPOINT="$BASE/msi/token" IDENTITY_HEADER="$IDENTITY_HEADER_VALUE"
+register_ok msi_endpoint 9 MSI_ENDPOINT MSI_ENDPOINT="$BASE/msi/token" MSI_SECRET="$IDENTITY_HEADER_VALUE"
+register_ok imds 10 AZSREG_IMDS_ENDPOINT AZSREG_IMDS_ENDPOINT="http://127.0.0.1:$HTTP_main"
+check "imds: asked on the plain-HTTP listener" \
+	[ "$(ctl GET /requests | jq '[.[] | select(.path == "/metadata/identity/oauth2/token" and .listener == "http")] | length')" = 1 ]
+register_ok user_assigned 11 IDENTITY_ENDPOINT AZURE_CLIENT_ID="$UA_CLIENT" IDENTITY_ENDPOINT="$BASE/msi/token" \
+	IDENTITY_HEADER="$IDENTITY_HEADER_VALUE"
+check "user-assigned: asked for client_id=$UA_CLIENT" \
+	[ "$(ctl GET /requests | jq --arg q "client_id=$UA_CLIENT" '[.[] | select(.path == "/msi/token" and (.query | contains($q)))] | length')" = 1 ]
+check "managed identity: four tokens" [ "$(stat byManagedIdentity)" = "$((before + 4))" ]
+
+# ---- failures: exit 3, the identity code and a hint on stderr, nothing registered ------------
+# fail_auth <name> <n> <code> <credential kind> [VAR=value...]
+fail_auth() {
+	local name="$1" n="$2" code="$3" kind="$4"; shift 4
+	local c arm_before
+	c="$(cust "$n")"
+	arm_before="$(stat armRequests)"
+	run "$name" "$@" -- register --registration "$REG" --customer-subscription "$c" "${G[@]}"
+	expect_rc "$name" 3
+	check "$name: stderr gives the code $code" err_has "$name" "code: $code"
+	check "$name: stderr names the credential ($kind)" grep -q "^error: .*$kind" "$tmp/$name.err"
+	check "$name: stderr has a hint" grep -q '^hint: .' "$tmp/$name.err"
+	check "$name: nothing reached ARM" [ "$(stat armRequests)" = "$arm_before" ]
+	check "$name: nothing registered" eval '! has_mapping ctl "$c"'
+}
+fail_auth wrong_secret 20 AADSTS7000215 "ClientSecret(client $APP, tenant $TENANT).* at $BASE/$TENANT/oauth2" \
+	"${SP[@]}" AZURE_CLIENT_SECRET="$WRONG_SECRET"
+fail_auth expired_secret 21 AADSTS7000222 "ClientSecret(client $APP, tenant $TENANT).* at $BASE/$TENANT/oauth2" \
+	"${SP[@]}" AZURE_CLIENT_SECRET="$EXPIRED_SECRET"
+fail_auth unknown_app 22 AADSTS700016 "ClientSecret(client $UNKNOWN_APP, tenant $TENANT)" \
+	AZURE_TENANT_ID="$TENANT" AZURE_CLIENT_ID="$UNKNOWN_APP" AZURE_CLIENT_SECRET="$SECRET"
+fail_auth unknown_tenant 23 AADSTS90002 "ClientSecret(client $APP, tenant $UNKNOWN_TENANT).* at $BASE/$UNKNOWN_TENANT/oauth2" \
+	AZURE_TENANT_ID="$UNKNOWN_TENANT" AZURE_CLIENT_ID="$APP" AZURE_CLIENT_SECRET="$SECRET"
+fail_auth cert_unregistered 24 AADSTS700027 "Certificate(client $APP, tenant $TENANT" \
+	"${SP[@]}" AZURE_CLIENT_CERTIFICATE_PATH="$tmp/unregistered.pem"
+fail_auth forged_assertion 25 AADSTS700027 "Federated(client $APP, tenant $TENANT" \
+	"${SP[@]}" AZURE_FEDERATED_TOKEN_FILE="$tmp/forged.token"
+fail_auth expired_assertion 26 AADSTS700024 "Federated(client $APP, tenant $TENANT" \
+	"${SP[@]}" AZURE_FEDERATED_TOKEN_FILE="$tmp/expired.token"
+fail_auth wrong_identity_header 27 unauthorized_client "ManagedIdentity(system-assigned, IDENTITY_ENDPOINT $BASE/msi/token" \
+	IDENTITY_ENDPOINT="$BASE/msi/token" IDENTITY_HEADER="$WRONG_HEADER"
+fail_auth imds_unreachable 28 ManagedIdentityUnavailable "ManagedIdentity(system-assigned, IMDS http://127.0.0.1:$CLOSED_PORT" \
+	AZSREG_IMDS_ENDPOINT="http://127.0.0.1:$CLOSED_PORT"
+
+# a missing identity header is invalid input: exit 2 before anything is sent
+before="$(stat tokenRequests)"
+run missing_header IDENTITY_ENDPOINT="$BASE/msi/token" -- register --registration "$REG" --customer-subscription "$(cust 29)" "${G[@]}"
+expect_rc missing_header 2
+check "missing_header: stderr names IDENTITY_HEADER" err_has missing_header IDENTITY_HEADER
+check "missing_header: no token request" [ "$(stat tokenRequests)" = "$before" ]
+
+# ---- secret scan of every output (all runs were -vvv) -------------------------------------------
+check "the -vvv runs logged at trace level" grep -q '\[trace\]' "$all_output"
+SECRET_NAMES=(SECRET WRONG_SECRET EXPIRED_SECRET P12_PASSWORD IDENTITY_HEADER_VALUE WRONG_HEADER
+	FED_ASSERTION FORGED_ASSERTION EXPIRED_ASSERTION ACCESS_TOKEN KEY_SLICE)
+for s in "${SECRET_NAMES[@]}"; do
+	v="${!s}"
+	if [ -z "$v" ]; then
+		fail "secret scan: \$$s is empty"
+	elif grep -qF -- "$v" "$all_output"; then
+		fail "secret scan: \$$s (${#v} characters) appears in the output"
+	else
+		ok "secret scan: \$$s is absent"
+	fi
+done
+for mark in eyJhbGci eyJ0eXAi eyJ4NXQi "PRIVATE KEY" "client_secret=emu" "client_assertion=eyJ"; do
+	check "secret scan: no '$mark' in any output" eval '! grep -qF -- "$mark" "$all_output"'
+done
+for name in main adfs; do
+	check "secret scan: the $name emulator's output holds no secret" \
+		eval '! grep -qF -e "$SECRET" -e "$P12_PASSWORD" -e "$WRONG_SECRET" -e eyJhbGci "$tmp/emu-$name/emulator.log"'
+done
+
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
