@@ -85,6 +85,52 @@ namespace AzsRegistration.Interop
             return Utf8.FromNative(NativeMethods.azsreg_version());
         }
 
+        // ---- error capture ----------------------------------------------------------------
+
+        [ThreadStatic] private static int _captureDepth;
+        [ThreadStatic] private static AzsNativeException _captured;
+
+        /// <summary>
+        /// From here until EndCapture, on this thread, a failed library call does not throw:
+        /// the first AzsNativeException is kept and the method returns a default value
+        /// (null / "" / false / an invalid handle). PowerShell records every exception that a
+        /// script catches in the -ErrorVariable of the commands around it, so the module's
+        /// Invoke-AzsNative uses this to report each failure exactly once.
+        /// </summary>
+        public static void BeginCapture()
+        {
+            if (_captureDepth == 0)
+            {
+                _captured = null;
+            }
+            _captureDepth++;
+        }
+
+        /// <summary>Ends a capture; returns the first failure since BeginCapture (null when none).</summary>
+        public static AzsNativeException EndCapture()
+        {
+            if (_captureDepth > 0)
+            {
+                _captureDepth--;
+            }
+            AzsNativeException e = _captured;
+            _captured = null;
+            return e;
+        }
+
+        internal static bool TryCapture(AzsNativeException ex)
+        {
+            if (_captureDepth <= 0)
+            {
+                return false;
+            }
+            if (_captured == null)
+            {
+                _captured = ex;
+            }
+            return true;
+        }
+
         // ---- logging --------------------------------------------------------------------
 
         private static void OnLog(int level, IntPtr message, IntPtr payload)

@@ -26,12 +26,19 @@ if (-not $env:AZSREG_BUILD_DIR) { $env:AZSREG_BUILD_DIR = Join-Path $root 'out/r
 Write-Host "module: $env:AZSREG_MODULE_PATH"
 Write-Host "build:  $env:AZSREG_BUILD_DIR"
 
+# pwsh -File passes "a,b" as one string: split it.
+$Path = @($Path | ForEach-Object { $_ -split ',' } | Where-Object { $_ } | ForEach-Object { (Resolve-Path -LiteralPath $_).Path })
+
 $config = New-PesterConfiguration
 $config.Run.Path = $Path
 $config.Run.PassThru = $true
 $config.Run.Exit = $false
 $config.Output.Verbosity = $Verbosity
 $result = Invoke-Pester -Configuration $config
+if (-not $result) {
+    Write-Host '0 passed, 1 failed, 0 skipped'
+    exit 1
+}
 
 $failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
 Write-Host ('{0} passed, {1} failed, {2} skipped' -f $result.PassedCount, $failed, $result.SkippedCount)

@@ -58,8 +58,13 @@ function Invoke-AzsNative {
         [object] $TargetObject
     )
     $record = $null
+    $captured = $null
+    $output = $null
+    # Failures of the library are captured instead of thrown (see Native.BeginCapture):
+    # a caught exception would also land in the caller's -ErrorVariable.
+    [AzsRegistration.Interop.Native]::BeginCapture()
     try {
-        & $ScriptBlock
+        $output = & $ScriptBlock
     }
     catch {
         $ex = $_.Exception
@@ -88,7 +93,14 @@ function Invoke-AzsNative {
         }
     }
     finally {
+        $captured = [AzsRegistration.Interop.Native]::EndCapture()
         Write-AzsNativeLog -Cmdlet $Cmdlet
+    }
+    if ($captured -and -not $record) {
+        $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $captured, $captured.ErrorId, (Get-AzsNativeErrorCategory $captured), $TargetObject
+    }
+    if (-not $record) {
+        return $output
     }
     if ($record) {
         if ($NonTerminating) {
