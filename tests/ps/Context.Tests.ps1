@@ -1,0 +1,153 @@
+# Contexts, environments, subscriptions, sign-out, output shape, and the secret scan.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
+    Import-AzsModuleUnderTest
+    $script:emu = Start-AzsEmulator
+    $script:facts = Get-AzsSampleFacts
+    $state = Get-AzsEmulatorState -Emulator $script:emu
+    $state.subscriptions = @($state.subscriptions) + [pscustomobject]@{ subscriptionId = '88888888-8888-8888-8888-888888888888'; displayName = 'Second subscription'; tenantId = $script:facts.TenantId; state = 'Enabled' }
+    Set-AzsEmulatorState -Emulator $script:emu -State $state
+}
+
+AfterAll {
+    Stop-AzsEmulator -Emulator $script:emu
+}
+
+Describe 'Contexts' {
+    BeforeEach {
+        [AzsRegistration.Interop.ContextStore]::Clear()
+        Reset-AzsEmulatorStats -Emulator $script:emu
+        Clear-AzsEmulatorRequests -Emulator $script:emu
+    }
+
+    It 'commands without a context fail with NotConnected, telling to run Connect-AzureRmAccount' {
+        { Get-AzsRegistration -ResourceId $script:facts.RegistrationId } | Should -Throw -ErrorId 'NotConnected,Get-AzsRegistration'
+        try { Get-AzureRmSubscription } catch { $_.Exception.Message | Should -Match 'Connect-AzureRmAccount' }
+        Get-AzureRmContext | Should -BeNullOrEmpty
+    }
+
+    It 'a context prints Account, SubscriptionName, TenantId and Environment as a table' {
+        $profile = Connect-AzsTestEmulator -Emulator $script:emu
+        $text = Get-AzureRmContext | Format-Table | Out-String -Width 300
+        $header = ($text -split "`n" | Where-Object { $_.Trim() })[0]
+        ($header -split '\s+' | Where-Object { $_ }) | Should -Be @('Account', 'SubscriptionName', 'TenantId', 'Environment')
+        $text | Should -Match ([regex]::Escape($script:facts.AppId))
+        $text | Should -Match 'Azure Stack sample registration subscription'
+        $text | Should -Match $script:facts.TenantId
+        $text | Should -Match 'AzsEmulator'
+        $ptext = $profile | Format-Table | Out-String -Width 300
+        ($ptext -split "`n" | Where-Object { $_.Trim() })[0] -split '\s+' | Where-Object { $_ } | Should -Be @('Account', 'SubscriptionName', 'TenantId', 'Environment')
+        $profile.Context.ToString() | Should -Be $script:facts.AppId
+        $profile.Context.Subscription.Id | Should -Be '33333333-3333-3333-3333-333333333333'
+        $profile.Context.Tenant.Id | Should -Be $script:facts.TenantId
+    }
+
+    It 'Connect -Subscription selects by name; Set-AzureRmContext / Select-AzureRmSubscription switch without a new sign-in' {
+        $p = Connect-AzureRmAccount -Environment AzsEmulator -ServicePrincipal -Credential (New-AzsSampleCredential) -TenantId $script:facts.TenantId -Subscription 'Second subscription'
+        $p.Context.SubscriptionId | Should -Be '88888888-8888-8888-8888-888888888888'
+        $c = Set-AzureRmContext -Subscription '33333333-3333-3333-3333-333333333333'
+        $c.SubscriptionName | Should -Be 'Azure Stack sample registration subscription'
+        (Get-AzureRmContext).SubscriptionId | Should -Be '33333333-3333-3333-3333-333333333333'
+        $c2 = Select-AzureRmSubscription -SubscriptionName 'Second subscription'
+        $c2.SubscriptionId | Should -Be '88888888-8888-8888-8888-888888888888'
+        [object]::ReferenceEquals($c2.Client, $p.Context.Client) | Should -BeTrue
+        (Get-AzsEmulatorStats -Emulator $script:emu).tokenRequests | Should -Be 1
+        { Set-AzureRmContext -Subscription 'no such subscription' } | Should -Throw -ErrorId 'SubscriptionNotFound,Set-AzureRmContext'
+        @(Get-AzureRmSubscription).Count | Should -Be 2
+        (Get-AzureRmSubscription -SubscriptionName 'Second subscription').Id | Should -Be '88888888-8888-8888-8888-888888888888'
+    }
+
+    It 'named contexts: -ContextName, -ListAvailable, -DefaultProfile by name and by object' {
+        $a = Connect-AzsTestEmulator -Emulator $script:emu -ContextName 'first'
+        $b = Connect-AzureRmAccount -AccessToken (Get-AzsEmulatorImdsToken -Emulator $script:emu) -AccountId 'token-user' -Environment AzsEmulator -ContextName 'second'
+        @(Get-AzureRmContext -ListAvailable).Name | Should -Be @('first', 'second')
+        (Get-AzureRmContext).Name | Should -Be 'second'
+        (Get-AzureRmContext -Name first).Account | Should -Be $script:facts.AppId
+        (Get-AzureRmContext -DefaultProfile 'first').Account | Should -Be $script:facts.AppId
+        (Get-AzureRmContext -DefaultProfile $a).Account | Should -Be $script:facts.AppId
+        $reg = Get-AzsRegistration -ResourceId $script:facts.RegistrationId -DefaultProfile 'first'
+        $reg.Name | Should -Be 'AzureStack-sample'
+        Set-AzureRmContext -Context (Get-AzureRmContext -Name first) | Out-Null
+        (Get-AzureRmContext).Name | Should -Be 'first'
+    }
+
+    It 'Disconnect-AzureRmAccount (and its alias Remove-AzureRmAccount) removes the contexts' {
+        $null = Connect-AzsTestEmulator -Emulator $script:emu -ContextName 'one'
+        $out = Disconnect-AzureRmAccount
+        $out.Id | Should -Be $script:facts.AppId
+        Get-AzureRmContext | Should -BeNullOrEmpty
+        @(Get-AzureRmContext -ListAvailable).Count | Should -Be 0
+        { Get-AzsRegistration -ResourceId $script:facts.RegistrationId } | Should -Throw -ErrorId 'NotConnected,Get-AzsRegistration'
+        (Get-Alias Remove-AzureRmAccount).ResolvedCommandName | Should -Be 'Disconnect-AzureRmAccount'
+    }
+
+    It 'Disable-AzureRmContextAutosave is accepted and explains itself in -Verbose' {
+        $v = Disable-AzureRmContextAutosave -Scope Process -Verbose 4>&1
+        (@($v | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n") | Should -Match 'never writes contexts to disk'
+        ($v | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }).Mode | Should -Be 'Process'
+    }
+}
+
+Describe 'Environments' {
+    It 'lists the built-in clouds and the added emulator' {
+        $null = Add-AzureRmEnvironment -Name AzsEmulator -ARMEndpoint $script:emu.BaseUrl
+        $names = @(Get-AzureRmEnvironment).Name
+        foreach ($n in 'AzureCloud', 'AzureChinaCloud', 'AzureUSGovernment', 'AzureGermanCloud', 'AzsEmulator') { $names | Should -Contain $n }
+        (Get-AzureRmEnvironment -Name AzureCloud).ResourceManagerUrl | Should -Be 'https://management.azure.com/'
+        $e = Get-AzureRmEnvironment -Name AzsEmulator
+        $e.ResourceManagerUrl | Should -Be $script:emu.BaseUrl
+        $e.ActiveDirectoryServiceEndpointResourceId | Should -Be 'https://management.emulator.azsreg.local/'
+    }
+
+    It 'Add-AzureRmEnvironment -ARMEndpoint reads the metadata endpoint once' {
+        Clear-AzsEmulatorRequests -Emulator $script:emu
+        $null = Add-AzureRmEnvironment -Name Discovered -ARMEndpoint $script:emu.BaseUrl
+        $m = @(Get-AzsEmulatorRequests -Emulator $script:emu | Where-Object { $_.path -eq '/metadata/endpoints' })
+        $m.Count | Should -Be 1
+    }
+
+    It 'Add-AzureRmEnvironment with explicit endpoints sends nothing' {
+        Reset-AzsEmulatorStats -Emulator $script:emu
+        $e = Add-AzureRmEnvironment -Name Explicit -ResourceManagerEndpoint 'https://arm.contoso.test/' -ActiveDirectoryEndpoint 'https://login.contoso.test/' -ActiveDirectoryServiceEndpointResourceId 'https://management.contoso.test/'
+        $e.ResourceManagerUrl | Should -Be 'https://arm.contoso.test/'
+        $e.ActiveDirectoryAuthority | Should -Be 'https://login.contoso.test/'
+        $e.ActiveDirectoryServiceEndpointResourceId | Should -Be 'https://management.contoso.test/'
+        (Get-AzsEmulatorStats -Emulator $script:emu).requests | Should -Be 0
+    }
+
+    It 'an unknown environment name fails clearly' {
+        { Connect-AzureRmAccount -Environment NoSuchCloud -Identity } | Should -Throw -ErrorId 'EnvironmentNotFound,Connect-AzureRmAccount'
+    }
+}
+
+Describe 'Secrets never appear in -Verbose or -Debug output' {
+    It 'secret, certificate password and access token are absent from every stream' {
+        $DebugPreference = 'Continue'
+        $all = & {
+            $null = Add-AzureRmEnvironment -Name AzsEmulator -ARMEndpoint $script:emu.BaseUrl -Verbose
+            Connect-AzsTestEmulator -Emulator $script:emu -Verbose -Debug
+            Register-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId ([guid]::NewGuid()) -TenantId $script:facts.Domain -Verbose -Debug
+            Get-AzsCustomerSubscription -Registration $script:facts.RegistrationId -Verbose -Debug
+            $bad = New-Object System.Management.Automation.PSCredential -ArgumentList $script:facts.AppId, (ConvertTo-SecureString 'wrong-secret-Xy7' -AsPlainText -Force)
+            try { Connect-AzureRmAccount -Environment AzsEmulator -ServicePrincipal -Credential $bad -TenantId $script:facts.TenantId -Verbose -Debug } catch { $_ | Out-String; $_.Exception.Message }
+        } *>&1
+        $debugLines = @($all | Where-Object { $_ -is [System.Management.Automation.DebugRecord] })
+        $all = ($all | ForEach-Object { $_ | Out-String -Width 500 }) -join "`n"
+        $token = Get-AzsEmulatorImdsToken -Emulator $script:emu
+        $all2 = & {
+            Connect-AzureRmAccount -AccessToken $token -AccountId 'scan' -Environment AzsEmulator -Verbose -Debug
+            Get-AzsRegistration -ResourceId $script:facts.RegistrationId -Verbose -Debug
+        } *>&1 | ForEach-Object { $_ | Out-String -Width 500 }
+        $all2 = $all2 -join "`n"
+        $DebugPreference = 'SilentlyContinue'
+        $all | Should -Match 'PUT https://127\.0\.0\.1:\d+/subscriptions/.*customerSubscriptions/.* -> 200 \(request ID [0-9a-f-]{36}, \d+ ms\)'
+        $debugLines.Count | Should -BeGreaterThan 0
+        ($debugLines.Message -join "`n") | Should -Match 'Authorization'
+        $all | Should -Not -Match ([regex]::Escape($script:facts.Secret))
+        $all | Should -Not -Match 'wrong-secret-Xy7'
+        $all2 | Should -Match 'GET https://'
+        $all2 | Should -Not -Match ([regex]::Escape($token))
+        # A JWT's signature part alone must not leak either.
+        $all2 | Should -Not -Match ([regex]::Escape(($token -split '\.')[2]))
+    }
+}
