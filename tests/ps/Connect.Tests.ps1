@@ -147,6 +147,8 @@ Describe 'Connect-AzureRmAccount against the emulator' {
     }
 
     It 'signs in interactively with a device code: the message is shown while it waits, the test approves it' {
+        # A short code lifetime bounds the wait if the approval below never happens.
+        Set-AzsEmulatorConfig -Emulator $script:emu -Config @{ deviceCodeLifetimeSeconds = 60 }
         $modulePath = (Get-Module AzsRegistration).Path
         $rs = [runspacefactory]::CreateRunspace()
         $rs.Open()
