@@ -19,6 +19,8 @@
 #define EXIT_SERVICE 4
 #define EXIT_NETWORK 5
 #define BODY_FILE_MAX ((long)16 * 1024 * 1024)
+/* The Azure CLI's public client: allowed for device code sign-in in every tenant. */
+#define DEVICE_CODE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 
 static const char usage_text[] =
 "usage: azsreg <command> [options]\n"
@@ -52,18 +54,31 @@ static const char usage_text[] =
 "  --output json|table      json (default) or aligned columns for register / get / list\n"
 "  --correlation-id <guid>  one correlation ID for every request (default: a fresh one)\n"
 "  --timeout <seconds>      total time per operation including retries (default 600)\n"
+"  --device-code            sign in interactively with a device code instead of the\n"
+"                           environment credentials (see below)\n"
 "  -v, --verbose            log to stderr: -v requests, -vv headers and retries, -vvv bodies\n"
 "                           (secrets are always redacted)\n"
 "  -h, --help               this text\n"
 "  --version                the version\n"
 "\n"
 "Credentials (from the environment, first match wins):\n"
-"  AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_SECRET         service principal with a secret\n"
-"  AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_CLIENT_CERTIFICATE_PATH\n"
-"      [+ AZURE_CLIENT_CERTIFICATE_PASSWORD]                       service principal with a certificate\n"
-"  AZURE_TENANT_ID + AZURE_CLIENT_ID + AZURE_FEDERATED_TOKEN_FILE  workload identity\n"
-"  AZSREG_ACCESS_TOKEN                                             a ready ARM access token\n"
-"  IDENTITY_ENDPOINT + IDENTITY_HEADER, MSI_ENDPOINT + MSI_SECRET  managed identity\n"
+"  1. AZURE_TENANT_ID + AZURE_CLIENT_ID + one of:\n"
+"       AZURE_CLIENT_SECRET                 service principal with a client secret\n"
+"       AZURE_CLIENT_CERTIFICATE_PATH       service principal with a certificate (PEM with\n"
+"         [+ AZURE_CLIENT_CERTIFICATE_PASSWORD]  its key, or PKCS#12 .pfx/.p12)\n"
+"       AZURE_FEDERATED_TOKEN_FILE          workload identity (file read at every renewal)\n"
+"  2. AZSREG_ACCESS_TOKEN                   a ready ARM access token (not renewed)\n"
+"  3. managed identity, when one of these is set:\n"
+"       IDENTITY_ENDPOINT + IDENTITY_HEADER  Azure Automation, App Service, Functions, Arc\n"
+"       MSI_ENDPOINT + MSI_SECRET            older sandboxes\n"
+"       AZSREG_IMDS_ENDPOINT                 the instance metadata service (VMs), e.g.\n"
+"                                            http://169.254.169.254\n"
+"     AZURE_CLIENT_ID (with no secret, certificate or token file) selects a\n"
+"     user-assigned identity; without it the system-assigned identity is used.\n"
+"  --device-code: interactive sign-in; the code and where to enter it are printed on\n"
+"     stderr. Tenant: AZURE_TENANT_ID, else --tenant-id (except for 'register', where\n"
+"     --tenant-id is the customer's tenant), else 'organizations'. Application:\n"
+"     AZURE_CLIENT_ID, else the Azure CLI's public client " DEVICE_CODE_CLIENT_ID ".\n"
 "  For CSP partners, AZURE_TENANT_ID is the partner's own directory.\n"
 "\n"
 "Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
@@ -91,6 +106,7 @@ typedef struct cli {
 	int verbose;
 	int help;
 	int version;
+	int device_code;
 } cli;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -229,12 +245,16 @@ static int parse_args(cli *c, int argc, char **argv)
 				c->all_pages = 1;
 			} else if (strcmp(name, "--no-wait") == 0 && value == NULL) {
 				c->no_wait = 1;
+			} else if (strcmp(name, "--device-code") == 0 && value == NULL) {
+				c->device_code = 1;
 			} else {
 				slot = value_slot(c, name);
 				if (slot == NULL)
 					return usage_error("unknown option '%s'", a);
 				if (value == NULL) {
-					if (i + 1 >= argc)
+					/* "--registration --customer-subscription X": the value is missing,
+					 * not "--customer-subscription". */
+					if (i + 1 >= argc || (strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2] != '\0'))
 						return usage_error("option '%s' needs a value", name);
 					value = argv[++i];
 				}
@@ -362,6 +382,31 @@ static void print_table(const char *text)
 	json_decref(root);
 }
 
+static int show_device_code(const char *message, const char *user_code, const char *verification_uri, void *payload)
+{
+	(void)payload;
+	if (message != NULL && message[0] != '\0')
+		fprintf(stderr, "%s\n", message);
+	else
+		fprintf(stderr, "To sign in, open %s and enter the code %s\n", verification_uri ? verification_uri : "(unknown)",
+			user_code ? user_code : "(unknown)");
+	fflush(stderr);
+	return 0;
+}
+
+/* --device-code: tenant AZURE_TENANT_ID, else --tenant-id unless it names register's customer tenant. */
+static int device_code_credential(azsreg_credential **out, const cli *c)
+{
+	const char *tenant = getenv("AZURE_TENANT_ID");
+	const char *client = getenv("AZURE_CLIENT_ID");
+
+	if (tenant == NULL || tenant[0] == '\0')
+		tenant = strcmp(c->command, "register") != 0 ? c->tenant : NULL;
+	if (client == NULL || client[0] == '\0')
+		client = DEVICE_CODE_CLIENT_ID;
+	return azsreg_credential_device_code_new(out, tenant, client, show_device_code, NULL);
+}
+
 static int need(const char *value, const char *option, const char *command)
 {
 	if (value == NULL || value[0] == '\0') {
@@ -451,8 +496,13 @@ int main(int argc, char **argv)
 			exit_code = usage_error("'%s' takes no --customer-subscription", c.command);
 			goto done;
 		}
-		if (c.tenant != NULL && strcmp(c.command, "register") != 0) {
+		if (c.tenant != NULL && strcmp(c.command, "register") != 0 && !c.device_code) {
 			exit_code = usage_error("only 'register' takes --tenant-id (not '%s')", c.command);
+			goto done;
+		}
+		if (c.api_version != NULL || c.body != NULL || c.query != NULL || c.all_pages || c.no_wait) {
+			exit_code = usage_error("--api-version, --body, --query, --all-pages and --no-wait belong to 'request' (not '%s')",
+						c.command);
 			goto done;
 		}
 	} else if (strcmp(c.command, "request") == 0) {
@@ -490,7 +540,7 @@ int main(int argc, char **argv)
 		exit_code = usage_error("unknown command '%s'", c.command);
 		goto done;
 	}
-	if (c.registration == NULL && (c.customer != NULL || c.tenant != NULL)) {
+	if (c.registration == NULL && (c.customer != NULL || (c.tenant != NULL && !c.device_code))) {
 		exit_code = usage_error("--customer-subscription and --tenant-id belong to register / get / remove");
 		goto done;
 	}
@@ -505,7 +555,10 @@ int main(int argc, char **argv)
 		exit_code = report_error(rc);
 		goto done;
 	}
-	rc = azsreg_credential_from_environment(&cred);
+	if (c.device_code)
+		rc = device_code_credential(&cred, &c);
+	else
+		rc = azsreg_credential_from_environment(&cred);
 	if (rc != 0) {
 		exit_code = report_error(rc);
 		goto done;
