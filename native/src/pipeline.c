@@ -441,6 +441,29 @@ done:
 
 typedef enum lro_state { LRO_RUNNING, LRO_SUCCEEDED, LRO_FAILED } lro_state;
 
+/*
+ * properties.provisioningState of a resource body: LRO_SUCCEEDED when absent or
+ * Succeeded (or the body is not a JSON object), LRO_FAILED for Failed / Canceled,
+ * else LRO_RUNNING. `out_state` (cap bytes) receives the state's name when present.
+ */
+static lro_state provisioning_state(const azsreg_http_response *resp, char *out_state, size_t cap)
+{
+	json_t *root = resp->body.size ? json_loadb(resp->body.ptr, resp->body.size, 0, NULL) : NULL;
+	const char *ps = json_string_value(json_object_get(json_object_get(root, "properties"), "provisioningState"));
+	lro_state st = LRO_SUCCEEDED;
+
+	out_state[0] = '\0';
+	if (ps != NULL) {
+		snprintf(out_state, cap, "%s", ps);
+		if (strcasecmp(ps, "Failed") == 0 || strcasecmp(ps, "Canceled") == 0)
+			st = LRO_FAILED;
+		else if (strcasecmp(ps, "Succeeded") != 0)
+			st = LRO_RUNNING;
+	}
+	json_decref(root);
+	return st;
+}
+
 static int lro_check_url(const char *url, const azsreg_http_request *orig, const char *header)
 {
 	int rc = azsreg_url__check_scheme(url, 0, header);
@@ -466,20 +489,34 @@ static int lro_poll(azsreg_pipeline *p, azsreg_http_request *orig, azsreg_http_r
 	azsreg_http_response presp;
 	azsreg_send_options pso = *so;
 	const char *what = (so->what && so->what[0]) ? so->what : "long-running operation";
+	int use_body;   /* no polling header: poll the resource until its provisioningState is final */
+	char pstate[64];
 
 	memset(&preq, 0, sizeof(preq));
 	memset(&presp, 0, sizeof(presp));
 	pso.what = NULL;
 
-	hv = azsreg_headers__get(&resp->headers, "Azure-AsyncOperation");
-	use_async = hv != NULL && hv[0] != '\0';
-	if (!use_async)
-		hv = azsreg_headers__get(&resp->headers, "Location");
-	if (hv == NULL || hv[0] == '\0')
-		goto done; /* not long-running: resp is final */
-	rc = lro_check_url(hv, orig, use_async ? "Azure-AsyncOperation" : "Location");
-	if (rc != 0)
-		goto done;
+	hv = NULL;
+	use_async = 0;
+	if (resp->status == 201 || resp->status == 202) {
+		hv = azsreg_headers__get(&resp->headers, "Azure-AsyncOperation");
+		use_async = hv != NULL && hv[0] != '\0';
+		if (!use_async)
+			hv = azsreg_headers__get(&resp->headers, "Location");
+	}
+	use_body = 0;
+	if (hv == NULL || hv[0] == '\0') {
+		/* wire-facts 5: a PUT / PATCH answer whose provisioningState is not final. */
+		if ((strcmp(orig->method, "PUT") != 0 && strcmp(orig->method, "PATCH") != 0) ||
+		    provisioning_state(resp, pstate, sizeof(pstate)) != LRO_RUNNING)
+			goto done; /* not long-running: resp is final */
+		use_body = 1;
+		hv = orig->url;
+	} else {
+		rc = lro_check_url(hv, orig, use_async ? "Azure-AsyncOperation" : "Location");
+		if (rc != 0)
+			goto done;
+	}
 	poll_url = azsreg__strdup(hv);
 	if (poll_url == NULL) {
 		rc = AZSREG_ENOMEM;
@@ -524,7 +561,20 @@ static int lro_poll(azsreg_pipeline *p, azsreg_http_request *orig, azsreg_http_r
 						    "polling the long-running operation");
 			goto done;
 		}
-		if (use_async) {
+		if (use_body) {
+			st = provisioning_state(&presp, pstate, sizeof(pstate));
+			azsreg_log__write(&p->logger, AZSREG_LOG_DEBUG, "long-running operation: provisioningState %s",
+					  pstate[0] ? pstate : "(none)");
+			if (st == LRO_FAILED) {
+				const char *rid = azsreg_headers__get(&presp.headers, "x-ms-request-id");
+				char sfx[96];
+				(void)azsreg_error__from_arm(presp.status, presp.body.ptr, presp.body.size, rid, p->correlation_id,
+							     "the long-running operation");
+				snprintf(sfx, sizeof(sfx), " (provisioningState %.60s)", pstate);
+				rc = error_amend(AZSREG_ESERVICE, sfx, p->correlation_id);
+				goto done;
+			}
+		} else if (use_async) {
 			json_t *root = presp.body.size ? json_loadb(presp.body.ptr, presp.body.size, 0, NULL) : NULL;
 			const char *status = json_string_value(json_object_get(root, "status"));
 			if (status != NULL && strcasecmp(status, "Succeeded") == 0) {
@@ -600,7 +650,7 @@ int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_h
 	else
 		ss.deadline += p->deadline_ms;
 	rc = send_with_retries(p, req, resp, so, &ss);
-	if (rc == 0 && so->follow_lro && (resp->status == 201 || resp->status == 202))
+	if (rc == 0 && so->follow_lro && (resp->status == 200 || resp->status == 201 || resp->status == 202))
 		rc = lro_poll(p, req, resp, so, &ss);
 	return rc;
 }

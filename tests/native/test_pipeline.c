@@ -487,6 +487,60 @@ Test(pipeline, lro_location_202_then_200)
 	cr_expect_eq(fc.sleeps[1], 4000);
 }
 
+Test(pipeline, lro_put_201_provisioning_state_polls_the_resource)
+{
+	/* wire-facts 5: no polling header, but a non-terminal provisioningState: poll the resource. */
+	azsreg_send_options so;
+
+	memset(&so, 0, sizeof(so));
+	so.follow_lro = 1;
+	fake_transport_add(ft, 201, "{\"id\":\"/x\",\"properties\":{\"provisioningState\":\"Accepted\"}}", "Retry-After: 2", NULL);
+	fake_transport_add(ft, 200, "{\"id\":\"/x\",\"properties\":{\"provisioningState\":\"Creating\"}}", NULL);
+	fake_transport_add(ft, 200, "{\"id\":\"/x\",\"properties\":{\"provisioningState\":\"Succeeded\"}}", NULL);
+	cr_assert_eq(send_req("PUT", URL, "{\"properties\":{}}", &so), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(resp.status, 200);
+	cr_expect_str_eq(azsreg_buf__cstr(&resp.body), "{\"id\":\"/x\",\"properties\":{\"provisioningState\":\"Succeeded\"}}");
+	cr_assert_eq(ft->nreqs, 3);
+	cr_expect_str_eq(ft->reqs[1].method, "GET");
+	cr_expect_str_eq(ft->reqs[1].url, URL);
+	cr_expect_str_eq(ft->reqs[2].url, URL);
+	cr_assert_eq(fc.nsleeps, 2);
+	cr_expect_eq(fc.sleeps[0], 2000);
+	cr_expect_eq(fc.sleeps[1], 10000, "no Retry-After: the default wait");
+}
+
+Test(pipeline, lro_put_provisioning_state_failed_is_an_error)
+{
+	azsreg_send_options so;
+
+	memset(&so, 0, sizeof(so));
+	so.follow_lro = 1;
+	fake_transport_add(ft, 201, "{\"properties\":{\"provisioningState\":\"Accepted\"}}", "Retry-After: 1", NULL);
+	fake_transport_add(ft, 200, "{\"properties\":{\"provisioningState\":\"Failed\"}}", NULL);
+	cr_expect_eq(send_req("PUT", URL, "{\"properties\":{}}", &so), AZSREG_ESERVICE);
+	cr_expect(strstr(azsreg_error_last()->message, "Failed") != NULL, "%s", azsreg_error_last()->message);
+	cr_expect_eq(ft->nreqs, 2);
+}
+
+Test(pipeline, lro_put_terminal_or_absent_provisioning_state_is_final)
+{
+	azsreg_send_options so;
+
+	memset(&so, 0, sizeof(so));
+	so.follow_lro = 1;
+	fake_transport_add(ft, 201, "{\"properties\":{\"provisioningState\":\"Succeeded\"}}", NULL);
+	cr_assert_eq(send_req("PUT", URL, "{\"properties\":{}}", &so), 0);
+	cr_expect_eq(resp.status, 201);
+	fake_transport_add(ft, 201, NULL, NULL);
+	cr_assert_eq(send_req("PUT", URL, "{\"properties\":{}}", &so), 0);
+	cr_expect_eq(resp.status, 201);
+	fake_transport_add(ft, 200, "{\"properties\":{\"tenantId\":\"t\"}}", NULL);
+	cr_assert_eq(send_req("PUT", URL, "{\"properties\":{}}", &so), 0);
+	cr_expect_eq(resp.status, 200);
+	cr_expect_eq(ft->nreqs, 3, "nothing polled");
+	cr_expect_eq(fc.nsleeps, 0);
+}
+
 Test(pipeline, lro_failed_reports_its_error)
 {
 	azsreg_send_options so;
