@@ -466,7 +466,7 @@ static void curl_free_transport(azsreg_transport *base)
 		pthread_mutex_destroy(&t->share_locks[j]);
 	pthread_mutex_destroy(&t->pool_lock);
 	free(t->ca_file);
-	free(t->proxy);
+	azsreg__free_secret(t->proxy); /* may hold user:password */
 	free(t->user_agent);
 	free(t);
 }
