@@ -504,8 +504,8 @@ static void put_ids(azsreg_buf *b, int status, const char *rid, const char *cid)
 	}
 	if (any) {
 		(void)azsreg_buf__puts(b, ")");
-	} else {
-		b->size -= 2;
+	} else if (!b->failed && b->ptr != NULL && b->size >= 2) {
+		b->size -= 2;   /* drop the " (" (never underflow after an out-of-memory append) */
 		b->ptr[b->size] = '\0';
 	}
 }
