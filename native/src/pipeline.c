@@ -18,7 +18,7 @@
 
 #define DEFAULT_REQUEST_TIMEOUT_MS 100000L
 #define DEFAULT_DEADLINE_MS 600000L
-#define LRO_DEFAULT_WAIT_MS 10000
+#define LRO_DEFAULT_WAIT_MS 60000 /* wire-facts section 5: 60 s when Retry-After is absent */
 #define LRO_MAX_POLLS 10000
 #define LOG_BODY_MAX 8192
 

@@ -464,7 +464,7 @@ Test(pipeline, lro_async_operation_in_progress_twice_then_succeeded)
 	cr_assert_eq(fc.nsleeps, 3);
 	cr_expect_eq(fc.sleeps[0], 1000);
 	cr_expect_eq(fc.sleeps[1], 2000);
-	cr_expect_eq(fc.sleeps[2], 10000, "no Retry-After: 10 s");
+	cr_expect_eq(fc.sleeps[2], 60000, "no Retry-After: 60 s");
 }
 
 Test(pipeline, lro_location_202_then_200)
@@ -506,7 +506,7 @@ Test(pipeline, lro_put_201_provisioning_state_polls_the_resource)
 	cr_expect_str_eq(ft->reqs[2].url, URL);
 	cr_assert_eq(fc.nsleeps, 2);
 	cr_expect_eq(fc.sleeps[0], 2000);
-	cr_expect_eq(fc.sleeps[1], 10000, "no Retry-After: the default wait");
+	cr_expect_eq(fc.sleeps[1], 60000, "no Retry-After: the default wait (60 s)");
 }
 
 Test(pipeline, lro_put_provisioning_state_failed_is_an_error)
