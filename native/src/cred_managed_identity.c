@@ -106,9 +106,15 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		azsreg_error_info info;
 		azsreg_buf msg = AZSREG_BUF_INIT;
 
+		const char *cause = azsreg_error_last()->message;
+		size_t dlen = strlen(cred->description);
+
+		/* The pipeline's message starts with "<description>: " (so.what): say it once. */
+		if (strncmp(cause, cred->description, dlen) == 0 && cause[dlen] == ':' && cause[dlen + 1] == ' ')
+			cause += dlen + 2;
 		(void)azsreg_buf__printf(&msg,
 			"sign-in with %s: managed identity is not available in this environment (no answer from %s: %s)",
-			cred->description, c->endpoint, azsreg_error_last()->message);
+			cred->description, c->endpoint, cause);
 		memset(&info, 0, sizeof(info));
 		info.code = AZSREG_EAUTH;
 		info.message = azsreg_buf__cstr(&msg);
@@ -127,6 +133,12 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		(void)azsreg_buf__printf(&what, "sign-in with %s at %s", cred->description, c->endpoint);
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		azsreg_buf__free(&what);
+		/* The generic OAuth hints speak of applications and tenants; here the cause is the
+		 * identity endpoint's header or the identity asked for. */
+		if (resp.status == 400 && (c->client_id != NULL || c->resource_id != NULL))
+			azsreg_error__set_hint("The user-assigned identity asked for (client ID or resource ID) is not assigned to this resource; check -AccountId / the identity's client ID.");
+		else if (resp.status == 400 || resp.status == 401 || resp.status == 403)
+			azsreg_error__set_hint("The managed identity endpoint refused the request: check that IDENTITY_HEADER / MSI_SECRET belong to this sandbox and that a managed identity is enabled for it.");
 		goto done;
 	}
 	rc = azsreg_token__parse_response(out, NULL, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));

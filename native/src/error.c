@@ -369,6 +369,14 @@ int azsreg_error__set_info(const azsreg_error_info *info)
 	return info->code;
 }
 
+void azsreg_error__set_hint(const char *hint)
+{
+	error_tls *e = tls_get();
+
+	if (e->pub.code != 0)
+		e->pub.hint = nz(hint);
+}
+
 int azsreg_error__prefix(const char *fmt, ...)
 {
 	error_tls *e = tls_get();

@@ -93,6 +93,8 @@ int azsreg_error__set(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
 int azsreg_error__set_info(const azsreg_error_info *info);
 /** Prefixes the current message with "context: " keeping every other field. Returns the code. */
 int azsreg_error__prefix(const char *fmt, ...) AZSREG__PRINTF(1, 2);
+/** Replaces the hint of the current error (a static string) when a caller knows better. */
+void azsreg_error__set_hint(const char *hint);
 /** Maps an HTTP status (and ARM code) to an azsreg_result. */
 int azsreg_error__code_for_status(int status, const char *arm_code);
 /**

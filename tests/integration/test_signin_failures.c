@@ -300,6 +300,7 @@ Test(signin_fail, managed_identity_wrong_header_is_refused)
 	rc = try_register(cred, 9, secrets);
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "unauthorized_client", "ManagedIdentity", url, NULL);
 	cr_expect_eq(azsreg_error_last()->http_status, 401);
+	cr_expect_not_null(strstr(azsreg_error_last()->hint, "IDENTITY_HEADER"), "hint: %s", azsreg_error_last()->hint);
 	cr_expect_eq(harness_count_requests(&emu, "GET", "/msi/token"), 1);
 }
 
@@ -352,6 +353,7 @@ Test(signin_fail, managed_identity_unknown_user_assigned_is_refused)
 	cr_expect_not_null(strstr(azsreg_error_last()->message, UNKNOWN_APP), "%s", azsreg_error_last()->message);
 	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "Identity not found"), "%s",
 	                   azsreg_error_last()->arm_message);
+	cr_expect_not_null(strstr(azsreg_error_last()->hint, "user-assigned identity"), "hint: %s", azsreg_error_last()->hint);
 }
 
 /* A loopback port nothing listens on (bound, then closed). */
@@ -391,6 +393,14 @@ Test(signin_fail, imds_not_reachable_is_ManagedIdentityUnavailable)
 	ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "ManagedIdentityUnavailable", "ManagedIdentity", url, NULL);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "not available"), "%s", azsreg_error_last()->message);
+	{
+		/* The credential is named once, not twice (the transport's message is not re-prefixed). */
+		const char *m = azsreg_error_last()->message;
+		const char *first = strstr(m, "ManagedIdentity(");
+
+		cr_assert_not_null(first, "%s", m);
+		cr_expect_null(strstr(first + 1, "ManagedIdentity("), "credential named twice: %s", m);
+	}
 	cr_expect_lt(ms, 15000, "giving up on a closed IMDS port took %ld ms", ms);
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 0, "a token request reached the emulator");
 }
