@@ -149,7 +149,8 @@ Describe 'Command <Command>' -ForEach $script:Surfaces {
         }
     }
 
-    It 'has the default parameter set expected' -Skip:($null -eq $DefaultSetMandatory) {
+    if ($null -ne $DefaultSetMandatory) {
+    It 'has the default parameter set expected' {
         $default = $cmd.ParameterSets | Where-Object { $_.IsDefault }
         if ($cmd.ParameterSets.Count -gt 1) { $default | Should -Not -BeNullOrEmpty -Because 'several sets need a default' }
         if ($default) {
@@ -157,29 +158,38 @@ Describe 'Command <Command>' -ForEach $script:Surfaces {
             if ($DefaultSet) { $default.Name | Should -Be $DefaultSet }
         }
     }
-
-    It 'has the parameters runbooks pass' -Skip:(-not $Parameters) {
-        foreach ($p in $Parameters) { $cmd.Parameters.Keys | Should -Contain $p }
     }
 
-    It 'binds <PipelineByPropertyName> by property name from the pipeline' -Skip:($PipelineByPropertyName.Count -eq 0) {
+    if ($Parameters) {
+    It 'has the parameters runbooks pass' {
+        foreach ($p in $Parameters) { $cmd.Parameters.Keys | Should -Contain $p }
+    }
+    }
+
+    if ($PipelineByPropertyName.Count -gt 0) {
+    It 'binds <PipelineByPropertyName> by property name from the pipeline' {
         foreach ($p in $PipelineByPropertyName) {
             $attrs = @($cmd.Parameters[$p].Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
             $attrs.Count | Should -BeGreaterThan 0
             @($attrs | Where-Object { $_.ValueFromPipelineByPropertyName }).Count | Should -Be $attrs.Count
         }
     }
-
-    It 'has the parameter types expected' -Skip:($Types.Count -eq 0) {
-        foreach ($p in $Types.Keys) { $cmd.Parameters[$p].ParameterType.FullName | Should -Be $Types[$p] }
     }
 
-    It 'validates the values expected' -Skip:($ValidateSet.Count -eq 0) {
+    if ($Types.Count -gt 0) {
+    It 'has the parameter types expected' {
+        foreach ($p in $Types.Keys) { $cmd.Parameters[$p].ParameterType.FullName | Should -Be $Types[$p] }
+    }
+    }
+
+    if ($ValidateSet.Count -gt 0) {
+    It 'validates the values expected' {
         foreach ($p in $ValidateSet.Keys) {
             $vs = $cmd.Parameters[$p].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
             $vs | Should -Not -BeNullOrEmpty
             (@($vs.ValidValues | Sort-Object) -join ',') | Should -Be (@($ValidateSet[$p] | Sort-Object) -join ',')
         }
+    }
     }
 }
 

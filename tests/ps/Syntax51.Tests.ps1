@@ -130,7 +130,7 @@ Describe 'What Windows PowerShell 5.1 needs from the built module' {
         $m.FunctionsToExport | Should -Contain 'New-AzureRmResource'
     }
 
-    It 'the native library is where the module looks for it (runtimes/<rid>/native/)' {
+    It 'the native library is where the module looks for it (runtimes/{platform}/native/)' {
         $libs = @(Get-ChildItem -LiteralPath (Join-Path $script:ModuleDir 'runtimes') -Recurse -File -Include 'libazsreg.so', 'libazsreg.dylib', 'azsreg.dll')
         $libs.Count | Should -BeGreaterThan 0
         $libs[0].Directory.Name | Should -Be 'native'
