@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -592,6 +593,9 @@ done:
 	return client;
 }
 
+/* Threads sharing one client log through one harness_log at once: one lock for all logs. */
+static pthread_mutex_t harness_log_lock = PTHREAD_MUTEX_INITIALIZER;
+
 void harness_log_cb(int level, const char *message, void *payload)
 {
 	harness_log *log = payload;
@@ -601,11 +605,14 @@ void harness_log_cb(int level, const char *message, void *payload)
 
 	if (p < 0)
 		return;
+	pthread_mutex_lock(&harness_log_lock);
 	if (log->len + (size_t)p + n + 2 > log->cap) {
 		size_t cap = (log->cap + (size_t)p + n + 2) * 2;
 		char *grown = realloc(log->text, cap);
-		if (grown == NULL)
+		if (grown == NULL) {
+			pthread_mutex_unlock(&harness_log_lock);
 			return;
+		}
 		log->text = grown;
 		log->cap = cap;
 	}
@@ -616,6 +623,7 @@ void harness_log_cb(int level, const char *message, void *payload)
 	log->text[log->len++] = '\n';
 	log->text[log->len] = '\0';
 	log->lines++;
+	pthread_mutex_unlock(&harness_log_lock);
 }
 
 void harness_log_free(harness_log *log)

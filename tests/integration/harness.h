@@ -131,7 +131,7 @@ typedef struct harness_log {
 	size_t lines;
 } harness_log;
 
-/** An azsreg_log_cb appending to a harness_log (payload). */
+/** An azsreg_log_cb appending to a harness_log (payload); safe from several threads. */
 void harness_log_cb(int level, const char *message, void *payload);
 void harness_log_free(harness_log *log);
 

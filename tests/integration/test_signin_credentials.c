@@ -38,8 +38,8 @@ static void stop(void)
 	cr_expect_eq(harness_emulator_stop(&emu), 0, "the emulator did not stop cleanly");
 }
 
-TestSuite(signin_cred, .init = start_default, .fini = stop, .timeout = 60);
-TestSuite(signin_adfs, .init = start_adfs, .fini = stop, .timeout = 60);
+TestSuite(signin_cred, .init = start_default, .fini = stop, .timeout = 300); /* generous: RSA key generation under valgrind is slow */
+TestSuite(signin_adfs, .init = start_adfs, .fini = stop, .timeout = 300); /* generous: RSA key generation under valgrind is slow */
 
 /* Scans the TRACE capture and the emulator's own output for `secrets` and any JWT. */
 static void scan_all(const harness_log *log, const char *const *secrets)

@@ -34,7 +34,7 @@ static void stop(void)
 	cr_expect_eq(harness_emulator_stop(&emu), 0, "the emulator did not stop cleanly");
 }
 
-TestSuite(signin_fail, .init = start, .fini = stop, .timeout = 60);
+TestSuite(signin_fail, .init = start, .fini = stop, .timeout = 300); /* generous: RSA key generation under valgrind is slow */
 
 /*
  * Tries to register customer `n` with `cred` (consumed); expects a sign-in failure:

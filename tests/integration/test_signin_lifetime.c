@@ -23,7 +23,7 @@ static void stop(void)
 	cr_expect_eq(harness_emulator_stop(&emu), 0, "the emulator did not stop cleanly");
 }
 
-TestSuite(signin_life, .init = start, .fini = stop, .timeout = 60);
+TestSuite(signin_life, .init = start, .fini = stop, .timeout = 300); /* generous: RSA key generation under valgrind is slow */
 
 static long now_ms(void)
 {
