@@ -248,8 +248,8 @@ static void user_tokens(emu_req *r, const char *client_id, const char *tid, cons
     char *at;
     user_oid(upn, oid);
     at = issue(aud, tid, oid, client_id,
-               json_pack("{s:s,s:s,s:s,s:s}", "idtyp", "user", "upn", upn, "scp", "user_impersonation", "ver",
-                         v2 ? "2.0" : "1.0"),
+               json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "idtyp", "user", "upn", upn, "preferred_username", upn,
+                         "unique_name", upn, "scp", "user_impersonation", "ver", v2 ? "2.0" : "1.0"),
                &life);
     if (rt)
         json_object_set_new(g_emu.refresh, rt,
@@ -303,6 +303,70 @@ static void grant_device_code(emu_req *r, json_t *form, bool v2)
             aad_error(r, 400, "authorization_pending", 70016,
                       "OAuth 2.0 device flow error. Authorization is pending. Continue polling.");
     }
+}
+
+/* Resource owner password credentials (grant_type=password): a public client signs a user
+ * in with the user's name and password (users[].password in the state). */
+static void grant_password(emu_req *r, json_t *form, const char *tenant_seg, json_t *tenant, const char *aud,
+                           bool v2)
+{
+    const char *client_id = emu_jstr(form, "client_id");
+    const char *username = emu_jstr(form, "username");
+    const char *password = emu_jstr(form, "password");
+    const char *pw, *tid;
+    json_t *user = NULL, *u;
+    size_t i;
+    if (!username || !*username) {
+        aad_error(r, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'username'.");
+        return;
+    }
+    if (!password || !*password) {
+        aad_error(r, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'password'.");
+        return;
+    }
+    if (!is_public_client(client_id)) {
+        if (emu_find_app(client_id))
+            aad_error(r, 400, "invalid_client", 7000218,
+                      "The request body must contain the following parameter: 'client_assertion' or 'client_secret' "
+                      "(the app is not a public client).");
+        else
+            aad_error(r, 400, "unauthorized_client", 700016,
+                      "Application with identifier '%.64s' was not found in the directory '%.128s'.", client_id,
+                      tenant_seg);
+        return;
+    }
+    json_array_foreach(json_object_get(g_emu.state, "users"), i, u) {
+        const char *upn = emu_jstr(u, "upn");
+        const char *utid = emu_jstr(u, "tenantId");
+        if (user || !upn || strcasecmp(upn, username) != 0)
+            continue;
+        if (tenant && (!utid || strcasecmp(utid, emu_jstr(tenant, "id")) != 0))
+            continue;
+        user = u;
+    }
+    if (!user) {
+        aad_error(r, 400, "invalid_grant", 50034,
+                  "The user account {EUII Hidden} does not exist in the '%.128s' directory. To sign into this "
+                  "application, the account must be added to the directory.",
+                  tenant ? emu_jstr(tenant, "id") : tenant_seg);
+        return;
+    }
+    pw = emu_jstr(user, "password");
+    if (!pw || !emu_ct_equal(pw, password)) {
+        aad_error(r, 400, "invalid_grant", 50126, "Error validating credentials due to invalid username or password.");
+        return;
+    }
+    if (emu_jbool(user, "mfaRequired", false)) {
+        aad_error(r, 400, "interaction_required", 50076,
+                  "Due to a configuration change made by your administrator, or because you moved to a new location, "
+                  "you must use multi-factor authentication to access '%s'.",
+                  aud ? aud : EMU_AUDIENCE);
+        return;
+    }
+    tid = emu_jstr(user, "tenantId") ? emu_jstr(user, "tenantId") : first_tenant_id();
+    emu_stat_inc("byPassword");
+    user_tokens(r, client_id, tid ? tid : "", emu_jstr(user, "upn"), aud ? aud : EMU_AUDIENCE,
+                emu_jstr(form, "scope"), v2);
 }
 
 static void grant_refresh(emu_req *r, json_t *form, json_t *tenant, const char *aud, bool v2)
@@ -360,7 +424,8 @@ static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
         aad_error(r, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
         goto done;
     }
-    if (strcmp(grant, "client_credentials") != 0 && strcmp(grant, DEVICE_GRANT) != 0 && strcmp(grant, "refresh_token") != 0) {
+    if (strcmp(grant, "client_credentials") != 0 && strcmp(grant, DEVICE_GRANT) != 0 && strcmp(grant, "refresh_token") != 0 &&
+        strcmp(grant, "password") != 0) {
         aad_error(r, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '%.64s'.", grant);
         goto done;
     }
@@ -397,6 +462,8 @@ static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
         grant_client_credentials(r, form, tenant_seg, tenant, aud, ver == V2);
     else if (strcmp(grant, DEVICE_GRANT) == 0)
         grant_device_code(r, form, ver == V2);
+    else if (strcmp(grant, "password") == 0)
+        grant_password(r, form, tenant_seg, tenant, aud, ver == V2);
     else
         grant_refresh(r, form, tenant, aud, ver == V2);
 done:

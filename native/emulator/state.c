@@ -19,8 +19,9 @@ json_t *emu_sample_state(void)
         "\"applications\":[{\"clientId\":\"22222222-2222-2222-2222-222222222222\","
         "  \"tenantId\":\"11111111-1111-1111-1111-111111111111\",\"displayName\":\"azsreg sample app\","
         "  \"secrets\":[{\"value\":\"emulator-sample-secret\",\"expiresOn\":4102444800}],\"certificates\":[]}],"
-        "\"publicClients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\"],"
-        "\"users\":[{\"upn\":\"admin@contoso.onmicrosoft.com\",\"tenantId\":\"11111111-1111-1111-1111-111111111111\"}],"
+        "\"publicClients\":[\"04b07795-8ddb-461a-bbee-02f9e1bf7b46\",\"1950a258-227b-4e31-a9cf-717495945fc2\"],"
+        "\"users\":[{\"upn\":\"admin@contoso.onmicrosoft.com\",\"tenantId\":\"11111111-1111-1111-1111-111111111111\","
+        "  \"password\":\"emulator-sample-password\"}],"
         "\"managedIdentities\":[{\"clientId\":\"44444444-4444-4444-4444-444444444444\","
         "  \"resourceId\":\"/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.Automation/automationAccounts/sample\","
         "  \"principalId\":\"55555555-5555-5555-5555-555555555555\",\"tenantId\":\"11111111-1111-1111-1111-111111111111\",\"systemAssigned\":true}],"
@@ -54,6 +55,7 @@ json_t *emu_new_stats(void)
     const char *keys[] = {"requests",       "armRequests",    "tokenRequests", "connections",
                           "tlsConnections", "unauthorized",   "throttled",     "byClientSecret",
                           "byAssertion",    "byDeviceCode",   "byRefreshToken", "byManagedIdentity",
+                          "byPassword",
                           "dropped",        "faultsApplied"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         json_object_set_new(s, keys[i], json_integer(0));
