@@ -26,20 +26,121 @@ namespace AzsRegistration.Interop
     }
 
     /// <summary>
+    /// The account of a context (AzureRM's PSAzureRmAccount, reduced): Id, Type
+    /// (ServicePrincipal | User | ManagedService | AccessToken), Tenants, ExtendedProperties.
+    /// ToString() is the Id, and it compares equal (case-insensitively) to its Id as a string,
+    /// so scripts that treated the account as a string keep working.
+    /// </summary>
+    public sealed class AzsAccount
+    {
+        public AzsAccount() { ExtendedProperties = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase); Tenants = new string[0]; }
+
+        /// <summary>An account with this Id (also lets PowerShell convert a string to an account).</summary>
+        public AzsAccount(string id) : this() { Id = id; }
+
+        public string Id { get; set; }
+        /// <summary>"ServicePrincipal", "User", "ManagedService" or "AccessToken".</summary>
+        public string Type { get; set; }
+        public string[] Tenants { get; set; }
+        public IDictionary<string, string> ExtendedProperties { get; private set; }
+
+        public override string ToString() { return Id ?? string.Empty; }
+
+        public override bool Equals(object obj)
+        {
+            string other = obj as string;
+            if (other == null)
+            {
+                var a = obj as AzsAccount;
+                if (a == null) { return false; }
+                if (ReferenceEquals(a, this)) { return true; }
+                other = a.Id;
+            }
+            return string.Equals(Id ?? string.Empty, other ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        }
+
+        public override int GetHashCode() { return StringComparer.OrdinalIgnoreCase.GetHashCode(Id ?? string.Empty); }
+    }
+
+    /// <summary>
+    /// A cloud (AzureRM's PSAzureEnvironment, reduced): Name and endpoints. ToString() is the
+    /// Name, and it compares equal (case-insensitively) to its Name as a string.
+    /// </summary>
+    public sealed class AzsEnvironment
+    {
+        public AzsEnvironment() { }
+
+        /// <summary>An environment with this name (also lets PowerShell convert a string).</summary>
+        public AzsEnvironment(string name) { Name = name; }
+
+        public string Name { get; set; }
+        public string ResourceManagerUrl { get; set; }
+        public string ActiveDirectoryAuthority { get; set; }
+        public string ActiveDirectoryServiceEndpointResourceId { get; set; }
+        public bool EnableAdfsAuthentication { get; set; }
+        public string GalleryUrl { get; set; }
+        public string GraphUrl { get; set; }
+        public string ManagementPortalUrl { get; set; }
+        /// <summary>"Built-in", or "User-defined" for one added (or overridden) with Add-AzureRmEnvironment.</summary>
+        public string Type { get; set; }
+
+        /// <summary>From azsreg_environment_to_json; Type from the EnvironmentStore.</summary>
+        public static AzsEnvironment FromJson(string json)
+        {
+            var o = MiniJson.Parse(json) as IDictionary<string, object>;
+            if (o == null) { throw new FormatException("the environment JSON is not an object"); }
+            object adfs;
+            var e = new AzsEnvironment
+            {
+                Name = MiniJson.Str(o, "name"),
+                ResourceManagerUrl = MiniJson.Str(o, "resourceManagerUrl"),
+                ActiveDirectoryAuthority = MiniJson.Str(o, "activeDirectoryAuthority"),
+                ActiveDirectoryServiceEndpointResourceId = MiniJson.Str(o, "audience"),
+                EnableAdfsAuthentication = o.TryGetValue("isAdfs", out adfs) && adfs is bool && (bool)adfs,
+                GalleryUrl = NullIfEmpty(MiniJson.Str(o, "galleryUrl")),
+                GraphUrl = NullIfEmpty(MiniJson.Str(o, "graphUrl")),
+                ManagementPortalUrl = NullIfEmpty(MiniJson.Str(o, "portalUrl")),
+            };
+            e.Type = EnvironmentStore.IsUserDefined(e.Name) || !EnvironmentStore.IsBuiltin(e.Name) ? "User-defined" : "Built-in";
+            return e;
+        }
+
+        private static string NullIfEmpty(string s) { return string.IsNullOrEmpty(s) ? null : s; }
+
+        public override string ToString() { return Name ?? string.Empty; }
+
+        public override bool Equals(object obj)
+        {
+            string other = obj as string;
+            if (other == null)
+            {
+                var e = obj as AzsEnvironment;
+                if (e == null) { return false; }
+                if (ReferenceEquals(e, this)) { return true; }
+                other = e.Name;
+            }
+            return string.Equals(Name ?? string.Empty, other ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        }
+
+        public override int GetHashCode() { return StringComparer.OrdinalIgnoreCase.GetHashCode(Name ?? string.Empty); }
+    }
+
+    /// <summary>
     /// A signed-in context: who, which tenant / subscription, which cloud, and the native
     /// client (one connection pool and token cache, safe to share between threads).
     /// </summary>
     public sealed class AzsContext
     {
         public string Name { get; set; }
-        public string Account { get; set; }
-        /// <summary>"User", "ServicePrincipal", "ManagedService", "AccessToken" (AzureRM's Account.Type).</summary>
-        public string AccountType { get; set; }
+        /// <summary>Who signed in: Id (application ID, UPN, MSI@50342, ...), Type, Tenants. Prints as the Id.</summary>
+        public AzsAccount Account { get; set; }
+        /// <summary>Account.Type: "User", "ServicePrincipal", "ManagedService", "AccessToken".</summary>
+        public string AccountType { get { return Account == null ? null : Account.Type; } }
         public string TenantId { get; set; }
         public string SubscriptionId { get; set; }
         public string SubscriptionName { get; set; }
-        /// <summary>Environment name.</summary>
-        public string Environment { get; set; }
+        /// <summary>The cloud: Name and endpoints. Prints as the name.</summary>
+        public AzsEnvironment Environment { get; set; }
         /// <summary>Environment as JSON (azsreg_environment_to_json).</summary>
         public string EnvironmentJson { get; set; }
         /// <summary>ClientSecret, Certificate, ManagedIdentity, AccessToken, DeviceCode.</summary>
@@ -74,7 +175,7 @@ namespace AzsRegistration.Interop
             return c;
         }
 
-        public override string ToString() { return Account ?? string.Empty; }
+        public override string ToString() { return Account == null ? string.Empty : Account.ToString(); }
     }
 
     /// <summary>
@@ -171,6 +272,13 @@ namespace AzsRegistration.Interop
         public static bool Remove(string name)
         {
             lock (Gate) { return Added.Remove(name); }
+        }
+
+        /// <summary>True when the name was added (or a built-in overridden) with Add-AzureRmEnvironment.</summary>
+        public static bool IsUserDefined(string name)
+        {
+            if (string.IsNullOrEmpty(name)) { return false; }
+            lock (Gate) { return Added.ContainsKey(name); }
         }
 
         /// <summary>The environment JSON by name (added ones first, then built-ins), or null.</summary>

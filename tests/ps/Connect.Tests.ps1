@@ -123,6 +123,8 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         try {
             $profile = Connect-AzureRmAccount -Identity -Environment AzsEmulator
             $profile.Context.Account | Should -Be 'MSI@50342'
+            $profile.Context.Account.Id | Should -BeExactly 'MSI@50342'
+            $profile.Context.Account.Type | Should -BeExactly 'ManagedService'
             $profile.Context.CredentialKind | Should -Be 'ManagedIdentity'
             $profile.Context.TenantId | Should -Be $script:facts.TenantId
             (Get-AzsEmulatorStats -Emulator $script:emu).byManagedIdentity | Should -Be 1

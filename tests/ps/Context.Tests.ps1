@@ -42,6 +42,34 @@ Describe 'Contexts' {
         $profile.Context.Tenant.Id | Should -Be $script:facts.TenantId
     }
 
+    It 'has the AzureRM context shape: Account.Id / .Type, Environment.Name, Subscription.Id / .Name, Tenant.Id' {
+        $null = Connect-AzsTestEmulator -Emulator $script:emu
+        $ctx = Get-AzureRmContext
+        $ctx.Account.Id | Should -BeExactly $script:facts.AppId
+        $ctx.Account.Type | Should -BeExactly 'ServicePrincipal'
+        $ctx.Account.Tenants | Should -Be @($script:facts.TenantId)
+        $ctx.Account.ExtendedProperties['Tenants'] | Should -Be $script:facts.TenantId
+        $ctx.Account.ExtendedProperties['Subscriptions'] | Should -Be '33333333-3333-3333-3333-333333333333'
+        $ctx.Account.ToString() | Should -BeExactly $script:facts.AppId
+        "$($ctx.Account)" | Should -BeExactly $script:facts.AppId
+        ($ctx.Account -eq $script:facts.AppId) | Should -BeTrue
+        $ctx.Environment.Name | Should -BeExactly 'AzsEmulator'
+        $ctx.Environment.ResourceManagerUrl | Should -Be $script:emu.BaseUrl
+        $ctx.Environment.ActiveDirectoryServiceEndpointResourceId | Should -Be 'https://management.emulator.azsreg.local/'
+        $ctx.Environment.ToString() | Should -BeExactly 'AzsEmulator'
+        "$($ctx.Environment)" | Should -BeExactly 'AzsEmulator'
+        $ctx.Subscription.Id | Should -Be '33333333-3333-3333-3333-333333333333'
+        $ctx.Subscription.Name | Should -Be 'Azure Stack sample registration subscription'
+        $ctx.Tenant.Id | Should -Be $script:facts.TenantId
+        # Runbooks branch on the account type.
+        $token = Get-AzsEmulatorImdsToken -Emulator $script:emu
+        (Connect-AzureRmAccount -AccessToken $token -AccountId 'token-user' -Environment AzsEmulator).Context.Account.Type | Should -BeExactly 'AccessToken'
+        # The table still shows the plain values.
+        $text = Get-AzureRmContext | Format-Table | Out-String -Width 300
+        $row = ($text -split "`n" | Where-Object { $_ -match 'token-user' })
+        $row | Should -Match '^token-user\s+Azure Stack sample registration subscription\s+11111111-1111-1111-1111-111111111111\s+AzsEmulator\s*$'
+    }
+
     It 'Connect -Subscription selects by name; Set-AzureRmContext / Select-AzureRmSubscription switch without a new sign-in' {
         $p = Connect-AzureRmAccount -Environment AzsEmulator -ServicePrincipal -Credential (New-AzsSampleCredential) -TenantId $script:facts.TenantId -Subscription 'Second subscription'
         $p.Context.SubscriptionId | Should -Be '88888888-8888-8888-8888-888888888888'

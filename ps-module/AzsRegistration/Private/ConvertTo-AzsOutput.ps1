@@ -121,23 +121,35 @@ function Resolve-AzsRegistrationId {
 function ConvertTo-AzsEnvironmentObject {
     <#
     .SYNOPSIS
-    Environment JSON (azsreg_environment_to_json) as an AzsRegistration.Environment object
-    with AzureRM's PSAzureEnvironment member names.
+    Environment JSON (azsreg_environment_to_json) as an AzsRegistration.Interop.AzsEnvironment
+    with AzureRM's PSAzureEnvironment member names. Type is "User-defined" for every
+    environment added with Add-AzureRmEnvironment, a built-in name overridden included.
     #>
     param([Parameter(Mandatory)] [string] $Json)
-    $e = ConvertFrom-Json -InputObject $Json
-    [pscustomobject]@{
-        PSTypeName                               = 'AzsRegistration.Environment'
-        Name                                     = Get-AzsMemberValue $e 'name'
-        ResourceManagerUrl                       = Get-AzsMemberValue $e 'resourceManagerUrl'
-        ActiveDirectoryAuthority                 = Get-AzsMemberValue $e 'activeDirectoryAuthority'
-        ActiveDirectoryServiceEndpointResourceId = Get-AzsMemberValue $e 'audience'
-        EnableAdfsAuthentication                 = [bool](Get-AzsMemberValue $e 'isAdfs')
-        GalleryUrl                               = Get-AzsMemberValue $e 'galleryUrl'
-        GraphUrl                                 = Get-AzsMemberValue $e 'graphUrl'
-        ManagementPortalUrl                      = Get-AzsMemberValue $e 'portalUrl'
-        Type                                     = $(if ([AzsRegistration.Interop.EnvironmentStore]::IsBuiltin((Get-AzsMemberValue $e 'name'))) { 'Built-in' } else { 'User-defined' })
+    [AzsRegistration.Interop.AzsEnvironment]::FromJson($Json)
+}
+
+function New-AzsAccountObject {
+    <#
+    .SYNOPSIS
+    The Account of a context (AzsRegistration.Interop.AzsAccount): Id, Type, Tenants, ExtendedProperties.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Id,
+        [Parameter(Mandatory)] [ValidateSet('ServicePrincipal', 'User', 'ManagedService', 'AccessToken')] [string] $Type,
+        [string] $TenantId,
+        [hashtable] $ExtendedProperties
+    )
+    $account = New-Object AzsRegistration.Interop.AzsAccount -ArgumentList $Id
+    $account.Type = $Type
+    if ($TenantId) {
+        $account.Tenants = [string[]]@($TenantId)
+        $account.ExtendedProperties['Tenants'] = $TenantId
     }
+    if ($ExtendedProperties) {
+        foreach ($k in $ExtendedProperties.Keys) { if ($null -ne $ExtendedProperties[$k]) { $account.ExtendedProperties[$k] = [string]$ExtendedProperties[$k] } }
+    }
+    $account
 }
 
 function New-AzsProfileObject {

@@ -51,7 +51,7 @@ function Add-AzureRmEnvironment {
     Add-AzureRmEnvironment -Name MyCloud -ResourceManagerEndpoint https://arm.contoso.test/ -ActiveDirectoryEndpoint https://login.contoso.test/ -ActiveDirectoryServiceEndpointResourceId https://management.contoso.test/
 
     .OUTPUTS
-    AzsRegistration.Environment
+    AzsRegistration.Interop.AzsEnvironment (Name, ResourceManagerUrl, ActiveDirectoryAuthority, ..., Type: Built-in or User-defined)
 
     .LINK
     Get-AzureRmEnvironment
@@ -60,7 +60,7 @@ function Add-AzureRmEnvironment {
     Connect-AzureRmAccount
     #>
     [CmdletBinding(DefaultParameterSetName = 'Name', SupportsShouldProcess = $true, ConfirmImpact = 'Low')]
-    [OutputType('AzsRegistration.Environment')]
+    [OutputType([AzsRegistration.Interop.AzsEnvironment])]
     param(
         [Parameter(Mandatory = $true, Position = 0, ValueFromPipelineByPropertyName = $true)]
         [ValidateNotNullOrEmpty()]

@@ -336,11 +336,15 @@ function Connect-AzureRmAccount {
         if (-not $account) { $account = $describe }
         Write-Verbose ($script:Strings.SignedIn -f $account, $tenant)
 
+        $extended = @{}
+        if ($set -eq 'ServicePrincipalCertificateWithSubscriptionId') { $extended['CertificateThumbprint'] = $thumb }
+        $envInfo = ConvertTo-AzsEnvironmentObject -Json $envJson
+        if (-not $envInfo.Name) { $envInfo.Name = $envName }
+
         $context = New-Object AzsRegistration.Interop.AzsContext
-        $context.Account = $account
-        $context.AccountType = $accountType
+        $context.Account = New-AzsAccountObject -Id $account -Type $accountType -TenantId $tenant -ExtendedProperties $extended
         $context.TenantId = $tenant
-        $context.Environment = $envName
+        $context.Environment = $envInfo
         $context.EnvironmentJson = $envJson
         $context.CredentialKind = $kind
         $context.ClientOptionsJson = $optionsJson
@@ -367,6 +371,7 @@ function Connect-AzureRmAccount {
             }
         }
 
+        if ($context.SubscriptionId) { $context.Account.ExtendedProperties['Subscriptions'] = $context.SubscriptionId }
         if ($ContextName) {
             $context.Name = $ContextName
         }

@@ -27,14 +27,14 @@ function Disconnect-AzureRmAccount {
     Get-AzureRmContext -Name work | Disconnect-AzureRmAccount
 
     .OUTPUTS
-    AzsRegistration.Account
+    AzsRegistration.Interop.AzsAccount (Id, Type, Tenants, ExtendedProperties), as AzureRM's PSAzureRmAccount.
 
     .LINK
     Connect-AzureRmAccount
     #>
     [CmdletBinding(DefaultParameterSetName = 'ContextName', SupportsShouldProcess = $true, ConfirmImpact = 'Low')]
     [Alias('Remove-AzureRmAccount', 'Logout-AzureRmAccount')]
-    [OutputType('AzsRegistration.Account')]
+    [OutputType([AzsRegistration.Interop.AzsAccount])]
     param(
         [Parameter(ParameterSetName = 'ContextName')]
         [string] $ContextName,
@@ -83,12 +83,7 @@ function Disconnect-AzureRmAccount {
                 if ($t.Credential) { $t.Credential.Dispose() }
             }
             Write-Verbose ($script:Strings.Disconnected -f $t.Name)
-            [pscustomobject]@{
-                PSTypeName = 'AzsRegistration.Account'
-                Id         = $t.Account
-                Type       = $t.AccountType
-                Tenants    = @($t.TenantId)
-            }
+            $t.Account
         }
     }
 }

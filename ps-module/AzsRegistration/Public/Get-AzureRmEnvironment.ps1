@@ -17,13 +17,13 @@ function Get-AzureRmEnvironment {
     Get-AzureRmEnvironment -Name AzureStackUser
 
     .OUTPUTS
-    AzsRegistration.Environment
+    AzsRegistration.Interop.AzsEnvironment (Name, ResourceManagerUrl, ActiveDirectoryAuthority, ..., Type: Built-in or User-defined)
 
     .LINK
     Add-AzureRmEnvironment
     #>
     [CmdletBinding()]
-    [OutputType('AzsRegistration.Environment')]
+    [OutputType([AzsRegistration.Interop.AzsEnvironment])]
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = $true)]
         [string] $Name
