@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -555,6 +556,20 @@ long harness_count_requests(const harness_emulator *emu, const char *method, con
 
 /* ---- clients ------------------------------------------------------------------- */
 
+int harness_trace_enabled(void)
+{
+	const char *v = getenv("AZSREG_TEST_LOG");
+	return v != NULL && strcasecmp(v, "trace") == 0;
+}
+
+/* Library log lines to stderr (the test's output) with a level tag. */
+static void harness_stderr_log_cb(int level, const char *message, void *payload)
+{
+	static const char *const names[] = { "NONE", "ERROR", "WARNING", "INFO", "DEBUG", "TRACE" };
+	(void)payload;
+	fprintf(stderr, "azsreg[%s] %s\n", level >= 0 && level <= 5 ? names[level] : "?", message);
+}
+
 azsreg_client *harness_client_new(const harness_emulator *emu, const harness_client_params *params)
 {
 	harness_client_params defaults;
@@ -563,20 +578,31 @@ azsreg_client *harness_client_new(const harness_emulator *emu, const harness_cli
 	azsreg_client *client = NULL;
 	azsreg_client_secret_options sopts = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
 	azsreg_client_options copts = AZSREG_CLIENT_OPTIONS_INIT;
+	int cred_borrowed = 0;
 
 	if (params == NULL) {
 		memset(&defaults, 0, sizeof defaults);
 		params = &defaults;
 	}
-	if (azsreg_environment_discover(&env, "AzsEmulator", emu->base_url, emu->ca_file) != AZSREG_OK)
+	if (params->environment == NULL &&
+	    azsreg_environment_discover(&env, "AzsEmulator", emu->base_url, params->ca_from_env ? NULL : emu->ca_file) !=
+	        AZSREG_OK)
 		goto done;
-	sopts.tenant_id = HARNESS_TENANT_ID;
-	sopts.client_id = HARNESS_CLIENT_ID;
-	sopts.client_secret = params->client_secret != NULL ? params->client_secret : HARNESS_CLIENT_SECRET;
-	if (azsreg_credential_client_secret_new(&cred, &sopts) != AZSREG_OK)
-		goto done;
-	copts.environment = env;
-	copts.ca_file = params->ca_file != NULL ? params->ca_file : emu->ca_file;
+	if (params->credential != NULL) {
+		cred = params->credential;
+		cred_borrowed = 1;
+	} else {
+		sopts.tenant_id = HARNESS_TENANT_ID;
+		sopts.client_id = HARNESS_CLIENT_ID;
+		sopts.client_secret = params->client_secret != NULL ? params->client_secret : HARNESS_CLIENT_SECRET;
+		if (azsreg_credential_client_secret_new(&cred, &sopts) != AZSREG_OK)
+			goto done;
+	}
+	copts.environment = params->environment != NULL ? params->environment : env;
+	copts.ca_file = params->ca_from_env ? NULL : params->ca_file != NULL ? params->ca_file : emu->ca_file;
+	copts.proxy = params->proxy;
+	copts.connect_timeout_ms = params->connect_timeout_ms;
+	copts.request_timeout_ms = params->request_timeout_ms;
 	copts.max_retries = params->max_retries;
 	copts.retry_base_delay_ms = params->retry_base_delay_ms > 0 ? params->retry_base_delay_ms : 10;
 	copts.retry_max_delay_ms = params->retry_max_delay_ms > 0 ? params->retry_max_delay_ms : 2000;
@@ -584,10 +610,17 @@ azsreg_client *harness_client_new(const harness_emulator *emu, const harness_cli
 	copts.log_cb = params->log_cb;
 	copts.log_payload = params->log_payload;
 	copts.log_level = params->log_level;
+	if (copts.log_cb == NULL && harness_trace_enabled()) {
+		copts.log_cb = harness_stderr_log_cb;
+		copts.log_payload = NULL;
+		copts.log_level = AZSREG_LOG_TRACE;
+	}
 	copts.user_agent = "azsreg-integration-tests";
 	if (azsreg_client_new(&client, &copts, cred) != AZSREG_OK)
 		client = NULL;
 done:
+	if (cred_borrowed)
+		cred = NULL;
 	azsreg_credential_free(cred);
 	azsreg_environment_free(env);
 	return client;
@@ -623,6 +656,8 @@ void harness_log_cb(int level, const char *message, void *payload)
 	log->text[log->len++] = '\n';
 	log->text[log->len] = '\0';
 	log->lines++;
+	if (harness_trace_enabled())
+		harness_stderr_log_cb(level, message, NULL);
 	pthread_mutex_unlock(&harness_log_lock);
 }
 
@@ -668,4 +703,167 @@ done:
 	X509_free(cert);
 	EVP_PKEY_free(key);
 	return rc;
+}
+
+/* ---- raw HTTPS to the emulator ------------------------------------------------------ */
+
+int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
+                  const char *body, const char *content_type, harness_http *out)
+{
+	char url[2048];
+	char ct[256];
+	CURL *curl = NULL;
+	struct curl_slist *hl = NULL;
+	body_buf resp = { NULL, 0 };
+	body_buf hdrs = { NULL, 0 };
+	long status = 0;
+	long t0;
+	size_t i;
+	CURLcode cc;
+
+	memset(out, 0, sizeof *out);
+	out->status = -1;
+	if (snprintf(url, sizeof url, "%s%s", emu->base_url_noslash, path) >= (int)sizeof url)
+		goto done;
+	curl = curl_easy_init();
+	if (curl == NULL)
+		goto done;
+	for (i = 0; headers != NULL && headers[i] != NULL; i++)
+		hl = curl_slist_append(hl, headers[i]);
+	if (body != NULL) {
+		snprintf(ct, sizeof ct, "Content-Type: %s",
+		         content_type != NULL ? content_type : "application/x-www-form-urlencoded");
+		hl = curl_slist_append(hl, ct);
+	}
+	curl_easy_setopt(curl, CURLOPT_URL, url);
+	curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(curl, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &resp);
+	curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, collect);
+	curl_easy_setopt(curl, CURLOPT_HEADERDATA, &hdrs);
+	curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, wrapper_env() != NULL ? 120000L : 30000L);
+	curl_easy_setopt(curl, CURLOPT_CAINFO, emu->ca_file);
+	curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+	if (body != NULL) {
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+	}
+	t0 = now_ms();
+	cc = curl_easy_perform(curl);
+	out->elapsed_ms = now_ms() - t0;
+	if (cc != CURLE_OK) {
+		out->status = -(int)cc;
+		goto done;
+	}
+	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	out->status = (int)status;
+	if (resp.data != NULL && resp.len > 0) {
+		json_error_t jerr;
+		out->json = json_loadb(resp.data, resp.len, JSON_DECODE_ANY, &jerr);
+	}
+done:
+	out->body = resp.data != NULL ? resp.data : strdup("");
+	out->headers = hdrs.data != NULL ? hdrs.data : strdup("");
+	curl_slist_free_all(hl);
+	if (curl != NULL)
+		curl_easy_cleanup(curl);
+	return out->status;
+}
+
+const char *harness_http_header(const harness_http *r, const char *name, char *buf, size_t cap)
+{
+	const char *line = r->headers;
+	size_t nlen = strlen(name);
+	const char *found = NULL;
+
+	/* the last header block counts (after a 100 Continue or the like) */
+	while (line != NULL && *line != '\0') {
+		const char *eol = strstr(line, "\r\n");
+		size_t llen = eol != NULL ? (size_t)(eol - line) : strlen(line);
+		if (llen > nlen && strncasecmp(line, name, nlen) == 0 && line[nlen] == ':') {
+			const char *v = line + nlen + 1;
+			size_t vlen;
+			while (*v == ' ')
+				v++;
+			vlen = llen - (size_t)(v - line);
+			if (vlen >= cap)
+				vlen = cap - 1;
+			memcpy(buf, v, vlen);
+			buf[vlen] = '\0';
+			found = buf;
+		}
+		line = eol != NULL ? eol + 2 : NULL;
+	}
+	return found;
+}
+
+void harness_http_free(harness_http *r)
+{
+	if (r->body != NULL)
+		memset(r->body, 0, strlen(r->body));
+	free(r->body);
+	free(r->headers);
+	json_decref(r->json);
+	memset(r, 0, sizeof *r);
+}
+
+char *harness_sample_token(const harness_emulator *emu)
+{
+	harness_http r;
+	char *token = NULL;
+	const char *t;
+
+	if (harness_https(emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token", NULL,
+	                  "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
+	                  "&client_secret=" HARNESS_CLIENT_SECRET
+	                  "&scope=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default",
+	                  NULL, &r) == 200) {
+		t = json_string_value(json_object_get(r.json, "access_token"));
+		if (t != NULL)
+			token = strdup(t);
+	}
+	harness_http_free(&r);
+	return token;
+}
+
+json_t *harness_jwt_claims(const char *jwt)
+{
+	const char *p1, *p2;
+	unsigned char *raw = NULL;
+	char *b64 = NULL;
+	size_t len, i, padded;
+	int n;
+	json_t *claims = NULL;
+	json_error_t jerr;
+
+	if (jwt == NULL)
+		return NULL;
+	p1 = strchr(jwt, '.');
+	p2 = p1 != NULL ? strchr(p1 + 1, '.') : NULL;
+	if (p2 == NULL)
+		return NULL;
+	len = (size_t)(p2 - p1 - 1);
+	padded = (len + 3) / 4 * 4;
+	b64 = calloc(1, padded + 1);
+	raw = calloc(1, padded + 1);
+	if (b64 == NULL || raw == NULL)
+		goto done;
+	for (i = 0; i < len; i++) {
+		char c = p1[1 + i];
+		b64[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+	}
+	for (; i < padded; i++)
+		b64[i] = '=';
+	n = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)padded);
+	if (n < 0)
+		goto done;
+	while (n > 0 && raw[n - 1] == '\0')
+		n--; /* EVP_DecodeBlock counts the padding as zero bytes */
+	claims = json_loadb((const char *)raw, (size_t)n, 0, &jerr);
+done:
+	free(b64);
+	free(raw);
+	return claims;
 }

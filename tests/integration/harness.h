@@ -114,7 +114,22 @@ typedef struct harness_client_params {
 	azsreg_log_cb log_cb;
 	void *log_payload;
 	int log_level;
+	/* added for the proxy / CA / timeout tests (zero = as before) */
+	const char *proxy;          /* NULL: none given (HTTPS_PROXY / NO_PROXY apply) */
+	int ca_from_env;            /* non-zero: ca_file NULL for discovery and client */
+	long connect_timeout_ms;    /* 0: library default */
+	long request_timeout_ms;    /* 0: library default */
+	const azsreg_environment *environment; /* NULL: discovered from the metadata endpoint */
+	azsreg_credential *credential;         /* NULL: the sample secret; borrowed */
 } harness_client_params;
+
+/**
+ * When AZSREG_TEST_LOG=trace is set (build/test.sh sets it for its ctest stages), every
+ * client made by harness_client_new without a log callback of its own logs at TRACE to
+ * stderr (the test's output, which the suite-wide secret scan reads), and one with a
+ * callback gets TRACE too and also copies every line to stderr.
+ */
+int harness_trace_enabled(void);
 
 /**
  * Environment "AzsEmulator" discovered from the emulator's metadata endpoint (with its
@@ -134,6 +149,33 @@ typedef struct harness_log {
 /** An azsreg_log_cb appending to a harness_log (payload); safe from several threads. */
 void harness_log_cb(int level, const char *message, void *payload);
 void harness_log_free(harness_log *log);
+
+/* ---- raw HTTPS to the emulator (ARM / identity paths, with its CA, never proxied) ---- */
+
+typedef struct harness_http {
+	int status;           /* HTTP status; negative: transport failure (-curl code) */
+	char *body;           /* malloc'd, "" when none */
+	char *headers;        /* the raw response header block, malloc'd */
+	json_t *json;         /* the body parsed, NULL when not JSON */
+	long elapsed_ms;
+} harness_http;
+
+/**
+ * `method` on `emu->base_url_noslash + path`. `headers` (may be NULL) a NULL-terminated
+ * list of "Name: value" lines; `body` (may be NULL) is sent as is with `content_type`
+ * (NULL: application/x-www-form-urlencoded). Returns the status (as out->status).
+ */
+int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
+                  const char *body, const char *content_type, harness_http *out);
+/** The value of response header `name` (case-insensitive) copied into buf; NULL when absent. */
+const char *harness_http_header(const harness_http *r, const char *name, char *buf, size_t cap);
+void harness_http_free(harness_http *r);
+
+/** A token for the sample app (client secret, v2). Malloc'd, wipe + free; NULL on failure. */
+char *harness_sample_token(const harness_emulator *emu);
+
+/** The claims of a JWT (payload decoded), NULL when not a JWT. */
+json_t *harness_jwt_claims(const char *jwt);
 
 /** Writes a fresh self-signed CA certificate (unrelated to any emulator) to `path`. 0 on success. */
 int harness_write_unrelated_ca(const char *path);

@@ -1,0 +1,456 @@
+/*
+ * Emulator features the other suites do not exercise, each checked on the wire (raw
+ * HTTPS with the emulator's CA) and, where the library reacts to it, through the library:
+ * ARM token-bucket throttling, added latency and fault delays, --seed FILE round trip,
+ * an expired token, and username/password (ROPC) sign-in on the v2, v1 and AD FS token
+ * endpoints with its AAD-shaped errors.
+ */
+#include "harness_fixture.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#define REG_PATH "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/resourceGroups/" HARNESS_REG_GROUP \
+	"/providers/Microsoft.AzureStack/registrations/" HARNESS_REG_NAME
+#define SCOPE_V2 "https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default"
+#define RESOURCE_V1 "https%3A%2F%2Fmanagement.emulator.azsreg.local%2F"
+#define PS_CLIENT "1950a258-227b-4e31-a9cf-717495945fc2"
+#define CLI_CLIENT "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+#define SAMPLE_USER "admin@contoso.onmicrosoft.com"
+#define SAMPLE_PASSWORD "emulator-sample-password"
+
+TestSuite(emulator, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120);
+
+static long ms_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	while (nanosleep(&ts, &ts) != 0) {
+	}
+}
+
+/* GET the sample registration with `token`; fills r. */
+static int get_registration(const char *token, harness_http *r)
+{
+	char auth[4096];
+	const char *hdrs[] = { auth, NULL };
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	return harness_https(&emu, "GET", REG_PATH "?api-version=2017-06-01", hdrs, NULL, NULL, r);
+}
+
+static const char *arm_code(const harness_http *r)
+{
+	const char *c = json_string_value(json_object_get(json_object_get(r->json, "error"), "code"));
+	return c != NULL ? c : "";
+}
+
+/* ---- throttling --------------------------------------------------------------------- */
+
+Test(emulator, throttle_burst_two_third_read_is_429_then_refills)
+{
+	char *token = harness_sample_token(&emu);
+	harness_http r;
+	char v[64];
+	long retry_after;
+
+	cr_assert_not_null(token);
+	cr_assert_eq(harness_config(&emu, "{\"throttle\":{\"reads\":{\"burst\":2,\"perSecond\":1}}}"), 0);
+
+	cr_assert_eq(get_registration(token, &r), 200, "%s", r.body);
+	cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v), "1");
+	harness_http_free(&r);
+	cr_assert_eq(get_registration(token, &r), 200, "%s", r.body);
+	cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v), "0");
+	harness_http_free(&r);
+
+	cr_assert_eq(get_registration(token, &r), 429, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "TooManyRequests");
+	cr_assert_not_null(harness_http_header(&r, "Retry-After", v, sizeof v), "no Retry-After");
+	retry_after = strtol(v, NULL, 10);
+	cr_expect_geq(retry_after, 1, "Retry-After: %s", v);
+	cr_expect_leq(retry_after, 2, "Retry-After: %s", v);
+	cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v), "0");
+	cr_expect_not_null(harness_http_header(&r, "x-ms-request-id", v, sizeof v));
+	harness_http_free(&r);
+	cr_expect_eq(harness_stat(&emu, "throttled"), 1);
+
+	/* writes have their own bucket: not throttled */
+	{
+		char auth[4096];
+		const char *hdrs[] = { auth, NULL };
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		cr_expect_eq(harness_https(&emu, "PUT", REG_PATH "/customerSubscriptions/0a1b2c3d-0000-4000-8000-00000000aaaa"
+		                           "?api-version=2017-06-01", hdrs, "{\"properties\":{}}", "application/json", &r), 200,
+		             "%s", r.body);
+		cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-writes", v, sizeof v), "199");
+		harness_http_free(&r);
+	}
+
+	sleep_ms(retry_after * 1000 + 100);
+	cr_expect_eq(get_registration(token, &r), 200, "after the refill: %s", r.body);
+	cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v), "0");
+	harness_http_free(&r);
+	memset(token, 0, strlen(token));
+	free(token);
+}
+
+Test(emulator, throttled_library_client_waits_and_succeeds)
+{
+	char *out = NULL;
+	long t0, elapsed;
+	int rc;
+
+	cr_assert_eq(harness_config(&emu, "{\"throttle\":{\"reads\":{\"burst\":1,\"perSecond\":1}}}"), 0);
+	cr_assert_eq(azsreg_registration_get(&out, client, HARNESS_REGISTRATION_ID), AZSREG_OK, "%s",
+	             azsreg_error_last()->message);
+	azsreg_free(out);
+	out = NULL;
+	t0 = ms_now();
+	rc = azsreg_registration_get(&out, client, HARNESS_REGISTRATION_ID);
+	elapsed = ms_now() - t0;
+	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_not_null(strstr(out, HARNESS_REG_NAME));
+	azsreg_free(out);
+	cr_expect_eq(harness_stat(&emu, "throttled"), 1, "the emulator throttled %ld requests", harness_stat(&emu, "throttled"));
+	cr_expect_eq(harness_count_requests(&emu, "GET", "/registrations/" HARNESS_REG_NAME), 3);
+	cr_expect_geq(elapsed, 900, "Retry-After was not honoured (%ld ms)", elapsed);
+	cr_expect_lt(elapsed, 5000, "%ld ms", elapsed);
+}
+
+Test(emulator, throttle_disabled_sends_no_429)
+{
+	char *token = harness_sample_token(&emu);
+	harness_http r;
+	int i;
+	cr_assert_not_null(token);
+	cr_assert_eq(harness_config(&emu, "{\"throttle\":{\"enabled\":false,\"reads\":{\"burst\":1,\"perSecond\":0.01}}}"), 0);
+	for (i = 0; i < 4; i++) {
+		cr_expect_eq(get_registration(token, &r), 200, "request %d: %s", i, r.body);
+		harness_http_free(&r);
+	}
+	cr_expect_eq(harness_stat(&emu, "throttled"), 0);
+	free(token);
+}
+
+/* ---- latency and fault delays --------------------------------------------------------- */
+
+Test(emulator, latency_ms_is_added_to_every_request)
+{
+	char *token = harness_sample_token(&emu);
+	harness_http r;
+	cr_assert_not_null(token);
+	cr_assert_eq(get_registration(token, &r), 200);
+	cr_expect_lt(r.elapsed_ms, 600, "without latency: %ld ms", r.elapsed_ms);
+	harness_http_free(&r);
+	cr_assert_eq(harness_config(&emu, "{\"latencyMs\":700}"), 0);
+	cr_assert_eq(get_registration(token, &r), 200);
+	cr_expect_geq(r.elapsed_ms, 700, "latencyMs 700, answered after %ld ms", r.elapsed_ms);
+	cr_expect_lt(r.elapsed_ms, 5000, "%ld ms", r.elapsed_ms);
+	harness_http_free(&r);
+	/* token requests too */
+	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token", NULL,
+	                           "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret="
+	                           HARNESS_CLIENT_SECRET "&scope=" SCOPE_V2, NULL, &r), 200);
+	cr_expect_geq(r.elapsed_ms, 700, "token answered after %ld ms", r.elapsed_ms);
+	harness_http_free(&r);
+	free(token);
+}
+
+Test(emulator, fault_delay_ms_delays_then_answers_normally)
+{
+	char *token = harness_sample_token(&emu);
+	harness_http r;
+	cr_assert_not_null(token);
+	cr_assert_eq(harness_fault(&emu, "{\"method\":\"GET\",\"pathContains\":\"/registrations/\",\"delayMs\":800}"), 0);
+	cr_assert_eq(get_registration(token, &r), 200, "%s", r.body);
+	cr_expect_geq(r.elapsed_ms, 800, "delayMs 800, answered after %ld ms", r.elapsed_ms);
+	cr_expect_lt(r.elapsed_ms, 5000);
+	cr_expect_not_null(strstr(r.body, HARNESS_REG_NAME));
+	harness_http_free(&r);
+	/* one-shot */
+	cr_assert_eq(get_registration(token, &r), 200);
+	cr_expect_lt(r.elapsed_ms, 600, "the fault applied twice (%ld ms)", r.elapsed_ms);
+	harness_http_free(&r);
+	cr_expect_eq(harness_stat(&emu, "faultsApplied"), 1);
+	free(token);
+}
+
+/* ---- --seed FILE ---------------------------------------------------------------------- */
+
+static int write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "wb");
+	int rc = -1;
+	if (f == NULL)
+		return -1;
+	if (fputs(text, f) >= 0)
+		rc = 0;
+	if (fclose(f) != 0)
+		rc = -1;
+	return rc;
+}
+
+Test(emulator, seed_file_round_trip_is_identical)
+{
+	harness_emulator second;
+	char seed_path[HARNESS_PATH_MAX + 32];
+	char *out = NULL;
+	char *text;
+	json_t *first_state, *second_state, *after_reset;
+	const char *args[3];
+
+	/* a state that differs from the sample: one mapping, an extra registration, a user */
+	cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, "5eed0000-0000-4000-8000-000000000001", NULL),
+	             AZSREG_OK, "%s", azsreg_error_last()->message);
+	azsreg_free(out);
+	first_state = harness_state(&emu);
+	cr_assert_not_null(first_state);
+	json_array_append_new(json_object_get(first_state, "users"),
+	                      json_pack("{s:s,s:s,s:s,s:b}", "upn", "ops@contoso.onmicrosoft.com", "tenantId",
+	                                HARNESS_TENANT_ID, "password", "seed-password-do-not-log", "mfaRequired", 1));
+	json_array_append_new(json_object_get(first_state, "registrations"),
+	                      json_pack("{s:s,s:s,s:s,s:s,s:b,s:[]}", "subscriptionId", HARNESS_REG_SUBSCRIPTION,
+	                                "resourceGroup", "azurestack", "name", "AzureStack-second", "billingModel",
+	                                "Capacity", "multiTenancyApproved", 0, "customerSubscriptions"));
+	cr_assert_eq(harness_state_put(&emu, first_state), 0);
+	json_decref(first_state);
+	first_state = harness_state(&emu);
+	cr_assert_not_null(first_state);
+
+	text = json_dumps(first_state, JSON_INDENT(2) | JSON_SORT_KEYS);
+	cr_assert_not_null(text);
+	cr_assert_eq(harness_path(seed_path, sizeof seed_path, &emu, "seed.json"), 0);
+	cr_assert_eq(write_text(seed_path, text), 0);
+	free(text);
+
+	args[0] = "--seed";
+	args[1] = seed_path;
+	args[2] = NULL;
+	cr_assert_eq(harness_emulator_start(&second, args), 0, "the emulator did not start with --seed");
+	second_state = harness_state(&second);
+	cr_assert_not_null(second_state);
+	cr_expect(json_equal(first_state, second_state), "the seeded emulator dumps another state");
+	/* the seed is also what /_emulator/reset goes back to */
+	cr_assert_eq(harness_control(&second, "POST", "/reset", NULL, NULL), 204);
+	after_reset = harness_state(&second);
+	cr_expect(json_equal(first_state, after_reset), "reset does not go back to the seed");
+	json_decref(after_reset);
+	json_decref(second_state);
+	cr_expect_eq(harness_emulator_stop(&second), 0);
+
+	/* an unreadable seed: exit code 2 */
+	{
+		harness_emulator bad;
+		const char *bad_args[] = { "--seed", "/nonexistent/azsreg-seed.json", NULL };
+		cr_expect_neq(harness_emulator_start(&bad, bad_args), 0, "started with a missing seed file");
+	}
+	json_decref(first_state);
+}
+
+/* ---- expired token -------------------------------------------------------------------- */
+
+Test(emulator, expired_token_is_401_expired_authentication_token)
+{
+	char *token;
+	harness_http r;
+	char v[256];
+	json_t *claims;
+
+	cr_assert_eq(harness_config(&emu, "{\"tokenLifetimeSeconds\":2}"), 0);
+	token = harness_sample_token(&emu);
+	cr_assert_not_null(token);
+	claims = harness_jwt_claims(token);
+	cr_assert_not_null(claims);
+	cr_expect_eq(json_integer_value(json_object_get(claims, "exp")) - json_integer_value(json_object_get(claims, "iat")), 2);
+	json_decref(claims);
+	cr_assert_eq(get_registration(token, &r), 200, "fresh token: %s", r.body);
+	harness_http_free(&r);
+	sleep_ms(3100);
+	cr_assert_eq(get_registration(token, &r), 401, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "ExpiredAuthenticationToken");
+	cr_expect_not_null(harness_http_header(&r, "WWW-Authenticate", v, sizeof v), "no WWW-Authenticate");
+	cr_expect_null(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v));
+	harness_http_free(&r);
+	cr_expect_eq(harness_stat(&emu, "unauthorized"), 1);
+	free(token);
+}
+
+/* ---- username / password (ROPC) ---------------------------------------------------------- */
+
+static int ropc(const char *path, const char *form, harness_http *r)
+{
+	return harness_https(&emu, "POST", path, NULL, form, NULL, r);
+}
+
+static void expect_user_token(const harness_http *r, const char *aud_prefix, const char *ver)
+{
+	const char *at = json_string_value(json_object_get(r->json, "access_token"));
+	json_t *claims = harness_jwt_claims(at);
+	const char *oid;
+	cr_assert_not_null(claims, "no JWT access token");
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "upn")), SAMPLE_USER);
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "preferred_username")), SAMPLE_USER);
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "idtyp")), "user");
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "tid")), HARNESS_TENANT_ID);
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "ver")), ver);
+	oid = json_string_value(json_object_get(claims, "oid"));
+	cr_assert_not_null(oid);
+	cr_expect_eq(strlen(oid), 36, "oid %s", oid);
+	cr_expect_str_neq(oid, HARNESS_CLIENT_ID);
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "sub")), oid);
+	cr_expect_eq(strncmp(json_string_value(json_object_get(claims, "aud")), aud_prefix, strlen(aud_prefix)), 0);
+	cr_expect_not_null(json_string_value(json_object_get(r->json, "refresh_token")), "no refresh token");
+	cr_expect_eq(json_integer_value(json_object_get(r->json, "expires_in")), 3600);
+	json_decref(claims);
+}
+
+static void expect_aad_error(const harness_http *r, int status, const char *error, const char *aadsts, long code)
+{
+	const char *desc = json_string_value(json_object_get(r->json, "error_description"));
+	cr_expect_eq(r->status, status, "status %d: %s", r->status, r->body);
+	cr_expect_str_eq(json_string_value(json_object_get(r->json, "error")), error);
+	cr_assert_not_null(desc, "%s", r->body);
+	cr_expect_eq(strncmp(desc, aadsts, strlen(aadsts)), 0, "description: %s", desc);
+	cr_expect_eq(json_integer_value(json_array_get(json_object_get(r->json, "error_codes"), 0)), code);
+	cr_expect_not_null(json_object_get(r->json, "correlation_id"));
+	cr_expect_null(strstr(r->body, SAMPLE_PASSWORD), "the password is echoed");
+}
+
+Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
+{
+	harness_http r;
+	char oid_v2[64], oid_v1[64];
+	json_t *claims;
+	char *rt;
+	char form[4096];
+	const char *at;
+
+	/* v2, Azure PowerShell's public client, tenant GUID, several scopes */
+	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
+	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+	                  "&scope=" SCOPE_V2 "%20offline_access%20openid%20profile", &r), 200, "%s", r.body);
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "2.0");
+	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
+	snprintf(oid_v2, sizeof oid_v2, "%s", json_string_value(json_object_get(claims, "oid")));
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "appid")), PS_CLIENT);
+	json_decref(claims);
+	rt = strdup(json_string_value(json_object_get(r.json, "refresh_token")));
+	at = json_string_value(json_object_get(r.json, "access_token"));
+	/* the user's token is good for ARM */
+	{
+		harness_http g;
+		cr_expect_eq(get_registration(at, &g), 200, "%s", g.body);
+		harness_http_free(&g);
+	}
+	harness_http_free(&r);
+
+	/* the refresh token renews the session */
+	snprintf(form, sizeof form, "grant_type=refresh_token&client_id=%s&refresh_token=%s&scope=%s", PS_CLIENT, rt,
+	         SCOPE_V2);
+	cr_assert_eq(ropc("/organizations/oauth2/v2.0/token", form, &r), 200, "%s", r.body);
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "2.0");
+	harness_http_free(&r);
+	memset(rt, 0, strlen(rt));
+	free(rt);
+
+	/* v1, Azure CLI's public client, tenant by domain, upper-case UPN */
+	cr_assert_eq(ropc("/" HARNESS_TENANT_DOMAIN "/oauth2/token",
+	                  "grant_type=password&client_id=" CLI_CLIENT "&username=ADMIN@contoso.onmicrosoft.com&password="
+	                  SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r), 200, "%s", r.body);
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
+	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
+	snprintf(oid_v1, sizeof oid_v1, "%s", json_string_value(json_object_get(claims, "oid")));
+	json_decref(claims);
+	cr_expect_str_eq(oid_v1, oid_v2, "the user's oid is not stable");
+	harness_http_free(&r);
+
+	/* AD FS */
+	cr_assert_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
+	                  "&password=" SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r), 200, "%s", r.body);
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
+	harness_http_free(&r);
+
+	cr_expect_eq(harness_stat(&emu, "byPassword"), 3);
+	cr_expect_eq(harness_stat(&emu, "byRefreshToken"), 1);
+	/* the request log never shows the password */
+	{
+		json_t *reqs = harness_requests(&emu);
+		char *dump = json_dumps(reqs, 0);
+		cr_assert_not_null(dump);
+		cr_expect_null(strstr(dump, SAMPLE_PASSWORD), "the request log shows the password");
+		cr_expect_not_null(strstr(dump, "password=***"), "password not shown as ***");
+		free(dump);
+		json_decref(reqs);
+	}
+}
+
+Test(emulator, ropc_errors_are_aad_shaped)
+{
+	harness_http r;
+	json_t *state;
+
+	/* wrong password */
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
+	     "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=wrong-password-do-not-log&scope="
+	     SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50126:", 50126);
+	cr_expect_null(strstr(r.body, "wrong-password-do-not-log"));
+	harness_http_free(&r);
+	/* unknown user (v1 and AD FS too) */
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
+	     "grant_type=password&client_id=" PS_CLIENT "&username=nobody@contoso.onmicrosoft.com&password=x&scope=" SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50034:", 50034);
+	harness_http_free(&r);
+	ropc("/" HARNESS_TENANT_ID "/oauth2/token",
+	     "grant_type=password&client_id=" PS_CLIENT "&username=nobody@contoso.onmicrosoft.com&password=x&resource="
+	     RESOURCE_V1, &r);
+	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50034:", 50034);
+	harness_http_free(&r);
+	ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
+	     "&password=wrong&resource=" RESOURCE_V1, &r);
+	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50126:", 50126);
+	harness_http_free(&r);
+	/* a confidential app may not use it as a public client; an unknown client */
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" HARNESS_CLIENT_ID "&username="
+	     SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "invalid_client", "AADSTS7000218:", 7000218);
+	harness_http_free(&r);
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=99999999-0000-4000-8000-000000000000"
+	     "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "unauthorized_client", "AADSTS700016:", 700016);
+	harness_http_free(&r);
+	/* missing password */
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
+	     "&scope=" SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "invalid_request", "AADSTS900144:", 900144);
+	harness_http_free(&r);
+
+	/* a user who needs MFA; and a user of another tenant is unknown in this one */
+	state = harness_state(&emu);
+	cr_assert_not_null(state);
+	json_array_append_new(json_object_get(state, "tenants"),
+	                      json_pack("{s:s,s:s}", "id", "88888888-8888-4888-8888-888888888888", "domain", "fabrikam.onmicrosoft.com"));
+	json_array_append_new(json_object_get(state, "users"),
+	                      json_pack("{s:s,s:s,s:s,s:b}", "upn", "mfa@contoso.onmicrosoft.com", "tenantId", HARNESS_TENANT_ID,
+	                                "password", "mfa-password-do-not-log", "mfaRequired", 1));
+	cr_assert_eq(harness_state_put(&emu, state), 0);
+	json_decref(state);
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT
+	     "&username=mfa@contoso.onmicrosoft.com&password=mfa-password-do-not-log&scope=" SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "interaction_required", "AADSTS50076:", 50076);
+	harness_http_free(&r);
+	ropc("/fabrikam.onmicrosoft.com/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username="
+	     SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
+	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50034:", 50034);
+	harness_http_free(&r);
+
+	cr_expect_eq(harness_stat(&emu, "byPassword"), 0);
+}
