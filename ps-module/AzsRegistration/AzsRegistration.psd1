@@ -35,6 +35,7 @@
         'Add-AzureRmAccount'
         'Login-AzureRmAccount'
         'Remove-AzureRmAccount'
+        'Logout-AzureRmAccount'
         'Select-AzureRmSubscription'
     )
     PrivateData          = @{

@@ -232,7 +232,8 @@ Describe 'Command alias <Alias>' -ForEach $script:CommandAliasCases {
 
 Describe 'Az names are opt-in (Enable-AzsAzAlias)' {
     BeforeAll {
-        $azNames = @('Connect-AzAccount', 'Disconnect-AzAccount', 'Get-AzContext', 'Set-AzContext', 'Get-AzSubscription', 'Add-AzEnvironment',
+        $azNames = @('Connect-AzAccount', 'Add-AzAccount', 'Login-AzAccount', 'Disconnect-AzAccount', 'Remove-AzAccount', 'Logout-AzAccount',
+            'Get-AzContext', 'Set-AzContext', 'Select-AzSubscription', 'Get-AzSubscription', 'Disable-AzContextAutosave', 'Add-AzEnvironment',
             'Get-AzEnvironment', 'New-AzResource', 'Get-AzResource', 'Set-AzResource', 'Remove-AzResource')
         function Remove-AzTestAlias { foreach ($n in $azNames) { if (Test-Path "alias:$n") { Remove-Item "alias:$n" -Force } } }
     }
@@ -250,14 +251,33 @@ Describe 'Az names are opt-in (Enable-AzsAzAlias)' {
 
     It 'creates every Az name as a global alias of the module command' {
         $made = @(Enable-AzsAzAlias -PassThru -WarningAction Stop)
-        $made.Count | Should -Be 11
+        $made.Count | Should -Be $azNames.Count
         foreach ($n in $azNames) {
             $a = Get-Alias -Name $n -Scope Global
             $a.Definition | Should -BeLike 'AzsRegistration\*-AzureRm*'
+            # The Az name points at the command whose AzureRM name (or alias) it mirrors.
+            $rmName = $n -replace '-Az', '-AzureRm'
+            $rm = Get-Command -Name $rmName -Module AzsRegistration
+            if ($rm.CommandType -eq 'Alias') { $rm = $rm.ResolvedCommand }
+            $a.Definition | Should -Be ('AzsRegistration\' + $rm.Name) -Because "$n is the Az name of $rmName"
         }
+        (Get-Alias Select-AzSubscription).Definition | Should -Be 'AzsRegistration\Set-AzureRmContext'
+        (Get-Alias Remove-AzAccount).Definition | Should -Be 'AzsRegistration\Disconnect-AzureRmAccount'
+        (Get-Alias Disable-AzContextAutosave).Definition | Should -Be 'AzsRegistration\Disable-AzureRmContextAutosave'
         (Get-Alias New-AzResource).Definition | Should -Be 'AzsRegistration\New-AzureRmResource'
         (Get-Alias Connect-AzAccount).Definition | Should -Be 'AzsRegistration\Connect-AzureRmAccount'
         (Get-Command New-AzResource).ResolvedCommand.Name | Should -Be 'New-AzureRmResource'
+    }
+
+    It 'offers the Az name of every AzureRM-named command and alias the module exports' {
+        $module = Get-Module AzsRegistration
+        $rmNames = @(@($module.ExportedFunctions.Keys) + @($module.ExportedAliases.Keys) | Where-Object { $_ -like '*-AzureRm*' })
+        $rmNames.Count | Should -BeGreaterThan 15
+        $offered = (Get-Command Enable-AzsAzAlias).Parameters['Name'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
+        foreach ($rm in $rmNames) {
+            $offered.ValidValues | Should -Contain ($rm -replace '-AzureRm', '-Az') -Because "$rm has an Az name"
+        }
+        @($offered.ValidValues) | Should -Be $azNames
     }
 
     It '-Name picks some names only' {

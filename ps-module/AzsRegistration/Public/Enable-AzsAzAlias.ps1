@@ -16,9 +16,12 @@ function Enable-AzsAzAlias {
     alias) is skipped with a warning, unless -Force is given. Calling the command again
     is harmless: aliases that already point at this module are left as they are.
 
-    Names: Connect-AzAccount, Disconnect-AzAccount, Get-AzContext, Set-AzContext,
-    Get-AzSubscription, Add-AzEnvironment, Get-AzEnvironment, New-AzResource,
-    Get-AzResource, Set-AzResource, Remove-AzResource.
+    Names (the Az name of every AzureRM-named command and alias of this module):
+    Connect-AzAccount, Add-AzAccount, Login-AzAccount, Disconnect-AzAccount,
+    Remove-AzAccount, Logout-AzAccount, Get-AzContext, Set-AzContext,
+    Select-AzSubscription, Get-AzSubscription, Disable-AzContextAutosave,
+    Add-AzEnvironment, Get-AzEnvironment, New-AzResource, Get-AzResource, Set-AzResource,
+    Remove-AzResource.
 
     .PARAMETER Name
     Only these Az names (default: all of them).
@@ -48,7 +51,8 @@ function Enable-AzsAzAlias {
     [OutputType([System.Management.Automation.AliasInfo])]
     param(
         [Parameter(Position = 0)]
-        [ValidateSet('Connect-AzAccount', 'Disconnect-AzAccount', 'Get-AzContext', 'Set-AzContext', 'Get-AzSubscription',
+        [ValidateSet('Connect-AzAccount', 'Add-AzAccount', 'Login-AzAccount', 'Disconnect-AzAccount', 'Remove-AzAccount', 'Logout-AzAccount',
+            'Get-AzContext', 'Set-AzContext', 'Select-AzSubscription', 'Get-AzSubscription', 'Disable-AzContextAutosave',
             'Add-AzEnvironment', 'Get-AzEnvironment', 'New-AzResource', 'Get-AzResource', 'Set-AzResource', 'Remove-AzResource')]
         [string[]] $Name,
 
@@ -57,17 +61,23 @@ function Enable-AzsAzAlias {
         [switch] $PassThru
     )
     $map = [ordered]@{
-        'Connect-AzAccount'    = 'Connect-AzureRmAccount'
-        'Disconnect-AzAccount' = 'Disconnect-AzureRmAccount'
-        'Get-AzContext'        = 'Get-AzureRmContext'
-        'Set-AzContext'        = 'Set-AzureRmContext'
-        'Get-AzSubscription'   = 'Get-AzureRmSubscription'
-        'Add-AzEnvironment'    = 'Add-AzureRmEnvironment'
-        'Get-AzEnvironment'    = 'Get-AzureRmEnvironment'
-        'New-AzResource'       = 'New-AzureRmResource'
-        'Get-AzResource'       = 'Get-AzureRmResource'
-        'Set-AzResource'       = 'Set-AzureRmResource'
-        'Remove-AzResource'    = 'Remove-AzureRmResource'
+        'Connect-AzAccount'         = 'Connect-AzureRmAccount'
+        'Add-AzAccount'             = 'Connect-AzureRmAccount'
+        'Login-AzAccount'           = 'Connect-AzureRmAccount'
+        'Disconnect-AzAccount'      = 'Disconnect-AzureRmAccount'
+        'Remove-AzAccount'          = 'Disconnect-AzureRmAccount'
+        'Logout-AzAccount'          = 'Disconnect-AzureRmAccount'
+        'Get-AzContext'             = 'Get-AzureRmContext'
+        'Set-AzContext'             = 'Set-AzureRmContext'
+        'Select-AzSubscription'     = 'Set-AzureRmContext'
+        'Get-AzSubscription'        = 'Get-AzureRmSubscription'
+        'Disable-AzContextAutosave' = 'Disable-AzureRmContextAutosave'
+        'Add-AzEnvironment'         = 'Add-AzureRmEnvironment'
+        'Get-AzEnvironment'         = 'Get-AzureRmEnvironment'
+        'New-AzResource'            = 'New-AzureRmResource'
+        'Get-AzResource'            = 'Get-AzureRmResource'
+        'Set-AzResource'            = 'Set-AzureRmResource'
+        'Remove-AzResource'         = 'Remove-AzureRmResource'
     }
     $moduleName = $MyInvocation.MyCommand.ModuleName
     if (-not $moduleName) { $moduleName = 'AzsRegistration' }
