@@ -230,6 +230,7 @@ Describe 'Errors are terminating, ErrorId = the ARM code, with the request ID' {
         catch { $caught = $_ }
         $reached | Should -BeFalse -Because 'the error is terminating'
         $caught.FullyQualifiedErrorId | Should -Be 'RegistrationNotFound,New-AzureRmResource'
+        $caught.CategoryInfo.Category | Should -Be 'CloseError' -Because 'AzureRM reported every ARM error as CloseError'
         $caught.Exception.Message | Should -BeLike 'RegistrationNotFound : *'
         $caught.Exception.RequestId | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
         $caught.Exception.Message | Should -BeLike "*$($caught.Exception.RequestId)*"
@@ -240,6 +241,23 @@ Describe 'Errors are terminating, ErrorId = the ARM code, with the request ID' {
     It 'CustomerSubscriptionNotFound from Get of a missing mapping' {
         { Get-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions/a5000000-0000-0000-0000-000000000005" -ApiVersion 2017-06-01 } |
             Should -Throw -ErrorId 'CustomerSubscriptionNotFound,Get-AzureRmResource'
+        $caught = $null
+        try { Remove-AzureRmResource -ResourceId 'subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/NoSuchRegistration/customerSubscriptions/a5000000-0000-0000-0000-000000000005' -ApiVersion 2017-06-01 -Force }
+        catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -Be 'RegistrationNotFound,Remove-AzureRmResource'
+        $caught.CategoryInfo.Category | Should -Be 'CloseError'
+    }
+
+    It 'the Azs commands keep the semantic categories (ObjectNotFound, PermissionDenied)' {
+        $caught = $null
+        try { Get-AzsRegistration -ResourceId '/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/NoSuchRegistration' -ErrorAction Stop }
+        catch { $caught = $_ }
+        $caught.FullyQualifiedErrorId | Should -BeLike 'RegistrationNotFound,*'
+        $caught.CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        Add-AzsEmulatorFault -Emulator $script:Emu -Fault @{ method = 'PUT'; pathContains = 'customerSubscriptions'; status = 403; code = 'UnauthorizedCspRegistration'; message = 'emulated' }
+        Register-AzsCustomerSubscription -Registration $script:Facts.RegistrationId -CustomerSubscriptionId 'a5100000-0000-0000-0000-000000000051' -TenantId $script:Facts.TenantId -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev.Count | Should -Be 1
+        $ev[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
     }
 
     It '<Code> (HTTP <Status>) from the service' -ForEach @(
@@ -263,6 +281,7 @@ Describe 'Errors are terminating, ErrorId = the ARM code, with the request ID' {
         $caught.Exception.HttpStatus | Should -Be $Status
         $caught.Exception.RequestId | Should -Not -BeNullOrEmpty
         $caught.TargetObject | Should -BeLike '*customerSubscriptions/a6000000-0000-0000-0000-000000000006'
+        $caught.CategoryInfo.Category | Should -Be 'CloseError' -Because 'every error from an ARM answer is CloseError for the AzureRM-named commands'
         @(Get-AzsEmulatorCustomerIds -Emulator $script:Emu).Count | Should -Be 0
     }
 

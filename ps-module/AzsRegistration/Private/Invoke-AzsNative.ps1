@@ -22,6 +22,42 @@ function Get-AzsNativeErrorCategory {
     return $c::NotSpecified
 }
 
+function Test-AzsArmAnswerError {
+    <#
+    .SYNOPSIS
+    True when a failed library call failed on an answer of Azure Resource Manager (an HTTP
+    status and an ARM error code, or an HTTP status without a code), not on the identity
+    platform (AADSTS codes and OAuth error codes such as invalid_client, which are
+    lowercase with underscores) nor before any answer (validation, network, TLS).
+    #>
+    param([AzsRegistration.Interop.AzsNativeException] $Exception)
+    if (-not $Exception -or $Exception.HttpStatus -le 0) { return $false }
+    $code = $Exception.ArmCode
+    if ($code -match '^AADSTS\d+$' -or $code -cmatch '^[a-z]+(_[a-z]+)*$') { return $false }
+    if ($Exception.ResultName -eq 'AZSREG_EAUTH' -and -not $code) { return $false }
+    return $true
+}
+
+function Get-AzsErrorCategoryFor {
+    <#
+    .SYNOPSIS
+    The category of a library failure as the calling command reports it: the AzureRM-named
+    commands (New-AzureRmResource, Get-AzureRmSubscription, ...) report every error that
+    came from an ARM answer as CloseError, as AzureRM did (cmdlet-parity.md); the Azs
+    commands and everything else use the semantic category (ObjectNotFound, PermissionDenied, ...).
+    #>
+    param(
+        [AzsRegistration.Interop.AzsNativeException] $Exception,
+        [System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    $name = $null
+    if ($Cmdlet -and $Cmdlet.MyInvocation -and $Cmdlet.MyInvocation.MyCommand) { $name = $Cmdlet.MyInvocation.MyCommand.Name }
+    if ($name -like '*-AzureRm*' -and (Test-AzsArmAnswerError -Exception $Exception)) {
+        return [System.Management.Automation.ErrorCategory]::CloseError
+    }
+    Get-AzsNativeErrorCategory $Exception
+}
+
 function Write-AzsNativeLog {
     <#
     .SYNOPSIS
@@ -75,7 +111,7 @@ function Invoke-AzsNative {
             $e = $e.InnerException
         }
         if ($native) {
-            $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $native, $native.ErrorId, (Get-AzsNativeErrorCategory $native), $TargetObject
+            $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $native, $native.ErrorId, (Get-AzsErrorCategoryFor -Exception $native -Cmdlet $Cmdlet), $TargetObject
         }
         else {
             $inner = $ex
@@ -97,7 +133,7 @@ function Invoke-AzsNative {
         Write-AzsNativeLog -Cmdlet $Cmdlet
     }
     if ($captured -and -not $record) {
-        $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $captured, $captured.ErrorId, (Get-AzsNativeErrorCategory $captured), $TargetObject
+        $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $captured, $captured.ErrorId, (Get-AzsErrorCategoryFor -Exception $captured -Cmdlet $Cmdlet), $TargetObject
     }
     if (-not $record) {
         return $output
