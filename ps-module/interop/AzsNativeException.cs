@@ -45,6 +45,15 @@ namespace AzsRegistration.Interop
             ErrorId = ArmCode.Length > 0 ? ArmCode : ResultName;
         }
 
+        /// <summary>A copy whose hint has `extra` appended (a caller that knows the next step better).</summary>
+        public AzsNativeException WithExtraHint(string extra)
+        {
+            if (string.IsNullOrEmpty(extra)) { return this; }
+            string hint = string.IsNullOrEmpty(Hint) ? extra : Hint + " " + extra;
+            return new AzsNativeException(Code, ResultName, HttpStatus, NativeMessage, ArmCode, ArmMessage, Target, DetailsJson,
+                RequestId, CorrelationId, hint);
+        }
+
         /// <summary>Builds the exception from the JSON of azsreg_error_last_json().</summary>
         public static AzsNativeException FromJson(int fallbackCode, string fallbackName, string json)
         {

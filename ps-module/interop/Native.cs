@@ -382,6 +382,51 @@ namespace AzsRegistration.Interop
             return h;
         }
 
+        /// <summary>
+        /// A ready access token given as a SecureString (what Get-AzAccessToken().Token returns
+        /// in newer Az): it goes to native memory without becoming a .NET string.
+        /// </summary>
+        public static CredentialHandle NewAccessTokenCredential(SecureString accessToken)
+        {
+            EnsureLoaded();
+            if (accessToken == null || accessToken.Length == 0) { throw new ArgumentException("the access token is empty", "accessToken"); }
+            var mem = new Unmanaged();
+            try
+            {
+                CredentialHandle h;
+                Ensure.Success(NativeMethods.azsreg_credential_access_token_new(out h, mem.Secure(accessToken)));
+                return h;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// A user name and password (resource owner password grant), for accounts without MFA.
+        /// clientId null = the library's default (the Azure PowerShell public client). The
+        /// password goes from the SecureString to native memory without becoming a .NET string.
+        /// </summary>
+        public static CredentialHandle NewUsernamePasswordCredential(string tenantId, string clientId, string userName, SecureString password)
+        {
+            EnsureLoaded();
+            if (string.IsNullOrEmpty(userName)) { throw new ArgumentException("the user name is empty", "userName"); }
+            if (password == null) { throw new ArgumentNullException("password"); }
+            var mem = new Unmanaged();
+            try
+            {
+                CredentialHandle h;
+                Ensure.Success(NativeMethods.azsreg_credential_username_password_new(out h, mem.Str(tenantId), mem.Str(clientId),
+                    mem.Str(userName), mem.Secure(password)));
+                return h;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
+        }
+
         /// <summary>Managed identity (IDENTITY_ENDPOINT/IDENTITY_HEADER, MSI_ENDPOINT/MSI_SECRET, else IMDS).</summary>
         public static CredentialHandle NewManagedIdentityCredential(string clientId, string resourceId)
         {

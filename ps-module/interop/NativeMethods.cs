@@ -95,6 +95,14 @@ namespace AzsRegistration.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_credential_access_token_new(out CredentialHandle cred, byte[] access_token);
 
+        /// <summary>The same entry point with the token in unmanaged memory (from a SecureString, wiped after the call).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_access_token_new(out CredentialHandle cred, IntPtr access_token);
+
+        /// <summary>User name + password (ROPC); client_id NULL = the Azure PowerShell public client. Strings in unmanaged memory.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_credential_username_password_new(out CredentialHandle cred, IntPtr tenant_id, IntPtr client_id, IntPtr username, IntPtr password);
+
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_credential_client_secret_new(out CredentialHandle cred, ref ClientSecretOptions opts);
 

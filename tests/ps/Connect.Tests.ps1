@@ -189,8 +189,21 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         Invoke-AzsTestRegistrationFlow -Emulator $script:emu | Should -BeTrue
     }
 
-    It 'refuses a user name and password (no ROPC) with a clear error' {
-        { Connect-AzureRmAccount -Credential (New-AzsSampleCredential) -Environment AzsEmulator } | Should -Throw -ErrorId 'UserPasswordNotSupported*'
+    It 'signs in with an access token given as a SecureString (Get-AzAccessToken().Token in newer Az)' {
+        $plain = Get-AzsEmulatorImdsToken -Emulator $script:emu
+        $secure = ConvertTo-SecureString $plain -AsPlainText -Force
+        Reset-AzsEmulatorStats -Emulator $script:emu
+        Clear-AzsEmulatorRequests -Emulator $script:emu
+        $profile = Connect-AzureRmAccount -AccessToken $secure -AccountId 'secure-token-user' -Environment AzsEmulator
+        $profile.Context.Account.Id | Should -Be 'secure-token-user'
+        $profile.Context.Account.Type | Should -Be 'AccessToken'
+        $profile.Context.SubscriptionId | Should -Be '33333333-3333-3333-3333-333333333333' -Because 'GET /subscriptions succeeded with the real token'
+        (Get-AzsEmulatorStats -Emulator $script:emu).unauthorized | Should -Be 0
+        Invoke-AzsTestRegistrationFlow -Emulator $script:emu | Should -BeTrue
+        # An object with a Token member (the whole Get-AzAccessToken result) works too.
+        $p2 = Connect-AzureRmAccount -AccessToken ([pscustomobject]@{ Token = $secure; ExpiresOn = [DateTimeOffset]::UtcNow.AddHours(1) }) -AccountId 'whole-result' -Environment AzsEmulator
+        $p2.Context.SubscriptionId | Should -Be '33333333-3333-3333-3333-333333333333'
+        { Connect-AzureRmAccount -AccessToken 42 -AccountId 'x' -Environment AzsEmulator } | Should -Throw -ErrorId 'InvalidAccessToken,Connect-AzureRmAccount'
     }
 
     It 'reports a wrong secret with the identity error code and sends no ARM request' {

@@ -91,7 +91,9 @@ function Invoke-AzsNative {
         [Parameter(Mandatory)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [Parameter(Mandatory)] [scriptblock] $ScriptBlock,
         [switch] $NonTerminating,
-        [object] $TargetObject
+        [object] $TargetObject,
+        # ErrorId -> text appended to the error's hint (for example the next step to take).
+        [hashtable] $ExtraHint
     )
     $record = $null
     $captured = $null
@@ -111,6 +113,7 @@ function Invoke-AzsNative {
             $e = $e.InnerException
         }
         if ($native) {
+            if ($ExtraHint -and $ExtraHint.ContainsKey($native.ErrorId)) { $native = $native.WithExtraHint($ExtraHint[$native.ErrorId]) }
             $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $native, $native.ErrorId, (Get-AzsErrorCategoryFor -Exception $native -Cmdlet $Cmdlet), $TargetObject
         }
         else {
@@ -133,6 +136,7 @@ function Invoke-AzsNative {
         Write-AzsNativeLog -Cmdlet $Cmdlet
     }
     if ($captured -and -not $record) {
+        if ($ExtraHint -and $ExtraHint.ContainsKey($captured.ErrorId)) { $captured = $captured.WithExtraHint($ExtraHint[$captured.ErrorId]) }
         $record = New-Object System.Management.Automation.ErrorRecord -ArgumentList $captured, $captured.ErrorId, (Get-AzsErrorCategoryFor -Exception $captured -Cmdlet $Cmdlet), $TargetObject
     }
     if (-not $record) {

@@ -23,8 +23,11 @@ function Connect-AzureRmAccount {
 
     .PARAMETER Credential
     With -ServicePrincipal: user name = application (client) ID, password = client secret.
-    Without -ServicePrincipal (a user name and password) this module does not sign in: use
-    -UseDeviceAuthentication or a service principal.
+    Without -ServicePrincipal: a user name (UPN) and password, signed in with the resource
+    owner password grant through the Azure PowerShell public client, as AzureRM did
+    (Get-AutomationPSCredential in runbooks). Works for accounts without MFA only; an
+    account that needs MFA fails with AADSTS50076 and a hint to use -UseDeviceAuthentication.
+    The password goes from its SecureString to native memory without becoming a .NET string.
 
     .PARAMETER UseDeviceAuthentication
     Interactive sign-in with a device code (the default when no other sign-in is given).
@@ -48,7 +51,9 @@ function Connect-AzureRmAccount {
     Application (client) ID of the service principal for the certificate sets.
 
     .PARAMETER AccessToken
-    An ARM access token to use as it is (no renewal).
+    An ARM access token to use as it is (no renewal): a string, or a SecureString (what
+    Get-AzAccessToken returns in .Token in newer Az versions; it goes to native memory
+    without becoming a .NET string), or an object with a Token member holding either.
 
     .PARAMETER AccountId
     With -AccessToken: the account name the context shows. With -Identity: the client ID
@@ -97,6 +102,10 @@ function Connect-AzureRmAccount {
 
     .EXAMPLE
     Connect-AzureRmAccount -Identity
+
+    .EXAMPLE
+    $cred = Get-AutomationPSCredential -Name 'AzureStackOperator'
+    Add-AzureRmAccount -Credential $cred -TenantId contoso.onmicrosoft.com
 
     .EXAMPLE
     Add-AzureRmEnvironment -Name AzureStackAdmin -ARMEndpoint https://adminmanagement.local.azurestack.external
@@ -149,7 +158,7 @@ function Connect-AzureRmAccount {
 
         [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId', Mandatory = $true)]
         [ValidateNotNullOrEmpty()]
-        [string] $AccessToken,
+        [object] $AccessToken,
 
         [Parameter(ParameterSetName = 'AccessTokenWithSubscriptionId')]
         [string] $GraphAccessToken,
@@ -261,7 +270,24 @@ function Connect-AzureRmAccount {
             'AccessTokenWithSubscriptionId' {
                 $kind = 'AccessToken'; $accountType = 'AccessToken'
                 $token = $AccessToken
-                $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewAccessTokenCredential($token) }
+                if ($token -isnot [string] -and $token -isnot [System.Security.SecureString] -and $null -ne $token -and $token.PSObject.Properties['Token']) {
+                    # The whole result of Get-AzAccessToken.
+                    $token = $token.Token
+                }
+                if ($token -is [System.Management.Automation.PSObject]) { $token = $token.PSObject.BaseObject }
+                if ($token -isnot [string] -and $token -isnot [System.Security.SecureString]) {
+                    $typeName = '$null'
+                    if ($null -ne $token) { $typeName = $token.GetType().FullName }
+                    $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message "-AccessToken takes the token as a string or a SecureString (Get-AzAccessToken().Token), not $typeName." -ErrorId 'InvalidAccessToken' -Category InvalidArgument))
+                }
+                if ($token -is [System.Security.SecureString]) {
+                    $secureToken = $token
+                    $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewAccessTokenCredential([System.Security.SecureString] $secureToken) }
+                }
+                else {
+                    $plainToken = [string] $token
+                    $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewAccessTokenCredential([string] $plainToken) }
+                }
                 $accountOverride = $AccountId
             }
             'ManagedServiceLogin' {
@@ -278,8 +304,18 @@ function Connect-AzureRmAccount {
                 if ($AccountId) { $accountOverride = $AccountId }
             }
             default {
-                if ($Credential) {
-                    $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message 'Signing in with a user name and password is not supported (Azure AD blocks it for accounts with MFA). Use -UseDeviceAuthentication, or -ServicePrincipal -Credential with an application ID and secret.' -ErrorId 'UserPasswordNotSupported' -Category InvalidArgument -TargetObject $Credential.UserName))
+                if ($Credential -and -not $UseDeviceAuthentication) {
+                    # A user name and password (resource owner password grant), as AzureRM's
+                    # Add-AzureRmAccount -Credential did; accounts with MFA must use -UseDeviceAuthentication.
+                    $kind = 'UserPassword'; $accountType = 'User'
+                    if (-not $tenantForToken) { $tenantForToken = 'organizations' }
+                    $userName = $Credential.UserName
+                    $password = $Credential.Password
+                    $publicClient = $env:AZSREG_PASSWORD_CLIENT_ID
+                    if (-not $publicClient) { $publicClient = [NullString]::Value }
+                    $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $userName -ScriptBlock { [AzsRegistration.Interop.Native]::NewUsernamePasswordCredential($tenantForToken, $publicClient, $userName, $password) }
+                    $accountOverride = $userName
+                    break
                 }
                 $kind = 'DeviceCode'; $accountType = 'User'
                 if (-not $tenantForToken) { $tenantForToken = 'organizations' }
@@ -305,7 +341,11 @@ function Connect-AzureRmAccount {
                 [AzsRegistration.Interop.Native]::SetDeviceCodePrompt([System.Action[string]] $prompt)
                 Write-Verbose $script:Strings.DeviceCodeWaiting
             }
-            $signInJson = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::SignIn($client) }
+            $extraHints = @{}
+            if ($kind -eq 'UserPassword') {
+                foreach ($code in @('AADSTS50076', 'AADSTS50079', 'AADSTS50158', 'AADSTS50072', 'interaction_required')) { $extraHints[$code] = $script:Strings.PasswordNeedsInteraction }
+            }
+            $signInJson = Invoke-AzsNative -Cmdlet $cmdlet -ExtraHint $extraHints -ScriptBlock { [AzsRegistration.Interop.Native]::SignIn($client) }
         }
         catch {
             $client.Dispose()

@@ -32,4 +32,5 @@
     NonInteractiveNeedsForce = '{0} needs confirmation, but this host is not interactive. Add -Force (or -Confirm:$false) to run it without a prompt.'
     NotRemoved = 'Customer subscription {0} was not registered with {1} (the service answered 204).'
     ExpectedContextObject = '-DefaultProfile must be a context (from Get-AzureRmContext), a profile (from Connect-AzureRmAccount) or a context name; got {0}.'
+    PasswordNeedsInteraction = 'This account needs multi-factor authentication or another interactive step, which a user name and password cannot give: sign in with Connect-AzureRmAccount -UseDeviceAuthentication (interactive), or use a service principal (-ServicePrincipal) or a managed identity (-Identity) in runbooks.'
 }
