@@ -22,6 +22,16 @@ static int64_t sys_unix_time(void *ctx)
 	return (int64_t)time(NULL);
 }
 
+static int64_t sys_unix_time_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+		return (int64_t)time(NULL) * 1000;
+	return (int64_t)ts.tv_sec * 1000 + (int64_t)(ts.tv_nsec / 1000000);
+}
+
 static void sys_sleep_ms(void *ctx, int64_t ms)
 {
 	struct timespec req, rem;
@@ -51,10 +61,19 @@ static uint32_t sys_random(void *ctx)
 }
 
 static const azsreg_clock system_clock = {
-	sys_now_ms, sys_unix_time, sys_sleep_ms, sys_random, NULL
+	sys_now_ms, sys_unix_time, sys_sleep_ms, sys_random, NULL, sys_unix_time_ms
 };
 
 const azsreg_clock *azsreg_clock__system(void)
 {
 	return &system_clock;
+}
+
+int64_t azsreg_clock__unix_ms(const azsreg_clock *c)
+{
+	if (c == NULL)
+		c = &system_clock;
+	if (c->unix_time_ms != NULL)
+		return c->unix_time_ms(c->ctx);
+	return c->unix_time(c->ctx) * 1000;
 }

@@ -126,6 +126,7 @@ static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url,
 	azsreg_http_response resp;
 	const azsreg_clock *clk = azsreg_cred__clock(ctx);
 	char *rt = NULL;
+	int64_t sent_ms = 0;
 	int rc;
 
 	memset(&resp, 0, sizeof(resp));
@@ -142,6 +143,7 @@ static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url,
 	pthread_mutex_unlock(&c->mu);
 	if (rc != AZSREG_OK)
 		goto done;
+	sent_ms = azsreg_clock__unix_ms(clk);
 	rc = post_form(ctx, url, &form, azsreg_buf__cstr(&what), &resp);
 	if (rc != AZSREG_OK)
 		goto done;
@@ -150,7 +152,7 @@ static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url,
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;
 	}
-	rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));
+	rc = azsreg_token__parse_response_ms(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 		goto done;
@@ -175,7 +177,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 	json_t *root = NULL;
 	char *device_code = NULL, *rt = NULL;
 	const char *user_code, *uri, *message;
-	int64_t interval, expires_in, deadline;
+	int64_t interval, expires_in, deadline, sent_ms = 0;
 	char code[64], desc[512];
 	int rc;
 
@@ -263,11 +265,12 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 			rc = azsreg_cred__form_add(&form, "device_code", device_code);
 		if (rc != AZSREG_OK)
 			goto done;
+		sent_ms = azsreg_clock__unix_ms(clk);
 		rc = post_form(ctx, token_url, &form, azsreg_buf__cstr(&what), &resp);
 		if (rc != AZSREG_OK)
 			goto done;
 		if (resp.status == 200) {
-			rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));
+			rc = azsreg_token__parse_response_ms(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
 			if (rc != AZSREG_OK) {
 				(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 				goto done;

@@ -49,6 +49,7 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	azsreg_send_options so;
 	const char *sep = strchr(c->endpoint, '?') ? "&" : "?";
 	const azsreg_clock *clk = azsreg_cred__clock(ctx);
+	int64_t sent_ms = 0;
 	int rc = AZSREG_OK;
 
 	memset(&req, 0, sizeof(req));
@@ -101,6 +102,7 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		so.max_retries = IMDS_RETRIES;
 	}
 	so.what = cred->description;
+	sent_ms = azsreg_clock__unix_ms(clk);
 	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
 	if (rc == AZSREG_ENETWORK || rc == AZSREG_ETIMEOUT) {
 		azsreg_error_info info;
@@ -141,7 +143,7 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 			azsreg_error__set_hint("The managed identity endpoint refused the request: check that IDENTITY_HEADER / MSI_SECRET belong to this sandbox and that a managed identity is enabled for it.");
 		goto done;
 	}
-	rc = azsreg_token__parse_response(out, NULL, resp.body.ptr, resp.body.size, clk->unix_time(clk->ctx));
+	rc = azsreg_token__parse_response_ms(out, NULL, resp.body.ptr, resp.body.size, sent_ms);
 	if (rc != AZSREG_OK)
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 done:

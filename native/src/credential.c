@@ -235,6 +235,7 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 	azsreg_http_response resp;
 	azsreg_send_options so;
 	azsreg_buf what = AZSREG_BUF_INIT;
+	int64_t sent_ms = 0;
 
 	memset(&req, 0, sizeof(req));
 	memset(&resp, 0, sizeof(resp));
@@ -268,6 +269,8 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 		goto done;
 	}
 	so.what = azsreg_buf__cstr(&what);
+	/* The token's lifetime counts from now: the answer may take long to arrive. */
+	sent_ms = azsreg_clock__unix_ms(azsreg_cred__clock(ctx));
 	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
@@ -277,8 +280,7 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;
 	}
-	rc = azsreg_token__parse_response(out, out_refresh_token, resp.body.ptr, resp.body.size,
-		azsreg_cred__clock(ctx)->unix_time(azsreg_cred__clock(ctx)->ctx));
+	rc = azsreg_token__parse_response_ms(out, out_refresh_token, resp.body.ptr, resp.body.size, sent_ms);
 	if (rc != AZSREG_OK)
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 done:

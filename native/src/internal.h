@@ -218,9 +218,12 @@ typedef struct azsreg_clock {
 	void (*sleep_ms)(void *ctx, int64_t ms);
 	uint32_t (*random)(void *ctx);      /* for jitter */
 	void *ctx;
+	int64_t (*unix_time_ms)(void *ctx); /* wall-clock Unix milliseconds; NULL: unix_time * 1000 (additive) */
 } azsreg_clock;
 
 const azsreg_clock *azsreg_clock__system(void);
+/** Wall-clock Unix milliseconds of a clock: unix_time_ms when set, else unix_time * 1000. */
+int64_t azsreg_clock__unix_ms(const azsreg_clock *c);
 
 /* ----------------------------------------------------------- transport */
 
@@ -322,6 +325,8 @@ typedef struct azsreg_token {
 	int64_t issued_at;      /* Unix seconds when obtained (for proportional renewal) */
 	char *account;          /* appid / upn / oid for display; may be NULL */
 	char *tenant_id;        /* tid claim when known; may be NULL */
+	int64_t expires_on_ms;  /* Unix ms; 0: expires_on * 1000 (additive: millisecond precision) */
+	int64_t issued_at_ms;   /* Unix ms when the token request was SENT; 0: issued_at * 1000 */
 } azsreg_token;
 
 void azsreg_token__clear(azsreg_token *t);
@@ -358,8 +363,8 @@ int azsreg_token_cache__new(azsreg_token_cache **out);
 void azsreg_token_cache__free(azsreg_token_cache *c);
 /**
  * Copies a valid bearer token for ctx->env->audience into *out_bearer (caller frees with
- * azsreg__free_secret). Renews ahead of expiry (5 min, or 1/6 of lifetime for short
- * tokens), one renewal at a time across threads; force_renew renews unless another
+ * azsreg__free_secret). Renews ahead of expiry (azsreg_token__renew_margin_ms, compared
+ * in milliseconds), one renewal at a time across threads; force_renew renews unless another
  * thread renewed since `seen_generation`.
  */
 int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, char **out_bearer);
@@ -380,6 +385,16 @@ unsigned long azsreg_token_cache__renewals(const azsreg_token_cache *c);
  * AZSREG_ENOTFOUND when nothing is cached.
  */
 int azsreg_token_cache__describe(azsreg_token_cache *c, const azsreg_token_context *ctx, char **out_account, char **out_tenant, int64_t *out_expires_on);
+
+/**
+ * How long before expiry a token is renewed, in ms, from its lifetime L = expiry - the
+ * time its request was sent: L/6 capped at 5 minutes; for L under 10 s, L/3; never less
+ * than 1 s (so a 2 s token is renewed 1 s ahead, a 1 h token 5 min ahead).
+ */
+int64_t azsreg_token__renew_margin_ms(const azsreg_token *t);
+/** The token's expiry / issue time in Unix ms (the _ms fields, else seconds * 1000). */
+int64_t azsreg_token__expires_ms(const azsreg_token *t);
+int64_t azsreg_token__issued_ms(const azsreg_token *t);
 
 /* ------------------------------------------- jwt.c / token parsing (auth) */
 
@@ -410,9 +425,16 @@ int azsreg_jwt__is_jwt(const char *token);
  * expires_on (epoch number or numeric string), else the JWT's exp, else one hour.
  * account / tenant_id from the JWT claims when it is one. `out_refresh_token` (may be
  * NULL) receives refresh_token when present (a secret). issued_at = now_unix.
+ * When the token is a JWT whose exp is later than now, the expiry is the EARLIER of exp and
+ * the one from expires_in / expires_on (an exp at or before now is clock skew: ignored).
  * Never quotes the body in an error. EAUTH with a message saying what is wrong.
  */
 int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t now_unix);
+/**
+ * The same with the time the token request was SENT, in Unix ms (issued_at_ms; expires_in
+ * counts from it); fills expires_on_ms / issued_at_ms as well as the seconds fields.
+ */
+int azsreg_token__parse_response_ms(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t sent_unix_ms);
 
 /**
  * Parses an OpenID configuration document: the tenant GUID from the path of

@@ -281,6 +281,18 @@ int azsreg_jwt__is_jwt(const char *token)
 
 int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t now_unix)
 {
+	return azsreg_token__parse_response_ms(out, out_refresh_token, body, len, now_unix * 1000);
+}
+
+/* Floor division by 1000 (negative times never occur, but stay exact). */
+static int64_t ms_to_s(int64_t ms)
+{
+	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+}
+
+int azsreg_token__parse_response_ms(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t sent_unix_ms)
+{
+	int64_t now_unix = ms_to_s(sent_unix_ms);
 	int rc = AZSREG_OK;
 	json_t *root = NULL, *v;
 	json_error_t jerr;
@@ -330,6 +342,7 @@ int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, co
 		goto done;
 	}
 	t.issued_at = now_unix;
+	t.issued_at_ms = sent_unix_ms;
 	if (azsreg_jwt__decode_claims(&claims, t.access_token) == AZSREG_OK)
 		have_claims = 1;
 	v = json_object_get(root, "expires_in");
@@ -339,7 +352,7 @@ int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, co
 				(long long)TOKEN_MAX_LIFETIME);
 			goto done;
 		}
-		t.expires_on = now_unix + n;
+		t.expires_on_ms = sent_unix_ms + n * 1000;
 	} else {
 		v = json_object_get(root, "expires_on");
 		if (v != NULL && !json_is_null(v)) {
@@ -347,13 +360,22 @@ int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, co
 				rc = azsreg_error__set(AZSREG_EAUTH, "the identity provider's expires_on is not a Unix time (seconds)");
 				goto done;
 			}
-			t.expires_on = n;
+			t.expires_on_ms = n * 1000;
 		} else if (have_claims && claims.exp > 0) {
-			t.expires_on = claims.exp;
+			t.expires_on_ms = claims.exp * 1000;
 		} else {
-			t.expires_on = now_unix + TOKEN_DEFAULT_LIFETIME;
+			t.expires_on_ms = sent_unix_ms + (int64_t)TOKEN_DEFAULT_LIFETIME * 1000;
 		}
 	}
+	/*
+	 * The token's own exp is what the service checks (in whole seconds, exp <= now is
+	 * expired): when it is earlier than expires_in counted from the moment the request was
+	 * sent, it wins. An exp at or before the send time means the clocks disagree: ignored.
+	 */
+	if (have_claims && claims.exp > 0 && claims.exp * 1000 > sent_unix_ms &&
+	    claims.exp * 1000 < t.expires_on_ms)
+		t.expires_on_ms = claims.exp * 1000;
+	t.expires_on = ms_to_s(t.expires_on_ms);
 	if (have_claims) {
 		const char *acct = claims.upn ? claims.upn : (claims.appid ? claims.appid : claims.oid);
 

@@ -1,8 +1,12 @@
 /*
  * token_cache.c: one client's tokens, one entry per (audience, tenant).
  *
- * - A token is renewed ahead of expiry: when now >= expires_on - margin, where margin is
- *   5 minutes for normal tokens and 1/6 of the lifetime (at least 1 s) for short ones.
+ * - A token is renewed ahead of expiry, in milliseconds: when now_ms >= expires_ms - margin_ms.
+ *   The lifetime counts from when the token request was SENT (not when the answer came), and
+ *   a JWT's exp wins when it is earlier than expires_in (jwt.c). margin = lifetime / 6, at
+ *   most 5 minutes; lifetime / 3 for lifetimes under 10 s; at least 1 s. A 1 h token is
+ *   renewed 5 min ahead, a 2 s token 1 s ahead, a 6 s token 2 s ahead: a request sent with a
+ *   still fresh token has that much time to reach a service that checks exp in whole seconds.
  * - One renewal at a time per entry: the first thread that needs a new token fetches it
  *   with the lock released; others wait on the condition variable and then use the new
  *   token, except that a thread whose token is still valid (not yet expired) keeps
@@ -160,15 +164,28 @@ static cache_entry *find_entry(azsreg_token_cache *c, const char *key)
 	return NULL;
 }
 
-static int64_t renew_margin(const azsreg_token *t)
+int64_t azsreg_token__expires_ms(const azsreg_token *t)
 {
-	int64_t life = t->expires_on - t->issued_at;
-	int64_t m = life / 6;
+	return t->expires_on_ms != 0 ? t->expires_on_ms : t->expires_on * 1000;
+}
 
-	if (m > 300)
-		m = 300;
-	if (m < 1)
-		m = 1;
+int64_t azsreg_token__issued_ms(const azsreg_token *t)
+{
+	return t->issued_at_ms != 0 ? t->issued_at_ms : t->issued_at * 1000;
+}
+
+int64_t azsreg_token__renew_margin_ms(const azsreg_token *t)
+{
+	int64_t life = azsreg_token__expires_ms(t) - azsreg_token__issued_ms(t);
+	int64_t m;
+
+	if (life < 0)
+		life = 0;
+	m = life < 10000 ? life / 3 : life / 6;
+	if (m > 300000)
+		m = 300000;
+	if (m < 1000)
+		m = 1000;
 	return m;
 }
 
@@ -234,10 +251,10 @@ int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, c
 	start_fail = e->fail_generation;
 
 	for (;;) {
-		int64_t now = clk->unix_time(clk->ctx);
+		int64_t now = azsreg_clock__unix_ms(clk);
 		int have = e->tok.access_token != NULL;
-		int valid = have && now < e->tok.expires_on;
-		int fresh = valid && now < e->tok.expires_on - renew_margin(&e->tok);
+		int valid = have && now < azsreg_token__expires_ms(&e->tok);
+		int fresh = valid && now < azsreg_token__expires_ms(&e->tok) - azsreg_token__renew_margin_ms(&e->tok);
 
 		if (force_renew && valid) {
 			int renewed_since;
@@ -261,8 +278,8 @@ int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, c
 			pthread_cond_wait(&c->cv, &c->mu);
 			if (e->fail_generation != start_fail) {
 				/* The renewal we waited for failed. Use a token that is still good, else its error. */
-				now = clk->unix_time(clk->ctx);
-				if (!force_renew && e->tok.access_token != NULL && now < e->tok.expires_on) {
+				now = azsreg_clock__unix_ms(clk);
+				if (!force_renew && e->tok.access_token != NULL && now < azsreg_token__expires_ms(&e->tok)) {
 					rc = hand_out(c, e, out_bearer);
 					goto done;
 				}
@@ -302,7 +319,7 @@ int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, c
 		e->generation = ++c->generation;
 		failure_clear(&e->failure);
 		pthread_cond_broadcast(&c->cv);
-		log_expires_in = e->tok.expires_on - clk->unix_time(clk->ctx);
+		log_expires_in = azsreg_token__expires_ms(&e->tok) - azsreg_clock__unix_ms(clk);
 		log_renewal = have ? 1 : 0;
 		log_line = 1;
 		rc = hand_out(c, e, out_bearer);
@@ -315,9 +332,12 @@ done:
 	if (log_line && rc == AZSREG_OK && ctx->pipeline != NULL) {
 		const azsreg_logger *lg = azsreg_pipeline__logger(ctx->pipeline);
 
+		int64_t a = log_expires_in < 0 ? -log_expires_in : log_expires_in;
+
 		if (lg != NULL)
-			azsreg_log__write(lg, AZSREG_LOG_INFO, "token for %s from %s: expires in %lld s%s",
-				ctx->env->audience, cred->description, (long long)log_expires_in,
+			azsreg_log__write(lg, AZSREG_LOG_INFO, "token for %s from %s: expires in %s%lld.%03lld s%s",
+				ctx->env->audience, cred->description, log_expires_in < 0 ? "-" : "",
+				(long long)(a / 1000), (long long)(a % 1000),
 				log_renewal ? " (renewal)" : "");
 	}
 	azsreg_token__clear(&tok);

@@ -19,12 +19,23 @@ typedef struct af_clock {
 	azsreg_clock clock;
 	int64_t now_ms;
 	int64_t unix_now;
+	int64_t sub_ms;      /* milliseconds past unix_now (0..999) */
 	int64_t sleeps[AF_MAX];
 	size_t nsleeps;
 } af_clock;
 
 static int64_t af_now_ms(void *ctx) { return ((af_clock *)ctx)->now_ms; }
 static int64_t af_unix(void *ctx) { return ((af_clock *)ctx)->unix_now; }
+static int64_t af_unix_ms(void *ctx) { return ((af_clock *)ctx)->unix_now * 1000 + ((af_clock *)ctx)->sub_ms; }
+/* Moves both clocks forward by ms (wall time keeps its milliseconds). */
+static __attribute__((unused)) void af_advance(af_clock *c, int64_t ms)
+{
+	int64_t total = c->unix_now * 1000 + c->sub_ms + ms;
+
+	c->now_ms += ms;
+	c->unix_now = total / 1000;
+	c->sub_ms = total % 1000;
+}
 static __attribute__((unused)) void af_sleep(void *ctx, int64_t ms)
 {
 	af_clock *c = ctx;
@@ -44,6 +55,7 @@ static __attribute__((unused)) void af_clock_init(af_clock *c)
 	c->clock.sleep_ms = af_sleep;
 	c->clock.random = af_random;
 	c->clock.ctx = c;
+	c->clock.unix_time_ms = af_unix_ms;
 	c->now_ms = 1000000;
 	c->unix_now = 1700000000;
 }
@@ -71,6 +83,8 @@ typedef struct af_transport {
 	size_t nscript, next;
 	af_request reqs[AF_MAX];
 	size_t nreqs;
+	af_clock *clock;     /* when set, each answer takes latency_ms of it */
+	int64_t latency_ms;
 } af_transport;
 
 static __attribute__((unused)) int af_send(azsreg_transport *t, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)
@@ -92,6 +106,8 @@ static __attribute__((unused)) int af_send(azsreg_transport *t, const azsreg_htt
 		r->allow_link_local_http = req->allow_link_local_http;
 		r->timeout_ms = timeout_ms;
 	}
+	if (f->clock != NULL && f->latency_ms > 0)
+		af_advance(f->clock, f->latency_ms);
 	if (f->next >= f->nscript) {
 		resp->status = 599;
 		(void)azsreg_buf__puts(&resp->body, "{\"error\":\"unscripted\"}");

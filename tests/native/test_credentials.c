@@ -129,6 +129,27 @@ Test(credentials, client_secret_sends_the_v2_scope_form)
 	azsreg_credential_free(c);
 }
 
+/* The lifetime counts from when the request was sent, not from when the answer arrived. */
+Test(credentials, token_lifetime_counts_from_the_moment_the_request_was_sent)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token t;
+	int64_t sent_ms = clk.unix_now * 1000 + 400;
+
+	memset(&t, 0, sizeof(t));
+	clk.sub_ms = 400;
+	ft->clock = &clk;
+	ft->latency_ms = 1700; /* the answer arrives 1.7 s later */
+	af_add(ft, 200, TOKEN_OK); /* expires_in 3599 */
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(t.issued_at_ms, sent_ms);
+	cr_expect_eq(t.expires_on_ms, sent_ms + INT64_C(3599000));
+	cr_expect_eq(t.expires_on, (sent_ms + INT64_C(3599000)) / 1000);
+	cr_expect_eq(clk.unix_now * 1000 + clk.sub_ms, sent_ms + 1700, "the fake transport did not take its time");
+	azsreg_token__clear(&t);
+	azsreg_credential_free(c);
+}
+
 Test(credentials, client_secret_uses_the_client_tenant_override_and_adfs_resource_form)
 {
 	azsreg_credential *c = secret_cred(TENANT);

@@ -85,6 +85,49 @@ Test(jwt, token_response_expiry_forms)
 	free(jwt);
 }
 
+/*
+ * The service checks the token's own exp in whole seconds: when a JWT's exp is earlier
+ * than expires_in counted from the send time, exp wins; an exp already past at send time
+ * is clock skew and ignored. Expiry and issue time are kept in milliseconds.
+ */
+Test(jwt, token_response_takes_the_earlier_of_jwt_exp_and_expires_in)
+{
+	azsreg_token t;
+	char *jwt = af_jwt("{\"exp\":1700000002,\"tid\":\"T\"}");
+	char body[1024];
+
+	memset(&t, 0, sizeof(t));
+	/* sent at 1700000000.900 with expires_in 2: 1700000002.900 by the clock, 1700000002 by exp */
+	snprintf(body, sizeof(body), "{\"access_token\":\"%s\",\"expires_in\":2}", jwt);
+	cr_assert_eq(azsreg_token__parse_response_ms(&t, NULL, body, strlen(body), INT64_C(1700000000900)), 0);
+	cr_expect_eq(t.expires_on_ms, INT64_C(1700000002000));
+	cr_expect_eq(t.expires_on, 1700000002);
+	cr_expect_eq(t.issued_at_ms, INT64_C(1700000000900));
+	cr_expect_eq(t.issued_at, 1700000000);
+	azsreg_token__clear(&t);
+	/* the seconds API too: exp 1700000002 beats now + 3600 */
+	snprintf(body, sizeof(body), "{\"access_token\":\"%s\",\"expires_in\":3600}", jwt);
+	cr_assert_eq(azsreg_token__parse_response(&t, NULL, body, strlen(body), 1700000000), 0);
+	cr_expect_eq(t.expires_on, 1700000002);
+	azsreg_token__clear(&t);
+	/* expires_on (managed identity) later than exp: exp wins as well */
+	snprintf(body, sizeof(body), "{\"access_token\":\"%s\",\"expires_on\":\"1700003600\"}", jwt);
+	cr_assert_eq(azsreg_token__parse_response(&t, NULL, body, strlen(body), 1700000000), 0);
+	cr_expect_eq(t.expires_on, 1700000002);
+	azsreg_token__clear(&t);
+	/* expires_in earlier than exp: expires_in wins, counted from the send time in ms */
+	snprintf(body, sizeof(body), "{\"access_token\":\"%s\",\"expires_in\":1}", jwt);
+	cr_assert_eq(azsreg_token__parse_response_ms(&t, NULL, body, strlen(body), INT64_C(1700000000250)), 0);
+	cr_expect_eq(t.expires_on_ms, INT64_C(1700000001250));
+	azsreg_token__clear(&t);
+	/* exp at or before the send time (clocks disagree): ignored, expires_in counts */
+	snprintf(body, sizeof(body), "{\"access_token\":\"%s\",\"expires_in\":3600}", jwt);
+	cr_assert_eq(azsreg_token__parse_response_ms(&t, NULL, body, strlen(body), INT64_C(1700000002000)), 0);
+	cr_expect_eq(t.expires_on_ms, INT64_C(1700003602000));
+	azsreg_token__clear(&t);
+	free(jwt);
+}
+
 Test(jwt, openid_configuration)
 {
 	char out[AZSREG_GUID_LEN + 1];

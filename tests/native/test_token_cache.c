@@ -11,6 +11,7 @@ typedef struct test_cred {
 	pthread_mutex_t mu;
 	int calls;
 	int64_t lifetime;
+	int64_t ms_lifetime;   /* > 0: issue tokens with millisecond fields */
 	int sleep_ms;        /* real sleep inside get_token */
 	int fail_next;       /* number of calls that fail */
 	af_clock *clock;
@@ -52,6 +53,10 @@ static int tc_get(azsreg_credential *cred, const azsreg_token_context *ctx, azsr
 	out->access_token = strdup(buf);
 	out->issued_at = c->clock->unix_now;
 	out->expires_on = c->clock->unix_now + c->lifetime;
+	if (c->ms_lifetime > 0) {
+		out->issued_at_ms = c->clock->unix_now * 1000 + c->clock->sub_ms;
+		out->expires_on_ms = out->issued_at_ms + c->ms_lifetime;
+	}
 	out->account = strdup("app");
 	out->tenant_id = strdup("tid");
 	return 0;
@@ -147,6 +152,80 @@ Test(token_cache, short_lived_tokens_renew_at_five_sixths_of_their_life)
 	expect_token(c, cred, "token-3");
 	clk.unix_now += 1;
 	expect_token(c, cred, "token-4");
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+Test(token_cache, renew_margin_in_milliseconds)
+{
+	azsreg_token t;
+
+	memset(&t, 0, sizeof(t));
+	t.issued_at_ms = INT64_C(1700000000000);
+#define MARGIN(life_ms) (t.expires_on_ms = t.issued_at_ms + (life_ms), azsreg_token__renew_margin_ms(&t))
+	cr_expect_eq(MARGIN(3600000), 300000);      /* 1 h: 5 min */
+	cr_expect_eq(MARGIN(86400000), 300000);     /* capped at 5 min */
+	cr_expect_eq(MARGIN(600000), 100000);       /* 10 min: 1/6 */
+	cr_expect_eq(MARGIN(60000), 10000);
+	cr_expect_eq(MARGIN(12000), 2000);
+	cr_expect_eq(MARGIN(10000), 1666);          /* from 10 s on: 1/6 */
+	cr_expect_eq(MARGIN(9000), 3000);           /* under 10 s: 1/3 */
+	cr_expect_eq(MARGIN(6000), 2000);
+	cr_expect_eq(MARGIN(2000), 1000);           /* a 2 s token: 1 s */
+	cr_expect_eq(MARGIN(1100), 1000);           /* at least 1 s */
+	cr_expect_eq(MARGIN(0), 1000);
+	cr_expect_eq(MARGIN(-5000), 1000);
+#undef MARGIN
+	/* seconds-only tokens (ms fields 0) count in seconds * 1000 */
+	memset(&t, 0, sizeof(t));
+	t.issued_at = 1700000000;
+	t.expires_on = 1700000006;
+	cr_expect_eq(azsreg_token__renew_margin_ms(&t), 2000);
+	cr_expect_eq(azsreg_token__expires_ms(&t), INT64_C(1700000006000));
+}
+
+/* Tokens under 10 s are renewed a third of their life ahead (a 6 s token 2 s ahead, not 1 s). */
+Test(token_cache, six_second_tokens_renew_two_seconds_ahead)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 6);
+	int64_t t0 = clk.unix_now;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0 + 3;
+	clk.sub_ms = 999;
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0 + 4;
+	clk.sub_ms = 0;
+	expect_token(c, cred, "token-2");
+	azsreg_token_cache__free(c);
+	azsreg_credential_free(&cred->base);
+}
+
+/* The comparison is in milliseconds: a token that expires at x.000 is renewed at (x-1).000. */
+Test(token_cache, renewal_is_compared_in_milliseconds)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 2);
+	int64_t t0 = clk.unix_now;
+
+	cred->ms_lifetime = 1100; /* sent at t0.900, exp t0+2 (a JWT exp in whole seconds) */
+	clk.sub_ms = 900;
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0;
+	clk.sub_ms = 999;
+	expect_token(c, cred, "token-1");
+	clk.unix_now = t0 + 1; /* t0+1.000 = exp - 1 s */
+	clk.sub_ms = 0;
+	expect_token(c, cred, "token-2");
+	/* token-2: sent at t0+1.000, lifetime 1.1 s -> expires t0+2.100, fresh until t0+1.100 */
+	clk.sub_ms = 99;
+	expect_token(c, cred, "token-2");
+	clk.sub_ms = 100;
+	expect_token(c, cred, "token-3");
+	cr_expect_eq(cred->calls, 3);
 	azsreg_token_cache__free(c);
 	azsreg_credential_free(&cred->base);
 }
