@@ -183,7 +183,7 @@ Describe 'Azs registration commands' {
         It 'an ID that is not a GUID fails before anything is sent' {
             $err = $null
             try { Register-AzsCustomerSubscription -Registration (Get-RegId 'AzureStack-sample') -CustomerSubscriptionId 'not-a-guid' -TenantId $script:facts.TenantId -ErrorAction Stop } catch { $err = $_ }
-            $err.Exception.ErrorId | Should -Be 'AZSREG_EINVALID'
+            $err.FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Register-AzsCustomerSubscription' -Because 'the same ErrorId as New-AzureRmResource for the same mistake'
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
             (Get-AzsEmulatorStats -Emulator $script:emu).armRequests | Should -Be 0
         }
@@ -195,11 +195,32 @@ Describe 'Azs registration commands' {
             $out.Count | Should -Be 2
             $errs.Count | Should -Be 5     # bad-id on sample; 3 on capacity; the invalid registration
             @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'CustomerSubscriptionsNotAllowed,*' }).Count | Should -Be 2
-            @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'AZSREG_EINVALID,*' }).Count | Should -Be 2
+            @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidCustomerSubscriptionId,*' }).Count | Should -Be 2
             @($errs | Where-Object { $_.FullyQualifiedErrorId -like 'InvalidRegistration,*' }).Count | Should -Be 1
             $ids = Get-AzsEmulatorCustomerIds -Emulator $script:emu
             $ids | Should -Contain $good1
             $ids | Should -Contain $good2
+        }
+    }
+
+    Context 'customer subscription IDs that are not GUIDs' {
+        It 'Register / Get / Unregister write InvalidCustomerSubscriptionId (as New-AzureRmResource) before sending, and go on with the valid ones' {
+            $good = [guid]::NewGuid().ToString()
+            $out = @(Register-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId 'not-a-guid', $good -TenantId $script:facts.TenantId -ErrorVariable ev -ErrorAction SilentlyContinue)
+            $ev.Count | Should -Be 1
+            $ev[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Register-AzsCustomerSubscription'
+            $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+            $ev[0].TargetObject | Should -Be 'not-a-guid'
+            $ev[0].Exception.Message | Should -BeLike "*'not-a-guid' is not a GUID*nothing was sent*"
+            $out.Count | Should -Be 1
+            $out[0].CustomerSubscriptionId | Should -Be $good
+            @(Get-ArmRequests 'PUT').Count | Should -Be 1
+            $null = Get-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId '1234' -ErrorVariable ev2 -ErrorAction SilentlyContinue
+            $ev2[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Get-AzsCustomerSubscription'
+            Unregister-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId 'xyz' -Force -ErrorVariable ev3 -ErrorAction SilentlyContinue
+            $ev3[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Unregister-AzsCustomerSubscription'
+            @(Get-ArmRequests 'GET').Count | Should -Be 0
+            @(Get-ArmRequests 'DELETE').Count | Should -Be 0
         }
     }
 

@@ -31,8 +31,14 @@ BeforeDiscovery {
             PipelineByPropertyName = @()
         }
         @{
-            Command = 'Disconnect-AzureRmAccount'; CommandAliases = @('Remove-AzureRmAccount'); ShouldProcess = $null
-            DefaultSetMandatory = @(); Sets = @(); Aliases = @{}; Types = @{}; ValidateSet = @{}; PipelineByPropertyName = @()
+            Command = 'Disconnect-AzureRmAccount'; CommandAliases = @('Remove-AzureRmAccount', 'Logout-AzureRmAccount'); ShouldProcess = $true
+            DefaultSet = 'ContextName'; DefaultSetMandatory = @()
+            Sets = @(
+                @{ What = 'by context name (default)'; Name = 'ContextName'; Mandatory = @(); Optional = @('ContextName', 'Scope', 'DefaultProfile') }
+                @{ What = 'by context object from the pipeline'; Name = 'InputObject'; Mandatory = @('InputObject'); Optional = @('Scope', 'DefaultProfile') }
+            )
+            Aliases = @{ DefaultProfile = @('AzureRmContext', 'AzureCredential') }; Types = @{}
+            ValidateSet = @{ Scope = @('Process', 'CurrentUser') }; PipelineByPropertyName = @()
         }
         @{
             Command = 'Add-AzureRmEnvironment'; CommandAliases = @(); ShouldProcess = $null
@@ -51,9 +57,18 @@ BeforeDiscovery {
             DefaultSetMandatory = @(); Sets = @(); Aliases = @{}; Types = @{}; ValidateSet = @{}; PipelineByPropertyName = @()
         }
         @{
-            Command = 'Set-AzureRmContext'; CommandAliases = @('Select-AzureRmSubscription'); ShouldProcess = $null
-            DefaultSetMandatory = $null; Sets = @(); Aliases = @{}; Types = @{}; ValidateSet = @{}; PipelineByPropertyName = @()
-            Parameters = @('Subscription', 'TenantId')
+            Command = 'Set-AzureRmContext'; CommandAliases = @('Select-AzureRmSubscription'); ShouldProcess = $true
+            DefaultSet = 'Subscription'; DefaultSetMandatory = @('Subscription')
+            Sets = @(
+                @{ What = '-Subscription [-TenantId]'; Name = 'Subscription'; Mandatory = @('Subscription'); Optional = @('TenantId', 'Name', 'Force', 'Scope', 'DefaultProfile') }
+                @{ What = '-TenantId'; Name = 'Tenant'; Mandatory = @('TenantId'); Optional = @('Name', 'Force', 'Scope', 'DefaultProfile') }
+                @{ What = '-Context (from the pipeline)'; Name = 'Context'; Mandatory = @('Context'); Optional = @('Name', 'Force', 'Scope') }
+            )
+            Aliases = @{ Subscription = @('SubscriptionId', 'SubscriptionName'); TenantId = @('Tenant', 'Domain'); DefaultProfile = @('AzureRmContext', 'AzureCredential') }
+            Types = @{ Context = 'AzsRegistration.Interop.AzsContext' }
+            ValidateSet = @{ Scope = @('Process', 'CurrentUser') }
+            PipelineByPropertyName = @('Subscription')
+            Parameters = @('Subscription', 'TenantId', 'Context')
         }
         @{
             Command = 'Get-AzureRmSubscription'; CommandAliases = @(); ShouldProcess = $null
@@ -61,8 +76,10 @@ BeforeDiscovery {
             Parameters = @('SubscriptionId', 'SubscriptionName', 'TenantId')
         }
         @{
-            Command = 'Disable-AzureRmContextAutosave'; CommandAliases = @(); ShouldProcess = $null
-            DefaultSetMandatory = @(); Sets = @(); Aliases = @{}; Types = @{}; ValidateSet = @{}; PipelineByPropertyName = @()
+            Command = 'Disable-AzureRmContextAutosave'; CommandAliases = @(); ShouldProcess = $true
+            DefaultSetMandatory = @(); Sets = @(); Aliases = @{ DefaultProfile = @('AzureRmContext', 'AzureCredential') }; Types = @{}
+            ValidateSet = @{ Scope = @('Process', 'CurrentUser') }; PipelineByPropertyName = @()
+            Parameters = @('Scope')
         }
         @{
             Command = 'New-AzureRmResource'; CommandAliases = @(); ShouldProcess = $true

@@ -179,6 +179,23 @@ Describe 'Details of the resource commands' {
         @(Get-ArmRequests | Where-Object { $_.method -eq 'GET' }).Count | Should -BeGreaterThan 3 -Because '3 pages of items plus the empty pages between them'
     }
 
+    It '-ExpandProperties reads the list once, then each item again by its ID' {
+        $ids = 1..3 | ForEach-Object { "e100000$_-0000-0000-0000-000000000000" }
+        foreach ($c in $ids) { New-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions/$c" -ApiVersion 2017-06-01 -Properties @{ tenantId = "t$c" } -Force | Out-Null }
+        Clear-AzsEmulatorRequests -Emulator $script:Emu
+        $list = @(Get-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions" -ApiVersion 2017-06-01 -ExpandProperties)
+        $list.Count | Should -Be 3
+        foreach ($o in $list) { $o.Properties.tenantId | Should -Be ('t' + $o.ResourceId.Split('/')[-1]) }
+        $gets = @(Get-ArmRequests | ForEach-Object { "$($_.method) $($_.path)?$($_.query)" })
+        $gets[0] | Should -Be "GET /$($script:RegId)/customerSubscriptions?api-version=2017-06-01"
+        @($gets | Select-Object -Skip 1 | Sort-Object) | Should -Be @($ids | ForEach-Object { "GET /$($script:RegId)/customerSubscriptions/$($_)?api-version=2017-06-01" })
+        $gets.Count | Should -Be 4
+        # Without the switch: the list request only.
+        Clear-AzsEmulatorRequests -Emulator $script:Emu
+        $null = Get-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions" -ApiVersion 2017-06-01
+        @(Get-ArmRequests).Count | Should -Be 1
+    }
+
     It 'Get on an empty registration answered with no body writes nothing and does not fail' {
         Set-AzsEmulatorConfig -Emulator $script:Emu -Config @{ emptyListBody = $true }
         $list = @(Get-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions" -ApiVersion 2017-06-01)

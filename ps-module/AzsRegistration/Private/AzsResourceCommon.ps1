@@ -10,6 +10,22 @@ $script:AzsDefaultApiVersions = @{
 $script:AzsApiVersionCache = @{}
 $script:AzsGuidPattern = '^(?:\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$'
 
+function Test-AzsCustomerSubscriptionId {
+    <#
+    .SYNOPSIS
+    True when a customer subscription ID is a GUID; otherwise writes the non-terminating
+    error InvalidCustomerSubscriptionId (the ErrorId New-AzureRmResource uses for the same
+    mistake) and returns $false, before anything is sent.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [AllowEmptyString()] [string] $Id
+    )
+    if ($Id -match $script:AzsGuidPattern) { return $true }
+    $Cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.CustomerIdInvalid -f $Id) -ErrorId 'InvalidCustomerSubscriptionId' -Category InvalidArgument -TargetObject $Id))
+    return $false
+}
+
 function Stop-AzsCommand {
     # Throws a terminating error from the calling command.
     param(

@@ -59,6 +59,7 @@ function Get-AzsCustomerSubscription {
             if ($CustomerSubscriptionId) {
                 foreach ($cust in $CustomerSubscriptionId) {
                     $custText = ([string]$cust).Trim()
+                if (-not (Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custText)) { continue }
                     $json = Invoke-AzsNative -Cmdlet $cmdlet -NonTerminating -TargetObject $custText -ScriptBlock { [AzsRegistration.Interop.Native]::CustomerGet($client, $regId, $custText) }
                     if ($json) { ConvertTo-AzsCustomerSubscriptionObject -Resource (ConvertFrom-Json -InputObject $json) -RegistrationId $regId }
                 }

@@ -85,6 +85,7 @@ function Register-AzsCustomerSubscription {
             $regName = ($regId -split '/')[-1]
             foreach ($cust in $CustomerSubscriptionId) {
                 $custText = ([string]$cust).Trim()
+                if (-not (Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custText)) { continue }
                 if ($custText -cne $custText.ToLowerInvariant()) { Write-Verbose ($script:Strings.CustomerIdLowercase -f $custText, $custText.ToLowerInvariant()) }
                 $target = $script:Strings.TargetOnRegistration -f $custText, $regName
                 $shownTenant = $tenant

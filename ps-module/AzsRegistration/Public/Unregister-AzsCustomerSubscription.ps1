@@ -76,6 +76,7 @@ function Unregister-AzsCustomerSubscription {
             $regName = ($regId -split '/')[-1]
             foreach ($cust in $CustomerSubscriptionId) {
                 $custText = ([string]$cust).Trim()
+                if (-not (Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custText)) { continue }
                 $target = $script:Strings.TargetOnRegistration -f $custText, $regName
                 if (-not $PSCmdlet.ShouldProcess($target, ($script:Strings.ActionUnregister -f $custText))) { continue }
                 $existed = Invoke-AzsNative -Cmdlet $cmdlet -NonTerminating -TargetObject $custText -ScriptBlock { [AzsRegistration.Interop.Native]::CustomerDelete($client, $regId, $custText) }
