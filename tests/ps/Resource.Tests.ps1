@@ -89,6 +89,13 @@ Describe 'The runbook from cmdlet-parity.md, verbatim' {
         $created.psobject.TypeNames[0] | Should -Be 'Microsoft.AzureStack.registrations.customerSubscriptions'
         $created.psobject.TypeNames | Should -Contain 'Microsoft.Azure.Resource'
         $created.psobject.TypeNames.IndexOf('Microsoft.Azure.Resource') | Should -BeGreaterThan 0
+
+        # Printed like AzureRM's resource list view: Name, ResourceGroupName, ResourceType, Location, ResourceId.
+        $lines = @(($created | Out-String -Width 400) -split "`r?`n" | Where-Object { $_.Trim() })
+        @($lines | ForEach-Object { ($_ -split ':', 2)[0].Trim() }) | Should -Be @('Name', 'ResourceGroupName', 'ResourceType', 'Location', 'ResourceId')
+        $lines[0] | Should -Match "^Name\s+: $reg/$customerSub$"
+        $lines[2] | Should -Match '^ResourceType\s+: Microsoft\.AzureStack/registrations/customerSubscriptions$'
+        $lines[4] | Should -Match "^ResourceId\s+: /subscriptions/$regSub/resourceGroups/$rg/providers/Microsoft\.AzureStack/registrations/$reg/customerSubscriptions/$customerSub$"
     }
 
     It 'takes the ID with a leading "/" too, and binds ResourceId from the pipeline' {
