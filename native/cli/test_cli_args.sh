@@ -103,7 +103,8 @@ expect verbose_short_bundle 2 "CA bundle '$NOCA' cannot be read" -vv list --regi
 rc=$?
 [ "$rc" -eq 0 ] && ok "--help exits 0" || fail "--help exits $rc"
 for word in AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_CLIENT_CERTIFICATE_PATH \
-	AZURE_CLIENT_CERTIFICATE_PASSWORD AZURE_FEDERATED_TOKEN_FILE AZSREG_ACCESS_TOKEN \
+	AZURE_CLIENT_CERTIFICATE_PASSWORD AZURE_FEDERATED_TOKEN_FILE AZSREG_ACCESS_TOKEN AZSREG_USERNAME AZSREG_PASSWORD \
+	1950a258-227b-4e31-a9cf-717495945fc2 \
 	IDENTITY_ENDPOINT IDENTITY_HEADER MSI_ENDPOINT MSI_SECRET AZSREG_IMDS_ENDPOINT \
 	--device-code 04b07795-8ddb-461a-bbee-02f9e1bf7b46 register get list remove registration request \
 	--registration --customer-subscription --tenant-id --environment --arm-endpoint --ca-file --proxy \

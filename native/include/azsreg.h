@@ -296,18 +296,33 @@ typedef int (*azsreg_device_code_cb)(const char *message, const char *user_code,
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload);
 
 /**
+ * A user account with its password (OAuth 2.0 resource owner password grant: what
+ * `Add-AzureRmAccount -Credential` does with a user account). POSTs
+ * grant_type=password&client_id&username&password&scope={audience}/.default offline_access
+ * (AD FS: resource={audience}) to the token endpoint; renewals use the refresh token (and
+ * the password again when it is refused). `tenant_id` NULL: "organizations"; `client_id`
+ * NULL: 1950a258-227b-4e31-a9cf-717495945fc2 (Azure PowerShell's public client). The
+ * password is copied, hidden from every log and error, and wiped when freed. Accounts that
+ * need multi-factor authentication cannot sign in this way (use device code).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *username, const char *password);
+
+/**
  * The environment chain: AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,
  * AZURE_CLIENT_CERTIFICATE_PATH (+ AZURE_CLIENT_CERTIFICATE_PASSWORD) or
- * AZURE_FEDERATED_TOKEN_FILE; else AZSREG_ACCESS_TOKEN; else managed identity when
+ * AZURE_FEDERATED_TOKEN_FILE (AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1|true sends x5c);
+ * else AZSREG_USERNAME + AZSREG_PASSWORD (user account; AZURE_TENANT_ID, optional
+ * AZURE_CLIENT_ID); else AZSREG_ACCESS_TOKEN; else managed identity when
  * its endpoint variables are present. Fails with AZSREG_EAUTH naming what is missing.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out);
 
 /**
  * Any credential from JSON (for bindings): {"kind": "accessToken"|"clientSecret"|
- * "certificate"|"federated"|"managedIdentity"|"environment", "tenantId", "clientId",
- * "clientSecret", "accessToken", "certificatePath", "certificatePassword", "tokenFile",
- * "resourceId", "identityEndpoint", "identityHeader", "imdsEndpoint"}.
+ * "certificate"|"federated"|"managedIdentity"|"usernamePassword"|"environment",
+ * "tenantId", "clientId", "clientSecret", "accessToken", "certificatePath",
+ * "certificatePassword", "tokenFile", "resourceId", "identityEndpoint", "identityHeader",
+ * "imdsEndpoint", "username", "password"}.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const char *json);
 

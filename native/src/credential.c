@@ -310,7 +310,7 @@ static void redescribe(azsreg_credential *cred, const char *source)
 AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 {
 	int rc = AZSREG_OK;
-	const char *tenant, *client, *secret, *cert, *pw, *fed, *tok;
+	const char *tenant, *client, *secret, *cert, *pw, *fed, *tok, *user, *upw;
 	azsreg_credential *cred = NULL;
 	const char *source = NULL;
 
@@ -324,6 +324,8 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 	pw = env_get("AZURE_CLIENT_CERTIFICATE_PASSWORD");
 	fed = env_get("AZURE_FEDERATED_TOKEN_FILE");
 	tok = env_get("AZSREG_ACCESS_TOKEN");
+	user = env_get("AZSREG_USERNAME");
+	upw = env_get("AZSREG_PASSWORD");
 
 	if (tenant != NULL && client != NULL && (secret != NULL || cert != NULL || fed != NULL)) {
 		if (secret != NULL) {
@@ -347,6 +349,18 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 			rc = azsreg_credential_federated_new(&cred, tenant, client, fed);
 			source = "AZURE_FEDERATED_TOKEN_FILE";
 		}
+		if (rc != AZSREG_OK) {
+			(void)azsreg_error__prefix("credential from environment (%s)", source);
+			goto done;
+		}
+	} else if (user != NULL || upw != NULL) {
+		source = "AZSREG_USERNAME";
+		if (user == NULL || upw == NULL) {
+			rc = azsreg_error__set(AZSREG_EAUTH, "credential from environment: %s is set but %s is not (a user account needs both)",
+				user ? "AZSREG_USERNAME" : "AZSREG_PASSWORD", user ? "AZSREG_PASSWORD" : "AZSREG_USERNAME");
+			goto done;
+		}
+		rc = azsreg_credential_username_password_new(&cred, tenant, client, user, upw);
 		if (rc != AZSREG_OK) {
 			(void)azsreg_error__prefix("credential from environment (%s)", source);
 			goto done;
@@ -375,8 +389,8 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 		rc = azsreg_error__set(AZSREG_EAUTH,
 			"no credential in the environment: looked at AZURE_TENANT_ID + AZURE_CLIENT_ID with "
 			"AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE "
-			"(%s%s), AZSREG_ACCESS_TOKEN, and IDENTITY_ENDPOINT / MSI_ENDPOINT / AZSREG_IMDS_ENDPOINT "
-			"for managed identity",
+			"(%s%s), AZSREG_USERNAME + AZSREG_PASSWORD, AZSREG_ACCESS_TOKEN, and IDENTITY_ENDPOINT / "
+			"MSI_ENDPOINT / AZSREG_IMDS_ENDPOINT for managed identity",
 			tenant ? "AZURE_TENANT_ID set" : "AZURE_TENANT_ID missing",
 			client ? ", AZURE_CLIENT_ID set" : ", AZURE_CLIENT_ID missing");
 		goto done;
@@ -413,7 +427,7 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 	int bad = 0;
 	const char *names[] = { "kind", "tenantId", "clientId", "clientSecret", "accessToken",
 		"certificatePath", "certificatePassword", "tokenFile", "resourceId",
-		"identityEndpoint", "identityHeader", "imdsEndpoint", "sendCertificateChain" };
+		"identityEndpoint", "identityHeader", "imdsEndpoint", "username", "password", "sendCertificateChain" };
 	const char *bad_name = NULL;
 	const char *key;
 	json_t *val;
@@ -462,7 +476,7 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 	kind = jstr(root, "kind", &bad);
 	if (kind == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"credential JSON: \"kind\" is required (accessToken, clientSecret, certificate, federated, managedIdentity, environment)");
+			"credential JSON: \"kind\" is required (accessToken, clientSecret, certificate, federated, managedIdentity, usernamePassword, environment)");
 		goto done;
 	}
 	if (strcmp(kind, "accessToken") == 0) {
@@ -500,6 +514,9 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 		o.identity_header = jstr(root, "identityHeader", &bad);
 		o.imds_endpoint = jstr(root, "imdsEndpoint", &bad);
 		rc = azsreg_credential_managed_identity_new(out, &o);
+	} else if (strcmp(kind, "usernamePassword") == 0) {
+		rc = azsreg_credential_username_password_new(out, jstr(root, "tenantId", &bad), jstr(root, "clientId", &bad),
+			jstr(root, "username", &bad), jstr(root, "password", &bad));
 	} else if (strcmp(kind, "environment") == 0) {
 		rc = azsreg_credential_from_environment(out);
 	} else if (strcmp(kind, "deviceCode") == 0) {
@@ -507,13 +524,13 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 			"credential JSON: deviceCode needs a prompt callback; use azsreg_credential_device_code_new");
 	} else {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"credential JSON: unknown kind \"%.32s\" (accessToken, clientSecret, certificate, federated, managedIdentity, environment)",
+			"credential JSON: unknown kind \"%.32s\" (accessToken, clientSecret, certificate, federated, managedIdentity, usernamePassword, environment)",
 			kind);
 	}
 done:
 	/* The JSON may hold secrets: jansson's strings are freed with it; wipe what we can. */
 	if (root != NULL) {
-		const char *secrets[] = { "clientSecret", "accessToken", "certificatePassword", "identityHeader" };
+		const char *secrets[] = { "clientSecret", "accessToken", "certificatePassword", "identityHeader", "password" };
 
 		for (i = 0; i < sizeof(secrets) / sizeof(secrets[0]); i++) {
 			json_t *v = json_object_get(root, secrets[i]);

@@ -1,0 +1,231 @@
+/*
+ * cred_username_password.c: a user account with its password (OAuth 2.0 resource owner
+ * password credentials grant), what AzureRM runbooks do with
+ * `Add-AzureRmAccount -Credential (Get-AutomationPSCredential ...)`.
+ * AAD: POST {authority}{tenant}/oauth2/v2.0/token
+ *      grant_type=password&client_id=..&username=..&password=..&scope={audience}/.default offline_access
+ * AD FS: POST {authority}oauth2/token
+ *      grant_type=password&client_id=..&username=..&password=..&resource={audience}
+ * The tenant defaults to "organizations"; the client to Azure PowerShell's public client.
+ * Renewals use the refresh token (grant_type=refresh_token); when the refresh token is
+ * refused, the password grant is tried again (the password is still held), and its error
+ * is the one reported. Accounts that need multi-factor authentication cannot use this
+ * grant (AADSTS50076 / AADSTS50079 / interaction_required): the hint says what to use.
+ */
+#include "internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Azure PowerShell's public client: what Add-AzureRmAccount -Credential uses. */
+#define UP_DEFAULT_CLIENT_ID "1950a258-227b-4e31-a9cf-717495945fc2"
+#define UP_USERNAME_MAX 1024
+#define UP_PASSWORD_MAX 4096
+
+typedef struct up_cred {
+	azsreg_credential base;
+	char *tenant;
+	char *client_id;
+	char *username;
+	char *password;           /* secret, registered, wiped */
+	pthread_mutex_t mu;       /* guards refresh_token */
+	char *refresh_token;      /* secret, registered, wiped */
+} up_cred;
+
+static void up_set_refresh(up_cred *c, char *rt)
+{
+	pthread_mutex_lock(&c->mu);
+	if (c->refresh_token != NULL) {
+		azsreg_secret__unregister(c->refresh_token);
+		azsreg__free_secret(c->refresh_token);
+	}
+	c->refresh_token = rt;
+	if (rt != NULL)
+		azsreg_secret__register(rt);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static int up_password_grant(up_cred *c, const azsreg_token_context *ctx, const char *url, azsreg_token *out, char **out_rt)
+{
+	azsreg_buf form = AZSREG_BUF_INIT;
+	int rc;
+
+	rc = azsreg_cred__form_add(&form, "grant_type", "password");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "username", c->username);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "password", c->password);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__post_token_request(&c->base, ctx, url, &form, out, out_rt);
+	azsreg_buf__wipe_free(&form);
+	return rc;
+}
+
+static int up_refresh_grant(up_cred *c, const azsreg_token_context *ctx, const char *url, azsreg_token *out, char **out_rt)
+{
+	azsreg_buf form = AZSREG_BUF_INIT;
+	int rc;
+
+	pthread_mutex_lock(&c->mu);
+	rc = azsreg_cred__form_add(&form, "grant_type", "refresh_token");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "refresh_token", c->refresh_token);
+	pthread_mutex_unlock(&c->mu);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__post_token_request(&c->base, ctx, url, &form, out, out_rt);
+	azsreg_buf__wipe_free(&form);
+	return rc;
+}
+
+static int up_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
+{
+	up_cred *c = (up_cred *)cred;
+	azsreg_buf url = AZSREG_BUF_INIT;
+	const char *tenant = azsreg_cred__tenant(ctx, c->tenant);
+	char *rt = NULL;
+	int have_rt, rc;
+
+	if (tenant == NULL)
+		tenant = "organizations";
+	rc = azsreg_cred__token_url(&url, ctx, tenant, 0);
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+		goto done;
+	}
+	pthread_mutex_lock(&c->mu);
+	have_rt = c->refresh_token != NULL;
+	pthread_mutex_unlock(&c->mu);
+	if (have_rt) {
+		rc = up_refresh_grant(c, ctx, azsreg_buf__cstr(&url), out, &rt);
+		if (rc != AZSREG_EAUTH)
+			goto got;
+		/* The refresh token was refused (revoked, expired): sign in with the password again. */
+		up_set_refresh(c, NULL);
+		azsreg_token__clear(out);
+	}
+	rc = up_password_grant(c, ctx, azsreg_buf__cstr(&url), out, &rt);
+got:
+	if (rc == AZSREG_OK && rt != NULL) {
+		up_set_refresh(c, rt);
+		rt = NULL;
+	}
+done:
+	azsreg__free_secret(rt);
+	azsreg_buf__free(&url);
+	return rc;
+}
+
+static void up_destroy(azsreg_credential *cred)
+{
+	up_cred *c = (up_cred *)cred;
+
+	up_set_refresh(c, NULL);
+	pthread_mutex_destroy(&c->mu);
+	if (c->password != NULL) {
+		azsreg_secret__unregister(c->password);
+		azsreg__free_secret(c->password);
+	}
+	free(c->tenant);
+	free(c->client_id);
+	free(c->username);
+	azsreg__wipe(c, sizeof(*c));
+	free(c);
+}
+
+static const azsreg_credential_vtable up_vtable = { "UsernamePassword", up_get_token, up_destroy };
+
+static int check_username(const char *username)
+{
+	size_t i, n;
+
+	if (username == NULL || username[0] == '\0')
+		return azsreg_error__set(AZSREG_EINVALID,
+			"user name + password credential: the user name is empty (expected user@domain)");
+	n = strlen(username);
+	if (n > UP_USERNAME_MAX)
+		return azsreg_error__set(AZSREG_EINVALID,
+			"user name + password credential: the user name is longer than %d characters", UP_USERNAME_MAX);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)username[i];
+
+		if (ch <= 0x20 || ch == 0x7f)
+			return azsreg_error__set(AZSREG_EINVALID,
+				"user name + password credential: the user name contains whitespace or control characters");
+	}
+	return AZSREG_OK;
+}
+
+AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *username, const char *password)
+{
+	int rc = AZSREG_OK;
+	up_cred *c = NULL;
+	char desc[320];
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "user name + password credential: out is NULL");
+	*out = NULL;
+	if (client_id == NULL || client_id[0] == '\0')
+		client_id = UP_DEFAULT_CLIENT_ID;
+	rc = azsreg_cred__check_client_id(client_id, "user name + password credential");
+	if (rc != AZSREG_OK)
+		goto done;
+	if (tenant_id != NULL && tenant_id[0] != '\0') {
+		rc = azsreg_cred__check_tenant(tenant_id, "user name + password credential");
+		if (rc != AZSREG_OK)
+			goto done;
+	}
+	rc = check_username(username);
+	if (rc != AZSREG_OK)
+		goto done;
+	if (password == NULL || password[0] == '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID, "user name + password credential: the password is empty");
+		goto done;
+	}
+	if (strlen(password) > UP_PASSWORD_MAX) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "user name + password credential: the password is longer than %d bytes",
+			UP_PASSWORD_MAX);
+		goto done;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+		goto done;
+	}
+	if (pthread_mutex_init(&c->mu, NULL) != 0) {
+		free(c);
+		c = NULL;
+		rc = azsreg_error__set(AZSREG_ERROR, "user name + password credential: cannot create a mutex");
+		goto done;
+	}
+	c->password = azsreg__strdup(password);
+	if (c->password != NULL)
+		azsreg_secret__register(c->password);
+	c->client_id = azsreg__strdup(client_id);
+	c->username = azsreg__strdup(username);
+	if (tenant_id != NULL && tenant_id[0] != '\0')
+		c->tenant = azsreg__strdup(tenant_id);
+	if (c->password == NULL || c->client_id == NULL || c->username == NULL ||
+	    (tenant_id && tenant_id[0] && c->tenant == NULL)) {
+		rc = AZSREG_ENOMEM;
+		goto done;
+	}
+	/* The description field holds 256 bytes: the user name and tenant are cut to fit. */
+	snprintf(desc, sizeof(desc), "UsernamePassword(user %.90s, client %.40s, tenant %.64s)", c->username,
+		c->client_id, c->tenant ? c->tenant : "organizations");
+	azsreg_credential__init(&c->base, &up_vtable, desc);
+	*out = &c->base;
+	c = NULL;
+done:
+	if (c != NULL)
+		up_destroy(&c->base);
+	return rc;
+}
