@@ -3,6 +3,13 @@ function Get-AzureRmSubscription {
     .SYNOPSIS
     Lists the subscriptions the signed-in account can see (GET /subscriptions, all pages).
 
+    .DESCRIPTION
+    Sends GET /subscriptions?api-version=2016-06-01 with the context's client and follows
+    every nextLink page. -SubscriptionId, -SubscriptionName and -TenantId filter the list;
+    a subscription asked for by ID or name that is not there is the non-terminating error
+    SubscriptionNotFound. The output pipes into Set-AzureRmContext. Errors from Azure
+    Resource Manager are terminating, with the ARM code as ErrorId and category CloseError.
+
     .PARAMETER SubscriptionId
     Only this subscription (GUID).
 
