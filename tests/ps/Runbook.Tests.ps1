@@ -144,4 +144,28 @@ Describe 'The runbooks of cmdlet-parity.md, verbatim, against AzureCloud = the e
             $env:IDENTITY_HEADER = $saved[1]
         }
     }
+
+    It 'a user credential asset: Get-AutomationPSCredential then Add-AzureRmAccount -Credential -TenantId' {
+        $upn = 'admin@contoso.onmicrosoft.com'
+        $null = New-Item -Path function:global:Get-AutomationPSCredential -Force -Value ({
+                param([string] $Name)
+                if ($Name -ne 'x') { throw "no credential asset $Name" }
+                New-Object System.Management.Automation.PSCredential -ArgumentList $upn, (ConvertTo-SecureString 'emulator-sample-password' -AsPlainText -Force)
+            }.GetNewClosure())
+        try {
+            # ---- verbatim ----
+            $cred = Get-AutomationPSCredential -Name 'x'
+            Add-AzureRmAccount -Credential $cred -TenantId 11111111-1111-1111-1111-111111111111
+            # ------------------
+            (Get-AzsEmulatorStats -Emulator $script:emu).byPassword | Should -Be 1
+            $ctx = Get-AzureRmContext
+            $ctx.Account.Id | Should -Be $upn
+            $ctx.Account.Type | Should -Be 'User'
+            $ctx.Environment.Name | Should -Be 'AzureCloud'
+            Assert-ParityResourceBlock -CustomerSub 'c1a00000-0000-4000-8000-000000000004'
+        }
+        finally {
+            Remove-Item function:global:Get-AutomationPSCredential -Force
+        }
+    }
 }
