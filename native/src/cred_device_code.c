@@ -7,7 +7,8 @@
  *     grant_type=urn:ietf:params:oauth:grant-type:device_code&client_id&device_code
  *     every `interval` seconds (through the pipeline's clock): authorization_pending ->
  *     keep polling; slow_down -> interval += 5 s; expired_token / authorization_declined /
- *     anything else -> AZSREG_EAUTH with that code; until expires_in passes.
+ *     anything else -> AZSREG_EAUTH from the identity error (AADSTS code, trace and
+ *     correlation IDs kept; the hint of the OAuth error); until expires_in passes.
  * The refresh token (a secret) is kept; later renewals use grant_type=refresh_token and
  * fail with AZSREG_EAUTH asking to sign in again when it is refused.
  */
@@ -290,20 +291,9 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 				continue;
 			}
 			if (strcmp(code, "expired_token") == 0 || strcmp(code, "authorization_declined") == 0) {
-				azsreg_error_info info;
-				azsreg_buf msg = AZSREG_BUF_INIT;
-
-				(void)azsreg_buf__printf(&msg, "%s: %s", azsreg_buf__cstr(&what),
-					code[0] == 'e' ? "expired_token: the device code expired before sign-in completed; sign in again"
-						       : "authorization_declined: the user declined the sign-in");
-				memset(&info, 0, sizeof(info));
-				info.code = AZSREG_EAUTH;
-				info.http_status = resp.status;
-				info.message = azsreg_buf__cstr(&msg);
-				info.arm_code = code;
-				info.arm_message = desc;
-				rc = azsreg_error__set_info(&info);
-				azsreg_buf__free(&msg);
+				/* The identity provider's own error: AADSTS code, trace and correlation IDs kept. */
+				rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
+				azsreg_error__set_hint(azsreg_error_hint(code));
 				goto done;
 			}
 		}
@@ -338,8 +328,6 @@ static int dc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	if (tenant == NULL)
 		tenant = "organizations";
 	rc = azsreg_cred__token_url(&url, ctx, tenant, 0);
-	if (rc == AZSREG_OK && ctx->env->is_adfs)
-		rc = azsreg_error__set(AZSREG_EINVALID, "device code sign-in is not available with AD FS; use a service principal");
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;

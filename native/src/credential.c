@@ -157,13 +157,9 @@ int azsreg_cred__token_url(azsreg_buf *out, const azsreg_token_context *ctx, con
 	if (ctx == NULL || ctx->env == NULL || ctx->env->authority == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "token request: no environment (authority) given");
 	auth = ctx->env->authority;
-	if (ctx->env->is_adfs) {
-		if (device_code)
-			return azsreg_error__set(AZSREG_EINVALID,
-				"device code sign-in is not available with AD FS (%s); use a service principal", auth);
-		return azsreg_buf__printf(out, "%s%soauth2/token", auth,
-			auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/");
-	}
+	if (ctx->env->is_adfs)
+		return azsreg_buf__printf(out, "%s%soauth2/%s", auth,
+			auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/", device_code ? "devicecode" : "token");
 	rc = azsreg_cred__check_tenant(tenant, "token request");
 	if (rc != AZSREG_OK)
 		return rc;

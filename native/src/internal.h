@@ -469,7 +469,8 @@ int azsreg_cred__check_client_id(const char *client_id, const char *what);
 int azsreg_cred__check_tenant(const char *tenant, const char *what);
 /**
  * Token endpoint URL: AD FS "{authority}oauth2/token"; AAD v2
- * "{authority}{tenant}/oauth2/v2.0/token" (suffix "devicecode" with device_code set).
+ * "{authority}{tenant}/oauth2/v2.0/token" (suffix "devicecode" instead of "token" with
+ * device_code set, AD FS too).
  */
 int azsreg_cred__token_url(azsreg_buf *out, const azsreg_token_context *ctx, const char *tenant, int device_code);
 /** Appends "scope=<audience without trailing '/'>/.default[ extra]" (AAD) or "resource=<audience>" (AD FS), URL-encoded. */

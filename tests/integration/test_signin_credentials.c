@@ -499,6 +499,39 @@ Test(signin_cred, device_code_approved_registers_and_renews_with_refresh_token)
 	harness_log_free(&log);
 }
 
+/* AD FS (Azure Stack Hub's own ARM): device code at /adfs/oauth2/devicecode, resource= form. */
+Test(signin_adfs, device_code_adfs_resource_form_registers)
+{
+	harness_log log = { 0 };
+	azsreg_credential *cred = NULL;
+	prompt_ctx p;
+	azsreg_client *c;
+	char *body;
+
+	memset(&p, 0, sizeof p);
+	p.approve = 1;
+	cr_assert_eq(azsreg_credential_device_code_new(&cred, NULL, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p),
+	             AZSREG_OK, "%s", azsreg_error_last()->message);
+	c = signin_client(&emu, cred, &log);
+	azsreg_credential_free(cred);
+
+	cr_assert_eq(signin_put(c, 14), AZSREG_OK, "register: %s", azsreg_error_last()->message);
+	cr_expect_eq(p.calls, 1);
+	cr_expect_eq(p.control_status, 200, "approving the user code answered %d", p.control_status);
+	SIGNIN_ASSERT_ONE_MAPPING(&emu, 14);
+	cr_expect_eq(harness_stat(&emu, "byDeviceCode"), 1);
+	cr_expect_eq(harness_count_requests(&emu, "POST", "/adfs/oauth2/devicecode"), 1, "no POST to the AD FS devicecode endpoint");
+	cr_expect_eq(harness_count_requests(&emu, "POST", "/oauth2/v2.0/"), 0, "AD FS got the v2 form");
+	body = request_field("POST", "/adfs/oauth2/devicecode", "body");
+	cr_expect_not_null(strstr(body, "resource=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F"), "body: %s", body);
+	cr_expect_null(strstr(body, "scope="), "the AD FS form carries no scope: %s", body);
+	free(body);
+
+	azsreg_client_free(c);
+	scan_all(&log, NULL);
+	harness_log_free(&log);
+}
+
 /* ---- a ready access token ------------------------------------------------------------------ */
 
 typedef struct fetched {

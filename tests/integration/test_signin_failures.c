@@ -425,7 +425,7 @@ static int decline_in_prompt(const char *message, const char *user_code, const c
 	return 0;
 }
 
-Test(signin_fail, declined_device_code_is_authorization_declined)
+Test(signin_fail, declined_device_code_is_authorization_declined_with_its_aadsts_code)
 {
 	azsreg_credential *cred = NULL;
 	decline_ctx d = { 0, 0 };
@@ -434,7 +434,12 @@ Test(signin_fail, declined_device_code_is_authorization_declined)
 	cr_assert_eq(azsreg_credential_device_code_new(&cred, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, decline_in_prompt, &d),
 	             AZSREG_OK, "%s", azsreg_error_last()->message);
 	rc = try_register(cred, 13, NULL);
-	SIGNIN_ASSERT_AUTH_ERROR(rc, "authorization_declined", "DeviceCode", emu.base_url_noslash, HARNESS_TENANT_ID);
+	/* the identity provider's error as it is: AADSTS65004, trace and correlation IDs, the OAuth error named */
+	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS65004", "DeviceCode", emu.base_url_noslash, HARNESS_TENANT_ID);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "authorization_declined"), "%s", azsreg_error_last()->message);
+	cr_expect_neq(azsreg_error_last()->correlation_id[0], '\0', "no correlation ID: %s", azsreg_error_last()->message);
+	cr_expect_neq(azsreg_error_last()->request_id[0], '\0', "no trace ID: %s", azsreg_error_last()->message);
+	cr_expect_str_eq(azsreg_error_last()->hint, azsreg_error_hint("authorization_declined"));
 	cr_expect_eq(d.calls, 1);
 	cr_expect_eq(d.control_status, 200);
 	cr_expect_eq(harness_stat(&emu, "byDeviceCode"), 0);

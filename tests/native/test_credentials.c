@@ -723,19 +723,73 @@ Test(credentials, device_code_declined_and_expired)
 {
 	azsreg_credential *c = NULL;
 	azsreg_token t;
+	const azsreg_error *e;
 
 	cr_assert_eq(azsreg_credential_device_code_new(&c, TENANT, CLIENT, prompt, NULL), 0);
 	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":900,\"interval\":1}");
-	af_add(ft, 400, "{\"error\":\"authorization_declined\",\"error_description\":\"AADSTS70000: declined\"}");
+	af_add(ft, 400, "{\"error\":\"authorization_declined\",\"error_description\":\"AADSTS65004: User declined to consent to access the app.\","
+		"\"error_codes\":[65004],\"trace_id\":\"trace-65004\",\"correlation_id\":\"corr-65004\"}");
 	memset(&t, 0, sizeof(t));
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
-	cr_expect_str_eq(azsreg_error_last()->arm_code, "authorization_declined");
+	e = azsreg_error_last();
+	/* the identity provider's details are kept: AADSTS code, trace ID, correlation ID */
+	cr_expect_str_eq(e->arm_code, "AADSTS65004");
+	cr_expect_str_eq(e->request_id, "trace-65004");
+	cr_expect_str_eq(e->correlation_id, "corr-65004");
+	cr_expect_eq(e->http_status, 400);
+	cr_expect(strstr(e->message, "authorization_declined: AADSTS65004: User declined") != NULL, "%s", e->message);
+	cr_expect(strstr(e->message, "correlation ID corr-65004") != NULL, "%s", e->message);
+	cr_expect(strstr(e->message, "DeviceCode(client " CLIENT) != NULL, "%s", e->message);
+	cr_expect_str_eq(e->hint, azsreg_error_hint("authorization_declined"));
+	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":900,\"interval\":1}");
+	af_add(ft, 400, "{\"error\":\"expired_token\",\"error_description\":\"AADSTS70019: Verification code expired.\","
+		"\"trace_id\":\"trace-70019\",\"correlation_id\":\"corr-70019\"}");
+	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
+	e = azsreg_error_last();
+	cr_expect_str_eq(e->arm_code, "AADSTS70019");
+	cr_expect_str_eq(e->request_id, "trace-70019");
+	cr_expect_str_eq(e->correlation_id, "corr-70019");
+	cr_expect(strstr(e->message, "expired_token: AADSTS70019") != NULL, "%s", e->message);
+	cr_expect_str_eq(e->hint, azsreg_error_hint("expired_token"));
+	/* the code's lifetime passes while pending: expired_token from the client itself */
 	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":3,\"interval\":1}");
 	af_add(ft, 400, "{\"error\":\"authorization_pending\"}");
 	af_add(ft, 400, "{\"error\":\"authorization_pending\"}");
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "expired_token");
-	cr_expect_eq(ft->nreqs, 5);
+	cr_expect_eq(ft->nreqs, 7);
+	azsreg_credential_free(c);
+}
+
+/* AD FS serves device code too: {authority}oauth2/devicecode with the resource= form. */
+Test(credentials, device_code_on_adfs_uses_the_resource_form)
+{
+	azsreg_credential *c = NULL;
+	azsreg_token t;
+
+	ctx.env = &af_env_adfs;
+	cr_assert_eq(azsreg_credential_device_code_new(&c, NULL, "1950a258-227b-4e31-a9cf-717495945fc2", prompt, NULL), 0);
+	af_add(ft, 200, "{\"device_code\":\"adfs-dev-code\",\"user_code\":\"BCDF-1234\",\"verification_uri\":\"https://adfs/devicelogin\","
+		"\"expires_in\":900,\"interval\":1}");
+	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"adfs-token\",\"refresh_token\":\"adfs-rt-1\"}");
+	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"adfs-token-2\"}");
+	memset(&t, 0, sizeof(t));
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(t.access_token, "adfs-token");
+	azsreg_token__clear(&t);
+	cr_assert_eq(ft->nreqs, 2);
+	cr_expect_str_eq(ft->reqs[0].url, "https://adfs.local.azurestack.external/adfs/oauth2/devicecode");
+	cr_expect_str_eq(ft->reqs[0].body, "client_id=1950a258-227b-4e31-a9cf-717495945fc2"
+		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123");
+	cr_expect_str_eq(ft->reqs[1].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
+	cr_expect_str_eq(ft->reqs[1].body, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
+		"&client_id=1950a258-227b-4e31-a9cf-717495945fc2&device_code=adfs-dev-code");
+	/* renewal with the refresh token, resource form */
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+	azsreg_token__clear(&t);
+	cr_expect_str_eq(ft->reqs[2].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
+	cr_expect_str_eq(ft->reqs[2].body, "grant_type=refresh_token&client_id=1950a258-227b-4e31-a9cf-717495945fc2"
+		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123&refresh_token=adfs-rt-1");
 	azsreg_credential_free(c);
 }
 
