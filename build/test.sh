@@ -8,6 +8,11 @@
 #      under valgrind)
 #   5. the PowerShell module's Pester tests (build/install-pwsh.sh, build/package-module.sh,
 #      tests/ps/run.ps1)
+#   6. a secret scan of every log of this run (build/secret-scan.sh): out/logs (ctest,
+#      valgrind, Pester, sign-in TRACE captures) and both builds' ctest LastTest.log. The
+#      ctest stages run with AZSREG_TEST_LOG=trace, so the integration tests' clients log at
+#      TRACE into that output. Each hit counts as a failure. A self-check first plants a
+#      secret, a JWT and a PEM key in a scratch file: the scan must find all three.
 # Ends with one line "N passed, N failed" (ctest tests of both builds + valgrind runs +
 # Pester tests) and exits non-zero when anything failed. Logs are kept in out/logs/.
 set -uo pipefail
@@ -44,7 +49,11 @@ ctest_stage() {
 	local label="$1" dir="$2"; shift 2
 	local log="$LOGS/ctest-$label.log" rc
 	banner "ctest ($label)"
-	env "$@" ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 2>&1 | tee "$log"
+	rm -rf "$LOGS/signin-$label"
+	mkdir -p "$LOGS/signin-$label"
+	rm -f "$dir"/Testing/Temporary/LastTest*.log
+	env AZSREG_TEST_LOG=trace SIGNIN_LOG_DIR="$LOGS/signin-$label" "$@" \
+		ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	local line failed total
 	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)"
@@ -197,6 +206,45 @@ else
 	else
 		record "PowerShell stage" 0 1
 	fi
+fi
+
+# ---------------------------------------------------------------------------------------
+banner "secret scan (every log of this run)"
+scan_self_check() {
+	local d rc out
+	d="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-scan-check.XXXXXX")"
+	{
+		echo "a clean line"
+		echo "client_secret=emulator-sample-secret&scope=x"
+		echo "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwbGFudGVkIn0.c2lnbmF0dXJl"
+		echo "-----BEGIN PRIVATE KEY-----"
+	} >"$d/planted.log"
+	out="$(bash build/secret-scan.sh "$d" 2>&1)"
+	rc=$?
+	rm -rf "$d"
+	if [ "$rc" -ne 1 ] || ! grep -q ', 3 hits' <<<"$out" || grep -q -e 'emulator-sample-secret' -e 'eyJzdWIiOiJwbGFudGVkIn0' <<<"$out"; then
+		echo "secret scan self-check FAILED (exit $rc; it must find 3 planted secrets and print none):"
+		sed -e 's/emulator-sample-secret/***/g' -e 's/eyJ[A-Za-z0-9_.-]*/<JWT>/g' <<<"$out"
+		return 1
+	fi
+	echo "secret scan self-check: the planted secret, JWT and private key were found, none printed"
+	return 0
+}
+if ! scan_self_check; then
+	record "secret scan self-check" 0 1
+fi
+scan_targets=("$LOGS")
+for d in out/release out/asan; do
+	[ -d "$d/Testing/Temporary" ] && scan_targets+=("$d/Testing/Temporary")
+done
+bash build/secret-scan.sh "${scan_targets[@]}" 2>&1 | tee "$LOGS/secret-scan.txt"
+scan_hits="$(sed -n 's/^secret scan: [0-9]* files, \([0-9]*\) hits.*/\1/p' "$LOGS/secret-scan.txt" | tail -n 1)"
+if [ -z "$scan_hits" ]; then
+	record "secret scan" 0 1
+elif [ "$scan_hits" -eq 0 ]; then
+	record "secret scan" 1 0
+else
+	record "secret scan" 0 "$scan_hits"
 fi
 
 finish
