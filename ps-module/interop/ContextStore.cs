@@ -143,7 +143,7 @@ namespace AzsRegistration.Interop
         public AzsEnvironment Environment { get; set; }
         /// <summary>Environment as JSON (azsreg_environment_to_json).</summary>
         public string EnvironmentJson { get; set; }
-        /// <summary>ClientSecret, Certificate, ManagedIdentity, AccessToken, DeviceCode.</summary>
+        /// <summary>ClientSecret, Certificate, ManagedIdentity, AccessToken, DeviceCode, UserPassword.</summary>
         public string CredentialKind { get; set; }
         /// <summary>JSON options the client was made with (never a secret).</summary>
         public string ClientOptionsJson { get; set; }
