@@ -50,7 +50,9 @@ static const char usage_text[] =
 "  --environment <name>     AzureCloud (default), AzureChinaCloud, AzureUSGovernment, AzureGermanCloud\n"
 "  --arm-endpoint <url>     a custom ARM endpoint; its endpoints are read from <url>/metadata/endpoints\n"
 "  --ca-file <file>         PEM CA bundle to trust (else SSL_CERT_FILE, CURL_CA_BUNDLE, the system store)\n"
-"  --proxy <url>            proxy (else HTTPS_PROXY / https_proxy with NO_PROXY; credentials in the URL)\n"
+"  --proxy <url>            proxy for every request, --arm-endpoint discovery included (else\n"
+"                           HTTPS_PROXY / https_proxy with NO_PROXY; credentials in the URL:\n"
+"                           http://user:password@proxy:port; a 407 answer is not retried)\n"
 "  --output json|table      json (default) or aligned columns for register / get / list\n"
 "  --correlation-id <guid>  one correlation ID for every request (default: a fresh one)\n"
 "  --timeout <seconds>      total time per operation including retries (default 600)\n"
@@ -549,9 +551,18 @@ int main(int argc, char **argv)
 		goto done;
 	}
 
-	/* ---- environment, credential, client */
+	/* ---- environment, credential, client (discovery goes the way the client's requests go) */
+	opts.ca_file = c.ca_file;
+	opts.proxy = c.proxy;
+	opts.user_agent = "azsreg-cli";
+	opts.correlation_id = c.correlation_id;
+	opts.deadline_ms = timeout_s * 1000;
+	if (c.verbose > 0) {
+		opts.log_cb = log_to_stderr;
+		opts.log_level = c.verbose >= 3 ? AZSREG_LOG_TRACE : (c.verbose == 2 ? AZSREG_LOG_DEBUG : AZSREG_LOG_INFO);
+	}
 	if (c.arm_endpoint != NULL) {
-		rc = azsreg_environment_discover(&env, "AzureStack", c.arm_endpoint, c.ca_file);
+		rc = azsreg_environment_discover_with(&env, "AzureStack", c.arm_endpoint, &opts);
 	} else {
 		rc = azsreg_environment_builtin(&env, c.environment ? c.environment : "AzureCloud");
 	}
@@ -575,15 +586,6 @@ int main(int argc, char **argv)
 		azsreg_free(env_json);
 	}
 	opts.environment = env;
-	opts.ca_file = c.ca_file;
-	opts.proxy = c.proxy;
-	opts.user_agent = "azsreg-cli";
-	opts.correlation_id = c.correlation_id;
-	opts.deadline_ms = timeout_s * 1000;
-	if (c.verbose > 0) {
-		opts.log_cb = log_to_stderr;
-		opts.log_level = c.verbose >= 3 ? AZSREG_LOG_TRACE : (c.verbose == 2 ? AZSREG_LOG_DEBUG : AZSREG_LOG_INFO);
-	}
 	rc = azsreg_client_new(&client, &opts, cred);
 	if (rc != 0) {
 		exit_code = report_error(rc);

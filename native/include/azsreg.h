@@ -195,6 +195,17 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_builtin(azsreg_environm
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file);
 
+typedef struct azsreg_client_options azsreg_client_options;
+
+/**
+ * The same, with the client options that apply to the discovery request: ca_file, proxy,
+ * connect_timeout_ms, request_timeout_ms, deadline_ms (0: 20 s per attempt, 60 s in all),
+ * max_retries (0: 3), retry delays, user_agent, correlation_id, log_cb / log_payload /
+ * log_level (environment and tenant_id are ignored). `opts` may be NULL (defaults).
+ * azsreg_environment_discover is this with only ca_file set.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_client_options *opts);
+
 /**
  * A custom environment from explicit endpoints (no network). `authority` is the
  * login endpoint; `audience` the token audience; AD FS is detected as above.
@@ -338,7 +349,7 @@ AZSREG_EXTERN(void) azsreg_credential_free(azsreg_credential *cred);
 
 typedef struct azsreg_client azsreg_client;
 
-typedef struct azsreg_client_options {
+struct azsreg_client_options {
 	unsigned int version;
 	const azsreg_environment *environment; /**< copied; NULL: AzureCloud */
 	const char *tenant_id;          /**< tenant for token requests; overrides the credential's */
@@ -355,7 +366,7 @@ typedef struct azsreg_client_options {
 	azsreg_log_cb log_cb;
 	void *log_payload;
 	int log_level;                  /**< azsreg_log_level; 0: none */
-} azsreg_client_options;
+};
 #define AZSREG_CLIENT_OPTIONS_VERSION 1
 #define AZSREG_CLIENT_OPTIONS_INIT { AZSREG_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 }
 AZSREG_EXTERN(int) azsreg_client_options_init(azsreg_client_options *opts, unsigned int version);

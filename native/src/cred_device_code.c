@@ -75,9 +75,7 @@ static int post_form(const azsreg_token_context *ctx, const char *url, azsreg_bu
 		goto done;
 	}
 	so.what = what;
-	rc = azsreg_pipeline__send(ctx->pipeline, &req, resp, &so);
-	if (rc != AZSREG_OK)
-		(void)azsreg_error__prefix("%s", what);
+	rc = azsreg_pipeline__send(ctx->pipeline, &req, resp, &so); /* a failure's message starts with so.what */
 done:
 	azsreg_http_request__free(&req);
 	return rc;

@@ -43,7 +43,7 @@ static const char *env_get(const char *name)
 static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
 {
 	mi_cred *c = (mi_cred *)cred;
-	azsreg_buf url = AZSREG_BUF_INIT;
+	azsreg_buf url = AZSREG_BUF_INIT, what = AZSREG_BUF_INIT;
 	azsreg_http_request req;
 	azsreg_http_response resp;
 	azsreg_send_options so;
@@ -101,18 +101,19 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		so.timeout_ms = IMDS_TIMEOUT_MS;
 		so.max_retries = IMDS_RETRIES;
 	}
-	so.what = cred->description;
+	(void)azsreg_buf__printf(&what, "sign-in with %s", cred->description);
+	so.what = azsreg_buf__cstr(&what);
 	sent_ms = azsreg_clock__unix_ms(clk);
 	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
-	if (rc == AZSREG_ENETWORK || rc == AZSREG_ETIMEOUT) {
+	if ((rc == AZSREG_ENETWORK || rc == AZSREG_ETIMEOUT) && !resp.transport_final) {
 		azsreg_error_info info;
 		azsreg_buf msg = AZSREG_BUF_INIT;
 
 		const char *cause = azsreg_error_last()->message;
-		size_t dlen = strlen(cred->description);
+		size_t dlen = what.size;
 
-		/* The pipeline's message starts with "<description>: " (so.what): say it once. */
-		if (strncmp(cause, cred->description, dlen) == 0 && cause[dlen] == ':' && cause[dlen + 1] == ' ')
+		/* The pipeline's message starts with "sign-in with <description>: " (so.what): say it once. */
+		if (strncmp(cause, azsreg_buf__cstr(&what), dlen) == 0 && cause[dlen] == ':' && cause[dlen + 1] == ' ')
 			cause += dlen + 2;
 		(void)azsreg_buf__printf(&msg,
 			"sign-in with %s: managed identity is not available in this environment (no answer from %s: %s)",
@@ -125,16 +126,12 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		azsreg_buf__free(&msg);
 		goto done;
 	}
-	if (rc != AZSREG_OK) {
-		(void)azsreg_error__prefix("sign-in with %s", cred->description);
-		goto done;
-	}
+	if (rc != AZSREG_OK)
+		goto done; /* the message starts with so.what already */
 	if (resp.status != 200) {
-		azsreg_buf what = AZSREG_BUF_INIT;
-
+		azsreg_buf__clear(&what);
 		(void)azsreg_buf__printf(&what, "sign-in with %s at %s", cred->description, c->endpoint);
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
-		azsreg_buf__free(&what);
 		/* The generic OAuth hints speak of applications and tenants; here the cause is the
 		 * identity endpoint's header or the identity asked for. */
 		if (resp.status == 400 && (c->client_id != NULL || c->resource_id != NULL))
@@ -150,6 +147,7 @@ done:
 	azsreg_http_request__free(&req);
 	azsreg_http_response__free(&resp);
 	azsreg_buf__free(&url);
+	azsreg_buf__free(&what);
 	return rc;
 }
 

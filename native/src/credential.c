@@ -268,10 +268,8 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 	/* The token's lifetime counts from now: the answer may take long to arrive. */
 	sent_ms = azsreg_clock__unix_ms(azsreg_cred__clock(ctx));
 	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
-	if (rc != AZSREG_OK) {
-		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
-		goto done;
-	}
+	if (rc != AZSREG_OK)
+		goto done; /* the pipeline's message already starts with so.what */
 	if (resp.status != 200) {
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;

@@ -1,7 +1,9 @@
 /*
  * environment_discover.c: a custom environment (Azure Stack style) from
  * GET {arm}/metadata/endpoints?api-version=1.0, through a temporary transport and
- * pipeline (no bearer token; retries and a short deadline).
+ * pipeline (no bearer token; retries and a short deadline). azsreg_environment_discover_with
+ * takes the CA bundle, proxy, timeouts, retries, correlation ID, user agent and logging
+ * from client options, so that discovery goes the same way as the client's requests.
  */
 #include "internal.h"
 
@@ -47,6 +49,27 @@ static int set_optional(char **field, json_t *root, const char *key)
 
 int azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file)
 {
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+
+	o.ca_file = ca_file;
+	return azsreg_environment_discover_with(out, name, arm_endpoint, &o);
+}
+
+static int text_ok(const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	}
+	return 1;
+}
+
+int azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_client_options *opts)
+{
+	azsreg_client_options dflt = AZSREG_CLIENT_OPTIONS_INIT;
+	const char *ca_file;
 	azsreg_transport *t = NULL;
 	azsreg_pipeline *p = NULL;
 	azsreg_transport_options to;
@@ -68,6 +91,27 @@ int azsreg_environment_discover(azsreg_environment **out, const char *name, cons
 		goto done;
 	}
 	*out = NULL;
+	if (opts == NULL)
+		opts = &dflt;
+	if (opts->version != AZSREG_CLIENT_OPTIONS_VERSION) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: client options of unsupported version %u (this library knows %u)",
+				       opts->version, (unsigned)AZSREG_CLIENT_OPTIONS_VERSION);
+		goto done;
+	}
+	if (opts->connect_timeout_ms < 0 || opts->request_timeout_ms < 0 || opts->deadline_ms < 0 ||
+	    opts->retry_base_delay_ms < 0 || opts->retry_max_delay_ms < 0) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: timeouts, the deadline and retry delays must not be negative");
+		goto done;
+	}
+	if (opts->log_level < AZSREG_LOG_NONE || opts->log_level > AZSREG_LOG_TRACE) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: log level %d is not between 0 and 5", opts->log_level);
+		goto done;
+	}
+	if ((opts->proxy != NULL && !text_ok(opts->proxy)) || (opts->user_agent != NULL && !text_ok(opts->user_agent))) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: the proxy or user agent has control characters");
+		goto done;
+	}
+	ca_file = opts->ca_file;
 	if (arm_endpoint == NULL || arm_endpoint[0] == '\0') {
 		rc = azsreg_error__set(AZSREG_EINVALID, "discover environment: the ARM endpoint is required");
 		goto done;
@@ -94,16 +138,23 @@ int azsreg_environment_discover(azsreg_environment **out, const char *name, cons
 
 	memset(&to, 0, sizeof(to));
 	to.ca_file = (ca_file && ca_file[0]) ? ca_file : NULL;
+	to.proxy = (opts->proxy && opts->proxy[0]) ? opts->proxy : NULL;
+	to.connect_timeout_ms = opts->connect_timeout_ms;
 	rc = azsreg_transport__curl_new(&t, &to);
 	if (rc != 0)
 		goto done;
 	memset(&po, 0, sizeof(po));
 	po.transport = t;
-	po.retry.max_retries = 3;
-	po.retry.base_delay_ms = 800;
-	po.retry.max_delay_ms = 10000;
-	po.request_timeout_ms = DISCOVER_TIMEOUT_MS;
-	po.deadline_ms = DISCOVER_DEADLINE_MS;
+	po.logger.cb = opts->log_cb;
+	po.logger.payload = opts->log_payload;
+	po.logger.level = opts->log_cb ? opts->log_level : AZSREG_LOG_NONE;
+	po.retry.max_retries = opts->max_retries == 0 ? 3 : (opts->max_retries < 0 ? 0 : opts->max_retries);
+	po.retry.base_delay_ms = opts->retry_base_delay_ms > 0 ? opts->retry_base_delay_ms : 800;
+	po.retry.max_delay_ms = opts->retry_max_delay_ms > 0 ? opts->retry_max_delay_ms : 10000;
+	po.request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : DISCOVER_TIMEOUT_MS;
+	po.deadline_ms = opts->deadline_ms > 0 ? opts->deadline_ms : DISCOVER_DEADLINE_MS;
+	po.user_agent = opts->user_agent;
+	po.correlation_id = opts->correlation_id;
 	rc = azsreg_pipeline__new(&p, &po);
 	if (rc != 0)
 		goto done;
@@ -122,7 +173,7 @@ int azsreg_environment_discover(azsreg_environment **out, const char *name, cons
 	so.what = azsreg_buf__cstr(&what);
 	rc = azsreg_pipeline__send(p, &req, &resp, &so);
 	if (rc != 0)
-		goto done;
+		goto done; /* the message starts with so.what */
 	if (resp.status != 200) {
 		rc = azsreg_error__from_arm(resp.status, resp.body.ptr, resp.body.size, azsreg_headers__get(&resp.headers, "x-ms-request-id"),
 					    azsreg_pipeline__correlation_id(p), azsreg_buf__cstr(&what));

@@ -159,6 +159,7 @@ void azsreg_http_response__free(azsreg_http_response *resp)
 	/* Responses may carry tokens: always wipe. */
 	azsreg_buf__wipe_free(&resp->body);
 	resp->status = 0;
+	resp->transport_final = 0;
 }
 
 void azsreg_http_response__reset(azsreg_http_response *resp)

@@ -202,6 +202,7 @@ typedef struct azsreg_http_response {
 	int status;
 	azsreg_headers headers;
 	azsreg_buf body;
+	int transport_final;      /* set by a transport whose failure must not be retried (proxy 407); additive */
 } azsreg_http_response;
 
 void azsreg_http_request__free(azsreg_http_request *req);

@@ -358,7 +358,8 @@ static int send_with_retries(azsreg_pipeline *p, azsreg_http_request *req, azsre
 		if (transport_rc != 0) {
 			azsreg_log__write(&p->logger, AZSREG_LOG_INFO, "%s %s -> %s (%lld ms)", req->method, req->url,
 					  azsreg_error_last()->message, (long long)elapsed);
-			if (transport_rc != AZSREG_ENETWORK && transport_rc != AZSREG_ETIMEOUT) {
+			if ((transport_rc != AZSREG_ENETWORK && transport_rc != AZSREG_ETIMEOUT) || resp->transport_final) {
+				/* not a passing failure (TLS, bad input, a proxy's 407): retrying gets the same answer */
 				rc = error_amend(0, NULL, p->correlation_id);
 				goto done;
 			}

@@ -77,10 +77,8 @@ AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_client *client, const
 		goto done;
 	so.what = azsreg_buf__cstr(&what);
 	rc = azsreg_pipeline__send(client->pipeline, &req, &resp, &so);
-	if (rc != AZSREG_OK) {
-		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
-		goto done;
-	}
+	if (rc != AZSREG_OK)
+		goto done; /* the message starts with so.what already */
 	if (resp.status != 200) {
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;

@@ -182,15 +182,117 @@ static void url_host(char *out, size_t cap, const char *url)
 	curl_url_cleanup(u);
 }
 
-static int map_error(CURLcode cc, CURL *h, const azsreg_http_request *req, const recv_state *st,
-		     const char *errbuf, long timeout_ms)
+static const char *env_nonempty(const char *name)
 {
-	char url[512], host[300];
+	const char *v = getenv(name);
+
+	return (v != NULL && v[0] != '\0') ? v : NULL;
+}
+
+/* Does a no_proxy list ("a.example,.b.example,127.0.0.1", "*") cover `host` (no port)? */
+static int no_proxy_matches(const char *list, const char *host)
+{
+	size_t hn = strlen(host);
+	const char *p = list;
+
+	while (*p != '\0') {
+		size_t n = strcspn(p, ",");
+		const char *e = p;
+		size_t en = n;
+
+		while (en > 0 && (*e == ' ' || *e == '\t')) {
+			e++;
+			en--;
+		}
+		while (en > 0 && (e[en - 1] == ' ' || e[en - 1] == '\t'))
+			en--;
+		if (en == 1 && e[0] == '*')
+			return 1;
+		if (en > 0 && e[0] == '.') {
+			e++;
+			en--;
+		}
+		if (en > 0 && memchr(e, ':', en) != NULL && e[0] != '[')
+			en = (size_t)((const char *)memchr(e, ':', en) - e); /* host:port: compare the host */
+		if (en > 0 && hn >= en && strncasecmp(host + hn - en, e, en) == 0 &&
+		    (hn == en || host[hn - en - 1] == '.'))
+			return 1;
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * The proxy this request goes through, as "host:port" without credentials, into out ("" for
+ * none): the proxy option, else the variables libcurl reads (https_proxy / HTTPS_PROXY for
+ * https, http_proxy for http, then all_proxy / ALL_PROXY), unless no_proxy / NO_PROXY covers
+ * the host. For messages only: libcurl makes the real decision the same way.
+ */
+static void proxy_in_use(char *out, size_t cap, const curl_transport *t, const azsreg_http_request *req)
+{
+	const char *proxy = NULL, *np;
+	char host[300];
+	CURLU *u;
+	char *phost = NULL, *pport = NULL;
+	size_t i;
+
+	out[0] = '\0';
+	if (req->no_proxy)
+		return;
+	if (t->proxy != NULL) {
+		proxy = t->proxy;
+	} else {
+		if (strncasecmp(req->url, "https://", 8) == 0) {
+			proxy = env_nonempty("https_proxy");
+			if (proxy == NULL)
+				proxy = env_nonempty("HTTPS_PROXY");
+		} else {
+			proxy = env_nonempty("http_proxy");
+		}
+		if (proxy == NULL)
+			proxy = env_nonempty("all_proxy");
+		if (proxy == NULL)
+			proxy = env_nonempty("ALL_PROXY");
+	}
+	if (proxy == NULL)
+		return;
+	np = env_nonempty("no_proxy");
+	if (np == NULL)
+		np = env_nonempty("NO_PROXY");
+	url_host(host, sizeof(host), req->url);
+	for (i = 0; host[i] != '\0' && host[i] != ':'; i++)
+		;
+	if (host[0] != '[')
+		host[i] = '\0';
+	if (np != NULL && no_proxy_matches(np, host))
+		return;
+	u = curl_url();
+	if (u != NULL && curl_url_set(u, CURLUPART_URL, proxy, CURLU_GUESS_SCHEME | CURLU_NON_SUPPORT_SCHEME) == CURLUE_OK &&
+	    curl_url_get(u, CURLUPART_HOST, &phost, 0) == CURLUE_OK) {
+		if (curl_url_get(u, CURLUPART_PORT, &pport, CURLU_DEFAULT_PORT) == CURLUE_OK && pport != NULL)
+			snprintf(out, cap, "%s:%s", phost, pport);
+		else
+			snprintf(out, cap, "%s", phost);
+	} else {
+		snprintf(out, cap, "%s", "(the configured proxy)");
+	}
+	curl_free(phost);
+	curl_free(pport);
+	curl_url_cleanup(u);
+}
+
+static int map_error(CURLcode cc, CURL *h, const curl_transport *t, const azsreg_http_request *req, azsreg_http_response *resp,
+		     const recv_state *st, const char *errbuf, long timeout_ms)
+{
+	char url[512], host[300], proxy[300];
 	const char *detail = errbuf[0] ? errbuf : curl_easy_strerror(cc);
 	long connect_code = 0;
 
 	url_for_message(url, sizeof(url), req->url);
 	url_host(host, sizeof(host), req->url);
+	proxy_in_use(proxy, sizeof(proxy), t, req);
 	(void)curl_easy_getinfo(h, CURLINFO_HTTP_CONNECTCODE, &connect_code);
 
 	switch (cc) {
@@ -240,24 +342,34 @@ static int map_error(CURLcode cc, CURL *h, const azsreg_http_request *req, const
 	default:
 		break;
 	}
-	if (connect_code == 407)
+	if (connect_code == 407) {
+		/* Final: the same credentials get the same answer. */
+		resp->transport_final = 1;
 		return azsreg_error__set(AZSREG_ENETWORK,
-					 "%s %s: the proxy asks for authentication (HTTP 407); put the credentials in the proxy URL "
-					 "(http://user:password@proxy:port)", req->method, url);
+					 "%s %s: the proxy %s refused (407 Proxy Authentication Required): give the proxy "
+					 "credentials in the proxy URL (http://user:password@proxy:port) and check them",
+					 req->method, url, proxy[0] ? proxy : "(unknown)");
+	}
 	if (connect_code >= 400)
-		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: the proxy refused the tunnel to %s (HTTP %ld)",
-					 req->method, url, host, connect_code);
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: the proxy %s refused the tunnel to %s (HTTP %ld)",
+					 req->method, url, proxy[0] ? proxy : "(unknown)", host, connect_code);
 	switch (cc) {
 	case CURLE_COULDNT_CONNECT:
+		if (proxy[0] != '\0')
+			return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to the proxy %s (on the way to %s): %s; "
+						 "check --proxy / HTTPS_PROXY / NO_PROXY", req->method, url, proxy, host, detail);
 		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to %s (%s)", req->method, url, host, detail);
 	case CURLE_GOT_NOTHING:
-		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: %s closed the connection without an answer", req->method, url, host);
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: %s closed the connection without an answer%s%s%s", req->method, url,
+					 host, proxy[0] ? " (through the proxy " : "", proxy, proxy[0] ? ")" : "");
 	case CURLE_SEND_ERROR:
 	case CURLE_RECV_ERROR:
 	case CURLE_PARTIAL_FILE:
-		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: the connection to %s failed (%s)", req->method, url, host, detail);
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: the connection to %s failed%s%s%s (%s)", req->method, url, host,
+					 proxy[0] ? " (through the proxy " : "", proxy, proxy[0] ? ")" : "", detail);
 	default:
-		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: request failed (%s)", req->method, url, detail);
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: request failed%s%s%s (%s)", req->method, url,
+					 proxy[0] ? " (through the proxy " : "", proxy, proxy[0] ? ")" : "", detail);
 	}
 }
 
@@ -417,7 +529,7 @@ static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azs
 	if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
 		__atomic_add_fetch(&t->connections, (unsigned long)nconn, __ATOMIC_RELAXED);
 	if (cc != CURLE_OK) {
-		rc = map_error(cc, h, req, &st, errbuf, timeout_ms);
+		rc = map_error(cc, h, t, req, resp, &st, errbuf, timeout_ms);
 		goto done;
 	}
 	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status < 100) {

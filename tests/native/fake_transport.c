@@ -93,6 +93,7 @@ static int ft_send(azsreg_transport *t, const azsreg_http_request *req, azsreg_h
 		ft->clock->now_ms += r->latency_ms;
 	if (r->error != 0) {
 		rc = azsreg_error__set(r->error, "fake transport: scripted failure %d for %s", r->error, req->method);
+		resp->transport_final = r->final;
 		goto done;
 	}
 	resp->status = r->status;
@@ -234,4 +235,10 @@ azsreg_credential *counting_credential_new(void)
 int counting_credential_calls(const azsreg_credential *c)
 {
 	return ((const counting_credential *)c)->calls;
+}
+
+void fake_transport_set_final(fake_transport *ft)
+{
+	if (ft->nscript > 0)
+		ft->script[ft->nscript - 1].final = 1;
 }

@@ -30,6 +30,7 @@ typedef struct fake_response {
 	const char *headers[FAKE_MAX_HEADERS]; /* "Name: value" */
 	const char *body;      /* NULL: no body */
 	int64_t latency_ms;    /* the clock advances this much during the attempt */
+	int final;             /* with error: mark the failure final (resp->transport_final, as a proxy 407) */
 } fake_response;
 
 typedef struct fake_request {
@@ -57,6 +58,8 @@ void fake_transport_free(fake_transport *ft);
 void fake_transport_add(fake_transport *ft, int status, const char *body, ...);
 /** Scripts a transport failure (AZSREG_ENETWORK, AZSREG_ETLS, AZSREG_ETIMEOUT...). */
 void fake_transport_add_error(fake_transport *ft, int code);
+/** Marks the last scripted answer's failure as final (not to be retried, as a proxy 407). */
+void fake_transport_set_final(fake_transport *ft);
 /** Latency of the last scripted answer. */
 void fake_transport_set_latency(fake_transport *ft, int64_t ms);
 /** Header of recorded request i (NULL when absent). */

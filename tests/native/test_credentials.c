@@ -228,6 +228,24 @@ Test(credentials, failed_sign_in_names_credential_authority_code_and_hides_the_s
 	azsreg_credential_free(c);
 }
 
+/* A transport failure names the sign-in once ("sign-in with X at URL: ..."), not twice. */
+Test(credentials, transport_failure_names_the_sign_in_once)
+{
+	azsreg_credential *c = secret_cred(TENANT);
+	azsreg_token t;
+	const char *m, *first;
+
+	memset(&t, 0, sizeof(t));
+	af_add_error(ft, AZSREG_ENETWORK);
+	cr_assert_eq(c->vt->get_token(c, &ctx, &t), AZSREG_ENETWORK);
+	m = azsreg_error_last()->message;
+	first = strstr(m, "sign-in with ClientSecret(");
+	cr_expect(first == m, "%s", m);
+	cr_expect(first != NULL && strstr(first + 1, "sign-in with") == NULL, "the prefix is repeated: %s", m);
+	cr_expect(strstr(m, "fake transport failure") != NULL, "%s", m);
+	azsreg_credential_free(c);
+}
+
 Test(credentials, malformed_token_answers_are_sign_in_errors_without_the_body)
 {
 	azsreg_credential *c = secret_cred(TENANT);

@@ -146,3 +146,61 @@ Test(environment, to_json_and_dup)
 	cr_assert_eq(azsreg_environment_dup(&copy, NULL), AZSREG_EINVALID);
 	azsreg_environment_free(NULL);
 }
+
+/* ------------------------------------------ discovery with client options (loopback only) */
+
+static int discover_log_lines;
+static void discover_log(int level, const char *message, void *payload)
+{
+	(void)level;
+	(void)payload;
+	if (strstr(message, "metadata/endpoints") != NULL)
+		discover_log_lines++;
+}
+
+Test(environment, discover_with_checks_its_options_before_sending)
+{
+	azsreg_environment *env = NULL;
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+
+	o.version = 99;
+	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "version 99") != NULL, "%s", azsreg_error_last()->message);
+	o.version = AZSREG_CLIENT_OPTIONS_VERSION;
+	o.request_timeout_ms = -1;
+	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_EINVALID);
+	o.request_timeout_ms = 0;
+	o.proxy = "http://127.0.0.1:9\n";
+	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_EINVALID);
+	o.proxy = NULL;
+	o.ca_file = "/nonexistent/ca.pem";
+	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "CA bundle '/nonexistent/ca.pem' cannot be read") != NULL, "%s",
+		  azsreg_error_last()->message);
+	cr_expect_null(env);
+}
+
+/* The proxy, retries and logging of the options are used: the error names the proxy, one attempt, logged. */
+Test(environment, discover_with_goes_through_the_proxy_and_logs)
+{
+	azsreg_environment *env = NULL;
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	const char *m;
+
+	unsetenv("NO_PROXY");
+	unsetenv("no_proxy");
+	o.proxy = "http://127.0.0.1:9";
+	o.max_retries = -1;
+	o.connect_timeout_ms = 2000;
+	o.log_cb = discover_log;
+	o.log_level = AZSREG_LOG_INFO;
+	discover_log_lines = 0;
+	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_ENETWORK);
+	m = azsreg_error_last()->message;
+	cr_expect(strstr(m, "discover the environment at https://127.0.0.1:1/: ") == m, "%s", m);
+	cr_expect(strstr(m + 10, "discover the environment at") == NULL, "the prefix is repeated: %s", m);
+	cr_expect(strstr(m, "the proxy 127.0.0.1:9") != NULL, "%s", m);
+	cr_expect(strstr(m, "gave up after 1 attempt(s)") != NULL, "%s", m);
+	cr_expect_eq(discover_log_lines, 1, "the discovery request was logged %d times", discover_log_lines);
+	cr_expect_null(env);
+}

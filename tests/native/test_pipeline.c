@@ -256,6 +256,23 @@ Test(pipeline, tls_failure_is_not_retried)
 	cr_expect_str_eq(azsreg_error_last()->correlation_id, CORR);
 }
 
+/* A failure the transport marks final (a proxy's 407) is not retried, whatever its code. */
+Test(pipeline, final_transport_failure_is_not_retried)
+{
+	azsreg_send_options so;
+
+	memset(&so, 0, sizeof(so));
+	so.what = "get thing";
+	fake_transport_add_error(ft, AZSREG_ENETWORK);
+	fake_transport_set_final(ft);
+	fake_transport_add(ft, 200, "{}", NULL);
+	cr_expect_eq(send_req("GET", URL, NULL, &so), AZSREG_ENETWORK);
+	cr_expect_eq(ft->nreqs, 1, "a final failure was retried %zu times", ft->nreqs - 1);
+	cr_expect_eq(fc.nsleeps, 0);
+	cr_expect(strncmp(azsreg_error_last()->message, "get thing: ", 11) == 0, "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message, "gave up") == NULL, "%s", azsreg_error_last()->message);
+}
+
 Test(pipeline, network_failures_exhaust_retries)
 {
 	int i;
@@ -704,6 +721,73 @@ Test(transport, connection_refused_is_enetwork)
 	req.url = strdup("http://127.0.0.1:1/x");
 	cr_expect_eq(t->send(t, &req, &r, 2000), AZSREG_ENETWORK);
 	cr_expect(strstr(azsreg_error_last()->message, "cannot connect to 127.0.0.1:1") != NULL, "%s", azsreg_error_last()->message);
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&r);
+	t->free(t);
+}
+
+/* A connection failure through a proxy names the proxy (without its credentials), not only the target. */
+Test(transport, connection_refused_through_a_proxy_names_the_proxy)
+{
+	azsreg_transport *t = NULL;
+	azsreg_transport_options o;
+	azsreg_http_request req;
+	azsreg_http_response r;
+	const char *m;
+
+	unsetenv("NO_PROXY");
+	unsetenv("no_proxy");
+	memset(&o, 0, sizeof(o));
+	memset(&req, 0, sizeof(req));
+	memset(&r, 0, sizeof(r));
+	o.connect_timeout_ms = 2000;
+	o.proxy = "http://proxyuser:proxy-pw-not-shown@127.0.0.1:9";
+	cr_assert_eq(azsreg_transport__curl_new(&t, &o), 0);
+	req.method = "GET";
+	req.url = strdup("https://127.0.0.1:1/x");
+	cr_expect_eq(t->send(t, &req, &r, 2000), AZSREG_ENETWORK);
+	m = azsreg_error_last()->message;
+	cr_expect(strstr(m, "cannot connect to the proxy 127.0.0.1:9 (on the way to 127.0.0.1:1)") != NULL, "%s", m);
+	cr_expect(strstr(m, "proxy-pw-not-shown") == NULL, "%s", m);
+	cr_expect(strstr(m, "proxyuser") == NULL, "%s", m);
+	cr_expect_eq(r.transport_final, 0, "a refused connection may pass: it stays retryable");
+	azsreg_http_request__free(&req);
+	azsreg_http_response__free(&r);
+	t->free(t);
+}
+
+/* The same with HTTPS_PROXY; NO_PROXY covering the host means no proxy is named. */
+Test(transport, connection_refused_names_the_environment_proxy_unless_no_proxy)
+{
+	azsreg_transport *t = NULL;
+	azsreg_transport_options o;
+	azsreg_http_request req;
+	azsreg_http_response r;
+	const char *m;
+
+	unsetenv("https_proxy");
+	unsetenv("all_proxy");
+	unsetenv("ALL_PROXY");
+	unsetenv("NO_PROXY");
+	unsetenv("no_proxy");
+	setenv("HTTPS_PROXY", "http://127.0.0.1:9", 1);
+	memset(&o, 0, sizeof(o));
+	memset(&req, 0, sizeof(req));
+	memset(&r, 0, sizeof(r));
+	o.connect_timeout_ms = 2000;
+	cr_assert_eq(azsreg_transport__curl_new(&t, &o), 0);
+	req.method = "GET";
+	req.url = strdup("https://127.0.0.1:1/x");
+	cr_expect_eq(t->send(t, &req, &r, 2000), AZSREG_ENETWORK);
+	m = azsreg_error_last()->message;
+	cr_expect(strstr(m, "the proxy 127.0.0.1:9") != NULL, "%s", m);
+	setenv("NO_PROXY", "example.test, 127.0.0.1", 1);
+	cr_expect_eq(t->send(t, &req, &r, 2000), AZSREG_ENETWORK);
+	m = azsreg_error_last()->message;
+	cr_expect(strstr(m, "cannot connect to 127.0.0.1:1") != NULL, "%s", m);
+	cr_expect(strstr(m, "proxy") == NULL, "%s", m);
+	unsetenv("NO_PROXY");
+	unsetenv("HTTPS_PROXY");
 	azsreg_http_request__free(&req);
 	azsreg_http_response__free(&r);
 	t->free(t);
