@@ -4,7 +4,8 @@
  * (every TLS connection the emulator accepted came through a tunnel), NO_PROXY bypasses
  * it, credentials in the proxy URL work and never show in a log or an error, a 407 is not
  * retried (one CONNECT) and the error names the proxy, and managed identity over IMDS is
- * never proxied even with every proxy variable set.
+ * never proxied even with every proxy variable set. Discovery (azsreg_environment_discover_with)
+ * goes through the proxy option as well.
  */
 #include <criterion/criterion.h>
 
@@ -306,4 +307,51 @@ Test(proxy_open, the_test_proxy_refuses_other_destinations)
 	cr_expect_eq(test_proxy_get_counts(proxy).tunnels, 0);
 	azsreg_client_free(c);
 	azsreg_environment_free(other);
+}
+
+/* Discovery honours the proxy option too: the metadata request goes through the tunnel. */
+Test(proxy_open, discovery_with_the_proxy_option_goes_through_it)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_environment *found = NULL;
+	harness_client_params p;
+	azsreg_client *c;
+
+	o.ca_file = emu.ca_file;
+	o.proxy = test_proxy_url(proxy);
+	cr_assert_eq(azsreg_environment_discover_with(&found, "AzsEmulator", emu.base_url, &o), AZSREG_OK, "%s",
+	             azsreg_error_last()->message);
+	cr_expect_eq(harness_count_requests(&emu, "GET", "/metadata/endpoints"), 1);
+	cr_expect_geq(test_proxy_get_counts(proxy).tunnels, 1, "discovery did not use the proxy");
+	cr_expect_eq(harness_stat(&emu, "tlsConnections"), test_proxy_get_counts(proxy).tunnels);
+	/* and the discovered environment works through the same proxy */
+	memset(&p, 0, sizeof p);
+	p.environment = found;
+	p.proxy = test_proxy_url(proxy);
+	c = harness_client_new(&emu, &p);
+	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
+	cr_assert_eq(round_trip(c), AZSREG_OK, "%s", azsreg_error_last()->message);
+	expect_all_through_proxy();
+	azsreg_client_free(c);
+	azsreg_environment_free(found);
+}
+
+/* A 407 during discovery: one CONNECT, the error names the proxy. */
+Test(proxy_auth, discovery_407_is_not_retried)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_environment *found = NULL;
+	char hostport[64];
+	int rc;
+
+	snprintf(hostport, sizeof hostport, "127.0.0.1:%d", test_proxy_port(proxy));
+	o.ca_file = emu.ca_file;
+	o.proxy = test_proxy_url(proxy);
+	o.max_retries = 3;
+	rc = azsreg_environment_discover_with(&found, "AzsEmulator", emu.base_url, &o);
+	cr_expect_null(found);
+	cr_expect_neq(rc, AZSREG_OK);
+	cr_expect_eq(test_proxy_get_counts(proxy).connects, 1, "CONNECT sent %ld times", test_proxy_get_counts(proxy).connects);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, hostport), "%s", azsreg_error_last()->message);
+	cr_expect_eq(harness_stat(&emu, "requests"), 0);
 }
