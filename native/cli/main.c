@@ -2,7 +2,8 @@
  * azsreg: register CSP customer subscriptions with Azure Stack registrations.
  *
  * Exit codes (native/docs/design.md): 0 ok, 2 usage / invalid input (nothing sent),
- * 3 authentication, 4 service error, 5 network / TLS / timeout, 1 anything else.
+ * 3 authentication (sign-in failed, ARM 401), 4 service error (ARM 403 included),
+ * 5 network / TLS / timeout, 1 anything else.
  */
 #include <azsreg.h>
 
@@ -88,7 +89,9 @@ static const char usage_text[] =
 "  For CSP partners, AZURE_TENANT_ID is the partner's own directory.\n"
 "\n"
 "Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
-"3 authentication failed, 4 the service answered with an error, 5 network, TLS or timeout.\n";
+"3 sign-in failed or ARM refused the token (401), 4 the service answered with an error\n"
+"(ARM 403 too: AuthorizationFailed, UnauthorizedCspRegistration, RequestDisallowedByPolicy),\n"
+"5 network, TLS or timeout.\n";
 
 typedef struct cli {
 	const char *command;
@@ -165,6 +168,22 @@ static int report_error(int rc)
 	if (e->hint[0])
 		fprintf(stderr, "hint: %s\n", e->hint);
 	return exit_code_for(rc);
+}
+
+/*
+ * A failure of the command itself, after sign-in succeeded: ARM's 403 (AuthorizationFailed,
+ * UnauthorizedCspRegistration, RequestDisallowedByPolicy ...) is the service refusing the
+ * request, exit 4; a 401 (the token refused) or a failed renewal stays an authentication
+ * failure, exit 3.
+ */
+static int report_command_error(int rc)
+{
+	int status = azsreg_error_last()->http_status;
+	int exit_code = report_error(rc);
+
+	if (rc == AZSREG_EAUTH && status == 403)
+		exit_code = EXIT_SERVICE;
+	return exit_code;
 }
 
 static void log_to_stderr(int level, const char *message, void *payload)
@@ -431,7 +450,7 @@ int main(int argc, char **argv)
 	azsreg_client_options opts = AZSREG_CLIENT_OPTIONS_INIT;
 	azsreg_registration_ref reg;
 	char guid[AZSREG_GUID_LEN + 1];
-	char *result = NULL, *body_buf = NULL;
+	char *result = NULL, *body_buf = NULL, *signed_in = NULL;
 	const char *body = NULL;
 	int rc = 0, exit_code = 0, table = 0, existed = 0, status = 0;
 	long timeout_s = 0;
@@ -591,6 +610,14 @@ int main(int argc, char **argv)
 		exit_code = report_error(rc);
 		goto done;
 	}
+	/* Sign in first: a failure here is an authentication failure (exit 3) whatever its status. */
+	rc = azsreg_client_sign_in(&signed_in, client);
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+	if (c.verbose > 0)
+		fprintf(stderr, "azsreg: signed in: %s\n", signed_in);
 
 	/* ---- the command */
 	if (strcmp(c.command, "register") == 0) {
@@ -619,7 +646,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "azsreg: HTTP %d\n", status);
 	}
 	if (rc != 0) {
-		exit_code = report_error(rc);
+		exit_code = report_command_error(rc);
 		goto done;
 	}
 	if (result != NULL) {
@@ -636,6 +663,7 @@ int main(int argc, char **argv)
 	}
 done:
 	azsreg_free(result);
+	azsreg_free(signed_in);
 	free(body_buf);
 	azsreg_client_free(client);
 	azsreg_credential_free(cred);

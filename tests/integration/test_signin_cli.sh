@@ -261,6 +261,23 @@ expect_rc missing_header 2
 check "missing_header: stderr names IDENTITY_HEADER" err_has missing_header IDENTITY_HEADER
 check "missing_header: no token request" [ "$(stat tokenRequests)" = "$before" ]
 
+# ---- exit codes: ARM 403 is a service refusal (4), ARM 401 an authentication failure (3) ----------
+# arm_refusal <name> <n> <status> <code> <count> <expected exit>: the PUT answers status/code count times
+arm_refusal() {
+	local name="$1" n="$2" status="$3" code="$4" count="$5" want="$6"
+	ctl DELETE /faults >/dev/null
+	ctl POST /faults "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\",\"status\":$status,\"code\":\"$code\",\"count\":$count}" >/dev/null
+	run "$name" "${SP[@]}" AZURE_CLIENT_SECRET="$SECRET" -- register --registration "$REG" --customer-subscription "$(cust "$n")" "${G[@]}"
+	expect_rc "$name" "$want"
+	check "$name: stderr gives the code $code" err_has "$name" "code: $code"
+	check "$name: nothing registered" eval '! has_mapping ctl "$(cust "$n")"'
+	ctl DELETE /faults >/dev/null
+}
+arm_refusal arm_403_authorization_failed 40 403 AuthorizationFailed 1 4
+arm_refusal arm_403_unauthorized_csp 41 403 UnauthorizedCspRegistration 1 4
+arm_refusal arm_403_policy 42 403 RequestDisallowedByPolicy 1 4
+arm_refusal arm_401_invalid_token 43 401 InvalidAuthenticationToken 2 3
+
 # ---- secret scan of every output (all runs were -vvv) -------------------------------------------
 check "the -vvv runs logged at trace level" grep -q '\[trace\]' "$all_output"
 SECRET_NAMES=(SECRET WRONG_SECRET EXPIRED_SECRET P12_PASSWORD IDENTITY_HEADER_VALUE WRONG_HEADER
