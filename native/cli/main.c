@@ -31,7 +31,8 @@ static const char usage_text[] =
 "\n"
 "Commands:\n"
 "  register      --registration <id> --customer-subscription <guid> [--tenant-id <guid or domain>]\n"
-"                Adds (or overwrites) the customer subscription on the registration.\n"
+"                Adds (or overwrites) the customer subscription on the registration;\n"
+"                here --tenant-id is the CUSTOMER's directory (use --sign-in-tenant for yours).\n"
 "  get           --registration <id> --customer-subscription <guid>\n"
 "                Shows one customer subscription of the registration.\n"
 "  list          --registration <id>\n"
@@ -57,6 +58,10 @@ static const char usage_text[] =
 "  --output json|table      json (default) or aligned columns for register / get / list\n"
 "  --correlation-id <guid>  one correlation ID for every request (default: a fresh one)\n"
 "  --timeout <seconds>      total time per operation including retries (default 600)\n"
+"  --tenant-id <guid or domain>  (all commands but register) the directory to sign in to;\n"
+"                           overrides AZURE_TENANT_ID\n"
+"  --sign-in-tenant <guid or domain>  the directory to sign in to, on every command\n"
+"                           (register included); overrides AZURE_TENANT_ID\n"
 "  --device-code            sign in interactively with a device code instead of the\n"
 "                           environment credentials (see below)\n"
 "  -v, --verbose            log to stderr: -v requests, -vv headers and retries, -vvv bodies\n"
@@ -83,10 +88,11 @@ static const char usage_text[] =
 "     AZURE_CLIENT_ID (with no secret, certificate or token file) selects a\n"
 "     user-assigned identity; without it the system-assigned identity is used.\n"
 "  --device-code: interactive sign-in; the code and where to enter it are printed on\n"
-"     stderr. Tenant: AZURE_TENANT_ID, else --tenant-id (except for 'register', where\n"
-"     --tenant-id is the customer's tenant), else 'organizations'. Application:\n"
+"     stderr. Tenant: --sign-in-tenant, else --tenant-id (except for 'register', where\n"
+"     --tenant-id is the customer's tenant), else AZURE_TENANT_ID, else 'organizations'.\n"
+"     Application:\n"
 "     AZURE_CLIENT_ID, else the Azure CLI's public client " DEVICE_CODE_CLIENT_ID ".\n"
-"  For CSP partners, AZURE_TENANT_ID is the partner's own directory.\n"
+"  For CSP partners, AZURE_TENANT_ID (or --sign-in-tenant) is the partner's own directory.\n"
 "\n"
 "Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
 "3 sign-in failed or ARM refused the token (401), 4 the service answered with an error\n"
@@ -100,6 +106,7 @@ typedef struct cli {
 	const char *registration;
 	const char *customer;
 	const char *tenant;
+	const char *sign_in_tenant;
 	const char *environment;
 	const char *arm_endpoint;
 	const char *ca_file;
@@ -204,6 +211,7 @@ static const char **value_slot(cli *c, const char *name)
 		{ "--registration", offsetof(cli, registration) },
 		{ "--customer-subscription", offsetof(cli, customer) },
 		{ "--tenant-id", offsetof(cli, tenant) },
+		{ "--sign-in-tenant", offsetof(cli, sign_in_tenant) },
 		{ "--environment", offsetof(cli, environment) },
 		{ "--arm-endpoint", offsetof(cli, arm_endpoint) },
 		{ "--ca-file", offsetof(cli, ca_file) },
@@ -419,14 +427,15 @@ static int show_device_code(const char *message, const char *user_code, const ch
 	return 0;
 }
 
-/* --device-code: tenant AZURE_TENANT_ID, else --tenant-id unless it names register's customer tenant. */
+/* --device-code: tenant AZURE_TENANT_ID (the sign-in tenant option, when given, overrides it). */
 static int device_code_credential(azsreg_credential **out, const cli *c)
 {
 	const char *tenant = getenv("AZURE_TENANT_ID");
 	const char *client = getenv("AZURE_CLIENT_ID");
 
-	if (tenant == NULL || tenant[0] == '\0')
-		tenant = strcmp(c->command, "register") != 0 ? c->tenant : NULL;
+	(void)c;
+	if (tenant != NULL && tenant[0] == '\0')
+		tenant = NULL;
 	if (client == NULL || client[0] == '\0')
 		client = DEVICE_CODE_CLIENT_ID;
 	return azsreg_credential_device_code_new(out, tenant, client, show_device_code, NULL);
@@ -451,6 +460,7 @@ int main(int argc, char **argv)
 	azsreg_registration_ref reg;
 	char guid[AZSREG_GUID_LEN + 1];
 	char *result = NULL, *body_buf = NULL, *signed_in = NULL;
+	const char *sign_in_tenant = NULL;
 	const char *body = NULL;
 	int rc = 0, exit_code = 0, table = 0, existed = 0, status = 0;
 	long timeout_s = 0;
@@ -521,10 +531,6 @@ int main(int argc, char **argv)
 			exit_code = usage_error("'%s' takes no --customer-subscription", c.command);
 			goto done;
 		}
-		if (c.tenant != NULL && strcmp(c.command, "register") != 0 && !c.device_code) {
-			exit_code = usage_error("only 'register' takes --tenant-id (not '%s')", c.command);
-			goto done;
-		}
 		if (c.api_version != NULL || c.body != NULL || c.query != NULL || c.all_pages || c.no_wait) {
 			exit_code = usage_error("--api-version, --body, --query, --all-pages and --no-wait belong to 'request' (not '%s')",
 						c.command);
@@ -565,8 +571,19 @@ int main(int argc, char **argv)
 		exit_code = usage_error("unknown command '%s'", c.command);
 		goto done;
 	}
-	if (c.registration == NULL && (c.customer != NULL || (c.tenant != NULL && !c.device_code))) {
-		exit_code = usage_error("--customer-subscription and --tenant-id belong to register / get / remove");
+	if (c.registration == NULL && c.customer != NULL) {
+		exit_code = usage_error("--customer-subscription belongs to register / get / remove");
+		goto done;
+	}
+	/* The directory to sign in to: --sign-in-tenant anywhere; --tenant-id on every command but
+	 * 'register' (where it is the customer's tenant). Either overrides AZURE_TENANT_ID. */
+	if (c.sign_in_tenant != NULL && c.tenant != NULL && strcmp(c.command, "register") != 0) {
+		exit_code = usage_error("give either --tenant-id or --sign-in-tenant for the sign-in directory, not both");
+		goto done;
+	}
+	sign_in_tenant = c.sign_in_tenant != NULL ? c.sign_in_tenant : (strcmp(c.command, "register") != 0 ? c.tenant : NULL);
+	if (sign_in_tenant != NULL && sign_in_tenant[0] == '\0') {
+		exit_code = usage_error("the sign-in tenant is empty");
 		goto done;
 	}
 
@@ -605,6 +622,7 @@ int main(int argc, char **argv)
 		azsreg_free(env_json);
 	}
 	opts.environment = env;
+	opts.tenant_id = sign_in_tenant;
 	rc = azsreg_client_new(&client, &opts, cred);
 	if (rc != 0) {
 		exit_code = report_error(rc);

@@ -77,7 +77,10 @@ expect extra_argument 2 "unexpected argument" get extra --registration "$REG" --
 expect request_option_on_get 2 "belong to 'request'" \
 	get --registration "$REG" --customer-subscription "$CUST" --api-version 2017-06-01
 expect all_pages_on_list 2 "belong to 'request'" list --registration "$REG" --all-pages
-expect tenant_on_get 2 "only 'register' takes --tenant-id" get --registration "$REG" --customer-subscription "$CUST" --tenant-id x
+expect tenant_twice_on_get 2 "either --tenant-id or --sign-in-tenant" get --registration "$REG" --customer-subscription "$CUST" --tenant-id x --sign-in-tenant y
+expect bad_sign_in_tenant_on_list 2 "neither a GUID nor a domain" list --registration "$REG" --tenant-id 'bad/tenant'
+expect bad_sign_in_tenant_on_register 2 "neither a GUID nor a domain" register --registration "$REG" --customer-subscription "$CUST" --sign-in-tenant 'a b'
+expect customer_on_request 2 "belongs to register / get / remove" request GET /subscriptions --api-version 2020-01-01 --customer-subscription "$CUST"
 expect bad_timeout 2 "--timeout" list --registration "$REG" --timeout 0
 expect bad_output 2 "--output" list --registration "$REG" --output yaml
 expect body_file_missing 2 "cannot read the body file '$tmp/none.json'" \
@@ -107,7 +110,7 @@ for word in AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_CLIENT_CER
 	1950a258-227b-4e31-a9cf-717495945fc2 \
 	IDENTITY_ENDPOINT IDENTITY_HEADER MSI_ENDPOINT MSI_SECRET AZSREG_IMDS_ENDPOINT \
 	--device-code 04b07795-8ddb-461a-bbee-02f9e1bf7b46 register get list remove registration request \
-	--registration --customer-subscription --tenant-id --environment --arm-endpoint --ca-file --proxy \
+	--registration --customer-subscription --tenant-id --sign-in-tenant --environment --arm-endpoint --ca-file --proxy \
 	--output --correlation-id --timeout --api-version --body --query --all-pages --no-wait --verbose --version; do
 	if grep -q -- "$word" "$tmp/help.out"; then ok "--help mentions $word"; else fail "--help does not mention $word"; fi
 done

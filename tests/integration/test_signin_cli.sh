@@ -261,6 +261,26 @@ expect_rc missing_header 2
 check "missing_header: stderr names IDENTITY_HEADER" err_has missing_header IDENTITY_HEADER
 check "missing_header: no token request" [ "$(stat tokenRequests)" = "$before" ]
 
+# ---- the sign-in directory: --tenant-id (all but register) and --sign-in-tenant override AZURE_TENANT_ID
+token_posts() { ctl GET /requests | jq --arg p "/$1/oauth2/v2.0/token" '[.[] | select(.method == "POST" and .path == $p)] | length'; }
+BADT=(AZURE_TENANT_ID="$UNKNOWN_TENANT" AZURE_CLIENT_ID="$APP" AZURE_CLIENT_SECRET="$SECRET")
+ctl DELETE /requests >/dev/null
+run tenant_on_list "${BADT[@]}" -- list --registration "$REG" --tenant-id "$DOMAIN" "${G[@]}"
+expect_rc tenant_on_list 0
+check "tenant_on_list: signed in at the --tenant-id domain" [ "$(token_posts "$DOMAIN")" = 1 ]
+check "tenant_on_list: AZURE_TENANT_ID was not used" [ "$(token_posts "$UNKNOWN_TENANT")" = 0 ]
+run tenant_on_request "${BADT[@]}" -- request GET "$REG" --api-version 2017-06-01 --tenant-id "$TENANT" "${G[@]}"
+expect_rc tenant_on_request 0
+check "tenant_on_request: signed in at the --tenant-id GUID" [ "$(token_posts "$TENANT")" = 1 ]
+c="$(cust 30)"
+run sign_in_tenant_on_register "${BADT[@]}" -- register --registration "$REG" --customer-subscription "$c" \
+	--tenant-id "$UA_CLIENT" --sign-in-tenant "$DOMAIN" "${G[@]}"
+expect_rc sign_in_tenant_on_register 0
+check "sign_in_tenant_on_register: signed in at the --sign-in-tenant domain" [ "$(token_posts "$DOMAIN")" = 2 ]
+check "sign_in_tenant_on_register: --tenant-id stayed the customer's tenant" \
+	[ "$(ctl GET /state | jq -r --arg id "$c" '.registrations[0].customerSubscriptions[] | select(.id == $id) | .properties.tenantId')" = "$UA_CLIENT" ]
+check "the sign-in directory options never used AZURE_TENANT_ID" [ "$(token_posts "$UNKNOWN_TENANT")" = 0 ]
+
 # ---- exit codes: ARM 403 is a service refusal (4), ARM 401 an authentication failure (3) ----------
 # arm_refusal <name> <n> <status> <code> <count> <expected exit>: the PUT answers status/code count times
 arm_refusal() {
