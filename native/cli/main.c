@@ -64,6 +64,13 @@ static const char usage_text[] =
 "                           (register included); overrides AZURE_TENANT_ID\n"
 "  --device-code            sign in interactively with a device code instead of the\n"
 "                           environment credentials (see below)\n"
+"  --managed-identity       sign in with this machine's managed identity: IDENTITY_ENDPOINT or\n"
+"                           MSI_ENDPOINT when set (Automation, App Service, Arc), else the\n"
+"                           instance metadata service (IMDS, VMs and Hybrid Workers on Azure VMs)\n"
+"                           at http://169.254.169.254 (never through a proxy)\n"
+"  --identity-id <id>       with --managed-identity: a user-assigned identity, by client ID or\n"
+"                           by resource ID (/subscriptions/.../userAssignedIdentities/<name>);\n"
+"                           without it the system-assigned identity is used\n"
 "  -v, --verbose            log to stderr: -v requests, -vv headers and retries, -vvv bodies\n"
 "                           (secrets are always redacted)\n"
 "  -h, --help               this text\n"
@@ -75,6 +82,8 @@ static const char usage_text[] =
 "       AZURE_CLIENT_CERTIFICATE_PATH       service principal with a certificate (PEM with\n"
 "         [+ AZURE_CLIENT_CERTIFICATE_PASSWORD]  its key, or PKCS#12 .pfx/.p12)\n"
 "       AZURE_FEDERATED_TOKEN_FILE          workload identity (file read at every renewal)\n"
+"     AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1|true sends the certificate (x5c) with the\n"
+"       assertion, for applications that trust subject name + issuer\n"
 "  2. AZSREG_USERNAME + AZSREG_PASSWORD     a user account (user@domain) and its password\n"
 "       [+ AZURE_TENANT_ID, else 'organizations'; + AZURE_CLIENT_ID, else Azure PowerShell's\n"
 "       public client 1950a258-227b-4e31-a9cf-717495945fc2]. Accounts that need multi-factor\n"
@@ -83,8 +92,8 @@ static const char usage_text[] =
 "  4. managed identity, when one of these is set:\n"
 "       IDENTITY_ENDPOINT + IDENTITY_HEADER  Azure Automation, App Service, Functions, Arc\n"
 "       MSI_ENDPOINT + MSI_SECRET            older sandboxes\n"
-"       AZSREG_IMDS_ENDPOINT                 the instance metadata service (VMs), e.g.\n"
-"                                            http://169.254.169.254\n"
+"       AZSREG_IMDS_ENDPOINT                 the instance metadata service at this address\n"
+"                                            (opt-in; on a VM, --managed-identity is the way)\n"
 "     AZURE_CLIENT_ID (with no secret, certificate or token file) selects a\n"
 "     user-assigned identity; without it the system-assigned identity is used.\n"
 "  --device-code: interactive sign-in; the code and where to enter it are printed on\n"
@@ -123,6 +132,8 @@ typedef struct cli {
 	int help;
 	int version;
 	int device_code;
+	int managed_identity;
+	const char *identity_id;
 } cli;
 
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -212,6 +223,7 @@ static const char **value_slot(cli *c, const char *name)
 		{ "--customer-subscription", offsetof(cli, customer) },
 		{ "--tenant-id", offsetof(cli, tenant) },
 		{ "--sign-in-tenant", offsetof(cli, sign_in_tenant) },
+		{ "--identity-id", offsetof(cli, identity_id) },
 		{ "--environment", offsetof(cli, environment) },
 		{ "--arm-endpoint", offsetof(cli, arm_endpoint) },
 		{ "--ca-file", offsetof(cli, ca_file) },
@@ -280,6 +292,8 @@ static int parse_args(cli *c, int argc, char **argv)
 				c->no_wait = 1;
 			} else if (strcmp(name, "--device-code") == 0 && value == NULL) {
 				c->device_code = 1;
+			} else if (strcmp(name, "--managed-identity") == 0 && value == NULL) {
+				c->managed_identity = 1;
 			} else {
 				slot = value_slot(c, name);
 				if (slot == NULL)
@@ -441,6 +455,24 @@ static int device_code_credential(azsreg_credential **out, const cli *c)
 	return azsreg_credential_device_code_new(out, tenant, client, show_device_code, NULL);
 }
 
+/*
+ * --managed-identity [--identity-id <client ID or resource ID>]: IDENTITY_ENDPOINT /
+ * MSI_ENDPOINT when set (Automation, App Service, Arc), else IMDS at its default address
+ * (AZSREG_IMDS_ENDPOINT overrides it, for tests).
+ */
+static int managed_identity_credential(azsreg_credential **out, const cli *c)
+{
+	azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+
+	if (c->identity_id != NULL) {
+		if (c->identity_id[0] == '/' || strncasecmp(c->identity_id, "subscriptions/", 14) == 0)
+			o.resource_id = c->identity_id;
+		else
+			o.client_id = c->identity_id;
+	}
+	return azsreg_credential_managed_identity_new(out, &o);
+}
+
 static int need(const char *value, const char *option, const char *command)
 {
 	if (value == NULL || value[0] == '\0') {
@@ -493,6 +525,18 @@ int main(int argc, char **argv)
 	}
 	if (c.environment != NULL && c.arm_endpoint != NULL) {
 		exit_code = usage_error("give either --environment or --arm-endpoint, not both");
+		goto done;
+	}
+	if (c.device_code && c.managed_identity) {
+		exit_code = usage_error("give either --device-code or --managed-identity, not both");
+		goto done;
+	}
+	if (c.identity_id != NULL && !c.managed_identity) {
+		exit_code = usage_error("--identity-id selects a user-assigned identity for --managed-identity; add --managed-identity");
+		goto done;
+	}
+	if (c.identity_id != NULL && c.identity_id[0] == '\0') {
+		exit_code = usage_error("--identity-id is empty (a client ID or a /subscriptions/... resource ID)");
 		goto done;
 	}
 	if (c.timeout != NULL) {
@@ -608,6 +652,8 @@ int main(int argc, char **argv)
 	}
 	if (c.device_code)
 		rc = device_code_credential(&cred, &c);
+	else if (c.managed_identity)
+		rc = managed_identity_credential(&cred, &c);
 	else
 		rc = azsreg_credential_from_environment(&cred);
 	if (rc != 0) {

@@ -77,6 +77,9 @@ expect extra_argument 2 "unexpected argument" get extra --registration "$REG" --
 expect request_option_on_get 2 "belong to 'request'" \
 	get --registration "$REG" --customer-subscription "$CUST" --api-version 2017-06-01
 expect all_pages_on_list 2 "belong to 'request'" list --registration "$REG" --all-pages
+expect identity_id_alone 2 "add --managed-identity" list --registration "$REG" --identity-id 44444444-4444-4444-4444-444444444444
+expect device_code_and_managed_identity 2 "either --device-code or --managed-identity" list --registration "$REG" --device-code --managed-identity
+expect bad_identity_resource_id 2 "resource ID" list --registration "$REG" --managed-identity --identity-id "/subscriptions/x y"
 expect tenant_twice_on_get 2 "either --tenant-id or --sign-in-tenant" get --registration "$REG" --customer-subscription "$CUST" --tenant-id x --sign-in-tenant y
 expect bad_sign_in_tenant_on_list 2 "neither a GUID nor a domain" list --registration "$REG" --tenant-id 'bad/tenant'
 expect bad_sign_in_tenant_on_register 2 "neither a GUID nor a domain" register --registration "$REG" --customer-subscription "$CUST" --sign-in-tenant 'a b'
@@ -107,7 +110,7 @@ rc=$?
 [ "$rc" -eq 0 ] && ok "--help exits 0" || fail "--help exits $rc"
 for word in AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_CLIENT_CERTIFICATE_PATH \
 	AZURE_CLIENT_CERTIFICATE_PASSWORD AZURE_FEDERATED_TOKEN_FILE AZSREG_ACCESS_TOKEN AZSREG_USERNAME AZSREG_PASSWORD \
-	1950a258-227b-4e31-a9cf-717495945fc2 \
+	1950a258-227b-4e31-a9cf-717495945fc2 --managed-identity --identity-id AZURE_CLIENT_SEND_CERTIFICATE_CHAIN 169.254.169.254 \
 	IDENTITY_ENDPOINT IDENTITY_HEADER MSI_ENDPOINT MSI_SECRET AZSREG_IMDS_ENDPOINT \
 	--device-code 04b07795-8ddb-461a-bbee-02f9e1bf7b46 register get list remove registration request \
 	--registration --customer-subscription --tenant-id --sign-in-tenant --environment --arm-endpoint --ca-file --proxy \

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -293,6 +294,14 @@ static const char *env_get(const char *name)
 	return (v != NULL && v[0] != '\0') ? v : NULL;
 }
 
+/* AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1 or true (any case), as the Azure SDKs read it. */
+static int env_true(const char *name)
+{
+	const char *v = env_get(name);
+
+	return v != NULL && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0);
+}
+
 static void redescribe(azsreg_credential *cred, const char *source)
 {
 	char tmp[sizeof(cred->description)];
@@ -337,6 +346,7 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 			o.client_id = client;
 			o.certificate_path = cert;
 			o.certificate_password = pw;
+			o.send_certificate_chain = env_true("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
 			rc = azsreg_credential_certificate_new(&cred, &o);
 			source = "AZURE_CLIENT_CERTIFICATE_PATH";
 		} else {

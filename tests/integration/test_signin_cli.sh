@@ -135,7 +135,9 @@ KEY_SLICE="$(sed -n 3p "$tmp/good.key")"
 # an expired secret and a user-assigned identity in the state
 ctl PUT /state "$(ctl GET /state | jq --arg s "$EXPIRED_SECRET" --argjson e "$(($(date +%s) - 86400))" --arg ua "$UA_CLIENT" --arg t "$TENANT" \
 	'.applications[0].secrets += [{"value": $s, "expiresOn": $e}]
-	 | .managedIdentities += [{"clientId": $ua, "principalId": "99999999-9999-4999-8999-999999999999", "tenantId": $t, "systemAssigned": false}]')" >/dev/null
+	 | .managedIdentities += [{"clientId": $ua, "principalId": "99999999-9999-4999-8999-999999999999", "tenantId": $t, "systemAssigned": false,
+	                          "resourceId": "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cli-ua"}]')" >/dev/null
+UA_RESOURCE_ID=/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.ManagedIdentity/userAssignedIdentities/cli-ua
 CLOSED_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
 
 # ---- running azsreg --------------------------------------------------------------------------
@@ -260,6 +262,40 @@ run missing_header IDENTITY_ENDPOINT="$BASE/msi/token" -- register --registratio
 expect_rc missing_header 2
 check "missing_header: stderr names IDENTITY_HEADER" err_has missing_header IDENTITY_HEADER
 check "missing_header: no token request" [ "$(stat tokenRequests)" = "$before" ]
+
+# ---- --managed-identity [--identity-id] (IMDS only ever at the emulator's loopback address) ------------
+IMDS_LOCAL=(AZSREG_IMDS_ENDPOINT="http://127.0.0.1:$HTTP_main")
+mi_ok() { # name n [VAR=value...] -- [extra azsreg options...]
+	local name="$1" n="$2"; shift 2
+	local envs=()
+	while [ "$1" != "--" ]; do envs+=("$1"); shift; done
+	shift
+	run "$name" "${envs[@]}" -- register --managed-identity "$@" --registration "$REG" --customer-subscription "$(cust "$n")" "${G[@]}"
+	expect_rc "$name" 0
+	check "$name: the state holds the customer" has_mapping ctl "$(cust "$n")"
+}
+before="$(stat byManagedIdentity)"
+ctl DELETE /requests >/dev/null
+mi_ok mi_imds 50 "${IMDS_LOCAL[@]}" --
+check "mi_imds: -v names the IMDS credential" err_has mi_imds "credential: ManagedIdentity(system-assigned, IMDS http://127.0.0.1:$HTTP_main"
+check "mi_imds: asked IMDS with Metadata: true" \
+	[ "$(ctl GET /requests | jq '[.[] | select(.path == "/metadata/identity/oauth2/token" and .headers.metadata == "true")] | length')" = 1 ]
+mi_ok mi_identity_endpoint 51 IDENTITY_ENDPOINT="$BASE/msi/token" IDENTITY_HEADER="$IDENTITY_HEADER_VALUE" "${IMDS_LOCAL[@]}" --
+check "mi_identity_endpoint: IDENTITY_ENDPOINT wins over IMDS" err_has mi_identity_endpoint "credential: ManagedIdentity(system-assigned, IDENTITY_ENDPOINT"
+mi_ok mi_client_id 52 "${IMDS_LOCAL[@]}" -- --identity-id "$UA_CLIENT"
+check "mi_client_id: asked for client_id=$UA_CLIENT" \
+	[ "$(ctl GET /requests | jq --arg q "client_id=$UA_CLIENT" '[.[] | select(.path == "/metadata/identity/oauth2/token" and (.query | contains($q)))] | length')" = 1 ]
+mi_ok mi_resource_id 53 "${IMDS_LOCAL[@]}" -- --identity-id "$UA_RESOURCE_ID"
+check "mi_resource_id: asked IMDS for msi_res_id" \
+	[ "$(ctl GET /requests | jq '[.[] | select(.path == "/metadata/identity/oauth2/token" and (.query | contains("msi_res_id=")) and (.query | contains("cli-ua")))] | length')" = 1 ]
+check "managed identity options: four tokens" [ "$(stat byManagedIdentity)" = "$((before + 4))" ]
+arm_before="$(stat armRequests)"
+run mi_unknown_identity "${IMDS_LOCAL[@]}" -- register --managed-identity --identity-id "$UNKNOWN_APP" --registration "$REG" \
+	--customer-subscription "$(cust 54)" "${G[@]}"
+expect_rc mi_unknown_identity 3
+check "mi_unknown_identity: the hint names --identity-id and -AccountId" eval 'grep "^hint: " "$tmp/mi_unknown_identity.err" | grep -q -- "--identity-id" &&
+	grep "^hint: " "$tmp/mi_unknown_identity.err" | grep -q -- "-AccountId"'
+check "mi_unknown_identity: nothing reached ARM" [ "$(stat armRequests)" = "$arm_before" ]
 
 # ---- the sign-in directory: --tenant-id (all but register) and --sign-in-tenant override AZURE_TENANT_ID
 token_posts() { ctl GET /requests | jq --arg p "/$1/oauth2/v2.0/token" '[.[] | select(.method == "POST" and .path == $p)] | length'; }

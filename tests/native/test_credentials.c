@@ -429,6 +429,43 @@ Test(credentials, certificate_pem_signs_a_valid_assertion)
 	unlink(path);
 }
 
+/* AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1|true in the environment chain sends x5c; other values do not. */
+Test(credentials, environment_certificate_sends_x5c_when_asked)
+{
+	char path[] = "/tmp/azsreg-cert-XXXXXX";
+	int fd = mkstemp(path);
+	const char *values[] = { "true", "1", "TRUE", "0", "false", NULL };
+	const int want[] = { 1, 1, 1, 0, 0, 0 };
+	size_t i;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	make_cert();
+	write_pem(path, NULL);
+	setenv("AZURE_TENANT_ID", TENANT, 1);
+	setenv("AZURE_CLIENT_ID", CLIENT, 1);
+	setenv("AZURE_CLIENT_CERTIFICATE_PATH", path, 1);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		azsreg_credential *c = NULL;
+		azsreg_token t;
+
+		if (values[i] != NULL)
+			setenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN", values[i], 1);
+		else
+			unsetenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
+		cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
+		memset(&t, 0, sizeof(t));
+		af_add(ft, 200, TOKEN_OK);
+		cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
+		azsreg_token__clear(&t);
+		check_assertion(i, want[i]);
+		azsreg_credential_free(c);
+	}
+	unsetenv("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
+	unsetenv("AZURE_CLIENT_CERTIFICATE_PATH");
+	unlink(path);
+}
+
 Test(credentials, certificate_encrypted_pem_needs_the_right_password)
 {
 	char path[] = "/tmp/azsreg-cert-XXXXXX";
