@@ -218,7 +218,7 @@ typedef struct hint_entry {
 static const hint_entry hints[] = {
 	/* Customer subscription registration (Microsoft.AzureStack). */
 	{ "RegistrationNotFound",
-	  "The subscription, resource group or registration name does not point at a registration. Registrations live in public (or sovereign) Azure, not on the Azure Stack ARM endpoint: list them with 'azsreg registration list' in the cloud used at registration time and pick the one whose CloudId matches the deployment." },
+	  "No registration by this name in this subscription and resource group at this ARM endpoint. Registrations live in public (or sovereign) Azure (https://management.azure.com/, management.chinacloudapi.cn, management.usgovcloudapi.net), not on the Azure Stack deployment's own ARM: in the cloud used at registration time, list the subscription's registrations with GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations?api-version=2017-06-01 (azsreg request GET ... / Get-AzsRegistration) and use the one whose CloudId matches the deployment." },
 	{ "BadCustomerSubscriptionId",
 	  "The customer subscription belongs to a different CSP partner than the registration; check the ID: only your own CSP customers can be added." },
 	{ "InvalidCustomerSubscriptionId",
@@ -243,7 +243,7 @@ static const hint_entry hints[] = {
 	{ "ExpiredAuthenticationToken",
 	  "The access token expired; sign in again (a credential that can renew tokens avoids this)." },
 	{ "InvalidAuthenticationTokenTenant",
-	  "The token was issued by a different tenant than the one that owns the subscription; sign in to the registration subscription's tenant (--tenant)." },
+	  "The token was issued by another directory (tenant) than the one that owns the subscription: sign in to the directory of the registration's subscription (azsreg --sign-in-tenant, or --tenant-id outside 'register'; AZURE_TENANT_ID; PowerShell -TenantId)." },
 	{ "SubscriptionNotFound",
 	  "The subscription was not found in this cloud for this identity; check the subscription ID, the cloud, and that the identity has access to it." },
 	{ "ResourceGroupNotFound",

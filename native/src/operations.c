@@ -68,6 +68,39 @@ static int fail_from_response(const azsreg_client *c, const azsreg_http_response
 				      azsreg_pipeline__correlation_id(c->pipeline), what);
 }
 
+/*
+ * A failed registration operation (its `what` names the ARM endpoint). A 404 for the
+ * subscription or resource group mostly means the wrong cloud: registrations live in public
+ * (or sovereign) Azure, not on the Azure Stack deployment's own ARM.
+ */
+static void registration_hint_for_404(void)
+{
+	const azsreg_error *e = azsreg_error_last();
+
+	if (e->http_status == 404 && (strcasecmp(e->arm_code, "SubscriptionNotFound") == 0 ||
+				      strcasecmp(e->arm_code, "ResourceGroupNotFound") == 0))
+		azsreg_error__set_hint("The subscription or resource group was not found at this ARM endpoint. Registrations live in public "
+			"(or sovereign) Azure (https://management.azure.com/, management.chinacloudapi.cn, management.usgovcloudapi.net), "
+			"not on the Azure Stack deployment's own ARM: check the environment (cloud) and the registration's resource ID.");
+}
+
+static int fail_registration_response(const azsreg_client *c, const azsreg_http_response *resp, const char *what)
+{
+	int rc = fail_from_response(c, resp, what);
+
+	registration_hint_for_404();
+	return rc;
+}
+
+/* " at <ARM endpoint>" for the operations' error messages. */
+static void put_where(char *what, size_t cap, const azsreg_client *c)
+{
+	size_t n = strlen(what);
+
+	if (n < cap)
+		snprintf(what + n, cap - n, " at %.400s", c->env->arm_endpoint);
+}
+
 static int body_is_blank(const azsreg_http_response *resp)
 {
 	size_t i;
@@ -214,7 +247,7 @@ int azsreg_registration_get(char **out_json, azsreg_client *client, const char *
 {
 	azsreg_registration_ref reg;
 	azsreg_http_response resp;
-	char what[AZSREG_NAME_MAX + 64];
+	char what[AZSREG_NAME_MAX + 512];
 	char *id = NULL, *url = NULL;
 	int rc;
 
@@ -230,6 +263,7 @@ int azsreg_registration_get(char **out_json, azsreg_client *client, const char *
 		goto done;
 	}
 	snprintf(what, sizeof(what), "get registration %s", reg.name);
+	put_where(what, sizeof(what), client);
 	rc = azsreg_registration_id_build(&id, &reg);
 	if (rc == 0)
 		rc = arm_url(&url, client, id, NULL, AZSREG_API_VERSION);
@@ -240,7 +274,7 @@ int azsreg_registration_get(char **out_json, azsreg_client *client, const char *
 	if (rc != 0)
 		goto done;
 	if (resp.status != 200) {
-		rc = fail_from_response(client, &resp, what);
+		rc = fail_registration_response(client, &resp, what);
 		goto done;
 	}
 	rc = compact_body(out_json, client, &resp, what);
@@ -253,9 +287,9 @@ done:
 
 /* -------------------------------------------------------------- customers */
 
-/* Parses the registration and customer GUID; writes what = "<verb> customer <guid> <prep> registration <name>". */
-static int customer_inputs(azsreg_registration_ref *reg, char *guid, char *what, size_t what_cap, const char *verb,
-			   const char *prep, const char *registration_id, const char *customer)
+/* Parses the registration and customer GUID; writes what = "<verb> customer <guid> <prep> registration <name> at <ARM>". */
+static int customer_inputs(const azsreg_client *client, azsreg_registration_ref *reg, char *guid, char *what, size_t what_cap,
+			   const char *verb, const char *prep, const char *registration_id, const char *customer)
 {
 	int rc;
 
@@ -266,6 +300,7 @@ static int customer_inputs(azsreg_registration_ref *reg, char *guid, char *what,
 	if (rc != 0)
 		return azsreg_error__prefix("%s customer %s registration %s", verb, prep, reg->name);
 	snprintf(what, what_cap, "%s customer %s %s registration %s", verb, guid, prep, reg->name);
+	put_where(what, what_cap, client);
 	return AZSREG_OK;
 }
 
@@ -288,7 +323,7 @@ int azsreg_customer_put(char **out_json, azsreg_client *client, const char *regi
 {
 	azsreg_registration_ref reg;
 	azsreg_http_response resp;
-	char guid[AZSREG_GUID_LEN + 1], tenant[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 128];
+	char guid[AZSREG_GUID_LEN + 1], tenant[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
 	char *url = NULL, *id = NULL, *body = NULL, *text = NULL;
 	json_t *o = NULL, *props = NULL;
 	int rc, has_tenant = tenant_id != NULL && tenant_id[0] != '\0';
@@ -299,7 +334,7 @@ int azsreg_customer_put(char **out_json, azsreg_client *client, const char *regi
 		goto done;
 	}
 	*out_json = NULL;
-	rc = customer_inputs(&reg, guid, what, sizeof(what), "register", "with", registration_id, customer_subscription_id);
+	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "register", "with", registration_id, customer_subscription_id);
 	if (rc != 0)
 		goto done;
 	rc = customer_url(&url, client, &reg, guid, &id);
@@ -330,7 +365,7 @@ int azsreg_customer_put(char **out_json, azsreg_client *client, const char *regi
 	if (rc != 0)
 		goto done;
 	if (!is_2xx(resp.status)) {
-		rc = fail_from_response(client, &resp, what);
+		rc = fail_registration_response(client, &resp, what);
 		goto done;
 	}
 	if (!body_is_blank(&resp)) {
@@ -372,7 +407,7 @@ int azsreg_customer_get(char **out_json, azsreg_client *client, const char *regi
 {
 	azsreg_registration_ref reg;
 	azsreg_http_response resp;
-	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 128];
+	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
 	char *url = NULL;
 	int rc;
 
@@ -382,7 +417,7 @@ int azsreg_customer_get(char **out_json, azsreg_client *client, const char *regi
 		goto done;
 	}
 	*out_json = NULL;
-	rc = customer_inputs(&reg, guid, what, sizeof(what), "get", "of", registration_id, customer_subscription_id);
+	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "get", "of", registration_id, customer_subscription_id);
 	if (rc != 0)
 		goto done;
 	rc = customer_url(&url, client, &reg, guid, NULL);
@@ -393,7 +428,7 @@ int azsreg_customer_get(char **out_json, azsreg_client *client, const char *regi
 	if (rc != 0)
 		goto done;
 	if (resp.status != 200) {
-		rc = fail_from_response(client, &resp, what);
+		rc = fail_registration_response(client, &resp, what);
 		goto done;
 	}
 	if (body_is_blank(&resp)) {
@@ -410,7 +445,7 @@ done:
 int azsreg_customer_list(char **out_json, azsreg_client *client, const char *registration_id)
 {
 	azsreg_registration_ref reg;
-	char what[AZSREG_NAME_MAX + 64];
+	char what[AZSREG_NAME_MAX + 512];
 	char *id = NULL, *url = NULL, *text = NULL;
 	azsreg_buf path = AZSREG_BUF_INIT;
 	json_t *items = NULL;
@@ -427,6 +462,7 @@ int azsreg_customer_list(char **out_json, azsreg_client *client, const char *reg
 		goto done;
 	}
 	snprintf(what, sizeof(what), "list customers of registration %s", reg.name);
+	put_where(what, sizeof(what), client);
 	rc = azsreg_registration_id_build(&id, &reg);
 	if (rc == 0)
 		rc = azsreg_buf__printf(&path, "%s/customerSubscriptions", id);
@@ -440,6 +476,8 @@ int azsreg_customer_list(char **out_json, azsreg_client *client, const char *reg
 		goto done;
 	}
 	rc = get_all_pages(client, url, what, items, NULL, NULL, NULL);
+	if (rc != 0)
+		registration_hint_for_404();
 	url = NULL;
 	if (rc != 0)
 		goto done;
@@ -461,7 +499,7 @@ int azsreg_customer_delete(int *out_existed, azsreg_client *client, const char *
 {
 	azsreg_registration_ref reg;
 	azsreg_http_response resp;
-	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 128];
+	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
 	char *url = NULL;
 	int rc;
 
@@ -470,7 +508,7 @@ int azsreg_customer_delete(int *out_existed, azsreg_client *client, const char *
 		rc = azsreg_error__set(AZSREG_EINVALID, "remove customer: missing client");
 		goto done;
 	}
-	rc = customer_inputs(&reg, guid, what, sizeof(what), "remove", "from", registration_id, customer_subscription_id);
+	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "remove", "from", registration_id, customer_subscription_id);
 	if (rc != 0)
 		goto done;
 	rc = customer_url(&url, client, &reg, guid, NULL);
@@ -481,7 +519,7 @@ int azsreg_customer_delete(int *out_existed, azsreg_client *client, const char *
 	if (rc != 0)
 		goto done;
 	if (!is_2xx(resp.status)) {
-		rc = fail_from_response(client, &resp, what);
+		rc = fail_registration_response(client, &resp, what);
 		goto done;
 	}
 	if (out_existed != NULL)

@@ -305,7 +305,15 @@ Test(error, hints_for_every_documented_code)
 		cr_assert_null(strchr(h, '\n'), "hint for %s is one line", codes[i]);
 	}
 	cr_assert_str_eq(azsreg_error_hint("registrationnotfound"), azsreg_error_hint("RegistrationNotFound"));
-	has(azsreg_error_hint("RegistrationNotFound"), "not on the Azure Stack ARM endpoint");
+	has(azsreg_error_hint("RegistrationNotFound"), "not on the Azure Stack deployment's own ARM");
+	has(azsreg_error_hint("RegistrationNotFound"), "management.azure.com");
+	has(azsreg_error_hint("RegistrationNotFound"), "GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations");
+	has(azsreg_error_hint("RegistrationNotFound"), "Get-AzsRegistration");
+	/* hints name only commands and options that exist */
+	cr_expect_null(strstr(azsreg_error_hint("RegistrationNotFound"), "azsreg registration list"));
+	cr_expect_null(strstr(azsreg_error_hint("InvalidAuthenticationTokenTenant"), "(--tenant)"));
+	has(azsreg_error_hint("InvalidAuthenticationTokenTenant"), "--sign-in-tenant");
+	has(azsreg_error_hint("InvalidAuthenticationTokenTenant"), "-TenantId");
 	has(azsreg_error_hint("AADSTS7000222"), "expired");
 	has(azsreg_error_hint("UnauthorizedCspRegistration"), "multi-tenant");
 	has(azsreg_error_hint("CustomerSubscriptionsNotAllowed"), "PayAsYouUse");

@@ -91,9 +91,56 @@ Test(ops, put_error_names_operation_and_resource)
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "UnauthorizedCspRegistration");
 	cr_expect_str_eq(azsreg_error_last()->request_id, "rid-9");
 	cr_expect_str_eq(azsreg_error_last()->correlation_id, CORR);
-	cr_expect(strncmp(azsreg_error_last()->message, "register customer " CUST " with registration AzureStack-sample: ",
-			  strlen("register customer " CUST " with registration AzureStack-sample: ")) == 0,
+	cr_expect(strncmp(azsreg_error_last()->message, "register customer " CUST " with registration AzureStack-sample at " ARM ": ",
+			  strlen("register customer " CUST " with registration AzureStack-sample at " ARM ": ")) == 0,
 		  "%s", azsreg_error_last()->message);
+}
+
+/*
+ * Registration operations name the ARM endpoint they used, and a 404 for the registration,
+ * the subscription or the resource group says that registrations live in public Azure.
+ */
+Test(ops, not_found_on_registration_operations_names_the_arm_endpoint_and_the_cloud)
+{
+	static const struct {
+		const char *code;
+		int op; /* 0 get registration, 1 list, 2 put, 3 delete */
+		const char *prefix;
+	} cases[] = {
+		{ "RegistrationNotFound", 0, "get registration AzureStack-sample at " ARM ": RegistrationNotFound: " },
+		{ "SubscriptionNotFound", 1, "list customers of registration AzureStack-sample at " ARM ": SubscriptionNotFound: " },
+		{ "ResourceGroupNotFound", 2, "register customer " CUST " with registration AzureStack-sample at " ARM ": ResourceGroupNotFound: " },
+		{ "RegistrationNotFound", 3, "remove customer " CUST " from registration AzureStack-sample at " ARM ": RegistrationNotFound: " },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char body[256];
+		int rc, existed = 0;
+		const azsreg_error *e;
+
+		snprintf(body, sizeof(body), "{\"error\":{\"code\":\"%s\",\"message\":\"not here\"}}", cases[i].code);
+		fake_transport_add(ft, 404, body, NULL);
+		switch (cases[i].op) {
+		case 0: rc = azsreg_registration_get(&out, client, REG); break;
+		case 1: rc = azsreg_customer_list(&out, client, REG); break;
+		case 2: rc = azsreg_customer_put(&out, client, REG, CUST, NULL); break;
+		default: rc = azsreg_customer_delete(&existed, client, REG, CUST); break;
+		}
+		e = azsreg_error_last();
+		cr_expect_eq(rc, AZSREG_ENOTFOUND, "case %zu: %s", i, e->message);
+		cr_expect(strncmp(e->message, cases[i].prefix, strlen(cases[i].prefix)) == 0, "case %zu: %s", i, e->message);
+		cr_expect(strstr(e->hint, "Registrations live in public") != NULL, "case %zu: hint %s", i, e->hint);
+		cr_expect(strstr(e->hint, "https://management.azure.com/") != NULL, "case %zu: hint %s", i, e->hint);
+		cr_expect(strstr(e->hint, "own ARM") != NULL, "case %zu: hint %s", i, e->hint);
+		azsreg_free(out);
+		out = NULL;
+	}
+	/* a generic request keeps the table's hint for SubscriptionNotFound */
+	fake_transport_add(ft, 404, "{\"error\":{\"code\":\"SubscriptionNotFound\",\"message\":\"x\"}}", NULL);
+	cr_expect_eq(azsreg_resource_request(&out, NULL, client, "GET", "/subscriptions/33333333-3333-3333-3333-333333333333",
+					     "2020-01-01", NULL, NULL, 0), AZSREG_ENOTFOUND);
+	cr_expect_str_eq(azsreg_error_last()->hint, azsreg_error_hint("SubscriptionNotFound"));
 }
 
 Test(ops, put_retries_throttling_then_succeeds)
@@ -138,7 +185,7 @@ Test(ops, get_404_is_enotfound_with_arm_code)
 	cr_expect_eq(azsreg_customer_get(&out, client, REG, CUST), AZSREG_ENOTFOUND);
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "CustomerSubscriptionNotFound");
 	cr_expect_eq(azsreg_error_last()->http_status, 404);
-	cr_expect(strstr(azsreg_error_last()->message, "get customer " CUST " of registration AzureStack-sample") ==
+	cr_expect(strstr(azsreg_error_last()->message, "get customer " CUST " of registration AzureStack-sample at " ARM ": ") ==
 		  azsreg_error_last()->message, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(ft->reqs[0].method, "GET");
 	cr_expect_str_eq(ft->reqs[0].url, CUST_URL);
