@@ -5,7 +5,11 @@
 #   domain), AZURE_CLIENT_CERTIFICATE_PATH (PEM; PKCS#12 + AZURE_CLIENT_CERTIFICATE_PASSWORD),
 #   AZURE_FEDERATED_TOKEN_FILE, AZSREG_ACCESS_TOKEN, IDENTITY_ENDPOINT + IDENTITY_HEADER,
 #   MSI_ENDPOINT + MSI_SECRET, AZSREG_IMDS_ENDPOINT (IMDS on the plain-HTTP listener),
-#   AZURE_CLIENT_ID alone (user-assigned managed identity).
+#   AZURE_CLIENT_ID alone (user-assigned managed identity), AZSREG_USERNAME + AZSREG_PASSWORD.
+# Also: --managed-identity [--identity-id] (IMDS only at the emulator's loopback address),
+# --device-code approved (exit 0) and declined (exit 3, AADSTS65004) with the user code read
+# from stderr while azsreg runs, the sign-in directory options (--tenant-id / --sign-in-tenant),
+# and exit codes for ARM refusals (403 -> 4, 401 -> 3).
 # Each correct sign-in registers a customer (the emulator state proves it) and -v names
 # the credential picked. Each failure exits 3 (authentication) with the identity code and
 # a hint on stderr. Every run is -vvv; all output is then searched for every secret,
@@ -31,6 +35,9 @@ WRONG_HEADER="wrong-cli-identity-header-do-not-log-1990"
 UNKNOWN_APP=9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a
 UNKNOWN_TENANT=0badbad0-1234-4321-8888-abcdefabcdef
 UA_CLIENT=88888888-8888-4888-8888-888888888888
+USER=admin@contoso.onmicrosoft.com
+USER_PASSWORD=emulator-sample-password
+WRONG_USER_PASSWORD="wrong-cli-user-password-do-not-log-2291"
 
 passed=0
 failed=0
@@ -143,7 +150,8 @@ CLOSED_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.
 # ---- running azsreg --------------------------------------------------------------------------
 CRED_VARS=(AZURE_TENANT_ID AZURE_CLIENT_ID AZURE_CLIENT_SECRET AZURE_CLIENT_CERTIFICATE_PATH
 	AZURE_CLIENT_CERTIFICATE_PASSWORD AZURE_FEDERATED_TOKEN_FILE AZSREG_ACCESS_TOKEN IDENTITY_ENDPOINT
-	IDENTITY_HEADER MSI_ENDPOINT MSI_SECRET AZSREG_IMDS_ENDPOINT)
+	IDENTITY_HEADER MSI_ENDPOINT MSI_SECRET AZSREG_IMDS_ENDPOINT AZSREG_USERNAME AZSREG_PASSWORD
+	AZURE_CLIENT_SEND_CERTIFICATE_CHAIN)
 UNSET=()
 for v in "${CRED_VARS[@]}"; do UNSET+=(-u "$v"); done
 all_output="$tmp/all-output.txt"
@@ -222,6 +230,11 @@ check "user-assigned: asked for client_id=$UA_CLIENT" \
 	[ "$(ctl GET /requests | jq --arg q "client_id=$UA_CLIENT" '[.[] | select(.path == "/msi/token" and (.query | contains($q)))] | length')" = 1 ]
 check "managed identity: four tokens" [ "$(stat byManagedIdentity)" = "$((before + 4))" ]
 
+before="$(stat byPassword)"
+register_ok user_password 12 AZSREG_USERNAME AZSREG_USERNAME="$USER" AZSREG_PASSWORD="$USER_PASSWORD" AZURE_TENANT_ID="$TENANT"
+check "user_password: one password grant" [ "$(stat byPassword)" = "$((before + 1))" ]
+check "user_password: -v names the user" err_has user_password "UsernamePassword(user $USER"
+
 # ---- failures: exit 3, the identity code and a hint on stderr, nothing registered ------------
 # fail_auth <name> <n> <code> <credential kind> [VAR=value...]
 fail_auth() {
@@ -253,6 +266,9 @@ fail_auth expired_assertion 26 AADSTS700024 "Federated(client $APP, tenant $TENA
 	"${SP[@]}" AZURE_FEDERATED_TOKEN_FILE="$tmp/expired.token"
 fail_auth wrong_identity_header 27 unauthorized_client "ManagedIdentity(system-assigned, IDENTITY_ENDPOINT $BASE/msi/token" \
 	IDENTITY_ENDPOINT="$BASE/msi/token" IDENTITY_HEADER="$WRONG_HEADER"
+fail_auth wrong_user_password 31 AADSTS50126 "UsernamePassword(user $USER, client 1950a258-227b-4e31-a9cf-717495945fc2, tenant $TENANT)" \
+	AZSREG_USERNAME="$USER" AZSREG_PASSWORD="$WRONG_USER_PASSWORD" AZURE_TENANT_ID="$TENANT"
+check "wrong_user_password: the hint says wrong user name or password" grep -q '^hint: Wrong user name or password' "$tmp/wrong_user_password.err"
 fail_auth imds_unreachable 28 ManagedIdentityUnavailable "ManagedIdentity(system-assigned, IMDS http://127.0.0.1:$CLOSED_PORT" \
 	AZSREG_IMDS_ENDPOINT="http://127.0.0.1:$CLOSED_PORT"
 
@@ -297,6 +313,48 @@ check "mi_unknown_identity: the hint names --identity-id and -AccountId" eval 'g
 	grep "^hint: " "$tmp/mi_unknown_identity.err" | grep -q -- "-AccountId"'
 check "mi_unknown_identity: nothing reached ARM" [ "$(stat armRequests)" = "$arm_before" ]
 
+# ---- --device-code through azsreg: approved (exit 0, registered) and declined (exit 3) ------------------
+# device_code <name> <n> approve|decline: azsreg runs in the background, its stderr in a file; the test
+# reads the user code from it and approves or declines it on the control listener
+device_code() {
+	local name="$1" n="$2" action="$3" code="" pid
+	env "${UNSET[@]}" AZURE_TENANT_ID="$TENANT" "${WRAP[@]}" "$AZSREG" --device-code register --registration "$REG" \
+		--customer-subscription "$(cust "$n")" --timeout 60 "${G[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err" &
+	pid=$!
+	for _ in $(seq 1 400); do
+		code="$(grep -oE '[B-Z]{4}-[0-9]{4}' "$tmp/$name.err" 2>/dev/null | head -n 1)"
+		[ -n "$code" ] && break
+		sleep 0.05
+	done
+	if [ -z "$code" ]; then
+		fail "$name: no user code on stderr"
+		kill -TERM "$pid" 2>/dev/null
+	else
+		ok "$name: the user code $code is on stderr"
+		check "$name: the control listener took the $action" \
+			[ "$(curl -sS --noproxy '*' -o /dev/null -w '%{http_code}' -X POST "$CONTROL_main/devicecode/$action" \
+				-H 'Content-Type: application/json' --data "{\"userCode\":\"$code\"}")" = 200 ]
+	fi
+	wait "$pid"
+	rc=$?
+	{ echo "### $name: azsreg --device-code"; cat "$tmp/$name.out" "$tmp/$name.err"; } >>"$all_output"
+}
+before="$(stat byDeviceCode)"
+device_code dc_approved 60 approve
+expect_rc dc_approved 0
+check "dc_approved: the state holds the customer" has_mapping ctl "$(cust 60)"
+check "dc_approved: one device code token" [ "$(stat byDeviceCode)" = "$((before + 1))" ]
+arm_before="$(stat armRequests)"
+device_code dc_declined 61 decline
+expect_rc dc_declined 3
+check "dc_declined: stderr gives AADSTS65004" err_has dc_declined "code: AADSTS65004"
+check "dc_declined: the message says authorization_declined" grep -q '^error: .*authorization_declined' "$tmp/dc_declined.err"
+check "dc_declined: stderr has the declined hint" grep -q '^hint: The user declined' "$tmp/dc_declined.err"
+check "dc_declined: stderr gives the correlation ID" grep -q '^correlation ID: .' "$tmp/dc_declined.err"
+check "dc_declined: nothing registered" eval '! has_mapping ctl "$(cust 61)"'
+check "dc_declined: nothing reached ARM" [ "$(stat armRequests)" = "$arm_before" ]
+check "dc_declined: no device code token" [ "$(stat byDeviceCode)" = "$((before + 1))" ]
+
 # ---- the sign-in directory: --tenant-id (all but register) and --sign-in-tenant override AZURE_TENANT_ID
 token_posts() { ctl GET /requests | jq --arg p "/$1/oauth2/v2.0/token" '[.[] | select(.method == "POST" and .path == $p)] | length'; }
 BADT=(AZURE_TENANT_ID="$UNKNOWN_TENANT" AZURE_CLIENT_ID="$APP" AZURE_CLIENT_SECRET="$SECRET")
@@ -336,7 +394,7 @@ arm_refusal arm_401_invalid_token 43 401 InvalidAuthenticationToken 2 3
 
 # ---- secret scan of every output (all runs were -vvv) -------------------------------------------
 check "the -vvv runs logged at trace level" grep -q '\[trace\]' "$all_output"
-SECRET_NAMES=(SECRET WRONG_SECRET EXPIRED_SECRET P12_PASSWORD IDENTITY_HEADER_VALUE WRONG_HEADER
+SECRET_NAMES=(SECRET WRONG_SECRET EXPIRED_SECRET P12_PASSWORD IDENTITY_HEADER_VALUE WRONG_HEADER USER_PASSWORD WRONG_USER_PASSWORD
 	FED_ASSERTION FORGED_ASSERTION EXPIRED_ASSERTION ACCESS_TOKEN KEY_SLICE)
 for s in "${SECRET_NAMES[@]}"; do
 	v="${!s}"

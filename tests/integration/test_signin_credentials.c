@@ -532,6 +532,71 @@ Test(signin_adfs, device_code_adfs_resource_form_registers)
 	harness_log_free(&log);
 }
 
+/* ---- user name + password (AzureRM runbooks: Add-AzureRmAccount -Credential) ------------------ */
+
+Test(signin_cred, username_password_registers_and_renews_with_refresh_token)
+{
+	harness_log log = { 0 };
+	azsreg_credential *cred = NULL;
+	const char *secrets[] = { SIGNIN_USER_PASSWORD, NULL };
+	azsreg_client *c;
+	char *body, *who = NULL;
+
+	cr_assert_eq(harness_config(&emu, "{\"tokenLifetimeSeconds\":2}"), 0);
+	cr_assert_eq(azsreg_credential_username_password_new(&cred, "contoso.onmicrosoft.com", NULL, SIGNIN_USER,
+	                                                      SIGNIN_USER_PASSWORD), AZSREG_OK, "%s", azsreg_error_last()->message);
+	c = signin_client(&emu, cred, &log);
+	azsreg_credential_free(cred);
+
+	cr_assert_eq(signin_put(c, 15), AZSREG_OK, "register: %s", azsreg_error_last()->message);
+	SIGNIN_ASSERT_ONE_MAPPING(&emu, 15);
+	cr_expect_eq(harness_stat(&emu, "byPassword"), 1);
+	body = request_field("POST", "/contoso.onmicrosoft.com/oauth2/v2.0/token", "body");
+	cr_expect_not_null(strstr(body, "grant_type=password"), "body: %s", body);
+	cr_expect_not_null(strstr(body, "client_id=" SIGNIN_PS_CLIENT), "body: %s", body);
+	cr_expect_not_null(strstr(body, "username=admin%40contoso.onmicrosoft.com"), "body: %s", body);
+	cr_expect_not_null(strstr(body, "scope=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default%20offline_access"), "body: %s", body);
+	free(body);
+	cr_assert_eq(azsreg_client_sign_in(&who, c), AZSREG_OK);
+	cr_expect_not_null(strstr(who, "\"account\":\"" SIGNIN_USER "\""), "signed in as %s", who);
+	azsreg_free(who);
+
+	/* the 2 s token runs out: the refresh token renews it, not the password */
+	usleep(2200 * 1000);
+	cr_assert_eq(signin_put(c, 16), AZSREG_OK, "register after renewal: %s", azsreg_error_last()->message);
+	cr_expect_eq(harness_stat(&emu, "byRefreshToken"), 1, "no refresh token renewal");
+	cr_expect_eq(harness_stat(&emu, "byPassword"), 1, "the password was sent again");
+
+	azsreg_client_free(c);
+	scan_all(&log, secrets);
+	expect_redacted(log.text, "password");
+	expect_redacted(log.text, "refresh_token");
+	harness_log_free(&log);
+}
+
+Test(signin_adfs, username_password_adfs_resource_form_registers)
+{
+	harness_log log = { 0 };
+	azsreg_credential *cred = NULL;
+	const char *secrets[] = { SIGNIN_USER_PASSWORD, NULL };
+	azsreg_client *c;
+	char *body;
+
+	cr_assert_eq(azsreg_credential_username_password_new(&cred, NULL, NULL, SIGNIN_USER, SIGNIN_USER_PASSWORD), AZSREG_OK);
+	c = signin_client(&emu, cred, &log);
+	azsreg_credential_free(cred);
+	cr_assert_eq(signin_put(c, 17), AZSREG_OK, "register: %s", azsreg_error_last()->message);
+	SIGNIN_ASSERT_ONE_MAPPING(&emu, 17);
+	body = request_field("POST", "/adfs/oauth2/token", "body");
+	cr_expect_not_null(strstr(body, "grant_type=password"), "body: %s", body);
+	cr_expect_not_null(strstr(body, "resource=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F"), "body: %s", body);
+	cr_expect_null(strstr(body, "scope="), "the AD FS form carries no scope: %s", body);
+	free(body);
+	azsreg_client_free(c);
+	scan_all(&log, secrets);
+	harness_log_free(&log);
+}
+
 /* ---- a ready access token ------------------------------------------------------------------ */
 
 typedef struct fetched {

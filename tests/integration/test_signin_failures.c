@@ -282,6 +282,117 @@ Test(signin_fail, expired_assertion_is_AADSTS700024)
 	signin_cert_free(&cert);
 }
 
+/*
+ * The emulator's checks of a client assertion, each refused with its AADSTS code: a
+ * registered certificate signs every one, so only the claim named is wrong. The assertion
+ * travels as a federated token file.
+ */
+typedef struct assertion_case {
+	const char *name;
+	int aud_wrong, iss_wrong, sub_wrong;
+	long long nbf_offset; /* from now */
+	const char *jti;
+	int replay;           /* use it once successfully first */
+	const char *want;
+	const char *desc_part;
+} assertion_case;
+
+static const assertion_case assertion_cases[] = {
+	{ "wrong aud", 1, 0, 0, -5, "table-aud", 0, "AADSTS50027", "aud" },
+	{ "wrong iss", 0, 1, 0, -5, "table-iss", 0, "AADSTS50027", "iss" },
+	{ "wrong sub", 0, 0, 1, -5, "table-sub", 0, "AADSTS50027", "sub" },
+	{ "nbf in the future", 0, 0, 0, 600, "table-nbf", 0, "AADSTS700024", "" },
+	{ "jti replayed", 0, 0, 0, -5, "table-replay", 1, "AADSTS50027", "jti" },
+};
+
+Test(signin_fail, assertion_claims_are_checked_each_with_its_code)
+{
+	signin_cert cert;
+	char aud[256], wrong_aud[300];
+	long long now = (long long)time(NULL);
+	size_t i;
+	unsigned n = 40;
+
+	cr_assert_eq(signin_cert_make(&cert, "azsreg sign-in test (assertion table)"), 0);
+	cr_assert_eq(signin_register_cert(&emu, HARNESS_CLIENT_ID, &cert), 0);
+	signin_token_url(aud, sizeof aud, &emu, HARNESS_TENANT_ID);
+	snprintf(wrong_aud, sizeof wrong_aud, "%s/%s/oauth2/token", emu.base_url_noslash, HARNESS_TENANT_ID); /* the v1 URL */
+	for (i = 0; i < sizeof assertion_cases / sizeof assertion_cases[0]; i++) {
+		const assertion_case *tc = &assertion_cases[i];
+		azsreg_credential *cred = NULL;
+		char path[HARNESS_PATH_MAX], file[64];
+		const char *secrets[2];
+		char *a;
+		int rc;
+
+		a = signin_assertion_ex(cert.key, cert.x5t, tc->iss_wrong ? UNKNOWN_APP : HARNESS_CLIENT_ID,
+		                        tc->sub_wrong ? UNKNOWN_APP : HARNESS_CLIENT_ID, tc->aud_wrong ? wrong_aud : aud,
+		                        now + tc->nbf_offset, now + 600, tc->jti);
+		cr_assert_not_null(a, "%s: no assertion", tc->name);
+		secrets[0] = a;
+		secrets[1] = NULL;
+		snprintf(file, sizeof file, "table-%zu.token", i);
+		cr_assert_eq(harness_path(path, sizeof path, &emu, file), 0);
+		cr_assert_eq(signin_write_text(path, a), 0);
+		if (tc->replay) {
+			/* first use: accepted (a sign-in only, nothing sent to ARM) */
+			azsreg_client *c;
+			char *who = NULL;
+
+			cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+			c = signin_client(&emu, cred, NULL);
+			azsreg_credential_free(cred);
+			cr_expect_eq(azsreg_client_sign_in(&who, c), AZSREG_OK, "%s: the first use was refused: %s", tc->name,
+			             azsreg_error_last()->message);
+			azsreg_free(who);
+			azsreg_client_free(c);
+			cred = NULL;
+		}
+		cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+		rc = try_register(cred, n++, secrets);
+		SIGNIN_ASSERT_AUTH_ERROR(rc, tc->want, "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
+		cr_expect_eq(azsreg_error_last()->http_status, 401, "%s: HTTP %d", tc->name, azsreg_error_last()->http_status);
+		cr_expect_not_null(strstr(azsreg_error_last()->arm_message, tc->desc_part), "%s: %s", tc->name,
+		                   azsreg_error_last()->arm_message);
+		free(a);
+	}
+	signin_cert_free(&cert);
+}
+
+/* ---- user name + password -------------------------------------------------------------------- */
+
+#define WRONG_PASSWORD "wrong-user-password-do-not-log-5128"
+#define MFA_PASSWORD "mfa-user-password-do-not-log-8841"
+
+Test(signin_fail, username_password_failures_each_with_its_code_and_hint)
+{
+	static const struct {
+		const char *user, *password, *want, *hint_part;
+	} cases[] = {
+		{ SIGNIN_USER, WRONG_PASSWORD, "AADSTS50126", "Wrong user name or password" },
+		{ "mfa@contoso.onmicrosoft.com", MFA_PASSWORD, "AADSTS50076", "-UseDeviceAuthentication / --device-code" },
+		{ "nobody@contoso.onmicrosoft.com", WRONG_PASSWORD, "AADSTS50034", "does not exist" },
+	};
+	const char *secrets[] = { WRONG_PASSWORD, MFA_PASSWORD, SIGNIN_USER_PASSWORD, NULL };
+	size_t i;
+
+	cr_assert_eq(signin_add_user(&emu, "mfa@contoso.onmicrosoft.com", HARNESS_TENANT_ID, MFA_PASSWORD, 1), 0);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		azsreg_credential *cred = NULL;
+		int rc;
+
+		cr_assert_eq(azsreg_credential_username_password_new(&cred, HARNESS_TENANT_ID, NULL, cases[i].user, cases[i].password),
+		             AZSREG_OK, "%s", azsreg_error_last()->message);
+		rc = try_register(cred, 50 + (unsigned)i, secrets);
+		SIGNIN_ASSERT_AUTH_ERROR(rc, cases[i].want, "UsernamePassword", emu.base_url_noslash, HARNESS_TENANT_ID);
+		cr_expect_not_null(strstr(azsreg_error_last()->hint, cases[i].hint_part), "%s: hint %s", cases[i].want,
+		                   azsreg_error_last()->hint);
+		cr_expect_not_null(strstr(azsreg_error_last()->message, cases[i].user), "%s", azsreg_error_last()->message);
+		cr_expect_neq(azsreg_error_last()->correlation_id[0], '\0', "%s: no correlation ID", cases[i].want);
+	}
+	cr_expect_eq(harness_stat(&emu, "byPassword"), 0);
+}
+
 /* ---- managed identity ------------------------------------------------------------------------ */
 
 Test(signin_fail, managed_identity_wrong_header_is_refused)
