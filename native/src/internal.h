@@ -233,7 +233,8 @@ struct azsreg_transport {
 	/**
 	 * Sends one request, fills resp. Returns 0 when any HTTP response arrived (whatever
 	 * its status), else sets the last error and returns AZSREG_ENETWORK, AZSREG_ETLS,
-	 * AZSREG_ETIMEOUT or AZSREG_ENOMEM. Safe to call from several threads.
+	 * AZSREG_ETIMEOUT or AZSREG_ENOMEM; sets resp->transport_final when retrying cannot
+	 * help (a proxy's 407). Safe to call from several threads.
 	 */
 	int (*send)(azsreg_transport *t, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms);
 	/** Connections opened so far (for statistics and tests). */
