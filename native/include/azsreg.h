@@ -125,6 +125,13 @@ typedef enum azsreg_log_level {
  */
 typedef void (*azsreg_log_cb)(int level, const char *message, void *payload);
 
+/**
+ * Caps the log level of every client for calls made on the calling thread (a binding sets
+ * it from its caller's verbosity before each call, so lines nobody will show are not even
+ * formatted). A negative level removes the cap. The client's own level still applies.
+ */
+AZSREG_EXTERN(void) azsreg_log_set_thread_level(int level);
+
 /* ------------------------------------------------------------------------ */
 /* Resource IDs                                                             */
 /* ------------------------------------------------------------------------ */

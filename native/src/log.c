@@ -522,8 +522,18 @@ done:
 
 /* ---------------------------------------------------------------- logging */
 
+/* The calling thread's cap on log levels (azsreg_log_set_thread_level); -1: none. */
+static __thread int thread_level_cap = -1;
+
+void azsreg_log_set_thread_level(int level)
+{
+	thread_level_cap = level < 0 ? -1 : level;
+}
+
 int azsreg_log__enabled(const azsreg_logger *lg, int level)
 {
+	if (thread_level_cap >= 0 && level > thread_level_cap)
+		return 0;
 	return lg != NULL && lg->cb != NULL && level > AZSREG_LOG_NONE && level <= lg->level;
 }
 

@@ -157,6 +157,16 @@ namespace AzsRegistration.Interop
             }
         }
 
+        /// <summary>
+        /// Caps the library's log level for calls on this thread (3 info for -Verbose, 5 trace
+        /// for -Debug, 2 warnings otherwise; negative: no cap), so that lines nobody will see
+        /// are not formatted, redacted and marshalled.
+        /// </summary>
+        public static void SetThreadLogLevel(int level)
+        {
+            NativeMethods.azsreg_log_set_thread_level(level);
+        }
+
         /// <summary>Returns and clears what the library logged on this thread.</summary>
         public static LogEntry[] DrainLog()
         {

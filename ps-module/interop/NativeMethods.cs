@@ -63,6 +63,9 @@ namespace AzsRegistration.Interop
         internal static extern void azsreg_error_clear();
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_log_set_thread_level(int level);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern IntPtr azsreg_result_name(int code);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]

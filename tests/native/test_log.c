@@ -259,6 +259,39 @@ Test(log, levels_gate_delivery)
 	azsreg_log__write(&lg, AZSREG_LOG_ERROR, "x");
 }
 
+static void *log_at_trace_on_another_thread(void *arg)
+{
+	azsreg_logger *lg = arg;
+
+	azsreg_log__write(lg, AZSREG_LOG_TRACE, "other thread");
+	return NULL;
+}
+
+Test(log, thread_level_caps_this_thread_only)
+{
+	seen s = { 0 };
+	azsreg_logger lg = { capture, &s, AZSREG_LOG_TRACE };
+	pthread_t t;
+
+	azsreg_log_set_thread_level(AZSREG_LOG_INFO);
+	cr_expect(azsreg_log__enabled(&lg, AZSREG_LOG_INFO));
+	cr_expect_not(azsreg_log__enabled(&lg, AZSREG_LOG_DEBUG), "capped at INFO on this thread");
+	azsreg_log__write(&lg, AZSREG_LOG_TRACE, "not even formatted");
+	cr_expect_eq(s.calls, 0);
+	/* Another thread is not capped. */
+	cr_assert_eq(pthread_create(&t, NULL, log_at_trace_on_another_thread, &lg), 0);
+	cr_assert_eq(pthread_join(t, NULL), 0);
+	cr_expect_eq(s.calls, 1);
+	cr_expect_str_eq(s.line, "other thread");
+	/* The cap never raises the client's own level. */
+	lg.level = AZSREG_LOG_WARNING;
+	cr_expect_not(azsreg_log__enabled(&lg, AZSREG_LOG_INFO));
+	/* A negative level removes the cap. */
+	lg.level = AZSREG_LOG_TRACE;
+	azsreg_log_set_thread_level(-1);
+	cr_expect(azsreg_log__enabled(&lg, AZSREG_LOG_TRACE));
+}
+
 Test(log, lines_are_redacted_and_one_line)
 {
 	seen s = { 0 };

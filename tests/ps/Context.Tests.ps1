@@ -148,6 +148,35 @@ Describe 'Environments' {
     }
 }
 
+Describe 'The library logs only what the caller will show' {
+    BeforeAll {
+        $null = Add-AzureRmEnvironment -Name AzsEmulator -ARMEndpoint $script:emu.BaseUrl
+        Connect-AzsTestEmulator -Emulator $script:emu
+        $script:client = (Get-AzureRmContext).Client
+    }
+
+    It 'the thread cap keeps lines above it from being produced at all' {
+        $null = [AzsRegistration.Interop.Native]::DrainLog()
+        [AzsRegistration.Interop.Native]::SetThreadLogLevel(2)
+        try { $null = [AzsRegistration.Interop.Native]::CustomerList($script:client, $script:facts.RegistrationId) }
+        finally { [AzsRegistration.Interop.Native]::SetThreadLogLevel(-1) }
+        @([AzsRegistration.Interop.Native]::DrainLog()).Count | Should -Be 0
+        $null = [AzsRegistration.Interop.Native]::CustomerList($script:client, $script:facts.RegistrationId)
+        $lines = @([AzsRegistration.Interop.Native]::DrainLog())
+        @($lines | Where-Object { $_.Level -eq 3 -and $_.Message -match '^GET https://' }).Count | Should -BeGreaterThan 0
+        @($lines | Where-Object { $_.Level -ge 4 }).Count | Should -BeGreaterThan 0
+    }
+
+    It 'a command without -Verbose writes no verbose records; with -Verbose one line per request, without headers' {
+        $quiet = Get-AzsCustomerSubscription -Registration $script:facts.RegistrationId 4>&1 5>&1
+        @($quiet | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -or $_ -is [System.Management.Automation.DebugRecord] }).Count | Should -Be 0
+        $loud = Get-AzsCustomerSubscription -Registration $script:facts.RegistrationId -Verbose 4>&1 5>&1
+        $verbose = @($loud | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        ($verbose.Message -join "`n") | Should -Match 'GET https://127\.0\.0\.1:\d+/subscriptions/.* -> 200'
+        @($loud | Where-Object { $_ -is [System.Management.Automation.DebugRecord] }).Count | Should -Be 0
+    }
+}
+
 Describe 'Secrets never appear in -Verbose or -Debug output' {
     It 'secret, certificate password and access token are absent from every stream' {
         $DebugPreference = 'Continue'

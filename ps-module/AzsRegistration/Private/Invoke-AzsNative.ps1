@@ -101,6 +101,12 @@ function Invoke-AzsNative {
     # Failures of the library are captured instead of thrown (see Native.BeginCapture):
     # a caught exception would also land in the caller's -ErrorVariable.
     [AzsRegistration.Interop.Native]::BeginCapture()
+    # Only what the caller will show is logged: -Debug everything (redacted), -Verbose one
+    # line per request, otherwise warnings. The preferences come from the calling command.
+    $logLevel = 2
+    if ($VerbosePreference -ne 'SilentlyContinue' -and $VerbosePreference -ne 'Ignore') { $logLevel = 3 }
+    if ($DebugPreference -ne 'SilentlyContinue' -and $DebugPreference -ne 'Ignore') { $logLevel = 5 }
+    [AzsRegistration.Interop.Native]::SetThreadLogLevel($logLevel)
     try {
         $output = & $ScriptBlock
     }
@@ -132,6 +138,7 @@ function Invoke-AzsNative {
         }
     }
     finally {
+        [AzsRegistration.Interop.Native]::SetThreadLogLevel(-1)
         $captured = [AzsRegistration.Interop.Native]::EndCapture()
         Write-AzsNativeLog -Cmdlet $Cmdlet
     }
