@@ -4,6 +4,9 @@
 # (eyJ...\.eyJ...) and PEM private keys. Prints each hit as file:line: [what] with the
 # line's secrets masked, never a secret itself. Exits 1 when anything was found, 2 on a
 # usage error, 0 when clean. The last line is "secret scan: N files, N hits".
+# One kind of line is skipped: valgrind's "==PID== Command: ..." header, which repeats the
+# arguments the test itself gave the program (tests pass a proxy URL with credentials to
+# --proxy on purpose); everything the programs print is searched.
 # usage: secret-scan.sh <file or directory>...     (directories are searched recursively)
 # env SECRET_SCAN_EXTRA: a file with more secrets, one per line (used by the self-check).
 set -uo pipefail
@@ -37,6 +40,9 @@ while IFS= read -r -d '' f; do
 		FNR == NR { sec[++ns] = $0; next }
 		{
 			p = index($0, ":"); lineno = substr($0, 1, p - 1); line = substr($0, p + 1)
+			# valgrind echoes the command line it ran (the test'"'"'s own arguments, e.g. a
+			# proxy URL with credentials given to --proxy on purpose): not program output
+			if (line ~ /^==[0-9]+== Command: /) next
 			what = ""
 			for (i = 1; i <= ns; i++) {
 				found = 0

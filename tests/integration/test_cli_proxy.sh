@@ -76,9 +76,14 @@ unset AZSREG_ACCESS_TOKEN AZURE_CLIENT_CERTIFICATE_PATH AZURE_FEDERATED_TOKEN_FI
 	NO_PROXY no_proxy || true
 
 all_output="$tmp/all-output.txt"
-run() { # run <name> [env assignments via env(1)] -- args
-	local name="$1"; shift
-	"${WRAP[@]}" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+# run <name> [env(1) arguments: VAR=value, -u VAR]... -- <azsreg arguments>
+# (the wrapper, e.g. valgrind, goes right around azsreg, not around env)
+run() {
+	local name="$1" envargs=()
+	shift
+	while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do envargs+=("$1"); shift; done
+	shift
+	env "${envargs[@]}" "${WRAP[@]}" "$AZSREG" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
 	rc=$?
 	{ echo "### $name"; cat "$tmp/$name.out" "$tmp/$name.err"; } >>"$all_output"
 	return 0
@@ -100,7 +105,7 @@ G=(--arm-endpoint "$BASE" --ca-file "$tmp/ca.pem")
 
 # ---- --proxy ------------------------------------------------------------------------------
 start_proxy; reset_stats
-run opt "$AZSREG" register --registration "$REG" --customer-subscription "$CUST" --proxy "$PROXY_URL" "${G[@]}"
+run opt -- register --registration "$REG" --customer-subscription "$CUST" --proxy "$PROXY_URL" "${G[@]}"
 stop_proxy
 expect_rc opt 0
 expect_all_proxied "--proxy"
@@ -108,7 +113,7 @@ check "--proxy: one discovery request" [ "$(ctl GET /requests | jq '[.[] | selec
 
 # ---- HTTPS_PROXY -------------------------------------------------------------------------
 start_proxy; reset_stats
-run envproxy env HTTPS_PROXY="$PROXY_URL" "$AZSREG" list --registration "$REG" "${G[@]}"
+run envproxy HTTPS_PROXY="$PROXY_URL" -- list --registration "$REG" "${G[@]}"
 stop_proxy
 expect_rc envproxy 0
 expect_all_proxied "HTTPS_PROXY"
@@ -116,7 +121,7 @@ check "HTTPS_PROXY: the list shows the customer" grep -q "$CUST" "$tmp/envproxy.
 
 # ---- NO_PROXY ----------------------------------------------------------------------------
 start_proxy; reset_stats
-run noproxy env HTTPS_PROXY="$PROXY_URL" NO_PROXY=127.0.0.1 "$AZSREG" get --registration "$REG" --customer-subscription "$CUST" "${G[@]}"
+run noproxy HTTPS_PROXY="$PROXY_URL" NO_PROXY=127.0.0.1 -- get --registration "$REG" --customer-subscription "$CUST" "${G[@]}"
 stop_proxy
 expect_rc noproxy 0
 check "NO_PROXY=127.0.0.1: the proxy saw no connection" [ "$(pc connections)" = 0 ]
@@ -124,7 +129,7 @@ check "NO_PROXY=127.0.0.1: the emulator answered directly" [ "$(stat tlsConnecti
 
 # ---- credentials in the proxy URL, -vvv ----------------------------------------------------
 start_proxy "$PROXY_USER" "$PROXY_PASSWORD"; reset_stats
-run authok "$AZSREG" -vvv get --registration "$REG" --customer-subscription "$CUST" \
+run authok -- -vvv get --registration "$REG" --customer-subscription "$CUST" \
 	--proxy "http://$PROXY_USER:$PROXY_PASSWORD@127.0.0.1:$PROXY_PORT" "${G[@]}"
 stop_proxy
 expect_rc authok 0
@@ -134,7 +139,7 @@ check "proxy credentials: -vvv printed something" [ -s "$tmp/authok.err" ]
 check "proxy credentials: the password never shows (-vvv)" bash -c "! grep -q -e '$PROXY_PASSWORD' -e '$PROXY_BASIC' '$tmp/authok.out' '$tmp/authok.err'"
 # same, through HTTPS_PROXY, with an error answer
 start_proxy "$PROXY_USER" "$PROXY_PASSWORD"; reset_stats
-run authenv env HTTPS_PROXY="http://$PROXY_USER:$PROXY_PASSWORD@127.0.0.1:$PROXY_PORT" "$AZSREG" -vvv get \
+run authenv HTTPS_PROXY="http://$PROXY_USER:$PROXY_PASSWORD@127.0.0.1:$PROXY_PORT" -- -vvv get \
 	--registration "$REG" --customer-subscription dead0000-0000-4000-8000-000000000000 "${G[@]}"
 stop_proxy
 expect_rc authenv 4
@@ -142,7 +147,7 @@ check "proxy credentials in HTTPS_PROXY: the password never shows" bash -c "! gr
 
 # ---- 407: not retried, names the proxy --------------------------------------------------------
 start_proxy "$PROXY_USER" "$PROXY_PASSWORD"; reset_stats
-run auth407 "$AZSREG" register --registration "$REG" --customer-subscription "$CUST" \
+run auth407 -- register --registration "$REG" --customer-subscription "$CUST" \
 	--proxy "http://$PROXY_USER:wrong-cli-proxy-pass-do-not-log@127.0.0.1:$PROXY_PORT" "${G[@]}"
 stop_proxy
 expect_rc auth407 5
@@ -154,10 +159,10 @@ check "407: nothing reached the emulator" [ "$(stat requests)" = 0 ]
 
 # ---- managed identity over IMDS is never proxied ---------------------------------------------
 start_proxy; reset_stats
-run imds env -u AZURE_CLIENT_ID -u AZURE_CLIENT_SECRET -u AZURE_TENANT_ID \
+run imds -u AZURE_CLIENT_ID -u AZURE_CLIENT_SECRET -u AZURE_TENANT_ID \
 	AZSREG_IMDS_ENDPOINT="http://127.0.0.1:$HTTP_PORT" http_proxy="$PROXY_URL" HTTP_PROXY="$PROXY_URL" \
 	HTTPS_PROXY="$PROXY_URL" ALL_PROXY="$PROXY_URL" \
-	"$AZSREG" list --registration "$REG" "${G[@]}"
+	-- list --registration "$REG" "${G[@]}"
 stop_proxy
 expect_rc imds 0
 check "IMDS: a managed identity token was issued" [ "$(stat byManagedIdentity)" = 1 ]
@@ -168,12 +173,12 @@ check "IMDS: the request came to the plain listener directly" \
 
 # ---- CA variables (no --ca-file; CI sets SSL_CERT_FILE to the system bundle) --------------------
 A=(--arm-endpoint "$BASE")
-run curlca env -u SSL_CERT_FILE CURL_CA_BUNDLE="$tmp/ca.pem" "$AZSREG" list --registration "$REG" "${A[@]}"
+run curlca -u SSL_CERT_FILE CURL_CA_BUNDLE="$tmp/ca.pem" -- list --registration "$REG" "${A[@]}"
 expect_rc curlca 0
-run sslcert env -u CURL_CA_BUNDLE SSL_CERT_FILE="$tmp/ca.pem" "$AZSREG" list --registration "$REG" "${A[@]}"
+run sslcert -u CURL_CA_BUNDLE SSL_CERT_FILE="$tmp/ca.pem" -- list --registration "$REG" "${A[@]}"
 expect_rc sslcert 0
 reset_stats
-run noca env -u CURL_CA_BUNDLE -u SSL_CERT_FILE "$AZSREG" list --registration "$REG" "${A[@]}"
+run noca -u CURL_CA_BUNDLE -u SSL_CERT_FILE -- list --registration "$REG" "${A[@]}"
 expect_rc noca 5
 check "no CA: stderr speaks of the certificate / TLS" grep -qiE 'certificate|TLS' "$tmp/noca.err"
 check "no CA: nothing reached the emulator" [ "$(stat requests)" = 0 ]
