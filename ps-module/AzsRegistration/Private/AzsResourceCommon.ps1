@@ -1,4 +1,4 @@
-# Shared steps of New-/Get-/Set-/Remove-AzureRmResource: resource IDs, API versions,
+# Shared steps of New-/Get-/Set-/Remove-AzureRmResource: resource IDs, the request body, API versions,
 # confirmation (AzureRM's ShouldContinue + ShouldProcess, with -WhatIf first), the native
 # request, and -AsJob.
 
@@ -288,5 +288,151 @@ function Start-AzsResourceJob {
         param($manifestPath, $commandName, $parameters)
         Import-Module -Name $manifestPath
         & "AzsRegistration\$commandName" @parameters -Confirm:$false
+    }
+}
+
+
+function Resolve-AzsResourceCallTarget {
+    <#
+    .SYNOPSIS
+    The start of New-/Get-/Set-/Remove-AzureRmResource's process block: BySubscriptionLevel
+    builds the ID from the context's subscription (ByResourceId takes -ResourceId), then
+    Resolve-AzsResourceIdInput checks it. The context is read only when the ID needs it,
+    or always with -AlwaysGetContext (Get). Returns @{ Id; Context } (Context may be $null).
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [string] $ResourceId,
+        [string] $ResourceName,
+        [string] $ResourceType,
+        [string] $ExtensionResourceName,
+        [string] $ExtensionResourceType,
+        [string] $ResourceGroupName,
+        [object] $DefaultProfile,
+        [switch] $AllowCollection,
+        [switch] $AlwaysGetContext
+    )
+    $context = $null
+    $bySubscriptionLevel = ($Cmdlet.ParameterSetName -eq 'BySubscriptionLevel')
+    if ($AlwaysGetContext -or $bySubscriptionLevel) {
+        $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $Cmdlet
+    }
+    if ($bySubscriptionLevel) {
+        $id = Build-AzsResourceId -Cmdlet $Cmdlet -SubscriptionId $context.SubscriptionId -ResourceGroupName $ResourceGroupName `
+            -ResourceType $ResourceType -ResourceName $ResourceName -ExtensionResourceType $ExtensionResourceType -ExtensionResourceName $ExtensionResourceName `
+            -AllowCollection:$AllowCollection
+    }
+    else {
+        $id = $ResourceId
+    }
+    $id = Resolve-AzsResourceIdInput -Cmdlet $Cmdlet -ResourceId $id
+    return [pscustomobject]@{ Id = $id; Context = $context }
+}
+
+function ConvertTo-AzsResourceBodyJson {
+    <#
+    .SYNOPSIS
+    The request body of New-/Set-AzureRmResource from the members given (-Properties only
+    when it was bound, the others when set). Bad -Properties are the terminating error
+    InvalidProperties, before anything is asked or sent. Returns @{ Members; Json }:
+    Members = the arguments given to ConvertTo-AzsJsonBody (Set merges them), Json = the body.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [string] $ResourceId,
+        [bool] $IsFullObject,
+        [bool] $HasProperties,
+        [AllowNull()] [psobject] $Properties,
+        [string] $Location,
+        [string] $Kind,
+        [hashtable] $Sku,
+        [hashtable] $Plan,
+        [object] $Tag
+    )
+    $bodyArgs = @{ IsFullObject = $IsFullObject }
+    if ($HasProperties) { $bodyArgs['Properties'] = $Properties }
+    if ($Location) { $bodyArgs['Location'] = $Location }
+    if ($Kind) { $bodyArgs['Kind'] = $Kind }
+    if ($null -ne $Sku) { $bodyArgs['Sku'] = $Sku }
+    if ($null -ne $Plan) { $bodyArgs['Plan'] = $Plan }
+    if ($null -ne $Tag) { $bodyArgs['Tag'] = $Tag }
+    $body = $null
+    try {
+        $body = ConvertTo-AzsJsonBody @bodyArgs
+    }
+    catch {
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidProperties' -TargetObject $ResourceId -Message $_.Exception.Message
+    }
+    return [pscustomobject]@{ Members = $bodyArgs; Json = $body }
+}
+
+function Start-AzsResourceCommandJob {
+    <#
+    .SYNOPSIS
+    -AsJob of New-/Set-/Remove-AzureRmResource: the bound parameters, with the
+    BySubscriptionLevel ones replaced by the -ResourceId built here and the context read
+    here passed as -DefaultProfile (when none was given), go to Start-AzsResourceJob.
+    Returns the job.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] $BoundParameters,
+        [Parameter(Mandatory = $true)] [string] $ResourceId,
+        $Context,
+        [object] $DefaultProfile
+    )
+    $p = @{} + $BoundParameters
+    if ($Cmdlet.ParameterSetName -eq 'BySubscriptionLevel') {
+        foreach ($k in @('ResourceName', 'ResourceType', 'ExtensionResourceName', 'ExtensionResourceType', 'ResourceGroupName')) { [void]$p.Remove($k) }
+        $p['ResourceId'] = $ResourceId
+    }
+    if ($null -eq $DefaultProfile -and $null -ne $Context) { $p['DefaultProfile'] = $Context }
+    Start-AzsResourceJob -Cmdlet $Cmdlet -Parameters $p
+}
+
+function Initialize-AzsResourceCall {
+    <#
+    .SYNOPSIS
+    Before the request of New-/Get-/Set-/Remove-AzureRmResource: the context (the one given,
+    or read now) and the API version (-ApiVersion, or Resolve-AzsApiVersion).
+    Returns @{ Context; Version }.
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] [string] $ResourceId,
+        $Context,
+        [object] $DefaultProfile,
+        [string] $ApiVersion,
+        [switch] $Pre
+    )
+    if ($null -eq $Context) { $Context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $Cmdlet }
+    $version = $ApiVersion
+    if (-not $version) { $version = Resolve-AzsApiVersion -Cmdlet $Cmdlet -ResourceId $ResourceId -Pre:$Pre -Context $Context }
+    return [pscustomobject]@{ Context = $Context; Version = $version }
+}
+
+function Invoke-AzsResourceWrite {
+    <#
+    .SYNOPSIS
+    The PUT/PATCH of New-/Set-AzureRmResource and its output: the resource from the answer,
+    or, when the service answered without a body (201), an object built from the request
+    (said in -Verbose).
+    #>
+    param(
+        [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
+        [Parameter(Mandatory = $true)] $Context,
+        [Parameter(Mandatory = $true)] [string] $Method,
+        [Parameter(Mandatory = $true)] [string] $ResourceId,
+        [Parameter(Mandatory = $true)] [string] $ApiVersion,
+        $BodyJson,
+        $ODataQuery
+    )
+    $r = Invoke-AzsResourceRequest -Cmdlet $Cmdlet -Context $Context -Method $Method -ResourceId $ResourceId -ApiVersion $ApiVersion -BodyJson $BodyJson -ODataQuery $ODataQuery
+    if ([string]::IsNullOrWhiteSpace($r.Json)) {
+        $Cmdlet.WriteVerbose("The service answered $($r.Status) without a body; the object below is built from the request.")
+        New-AzsResourceFromRequest -ResourceId $ResourceId -BodyJson $BodyJson
+    }
+    else {
+        ConvertTo-AzsResourceObject -InputObject $r.Json -ResourceId $ResourceId
     }
 }

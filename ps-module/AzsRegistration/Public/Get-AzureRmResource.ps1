@@ -102,17 +102,13 @@ function Get-AzureRmResource {
         [object] $DefaultProfile
     )
     process {
-        $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $PSCmdlet
-        if ($PSCmdlet.ParameterSetName -eq 'BySubscriptionLevel') {
-            $id = Build-AzsResourceId -Cmdlet $PSCmdlet -SubscriptionId $context.SubscriptionId -ResourceGroupName $ResourceGroupName `
-                -ResourceType $ResourceType -ResourceName $ResourceName -ExtensionResourceType $ExtensionResourceType -ExtensionResourceName $ExtensionResourceName -AllowCollection
-        }
-        else {
-            $id = $ResourceId
-        }
-        $id = Resolve-AzsResourceIdInput -Cmdlet $PSCmdlet -ResourceId $id
-        $version = $ApiVersion
-        if (-not $version) { $version = Resolve-AzsApiVersion -Cmdlet $PSCmdlet -ResourceId $id -Pre:$Pre -Context $context }
+        $target = Resolve-AzsResourceCallTarget -Cmdlet $PSCmdlet -ResourceId $ResourceId -ResourceName $ResourceName -ResourceType $ResourceType `
+            -ExtensionResourceName $ExtensionResourceName -ExtensionResourceType $ExtensionResourceType -ResourceGroupName $ResourceGroupName -DefaultProfile $DefaultProfile `
+            -AllowCollection -AlwaysGetContext
+        $id = $target.Id
+        $call = Initialize-AzsResourceCall -Cmdlet $PSCmdlet -ResourceId $id -Context $target.Context -DefaultProfile $DefaultProfile -ApiVersion $ApiVersion -Pre:$Pre
+        $context = $call.Context
+        $version = $call.Version
 
         # AZSREG_REQUEST_FOLLOW_PAGES: a 200 with a "value" array is read to the last nextLink.
         $r = Invoke-AzsResourceRequest -Cmdlet $PSCmdlet -Context $context -Method 'GET' -ResourceId $id -ApiVersion $version -ODataQuery $ODataQuery -Flags 1

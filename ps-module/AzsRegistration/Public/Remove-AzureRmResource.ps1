@@ -106,35 +106,22 @@ function Remove-AzureRmResource {
         [object] $DefaultProfile
     )
     process {
-        $context = $null
-        if ($PSCmdlet.ParameterSetName -eq 'BySubscriptionLevel') {
-            $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $PSCmdlet
-            $id = Build-AzsResourceId -Cmdlet $PSCmdlet -SubscriptionId $context.SubscriptionId -ResourceGroupName $ResourceGroupName `
-                -ResourceType $ResourceType -ResourceName $ResourceName -ExtensionResourceType $ExtensionResourceType -ExtensionResourceName $ExtensionResourceName
-        }
-        else {
-            $id = $ResourceId
-        }
-        $id = Resolve-AzsResourceIdInput -Cmdlet $PSCmdlet -ResourceId $id
+        $target = Resolve-AzsResourceCallTarget -Cmdlet $PSCmdlet -ResourceId $ResourceId -ResourceName $ResourceName -ResourceType $ResourceType `
+            -ExtensionResourceName $ExtensionResourceName -ExtensionResourceType $ExtensionResourceType -ResourceGroupName $ResourceGroupName -DefaultProfile $DefaultProfile
+        $id = $target.Id
 
         if (-not (Confirm-AzsResourceAction -Cmdlet $PSCmdlet -Force ([bool]$Force) -Target $id `
                     -ContinueMessage "Are you sure you want to delete the following resource: $id" -ProcessMessage 'Deleting the resource...')) {
             return
         }
         if ($AsJob) {
-            $p = @{} + $PSBoundParameters
-            if ($PSCmdlet.ParameterSetName -eq 'BySubscriptionLevel') {
-                foreach ($k in @('ResourceName', 'ResourceType', 'ExtensionResourceName', 'ExtensionResourceType', 'ResourceGroupName')) { [void]$p.Remove($k) }
-                $p['ResourceId'] = $id
-            }
-            if ($null -eq $DefaultProfile -and $null -ne $context) { $p['DefaultProfile'] = $context }
-            Start-AzsResourceJob -Cmdlet $PSCmdlet -Parameters $p
+            Start-AzsResourceCommandJob -Cmdlet $PSCmdlet -BoundParameters $PSBoundParameters -ResourceId $id -Context $target.Context -DefaultProfile $DefaultProfile
             return
         }
 
-        if ($null -eq $context) { $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $PSCmdlet }
-        $version = $ApiVersion
-        if (-not $version) { $version = Resolve-AzsApiVersion -Cmdlet $PSCmdlet -ResourceId $id -Pre:$Pre -Context $context }
+        $call = Initialize-AzsResourceCall -Cmdlet $PSCmdlet -ResourceId $id -Context $target.Context -DefaultProfile $DefaultProfile -ApiVersion $ApiVersion -Pre:$Pre
+        $context = $call.Context
+        $version = $call.Version
         $r = Invoke-AzsResourceRequest -Cmdlet $PSCmdlet -Context $context -Method 'DELETE' -ResourceId $id -ApiVersion $version -ODataQuery $ODataQuery
         if ($r.Status -eq 204) { $PSCmdlet.WriteVerbose("The service answered 204: '$id' did not exist.") }
         $true

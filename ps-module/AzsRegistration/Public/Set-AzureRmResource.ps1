@@ -143,50 +143,27 @@ function Set-AzureRmResource {
         [object] $DefaultProfile
     )
     process {
-        $context = $null
-        if ($PSCmdlet.ParameterSetName -eq 'BySubscriptionLevel') {
-            $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $PSCmdlet
-            $id = Build-AzsResourceId -Cmdlet $PSCmdlet -SubscriptionId $context.SubscriptionId -ResourceGroupName $ResourceGroupName `
-                -ResourceType $ResourceType -ResourceName $ResourceName -ExtensionResourceType $ExtensionResourceType -ExtensionResourceName $ExtensionResourceName
-        }
-        else {
-            $id = $ResourceId
-        }
-        $id = Resolve-AzsResourceIdInput -Cmdlet $PSCmdlet -ResourceId $id
+        $target = Resolve-AzsResourceCallTarget -Cmdlet $PSCmdlet -ResourceId $ResourceId -ResourceName $ResourceName -ResourceType $ResourceType `
+            -ExtensionResourceName $ExtensionResourceName -ExtensionResourceType $ExtensionResourceType -ResourceGroupName $ResourceGroupName -DefaultProfile $DefaultProfile
+        $id = $target.Id
 
-        $bodyArgs = @{ IsFullObject = [bool]$IsFullObject }
-        if ($PSBoundParameters.ContainsKey('Properties')) { $bodyArgs['Properties'] = $Properties }
-        if ($Location) { $bodyArgs['Location'] = $Location }
-        if ($Kind) { $bodyArgs['Kind'] = $Kind }
-        if ($null -ne $Sku) { $bodyArgs['Sku'] = $Sku }
-        if ($null -ne $Plan) { $bodyArgs['Plan'] = $Plan }
-        if ($null -ne $Tag) { $bodyArgs['Tag'] = $Tag }
         # Checked now so that bad -Properties fail before anything is asked or sent.
-        try {
-            $body = ConvertTo-AzsJsonBody @bodyArgs
-        }
-        catch {
-            Stop-AzsCommand -Cmdlet $PSCmdlet -ErrorId 'InvalidProperties' -TargetObject $id -Message $_.Exception.Message
-        }
+        $requestBody = ConvertTo-AzsResourceBodyJson -Cmdlet $PSCmdlet -ResourceId $id -IsFullObject ([bool]$IsFullObject) `
+            -HasProperties ($PSBoundParameters.ContainsKey('Properties')) -Properties $Properties -Location $Location -Kind $Kind -Sku $Sku -Plan $Plan -Tag $Tag
+        $body = $requestBody.Json
 
         if (-not (Confirm-AzsResourceAction -Cmdlet $PSCmdlet -Force ([bool]$Force) -Target $id `
                     -ContinueMessage "Are you sure you want to update the following resource: $id" -ProcessMessage 'Updating the resource...')) {
             return
         }
         if ($AsJob) {
-            $p = @{} + $PSBoundParameters
-            if ($PSCmdlet.ParameterSetName -eq 'BySubscriptionLevel') {
-                foreach ($k in @('ResourceName', 'ResourceType', 'ExtensionResourceName', 'ExtensionResourceType', 'ResourceGroupName')) { [void]$p.Remove($k) }
-                $p['ResourceId'] = $id
-            }
-            if ($null -eq $DefaultProfile -and $null -ne $context) { $p['DefaultProfile'] = $context }
-            Start-AzsResourceJob -Cmdlet $PSCmdlet -Parameters $p
+            Start-AzsResourceCommandJob -Cmdlet $PSCmdlet -BoundParameters $PSBoundParameters -ResourceId $id -Context $target.Context -DefaultProfile $DefaultProfile
             return
         }
 
-        if ($null -eq $context) { $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $PSCmdlet }
-        $version = $ApiVersion
-        if (-not $version) { $version = Resolve-AzsApiVersion -Cmdlet $PSCmdlet -ResourceId $id -Pre:$Pre -Context $context }
+        $call = Initialize-AzsResourceCall -Cmdlet $PSCmdlet -ResourceId $id -Context $target.Context -DefaultProfile $DefaultProfile -ApiVersion $ApiVersion -Pre:$Pre
+        $context = $call.Context
+        $version = $call.Version
         $method = 'PUT'
         if ($UsePatchSemantics -and -not $IsFullObject) {
             $method = 'PATCH'
@@ -198,9 +175,9 @@ function Set-AzureRmResource {
             $merged = New-Object System.Collections.Specialized.OrderedDictionary
             $map = [ordered]@{ location = 'Location'; kind = 'Kind'; sku = 'Sku'; plan = 'Plan'; tags = 'Tag'; properties = 'Properties' }
             foreach ($member in $map.Keys) {
-                if ($bodyArgs.ContainsKey($map[$member])) {
-                    if ($member -eq 'tags') { $merged[$member] = ConvertTo-AzsTagObject -Tag $bodyArgs['Tag'] }
-                    else { $merged[$member] = $bodyArgs[$map[$member]] }
+                if ($requestBody.Members.ContainsKey($map[$member])) {
+                    if ($member -eq 'tags') { $merged[$member] = ConvertTo-AzsTagObject -Tag $requestBody.Members['Tag'] }
+                    else { $merged[$member] = $requestBody.Members[$map[$member]] }
                 }
                 else {
                     $old = Get-AzsJsonMember $existing $member
@@ -210,13 +187,6 @@ function Set-AzureRmResource {
             }
             $body = ConvertTo-AzsJson -InputObject $merged
         }
-        $r = Invoke-AzsResourceRequest -Cmdlet $PSCmdlet -Context $context -Method $method -ResourceId $id -ApiVersion $version -BodyJson $body -ODataQuery $ODataQuery
-        if ([string]::IsNullOrWhiteSpace($r.Json)) {
-            $PSCmdlet.WriteVerbose("The service answered $($r.Status) without a body; the object below is built from the request.")
-            New-AzsResourceFromRequest -ResourceId $id -BodyJson $body
-        }
-        else {
-            ConvertTo-AzsResourceObject -InputObject $r.Json -ResourceId $id
-        }
+        Invoke-AzsResourceWrite -Cmdlet $PSCmdlet -Context $context -Method $method -ResourceId $id -ApiVersion $version -BodyJson $body -ODataQuery $ODataQuery
     }
 }
