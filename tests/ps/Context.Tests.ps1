@@ -26,6 +26,14 @@ Describe 'Contexts' {
         Get-AzureRmContext | Should -BeNullOrEmpty
     }
 
+    It 'Format-List of a context shows the readable members, not the handles and JSON behind it' {
+        $null = Connect-AzsTestEmulator -Emulator $script:emu
+        $text = Get-AzureRmContext | Format-List | Out-String -Width 300
+        foreach ($m in 'Account', 'AccountType', 'Environment', 'SubscriptionId', 'SubscriptionName', 'TenantId', 'CredentialKind') { $text | Should -Match "(?m)^$m\s*:" }
+        foreach ($m in 'ClientOptionsJson', 'EnvironmentJson', 'Client', 'Credential') { $text | Should -Not -Match "(?m)^$m\s*:" }
+        (Get-AzureRmContext).ClientOptionsJson | Should -Not -BeNullOrEmpty -Because 'the members are still there by name'
+    }
+
     It 'a context prints Account, SubscriptionName, TenantId and Environment as a table' {
         $profile = Connect-AzsTestEmulator -Emulator $script:emu
         $text = Get-AzureRmContext | Format-Table | Out-String -Width 300
