@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +20,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: azsreg-emulator [--port N] [--http-port N] [--seed FILE] [--ca-out FILE]\n"
             "                       [--ready-file FILE] [--tls-dir DIR] [--page-size N]\n"
-            "                       [--token-lifetime SECONDS] [--adfs] [--quiet]\n");
+            "                       [--token-lifetime SECONDS] [--adfs] [--quiet] [--exit-with-parent]\n");
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -79,6 +80,9 @@ int main(int argc, char **argv)
     json_error_t jerr;
     char err[256];
 
+    bool exit_with_parent = false;
+    pid_t parent = getppid();
+
     memset(&g_emu, 0, sizeof g_emu);
     pthread_mutex_init(&g_emu.mu, NULL);
     for (int i = 1; i < argc; i++) {
@@ -97,6 +101,10 @@ int main(int argc, char **argv)
         }
         if (strcmp(a, "--quiet") == 0) {
             g_emu.quiet = true;
+            continue;
+        }
+        if (strcmp(a, "--exit-with-parent") == 0) {
+            exit_with_parent = true;
             continue;
         }
         if (!takes) {
@@ -175,6 +183,14 @@ int main(int argc, char **argv)
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* A test harness whose process dies (a crash, a timeout kill) must not leave its
+     * emulator running: SIGTERM arrives when the parent goes, and stops it cleanly. */
+    if (exit_with_parent) {
+        if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent) {
+            fprintf(stderr, "azsreg-emulator: the parent process is gone, stopping\n");
+            goto done;
+        }
+    }
 
     d_https = emu_start_daemon(true, (int)port, key_pem, cert_pem, &g_emu.port);
     if (!d_https) {

@@ -219,6 +219,7 @@ int harness_emulator_start(harness_emulator *emu, const char *const *extra_args)
 	argv[argc++] = emu->ca_file;
 	argv[argc++] = (char *)"--ready-file";
 	argv[argc++] = ready_path;
+	argv[argc++] = (char *)"--exit-with-parent"; /* a crashed test leaves no emulator behind */
 	for (i = 0; extra_args != NULL && extra_args[i] != NULL; i++) {
 		if (argc >= HARNESS_MAX_ARGS - 1) {
 			fprintf(stderr, "harness: too many emulator arguments\n");

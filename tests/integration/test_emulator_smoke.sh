@@ -141,6 +141,23 @@ else
   ok "emulator output has no secrets"
 fi
 
+# --exit-with-parent: an emulator whose parent dies (a crashed test) stops too
+( "$EMU" --port 0 --ready-file "$DIR/orphan.json" --exit-with-parent --quiet >/dev/null 2>&1 &
+  echo $! > "$DIR/orphan.pid"; wait ) &
+SUB=$!
+for _ in $(seq 100); do [ -s "$DIR/orphan.json" ] && break; sleep 0.1; done
+OPID=$(cat "$DIR/orphan.pid" 2>/dev/null)
+kill -9 "$SUB" 2>/dev/null
+wait "$SUB" 2>/dev/null
+alive=yes
+for _ in $(seq 50); do
+  # Gone, or a zombie waiting for init to reap it: either way it no longer runs.
+  st=$(awk '/^State:/ { print $2 }' "/proc/$OPID/status" 2>/dev/null)
+  if [ -z "$st" ] || [ "$st" = "Z" ]; then alive=no; break; fi
+  sleep 0.1
+done
+if [ "$alive" = no ]; then ok "emulator stopped with its parent (--exit-with-parent)"; else fail "emulator $OPID outlived its parent"; kill "$OPID" 2>/dev/null; fi
+
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"
   exit 1
