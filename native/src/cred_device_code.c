@@ -47,40 +47,6 @@ static void set_refresh(dc_cred *c, char *rt)
 	pthread_mutex_unlock(&c->mu);
 }
 
-/* One POST to an identity URL; resp gets the answer whatever its status. */
-static int post_form(const azsreg_token_context *ctx, const char *url, azsreg_buf *form, const char *what, azsreg_http_response *resp)
-{
-	azsreg_http_request req;
-	azsreg_send_options so;
-	int rc;
-
-	memset(&req, 0, sizeof(req));
-	memset(&so, 0, sizeof(so));
-	req.method = "POST";
-	req.url = azsreg__strdup(url);
-	if (req.url == NULL) {
-		rc = AZSREG_ENOMEM;
-		goto done;
-	}
-	rc = azsreg_headers__add(&req.headers, "Content-Type", "application/x-www-form-urlencoded");
-	if (rc == AZSREG_OK)
-		rc = azsreg_headers__add(&req.headers, "Accept", "application/json");
-	if (rc != AZSREG_OK)
-		goto done;
-	req.body_len = form->size;
-	req.body = azsreg_buf__detach(form);
-	req.body_is_secret = 1;
-	if (req.body == NULL) {
-		rc = AZSREG_ENOMEM;
-		goto done;
-	}
-	so.what = what;
-	rc = azsreg_pipeline__send(ctx->pipeline, &req, resp, &so); /* a failure's message starts with so.what */
-done:
-	azsreg_http_request__free(&req);
-	return rc;
-}
-
 static int64_t json_int_member(json_t *root, const char *name, int64_t dflt)
 {
 	json_t *v = json_object_get(root, name);
@@ -143,7 +109,7 @@ static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url,
 	if (rc != AZSREG_OK)
 		goto done;
 	sent_ms = azsreg_clock__unix_ms(clk);
-	rc = post_form(ctx, url, &form, azsreg_buf__cstr(&what), &resp);
+	rc = azsreg_cred__post_form(ctx, url, &form, azsreg_buf__cstr(&what), &resp);
 	if (rc != AZSREG_OK)
 		goto done;
 	if (resp.status != 200) {
@@ -191,7 +157,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
 	if (rc != AZSREG_OK)
 		goto done;
-	rc = post_form(ctx, azsreg_buf__cstr(&url), &form, azsreg_buf__cstr(&what), &resp);
+	rc = azsreg_cred__post_form(ctx, azsreg_buf__cstr(&url), &form, azsreg_buf__cstr(&what), &resp);
 	if (rc != AZSREG_OK)
 		goto done;
 	if (resp.status != 200) {
@@ -265,7 +231,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 		if (rc != AZSREG_OK)
 			goto done;
 		sent_ms = azsreg_clock__unix_ms(clk);
-		rc = post_form(ctx, token_url, &form, azsreg_buf__cstr(&what), &resp);
+		rc = azsreg_cred__post_form(ctx, token_url, &form, azsreg_buf__cstr(&what), &resp);
 		if (rc != AZSREG_OK)
 			goto done;
 		if (resp.status == 200) {

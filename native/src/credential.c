@@ -225,28 +225,15 @@ const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx)
 	return c ? c : azsreg_clock__system();
 }
 
-int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, azsreg_buf *form, azsreg_token *out, char **out_refresh_token)
+/* One POST to an identity URL; resp gets the answer whatever its status. */
+int azsreg_cred__post_form(const azsreg_token_context *ctx, const char *url, azsreg_buf *form, const char *what, azsreg_http_response *resp)
 {
-	int rc = AZSREG_OK;
 	azsreg_http_request req;
-	azsreg_http_response resp;
 	azsreg_send_options so;
-	azsreg_buf what = AZSREG_BUF_INIT;
-	int64_t sent_ms = 0;
+	int rc;
 
 	memset(&req, 0, sizeof(req));
-	memset(&resp, 0, sizeof(resp));
 	memset(&so, 0, sizeof(so));
-	resp.body.limit = (size_t)1024 * 1024;
-	(void)azsreg_buf__printf(&what, "sign-in with %s at %s", azsreg_credential_describe(cred), url);
-	if (ctx == NULL || ctx->pipeline == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "%s: no request pipeline", azsreg_buf__cstr(&what));
-		goto done;
-	}
-	if (form->failed) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: could not build the request body", azsreg_buf__cstr(&what));
-		goto done;
-	}
 	req.method = "POST";
 	req.url = azsreg__strdup(url);
 	if (req.url == NULL) {
@@ -265,12 +252,36 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	so.what = azsreg_buf__cstr(&what);
+	so.what = what;
+	rc = azsreg_pipeline__send(ctx->pipeline, &req, resp, &so); /* a failure's message starts with so.what */
+done:
+	azsreg_http_request__free(&req);
+	return rc;
+}
+
+int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, azsreg_buf *form, azsreg_token *out, char **out_refresh_token)
+{
+	int rc = AZSREG_OK;
+	azsreg_http_response resp;
+	azsreg_buf what = AZSREG_BUF_INIT;
+	int64_t sent_ms = 0;
+
+	memset(&resp, 0, sizeof(resp));
+	resp.body.limit = (size_t)1024 * 1024;
+	(void)azsreg_buf__printf(&what, "sign-in with %s at %s", azsreg_credential_describe(cred), url);
+	if (ctx == NULL || ctx->pipeline == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s: no request pipeline", azsreg_buf__cstr(&what));
+		goto done;
+	}
+	if (form->failed) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: could not build the request body", azsreg_buf__cstr(&what));
+		goto done;
+	}
 	/* The token's lifetime counts from now: the answer may take long to arrive. */
 	sent_ms = azsreg_clock__unix_ms(azsreg_cred__clock(ctx));
-	rc = azsreg_pipeline__send(ctx->pipeline, &req, &resp, &so);
+	rc = azsreg_cred__post_form(ctx, url, form, azsreg_buf__cstr(&what), &resp);
 	if (rc != AZSREG_OK)
-		goto done; /* the pipeline's message already starts with so.what */
+		goto done; /* the pipeline's message already starts with what */
 	if (resp.status != 200) {
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;
@@ -279,7 +290,6 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 	if (rc != AZSREG_OK)
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 done:
-	azsreg_http_request__free(&req);
 	azsreg_http_response__free(&resp);
 	azsreg_buf__free(&what);
 	return rc;

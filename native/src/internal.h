@@ -480,6 +480,12 @@ int azsreg_cred__append_scope(azsreg_buf *form, const azsreg_token_context *ctx,
 /** Appends "&name=value" (URL-encoded value; no '&' when form is empty). */
 int azsreg_cred__form_add(azsreg_buf *form, const char *name, const char *value);
 /**
+ * One POST of a secret form to an identity URL through ctx->pipeline (no bearer); the form
+ * is consumed. resp receives the answer whatever its status; a failure's message starts
+ * with `what`.
+ */
+int azsreg_cred__post_form(const azsreg_token_context *ctx, const char *url, azsreg_buf *form, const char *what, azsreg_http_response *resp);
+/**
  * POSTs a secret form to `url` through ctx->pipeline (no bearer) and parses the token
  * answer. Failures: azsreg_error__from_identity with "sign-in with <describe> at <url>".
  * `out_refresh_token` may be NULL.
