@@ -6,6 +6,7 @@
  * 5 network / TLS / timeout, 1 anything else.
  */
 #include <azsreg.h>
+#include "platform.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -136,16 +137,16 @@ typedef struct cli {
 	const char *identity_id;
 } cli;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage_error(const char *fmt, ...) AZSREG_PLAT_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...)
 {
+	char message[2048];
 	va_list ap;
 
-	fputs("error: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	(void)vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	fputs("\nrun 'azsreg --help' for usage\n", stderr);
+	azsreg_plat__fprintf(stderr, "error: %s\nrun 'azsreg --help' for usage\n", message);
 	return EXIT_USAGE;
 }
 
@@ -176,15 +177,15 @@ static int report_error(int rc)
 {
 	const azsreg_error *e = azsreg_error_last();
 
-	fprintf(stderr, "error: %s\n", e->message[0] ? e->message : azsreg_result_name(rc));
+	azsreg_plat__fprintf(stderr, "error: %s\n", e->message[0] ? e->message : azsreg_result_name(rc));
 	if (e->arm_code[0])
-		fprintf(stderr, "code: %s\n", e->arm_code);
+		azsreg_plat__fprintf(stderr, "code: %s\n", e->arm_code);
 	if (e->request_id[0])
-		fprintf(stderr, "request ID: %s\n", e->request_id);
+		azsreg_plat__fprintf(stderr, "request ID: %s\n", e->request_id);
 	if (e->correlation_id[0])
-		fprintf(stderr, "correlation ID: %s\n", e->correlation_id);
+		azsreg_plat__fprintf(stderr, "correlation ID: %s\n", e->correlation_id);
 	if (e->hint[0])
-		fprintf(stderr, "hint: %s\n", e->hint);
+		azsreg_plat__fprintf(stderr, "hint: %s\n", e->hint);
 	return exit_code_for(rc);
 }
 
@@ -209,7 +210,7 @@ static void log_to_stderr(int level, const char *message, void *payload)
 	static const char *const names[] = { "", "error", "warning", "info", "debug", "trace" };
 
 	(void)payload;
-	fprintf(stderr, "azsreg: [%s] %s\n", (level >= 1 && level <= 5) ? names[level] : "log", message);
+	azsreg_plat__fprintf(stderr, "azsreg: [%s] %s\n", (level >= 1 && level <= 5) ? names[level] : "log", message);
 }
 
 /* Options that take a value. */
@@ -324,33 +325,33 @@ static int parse_args(cli *c, int argc, char **argv)
 
 static int read_body_file(char **out, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = azsreg_plat__fopen(path, "rb");
 	char *buf = NULL;
 	long size;
 	size_t got;
 	int rc = EXIT_USAGE;
 
 	if (f == NULL) {
-		fprintf(stderr, "error: cannot read the body file '%s': %s\n", path, strerror(errno));
+		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s': %s\n", path, strerror(errno));
 		goto done;
 	}
 	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-		fprintf(stderr, "error: cannot read the body file '%s'\n", path);
+		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s'\n", path);
 		goto done;
 	}
 	if (size > BODY_FILE_MAX) {
-		fprintf(stderr, "error: the body file '%s' is larger than %ld bytes\n", path, BODY_FILE_MAX);
+		azsreg_plat__fprintf(stderr, "error: the body file '%s' is larger than %ld bytes\n", path, BODY_FILE_MAX);
 		goto done;
 	}
 	buf = malloc((size_t)size + 1);
 	if (buf == NULL) {
-		fprintf(stderr, "error: out of memory\n");
+		azsreg_plat__fprintf(stderr, "error: out of memory\n");
 		rc = 1;
 		goto done;
 	}
 	got = fread(buf, 1, (size_t)size, f);
 	if (got != (size_t)size) {
-		fprintf(stderr, "error: cannot read the body file '%s'\n", path);
+		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s'\n", path);
 		goto done;
 	}
 	buf[got] = '\0';
@@ -375,8 +376,8 @@ static void print_json(const char *text)
 	root = json_loads(text, JSON_DECODE_ANY, NULL);
 	if (root != NULL)
 		pretty = json_dumps(root, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	fputs(pretty ? pretty : text, stdout);
-	fputc('\n', stdout);
+	azsreg_plat__fputs(pretty ? pretty : text, stdout);
+	azsreg_plat__fputs("\n", stdout);
 	free(pretty);
 	json_decref(root);
 }
@@ -420,10 +421,10 @@ static void print_table(const char *text)
 		if (n > w)
 			w = n;
 	}
-	printf("%-*s  %s\n", (int)w, "CustomerSubscriptionId", "TenantId");
+	azsreg_plat__fprintf(stdout, "%-*s  %s\n", (int)w, "CustomerSubscriptionId", "TenantId");
 	json_array_foreach(items, i, item) {
 		const char *tenant = json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId"));
-		printf("%-*s  %s\n", (int)w, customer_id_of(item, buf, sizeof(buf)), tenant ? tenant : "");
+		azsreg_plat__fprintf(stdout, "%-*s  %s\n", (int)w, customer_id_of(item, buf, sizeof(buf)), tenant ? tenant : "");
 	}
 	json_decref(items);
 	json_decref(root);
@@ -433,9 +434,9 @@ static int show_device_code(const char *message, const char *user_code, const ch
 {
 	(void)payload;
 	if (message != NULL && message[0] != '\0')
-		fprintf(stderr, "%s\n", message);
+		azsreg_plat__fprintf(stderr, "%s\n", message);
 	else
-		fprintf(stderr, "To sign in, open %s and enter the code %s\n", verification_uri ? verification_uri : "(unknown)",
+		azsreg_plat__fprintf(stderr, "To sign in, open %s and enter the code %s\n", verification_uri ? verification_uri : "(unknown)",
 			user_code ? user_code : "(unknown)");
 	fflush(stderr);
 	return 0;
@@ -444,8 +445,8 @@ static int show_device_code(const char *message, const char *user_code, const ch
 /* --device-code: tenant AZURE_TENANT_ID (the sign-in tenant option, when given, overrides it). */
 static int device_code_credential(azsreg_credential **out, const cli *c)
 {
-	const char *tenant = getenv("AZURE_TENANT_ID");
-	const char *client = getenv("AZURE_CLIENT_ID");
+	const char *tenant = azsreg_plat__getenv("AZURE_TENANT_ID");
+	const char *client = azsreg_plat__getenv("AZURE_CLIENT_ID");
 
 	(void)c;
 	if (tenant != NULL && tenant[0] == '\0')
@@ -476,7 +477,7 @@ static int managed_identity_credential(azsreg_credential **out, const cli *c)
 static int need(const char *value, const char *option, const char *command)
 {
 	if (value == NULL || value[0] == '\0') {
-		fprintf(stderr, "error: '%s' needs %s\nrun 'azsreg --help' for usage\n", command, option);
+		azsreg_plat__fprintf(stderr, "error: '%s' needs %s\nrun 'azsreg --help' for usage\n", command, option);
 		return EXIT_USAGE;
 	}
 	return 0;
@@ -497,19 +498,23 @@ int main(int argc, char **argv)
 	int rc = 0, exit_code = 0, table = 0, existed = 0, status = 0;
 	long timeout_s = 0;
 
+	if (azsreg_plat__program_init(&argc, &argv) != 0) {
+		azsreg_plat__fputs("error: out of memory reading the command line\n", stderr);
+		return EXIT_USAGE;
+	}
 	exit_code = parse_args(&c, argc, argv);
 	if (exit_code != 0)
 		goto done;
 	if (c.help) {
-		fputs(usage_text, stdout);
+		azsreg_plat__fputs(usage_text, stdout);
 		goto done;
 	}
 	if (c.version) {
-		printf("azsreg %s\n", azsreg_version());
+		azsreg_plat__fprintf(stdout, "azsreg %s\n", azsreg_version());
 		goto done;
 	}
 	if (c.command == NULL) {
-		fputs(usage_text, stderr);
+		azsreg_plat__fputs(usage_text, stderr);
 		exit_code = EXIT_USAGE;
 		goto done;
 	}
@@ -605,7 +610,7 @@ int main(int argc, char **argv)
 			json_error_t jerr;
 			json_t *parsed = json_loads(body, JSON_DECODE_ANY, &jerr);
 			if (parsed == NULL) {
-				fprintf(stderr, "error: the --body is not valid JSON: %s (line %d, column %d)\n", jerr.text, jerr.line, jerr.column);
+				azsreg_plat__fprintf(stderr, "error: the --body is not valid JSON: %s (line %d, column %d)\n", jerr.text, jerr.line, jerr.column);
 				exit_code = EXIT_USAGE;
 				goto done;
 			}
@@ -662,9 +667,9 @@ int main(int argc, char **argv)
 	}
 	if (c.verbose > 0) {
 		char *env_json = NULL;
-		fprintf(stderr, "azsreg: credential: %s\n", azsreg_credential_describe(cred));
+		azsreg_plat__fprintf(stderr, "azsreg: credential: %s\n", azsreg_credential_describe(cred));
 		if (azsreg_environment_to_json(&env_json, env) == 0)
-			fprintf(stderr, "azsreg: environment: %s\n", env_json);
+			azsreg_plat__fprintf(stderr, "azsreg: environment: %s\n", env_json);
 		azsreg_free(env_json);
 	}
 	opts.environment = env;
@@ -681,7 +686,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (c.verbose > 0)
-		fprintf(stderr, "azsreg: signed in: %s\n", signed_in);
+		azsreg_plat__fprintf(stderr, "azsreg: signed in: %s\n", signed_in);
 
 	/* ---- the command */
 	if (strcmp(c.command, "register") == 0) {
@@ -697,9 +702,9 @@ int main(int argc, char **argv)
 		rc = azsreg_customer_delete(&existed, client, c.registration, guid);
 		if (rc == 0) {
 			if (table)
-				printf("%s customer subscription %s\n", existed ? "removed" : "there was no", guid);
+				azsreg_plat__fprintf(stdout, "%s customer subscription %s\n", existed ? "removed" : "there was no", guid);
 			else
-				printf("{\n  \"customerSubscriptionId\": \"%s\",\n  \"existed\": %s\n}\n", guid, existed ? "true" : "false");
+				azsreg_plat__fprintf(stdout, "{\n  \"customerSubscriptionId\": \"%s\",\n  \"existed\": %s\n}\n", guid, existed ? "true" : "false");
 		}
 	} else {
 		unsigned int flags = (c.all_pages ? AZSREG_REQUEST_FOLLOW_PAGES : 0u) | (c.no_wait ? AZSREG_REQUEST_NO_LRO : 0u);
@@ -707,7 +712,7 @@ int main(int argc, char **argv)
 					     c.query, flags);
 		table = 0;
 		if (rc == 0 && c.verbose > 0)
-			fprintf(stderr, "azsreg: HTTP %d\n", status);
+			azsreg_plat__fprintf(stderr, "azsreg: HTTP %d\n", status);
 	}
 	if (rc != 0) {
 		exit_code = report_command_error(rc);
@@ -722,7 +727,7 @@ int main(int argc, char **argv)
 	if (c.verbose > 0) {
 		char *stats = NULL;
 		if (azsreg_client_stats(&stats, client) == 0)
-			fprintf(stderr, "azsreg: stats: %s\n", stats);
+			azsreg_plat__fprintf(stderr, "azsreg: stats: %s\n", stats);
 		azsreg_free(stats);
 	}
 done:

@@ -179,7 +179,7 @@ void azsreg__wipe(void *p, size_t n)
 {
 	if (p == NULL || n == 0)
 		return;
-	explicit_bzero(p, n);
+	azsreg_plat__wipe(p, n);
 }
 
 void azsreg__free_secret(char *s)

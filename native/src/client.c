@@ -9,7 +9,6 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <unistd.h>
 
 #define DEFAULT_CONNECT_TIMEOUT_MS 10000L
 #define DEFAULT_REQUEST_TIMEOUT_MS 100000L
@@ -52,7 +51,7 @@ static int check_options(const azsreg_client_options *o)
 		return azsreg_error__set(AZSREG_EINVALID, "client options: retry delays must not be negative");
 	if (o->log_level < AZSREG_LOG_NONE || o->log_level > AZSREG_LOG_TRACE)
 		return azsreg_error__set(AZSREG_EINVALID, "client options: log level %d is not between 0 and 5", o->log_level);
-	if (o->ca_file != NULL && o->ca_file[0] != '\0' && access(o->ca_file, R_OK) != 0)
+	if (o->ca_file != NULL && o->ca_file[0] != '\0' && azsreg_plat__path_kind(o->ca_file) != AZSREG_PLAT_FILE)
 		return azsreg_error__set(AZSREG_EINVALID, "CA bundle '%s' cannot be read", o->ca_file);
 	if (o->user_agent != NULL && !text_ok(o->user_agent))
 		return azsreg_error__set(AZSREG_EINVALID, "client options: the user agent has control characters");
@@ -385,7 +384,7 @@ int azsreg_client_sign_in(char **out_json, azsreg_client *c)
 	if (expires_on > 0) {
 		time_t t = (time_t)expires_on;
 		struct tm tmv;
-		if (gmtime_r(&t, &tmv) != NULL)
+		if (azsreg_plat__gmtime(t, &tmv) == 0)
 			(void)strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tmv);
 	}
 	o = json_object();

@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <time.h>
-#include <sys/random.h>
 #include <openssl/rand.h>
 
 static int64_t sys_now_ms(void *ctx)
@@ -48,11 +47,9 @@ static void sys_sleep_ms(void *ctx, int64_t ms)
 static uint32_t sys_random(void *ctx)
 {
 	uint32_t v = 0;
-	ssize_t n;
 
 	(void)ctx;
-	n = getrandom(&v, sizeof(v), GRND_NONBLOCK);
-	if (n == (ssize_t)sizeof(v))
+	if (azsreg_plat__random(&v, sizeof(v)) == 0)
 		return v;
 	if (RAND_bytes((unsigned char *)&v, (int)sizeof(v)) == 1)
 		return v;

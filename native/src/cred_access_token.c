@@ -24,7 +24,7 @@ static void format_time(char *out, size_t cap, int64_t t)
 	struct tm tm;
 	time_t tt = (time_t)t;
 
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+	if (azsreg_plat__gmtime(tt, &tm) != 0 || strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(out, cap, "%lld", (long long)t);
 }
 

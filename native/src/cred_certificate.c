@@ -179,7 +179,7 @@ static int pem_pw_cb(char *buf, int size, int rwflag, void *u)
 /* Reads the whole file into *out (wiped by caller). */
 static int read_file(azsreg_buf *out, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = azsreg_plat__fopen(path, "rb");
 	char chunk[4096];
 	size_t n;
 	int rc = AZSREG_OK;

@@ -21,7 +21,7 @@ typedef struct federated_cred {
 
 static int read_assertion(azsreg_buf *out, const char *path)
 {
-	FILE *f = fopen(path, "rb");
+	FILE *f = azsreg_plat__fopen(path, "rb");
 	char chunk[4096];
 	size_t n;
 	int rc = AZSREG_OK;

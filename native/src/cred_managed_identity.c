@@ -35,7 +35,7 @@ typedef struct mi_cred {
 
 static const char *env_get(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = azsreg_plat__getenv(name);
 
 	return (v != NULL && v[0] != '\0') ? v : NULL;
 }

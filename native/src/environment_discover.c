@@ -10,7 +10,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define DISCOVER_DEADLINE_MS 60000L
 #define DISCOVER_TIMEOUT_MS 20000L
@@ -121,7 +120,7 @@ int azsreg_environment_discover_with(azsreg_environment **out, const char *name,
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: the ARM endpoint must be an https:// URL", azsreg_buf__cstr(&what));
 		goto done;
 	}
-	if (ca_file != NULL && ca_file[0] != '\0' && access(ca_file, R_OK) != 0) {
+	if (ca_file != NULL && ca_file[0] != '\0' && azsreg_plat__path_kind(ca_file) != AZSREG_PLAT_FILE) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: CA bundle '%s' cannot be read", azsreg_buf__cstr(&what), ca_file);
 		goto done;
 	}

@@ -21,13 +21,30 @@ typedef struct error_tls {
 	char *request_id;
 	char *correlation_id;
 	char *json;
-	int registered;  /* the thread-exit destructor knows about this block */
 	int busy;        /* re-entrancy guard (out of memory inside error handling) */
 } error_tls;
 
-static __thread error_tls tls_error;
+/*
+ * Each thread's block is allocated on the heap on first use and owned by a pthread key:
+ * the key's destructor frees it at thread exit, and nothing else points at it. (A
+ * `__thread` block registered with a key does not work where thread-local storage is
+ * emulated, as with mingw-w64 on Windows: the emulated block is freed before the key's
+ * destructors run, so the destructor wrote to freed memory.)
+ *
+ * When a thread's block cannot be allocated, tls_get returns the shared, read-only
+ * `no_state` block: azsreg_error_last() still answers (out of memory), and every setter
+ * leaves it alone.
+ */
 static pthread_key_t tls_key;
 static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
+static int tls_key_ok;
+
+static const char no_state_message[] = "out of memory (no room for this thread's error state)";
+static error_tls no_state = {
+	{ AZSREG_ENOMEM, 0, no_state_message, "", "", "", "", "", "", "" },
+	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+	1   /* busy for good: the setters return at once */
+};
 
 static void tls_free_strings(error_tls *e)
 {
@@ -49,16 +66,15 @@ static void tls_destructor(void *p)
 {
 	error_tls *e = p;
 
-	if (e != NULL) {
+	if (e != NULL && e != &no_state) {
 		tls_free_strings(e);
-		tls_publish(e, 0, 0, NULL);
-		e->registered = 0;
+		free(e);
 	}
 }
 
 static void tls_key_init(void)
 {
-	(void)pthread_key_create(&tls_key, tls_destructor);
+	tls_key_ok = pthread_key_create(&tls_key, tls_destructor) == 0;
 }
 
 static const char *nz(const char *s)
@@ -82,15 +98,22 @@ static void tls_publish(error_tls *e, int code, int http_status, const char *hin
 
 static error_tls *tls_get(void)
 {
-	error_tls *e = &tls_error;
+	error_tls *e;
 
-	if (!e->registered) {
-		(void)pthread_once(&tls_once, tls_key_init);
-		if (pthread_setspecific(tls_key, e) == 0)
-			e->registered = 1;
+	(void)pthread_once(&tls_once, tls_key_init);
+	if (!tls_key_ok)
+		return &no_state;
+	e = pthread_getspecific(tls_key);
+	if (e != NULL)
+		return e;
+	e = calloc(1, sizeof(*e));
+	if (e == NULL)
+		return &no_state;
+	if (pthread_setspecific(tls_key, e) != 0) {
+		free(e);
+		return &no_state;
 	}
-	if (e->pub.message == NULL)
-		tls_publish(e, 0, 0, NULL);
+	tls_publish(e, 0, 0, NULL);
 	return e;
 }
 
@@ -144,6 +167,8 @@ AZSREG_EXTERN(void) azsreg_error_clear(void)
 {
 	error_tls *e = tls_get();
 
+	if (e == &no_state)
+		return;
 	tls_free_strings(e);
 	tls_publish(e, 0, 0, NULL);
 }
@@ -159,6 +184,8 @@ AZSREG_EXTERN(const char *) azsreg_error_last_json(void)
 	json_t *obj = NULL, *details = NULL;
 	char *text = NULL;
 
+	if (e == &no_state)
+		return "{\"code\":-10,\"codeName\":\"AZSREG_ENOMEM\",\"httpStatus\":0,\"message\":\"out of memory\"}";
 	obj = json_object();
 	if (obj == NULL)
 		goto done;
@@ -383,7 +410,7 @@ void azsreg_error__set_hint(const char *hint)
 {
 	error_tls *e = tls_get();
 
-	if (e->pub.code != 0)
+	if (e != &no_state && e->pub.code != 0)
 		e->pub.hint = nz(hint);
 }
 
@@ -718,8 +745,8 @@ int azsreg_error__from_identity(int status, const char *body, size_t body_len, c
 	info.correlation_id = cid;
 	rc = azsreg_error__set_info(&info);
 	/* An AADSTS code without its own hint falls back to the hint of the OAuth error. */
-	if (tls_get()->pub.hint[0] == '\0' && azsreg_error_hint(error) != NULL)
-		tls_get()->pub.hint = azsreg_error_hint(error);
+	if (azsreg_error_last()->hint[0] == '\0' && azsreg_error_hint(error) != NULL)
+		azsreg_error__set_hint(azsreg_error_hint(error));
 
 	azsreg_buf__wipe_free(&msg);
 	azsreg_buf__wipe_free(&desc_line);

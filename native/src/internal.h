@@ -32,11 +32,11 @@
 #include <stdint.h>
 #include <pthread.h>
 
-#if defined(__GNUC__)
-#  define AZSREG__PRINTF(a, b) __attribute__((format(printf, a, b)))
-#else
-#  define AZSREG__PRINTF(a, b)
-#endif
+#include "platform/platform.h"
+
+/* printf checking: mingw-w64 would check against the Microsoft printf, but the library
+ * formats with vsnprintf from mingw's C99 stdio (__USE_MINGW_ANSI_STDIO), i.e. GNU rules. */
+#define AZSREG__PRINTF(a, b) AZSREG_PLAT_PRINTF(a, b)
 
 /* ---------------------------------------------------------------- buf.c */
 

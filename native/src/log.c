@@ -160,7 +160,7 @@ static void mark_literal(const char *text, size_t len, unsigned char *mask, cons
 	if (nlen == 0)
 		return;
 	while ((size_t)(p - text) + nlen <= len) {
-		hit = memmem(p, len - (size_t)(p - text), needle, nlen);
+		hit = azsreg_plat__memmem(p, len - (size_t)(p - text), needle, nlen);
 		if (hit == NULL)
 			break;
 		mark(mask, (size_t)(hit - text), (size_t)(hit - text) + nlen);

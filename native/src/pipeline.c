@@ -283,7 +283,7 @@ static void describe_wait(char *out, size_t cap, const azsreg_pipeline *p, int64
 	time_t when = (time_t)(p->clock->unix_time(p->clock->ctx) + (delay_ms + 999) / 1000);
 	struct tm tmv;
 
-	if (gmtime_r(&when, &tmv) == NULL || strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tmv) == 0)
+	if (azsreg_plat__gmtime(when, &tmv) != 0 || strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tmv) == 0)
 		snprintf(out, cap, "in %lld s", (long long)((delay_ms + 999) / 1000));
 }
 

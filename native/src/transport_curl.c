@@ -184,7 +184,7 @@ static void url_host(char *out, size_t cap, const char *url)
 
 static const char *env_nonempty(const char *name)
 {
-	const char *v = getenv(name);
+	const char *v = azsreg_plat__getenv(name);
 
 	return (v != NULL && v[0] != '\0') ? v : NULL;
 }
@@ -428,10 +428,10 @@ static const char *ca_bundle(const curl_transport *t)
 
 	if (t->ca_file && t->ca_file[0])
 		return t->ca_file;
-	v = getenv("SSL_CERT_FILE");
+	v = azsreg_plat__getenv("SSL_CERT_FILE");
 	if (v && v[0])
 		return v;
-	v = getenv("CURL_CA_BUNDLE");
+	v = azsreg_plat__getenv("CURL_CA_BUNDLE");
 	if (v && v[0])
 		return v;
 	return NULL;
@@ -494,6 +494,8 @@ static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azs
 	ca = ca_bundle(t);
 	if (ca != NULL)
 		SETOPT(h, CURLOPT_CAINFO, ca);
+	else if (azsreg_plat__native_ca_default())
+		SETOPT(h, CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA);   /* Windows: the system store */
 	if (req->no_proxy)
 		SETOPT(h, CURLOPT_NOPROXY, "*");
 	else if (t->proxy != NULL)

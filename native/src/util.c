@@ -5,9 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/random.h>
 #include <openssl/rand.h>
 
 /* ------------------------------------------------------------------ GUIDs */
@@ -16,12 +13,10 @@ int azsreg_guid__new(char *out)
 {
 	unsigned char b[16];
 	int rc = AZSREG_OK;
-	ssize_t n;
 
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "GUID output buffer is NULL");
-	n = getrandom(b, sizeof(b), 0);
-	if (n != (ssize_t)sizeof(b) && RAND_bytes(b, (int)sizeof(b)) != 1) {
+	if (azsreg_plat__random(b, sizeof(b)) != 0 && RAND_bytes(b, (int)sizeof(b)) != 1) {
 		out[0] = '\0';
 		rc = azsreg_error__set(AZSREG_ERROR, "no random bytes available for a GUID");
 		goto done;
@@ -355,23 +350,9 @@ static const char *url_split(const char *url, url_parts *u)
 
 static int host_is_loopback(const url_parts *u)
 {
-	struct in_addr a4;
-	struct in6_addr a6;
-	size_t n = 0;
-
-	if (u->bracketed) {
-		if (inet_pton(AF_INET6, u->host, &a6) != 1)
-			return 0;
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return 1;
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
-	}
-	(void)n;
-	if (strcasecmp(u->host, "localhost") == 0)
+	if (!u->bracketed && strcasecmp(u->host, "localhost") == 0)
 		return 1;
-	if (inet_pton(AF_INET, u->host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	return 0;
+	return azsreg_plat__ip_is_loopback(u->host, u->bracketed);
 }
 
 int azsreg_url__is_loopback(const char *url)
