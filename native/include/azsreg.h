@@ -26,7 +26,9 @@
 extern "C" {
 #endif
 
-#if defined(_WIN32)
+#if defined(_WIN32) && defined(AZSREG_STATIC)
+#  define AZSREG_EXTERN(type) type      /* linked statically (the unit tests) */
+#elif defined(_WIN32)
 #  if defined(AZSREG_BUILDING)
 #    define AZSREG_EXTERN(type) __declspec(dllexport) type
 #  else

@@ -369,3 +369,43 @@ Test(error, is_thread_local)
 	cr_assert_str_eq(azsreg_error_last()->message, "main error");
 	cr_assert_eq(azsreg_error_last()->code, AZSREG_ENETWORK);
 }
+
+/* Each thread's error state is freed when the thread exits, and only then: 64 threads
+ * set errors (strings and the JSON form on the heap) and exit; the heap must stay intact
+ * (mingw's emulated TLS once let a key destructor write to a freed block, and the next
+ * malloc crashed under Wine) and nothing may leak (ASan, valgrind). */
+static void *busy_thread(void *arg)
+{
+	int n = *(int *)arg;
+
+	azsreg_error__set(AZSREG_ENETWORK, "thread %d failed with a message long enough to live on the heap", n);
+	(void)azsreg_error_last_json();
+	azsreg_error__prefix("while testing thread exit");
+	return azsreg_error_last()->code == AZSREG_ENETWORK ? arg : NULL;
+}
+
+Test(error, thread_exit_frees_its_state_and_nothing_else)
+{
+	pthread_t t[64];
+	int ids[64], i, j;
+	void *ret;
+
+	azsreg_error__set(AZSREG_EAUTH, "main thread error");
+	for (i = 0; i < 64; i++) {
+		ids[i] = i;
+		cr_assert_eq(pthread_create(&t[i], NULL, busy_thread, &ids[i]), 0);
+	}
+	for (i = 0; i < 64; i++) {
+		cr_assert_eq(pthread_join(t[i], &ret), 0);
+		cr_expect_eq(ret, &ids[i], "thread %d did not see its own error", i);
+	}
+	for (i = 0; i < 256; i++) {   /* the heap is still usable */
+		char *p = malloc((size_t)(16 + i * 8));
+		cr_assert_not_null(p);
+		for (j = 0; j < 16 + i * 8; j++)
+			p[j] = (char)j;
+		free(p);
+	}
+	cr_assert_str_eq(azsreg_error_last()->message, "main thread error");
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_EAUTH);
+}
