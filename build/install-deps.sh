@@ -8,7 +8,7 @@ PACKAGES=(
 	build-essential cmake pkg-config
 	libcurl4-openssl-dev libjansson-dev libssl-dev
 	libcriterion-dev libmicrohttpd-dev
-	valgrind curl openssl ca-certificates jq
+	valgrind curl openssl ca-certificates jq zip unzip
 )
 
 missing=()

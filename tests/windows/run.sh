@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# The Windows tests (stage "Windows" of build/test.sh): the Windows x64 build of
+# out/windows/release under Wine, against the Linux emulator of out/release.
+#   crash probe      a program that crashes must come back as a failure (else nothing
+#                    below could be trusted to fail)
+#   unit tests       ctest in out/windows/release: every tests/native file built with
+#                    Criterion for Windows, plus the fuzz tables and the header test
+#   azsreg.exe       the same CLI scripts as on Linux, with wine in front of azsreg.exe:
+#                    test_cli.sh, test_signin_cli.sh, test_cli_proxy.sh
+#   Windows only     non-ASCII paths, the Windows certificate store (test_cli_windows.sh)
+#   module           the packaged module in the Windows PowerShell host
+#                    (build/pwsh-windows.sh): tests/windows/*.Tests.ps1 and the Pester suite
+# Prints "windows <part>: N passed, N failed" per part and exits non-zero on any failure.
+# usage: tests/windows/run.sh [part ...]   (parts: crash unit cli store module; default all)
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+# shellcheck source=tests/windows/wine-env.sh
+. "$ROOT/tests/windows/wine-env.sh"
+WIN="$ROOT/out/windows/release"
+LIN="$ROOT/out/release"
+LOGS="$ROOT/out/logs/windows"
+mkdir -p "$LOGS"
+parts=("$@")
+[ "${#parts[@]}" -gt 0 ] || parts=(crash unit cli store module)
+any_failed=0
+
+report() { # part passed failed
+	echo "windows $1: $2 passed, $3 failed"
+	[ "$3" -eq 0 ] || any_failed=1
+}
+wants() { local p; for p in "${parts[@]}"; do [ "$p" = "$1" ] && return 0; done; return 1; }
+
+if [ ! -f "$WIN/bin/azsreg.exe" ] || [ ! -x "$LIN/bin/azsreg-emulator" ]; then
+	echo "run.sh: needs out/windows/release (bash build/build-windows.sh) and out/release (bash build/build.sh release)" >&2
+	report setup 0 1
+	exit 1
+fi
+azsreg_wine_ensure || { report setup 0 1; exit 1; }
+
+# ---- a crash must be a failure -------------------------------------------------------
+if wants crash; then
+	t=$(date +%s)
+	wine "$WIN/bin/crash_probe.exe" >"$LOGS/crash_probe.log" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ] && grep -q 'about to dereference NULL' "$LOGS/crash_probe.log"; then
+		echo "crash probe: a crashing program exits $rc under Wine ($(( $(date +%s) - t )) s)"
+		report crash 1 0
+	else
+		echo "crash probe: a crashing program exited $rc under Wine: crashes would go unnoticed"
+		cat "$LOGS/crash_probe.log"
+		report crash 0 1
+	fi
+fi
+
+# ---- unit tests ------------------------------------------------------------------------
+if wants unit; then
+	log="$LOGS/ctest-unit.log"
+	ctest --test-dir "$WIN" --output-on-failure -j "${AZSREG_JOBS:-2}" --timeout 600 >"$log" 2>&1
+	rc=$?
+	cat "$log"
+	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)"
+	if [ -n "$line" ]; then
+		f="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
+		n="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\2/' <<<"$line")"
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		report unit $((n - f)) "$f"
+	else
+		report unit 0 1
+	fi
+fi
+
+# ---- azsreg.exe: the Linux CLI scripts with wine in front ------------------------------
+# run_script <name> <script> [args...]: the script prints "ok"/"FAIL" lines.
+run_script() {
+	local name="$1" log="$LOGS/$1.log" p f rc
+	shift
+	AZSREG_CLI_WRAPPER="wine" bash "$@" >"$log" 2>&1
+	rc=$?
+	p=$(grep -c '^ok ' "$log")
+	f=$(grep -c '^FAIL' "$log")
+	grep -E '^(FAIL|#)' "$log" | head -n 60
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	cli_passed=$((cli_passed + p))
+	cli_failed=$((cli_failed + f))
+	echo "$name: $p passed, $f failed (exit $rc)"
+}
+if wants cli; then
+	cli_passed=0
+	cli_failed=0
+	run_script cli tests/integration/test_cli.sh "$WIN/bin/azsreg.exe" "$LIN/bin/azsreg-emulator"
+	run_script signin-cli tests/integration/test_signin_cli.sh "$WIN/bin/azsreg.exe" "$LIN/bin/azsreg-emulator"
+	run_script cli-proxy tests/integration/test_cli_proxy.sh "$WIN/bin/azsreg.exe" "$LIN/bin/azsreg-emulator" \
+		"$LIN/tests/integration/integ-proxy"
+	report cli "$cli_passed" "$cli_failed"
+fi
+
+# ---- Windows only: non-ASCII paths, the certificate store ------------------------------
+if wants store; then
+	cli_passed=0
+	cli_failed=0
+	run_script cli-windows tests/windows/test_cli_windows.sh "$WIN/bin" "$LIN/bin/azsreg-emulator"
+	report store "$cli_passed" "$cli_failed"
+fi
+
+# ---- the module in the Windows PowerShell host -----------------------------------------
+if wants module; then
+	log="$LOGS/pester-windows.log"
+	AZSREG_BUILD_DIR="$LIN" bash build/pwsh-windows.sh tests/windows/run-pester.ps1 >"$log" 2>&1
+	rc=$?
+	sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\s*\[-\]|passed, .* failed|Tests Passed' | head -n 80
+	line="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)"
+	if [ -n "$line" ]; then
+		p="$(sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1/' <<<"$line")"
+		f="$(sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\2/' <<<"$line")"
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+		report module "$p" "$f"
+	else
+		tail -n 40 "$log"
+		report module 0 1
+	fi
+fi
+
+exit "$any_failed"
