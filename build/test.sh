@@ -8,7 +8,9 @@
 #      under valgrind)
 #   5. the PowerShell module's Pester tests (build/install-pwsh.sh, build/package-module.sh,
 #      tests/ps/run.ps1)
-#   6. a secret scan of every log of this run (build/secret-scan.sh): out/logs (ctest,
+#   6. Windows x64: cross-build (build/build-windows.sh), package both runtimes, and the
+#      Windows tests under Wine (tests/windows/run.sh)
+#   7. a secret scan of every log of this run (build/secret-scan.sh): out/logs (ctest,
 #      valgrind, Pester, sign-in TRACE captures) and both builds' ctest LastTest.log. The
 #      ctest stages run with AZSREG_TEST_LOG=trace, so the integration tests' clients log at
 #      TRACE into that output. Each hit counts as a failure. A self-check first plants a
@@ -207,6 +209,34 @@ else
 		record "PowerShell stage" 0 1
 	fi
 fi
+
+# ---------------------------------------------------------------------------------------
+# Windows x64: cross-built with mingw-w64 from Debian's sources of OpenSSL, libcurl and
+# Jansson (build/build-windows.sh; installs its toolchain and Wine itself), packaged with
+# both runtimes, then tests/windows/run.sh under Wine: crash probe, unit tests, azsreg.exe
+# against the Linux emulator, the Windows-only checks and the module in a Windows
+# PowerShell host. Each part counts as its own line in the summary.
+banner "Windows x64 (mingw-w64 cross-build, tests under Wine)"
+win_started=$(date +%s)
+if bash build/build-windows.sh 2>&1 | tee "$LOGS/build-windows.log"; [ "${PIPESTATUS[0]}" -ne 0 ]; then
+	record "build windows" 0 1
+elif ! AZSREG_REQUIRE_WINDOWS=1 bash build/package-module.sh out/release >"$LOGS/package-windows.log" 2>&1; then
+	cat "$LOGS/package-windows.log"
+	record "package windows" 0 1
+else
+	cat "$LOGS/package-windows.log"
+	bash tests/windows/run.sh 2>&1 | tee "$LOGS/windows.log"
+	rc=${PIPESTATUS[0]}
+	parts=0
+	while read -r part p f; do
+		record "windows $part" "$p" "$f"
+		parts=$((parts + 1))
+	done < <(sed -nE 's/^windows ([a-z-]+): ([0-9]+) passed, ([0-9]+) failed$/\1 \2 \3/p' "$LOGS/windows.log")
+	if [ "$parts" -eq 0 ] || { [ "$rc" -ne 0 ] && ! grep -qE '^windows [a-z-]+: [0-9]+ passed, [1-9][0-9]* failed$' "$LOGS/windows.log"; }; then
+		record "windows (run.sh exit $rc)" 0 1
+	fi
+fi
+echo "Windows stage: $(( $(date +%s) - win_started )) s"
 
 # ---------------------------------------------------------------------------------------
 banner "secret scan (every log of this run)"

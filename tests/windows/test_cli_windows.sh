@@ -5,7 +5,8 @@
 #   - trust through the Windows certificate store when no CA file is given: refused
 #     (exit 5) while the emulator's CA is not in LocalMachine\Root, accepted once
 #     cert_store.exe put it there, refused again after it was taken out;
-#   - JSON on stdout with LF line ends and the exact bytes (no CRLF, no code page).
+#   - JSON on stdout with LF line ends and the exact bytes (no CRLF, no code page);
+#   - a list of several pages.
 # usage: test_cli_windows.sh <dir with azsreg.exe and cert_store.exe> <path to azsreg-emulator>
 # AZSREG_CLI_WRAPPER is put in front of every Windows program (tests/windows/run.sh: wine).
 set -uo pipefail
@@ -108,6 +109,15 @@ run list_json "${SP[@]}" -- list --registration "$REG" --arm-endpoint "$BASE" --
 expect_rc list_json 0
 check "list_json: valid JSON" jq -e . "$tmp/list_json.out"
 check "list_json: LF line ends, no CR" bash -c "! grep -q \$'\\r' '$tmp/list_json.out'"
+
+# ---- several pages: 4 mappings at 2 per page, list follows nextLink --------------------
+ctl PUT /config '{"pageSize":2}' >/dev/null
+ctl DELETE /requests >/dev/null
+run list_pages "${SP[@]}" -- list --registration "$REG" --arm-endpoint "$BASE" --ca-file "$tmp/ca.pem" --output table
+expect_rc list_pages 0
+check "list_pages: all 4 customers in the table" [ "$(grep -c '^c0de000' "$tmp/list_pages.out")" = 4 ]
+check "list_pages: 2 page requests" [ "$(ctl GET /requests | jq '[.[] | select(.method == "GET" and (.path | endswith("/customerSubscriptions")))] | length')" = 2 ]
+ctl PUT /config '{"pageSize":50}' >/dev/null
 
 # ---- the Windows certificate store -----------------------------------------------------
 run store_before "${SP[@]}" -- list --registration "$REG" --arm-endpoint "$BASE"
