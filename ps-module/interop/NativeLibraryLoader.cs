@@ -201,6 +201,12 @@ namespace AzsRegistration.Interop
 
         private static bool TryDlopen(string path)
         {
+            if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+            {
+                // No libdl on Windows: calling it would replace LoadError (why azsreg.dll did
+                // not load) with "Unable to load DLL 'libdl.so.2'".
+                return false;
+            }
             const int RTLD_NOW = 2;
             int global = RuntimeInformation.IsOSPlatform(OSPlatform.OSX) ? 8 : 0x100;
             _handle = RuntimeInformation.IsOSPlatform(OSPlatform.OSX)

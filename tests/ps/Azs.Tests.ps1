@@ -241,8 +241,7 @@ Describe 'Azs registration commands' {
             $id = [guid]::NewGuid().ToString()
             $null = Register-AzsCustomerSubscription -Registration (Get-RegId 'AzureStack-sample') -CustomerSubscriptionId $id -TenantId $script:facts.TenantId
             Clear-AzsEmulatorRequests -Emulator $script:emu
-            $pwsh = @(Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue)[0].Source
-            if (-not $pwsh) { $pwsh = Join-Path $HOME '.dotnet/tools/pwsh' }
+            $pwsh = Get-AzsTestPwsh
             $script = @'
 $ErrorActionPreference = 'Stop'
 Import-Module $env:T_HELPER

@@ -1,5 +1,11 @@
 # Sign-in flows against the real emulator over TLS, each followed by register / list /
 # get / remove with the module's commands and checked against the emulator's state.
+BeforeDiscovery {
+    # Certificates are made with .NET here; Wine's CNG cannot (see Test-AzsTestCanMakeCertificates).
+    Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
+    $script:CanMakeCertificates = Test-AzsTestCanMakeCertificates
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
     Import-AzsModuleUnderTest
@@ -67,7 +73,7 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         @(Get-AzsEmulatorRequests -Emulator $script:emu | Where-Object { $_.path -eq '/subscriptions' }).Count | Should -Be 0
     }
 
-    It 'signs in with a certificate file (PKCS#12 with a password) and registers' {
+    It 'signs in with a certificate file (PKCS#12 with a password) and registers' -Skip:(-not $script:CanMakeCertificates) {
         $c = New-TestCertificate -Subject 'azsreg-pfx'
         $pfx = Join-Path $script:workDir 'sp.pfx'
         [System.IO.File]::WriteAllBytes($pfx, $c.Certificate.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pfx, 'pfx-pass-Only4Test'))
@@ -78,7 +84,7 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         Invoke-AzsTestRegistrationFlow -Emulator $script:emu | Should -BeTrue
     }
 
-    It 'signs in with a PEM certificate file (certificate + key, no password)' {
+    It 'signs in with a PEM certificate file (certificate + key, no password)' -Skip:(-not $script:CanMakeCertificates) {
         $c = New-TestCertificate -Subject 'azsreg-pem'
         $pem = Join-Path $script:workDir 'sp.pem'
         Set-Content -LiteralPath $pem -Value ($c.Pem + "`n" + $c.Rsa.ExportPkcs8PrivateKeyPem()) -NoNewline
@@ -88,7 +94,7 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         Invoke-AzsTestRegistrationFlow -Emulator $script:emu | Should -BeTrue
     }
 
-    It 'signs in with a certificate from the store (CurrentUser\My) by thumbprint; the key signs through the callback' {
+    It 'signs in with a certificate from the store (CurrentUser\My) by thumbprint; the key signs through the callback' -Skip:(-not $script:CanMakeCertificates) {
         $c = New-TestCertificate -Subject 'azsreg-store'
         $withKey = [System.Security.Cryptography.X509Certificates.X509Certificate2]::new($c.Certificate.Export([System.Security.Cryptography.X509Certificates.X509ContentType]::Pfx, 'x'), 'x', [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::PersistKeySet -bor [System.Security.Cryptography.X509Certificates.X509KeyStorageFlags]::Exportable)
         $store = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')

@@ -358,9 +358,8 @@ catch { `$_.FullyQualifiedErrorId }
     }
 
     It 'pwsh -NonInteractive without -Force fails clearly (exit code non-zero, message says -Force)' {
-        # pwsh may run as a .NET tool (the process is dotnet): prefer the pwsh next to $PSHOME, else the one on PATH.
-        $pwsh = Join-Path $PSHOME 'pwsh'
-        if (-not (Test-Path -LiteralPath $pwsh)) { $pwsh = (Get-Command pwsh -CommandType Application -ErrorAction Stop | Select-Object -First 1).Source }
+        # pwsh may run as a .NET tool (the process is dotnet): Get-AzsTestPwsh prefers the pwsh next to $PSHOME, else the one on PATH.
+        $pwsh = Get-AzsTestPwsh
         $cmd = "Import-Module '$($script:ModulePath)'; New-AzureRmResource -ResourceId '$($script:RegId)/customerSubscriptions/ac000000-0000-0000-0000-00000000000c' -ApiVersion 2017-06-01 -Properties @{ tenantId = 't' }"
         $out = & $pwsh -NoProfile -NonInteractive -Command $cmd 2>&1 | Out-String
         $LASTEXITCODE | Should -Not -Be 0

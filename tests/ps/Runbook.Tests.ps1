@@ -5,6 +5,12 @@
 # the emulator's state proves each step. The override is undone afterwards (the
 # environment store is process-wide and other test files expect the real AzureCloud).
 
+BeforeDiscovery {
+    # Certificates are made with .NET here; Wine's CNG cannot (see Test-AzsTestCanMakeCertificates).
+    Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
+    $script:CanMakeCertificates = Test-AzsTestCanMakeCertificates
+}
+
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
     Import-AzsModuleUnderTest
@@ -82,7 +88,7 @@ Describe 'The runbooks of cmdlet-parity.md, verbatim, against AzureCloud = the e
         Assert-ParityResourceBlock -CustomerSub 'c1a00000-0000-4000-8000-000000000001'
     }
 
-    It 'the classic Run As connection (Get-AutomationConnection + -CertificateThumbprint from CurrentUser\My)' {
+    It 'the classic Run As connection (Get-AutomationConnection + -CertificateThumbprint from CurrentUser\My)' -Skip:(-not $script:CanMakeCertificates) {
         # A certificate with its key, registered with the sample app in the emulator and imported into CurrentUser\My.
         $rsa = [System.Security.Cryptography.RSA]::Create(2048)
         $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=azsreg-runas', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)

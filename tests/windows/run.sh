@@ -108,8 +108,26 @@ fi
 # ---- the module in the Windows PowerShell host -----------------------------------------
 if wants module; then
 	log="$LOGS/pester-windows.log"
-	AZSREG_BUILD_DIR="$LIN" bash build/pwsh-windows.sh tests/windows/run-pester.ps1 >"$log" 2>&1
+	# Emulators for the Pester files come from a broker on the Linux side (Process.Start
+	# of a Linux program does not work from .NET under Wine).
+	spool="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-emu-spool.XXXXXX")"
+	# Certificate files for Module.Windows.Tests.ps1, made with openssl: .NET under Wine
+	# cannot create RSA keys.
+	mkdir -p "$spool/certs"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$spool/certs/sp.key" -out "$spool/certs/sp.crt" -days 1 \
+		-subj "/CN=azsreg Windows module test" >/dev/null 2>&1
+	cat "$spool/certs/sp.crt" "$spool/certs/sp.key" >"$spool/certs/sp.pem"
+	openssl pkcs12 -export -in "$spool/certs/sp.crt" -inkey "$spool/certs/sp.key" -out "$spool/certs/sp.pfx" \
+		-passout "pass:win-module-pfx-do-not-log-8814"
+	bash tests/windows/emulator-broker.sh "$spool" "$LIN/bin/azsreg-emulator" &
+	broker=$!
+	pester_path="$(head -n 1 out/tools/pester-path.txt 2>/dev/null)"
+	AZSREG_EMULATOR_SPOOL="$spool" AZSREG_BUILD_DIR="$LIN" AZSREG_PESTER_PATH="$pester_path" \
+		bash build/pwsh-windows.sh tests/windows/run-pester.ps1 >"$log" 2>&1
 	rc=$?
+	: >"$spool/.quit"
+	wait "$broker"
+	rm -rf "$spool"
 	sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^\s*\[-\]|passed, .* failed|Tests Passed' | head -n 80
 	line="$(sed -E 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)"
 	if [ -n "$line" ]; then

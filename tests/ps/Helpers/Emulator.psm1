@@ -23,6 +23,7 @@ function Start-AzsEmulator {
         [string[]] $ExtraArgs = @(),
         [int] $TimeoutSeconds = 20
     )
+    if ($env:AZSREG_EMULATOR_SPOOL) { return Start-AzsEmulatorThroughBroker -ExtraArgs $ExtraArgs -TimeoutSeconds $TimeoutSeconds }
     $exe = Join-Path $BuildDir 'bin/azsreg-emulator'
     if (-not (Test-Path -LiteralPath $exe)) { throw "emulator not found at $exe (build it: cmake --build $BuildDir --target azsreg-emulator)" }
     $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-emu-' + [guid]::NewGuid().ToString('N'))
@@ -57,6 +58,74 @@ function Start-AzsEmulator {
     }
 }
 
+function Get-AzsTestPwsh {
+    <#
+    .SYNOPSIS
+    The PowerShell program for tests that start a child session: AZSREG_TEST_PWSH (the
+    Windows host under Wine sets it to itself), else pwsh next to $PSHOME, on PATH, or the
+    .NET tool's.
+    #>
+    if ($env:AZSREG_TEST_PWSH) { return $env:AZSREG_TEST_PWSH }
+    $pwsh = Join-Path $PSHOME 'pwsh'
+    if (Test-Path -LiteralPath $pwsh) { return $pwsh }
+    $found = @(Get-Command pwsh -CommandType Application -ErrorAction SilentlyContinue)
+    if ($found.Count -gt 0) { return $found[0].Source }
+    Join-Path $HOME '.dotnet/tools/pwsh'
+}
+
+function Test-AzsTestCanMakeCertificates {
+    <#
+    .SYNOPSIS
+    Can .NET create an RSA key and a self-signed certificate here? Not under Wine 8, whose
+    CNG lacks RSA key generation (CryptographicException 0xc1000002): the tests that make
+    their certificates in PowerShell are skipped there (tests/windows/Module.Windows.Tests.ps1
+    signs in with certificate files made by openssl instead).
+    #>
+    if ($null -eq $script:CanMakeCertificates) {
+        try {
+            $rsa = [System.Security.Cryptography.RSA]::Create(2048)
+            $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=probe', $rsa, [System.Security.Cryptography.HashAlgorithmName]::SHA256, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+            $null = $req.CreateSelfSigned([DateTimeOffset]::UtcNow.AddMinutes(-5), [DateTimeOffset]::UtcNow.AddDays(1))
+            $script:CanMakeCertificates = $true
+        }
+        catch { $script:CanMakeCertificates = $false }
+    }
+    $script:CanMakeCertificates
+}
+
+function Start-AzsEmulatorThroughBroker {
+    <#
+    .SYNOPSIS
+    Windows host under Wine: asks tests/windows/emulator-broker.sh (spool folder
+    AZSREG_EMULATOR_SPOOL) to start the Linux emulator; same result as Start-AzsEmulator,
+    with Process = $null and BrokerId set.
+    #>
+    param([string[]] $ExtraArgs = @(), [int] $TimeoutSeconds = 20)
+    $spool = $env:AZSREG_EMULATOR_SPOOL
+    $id = [guid]::NewGuid().ToString('N')
+    $dir = Join-Path $spool $id
+    $tmp = Join-Path $spool "$id.tmp"
+    Set-Content -LiteralPath $tmp -Value ($ExtraArgs -join "`n") -NoNewline -Encoding utf8NoBOM
+    Move-Item -LiteralPath $tmp -Destination (Join-Path $spool "$id.start")
+    $ready = Join-Path $dir 'ready.json'
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while (-not (Test-Path -LiteralPath $ready)) {
+        if ([DateTime]::UtcNow -gt $deadline) { throw "emulator (broker $id) not ready after $TimeoutSeconds s" }
+        Start-Sleep -Milliseconds 20
+    }
+    $info = Get-Content -LiteralPath $ready -Raw | ConvertFrom-Json
+    @{
+        BaseUrl    = [string]$info.baseUrl
+        Port       = [int]$info.port
+        HttpPort   = [int]$info.httpPort
+        CaFile     = (Join-Path $dir 'ca.pem')
+        Process    = $null
+        BrokerId   = $id
+        ControlUrl = "http://127.0.0.1:$($info.httpPort)/_emulator"
+        Dir        = $dir
+    }
+}
+
 function Stop-AzsEmulator {
     <#
     .SYNOPSIS
@@ -64,6 +133,13 @@ function Stop-AzsEmulator {
     #>
     param([hashtable] $Emulator)
     if (-not $Emulator) { return }
+    if ($Emulator.BrokerId) {
+        $spool = $env:AZSREG_EMULATOR_SPOOL
+        Set-Content -LiteralPath (Join-Path $spool "$($Emulator.BrokerId).stop") -Value '' -NoNewline
+        $stopped = Join-Path $Emulator.Dir 'stopped'
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not (Test-Path -LiteralPath $stopped) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
+    }
     $proc = $Emulator.Process
     if ($proc -and -not $proc.HasExited) {
         & kill -TERM $proc.Id 2>$null
