@@ -137,16 +137,46 @@ typedef struct cli {
 	const char *identity_id;
 } cli;
 
+/*
+ * Copies text into out (cap bytes, always terminated) with C0 control characters and DEL
+ * escaped (\r \n \t, others \xNN), as the library does in its messages: a message that
+ * quotes input stays one line and cannot forge lines of its own. Returns out.
+ */
+static const char *escaped(char *out, size_t cap, const char *text)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p;
+	size_t n = 0;
+
+	if (cap == 0)
+		return "";
+	for (p = (const unsigned char *)(text ? text : ""); *p && n + 5 < cap; p++) {
+		if (*p == '\r' || *p == '\n' || *p == '\t') {
+			out[n++] = '\\';
+			out[n++] = *p == '\r' ? 'r' : (*p == '\n' ? 'n' : 't');
+		} else if (*p < 0x20 || *p == 0x7f) {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[*p >> 4];
+			out[n++] = hex[*p & 15];
+		} else {
+			out[n++] = (char)*p;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static int usage_error(const char *fmt, ...) AZSREG_PLAT_PRINTF(1, 2);
 static int usage_error(const char *fmt, ...)
 {
-	char message[2048];
+	char message[2048], shown[4 * sizeof(message)];
 	va_list ap;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	azsreg_plat__fprintf(stderr, "error: %s\nrun 'azsreg --help' for usage\n", message);
+	azsreg_plat__fprintf(stderr, "error: %s\nrun 'azsreg --help' for usage\n", escaped(shown, sizeof(shown), message));
 	return EXIT_USAGE;
 }
 
@@ -177,13 +207,16 @@ static int report_error(int rc)
 {
 	const azsreg_error *e = azsreg_error_last();
 
+	char shown[1024];
+
+	/* The library escapes control characters in its messages; the other fields come from a server. */
 	azsreg_plat__fprintf(stderr, "error: %s\n", e->message[0] ? e->message : azsreg_result_name(rc));
 	if (e->arm_code[0])
-		azsreg_plat__fprintf(stderr, "code: %s\n", e->arm_code);
+		azsreg_plat__fprintf(stderr, "code: %s\n", escaped(shown, sizeof(shown), e->arm_code));
 	if (e->request_id[0])
-		azsreg_plat__fprintf(stderr, "request ID: %s\n", e->request_id);
+		azsreg_plat__fprintf(stderr, "request ID: %s\n", escaped(shown, sizeof(shown), e->request_id));
 	if (e->correlation_id[0])
-		azsreg_plat__fprintf(stderr, "correlation ID: %s\n", e->correlation_id);
+		azsreg_plat__fprintf(stderr, "correlation ID: %s\n", escaped(shown, sizeof(shown), e->correlation_id));
 	if (e->hint[0])
 		azsreg_plat__fprintf(stderr, "hint: %s\n", e->hint);
 	return exit_code_for(rc);
@@ -323,14 +356,17 @@ static int parse_args(cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int read_body_file(char **out, const char *path)
+static int read_body_file(char **out, const char *path_in)
 {
+	const char *path = path_in;
 	FILE *f = azsreg_plat__fopen(path, "rb");
+	char shown[2048];
 	char *buf = NULL;
 	long size;
 	size_t got;
 	int rc = EXIT_USAGE;
 
+	path = escaped(shown, sizeof(shown), path_in);   /* for the messages below */
 	if (f == NULL) {
 		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s': %s\n", path, strerror(errno));
 		goto done;
@@ -474,11 +510,18 @@ static int managed_identity_credential(azsreg_credential **out, const cli *c)
 	return azsreg_credential_managed_identity_new(out, &o);
 }
 
+/* Empty or only blanks? */
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n' || *s == '\v' || *s == '\f')
+		s++;
+	return *s == '\0';
+}
+
 static int need(const char *value, const char *option, const char *command)
 {
 	if (value == NULL || value[0] == '\0') {
-		azsreg_plat__fprintf(stderr, "error: '%s' needs %s\nrun 'azsreg --help' for usage\n", command, option);
-		return EXIT_USAGE;
+		return usage_error("'%s' needs %s", command, option);
 	}
 	return 0;
 }
@@ -580,6 +623,12 @@ int main(int argc, char **argv)
 			exit_code = usage_error("'%s' takes no --customer-subscription", c.command);
 			goto done;
 		}
+		if (strcmp(c.command, "register") == 0 && c.tenant != NULL && blank(c.tenant)) {
+			/* Leaving --tenant-id out is fine; an empty one would erase the mapping's tenant. */
+			exit_code = usage_error("--tenant-id is %s: give the customer's tenant (GUID or domain name), or leave the option out",
+						c.tenant[0] == '\0' ? "empty" : "blank");
+			goto done;
+		}
 		if (c.api_version != NULL || c.body != NULL || c.query != NULL || c.all_pages || c.no_wait) {
 			exit_code = usage_error("--api-version, --body, --query, --all-pages and --no-wait belong to 'request' (not '%s')",
 						c.command);
@@ -593,11 +642,6 @@ int main(int argc, char **argv)
 		exit_code = need(c.api_version, "--api-version <version>", c.command);
 		if (exit_code != 0)
 			goto done;
-		rc = azsreg_resource_id_validate(c.positional[1]);
-		if (rc != 0) {
-			exit_code = report_error(rc);
-			goto done;
-		}
 		if (c.body != NULL && c.body[0] == '@') {
 			exit_code = read_body_file(&body_buf, c.body + 1);
 			if (exit_code != 0)
@@ -615,6 +659,12 @@ int main(int argc, char **argv)
 				goto done;
 			}
 			json_decref(parsed);
+		}
+		/* Method, resource ID, api-version, query and body, as azsreg_resource_request checks them. */
+		rc = azsreg_resource_request_check(c.positional[0], c.positional[1], c.api_version, body, c.query);
+		if (rc != 0) {
+			exit_code = report_error(rc);
+			goto done;
 		}
 	} else {
 		exit_code = usage_error("unknown command '%s'", c.command);
@@ -646,21 +696,23 @@ int main(int argc, char **argv)
 		opts.log_cb = log_to_stderr;
 		opts.log_level = c.verbose >= 3 ? AZSREG_LOG_TRACE : (c.verbose == 2 ? AZSREG_LOG_DEBUG : AZSREG_LOG_INFO);
 	}
-	if (c.arm_endpoint != NULL) {
-		rc = azsreg_environment_discover_with(&env, "AzureStack", c.arm_endpoint, &opts);
-	} else {
-		rc = azsreg_environment_builtin(&env, c.environment ? c.environment : "AzureCloud");
-	}
-	if (rc != 0) {
-		exit_code = report_error(rc);
-		goto done;
-	}
+	/* The credential first: making it sends nothing, and its checks (managed identity
+	 * endpoints, ...) then run before discovery sends the first request. */
 	if (c.device_code)
 		rc = device_code_credential(&cred, &c);
 	else if (c.managed_identity)
 		rc = managed_identity_credential(&cred, &c);
 	else
 		rc = azsreg_credential_from_environment(&cred);
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+	if (c.arm_endpoint != NULL) {
+		rc = azsreg_environment_discover_with(&env, "AzureStack", c.arm_endpoint, &opts);
+	} else {
+		rc = azsreg_environment_builtin(&env, c.environment ? c.environment : "AzureCloud");
+	}
 	if (rc != 0) {
 		exit_code = report_error(rc);
 		goto done;

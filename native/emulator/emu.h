@@ -126,6 +126,9 @@ json_t *emu_take_fault(const char *method, const char *path);
 bool emu_throttle_take(const char *principal, const char *op, long long *remaining, double *retry_after);
 void emu_throttle_reset(void);
 bool emu_state_validate(const json_t *st, char *err, size_t errlen);
+/* Checks a PUT /_emulator/config body before it is merged: false with the field's name in
+ * field (e.g. "pageSize", "lro.polls") and a message in err when a value is out of range. */
+bool emu_config_validate(const json_t *cfg, char *field, size_t fieldlen, char *err, size_t errlen);
 
 /* ---- jwt.c -------------------------------------------------------------------------- */
 char *emu_jwt_issue(json_t *claims); /* consumes claims */

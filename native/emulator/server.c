@@ -243,8 +243,13 @@ static void control(emu_req *r)
     } else if (strcmp(p, "/config") == 0 && strcmp(m, "GET") == 0) {
         emu_respond_json(r, 200, json_deep_copy(g_emu.config));
     } else if (strcmp(p, "/config") == 0 && (strcmp(m, "PUT") == 0 || strcmp(m, "PATCH") == 0)) {
+        char field[96];
         if (!json_is_object(body)) {
             emu_arm_error(r, 400, "InvalidRequestContent", "A JSON object body is required.");
+        } else if (!emu_config_validate(body, field, sizeof field, err, sizeof err)) {
+            /* Nothing is merged: the ARM error body with the field as its target. */
+            emu_respond_json(r, 400, json_pack("{s:{s:s,s:s,s:s,s:[]}}", "error", "code", "InvalidConfigValue", "message", err,
+                                               "target", field, "details"));
         } else {
             json_object_update_recursive(g_emu.config, body);
             if (json_object_get(body, "throttle"))

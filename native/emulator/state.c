@@ -245,3 +245,85 @@ bool emu_state_validate(const json_t *st, char *err, size_t errlen)
     }
     return true;
 }
+
+/* ---- config validation ------------------------------------------------------------------- */
+
+typedef struct cfg_rule {
+    const char *parent; /* NULL: top level */
+    const char *key;
+    bool integer;       /* else any number */
+    double min, max;
+} cfg_rule;
+
+bool emu_config_validate(const json_t *cfg, char *field, size_t fieldlen, char *err, size_t errlen)
+{
+    static const cfg_rule rules[] = {
+        {NULL, "pageSize", true, 1, 100000},
+        {NULL, "latencyMs", true, 0, 600000},
+        {NULL, "tokenLifetimeSeconds", true, 1, 100000000},
+        {NULL, "deviceCodeInterval", true, 0, 3600},
+        {NULL, "deviceCodeLifetimeSeconds", true, 1, 100000000},
+        {"lro", "polls", true, 0, 1000},
+        {"lro", "retryAfter", true, 0, 3600},
+        {"throttle.reads", "burst", false, 0, 1e9},
+        {"throttle.reads", "perSecond", false, 0, 1e9},
+        {"throttle.writes", "burst", false, 0, 1e9},
+        {"throttle.writes", "perSecond", false, 0, 1e9},
+        {"throttle.deletes", "burst", false, 0, 1e9},
+        {"throttle.deletes", "perSecond", false, 0, 1e9},
+    };
+    static const char *const objects[] = {"lro", "throttle"};
+    size_t i;
+
+    for (i = 0; i < sizeof objects / sizeof objects[0]; i++) {
+        const json_t *o = json_object_get(cfg, objects[i]);
+        if (o && !json_is_object(o)) {
+            snprintf(field, fieldlen, "%s", objects[i]);
+            snprintf(err, errlen, "Config field '%s' must be an object.", objects[i]);
+            return false;
+        }
+    }
+    for (i = 0; i < sizeof rules / sizeof rules[0]; i++) {
+        const cfg_rule *r = &rules[i];
+        const json_t *obj = cfg, *v;
+        char name[96];
+        double x;
+        if (r->parent) {
+            char path[64], *dot;
+            snprintf(path, sizeof path, "%s", r->parent);
+            dot = strchr(path, '.');
+            if (dot)
+                *dot = '\0';
+            obj = json_object_get(cfg, path);
+            if (dot && obj) {
+                obj = json_object_get(obj, dot + 1);
+                if (obj && !json_is_object(obj)) {
+                    snprintf(field, fieldlen, "%s", r->parent);
+                    snprintf(err, errlen, "Config field '%s' must be an object.", r->parent);
+                    return false;
+                }
+            }
+            if (!obj)
+                continue;
+            snprintf(name, sizeof name, "%s.%s", r->parent, r->key);
+        } else {
+            snprintf(name, sizeof name, "%s", r->key);
+        }
+        v = json_object_get(obj, r->key);
+        if (!v)
+            continue;
+        if (!json_is_number(v) || (r->integer && json_is_real(v) && floor(json_real_value(v)) != json_real_value(v))) {
+            snprintf(field, fieldlen, "%s", name);
+            snprintf(err, errlen, "Config field '%s' must be %s between %.15g and %.15g.", name, r->integer ? "an integer" : "a number",
+                     r->min, r->max);
+            return false;
+        }
+        x = json_number_value(v);
+        if (x < r->min || x > r->max) {
+            snprintf(field, fieldlen, "%s", name);
+            snprintf(err, errlen, "Config field '%s' is %.15g: it must be between %.15g and %.15g.", name, x, r->min, r->max);
+            return false;
+        }
+    }
+    return true;
+}

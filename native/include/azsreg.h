@@ -420,7 +420,8 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_registration_get(char **out_json, a
 
 /**
  * Registers (PUT) a customer subscription with a registration. `tenant_id` may be NULL
- * (GUID or domain; a domain is resolved to its GUID). Accepts 200 with a body and 201
+ * (no tenant is sent); otherwise a GUID or domain (a domain is resolved to its GUID), and
+ * an empty or blank `tenant_id` is refused with AZSREG_EINVALID before anything is sent. Accepts 200 with a body and 201
  * with none: the result is always the resource JSON (built from the request when the
  * service sent no body).
  */
@@ -444,8 +445,17 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_delete(int *out_existed, a
  * `{arm}{/resource_id}?{odata_query&}api-version={api_version}`. `body_json` may be
  * NULL. `out_json` receives the final response body ("" when none; may be NULL);
  * `out_status` the final HTTP status (may be NULL). Non-2xx statuses are errors.
+ * The inputs are checked first (azsreg_resource_request_check), before anything is sent.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id, const char *api_version, const char *body_json, const char *odata_query, unsigned int flags);
+
+/**
+ * Checks the inputs of azsreg_resource_request without sending anything: the method
+ * (GET, PUT, PATCH, POST, DELETE, HEAD), the resource ID, the api-version, the OData
+ * query (URL-encoded; it must not set api-version) and the body (valid JSON, none for
+ * GET / HEAD). AZSREG_EINVALID with a message naming the problem.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request_check(const char *method, const char *resource_id, const char *api_version, const char *body_json, const char *odata_query);
 
 /**
  * Resolves a tenant domain name ("contoso.onmicrosoft.com") to its GUID through the

@@ -235,9 +235,11 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 				where, c->kind == MI_MSI_ENDPOINT ? "MSI_SECRET" : "IDENTITY_HEADER (identity_header)");
 			goto done;
 		}
-		rc = azsreg_url__check_scheme(endpoint, 0, "managed identity endpoint");
-		if (rc != AZSREG_OK)
+		rc = azsreg_url__check_endpoint(endpoint, 0, "managed identity endpoint");
+		if (rc != AZSREG_OK) {
+			(void)azsreg_error__prefix("managed identity credential (%s)", where);
 			goto done;
+		}
 		c->endpoint = azsreg__strdup(endpoint);
 		c->header = azsreg__strdup(header);
 		if (c->header != NULL)
@@ -247,13 +249,9 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 			goto done;
 		}
 	} else {
-		rc = azsreg_url__check_scheme(imds, 1, "IMDS endpoint");
+		rc = azsreg_url__check_endpoint(imds, 1, "IMDS endpoint");
 		if (rc != AZSREG_OK)
 			goto done;
-		if (strchr(imds, '?') != NULL || strchr(imds, '#') != NULL) {
-			rc = azsreg_error__set(AZSREG_EINVALID, "managed identity credential: the IMDS endpoint must be a base URL without query");
-			goto done;
-		}
 		n = strlen(imds);
 		while (n > 0 && imds[n - 1] == '/')
 			n--;

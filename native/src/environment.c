@@ -162,12 +162,12 @@ AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const cha
 	*out = NULL;
 	if (name == NULL || name[0] == '\0')
 		name = "Custom";
-	rc = azsreg_url__check_scheme(arm_endpoint, 0, "the ARM endpoint");
+	rc = azsreg_url__check_endpoint(arm_endpoint, 0, "the ARM endpoint");
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("environment '%.64s'", name);
 		goto done;
 	}
-	rc = azsreg_url__check_scheme(authority, 0, "the authority (login endpoint)");
+	rc = azsreg_url__check_endpoint(authority, 0, "the authority (login endpoint)");
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("environment '%.64s'", name);
 		goto done;

@@ -129,7 +129,7 @@ int azsreg_environment_discover_with(azsreg_environment **out, const char *name,
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	rc = azsreg_url__check_scheme(arm, 0, "ARM endpoint");
+	rc = azsreg_url__check_endpoint(arm, 0, "ARM endpoint");
 	if (rc != 0) {
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 		goto done;

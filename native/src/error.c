@@ -131,6 +131,55 @@ static char *redacted_copy(const char *s)
 	return azsreg_buf__detach(&b);
 }
 
+/*
+ * Escapes C0 control characters and DEL in place of a heap string (reallocated), so that
+ * a message quoting input stays one line and cannot forge lines of its own: \r \n \t,
+ * others as \xNN. Backslashes are left as they are. Returns the new string (s on no
+ * change), or NULL out of memory (s is then freed).
+ */
+static char *escape_controls(char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	azsreg_buf b = AZSREG_BUF_INIT;
+	const unsigned char *p;
+
+	if (s == NULL)
+		return NULL;
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			break;
+	}
+	if (*p == '\0')
+		return s;
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '\r') {
+			(void)azsreg_buf__put(&b, "\\r", 2);
+		} else if (*p == '\n') {
+			(void)azsreg_buf__put(&b, "\\n", 2);
+		} else if (*p == '\t') {
+			(void)azsreg_buf__put(&b, "\\t", 2);
+		} else if (*p < 0x20 || *p == 0x7f) {
+			char t[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+			(void)azsreg_buf__put(&b, t, 4);
+		} else {
+			(void)azsreg_buf__put(&b, (const char *)p, 1);
+		}
+	}
+	azsreg__wipe(s, strlen(s));
+	free(s);
+	if (b.failed) {
+		azsreg_buf__wipe_free(&b);
+		return NULL;
+	}
+	return azsreg_buf__detach(&b);
+}
+
+/* A redacted, control-character-escaped heap copy of a message, or NULL. */
+static char *message_copy(const char *s)
+{
+	return escape_controls(redacted_copy(s));
+}
+
 static char *plain_copy(const char *s)
 {
 	char *p;
@@ -367,7 +416,7 @@ int azsreg_error__set(int code, const char *fmt, ...)
 	(void)azsreg_buf__vprintf(&raw, fmt ? fmt : "", ap);
 	va_end(ap);
 	if (!raw.failed)
-		msg = redacted_copy(azsreg_buf__cstr(&raw));
+		msg = message_copy(azsreg_buf__cstr(&raw));
 	azsreg_buf__wipe_free(&raw);
 	if (msg == NULL)
 		msg = plain_copy(code == AZSREG_ENOMEM ? "out of memory" : "error (the message could not be built)");
@@ -386,7 +435,7 @@ int azsreg_error__set_info(const azsreg_error_info *info)
 	if (e->busy)
 		return info->code;
 	e->busy = 1;
-	message = redacted_copy(info->message);
+	message = message_copy(info->message);
 	arm_code = redacted_copy(info->arm_code);
 	arm_message = redacted_copy(info->arm_message);
 	target = redacted_copy(info->target);
@@ -432,7 +481,7 @@ int azsreg_error__prefix(const char *fmt, ...)
 		(void)azsreg_buf__puts(&raw, e->pub.message);
 	}
 	if (!raw.failed)
-		msg = redacted_copy(azsreg_buf__cstr(&raw));
+		msg = message_copy(azsreg_buf__cstr(&raw));
 	azsreg_buf__wipe_free(&raw);
 	if (msg != NULL) {
 		free(e->message);

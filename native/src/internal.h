@@ -149,8 +149,15 @@ int azsreg_base64__encode(azsreg_buf *out, const unsigned char *data, size_t len
 int azsreg_url__encode(azsreg_buf *out, const char *text);
 /** Is the URL's host a loopback address (127.0.0.0/8, ::1, localhost)? */
 int azsreg_url__is_loopback(const char *url);
-/** Refuses http:// unless loopback (or allow_link_local and 169.254.169.254). */
+/** Refuses user info (user:password@) in any URL, and http:// unless loopback (or allow_link_local and 169.254.169.254). */
 int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *what);
+/**
+ * An endpoint the library takes as a base URL (ARM endpoint, authority, managed identity
+ * endpoint): azsreg_url__check_scheme, which also refuses user info, and no query, no
+ * fragment and no dot segment ("." / ".." / %2e forms) in its path. Messages never
+ * quote the URL.
+ */
+int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char *what);
 
 /* ------------------------------------------------------- environment.c */
 

@@ -418,27 +418,27 @@ static void mark_jwts(const char *text, size_t len, unsigned char *mask)
 	}
 }
 
-/* scheme://user:password@host: the password. */
+/*
+ * scheme://user:password@host: the whole user info (user name and password; a user name
+ * alone is often a token), so "https://<stars>@host/". The last '@' before the path ends it.
+ */
 static void mark_userinfo(const char *text, size_t len, unsigned char *mask)
 {
-	size_t i, j, colon;
+	size_t i, j, at;
 
 	for (i = 0; i + 3 < len; i++) {
 		if (text[i] != ':' || text[i + 1] != '/' || text[i + 2] != '/')
 			continue;
-		colon = 0;
+		at = 0;
 		for (j = i + 3; j < len; j++) {
 			unsigned char c = (unsigned char)text[j];
-			if (c == '/' || c == '?' || c == '#' || isspace(c) || c == '"' || c == '\'')
+			if (c == '/' || c == '?' || c == '#' || isspace(c) || c == '"' || c == '\'' || c < 0x20)
 				break;
-			if (c == ':' && colon == 0)
-				colon = j;
-			if (c == '@') {
-				if (colon != 0)
-					mark(mask, colon + 1, j);
-				break;
-			}
+			if (c == '@')
+				at = j;
 		}
+		if (at > i + 3)
+			mark(mask, i + 3, at);
 	}
 }
 

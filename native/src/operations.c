@@ -5,6 +5,7 @@
  */
 #include "internal.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -326,7 +327,8 @@ int azsreg_customer_put(char **out_json, azsreg_client *client, const char *regi
 	char guid[AZSREG_GUID_LEN + 1], tenant[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
 	char *url = NULL, *id = NULL, *body = NULL, *text = NULL;
 	json_t *o = NULL, *props = NULL;
-	int rc, has_tenant = tenant_id != NULL && tenant_id[0] != '\0';
+	const char *t;
+	int rc, has_tenant = tenant_id != NULL;
 
 	memset(&resp, 0, sizeof(resp));
 	if (out_json == NULL || client == NULL) {
@@ -337,6 +339,15 @@ int azsreg_customer_put(char **out_json, azsreg_client *client, const char *regi
 	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "register", "with", registration_id, customer_subscription_id);
 	if (rc != 0)
 		goto done;
+	/* An empty tenant would send {"properties":{}} and erase the mapping's tenant. */
+	for (t = tenant_id; t != NULL && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n' || *t == '\v' || *t == '\f'); t++)
+		;
+	if (t != NULL && *t == '\0') {
+		rc = azsreg_error__set(AZSREG_EINVALID,
+				       "%s: the tenant ID is %s: give the customer's directory (tenant) as a GUID or domain name, or no tenant at all (NULL)",
+				       what, tenant_id[0] == '\0' ? "empty" : "blank");
+		goto done;
+	}
 	rc = customer_url(&url, client, &reg, guid, &id);
 	if (rc != 0)
 		goto done;
@@ -547,44 +558,85 @@ static int check_api_version(const char *v)
 	return AZSREG_OK;
 }
 
+static int hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Is the query parameter name q[0..n) "api-version" (any case, percent-decoded)? */
+static int param_is_api_version(const char *q, size_t n)
+{
+	static const char want[] = "api-version";
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)q[i];
+		if (c == '%' && i + 2 < n && hex_value((unsigned char)q[i + 1]) >= 0 &&
+		    hex_value((unsigned char)q[i + 2]) >= 0) {
+			c = (unsigned char)(hex_value((unsigned char)q[i + 1]) * 16 + hex_value((unsigned char)q[i + 2]));
+			i += 3;
+		} else {
+			i++;
+		}
+		if (k >= sizeof(want) - 1 || tolower(c) != want[k])
+			return 0;
+		k++;
+	}
+	return k == sizeof(want) - 1;
+}
+
 static int check_query(const char *q)
 {
 	const unsigned char *p;
+	const char *param, *end;
+	size_t name_len;
 
 	for (p = (const unsigned char *)q; *p; p++) {
 		if (*p <= 0x20 || *p >= 0x7f || *p == '#')
 			return azsreg_error__set(AZSREG_EINVALID,
 						 "the OData query has a space, '#' or a non-ASCII character: URL-encode it");
 	}
+	/* The api-version is a parameter of its own: a second one in the query would be sent too. */
+	for (param = q; *param != '\0'; param = *end ? end + 1 : end) {
+		end = param + strcspn(param, "&");
+		name_len = strcspn(param, "=&");
+		if (param_is_api_version(param, name_len))
+			return azsreg_error__set(AZSREG_EINVALID,
+						 "the OData query sets api-version: give the api-version on its own (--api-version / -ApiVersion), not in the query");
+	}
 	return AZSREG_OK;
 }
 
-int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id,
-			    const char *api_version, const char *body_json, const char *odata_query, unsigned int flags)
+/* The canonical method name, or NULL when it is not one the generic request sends. */
+static const char *request_method(const char *method)
 {
 	static const char *const methods[] = { "GET", "PUT", "PATCH", "POST", "DELETE", "HEAD" };
-	const char *m = NULL;
-	azsreg_http_response resp;
-	azsreg_buf what = AZSREG_BUF_INIT;
-	char *url = NULL, *body = NULL, *text = NULL, *first = NULL;
-	json_t *items = NULL, *wrap = NULL, *parsed = NULL;
-	json_error_t jerr;
 	size_t i;
-	int rc = AZSREG_OK, status = 0, not_paged = 0;
 
-	memset(&resp, 0, sizeof(resp));
-	if (out_json != NULL)
-		*out_json = NULL;
-	if (client == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "resource request: missing client");
-		goto done;
-	}
 	for (i = 0; method != NULL && i < sizeof(methods) / sizeof(methods[0]); i++) {
 		if (strcasecmp(method, methods[i]) == 0)
-			m = methods[i];
+			return methods[i];
 	}
+	return NULL;
+}
+
+int azsreg_resource_request_check(const char *method, const char *resource_id, const char *api_version, const char *body_json,
+				  const char *odata_query)
+{
+	const char *m = request_method(method);
+	azsreg_buf what = AZSREG_BUF_INIT;
+	json_t *parsed = NULL;
+	json_error_t jerr;
+	int rc = AZSREG_OK;
+
 	if (m == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "resource request: method '%s' is not one of GET, PUT, PATCH, POST, DELETE, HEAD",
+		rc = azsreg_error__set(AZSREG_EINVALID, "resource request: method '%.32s' is not one of GET, PUT, PATCH, POST, DELETE, HEAD",
 				       method ? method : "(null)");
 		goto done;
 	}
@@ -610,10 +662,39 @@ int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *cli
 						       jerr.text, jerr.line, jerr.column);
 		}
 	}
-	if (rc != 0) {
+	if (rc != 0)
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
+done:
+	json_decref(parsed);
+	azsreg_buf__free(&what);
+	return rc;
+}
+
+int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id,
+			    const char *api_version, const char *body_json, const char *odata_query, unsigned int flags)
+{
+	const char *m = NULL;
+	azsreg_http_response resp;
+	azsreg_buf what = AZSREG_BUF_INIT;
+	char *url = NULL, *body = NULL, *text = NULL, *first = NULL;
+	json_t *items = NULL, *wrap = NULL;
+	int rc = AZSREG_OK, status = 0, not_paged = 0;
+
+	memset(&resp, 0, sizeof(resp));
+	if (out_json != NULL)
+		*out_json = NULL;
+	if (client == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "resource request: missing client");
 		goto done;
 	}
+	/* Everything is checked before anything is sent. */
+	rc = azsreg_resource_request_check(method, resource_id, api_version, body_json, odata_query);
+	if (rc != 0)
+		goto done;
+	m = request_method(method);
+	(void)azsreg_buf__printf(&what, "%s %s%s", m, resource_id[0] == '/' ? "" : "/", resource_id);
+	while (odata_query != NULL && (*odata_query == '?' || *odata_query == '&'))
+		odata_query++;
 	rc = arm_url(&url, client, resource_id, odata_query, api_version);
 	if (rc != 0)
 		goto done;
@@ -686,7 +767,6 @@ done:
 	free(first);
 	json_decref(items);
 	json_decref(wrap);
-	json_decref(parsed);
 	azsreg_buf__free(&what);
 	azsreg_http_response__free(&resp);
 	return rc;

@@ -279,6 +279,8 @@ typedef struct url_parts {
 	char scheme[16];
 	char host[256];   /* without brackets for IPv6 */
 	int bracketed;
+	int has_userinfo; /* "user[:password]@" before the host */
+	size_t rest;      /* offset of the path, query or fragment (the end of the authority) */
 } url_parts;
 
 /* Splits scheme://[userinfo@]host[:port][/?#...]. Returns 0, or a static reason. */
@@ -311,6 +313,8 @@ static const char *url_split(const char *url, url_parts *u)
 		if (*h == '@')
 			at = h;
 	}
+	u->has_userinfo = at != NULL;
+	u->rest = (size_t)(end - url);
 	h = at ? at + 1 : auth;
 	if (h < end && *h == '[') {
 		hend = memchr(h, ']', (size_t)(end - h));
@@ -381,6 +385,14 @@ int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s is not usable: %s", what, why);
 		goto done;
 	}
+	if (u.has_userinfo) {
+		/* Never echo the user info: it is usually a password or a token. */
+		rc = azsreg_error__set(AZSREG_EINVALID,
+		                       "%s is not usable: it has user info (a user name or password and '@' before the host %s%s%s); "
+		                       "Azure Resource Manager and identity URLs never carry credentials: remove them",
+		                       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
+		goto done;
+	}
 	if (strcasecmp(u.scheme, "https") == 0)
 		goto done;
 	if (strcasecmp(u.scheme, "http") == 0) {
@@ -396,6 +408,59 @@ int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *
 	}
 	rc = azsreg_error__set(AZSREG_EINVALID, "%s has the unsupported scheme '%s' (host %s%s%s): only https:// is allowed",
 	                       what, u.scheme, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
+done:
+	return rc;
+}
+
+/* Is path[0..len) "." or ".." (also percent-encoded: %2e, .%2e, %2e%2e ...)? */
+static int is_dot_segment(const char *seg, size_t len)
+{
+	size_t i = 0, dots = 0;
+
+	while (i < len) {
+		if (seg[i] == '.') {
+			i++;
+		} else if (len - i >= 3 && seg[i] == '%' && seg[i + 1] == '2' && (seg[i + 2] == 'e' || seg[i + 2] == 'E')) {
+			i += 3;
+		} else {
+			return 0;
+		}
+		dots++;
+	}
+	return dots == 1 || dots == 2;
+}
+
+int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char *what)
+{
+	url_parts u;
+	const char *path, *seg, *p;
+	int rc;
+
+	rc = azsreg_url__check_scheme(url, allow_link_local, what);
+	if (rc != AZSREG_OK)
+		goto done;
+	if (what == NULL || what[0] == '\0')
+		what = "URL";
+	(void)url_split(url, &u);   /* cannot fail: azsreg_url__check_scheme split it */
+	path = url + u.rest;
+	if (strchr(path, '?') != NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s is not usable: it has a query ('?...'); give the base URL without a query", what);
+		goto done;
+	}
+	if (strchr(path, '#') != NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s is not usable: it has a fragment ('#...'); give the base URL without a fragment", what);
+		goto done;
+	}
+	for (seg = path; *seg != '\0'; seg = p) {
+		if (*seg == '/')
+			seg++;
+		p = seg + strcspn(seg, "/");
+		if (is_dot_segment(seg, (size_t)(p - seg))) {
+			rc = azsreg_error__set(AZSREG_EINVALID,
+			                       "%s is not usable: its path has a dot segment ('.' or '..', also as %%2e); give the path without it", what);
+			goto done;
+		}
+	}
 done:
 	return rc;
 }

@@ -2,6 +2,8 @@
  * Invalid input is refused before anything is sent: the emulator sees no request at all
  * (no token request, no ARM request), and each refusal has a message naming the problem.
  */
+#include <stdlib.h>
+
 #include "harness_fixture.h"
 
 #define GOOD_CUST "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f"
@@ -143,4 +145,240 @@ Test(invalid_input, a_good_call_afterwards_is_sent)
 	azsreg_free(out);
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/" GOOD_CUST), 1);
 	ASSERT_MAPPINGS(GOOD_CUST);
+}
+
+/* ---- issue #9 ------------------------------------------------------------------------ */
+
+/* Not a single request reached the emulator (discovery, identity, ARM). */
+static void expect_no_request_at_all(const char *what)
+{
+	json_t *log = harness_requests(&emu);
+	cr_expect_eq(harness_stat(&emu, "requests"), 0, "%s: a request was sent", what);
+	cr_expect(json_is_array(log) && json_array_size(log) == 0, "%s: the request log is not empty", what);
+	json_decref(log);
+	expect_nothing_sent(what);
+}
+
+/* `pattern` with its "%s" replaced by the emulator's "127.0.0.1:N/" (no other format). */
+static void emu_url(char *out, size_t cap, const char *pattern)
+{
+	const char *hostport = emu.base_url + strlen("https://");
+	const char *at = strstr(pattern, "%s");
+	size_t a, b, c;
+	cr_assert_not_null(at);
+	a = (size_t)(at - pattern);
+	b = strlen(hostport);
+	c = strlen(at + 2);
+	cr_assert_lt(a + b + c, cap);
+	memcpy(out, pattern, a);
+	memcpy(out + a, hostport, b);
+	memcpy(out + a + b, at + 2, c + 1);
+}
+
+/* Finding 1: user info in an endpoint URL is refused before anything is sent and never shown. */
+Test(invalid_input, endpoint_with_userinfo_refused_before_sending)
+{
+	static const char *const fmts[] = { "https://user:pw-do-not-show@%s", "https://tok-do-not-show@%s", NULL };
+	harness_log lg;
+	size_t i;
+
+	memset(&lg, 0, sizeof(lg));
+	reset();
+	for (i = 0; fmts[i] != NULL; i++) {
+		char url[256];
+		azsreg_environment *env = NULL;
+		azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+		emu_url(url, sizeof(url), fmts[i]);
+		o.ca_file = emu.ca_file;
+		o.log_cb = harness_log_cb;
+		o.log_payload = &lg;
+		o.log_level = AZSREG_LOG_TRACE;
+		expect_invalid(azsreg_environment_discover_with(&env, "S", url, &o), url);
+		cr_expect_null(env);
+		cr_expect(strstr(azsreg_error_last()->message, "user info") != NULL, "%s", azsreg_error_last()->message);
+		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
+		cr_expect_null(strstr(azsreg_error_last_json(), "do-not-show"));
+		expect_invalid(azsreg_environment_custom(&env, "S", url, emu.base_url, NULL), url);
+		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
+		expect_invalid(azsreg_environment_custom(&env, "S", emu.base_url, url, NULL), url);
+		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
+	}
+	cr_expect(lg.text == NULL || strstr(lg.text, "do-not-show") == NULL, "the log shows the user info: %s", lg.text);
+	harness_log_free(&lg);
+	expect_no_request_at_all("endpoint with user info");
+}
+
+/* Finding 3: a query, a fragment or a dot segment in an endpoint URL is refused, naming the part. */
+Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused_before_sending)
+{
+	static const struct {
+		const char *fmt, *part;
+	} bad[] = {
+		{ "https://%s?x=1", "query" },
+		{ "https://%s#frag", "fragment" },
+		{ "https://%s../_emulator/", "dot segment" },
+		{ "https://%s%2e%2e/_emulator/", "dot segment" },
+		{ "https://%s./", "dot segment" },
+	};
+	size_t i;
+
+	reset();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char url[256];
+		azsreg_environment *env = NULL;
+		emu_url(url, sizeof(url), bad[i].fmt);
+		expect_invalid(azsreg_environment_discover(&env, "S", url, emu.ca_file), url);
+		cr_expect_null(env);
+		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s: '%s' not in '%s'", url, bad[i].part,
+		          azsreg_error_last()->message);
+		expect_invalid(azsreg_environment_custom(&env, "S", url, emu.base_url, NULL), url);
+		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s", azsreg_error_last()->message);
+		expect_invalid(azsreg_environment_custom(&env, "S", emu.base_url, url, NULL), url);
+		cr_expect(strstr(azsreg_error_last()->message, "authority") != NULL, "%s", azsreg_error_last()->message);
+	}
+	expect_no_request_at_all("endpoint with a query, fragment or dot segment");
+}
+
+/* Finding 3: managed identity endpoints (IDENTITY_ENDPOINT / MSI_ENDPOINT / the option) get the same checks. */
+Test(invalid_input, managed_identity_endpoint_with_userinfo_query_or_dot_segment_refused)
+{
+	static const struct {
+		const char *fmt, *part;
+	} bad[] = {
+		{ "https://u:pw-do-not-show@%smsi/token", "user info" },
+		{ "https://%smsi/token?x=1", "query" },
+		{ "https://%smsi/token#f", "fragment" },
+		{ "https://%s../_emulator/token", "dot segment" },
+	};
+	size_t i;
+
+	reset();
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char url[256];
+		azsreg_credential *cred = NULL;
+		azsreg_managed_identity_options mo = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+		emu_url(url, sizeof(url), bad[i].fmt);
+		mo.identity_header = "hdr-value";
+		/* the option */
+		mo.identity_endpoint = url;
+		expect_invalid(azsreg_credential_managed_identity_new(&cred, &mo), url);
+		cr_expect_null(cred);
+		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s: %s", url, azsreg_error_last()->message);
+		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
+		/* IDENTITY_ENDPOINT and MSI_ENDPOINT */
+		mo.identity_endpoint = NULL;
+		setenv("IDENTITY_ENDPOINT", url, 1);
+		expect_invalid(azsreg_credential_managed_identity_new(&cred, &mo), url);
+		cr_expect(strstr(azsreg_error_last()->message, "IDENTITY_ENDPOINT") != NULL, "%s", azsreg_error_last()->message);
+		unsetenv("IDENTITY_ENDPOINT");
+		setenv("MSI_ENDPOINT", url, 1);
+		expect_invalid(azsreg_credential_managed_identity_new(&cred, &mo), url);
+		cr_expect(strstr(azsreg_error_last()->message, "MSI_ENDPOINT") != NULL, "%s", azsreg_error_last()->message);
+		unsetenv("MSI_ENDPOINT");
+		/* the IMDS endpoint */
+		mo.imds_endpoint = url;
+		expect_invalid(azsreg_credential_managed_identity_new(&cred, &mo), url);
+		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s: %s", url, azsreg_error_last()->message);
+	}
+	expect_no_request_at_all("managed identity endpoints");
+}
+
+/* Finding 2: an empty or blank tenant would send {"properties":{}} and erase the mapping's tenant. */
+Test(invalid_input, empty_or_blank_tenant_refused_before_sending)
+{
+	static const char *const blanks[] = { "", "   ", "\t", NULL };
+	size_t i;
+
+	reset();
+	for (i = 0; blanks[i] != NULL; i++) {
+		char *out = NULL;
+		expect_invalid(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, GOOD_CUST, blanks[i]), "blank tenant");
+		cr_expect_null(out);
+		cr_expect(strstr(azsreg_error_last()->message, "tenant ID is") != NULL, "%s", azsreg_error_last()->message);
+	}
+	expect_nothing_sent("blank tenant");
+	ASSERT_MAPPINGS("");
+}
+
+/* Finding 5: a query that sets api-version is refused (it would send two api-version parameters). */
+Test(invalid_input, query_setting_api_version_refused_before_sending)
+{
+	static const char *const bad[] = { "api-version=banana", "$top=1&API-VERSION=2017-06-01", "api%2Dversion=x", NULL };
+	size_t i;
+
+	reset();
+	for (i = 0; bad[i] != NULL; i++) {
+		char *out = NULL;
+		int status = -1;
+		expect_invalid(azsreg_resource_request(&out, &status, client, "GET", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION,
+		                                       NULL, bad[i], 0), bad[i]);
+		cr_expect(strstr(azsreg_error_last()->message, "api-version") != NULL, "%s", azsreg_error_last()->message);
+		cr_expect_null(out);
+	}
+	expect_nothing_sent("api-version in the query");
+}
+
+/* Finding 7: CR/LF from input is escaped in the message (no forged lines). */
+Test(invalid_input, control_characters_from_input_are_escaped_in_messages)
+{
+	azsreg_environment *env = NULL;
+	char *out = NULL;
+	int status = -1;
+
+	reset();
+	expect_invalid(azsreg_environment_discover(&env, "S", "https://x/\r\nX-Injected: y", emu.ca_file), "CR/LF endpoint");
+	cr_expect_null(strpbrk(azsreg_error_last()->message, "\r\n"), "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message, "\\r\\nX-Injected") != NULL, "%s", azsreg_error_last()->message);
+	expect_invalid(azsreg_resource_request(&out, &status, client, "GE\r\nT", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION,
+	                                       NULL, NULL, 0), "CR/LF method");
+	cr_expect_null(strpbrk(azsreg_error_last()->message, "\r\n"), "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message, "GE\\r\\nT") != NULL, "%s", azsreg_error_last()->message);
+	expect_invalid(azsreg_customer_get(&out, client, HARNESS_REGISTRATION_ID, "c3d4e5f6\nX: y"), "newline customer");
+	cr_expect_null(strpbrk(azsreg_error_last()->message, "\r\n"), "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message, "c3d4e5f6\\nX: y") != NULL, "%s", azsreg_error_last()->message);
+	expect_no_request_at_all("control characters");
+}
+
+/* Finding 10: the emulator's PUT /_emulator/config refuses out-of-range values, naming the field. */
+Test(invalid_input, emulator_config_refuses_bad_values_naming_the_field)
+{
+	static const struct {
+		const char *body, *field;
+	} bad[] = {
+		{ "{\"pageSize\":0}", "pageSize" },
+		{ "{\"pageSize\":-1}", "pageSize" },
+		{ "{\"pageSize\":2.5}", "pageSize" },
+		{ "{\"latencyMs\":\"x\"}", "latencyMs" },
+		{ "{\"latencyMs\":-5}", "latencyMs" },
+		{ "{\"tokenLifetimeSeconds\":-1}", "tokenLifetimeSeconds" },
+		{ "{\"tokenLifetimeSeconds\":0}", "tokenLifetimeSeconds" },
+		{ "{\"deviceCodeLifetimeSeconds\":-60}", "deviceCodeLifetimeSeconds" },
+		{ "{\"deviceCodeInterval\":-1}", "deviceCodeInterval" },
+		{ "{\"lro\":{\"polls\":-1}}", "lro.polls" },
+		{ "{\"throttle\":{\"reads\":{\"perSecond\":-1}}}", "throttle.reads.perSecond" },
+		{ "{\"pageSize\":null}", "pageSize" },
+		{ "{\"pageSize\":5,\"latencyMs\":-1}", "latencyMs" },
+	};
+	json_t *before, *after, *ans;
+	size_t i;
+
+	before = NULL;
+	cr_assert_eq(harness_control(&emu, "GET", "/config", NULL, &before), 200);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		json_t *err;
+		ans = NULL;
+		cr_expect_eq(harness_control(&emu, "PUT", "/config", bad[i].body, &ans), 400, "%s", bad[i].body);
+		err = json_object_get(ans, "error");
+		cr_expect_str_eq(json_string_value(json_object_get(err, "target")), bad[i].field, "%s", bad[i].body);
+		cr_expect(json_string_value(json_object_get(err, "message")) != NULL &&
+		          strstr(json_string_value(json_object_get(err, "message")), bad[i].field) != NULL, "%s", bad[i].body);
+		json_decref(ans);
+	}
+	after = NULL;
+	cr_assert_eq(harness_control(&emu, "GET", "/config", NULL, &after), 200);
+	cr_expect(json_equal(before, after), "a refused config changed the config");
+	/* good values are still taken */
+	cr_expect_eq(harness_config(&emu, "{\"pageSize\":3,\"latencyMs\":0,\"lro\":{\"polls\":0}}"), 0);
+	json_decref(before);
+	json_decref(after);
 }

@@ -98,6 +98,53 @@ Test(environment, custom_refuses_bad_urls)
 	has(azsreg_error_last()->message, "position 2");
 }
 
+/* Issue #9, findings 1 and 3: custom environments refuse user info, queries, fragments, dot segments. */
+Test(invalid_input, custom_environment_endpoint_with_userinfo_query_fragment_or_dot_segment_refused)
+{
+	static const struct {
+		const char *arm, *authority, *want;
+	} bad[] = {
+		{ "https://user:pw-not-shown@arm.example/", "https://login.example/", "the ARM endpoint is not usable: it has user info" },
+		{ "https://arm.example/", "https://u:pw-not-shown@login.example/", "the authority (login endpoint) is not usable: it has user info" },
+		{ "https://arm.example/?x=1", "https://login.example/", "the ARM endpoint is not usable: it has a query" },
+		{ "https://arm.example/", "https://login.example/adfs?x=1", "the authority (login endpoint) is not usable: it has a query" },
+		{ "https://arm.example/#f", "https://login.example/", "the ARM endpoint is not usable: it has a fragment" },
+		{ "https://arm.example/../x/", "https://login.example/", "the ARM endpoint is not usable: its path has a dot segment" },
+		{ "https://arm.example/", "https://login.example/%2e%2e/adfs/", "the authority (login endpoint) is not usable: its path has a dot segment" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		azsreg_environment *env = (azsreg_environment *)0x1;
+		cr_expect_eq(azsreg_environment_custom(&env, "Stack", bad[i].arm, bad[i].authority, NULL), AZSREG_EINVALID, "%zu", i);
+		cr_expect_null(env);
+		cr_expect(strstr(azsreg_error_last()->message, bad[i].want) != NULL, "'%s' not in '%s'", bad[i].want,
+			  azsreg_error_last()->message);
+		cr_expect_null(strstr(azsreg_error_last()->message, "pw-not-shown"));
+	}
+}
+
+Test(invalid_input, discover_endpoint_with_userinfo_query_or_dot_segment_refused_before_sending)
+{
+	static const char *const bad[] = {
+		"https://user:pw-not-shown@127.0.0.1:9/", "https://127.0.0.1:9/?x=1", "https://127.0.0.1:9/#f",
+		"https://127.0.0.1:9/../_emulator/", "https://127.0.0.1:9/%2e%2e/x", NULL,
+	};
+	static const char *const part[] = { "user info", "query", "fragment", "dot segment", "dot segment" };
+	size_t i;
+
+	/* Port 9 on loopback: were anything sent, the error would be a network error, not EINVALID. */
+	for (i = 0; bad[i] != NULL; i++) {
+		azsreg_environment *env = (azsreg_environment *)0x1;
+		cr_expect_eq(azsreg_environment_discover(&env, "S", bad[i], NULL), AZSREG_EINVALID, "%s: %s", bad[i],
+			     azsreg_error_last()->message);
+		cr_expect_null(env);
+		cr_expect(strstr(azsreg_error_last()->message, part[i]) != NULL, "'%s' not in '%s'", part[i], azsreg_error_last()->message);
+		cr_expect_null(strstr(azsreg_error_last()->message, "pw-not-shown"), "%s", azsreg_error_last()->message);
+		cr_expect_eq(azsreg_error_last()->http_status, 0);
+	}
+}
+
 Test(environment, to_json_and_dup)
 {
 	azsreg_environment *env = NULL, *copy = NULL;

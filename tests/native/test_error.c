@@ -70,6 +70,37 @@ Test(error, messages_are_redacted)
 	has(azsreg_error_last()->message, "client_secret=***");
 }
 
+/* Issue #9, finding 7: input quoted in a message cannot forge lines (CR/LF and other controls escaped). */
+Test(invalid_input, control_characters_in_messages_are_escaped)
+{
+	const char *m;
+
+	azsreg_error__set(AZSREG_EINVALID, "ARM endpoint 'https://x/\r\nX-Injected: y' bad\ttab \x01\x1b[31m del\x7f");
+	m = azsreg_error_last()->message;
+	cr_expect_str_eq(m, "ARM endpoint 'https://x/\\r\\nX-Injected: y' bad\\ttab \\x01\\x1b[31m del\\x7f");
+	cr_expect_null(strchr(m, '\r'));
+	cr_expect_null(strchr(m, '\n'));
+	/* prefix and set_info escape too; an escaped message is not escaped twice */
+	azsreg_error__prefix("customer '%s'", "a\nb");
+	cr_expect_str_eq(azsreg_error_last()->message,
+			 "customer 'a\\nb': ARM endpoint 'https://x/\\r\\nX-Injected: y' bad\\ttab \\x01\\x1b[31m del\\x7f");
+	{
+		azsreg_error_info info;
+		memset(&info, 0, sizeof(info));
+		info.code = AZSREG_ESERVICE;
+		info.message = "line one\nline two";
+		azsreg_error__set_info(&info);
+		cr_expect_str_eq(azsreg_error_last()->message, "line one\\nline two");
+	}
+	/* redaction still sees the real header line, then the result is escaped */
+	azsreg_error__set(AZSREG_EINVALID, "x\r\nAuthorization: Bearer secret-value-here\r\n");
+	cr_expect_null(strstr(azsreg_error_last()->message, "secret-value-here"), "%s", azsreg_error_last()->message);
+	cr_expect_null(strchr(azsreg_error_last()->message, '\n'));
+	/* backslashes and UTF-8 pass unchanged */
+	azsreg_error__set(AZSREG_EINVALID, "C:\\path \xc3\xa9");
+	cr_expect_str_eq(azsreg_error_last()->message, "C:\\path \xc3\xa9");
+}
+
 Test(error, prefix_keeps_fields)
 {
 	arm(403, "{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"no\"}}", "r-1", NULL, "put");

@@ -53,8 +53,19 @@ Test(redact, form_bodies)
 Test(redact, urls_and_query_strings)
 {
 	expect("GET https://h/x?access_token=abc123&b=2", "GET https://h/x?access_token=***&b=2");
-	expect("https://user:pa55word@proxy.example:8080/", "https://user:***@proxy.example:8080/");
+	expect("https://user:pa55word@proxy.example:8080/", "https://***@proxy.example:8080/");
 	expect("https://h/blob?sv=1&sig=abcDEF%3D", "https://h/blob?sv=1&sig=***");
+}
+
+/* Finding 1 of issue #9: the whole user info of a URL is hidden, a user name alone too. */
+Test(redact, invalid_input_userinfo_in_urls_is_hidden)
+{
+	expect("https://user:pw@127.0.0.1:8443/", "https://***@127.0.0.1:8443/");
+	expect("https://ghp_tokenonly@arm.example/x", "https://***@arm.example/x");
+	expect("{\"resourceManagerUrl\":\"https://u:p@h/\"}", "{\"resourceManagerUrl\":\"https://***@h/\"}");
+	expect("discover the environment at https://a@b:c@h/ failed", "discover the environment at https://***@h/ failed");
+	expect("https://h/path@not-userinfo", "https://h/path@not-userinfo");
+	expect("https://@h/", "https://@h/");
 }
 
 Test(redact, header_lines)

@@ -345,6 +345,54 @@ Test(ops, invalid_inputs_send_nothing)
 	cr_expect_eq(counting_credential_calls(cred), 0, "no token was fetched");
 }
 
+/* Issue #9, finding 2: an empty or blank tenant would erase the mapping's tenant. */
+Test(invalid_input, empty_or_blank_tenant_refused_before_sending, .init = setup, .fini = teardown)
+{
+	static const char *const blanks[] = { "", " ", "   ", "\t", " \r\n ", NULL };
+	size_t i;
+
+	for (i = 0; blanks[i] != NULL; i++) {
+		cr_expect_eq(azsreg_customer_put(&out, client, REG, CUST, blanks[i]), AZSREG_EINVALID, "'%s'", blanks[i]);
+		cr_expect(strstr(azsreg_error_last()->message, "tenant ID is") != NULL, "%s", azsreg_error_last()->message);
+		cr_expect(strstr(azsreg_error_last()->message, "register customer " CUST) != NULL, "%s", azsreg_error_last()->message);
+		cr_expect_null(strchr(azsreg_error_last()->message, '\n'));
+		cr_expect_null(out);
+	}
+	cr_expect_eq(ft->nreqs, 0, "nothing was sent");
+	cr_expect_eq(counting_credential_calls(cred), 0, "no token was fetched");
+	/* NULL (no tenant) is still allowed */
+	fake_transport_add(ft, 200, "", NULL);
+	cr_assert_eq(azsreg_customer_put(&out, client, REG, CUST, NULL), 0, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(ft->reqs[0].body, "{\"properties\":{}}");
+}
+
+/* Issue #9, finding 5: a query that sets api-version would send two of them. */
+Test(invalid_input, query_setting_api_version_refused_before_sending, .init = setup, .fini = teardown)
+{
+	static const char *const bad[] = {
+		"api-version=banana", "?api-version=banana", "$top=1&api-version=2", "API-Version=2", "api%2Dversion=2",
+		"api%2dversion=2", "%61pi-version=2", "$filter=x&api-version", "api-version", NULL,
+	};
+	int status = 0;
+	size_t i;
+
+	for (i = 0; bad[i] != NULL; i++) {
+		cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01", NULL, bad[i], 0), AZSREG_EINVALID,
+			     "%s", bad[i]);
+		cr_expect(strstr(azsreg_error_last()->message, "query sets api-version") != NULL, "%s: %s", bad[i],
+			  azsreg_error_last()->message);
+		cr_expect_eq(azsreg_resource_request_check("GET", REG, "2017-06-01", NULL, bad[i]), AZSREG_EINVALID, "%s", bad[i]);
+	}
+	cr_expect_eq(ft->nreqs, 0, "nothing was sent");
+	cr_expect_eq(counting_credential_calls(cred), 0, "no token was fetched");
+	/* look-alikes are other parameters */
+	cr_expect_eq(azsreg_resource_request_check("GET", REG, "2017-06-01", NULL, "x-api-version=1&api-versions=2&$filter=api-version%20eq%201"), 0,
+		     "%s", azsreg_error_last()->message);
+	cr_expect_eq(azsreg_resource_request_check("get", REG, "2017-06-01", NULL, NULL), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(azsreg_resource_request_check("GE\r\nT", REG, "2017-06-01", NULL, NULL), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "method 'GE\\r\\nT'") != NULL, "%s", azsreg_error_last()->message);
+}
+
 /* ---------------------------------------------------------------- client */
 
 Test(ops, stats_count_requests_and_retries)

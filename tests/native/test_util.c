@@ -221,3 +221,58 @@ Test(url, check_scheme)
 	cr_assert_null(strstr(azsreg_error_last()->message, "hunter2"));
 	cr_assert_null(strstr(azsreg_error_last()->message, "abc"));
 }
+
+/* Issue #9, findings 1 and 3: endpoints refuse user info, a query, a fragment and dot segments. */
+Test(invalid_input, endpoint_with_userinfo_refused_and_not_shown)
+{
+	cr_assert_eq(azsreg_url__check_scheme("https://user:pw-not-shown@127.0.0.1:8443/", 0, "the ARM endpoint"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "user info");
+	cr_assert_null(strstr(azsreg_error_last()->message, "pw-not-shown"));
+	cr_assert_null(strstr(azsreg_error_last()->message, "user:pw"));
+	cr_assert_eq(azsreg_url__check_endpoint("https://tokenonly-not-shown@arm.example/", 0, "the ARM endpoint"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "the ARM endpoint is not usable: it has user info");
+	cr_assert_null(strstr(azsreg_error_last()->message, "tokenonly-not-shown"));
+	cr_assert_eq(azsreg_url__check_endpoint("http://u:p@[::1]:9/", 0, "x"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "user info");
+	/* an '@' in the path is not user info */
+	cr_assert_eq(azsreg_url__check_endpoint("https://arm.example/a@b/", 0, "x"), 0, "%s", azsreg_error_last()->message);
+}
+
+Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused)
+{
+	static const struct {
+		const char *url;
+		const char *part;
+	} bad[] = {
+		{ "https://127.0.0.1:8443/?x=1", "query" },
+		{ "https://arm.example?x=1", "query" },
+		{ "https://arm.example/path/?api-version=1", "query" },
+		{ "https://arm.example/#frag", "fragment" },
+		{ "https://arm.example#", "fragment" },
+		{ "https://127.0.0.1:8443/../_emulator/", "dot segment" },
+		{ "https://arm.example/..", "dot segment" },
+		{ "https://arm.example/./x/", "dot segment" },
+		{ "https://arm.example/a/%2e%2e/b", "dot segment" },
+		{ "https://arm.example/a/.%2E/b", "dot segment" },
+		{ "https://arm.example/%2E/", "dot segment" },
+	};
+	static const char *const good[] = {
+		"https://arm.example", "https://arm.example/", "https://arm.example/adfs/", "https://arm.example/a.b/..c/...",
+		"http://127.0.0.1:5050/", "https://[::1]:9/x/", "https://arm.example/%2e%2ex/", NULL,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(azsreg_url__check_endpoint(bad[i].url, 0, "the ARM endpoint"), AZSREG_EINVALID, "%s", bad[i].url);
+		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s: '%s' not in '%s'", bad[i].url, bad[i].part,
+			  azsreg_error_last()->message);
+		cr_expect(strstr(azsreg_error_last()->message, "the ARM endpoint is not usable") != NULL, "%s", azsreg_error_last()->message);
+	}
+	for (i = 0; good[i] != NULL; i++)
+		cr_expect_eq(azsreg_url__check_endpoint(good[i], 0, "x"), 0, "%s: %s", good[i], azsreg_error_last()->message);
+	/* check_scheme alone (request URLs, nextLink, Location) still takes a query */
+	cr_expect_eq(azsreg_url__check_scheme("https://arm.example/x?api-version=1&$skiptoken=2", 0, "nextLink"), 0);
+	/* the IMDS endpoint keeps its http:// exception */
+	cr_expect_eq(azsreg_url__check_endpoint("http://169.254.169.254", 1, "IMDS endpoint"), 0);
+	cr_expect_eq(azsreg_url__check_endpoint("http://169.254.169.254/?x=1", 1, "IMDS endpoint"), AZSREG_EINVALID);
+}

@@ -105,6 +105,14 @@ function Add-AzureRmEnvironment {
 
     process {
         $cmdlet = $PSCmdlet
+        # User info (user:password@) in an endpoint is refused (the library refuses it too),
+        # before anything is sent, and the URL is never shown with it (target, -WhatIf, errors).
+        foreach ($url in @($ARMEndpoint, $ResourceManagerEndpoint, $ActiveDirectoryEndpoint)) {
+            if ($url -and $url -match '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@') {
+                $shown = $url -replace '^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@', '$1***@'
+                $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message $script:Strings.EndpointUserInfo -ErrorId 'EndpointHasUserInfo' -Category InvalidArgument -TargetObject $shown))
+            }
+        }
         if (-not $PSCmdlet.ShouldProcess($Name, 'Add environment')) { return }
         $caFile = $env:AZSREG_CA_FILE
         if (-not $caFile) { $caFile = $env:SSL_CERT_FILE }

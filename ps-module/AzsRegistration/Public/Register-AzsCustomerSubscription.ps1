@@ -25,6 +25,8 @@ function Register-AzsCustomerSubscription {
 
     .PARAMETER TenantId
     The customer's directory (tenant): GUID or domain name. Aliases: CustomerTenantId, Tenant.
+    Leave it out to send no tenant; an empty or blank value is an error (ErrorId
+    InvalidTenantId) and nothing is sent for that item.
 
     .PARAMETER DefaultProfile
     The context to use instead of the current one. Aliases: AzureRmContext, AzureCredential.
@@ -75,6 +77,12 @@ function Register-AzsCustomerSubscription {
         if (-not $context) { $context = Get-AzsContextForCall -DefaultProfile $DefaultProfile -Cmdlet $cmdlet }
         $client = $context.Client
         $tenant = $TenantId
+        if ($PSBoundParameters.ContainsKey('TenantId') -and [string]::IsNullOrWhiteSpace($tenant)) {
+            # An empty tenant would send {"properties":{}} and erase the mapping's tenant:
+            # refused before anything is sent. Leaving -TenantId out stays allowed.
+            $cmdlet.WriteError((New-AzsErrorRecord -Message $script:Strings.TenantIdBlank -ErrorId 'InvalidTenantId' -Category InvalidArgument -TargetObject $TenantId))
+            return
+        }
         if ([string]::IsNullOrWhiteSpace($tenant)) { $tenant = $null } else { $tenant = $tenant.Trim() }
         foreach ($reg in $Registration) {
             $regId = Resolve-AzsRegistrationId -Registration $reg

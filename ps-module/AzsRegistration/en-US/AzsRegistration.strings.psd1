@@ -33,5 +33,7 @@
     NotRemoved = 'Customer subscription {0} was not registered with {1} (the service answered 204).'
     ExpectedContextObject = '-DefaultProfile must be a context (from Get-AzureRmContext), a profile (from Connect-AzureRmAccount) or a context name; got {0}.'
     PasswordNeedsInteraction = 'This account needs multi-factor authentication or another interactive step, which a user name and password cannot give: sign in with Connect-AzureRmAccount -UseDeviceAuthentication (interactive), or use a service principal (-ServicePrincipal) or a managed identity (-Identity) in runbooks.'
+    TenantIdBlank = 'The tenant ID is empty or blank: give the customer''s directory (tenant) as a GUID or domain name, or leave -TenantId out; nothing was sent.'
+    EndpointUserInfo = 'The endpoint URL has user info (a user name or password before ''@''): Azure Resource Manager and login endpoints never carry credentials; remove them. Nothing was sent.'
     CustomerIdInvalid = "The customer subscription ID '{0}' is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); nothing was sent for it."
 }

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Issue #9 ("every bad input refused before anything is sent"), the command line side:
+# each bad input exits 2, stderr names the problem on one line, the emulator saw no
+# request at all (GET /_emulator/requests is empty, /stats counts 0), and no secret or
+# user info appears in any output. The table of bad inputs is tests/INVALID_INPUTS.md.
+# usage: test_cli_invalid_input.sh <path to azsreg> <path to azsreg-emulator>
+# AZSREG_CLI_WRAPPER (e.g. a valgrind command line) is put in front of every azsreg run.
+set -uo pipefail
+
+AZSREG="${1:?usage: test_cli_invalid_input.sh <azsreg> <azsreg-emulator>}"
+EMULATOR="${2:?usage: test_cli_invalid_input.sh <azsreg> <azsreg-emulator>}"
+read -r -a WRAP <<<"${AZSREG_CLI_WRAPPER:-}"
+
+REG="/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample"
+CUST="f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b"
+SECRET="emulator-sample-secret"
+URL_PASSWORD="url-pw-do-not-show-4711"
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); echo "ok   - $*"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
+check() { # description, then a command that must succeed
+	local what="$1"; shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-cli-invalid.XXXXXX")"
+emu_pid=""
+cleanup() {
+	if [ -n "$emu_pid" ]; then
+		kill -TERM "$emu_pid" 2>/dev/null
+		wait "$emu_pid" 2>/dev/null
+	fi
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+"$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 1 200); do
+	[ -s "$tmp/ready.json" ] && break
+	sleep 0.05
+done
+if [ ! -s "$tmp/ready.json" ]; then
+	echo "FAIL - the emulator did not get ready; its output:"
+	cat "$tmp/emulator.log"
+	exit 1
+fi
+BASE="$(jq -r .baseUrl "$tmp/ready.json")"
+HOSTPORT="${BASE#https://}"
+CONTROL="http://127.0.0.1:$(jq -r .httpPort "$tmp/ready.json")/_emulator"
+echo "# emulator at $BASE, control at $CONTROL"
+
+ctl() { curl -sS --noproxy '*' -X "$1" "$CONTROL$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
+reset_counters() { ctl POST /stats/reset >/dev/null && ctl DELETE /requests >/dev/null; }
+stat() { ctl GET /stats | jq -r ".$1"; }
+logged() { ctl GET /requests | jq -r 'length'; }
+mappings() { ctl GET /state | jq -r '[.registrations[] | select(.name == "AzureStack-sample") | .customerSubscriptions[].id] | sort | join(",")'; }
+
+export AZURE_TENANT_ID=11111111-1111-1111-1111-111111111111
+export AZURE_CLIENT_ID=22222222-2222-2222-2222-222222222222
+export AZURE_CLIENT_SECRET="$SECRET"
+unset AZSREG_ACCESS_TOKEN AZURE_CLIENT_CERTIFICATE_PATH AZURE_FEDERATED_TOKEN_FILE IDENTITY_ENDPOINT MSI_ENDPOINT || true
+
+all_output="$tmp/all-output.txt"
+# refused <name> <stderr regex> args...: azsreg must exit 2, name the problem in one line of
+# stderr, print nothing on stdout, and send nothing at all.
+refused() {
+	local name="$1" want="$2"; shift 2
+	reset_counters
+	"${WRAP[@]}" "$AZSREG" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
+	local rc=$?
+	{ echo "### azsreg $name"; cat "$tmp/$name.out" "$tmp/$name.err"; } >>"$all_output"
+	if [ "$rc" -eq 2 ]; then ok "$name: exit code 2"; else
+		fail "$name: exit code $rc, expected 2"; sed 's/^/    | /' "$tmp/$name.out" "$tmp/$name.err" | head -n 10; fi
+	check "$name: stderr names the problem ($want)" grep -qiE -- "$want" "$tmp/$name.err"
+	check "$name: nothing on stdout" [ ! -s "$tmp/$name.out" ]
+	check "$name: no request reached the emulator" [ "$(stat requests)" = 0 ] && [ "$(logged)" = 0 ]
+	check "$name: no token request" [ "$(stat tokenRequests)" = 0 ]
+	check "$name: stderr has no carriage return" bash -c "! grep -q \$'\\r' '$tmp/$name.err'"
+}
+G=(--arm-endpoint "$BASE" --ca-file "$tmp/ca.pem")
+
+# ---- finding 1: user info in the endpoint URL ------------------------------------------------
+refused invalid_input_endpoint_with_userinfo "ARM endpoint is not usable: it has user info" \
+	-v list --registration "$REG" --arm-endpoint "https://user:$URL_PASSWORD@$HOSTPORT" --ca-file "$tmp/ca.pem"
+refused invalid_input_endpoint_with_user_only "user info" \
+	-vvv list --registration "$REG" --arm-endpoint "https://$URL_PASSWORD@$HOSTPORT" --ca-file "$tmp/ca.pem"
+check "userinfo: the password is not shown" bash -c "! grep -q -- '$URL_PASSWORD' '$tmp/invalid_input_endpoint_with_userinfo.err' '$tmp/invalid_input_endpoint_with_user_only.err'"
+check "userinfo: no resourceManagerUrl printed" bash -c "! grep -q resourceManagerUrl '$tmp/invalid_input_endpoint_with_userinfo.err'"
+
+# ---- finding 2: empty or blank tenant -------------------------------------------------------
+refused invalid_input_empty_tenant "tenant-id is empty" \
+	register --registration "$REG" --customer-subscription "$CUST" --tenant-id '' "${G[@]}"
+refused invalid_input_blank_tenant "tenant-id is blank" \
+	register --registration "$REG" --customer-subscription "$CUST" --tenant-id '   ' "${G[@]}"
+refused invalid_input_empty_tenant_equals "tenant-id is empty" \
+	register --registration "$REG" --customer-subscription "$CUST" --tenant-id= "${G[@]}"
+check "blank tenant: state still empty" [ "$(mappings)" = "" ]
+
+# ---- finding 3: query, fragment, dot segments in the endpoint URL ---------------------------
+refused invalid_input_endpoint_with_query "it has a query" \
+	list --registration "$REG" --arm-endpoint "https://$HOSTPORT?x=1" --ca-file "$tmp/ca.pem"
+refused invalid_input_endpoint_with_fragment "it has a fragment" \
+	list --registration "$REG" --arm-endpoint "https://$HOSTPORT#x" --ca-file "$tmp/ca.pem"
+refused invalid_input_endpoint_with_dotdot "dot segment" \
+	list --registration "$REG" --arm-endpoint "https://$HOSTPORT../_emulator/" --ca-file "$tmp/ca.pem"
+refused invalid_input_endpoint_with_encoded_dotdot "dot segment" \
+	list --registration "$REG" --arm-endpoint "https://$HOSTPORT%2E%2e/_emulator/" --ca-file "$tmp/ca.pem"
+IDENTITY_ENDPOINT="https://${HOSTPORT}msi/token?x=1" IDENTITY_HEADER=h-value \
+	refused invalid_input_identity_endpoint_with_query "IDENTITY_ENDPOINT.*it has a query" \
+	list --registration "$REG" --managed-identity "${G[@]}"
+IDENTITY_ENDPOINT="https://u:$URL_PASSWORD@${HOSTPORT}msi/token" IDENTITY_HEADER=h-value \
+	refused invalid_input_identity_endpoint_with_userinfo "IDENTITY_ENDPOINT.*user info" \
+	list --registration "$REG" --managed-identity "${G[@]}"
+
+# ---- finding 5: api-version in --query ------------------------------------------------------
+refused invalid_input_query_sets_api_version "query sets api-version" \
+	request GET "$REG" --api-version 2017-06-01 --query api-version=banana "${G[@]}"
+refused invalid_input_query_sets_api_version_later "query sets api-version" \
+	request GET "$REG" --api-version 2017-06-01 --query '$top=1&API-Version=x' "${G[@]}"
+
+# ---- finding 7: control characters from input are escaped -----------------------------------
+refused invalid_input_crlf_in_endpoint 'https://x/\\r\\nX-Injected: y' \
+	list --registration "$REG" --arm-endpoint $'https://x/\r\nX-Injected: y' --ca-file "$tmp/ca.pem"
+refused invalid_input_crlf_in_method "method 'GE\\\\r\\\\nT'" \
+	request $'GE\r\nT' "$REG" --api-version 2017-06-01 "${G[@]}"
+refused invalid_input_newline_in_customer 'f1e2d3c4\\nX-Injected' \
+	get --registration "$REG" --customer-subscription $'f1e2d3c4\nX-Injected: y' "${G[@]}"
+refused invalid_input_crlf_in_option "unknown option '--bad\\\\r\\\\nX-Injected" \
+	list --registration "$REG" $'--bad\r\nX-Injected: y' "${G[@]}"
+refused invalid_input_escape_in_output_value "yaml\\\\x1b\\[31m" \
+	list --registration "$REG" --output $'yaml\x1b[31m' "${G[@]}"
+for n in crlf_in_endpoint crlf_in_method newline_in_customer crlf_in_option; do
+	check "$n: no forged 'X-Injected' line on stderr" bash -c "! grep -q '^X-Injected' '$tmp/invalid_input_$n.err'"
+done
+check "escape: no raw ESC on stderr" bash -c "! grep -q \$'\\x1b' '$tmp/invalid_input_escape_in_output_value.err'"
+
+# ---- a good call afterwards is sent (the checks above did not just fail to connect) ----------
+reset_counters
+"${WRAP[@]}" "$AZSREG" list --registration "$REG" "${G[@]}" >"$tmp/good.out" 2>"$tmp/good.err"
+rc=$?
+{ echo "### azsreg good"; cat "$tmp/good.out" "$tmp/good.err"; } >>"$all_output"
+check "a good list afterwards: exit code 0" [ "$rc" -eq 0 ]
+check "a good list afterwards reached the emulator" [ "$(stat armRequests)" -ge 1 ]
+
+# ---- secret scan ----------------------------------------------------------------------------
+check "no output shows the client secret" bash -c "! grep -q -- '$SECRET' '$all_output'"
+check "no output shows the URL password" bash -c "! grep -q -- '$URL_PASSWORD' '$all_output'"
+check "no output shows a token (eyJ...)" bash -c "! grep -q 'eyJ' '$all_output'"
+
+echo "# $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
