@@ -24,6 +24,25 @@ const void *azsreg_plat__memmem(const void *haystack, size_t hlen, const void *n
 	return NULL;
 }
 
+int azsreg_plat__ip_is_loopback(const char *host, int bracketed)
+{
+	static const unsigned char v4_mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	unsigned char a[16];
+	int i;
+
+	if (host == NULL)
+		return 0;
+	if (!bracketed)
+		return azsreg_plat__inet_pton(0, host, a) && a[0] == 127;
+	if (!azsreg_plat__inet_pton(1, host, a))
+		return 0;
+	for (i = 0; i < 15 && a[i] == 0; i++)
+		;
+	if (i == 15 && a[15] == 1)
+		return 1;   /* ::1 */
+	return memcmp(a, v4_mapped, sizeof(v4_mapped)) == 0 && a[12] == 127;
+}
+
 int azsreg_plat__fprintf(FILE *f, const char *fmt, ...)
 {
 	char small[1024], *big = NULL;

@@ -39,9 +39,15 @@ int azsreg_plat__gmtime(time_t t, struct tm *out);
 const void *azsreg_plat__memmem(const void *haystack, size_t hlen, const void *needle, size_t nlen);
 
 /**
+ * Parses an IPv4 (v6 = 0, 4 bytes) or IPv6 (v6 = 1, 16 bytes) address literal into out,
+ * network byte order (inet_pton). 1 when it is one, 0 otherwise.
+ */
+int azsreg_plat__inet_pton(int v6, const char *text, unsigned char *out);
+
+/**
  * Is host a loopback address literal (127.0.0.0/8, ::1, ::ffff:127.x.y.z)? host is an
  * IPv4 literal, or with bracketed set the IPv6 literal that stood between brackets.
- * 0 for names and malformed literals.
+ * 0 for names and malformed literals. (common.c, on azsreg_plat__inet_pton)
  */
 int azsreg_plat__ip_is_loopback(const char *host, int bracketed);
 

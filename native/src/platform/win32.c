@@ -91,24 +91,11 @@ int azsreg_plat__gmtime(time_t t, struct tm *out)
 	return gmtime_s(out, &t) == 0 ? 0 : -1;
 }
 
-int azsreg_plat__ip_is_loopback(const char *host, int bracketed)
+int azsreg_plat__inet_pton(int v6, const char *text, unsigned char *out)
 {
-	struct in_addr a4;
-	struct in6_addr a6;
-
-	if (host == NULL)
+	if (text == NULL || out == NULL)
 		return 0;
-	/* inet_pton is a pure parser in ws2_32: it needs no WSAStartup. */
-	if (bracketed) {
-		if (inet_pton(AF_INET6, host, &a6) != 1)
-			return 0;
-		if (IN6_IS_ADDR_LOOPBACK(&a6))
-			return 1;
-		return IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127;
-	}
-	if (inet_pton(AF_INET, host, &a4) == 1)
-		return (ntohl(a4.s_addr) >> 24) == 127;
-	return 0;
+	return inet_pton(v6 ? AF_INET6 : AF_INET, text, out) == 1;
 }
 
 /* ------------------------------------------------------------------- files */
