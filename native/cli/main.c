@@ -358,39 +358,60 @@ static int parse_args(cli *c, int argc, char **argv)
 
 static int read_body_file(char **out, const char *path_in)
 {
-	const char *path = path_in;
-	FILE *f = azsreg_plat__fopen(path, "rb");
-	char shown[2048];
-	char *buf = NULL;
-	long size;
-	size_t got;
+	FILE *f = NULL;
+	char shown[2048], chunk[8192];
+	const char *path = escaped(shown, sizeof(shown), path_in);   /* for the messages below */
+	char *buf = NULL, *grown;
+	size_t size = 0, cap = 0, n;
 	int rc = EXIT_USAGE;
 
-	path = escaped(shown, sizeof(shown), path_in);   /* for the messages below */
+	if (azsreg_plat__path_kind(path_in) == AZSREG_PLAT_DIR) {
+		azsreg_plat__fprintf(stderr, "error: the body file '%s' is a directory\n", path);
+		goto done;
+	}
+	f = azsreg_plat__fopen(path_in, "rb");
 	if (f == NULL) {
 		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s': %s\n", path, strerror(errno));
 		goto done;
 	}
-	if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+	/* Read, not fseek/ftell: devices and pipes (/dev/zero, <(...)) have no size. */
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (size + n > (size_t)BODY_FILE_MAX) {
+			azsreg_plat__fprintf(stderr, "error: the body file '%s' is larger than %ld bytes\n", path, BODY_FILE_MAX);
+			goto done;
+		}
+		if (size + n + 1 > cap) {
+			cap = cap == 0 ? sizeof(chunk) * 2 : cap * 2;
+			while (cap < size + n + 1)
+				cap *= 2;
+			grown = realloc(buf, cap);
+			if (grown == NULL) {
+				azsreg_plat__fprintf(stderr, "error: out of memory\n");
+				rc = 1;
+				goto done;
+			}
+			buf = grown;
+		}
+		memcpy(buf + size, chunk, n);
+		size += n;
+	}
+	if (ferror(f)) {
 		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s'\n", path);
 		goto done;
 	}
-	if (size > BODY_FILE_MAX) {
-		azsreg_plat__fprintf(stderr, "error: the body file '%s' is larger than %ld bytes\n", path, BODY_FILE_MAX);
-		goto done;
-	}
-	buf = malloc((size_t)size + 1);
 	if (buf == NULL) {
-		azsreg_plat__fprintf(stderr, "error: out of memory\n");
-		rc = 1;
+		buf = malloc(1);
+		if (buf == NULL) {
+			azsreg_plat__fprintf(stderr, "error: out of memory\n");
+			rc = 1;
+			goto done;
+		}
+	}
+	buf[size] = '\0';
+	if (strlen(buf) != size) {
+		azsreg_plat__fprintf(stderr, "error: the body file '%s' has a NUL byte: it is not JSON text\n", path);
 		goto done;
 	}
-	got = fread(buf, 1, (size_t)size, f);
-	if (got != (size_t)size) {
-		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s'\n", path);
-		goto done;
-	}
-	buf[got] = '\0';
 	*out = buf;
 	buf = NULL;
 	rc = 0;
@@ -654,7 +675,13 @@ int main(int argc, char **argv)
 			json_error_t jerr;
 			json_t *parsed = json_loads(body, JSON_DECODE_ANY, &jerr);
 			if (parsed == NULL) {
-				azsreg_plat__fprintf(stderr, "error: the --body is not valid JSON: %s (line %d, column %d)\n", jerr.text, jerr.line, jerr.column);
+				char shown[1024];
+				if (body_buf != NULL)
+					azsreg_plat__fprintf(stderr, "error: the body file '%s' is not valid JSON: %s (line %d, column %d)\n",
+							     escaped(shown, sizeof(shown), c.body + 1), jerr.text, jerr.line, jerr.column);
+				else
+					azsreg_plat__fprintf(stderr, "error: the --body is not valid JSON: %s (line %d, column %d)\n",
+							     jerr.text, jerr.line, jerr.column);
 				exit_code = EXIT_USAGE;
 				goto done;
 			}
@@ -696,8 +723,25 @@ int main(int argc, char **argv)
 		opts.log_cb = log_to_stderr;
 		opts.log_level = c.verbose >= 3 ? AZSREG_LOG_TRACE : (c.verbose == 2 ? AZSREG_LOG_DEBUG : AZSREG_LOG_INFO);
 	}
+	opts.tenant_id = sign_in_tenant;
+	/* Every option and environment variable the client reads (proxy, CA bundle,
+	 * correlation ID, sign-in tenant) is checked here, before discovery or sign-in. */
+	rc = azsreg_client_options_check(&opts);
+	if (rc != 0) {
+		exit_code = report_error(rc);
+		goto done;
+	}
+	if (strcmp(c.command, "register") == 0 && c.tenant != NULL) {
+		/* The customer's tenant: a GUID or a domain name, as azsreg_customer_put takes it. */
+		rc = azsreg_tenant_check(c.tenant);
+		if (rc != 0) {
+			(void)azsreg_plat__fprintf(stderr, "error: --tenant-id: %s\n", azsreg_error_last()->message);
+			exit_code = EXIT_USAGE;
+			goto done;
+		}
+	}
 	/* The credential first: making it sends nothing, and its checks (managed identity
-	 * endpoints, ...) then run before discovery sends the first request. */
+	 * endpoints, tenant, certificate file ...) then run before discovery sends the first request. */
 	if (c.device_code)
 		rc = device_code_credential(&cred, &c);
 	else if (c.managed_identity)
@@ -725,7 +769,6 @@ int main(int argc, char **argv)
 		azsreg_free(env_json);
 	}
 	opts.environment = env;
-	opts.tenant_id = sign_in_tenant;
 	rc = azsreg_client_new(&client, &opts, cred);
 	if (rc != 0) {
 		exit_code = report_error(rc);

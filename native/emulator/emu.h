@@ -91,8 +91,15 @@ char *emu_url_decode(const char *s, size_t len);
 char *emu_url_encode(const char *s);
 json_t *emu_form_parse(const char *body, size_t len);
 bool emu_ct_equal(const char *a, const char *b);
-double emu_mono(void);
-long long emu_now(void);
+/* The emulator's clock: the system clock plus an offset the control API moves forward
+ * (POST /_emulator/clock), so tests make tokens, device codes and throttle buckets age
+ * without waiting. Everything time-based in the emulator reads these. */
+double emu_mono(void);          /* monotonic seconds + offset */
+long long emu_now(void);        /* Unix seconds + offset */
+long long emu_now_ms(void);     /* Unix milliseconds + offset */
+long long emu_clock_offset_ms(void);
+void emu_clock_advance_ms(long long ms);
+void emu_clock_reset(void);
 void emu_wipe_free(char *s);
 const char *emu_jstr(const json_t *obj, const char *key);
 long long emu_jint(const json_t *obj, const char *key, long long dflt);

@@ -24,7 +24,7 @@ static void aad_error(emu_req *r, int status, const char *error, int code, const
 static void aad_error(emu_req *r, int status, const char *error, int code, const char *fmt, ...)
 {
     char msg[1024], desc[1400], trace[37], ts[40];
-    time_t now = time(NULL);
+    time_t now = (time_t)emu_now();
     struct tm tm;
     va_list ap;
     va_start(ap, fmt);

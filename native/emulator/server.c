@@ -215,6 +215,14 @@ static void reset_stats(void)
     g_emu.tls_connections = 0;
 }
 
+/* GET /_emulator/clock: the offset and the emulator's time (design.md "Emulator contract"). */
+static json_t *clock_snapshot(void)
+{
+    long long off = emu_clock_offset_ms();
+    return json_pack("{s:f,s:I,s:I}", "offsetSeconds", (double)off / 1000.0, "now", (json_int_t)emu_now(), "nowMs",
+                     (json_int_t)emu_now_ms());
+}
+
 static void control(emu_req *r)
 {
     const char *p = r->path + strlen("/_emulator");
@@ -288,6 +296,19 @@ static void control(emu_req *r)
         emu_control_devicecode(r, true, body);
     } else if (strcmp(p, "/devicecode/decline") == 0 && strcmp(m, "POST") == 0) {
         emu_control_devicecode(r, false, body);
+    } else if (strcmp(p, "/clock") == 0 && strcmp(m, "GET") == 0) {
+        emu_respond_json(r, 200, clock_snapshot());
+    } else if (strcmp(p, "/clock") == 0 && strcmp(m, "POST") == 0) {
+        json_t *adv = json_is_object(body) ? json_object_get(body, "advanceSeconds") : NULL;
+        double secs = json_is_number(adv) ? json_number_value(adv) : -1;
+        if (!json_is_number(adv) || secs < 0 || secs > 1e9) {
+            emu_respond_json(r, 400, json_pack("{s:{s:s,s:s,s:s,s:[]}}", "error", "code", "InvalidConfigValue", "message",
+                                               "Clock field 'advanceSeconds' must be a number between 0 and 1e9 (the clock only moves forward).",
+                                               "target", "advanceSeconds", "details"));
+        } else {
+            emu_clock_advance_ms((long long)(secs * 1000.0 + 0.5));
+            emu_respond_json(r, 200, clock_snapshot());
+        }
     } else if (strcmp(p, "/reset") == 0 && strcmp(m, "POST") == 0) {
         json_decref(g_emu.state);
         g_emu.state = json_deep_copy(g_emu.seed);
@@ -301,6 +322,7 @@ static void control(emu_req *r)
         json_object_clear(g_emu.refresh);
         json_object_clear(g_emu.jtis);
         emu_throttle_reset();
+        emu_clock_reset();
         emu_respond_raw(r, 204, NULL, 0);
     } else {
         emu_arm_error(r, 404, "NotFound", "No such control API endpoint (see design.md).");

@@ -212,16 +212,43 @@ bool emu_ct_equal(const char *a, const char *b)
     return CRYPTO_memcmp(a, b, la) == 0;
 }
 
+/* The clock offset (ms) that POST /_emulator/clock moves forward; read without the lock. */
+static long long g_clock_offset_ms;
+
+long long emu_clock_offset_ms(void)
+{
+    return __atomic_load_n(&g_clock_offset_ms, __ATOMIC_SEQ_CST);
+}
+
+void emu_clock_advance_ms(long long ms)
+{
+    __atomic_add_fetch(&g_clock_offset_ms, ms, __ATOMIC_SEQ_CST);
+}
+
+void emu_clock_reset(void)
+{
+    __atomic_store_n(&g_clock_offset_ms, 0, __ATOMIC_SEQ_CST);
+}
+
 double emu_mono(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + (double)emu_clock_offset_ms() / 1e3;
+}
+
+long long emu_now_ms(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0)
+        return (long long)time(NULL) * 1000 + emu_clock_offset_ms();
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + emu_clock_offset_ms();
 }
 
 long long emu_now(void)
 {
-    return (long long)time(NULL);
+    long long ms = emu_now_ms();
+    return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
 void emu_wipe_free(char *s)

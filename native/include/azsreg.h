@@ -381,6 +381,15 @@ struct azsreg_client_options {
 AZSREG_EXTERN(int) azsreg_client_options_init(azsreg_client_options *opts, unsigned int version);
 
 /**
+ * Checks client options as azsreg_client_new does, and sends nothing: the version, the
+ * timeouts, the correlation ID (a GUID), the tenant (a GUID or a domain name), the proxy
+ * URL (else the proxy environment variables) and the CA bundle (else SSL_CERT_FILE /
+ * CURL_CA_BUNDLE: a readable file holding at least one PEM certificate). AZSREG_EINVALID
+ * names the problem. Call it before anything is sent (discovery, sign-in).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_options_check(const azsreg_client_options *opts);
+
+/**
  * A client: one environment, one credential, one connection pool, one token cache.
  * Safe to use from several threads at once. Takes its own reference to `cred`.
  */
@@ -463,6 +472,13 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request_check(const char *
  * AZSREG_GUID_LEN + 1 bytes.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_client *client, const char *tenant);
+
+/**
+ * Checks, without sending anything, that `tenant` is what azsreg_tenant_resolve and
+ * azsreg_customer_put take: a GUID (braces allowed) or a domain name with a dot
+ * (contoso.onmicrosoft.com). AZSREG_EINVALID names the problem.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_tenant_check(const char *tenant);
 
 #ifdef __cplusplus
 }

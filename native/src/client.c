@@ -4,7 +4,12 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <jansson.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +21,7 @@
 #define DEFAULT_MAX_RETRIES 6
 #define DEFAULT_BASE_DELAY_MS 800L
 #define DEFAULT_MAX_DELAY_MS 60000L
+#define CA_FILE_MAX ((size_t)64 * 1024 * 1024)
 
 int azsreg_client_options_init(azsreg_client_options *opts, unsigned int version)
 {
@@ -51,12 +57,116 @@ static int check_options(const azsreg_client_options *o)
 		return azsreg_error__set(AZSREG_EINVALID, "client options: retry delays must not be negative");
 	if (o->log_level < AZSREG_LOG_NONE || o->log_level > AZSREG_LOG_TRACE)
 		return azsreg_error__set(AZSREG_EINVALID, "client options: log level %d is not between 0 and 5", o->log_level);
-	if (o->ca_file != NULL && o->ca_file[0] != '\0' && azsreg_plat__path_kind(o->ca_file) != AZSREG_PLAT_FILE)
-		return azsreg_error__set(AZSREG_EINVALID, "CA bundle '%s' cannot be read", o->ca_file);
 	if (o->user_agent != NULL && !text_ok(o->user_agent))
 		return azsreg_error__set(AZSREG_EINVALID, "client options: the user agent has control characters");
 	if (o->proxy != NULL && !text_ok(o->proxy))
 		return azsreg_error__set(AZSREG_EINVALID, "client options: the proxy has control characters");
+	return azsreg_client__check_network(o->ca_file, o->proxy);
+}
+
+/* A CA bundle (named by `source`: "" for the option, "SSL_CERT_FILE: " ...): a readable file with a PEM certificate. */
+static int check_ca_file(const char *path, const char *source)
+{
+	azsreg_buf data = AZSREG_BUF_INIT;
+	FILE *f = NULL;
+	BIO *bio = NULL;
+	X509 *cert = NULL;
+	char chunk[8192];
+	size_t n;
+	int rc = AZSREG_OK, kind = azsreg_plat__path_kind(path);
+
+	if (kind == AZSREG_PLAT_DIR) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' is a directory: give a PEM file of CA certificates", source, path);
+		goto done;
+	}
+	f = kind == AZSREG_PLAT_FILE ? azsreg_plat__fopen(path, "rb") : NULL;
+	if (f == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' cannot be read", source, path);
+		goto done;
+	}
+	data.limit = CA_FILE_MAX;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (azsreg_buf__put(&data, chunk, n) != AZSREG_OK) {
+			rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' is larger than %zu bytes", source, path, CA_FILE_MAX);
+			goto done;
+		}
+	}
+	if (ferror(f)) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' cannot be read", source, path);
+		goto done;
+	}
+	if (data.size > 0 && data.size <= (size_t)0x7fffffff)
+		bio = BIO_new_mem_buf(data.ptr, (int)data.size);
+	if (bio != NULL)
+		cert = PEM_read_bio_X509_AUX(bio, NULL, NULL, NULL);
+	ERR_clear_error();
+	if (cert == NULL)
+		rc = azsreg_error__set(AZSREG_EINVALID,
+				       "%sCA bundle '%s' has no PEM certificate (-----BEGIN CERTIFICATE-----): give a PEM file of CA certificates",
+				       source, path);
+done:
+	X509_free(cert);
+	BIO_free(bio);
+	if (f != NULL)
+		fclose(f);
+	azsreg_buf__free(&data);
+	return rc;
+}
+
+int azsreg_client__check_network(const char *ca_file, const char *proxy)
+{
+	/* The variables libcurl reads for https:// and http:// URLs (not HTTP_PROXY, which it ignores). */
+	static const char *const proxy_vars[] = { "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY" };
+	static const char *const ca_vars[] = { "SSL_CERT_FILE", "CURL_CA_BUNDLE" };
+	char source[32];
+	const char *v;
+	size_t i;
+	int rc;
+
+	if (proxy != NULL && proxy[0] != '\0') {
+		rc = azsreg_url__check_proxy(proxy, "proxy");
+		if (rc != AZSREG_OK)
+			return rc;
+	} else {
+		for (i = 0; i < sizeof(proxy_vars) / sizeof(proxy_vars[0]); i++) {
+			v = azsreg_plat__getenv(proxy_vars[i]);
+			if (v != NULL && v[0] != '\0') {
+				rc = azsreg_url__check_proxy(v, proxy_vars[i]);
+				if (rc != AZSREG_OK)
+					return rc;
+			}
+		}
+	}
+	if (ca_file != NULL && ca_file[0] != '\0')
+		return check_ca_file(ca_file, "");
+	for (i = 0; i < sizeof(ca_vars) / sizeof(ca_vars[0]); i++) {
+		v = azsreg_plat__getenv(ca_vars[i]);
+		if (v != NULL && v[0] != '\0') {
+			snprintf(source, sizeof(source), "%s: ", ca_vars[i]);
+			return check_ca_file(v, source);   /* the first one set is the one used */
+		}
+	}
+	return AZSREG_OK;
+}
+
+int azsreg_client_options_check(const azsreg_client_options *opts)
+{
+	azsreg_client_options defaults = AZSREG_CLIENT_OPTIONS_INIT;
+	char corr[AZSREG_GUID_LEN + 1];
+	int rc;
+
+	if (opts == NULL)
+		opts = &defaults;
+	rc = check_options(opts);
+	if (rc != AZSREG_OK)
+		return rc;
+	if (opts->correlation_id != NULL && opts->correlation_id[0] != '\0') {
+		rc = azsreg_guid_normalize(corr, opts->correlation_id, "correlation ID");
+		if (rc != AZSREG_OK)
+			return rc;
+	}
+	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0')
+		return azsreg_cred__check_tenant(opts->tenant_id, "tenant ID");
 	return AZSREG_OK;
 }
 

@@ -179,11 +179,15 @@ static int pem_pw_cb(char *buf, int size, int rwflag, void *u)
 /* Reads the whole file into *out (wiped by caller). */
 static int read_file(azsreg_buf *out, const char *path)
 {
-	FILE *f = azsreg_plat__fopen(path, "rb");
+	FILE *f = NULL;
 	char chunk[4096];
 	size_t n;
 	int rc = AZSREG_OK;
 
+	if (azsreg_plat__path_kind(path) == AZSREG_PLAT_DIR)
+		return azsreg_error__set(AZSREG_EINVALID,
+					 "certificate credential: \"%s\" is a directory, not a certificate file (PEM with its key, or PKCS#12)", path);
+	f = azsreg_plat__fopen(path, "rb");
 	if (f == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "certificate credential: cannot open \"%s\": %s", path, strerror(errno));
 	out->limit = (size_t)CERT_FILE_MAX;

@@ -120,8 +120,10 @@ int azsreg_environment_discover_with(azsreg_environment **out, const char *name,
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: the ARM endpoint must be an https:// URL", azsreg_buf__cstr(&what));
 		goto done;
 	}
-	if (ca_file != NULL && ca_file[0] != '\0' && azsreg_plat__path_kind(ca_file) != AZSREG_PLAT_FILE) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "%s: CA bundle '%s' cannot be read", azsreg_buf__cstr(&what), ca_file);
+	/* The proxy and the CA bundle (options or environment): local problems, refused before sending. */
+	rc = azsreg_client__check_network(ca_file, opts->proxy);
+	if (rc != 0) {
+		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 		goto done;
 	}
 	arm = with_slash(arm_endpoint);

@@ -158,6 +158,12 @@ int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *
  * quote the URL.
  */
 int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char *what);
+/**
+ * A proxy URL: scheme (if any) http, https, socks4, socks4a, socks5 or socks5h, a host
+ * (IPv6 in brackets, closed), an optional port 1-65535, no spaces or control characters.
+ * `what` names it in the message ("proxy", "HTTPS_PROXY"); user info is shown as ***.
+ */
+int azsreg_url__check_proxy(const char *proxy, const char *what);
 
 /* ------------------------------------------------------- environment.c */
 
@@ -388,6 +394,8 @@ unsigned long azsreg_token_cache__requests(const azsreg_token_cache *c);
 int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, const char *failed_bearer, char **out_bearer);
 /** Statistics: renewals of an existing token (requests that replaced a held token). */
 unsigned long azsreg_token_cache__renewals(const azsreg_token_cache *c);
+/** Threads waiting for another thread's renewal right now (lets race tests gate, not sleep). */
+unsigned long azsreg_token_cache__waiting(const azsreg_token_cache *c);
 /**
  * Facts about the cached token for ctx (no token is fetched): account (appid/upn/oid),
  * tenant (tid) and expiry. Out strings may be NULL when unknown; free with azsreg_free.
@@ -520,6 +528,13 @@ int azsreg_client__authorize(void *client, azsreg_http_request *req, int force_r
  * A client with an injected transport and clock (unit tests). Both are borrowed: the
  * caller frees them after azsreg_client_free. NULL transport: libcurl; NULL clock: system.
  */
+/**
+ * The local network settings a transport would use, checked without sending anything:
+ * the proxy (else the proxy variables libcurl reads: https_proxy, HTTPS_PROXY, http_proxy,
+ * all_proxy, ALL_PROXY) by azsreg_url__check_proxy, and the CA bundle (else SSL_CERT_FILE,
+ * else CURL_CA_BUNDLE), which must be a readable file with at least one PEM certificate.
+ */
+int azsreg_client__check_network(const char *ca_file, const char *proxy);
 int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *opts, azsreg_credential *cred,
 			    azsreg_transport *transport, const azsreg_clock *clock);
 

@@ -233,6 +233,13 @@ static const char *arm_code_of(const azsreg_http_response *resp, json_t **root)
 	return NULL;
 }
 
+/* PUT, PATCH, DELETE, POST: a request that may change something on the service. */
+static int changes_state(const char *method)
+{
+	return strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0 || strcmp(method, "DELETE") == 0 ||
+	       strcmp(method, "POST") == 0;
+}
+
 /* ---------------------------------------------------------------- logging */
 
 static void log_headers(const azsreg_pipeline *p, const char *dir, const azsreg_headers *h)
@@ -653,5 +660,10 @@ int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_h
 	rc = send_with_retries(p, req, resp, so, &ss);
 	if (rc == 0 && so->follow_lro && (resp->status == 200 || resp->status == 201 || resp->status == 202))
 		rc = lro_poll(p, req, resp, so, &ss);
+	/* A client-side timeout says nothing about the service: a change that went out may
+	 * have been applied all the same (ARM requests only: a token request changes nothing). */
+	if (rc == AZSREG_ETIMEOUT && so->authorize != NULL && ss.attempts > 0 && changes_state(req->method))
+		rc = error_amend(0, "; the request may still have been applied by the service: read the resource to see its current state",
+				 NULL);
 	return rc;
 }

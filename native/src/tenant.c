@@ -17,6 +17,24 @@ static int looks_like_guid(const char *s)
 	return n == AZSREG_GUID_LEN && strspn(s, "0123456789abcdefABCDEF-") == n;
 }
 
+AZSREG_EXTERN(int) azsreg_tenant_check(const char *tenant)
+{
+	char guid[AZSREG_GUID_LEN + 1];
+	int rc;
+
+	if (tenant == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "the tenant is required (a GUID or a domain name)");
+	if (looks_like_guid(tenant))
+		return azsreg_guid_normalize(guid, tenant, "tenant ID");
+	rc = azsreg_cred__check_tenant(tenant, "tenant ID");
+	if (rc != AZSREG_OK)
+		return rc;
+	if (strchr(tenant, '.') == NULL)
+		return azsreg_error__set(AZSREG_EINVALID,
+			"the tenant \"%.64s\" is neither a GUID nor a domain name (e.g. contoso.onmicrosoft.com)", tenant);
+	return AZSREG_OK;
+}
+
 AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_client *client, const char *tenant)
 {
 	int rc = AZSREG_OK;
@@ -36,18 +54,15 @@ AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_client *client, const
 		goto done;
 	}
 	out[0] = '\0';
+	rc = azsreg_tenant_check(tenant);
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("tenant resolution");
+		goto done;
+	}
 	if (looks_like_guid(tenant)) {
 		rc = azsreg_guid_normalize(guid, tenant, "tenant ID");
 		if (rc == AZSREG_OK)
 			memcpy(out, guid, sizeof(guid));
-		goto done;
-	}
-	rc = azsreg_cred__check_tenant(tenant, "tenant resolution");
-	if (rc != AZSREG_OK)
-		goto done;
-	if (strchr(tenant, '.') == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID,
-			"tenant resolution: \"%.64s\" is neither a GUID nor a domain name (e.g. contoso.onmicrosoft.com)", tenant);
 		goto done;
 	}
 	if (client->env == NULL || client->env->authority == NULL || client->pipeline == NULL) {

@@ -50,6 +50,7 @@ struct azsreg_token_cache {
 	unsigned long generation;
 	unsigned long requests;
 	unsigned long renewals;
+	unsigned long waiting;      /* threads waiting for a renewal (tests use it as a gate) */
 };
 
 /* What this thread received last (for force_renew without the refused bearer). */
@@ -145,6 +146,11 @@ unsigned long azsreg_token_cache__requests(const azsreg_token_cache *c)
 unsigned long azsreg_token_cache__renewals(const azsreg_token_cache *c)
 {
 	return c ? __atomic_load_n(&c->renewals, __ATOMIC_SEQ_CST) : 0;
+}
+
+unsigned long azsreg_token_cache__waiting(const azsreg_token_cache *c)
+{
+	return c ? __atomic_load_n(&c->waiting, __ATOMIC_SEQ_CST) : 0;
 }
 
 static int make_key(azsreg_buf *key, const azsreg_token_context *ctx)
@@ -275,7 +281,9 @@ int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, c
 				rc = hand_out(c, e, out_bearer);
 				goto done;
 			}
+			__atomic_add_fetch(&c->waiting, 1, __ATOMIC_SEQ_CST);
 			pthread_cond_wait(&c->cv, &c->mu);
+			__atomic_sub_fetch(&c->waiting, 1, __ATOMIC_SEQ_CST);
 			if (e->fail_generation != start_fail) {
 				/* The renewal we waited for failed. Use a token that is still good, else its error. */
 				now = azsreg_clock__unix_ms(clk);

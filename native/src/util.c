@@ -464,3 +464,112 @@ int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char
 done:
 	return rc;
 }
+
+/*
+ * A proxy URL as libcurl would take it: [scheme://][user[:password]@]host[:port][/],
+ * scheme http, https, socks4, socks4a, socks5 or socks5h (none means http), a host (an
+ * IPv6 address in brackets), a port of 1-65535. The message shows the URL with any user
+ * info as "***" (it may hold the proxy password).
+ */
+int azsreg_url__check_proxy(const char *proxy, const char *what)
+{
+	static const char *const schemes[] = { "http", "https", "socks4", "socks4a", "socks5", "socks5h" };
+	azsreg_buf shown = AZSREG_BUF_INIT;
+	const char *sep, *auth, *auth_end, *at, *host, *host_end, *p;
+	const char *problem = NULL;
+	size_t i, n;
+	long port = 0;
+	int rc = AZSREG_OK, known = 0;
+
+	if (what == NULL)
+		what = "proxy";
+	if (proxy == NULL || proxy[0] == '\0')
+		return AZSREG_OK;
+	sep = strstr(proxy, "://");
+	auth = sep ? sep + 3 : proxy;
+	auth_end = auth + strcspn(auth, "/?#");
+	at = NULL;
+	for (p = auth; p < auth_end; p++) {
+		if (*p == '@')
+			at = p;
+	}
+	if (at != NULL)
+		(void)azsreg_buf__printf(&shown, "%.*s***%.*s", (int)(auth - proxy), proxy, (int)strlen(at), at);
+	else
+		(void)azsreg_buf__printf(&shown, "%s", proxy);
+
+	for (p = proxy; *p; p++) {
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f) {
+			problem = "it is not a URL (it has a space, a control or a non-ASCII character)";
+			goto done;
+		}
+	}
+	if (sep != NULL) {
+		n = (size_t)(sep - proxy);
+		for (i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+			if (strlen(schemes[i]) == n && strncasecmp(proxy, schemes[i], n) == 0)
+				known = 1;
+		}
+		if (!known) {
+			rc = azsreg_error__set(AZSREG_EINVALID,
+					       "%s '%s' is not a usable proxy URL: its scheme '%.*s' is not http, https, socks4, socks4a, socks5 or socks5h",
+					       what, azsreg_buf__cstr(&shown), (int)(n > 16 ? 16 : n), proxy);
+			goto done;
+		}
+	}
+	host = at ? at + 1 : auth;
+	if (*host == '[') {
+		host_end = memchr(host, ']', (size_t)(auth_end - host));
+		if (host_end == NULL) {
+			problem = "'[' without ']' around the IPv6 address";
+			goto done;
+		}
+		if (host_end == host + 1) {
+			problem = "it has no host";
+			goto done;
+		}
+		for (p = host + 1; p < host_end; p++) {
+			if (!(isalnum((unsigned char)*p) || *p == ':' || *p == '.' || *p == '%')) {   /* zone ID: fe80::1%25eth0 */
+				problem = "the IPv6 address in brackets is not valid";
+				goto done;
+			}
+		}
+		host_end++;
+	} else {
+		host_end = host;
+		while (host_end < auth_end && *host_end != ':')
+			host_end++;
+		if (host_end == host) {
+			problem = "it has no host";
+			goto done;
+		}
+		for (p = host; p < host_end; p++) {
+			if (!(isalnum((unsigned char)*p) || *p == '.' || *p == '-' || *p == '_' || *p == '%')) {
+				problem = "the host name has a character other than letters, digits, '.', '-', '_'";
+				goto done;
+			}
+		}
+	}
+	if (host_end < auth_end) {
+		if (*host_end != ':' || host_end + 1 == auth_end) {
+			problem = "what follows the host is not ':<port>'";
+			goto done;
+		}
+		for (p = host_end + 1; p < auth_end; p++) {
+			if (*p < '0' || *p > '9' || port > 65535) {
+				problem = "the port is not a number from 1 to 65535";
+				goto done;
+			}
+			port = port * 10 + (*p - '0');
+		}
+		if (port < 1 || port > 65535) {
+			problem = "the port is not a number from 1 to 65535";
+			goto done;
+		}
+	}
+done:
+	if (problem != NULL)
+		rc = azsreg_error__set(AZSREG_EINVALID, "%s '%s' is not a usable proxy URL: %s", what, azsreg_buf__cstr(&shown), problem);
+	azsreg_buf__free(&shown);
+	return rc;
+}

@@ -457,6 +457,15 @@ int harness_config(const harness_emulator *emu, const char *config_json)
 	return ok_status(harness_control(emu, "PUT", "/config", config_json, NULL)) ? 0 : -1;
 }
 
+int harness_emulator_advance(const harness_emulator *emu, double seconds)
+{
+	long long ms = (long long)(seconds * 1000.0 + 0.5);
+	char body[64];
+
+	snprintf(body, sizeof body, "{\"advanceSeconds\":%lld.%03lld}", ms / 1000, ms % 1000);
+	return ok_status(harness_control(emu, "POST", "/clock", body, NULL)) ? 0 : -1;
+}
+
 json_t *harness_requests(const harness_emulator *emu)
 {
 	json_t *reqs = NULL;

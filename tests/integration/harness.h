@@ -79,6 +79,12 @@ long harness_stat(const harness_emulator *emu, const char *field);
 int harness_fault(const harness_emulator *emu, const char *fault_json);
 /** PUT /_emulator/config with `config_json`. Returns 0 on 2xx. */
 int harness_config(const harness_emulator *emu, const char *config_json);
+/**
+ * POST /_emulator/clock {"advanceSeconds": seconds}: the emulator's clock only (tokens,
+ * assertions, device codes, throttle buckets age without a sleep). Returns 0 on 2xx. To
+ * move the library's clock too, see harness_clock.h.
+ */
+int harness_emulator_advance(const harness_emulator *emu, double seconds);
 /** GET /_emulator/requests (NULL on failure). */
 json_t *harness_requests(const harness_emulator *emu);
 /** POST /_emulator/stats/reset and DELETE /_emulator/requests. Returns 0 on success. */

@@ -137,6 +137,72 @@ for n in crlf_in_endpoint crlf_in_method newline_in_customer crlf_in_option; do
 done
 check "escape: no raw ESC on stderr" bash -c "! grep -q \$'\\x1b' '$tmp/invalid_input_escape_in_output_value.err'"
 
+# ---- finding 4: every input checked before discovery and sign-in ----------------------------
+refused invalid_input_customer_tenant_not_a_tenant "tenant .not a tenant. is neither a GUID nor a domain name" \
+	register --registration "$REG" --customer-subscription "$CUST" --tenant-id 'not a tenant' "${G[@]}"
+refused invalid_input_customer_tenant_without_dot "neither a GUID nor a domain name" \
+	register --registration "$REG" --customer-subscription "$CUST" --tenant-id 'contoso' "${G[@]}"
+refused invalid_input_sign_in_tenant_not_a_tenant "neither a GUID nor a domain name" \
+	list --registration "$REG" --sign-in-tenant 'not a tenant' "${G[@]}"
+refused invalid_input_api_version_with_ampersand "api-version '2017-06-01&x'" \
+	request GET "$REG" --api-version '2017-06-01&x' "${G[@]}"
+refused invalid_input_api_version_with_space "api-version '2017-06-01 x'" \
+	request GET "$REG" --api-version '2017-06-01 x' "${G[@]}"
+refused invalid_input_api_version_with_hash "api-version '2017-06-01#x'" \
+	request GET "$REG" --api-version '2017-06-01#x' "${G[@]}"
+refused invalid_input_api_version_with_crlf "api-version '2017-06-01\\\\r\\\\nX'" \
+	request GET "$REG" --api-version $'2017-06-01\r\nX' "${G[@]}"
+refused invalid_input_method_gett "method 'GETT' is not one of GET, PUT, PATCH, POST, DELETE, HEAD" \
+	request GETT "$REG" --api-version 2017-06-01 "${G[@]}"
+refused invalid_input_method_trace "method 'TRACE' is not one of" \
+	request TRACE "$REG" --api-version 2017-06-01 "${G[@]}"
+refused invalid_input_method_empty "method '' is not one of" \
+	request '' "$REG" --api-version 2017-06-01 "${G[@]}"
+refused invalid_input_body_on_get "a GET request takes no body" \
+	request GET "$REG" --api-version 2017-06-01 --body '{}' "${G[@]}"
+refused invalid_input_query_with_hash "OData query has a space, '#'" \
+	request GET "$REG" --api-version 2017-06-01 --query '$top=1#x' "${G[@]}"
+refused invalid_input_query_with_crlf "OData query has a space, '#'" \
+	request GET "$REG" --api-version 2017-06-01 --query $'$top=1\r\nX-Injected: y' "${G[@]}"
+AZURE_TENANT_ID='not a tenant' \
+	refused invalid_input_env_tenant_malformed "tenant .not a tenant. is neither a GUID nor a domain name" \
+	list --registration "$REG" "${G[@]}"
+mkdir -p "$tmp/a-directory"
+echo "just some text, no certificate" >"$tmp/not-a-cert.pem"
+AZURE_CLIENT_SECRET='' AZURE_CLIENT_CERTIFICATE_PATH="$tmp/a-directory" \
+	refused invalid_input_cert_path_directory "a-directory.* is a directory" \
+	list --registration "$REG" "${G[@]}"
+AZURE_CLIENT_SECRET='' AZURE_CLIENT_CERTIFICATE_PATH="$tmp/not-a-cert.pem" \
+	refused invalid_input_cert_path_not_a_certificate "not-a-cert.pem" \
+	list --registration "$REG" "${G[@]}"
+AZURE_CLIENT_SECRET='' AZURE_CLIENT_CERTIFICATE_PATH="$tmp/no-such-file.pem" \
+	refused invalid_input_cert_path_missing "no-such-file.pem" \
+	list --registration "$REG" "${G[@]}"
+refused invalid_input_correlation_id_not_guid "correlation ID" \
+	list --registration "$REG" --correlation-id 'not-a-guid' "${G[@]}"
+
+# ---- finding 6: local problems are input errors (exit 2), not network errors ----------------
+refused invalid_input_proxy_file_scheme "proxy .file:///etc/passwd.*scheme" \
+	list --registration "$REG" --proxy file:///etc/passwd "${G[@]}"
+refused invalid_input_proxy_not_a_url "proxy .not a url." \
+	list --registration "$REG" --proxy 'not a url' "${G[@]}"
+HTTPS_PROXY='http://[::1' \
+	refused invalid_input_env_https_proxy_unclosed_bracket "HTTPS_PROXY .http://\[::1." \
+	list --registration "$REG" "${G[@]}"
+refused invalid_input_ca_file_directory "CA bundle .*a-directory.* is a directory" \
+	list --registration "$REG" --arm-endpoint "$BASE" --ca-file "$tmp/a-directory"
+refused invalid_input_ca_file_not_certificate "CA bundle .*not-a-cert.pem.* has no PEM certificate" \
+	list --registration "$REG" --arm-endpoint "$BASE" --ca-file "$tmp/not-a-cert.pem"
+SSL_CERT_FILE="$tmp/a-directory" \
+	refused invalid_input_ssl_cert_file_directory "SSL_CERT_FILE.*a-directory.* is a directory" \
+	list --registration "$REG" --arm-endpoint "$BASE"
+refused invalid_input_body_file_directory "body file .*a-directory.* is a directory" \
+	request PUT "$REG/customerSubscriptions/$CUST" --api-version 2017-06-01 --body "@$tmp/a-directory" "${G[@]}"
+if [ -e /dev/zero ]; then
+	refused invalid_input_body_file_dev_zero "body file ./dev/zero." \
+		request PUT "$REG/customerSubscriptions/$CUST" --api-version 2017-06-01 --body @/dev/zero "${G[@]}"
+fi
+
 # ---- a good call afterwards is sent (the checks above did not just fail to connect) ----------
 reset_counters
 "${WRAP[@]}" "$AZSREG" list --registration "$REG" "${G[@]}" >"$tmp/good.out" 2>"$tmp/good.err"

@@ -382,3 +382,176 @@ Test(invalid_input, emulator_config_refuses_bad_values_naming_the_field)
 	json_decref(before);
 	json_decref(after);
 }
+
+/* ---- issue 9, finding 4: every input is checked before discovery and sign-in ------------ */
+
+/* A credential that sends nothing on its own (a ready token). */
+static azsreg_credential *token_credential(void)
+{
+	azsreg_credential *cred = NULL;
+	cr_assert_eq(azsreg_credential_access_token_new(&cred, "not-a-real-token"), AZSREG_OK, "%s", azsreg_error_last()->message);
+	return cred;
+}
+
+/* The customer's tenant: a GUID or a domain name, refused by azsreg_tenant_check and by
+ * azsreg_customer_put before anything (tenant resolution included) is sent. */
+Test(invalid_input, customer_tenant_not_a_tenant_refused_before_sending)
+{
+	static const char *const bad[] = { "not a tenant", "contoso", "{11111111-1111-1111-1111-11111111111}", "a..b.com",
+	                                   "x/../y.com", NULL };
+	size_t i;
+
+	reset();
+	for (i = 0; bad[i] != NULL; i++) {
+		char *out = NULL;
+		expect_invalid(azsreg_tenant_check(bad[i]), bad[i]);
+		expect_invalid(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, GOOD_CUST, bad[i]), bad[i]);
+		cr_expect_null(out);
+	}
+	expect_invalid(azsreg_tenant_check("not a tenant"), "not a tenant");
+	cr_expect(strstr(azsreg_error_last()->message, "the tenant \"not a tenant\" is neither a GUID nor a domain name") != NULL, "%s",
+	          azsreg_error_last()->message);
+	cr_expect_eq(azsreg_tenant_check("contoso.onmicrosoft.com"), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(azsreg_tenant_check("{11111111-1111-1111-1111-111111111111}"), AZSREG_OK, "%s", azsreg_error_last()->message);
+	expect_no_request_at_all("customer tenant");
+	ASSERT_MAPPINGS("");
+}
+
+/* The client options the CLI passes (correlation ID, sign-in tenant) are checked by
+ * azsreg_client_options_check, discovery and client creation refuse them too. */
+Test(invalid_input, correlation_id_and_sign_in_tenant_checked_before_sending)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_credential *cred = token_credential();
+	azsreg_client *c = NULL;
+
+	reset();
+	o.ca_file = emu.ca_file;
+	o.correlation_id = "not-a-guid";
+	expect_invalid(azsreg_client_options_check(&o), "correlation ID");
+	cr_expect(strstr(azsreg_error_last()->message, "correlation ID 'not-a-guid' is not a GUID") != NULL, "%s",
+	          azsreg_error_last()->message);
+	expect_invalid(azsreg_client_new(&c, &o, cred), "correlation ID");
+	cr_expect_null(c);
+	azsreg_credential_free(cred);
+	o.correlation_id = NULL;
+	o.tenant_id = "not a tenant";
+	expect_invalid(azsreg_client_options_check(&o), "sign-in tenant");
+	cr_expect(strstr(azsreg_error_last()->message, "\"not a tenant\" is neither a GUID nor a domain name") != NULL, "%s",
+	          azsreg_error_last()->message);
+	o.tenant_id = "contoso.onmicrosoft.com";
+	cr_expect_eq(azsreg_client_options_check(&o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(azsreg_client_options_check(NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	expect_no_request_at_all("correlation ID / sign-in tenant");
+}
+
+/* Certificate paths that are directories, missing or not certificates, and a malformed
+ * AZURE_TENANT_ID: the credential constructors refuse them (parsing sends nothing). */
+Test(invalid_input, certificate_path_and_environment_tenant_refused_at_construction)
+{
+	azsreg_certificate_options co = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *cred = NULL;
+	char text_file[HARNESS_PATH_MAX + 32], missing[HARNESS_PATH_MAX + 32];
+	FILE *f;
+
+	reset();
+	cr_assert_eq(harness_path(text_file, sizeof text_file, &emu, "not-a-cert.pem"), 0);
+	cr_assert_eq(harness_path(missing, sizeof missing, &emu, "no-such-cert.pem"), 0);
+	f = fopen(text_file, "w");
+	cr_assert_not_null(f);
+	fputs("just some text, no certificate\n", f);
+	fclose(f);
+	co.tenant_id = "11111111-1111-1111-1111-111111111111";
+	co.client_id = "22222222-2222-2222-2222-222222222222";
+	co.certificate_path = emu.dir;
+	expect_invalid(azsreg_credential_certificate_new(&cred, &co), "directory");
+	cr_expect(strstr(azsreg_error_last()->message, "is a directory, not a certificate file") != NULL, "%s", azsreg_error_last()->message);
+	cr_expect_null(cred);
+	co.certificate_path = text_file;
+	expect_invalid(azsreg_credential_certificate_new(&cred, &co), "text file");
+	cr_expect(strstr(azsreg_error_last()->message, "not-a-cert.pem") != NULL, "%s", azsreg_error_last()->message);
+	co.certificate_path = missing;
+	expect_invalid(azsreg_credential_certificate_new(&cred, &co), "missing file");
+	cr_expect(strstr(azsreg_error_last()->message, "no-such-cert.pem") != NULL, "%s", azsreg_error_last()->message);
+
+	cr_assert_eq(setenv("AZURE_CLIENT_ID", "22222222-2222-2222-2222-222222222222", 1), 0);
+	cr_assert_eq(setenv("AZURE_CLIENT_CERTIFICATE_PATH", emu.dir, 1), 0);
+	cr_assert_eq(setenv("AZURE_TENANT_ID", "11111111-1111-1111-1111-111111111111", 1), 0);
+	unsetenv("AZURE_CLIENT_SECRET");
+	expect_invalid(azsreg_credential_from_environment(&cred), "AZURE_CLIENT_CERTIFICATE_PATH directory");
+	cr_expect(strstr(azsreg_error_last()->message, "AZURE_CLIENT_CERTIFICATE_PATH") != NULL, "%s", azsreg_error_last()->message);
+	unsetenv("AZURE_CLIENT_CERTIFICATE_PATH");
+	cr_assert_eq(setenv("AZURE_CLIENT_SECRET", "s", 1), 0);
+	cr_assert_eq(setenv("AZURE_TENANT_ID", "not a tenant", 1), 0);
+	expect_invalid(azsreg_credential_from_environment(&cred), "AZURE_TENANT_ID");
+	cr_expect(strstr(azsreg_error_last()->message, "\"not a tenant\" is neither a GUID nor a domain name") != NULL, "%s",
+	          azsreg_error_last()->message);
+	cr_expect_null(cred);
+	unsetenv("AZURE_TENANT_ID");
+	unsetenv("AZURE_CLIENT_ID");
+	unsetenv("AZURE_CLIENT_SECRET");
+	expect_no_request_at_all("certificate path / AZURE_TENANT_ID");
+}
+
+/* ---- issue 9, finding 6: local network settings are input errors, not network errors --- */
+
+static void expect_network_setting_refused(const azsreg_client_options *o, const char *says, const char *what)
+{
+	azsreg_environment *env = NULL;
+	azsreg_credential *cred = token_credential();
+	azsreg_client *c = NULL;
+
+	expect_invalid(azsreg_client_options_check(o), what);
+	cr_expect(strstr(azsreg_error_last()->message, says) != NULL, "%s: '%s' not in '%s'", what, says, azsreg_error_last()->message);
+	expect_invalid(azsreg_environment_discover_with(&env, "S", emu.base_url, o), what);
+	cr_expect(strstr(azsreg_error_last()->message, says) != NULL, "%s: '%s' not in '%s'", what, says, azsreg_error_last()->message);
+	cr_expect_null(env);
+	expect_invalid(azsreg_client_new(&c, o, cred), what);
+	cr_expect(strstr(azsreg_error_last()->message, says) != NULL, "%s: '%s' not in '%s'", what, says, azsreg_error_last()->message);
+	cr_expect_null(c);
+	azsreg_credential_free(cred);
+}
+
+Test(invalid_input, proxy_and_ca_bundle_problems_refused_before_sending)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	char text_file[HARNESS_PATH_MAX + 32];
+	FILE *f;
+
+	reset();
+	unsetenv("SSL_CERT_FILE");
+	unsetenv("CURL_CA_BUNDLE");
+	cr_assert_eq(harness_path(text_file, sizeof text_file, &emu, "not-a-ca.pem"), 0);
+	f = fopen(text_file, "w");
+	cr_assert_not_null(f);
+	fputs("-----BEGIN NOTHING-----\nnot a certificate\n-----END NOTHING-----\n", f);
+	fclose(f);
+
+	o.ca_file = emu.ca_file;
+	o.proxy = "file:///etc/passwd";
+	expect_network_setting_refused(&o, "proxy 'file:///etc/passwd' is not a usable proxy URL: its scheme 'file'", "file proxy");
+	o.proxy = "not a url";
+	expect_network_setting_refused(&o, "proxy 'not a url' is not a usable proxy URL", "not a url");
+	o.proxy = NULL;
+	cr_assert_eq(setenv("HTTPS_PROXY", "http://[::1", 1), 0);
+	expect_network_setting_refused(&o, "HTTPS_PROXY 'http://[::1' is not a usable proxy URL: '[' without ']'", "HTTPS_PROXY");
+	unsetenv("HTTPS_PROXY");
+
+	o.ca_file = emu.dir;
+	expect_network_setting_refused(&o, "' is a directory", "CA directory");
+	o.ca_file = text_file;
+	expect_network_setting_refused(&o, "not-a-ca.pem' has no PEM certificate", "CA not a certificate");
+	o.ca_file = NULL;
+	cr_assert_eq(setenv("SSL_CERT_FILE", emu.dir, 1), 0);
+	expect_network_setting_refused(&o, "SSL_CERT_FILE: CA bundle '", "SSL_CERT_FILE directory");
+	cr_expect(strstr(azsreg_error_last()->message, "is a directory") != NULL, "%s", azsreg_error_last()->message);
+	unsetenv("SSL_CERT_FILE");
+	/* the emulator's CA as SSL_CERT_FILE, and as the option, pass */
+	cr_assert_eq(setenv("SSL_CERT_FILE", emu.ca_file, 1), 0);
+	cr_expect_eq(azsreg_client_options_check(&o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	unsetenv("SSL_CERT_FILE");
+	o.ca_file = emu.ca_file;
+	o.proxy = "http://user:pw@proxy.example:3128";
+	cr_expect_eq(azsreg_client_options_check(&o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	expect_no_request_at_all("proxy / CA bundle");
+}

@@ -273,17 +273,20 @@ Test(signin_cred, federated_token_file_registers_and_is_reread_on_renewal)
 	char path[HARNESS_PATH_MAX], aud[256];
 	char *first, *second;
 	azsreg_client *c;
-	long long now = (long long)time(NULL);
+	harness_clock hc;
+	long long now;
 	const char *secrets[3];
 
+	harness_clock_init(&hc);
+	now = harness_clock_now(&hc);
 	cr_assert_eq(signin_cert_make(&cert, "azsreg sign-in test (federated)"), 0);
 	cr_assert_eq(signin_register_cert(&emu, HARNESS_CLIENT_ID, &cert), 0);
-	/* tokens of 2 s: the second registration needs a new token, hence a new assertion */
-	cr_assert_eq(harness_config(&emu, "{\"tokenLifetimeSeconds\":2}"), 0);
 	signin_token_url(aud, sizeof aud, &emu, HARNESS_TENANT_ID);
-	/* each assertion has its own jti: the emulator refuses a replayed one */
+	/* each assertion has its own jti: the emulator refuses a replayed one. The second is
+	 * valid from the time the clocks are moved to (below), as a platform's rotated file is. */
 	first = signin_assertion(cert.key, cert.x5t, HARNESS_CLIENT_ID, aud, now - 5, now + 600, "federated-jti-1");
-	second = signin_assertion(cert.key, cert.x5t, HARNESS_CLIENT_ID, aud, now - 5, now + 600, "federated-jti-2");
+	second = signin_assertion(cert.key, cert.x5t, HARNESS_CLIENT_ID, aud, now + 3601 - 5, now + 3601 + 600,
+	                          "federated-jti-2");
 	cr_assert(first != NULL && second != NULL);
 	secrets[0] = first;
 	secrets[1] = second;
@@ -293,19 +296,22 @@ Test(signin_cred, federated_token_file_registers_and_is_reread_on_renewal)
 
 	cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK,
 	             "%s", azsreg_error_last()->message);
-	c = signin_client(&emu, cred, &log);
+	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
 
 	cr_assert_eq(signin_put(c, 6), AZSREG_OK, "register: %s", azsreg_error_last()->message);
 	SIGNIN_ASSERT_ONE_MAPPING(&emu, 6);
 	cr_expect_eq(harness_stat(&emu, "byAssertion"), 1);
+	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1);
 
-	/* the platform rotates the file; the renewal must send the new assertion */
+	/* the platform rotates the file; the token (1 h) runs out for the client and the
+	 * emulator alike (both clocks move, no sleep): the renewal must send the new assertion */
 	cr_assert_eq(signin_write_text(path, second), 0);
-	usleep(2200 * 1000);
+	cr_assert_eq(harness_clock_advance(&hc, &emu, 3601), 0, "the emulator refused to move its clock");
 	cr_assert_eq(signin_put(c, 7), AZSREG_OK, "register after renewal: %s", azsreg_error_last()->message);
 	cr_expect_eq(harness_stat(&emu, "byAssertion"), 2, "the renewal did not use the rotated assertion");
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 2);
+	cr_expect_eq(harness_stat(&emu, "unauthorized"), 0, "the expired token was sent");
 	{
 		char a[AZSREG_GUID_LEN + 1], b[AZSREG_GUID_LEN + 1], want[80];
 		char *m = harness_mappings(&emu, HARNESS_REG_NAME);
@@ -467,12 +473,14 @@ Test(signin_cred, device_code_approved_registers_and_renews_with_refresh_token)
 	prompt_ctx p;
 	azsreg_client *c;
 
+	harness_clock hc;
+
+	harness_clock_init(&hc);
 	memset(&p, 0, sizeof p);
 	p.approve = 1;
-	cr_assert_eq(harness_config(&emu, "{\"tokenLifetimeSeconds\":2}"), 0);
 	cr_assert_eq(azsreg_credential_device_code_new(&cred, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p),
 	             AZSREG_OK, "%s", azsreg_error_last()->message);
-	c = signin_client(&emu, cred, &log);
+	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
 
 	cr_assert_eq(signin_put(c, 12), AZSREG_OK, "register: %s", azsreg_error_last()->message);
@@ -484,12 +492,18 @@ Test(signin_cred, device_code_approved_registers_and_renews_with_refresh_token)
 	cr_expect_eq(harness_stat(&emu, "byDeviceCode"), 1);
 	cr_expect_eq(harness_count_requests(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode"), 1);
 
-	/* the token (2 s) runs out: the refresh token renews it, without a new prompt */
-	usleep(2200 * 1000);
+	/* still fresh: no renewal */
+	cr_assert_eq(signin_put(c, 12), AZSREG_OK, "register again: %s", azsreg_error_last()->message);
+	cr_expect_eq(harness_stat(&emu, "byRefreshToken"), 0, "renewed a fresh token");
+
+	/* the token (1 h) runs out for the client and the emulator (both clocks move, no
+	 * sleep): the refresh token renews it, without a new prompt */
+	cr_assert_eq(harness_clock_advance(&hc, &emu, 3601), 0, "the emulator refused to move its clock");
 	cr_assert_eq(signin_put(c, 13), AZSREG_OK, "register after renewal: %s", azsreg_error_last()->message);
 	cr_expect_eq(p.calls, 1, "the user was prompted again");
 	cr_expect_eq(harness_stat(&emu, "byRefreshToken"), 1, "no refresh token renewal");
 	cr_expect_eq(harness_stat(&emu, "byDeviceCode"), 1);
+	cr_expect_eq(harness_stat(&emu, "unauthorized"), 0, "the expired token was sent");
 
 	azsreg_client_free(c);
 	scan_all(&log, NULL);
@@ -541,11 +555,12 @@ Test(signin_cred, username_password_registers_and_renews_with_refresh_token)
 	const char *secrets[] = { SIGNIN_USER_PASSWORD, NULL };
 	azsreg_client *c;
 	char *body, *who = NULL;
+	harness_clock hc;
 
-	cr_assert_eq(harness_config(&emu, "{\"tokenLifetimeSeconds\":2}"), 0);
+	harness_clock_init(&hc);
 	cr_assert_eq(azsreg_credential_username_password_new(&cred, "contoso.onmicrosoft.com", NULL, SIGNIN_USER,
 	                                                      SIGNIN_USER_PASSWORD), AZSREG_OK, "%s", azsreg_error_last()->message);
-	c = signin_client(&emu, cred, &log);
+	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
 
 	cr_assert_eq(signin_put(c, 15), AZSREG_OK, "register: %s", azsreg_error_last()->message);
@@ -561,11 +576,18 @@ Test(signin_cred, username_password_registers_and_renews_with_refresh_token)
 	cr_expect_not_null(strstr(who, "\"account\":\"" SIGNIN_USER "\""), "signed in as %s", who);
 	azsreg_free(who);
 
-	/* the 2 s token runs out: the refresh token renews it, not the password */
-	usleep(2200 * 1000);
+	/* still fresh: no renewal */
+	cr_assert_eq(signin_put(c, 15), AZSREG_OK, "register again: %s", azsreg_error_last()->message);
+	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1, "renewed a fresh token");
+
+	/* the 1 h token runs out for the client and the emulator (both clocks move, no sleep):
+	 * the refresh token renews it, not the password */
+	cr_assert_eq(harness_clock_advance(&hc, &emu, 3601), 0, "the emulator refused to move its clock");
 	cr_assert_eq(signin_put(c, 16), AZSREG_OK, "register after renewal: %s", azsreg_error_last()->message);
 	cr_expect_eq(harness_stat(&emu, "byRefreshToken"), 1, "no refresh token renewal");
 	cr_expect_eq(harness_stat(&emu, "byPassword"), 1, "the password was sent again");
+	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 2);
+	cr_expect_eq(harness_stat(&emu, "unauthorized"), 0, "the expired token was sent");
 
 	azsreg_client_free(c);
 	scan_all(&log, secrets);

@@ -50,6 +50,10 @@ Test(timeouts, deadline_cuts_a_slow_answer)
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), 1, "the emulator saw %ld PUTs",
 	             harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
 	cr_expect_neq(azsreg_error_last()->message[0], '\0');
+	/* issue 9, finding 9: the PUT went out, so the service may have applied it */
+	cr_expect_not_null(strstr(azsreg_error_last()->message,
+	                          "the request may still have been applied by the service: read the resource to see its current state"),
+	                   "invalid_input finding 9: %s", azsreg_error_last()->message);
 	azsreg_client_free(c);
 }
 
@@ -101,6 +105,8 @@ Test(timeouts, request_timeout_ends_a_handshake_that_never_completes)
 	cr_expect_lt(elapsed, 2500, "%ld ms for a 1000 ms attempt timeout", elapsed);
 	cr_expect_eq(test_silent_server_connections(s), 1, "%ld connections", test_silent_server_connections(s));
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "1000 ms"), "%s", azsreg_error_last()->message);
+	/* issue 9, finding 9: a GET changes nothing, so no "may still have been applied" */
+	cr_expect_null(strstr(azsreg_error_last()->message, "may still have been applied"), "%s", azsreg_error_last()->message);
 	cr_expect_eq(harness_stat(&emu, "byClientSecret"), 1, "the token came from the emulator");
 	azsreg_client_free(c);
 	azsreg_environment_free(env);

@@ -792,3 +792,40 @@ Test(transport, connection_refused_names_the_environment_proxy_unless_no_proxy)
 	azsreg_http_response__free(&r);
 	t->free(t);
 }
+
+/* Issue 9, finding 9: after a client-side timeout a change that went out may have been
+ * applied; the message says so for PUT / PATCH / DELETE / POST to ARM, never for GET or HEAD,
+ * nor for identity requests (no authorize hook), nor when nothing was sent. */
+Test(invalid_input, timeout_message_says_a_change_may_have_been_applied)
+{
+	static const char *const methods[] = { "PUT", "PATCH", "DELETE", "POST", "GET", "HEAD" };
+	static const char sentence[] = "the request may still have been applied by the service: read the resource to see its current state";
+	auth_log a;
+	azsreg_send_options so;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
+		make(0, 100, 60000, 600000);
+		memset(&a, 0, sizeof(a));
+		memset(&so, 0, sizeof(so));
+		so.authorize = fake_authorize;
+		so.authorize_ctx = &a;
+		fake_transport_add_error(ft, AZSREG_ETIMEOUT);
+		rc = send_req(methods[i], URL, i < 4 ? "{}" : NULL, &so);
+		cr_expect_eq(rc, AZSREG_ETIMEOUT, "%s: %s", methods[i], azsreg_result_name(rc));
+		cr_expect_eq(ft->nreqs, 1, "%s", methods[i]);
+		if (i < 4)
+			cr_expect_not_null(strstr(azsreg_error_last()->message, sentence), "%s: %s", methods[i], azsreg_error_last()->message);
+		else
+			cr_expect_null(strstr(azsreg_error_last()->message, "may still have been applied"), "%s: %s", methods[i],
+			               azsreg_error_last()->message);
+		teardown();
+	}
+	/* a token request (no authorize hook) that timed out changed nothing */
+	make(0, 100, 60000, 600000);
+	fake_transport_add_error(ft, AZSREG_ETIMEOUT);
+	cr_expect_eq(send_req("POST", URL, "x=1", NULL), AZSREG_ETIMEOUT);
+	cr_expect_null(strstr(azsreg_error_last()->message, "may still have been applied"), "%s", azsreg_error_last()->message);
+	teardown();
+}

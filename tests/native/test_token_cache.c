@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <time.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "auth_fakes.h"
@@ -12,11 +13,15 @@ typedef struct test_cred {
 	int calls;
 	int64_t lifetime;
 	int64_t ms_lifetime;   /* > 0: issue tokens with millisecond fields */
-	int sleep_ms;        /* real sleep inside get_token */
 	int fail_next;       /* number of calls that fail */
 	af_clock *clock;
-	volatile int block;  /* get_token spins while set */
-	volatile int inside;
+	/* The gate (under mu): while `gated` is set and `gate_open` is not, get_token waits
+	 * on gate_cv. `inside` counts the calls that reached get_token and have not returned.
+	 * Race tests hold the renewer here until the other threads wait in the cache. */
+	pthread_cond_t gate_cv;
+	int gated;
+	int gate_open;
+	int inside;
 } test_cred;
 
 static int tc_get(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
@@ -31,13 +36,12 @@ static int tc_get(azsreg_credential *cred, const azsreg_token_context *ctx, azsr
 	fail = c->fail_next > 0;
 	if (fail)
 		c->fail_next--;
+	c->inside++;
+	pthread_cond_broadcast(&c->gate_cv);
+	while (c->gated && !c->gate_open)
+		pthread_cond_wait(&c->gate_cv, &c->mu);
+	c->inside--;
 	pthread_mutex_unlock(&c->mu);
-	__atomic_store_n(&c->inside, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&c->block, __ATOMIC_SEQ_CST))
-		usleep(1000);
-	if (c->sleep_ms)
-		usleep((useconds_t)c->sleep_ms * 1000);
-	__atomic_store_n(&c->inside, 0, __ATOMIC_SEQ_CST);
 	if (fail) {
 		azsreg_error_info info;
 
@@ -66,6 +70,7 @@ static void tc_destroy(azsreg_credential *cred)
 {
 	test_cred *c = (test_cred *)cred;
 
+	pthread_cond_destroy(&c->gate_cv);
 	pthread_mutex_destroy(&c->mu);
 	free(c);
 }
@@ -77,6 +82,7 @@ static test_cred *tc_new(af_clock *clk, int64_t lifetime)
 	test_cred *c = calloc(1, sizeof(*c));
 
 	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->gate_cv, NULL);
 	c->lifetime = lifetime;
 	c->clock = clk;
 	azsreg_credential__init(&c->base, &tc_vt, "Test(client x)");
@@ -85,6 +91,53 @@ static test_cred *tc_new(af_clock *clk, int64_t lifetime)
 
 static af_clock clk;
 static azsreg_token_context ctx;
+
+/* Closes the gate: the next get_token calls wait until gate_open. */
+static void gate_close(test_cred *c)
+{
+	pthread_mutex_lock(&c->mu);
+	c->gated = 1;
+	c->gate_open = 0;
+	pthread_mutex_unlock(&c->mu);
+}
+
+/* Waits (no timeout: Criterion's bounds the test) until `n` calls are inside get_token. */
+static void gate_wait_inside(test_cred *c, int n)
+{
+	pthread_mutex_lock(&c->mu);
+	while (c->inside < n)
+		pthread_cond_wait(&c->gate_cv, &c->mu);
+	pthread_mutex_unlock(&c->mu);
+}
+
+static void gate_release(test_cred *c)
+{
+	pthread_mutex_lock(&c->mu);
+	c->gate_open = 1;
+	pthread_cond_broadcast(&c->gate_cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+/*
+ * Waits until `n` threads wait in the cache for the renewal held at the gate, or until a
+ * second call reaches the credential (a cache that lets threads renew side by side: the
+ * test's call count then fails at once). The cache has no condition variable of ours to
+ * wait on, so this polls its counter: it waits for an event, whatever the time it takes
+ * (the suite's timeout bounds it).
+ */
+static void wait_for_waiters(const azsreg_token_cache *cache, test_cred *cred, unsigned long n)
+{
+	for (;;) {
+		int inside;
+
+		pthread_mutex_lock(&cred->mu);
+		inside = cred->inside;
+		pthread_mutex_unlock(&cred->mu);
+		if (inside > 1 || azsreg_token_cache__waiting(cache) >= n)
+			return;
+		sched_yield();
+	}
+}
 
 static void setup(void)
 {
@@ -110,7 +163,7 @@ static void expect_token(azsreg_token_cache *c, test_cred *cred, const char *wan
 	azsreg__free_secret(b);
 }
 
-TestSuite(token_cache, .init = setup);
+TestSuite(token_cache, .init = setup, .timeout = 60); /* a gate that never opens fails, not hangs */
 
 Test(token_cache, renews_five_minutes_before_expiry_of_an_hour_token)
 {
@@ -277,8 +330,8 @@ Test(token_cache, sixteen_threads_at_once_make_one_token_request)
 	pthread_barrier_t barrier;
 	int i;
 
-	cred->sleep_ms = 100;
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	gate_close(cred);
 	pthread_barrier_init(&barrier, NULL, 16);
 	for (i = 0; i < 16; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
@@ -287,6 +340,10 @@ Test(token_cache, sixteen_threads_at_once_make_one_token_request)
 		r[i].barrier = &barrier;
 		pthread_create(&th[i], NULL, racer, &r[i]);
 	}
+	/* one thread holds the renewal at the gate until the 15 others wait for it */
+	gate_wait_inside(cred, 1);
+	wait_for_waiters(c, cred, 15);
+	gate_release(cred);
 	for (i = 0; i < 16; i++) {
 		pthread_join(th[i], NULL);
 		cr_expect_eq(r[i].rc, 0);
@@ -311,7 +368,7 @@ Test(token_cache, sixteen_threads_after_a_401_renew_once)
 
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
 	expect_token(c, cred, "token-1");
-	cred->sleep_ms = 50;
+	gate_close(cred);
 	pthread_barrier_init(&barrier, NULL, 16);
 	for (i = 0; i < 16; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
@@ -322,6 +379,10 @@ Test(token_cache, sixteen_threads_after_a_401_renew_once)
 		r[i].failed = "token-1";
 		pthread_create(&th[i], NULL, racer, &r[i]);
 	}
+	/* one thread holds the renewal at the gate until the 15 others wait for it */
+	gate_wait_inside(cred, 1);
+	wait_for_waiters(c, cred, 15);
+	gate_release(cred);
 	for (i = 0; i < 16; i++) {
 		pthread_join(th[i], NULL);
 		cr_expect_eq(r[i].rc, 0);
@@ -400,21 +461,18 @@ Test(token_cache, a_valid_token_is_used_while_another_thread_renews)
 	test_cred *cred = tc_new(&clk, 3600);
 	pthread_t th;
 	race r;
-	int i;
 
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
 	expect_token(c, cred, "token-1");
 	clk.unix_now += 3400; /* inside the renewal window, not expired */
-	cred->block = 1;
+	gate_close(cred);
 	memset(&r, 0, sizeof(r));
 	r.cache = c;
 	r.cred = cred;
 	pthread_create(&th, NULL, get_in_thread, &r);
-	for (i = 0; i < 5000 && !__atomic_load_n(&cred->inside, __ATOMIC_SEQ_CST); i++)
-		usleep(1000);
-	cr_assert(cred->inside, "the renewing thread never reached the credential");
-	expect_token(c, cred, "token-1"); /* does not wait */
-	__atomic_store_n(&cred->block, 0, __ATOMIC_SEQ_CST);
+	gate_wait_inside(cred, 1); /* the other thread renews, held at the gate */
+	expect_token(c, cred, "token-1"); /* does not wait (if it did: the suite's timeout) */
+	gate_release(cred);
 	pthread_join(th, NULL);
 	cr_expect_str_eq(r.bearer, "token-2");
 	azsreg__free_secret(r.bearer);
@@ -452,8 +510,8 @@ Test(token_cache, waiters_of_a_failed_renewal_get_its_error_without_new_requests
 	int i;
 
 	cred->fail_next = 1;
-	cred->sleep_ms = 100;
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	gate_close(cred);
 	pthread_barrier_init(&barrier, NULL, 8);
 	for (i = 0; i < 8; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
@@ -462,6 +520,10 @@ Test(token_cache, waiters_of_a_failed_renewal_get_its_error_without_new_requests
 		r[i].barrier = &barrier;
 		pthread_create(&th[i], NULL, racer, &r[i]);
 	}
+	/* the failing renewal is held at the gate until the 7 others wait for it */
+	gate_wait_inside(cred, 1);
+	wait_for_waiters(c, cred, 7);
+	gate_release(cred);
 	for (i = 0; i < 8; i++) {
 		pthread_join(th[i], NULL);
 		cr_expect_eq(r[i].rc, AZSREG_EAUTH);

@@ -276,3 +276,42 @@ Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused)
 	cr_expect_eq(azsreg_url__check_endpoint("http://169.254.169.254", 1, "IMDS endpoint"), 0);
 	cr_expect_eq(azsreg_url__check_endpoint("http://169.254.169.254/?x=1", 1, "IMDS endpoint"), AZSREG_EINVALID);
 }
+
+/* Issue 9, finding 6: a proxy URL libcurl could not use is an input error, checked before sending. */
+Test(invalid_input, proxy_url_syntax_checked)
+{
+	static const char *const good[] = { "http://proxy.example:3128", "https://proxy.example", "socks5h://127.0.0.1:1080",
+		"SOCKS5://[::1]:1080", "proxy.example:3128", "http://user:pw@proxy.example:8080/", "http://[fe80::1%25eth0]:3128",
+		NULL };
+	static const struct {
+		const char *url, *says;
+	} bad[] = {
+		{ "file:///etc/passwd", "its scheme 'file' is not http, https, socks4, socks4a, socks5 or socks5h" },
+		{ "ftp://proxy.example:21", "scheme 'ftp'" },
+		{ "not a url", "'not a url' is not a usable proxy URL: it is not a URL" },
+		{ "http://[::1", "'[' without ']'" },
+		{ "http://", "it has no host" },
+		{ "http://:3128", "it has no host" },
+		{ "http://proxy.example:0", "port" },
+		{ "http://proxy.example:65536", "port" },
+		{ "http://proxy.example:31x8", "port" },
+		{ "http://proxy.example:", "':<port>'" },
+		{ "http://prox$y.example", "host name" },
+		{ "http://proxy.example\r\n:3128", "not a URL" },
+	};
+	size_t i;
+
+	for (i = 0; good[i] != NULL; i++)
+		cr_expect_eq(azsreg_url__check_proxy(good[i], "proxy"), 0, "%s: %s", good[i], azsreg_error_last()->message);
+	cr_expect_eq(azsreg_url__check_proxy(NULL, "proxy"), 0);
+	cr_expect_eq(azsreg_url__check_proxy("", "proxy"), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_expect_eq(azsreg_url__check_proxy(bad[i].url, "HTTPS_PROXY"), AZSREG_EINVALID, "%s", bad[i].url);
+		has(azsreg_error_last()->message, bad[i].says);
+		has(azsreg_error_last()->message, "HTTPS_PROXY '");
+	}
+	/* the proxy password is never shown */
+	cr_expect_eq(azsreg_url__check_proxy("http://user:pw-not-shown@[::1", "proxy"), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "'http://***@[::1'");
+	cr_expect_null(strstr(azsreg_error_last()->message, "pw-not-shown"), "%s", azsreg_error_last()->message);
+}
