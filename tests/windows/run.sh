@@ -57,11 +57,37 @@ fi
 # ---- unit tests ------------------------------------------------------------------------
 if wants unit; then
 	log="$LOGS/ctest-unit.log"
-	# One program at a time: two Criterion programs spawning their workers under one
-	# wineserver at once have failed to spawn ("Could not spawn test instance").
+	# spawn_failures_only <ctest log>: true when every failed program's output is
+	# Criterion's "Could not spawn test instance" (boxfort failing to start a worker
+	# process under Wine, before any test ran) and nothing else.
+	spawn_failures_only() {
+		awk '
+			/Test +#[0-9]+: .*\*\*\*/ { if (cur != "" && !spawn) bad = 1; cur = $0; spawn = 0; failed++; next }
+			/^ *Start +[0-9]+: / || /^[0-9]+% tests passed/ { if (cur != "" && !spawn) bad = 1; cur = ""; next }
+			cur != "" && /Could not spawn test instance/ { spawn = 1 }
+			END { if (cur != "" && !spawn) bad = 1; exit !(failed > 0 && !bad) }
+		' "$1"
+	}
 	ctest --test-dir "$WIN" --output-on-failure -j 1 --timeout 600 >"$log" 2>&1
 	rc=$?
 	cat "$log"
+	# Such a start-up failure is retried (twice at most, only those programs, said
+	# loudly): boxfort under Wine fails to spawn about once in five runs of the suite. A
+	# test that fails or crashes is never retried.
+	tries=0
+	while [ "$rc" -ne 0 ] && [ "$tries" -lt 2 ] && spawn_failures_only "$log"; do
+		tries=$((tries + 1))
+		echo "windows unit: retry $tries of the programs whose test workers Wine did not start (Could not spawn test instance)"
+		ctest --test-dir "$WIN" --output-on-failure -j 1 --timeout 600 --rerun-failed >"$log.retry" 2>&1
+		rc=$?
+		cat "$log.retry"
+		if [ "$rc" -eq 0 ]; then
+			# Every program has now passed: report the first run's total as passed.
+			sed -i -E 's/[0-9]+% tests passed, [0-9]+ tests? failed out of ([0-9]+)/100% tests passed, 0 tests failed out of \1/' "$log"
+		else
+			cp "$log.retry" "$log"
+		fi
+	done
 	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)"
 	if [ -n "$line" ]; then
 		f="$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")"
