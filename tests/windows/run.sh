@@ -38,6 +38,10 @@ if [ ! -f "$WIN/bin/azsreg.exe" ] || [ ! -x "$LIN/bin/azsreg-emulator" ]; then
 	exit 1
 fi
 azsreg_wine_ensure || { report setup 0 1; exit 1; }
+# One wineserver for the whole run, so that no program starts while the previous one's
+# server is shutting down; stopped at the end.
+wineserver -p >/dev/null 2>&1 || true
+trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
 
 # ---- a crash must be a failure -------------------------------------------------------
 if wants crash; then
@@ -57,23 +61,25 @@ fi
 # ---- unit tests ------------------------------------------------------------------------
 if wants unit; then
 	log="$LOGS/ctest-unit.log"
-	# spawn_failures_only <ctest log>: true when every failed program's output is
-	# Criterion's "Could not spawn test instance" (boxfort failing to start a worker
-	# process under Wine, before any test ran) and nothing else.
+	# spawn_failures_only <ctest log>: true when no failed program got as far as running a
+	# test: its output has no Criterion result at all ([FAIL], CRASH, Synthesis) — empty,
+	# or Criterion's "Could not spawn test instance" (boxfort failing to start a worker
+	# process under Wine).
 	spawn_failures_only() {
 		awk '
-			/Test +#[0-9]+: .*\*\*\*/ { if (cur != "" && !spawn) bad = 1; cur = $0; spawn = 0; failed++; next }
-			/^ *Start +[0-9]+: / || /^[0-9]+% tests passed/ { if (cur != "" && !spawn) bad = 1; cur = ""; next }
-			cur != "" && /Could not spawn test instance/ { spawn = 1 }
-			END { if (cur != "" && !spawn) bad = 1; exit !(failed > 0 && !bad) }
+			/Test +#[0-9]+: .*\*\*\*/ { if (cur != "" && ran) bad = 1; cur = $0; ran = 0; failed++; next }
+			/^ *Start +[0-9]+: / || /^[0-9]+% tests passed/ { if (cur != "" && ran) bad = 1; cur = ""; next }
+			cur != "" && /\[FAIL\]|CRASH|Synthesis|\[----\]/ { ran = 1 }
+			END { if (cur != "" && ran) bad = 1; exit !(failed > 0 && !bad) }
 		' "$1"
 	}
 	ctest --test-dir "$WIN" --output-on-failure -j 1 --timeout 600 >"$log" 2>&1
 	rc=$?
 	cat "$log"
 	# Such a start-up failure is retried (twice at most, only those programs, said
-	# loudly): boxfort under Wine fails to spawn about once in five runs of the suite. A
-	# test that fails or crashes is never retried.
+	# loudly): under Wine a program failed to start its workers, or exited at once with no
+	# output, in about one of five runs of the suite. A test that fails or crashes is
+	# never retried.
 	tries=0
 	while [ "$rc" -ne 0 ] && [ "$tries" -lt 2 ] && spawn_failures_only "$log"; do
 		tries=$((tries + 1))
