@@ -154,8 +154,21 @@ typedef struct azsreg_registration_ref {
  * non-empty, no '..', '?', '#', '%', whitespace or control characters, length at most
  * AZSREG_RESOURCE_ID_MAX, starts with subscriptions/{guid} (or is a provider-level ID
  * starting with providers/, or is `subscriptions` alone: the list of subscriptions). Returns AZSREG_EINVALID with a message naming the bad part.
+ * Nothing is trimmed: leading or trailing whitespace (a newline from a file, a space) is
+ * refused with a message naming it. In a Microsoft.AzureStack customer subscription ID
+ * (`.../registrations/{name}/customerSubscriptions/{id}`) the last segment must be a GUID
+ * (when it is not, the error's `target` is "customerSubscriptionId").
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id);
+
+/**
+ * Validates a resource ID as azsreg_resource_id_validate does and writes the form that is
+ * sent (free with azsreg_free): the same text, except that the customer subscription GUID
+ * of a Microsoft.AzureStack customer subscription ID is put in lowercase without braces
+ * (the service documents lowercase). azsreg_resource_request sends this form, so the CLI
+ * and the module send the same request path for the same input.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_id_normalize(char **out, const char *resource_id);
 
 /**
  * Parses a registration resource ID
@@ -181,7 +194,8 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_id_build(char **out, const
 /**
  * Validates a GUID (8-4-4-4-12 hex, optional surrounding braces) and writes its lowercase
  * form without braces to `out` (AZSREG_GUID_LEN + 1 bytes). `what` names the value in
- * the error message ("customer subscription ID").
+ * the error message ("customer subscription ID"). Nothing is trimmed: surrounding
+ * whitespace or a control character is refused with a message naming it.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_guid_normalize(char *out, const char *text, const char *what);
 
@@ -207,11 +221,14 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover(azsreg_environ
 typedef struct azsreg_client_options azsreg_client_options;
 
 /**
- * The same, with the client options that apply to the discovery request: ca_file, proxy,
- * connect_timeout_ms, request_timeout_ms, deadline_ms (0: 20 s per attempt, 60 s in all),
- * max_retries (0: 3), retry delays, user_agent, correlation_id, log_cb / log_payload /
- * log_level (environment and tenant_id are ignored). `opts` may be NULL (defaults).
- * azsreg_environment_discover is this with only ca_file set.
+ * The same, with the client options that apply to the discovery request, checked and used
+ * exactly as azsreg_client_new does (same defaults): ca_file, proxy, connect_timeout_ms,
+ * request_timeout_ms, deadline_ms (0: 60 s in all, the one discovery default), max_retries,
+ * retry delays, user_agent, correlation_id, log_cb / log_payload / log_level (environment
+ * and tenant_id are ignored). `opts` may be NULL (defaults). A document without a usable
+ * authentication.loginEndpoint and audiences[0], or with an unusable gallery / graph /
+ * portal endpoint, is AZSREG_ESERVICE. azsreg_environment_discover is this with only
+ * ca_file set.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_client_options *opts);
 
@@ -312,7 +329,24 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azs
  */
 typedef int (*azsreg_device_code_cb)(const char *message, const char *user_code, const char *verification_uri, void *payload);
 
-/** Interactive sign-in with a device code; the refresh token renews the session. */
+/**
+ * The public client (application) ID device code sign-in uses when the caller names none:
+ * the Azure CLI's, allowed for device code sign-in in every tenant.
+ */
+#define AZSREG_DEVICE_CODE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
+/** The public client a user name + password sign-in uses when the caller names none: Azure PowerShell's. */
+#define AZSREG_PASSWORD_CLIENT_ID "1950a258-227b-4e31-a9cf-717495945fc2"
+
+/**
+ * AZSREG_DEVICE_CODE_CLIENT_ID, for bindings that cannot read macros (the one copy of the
+ * default: the CLI and Connect-AzureRmAccount use it). Never NULL.
+ */
+AZSREG_EXTERN(const char *) azsreg_default_public_client_id(void);
+
+/**
+ * Interactive sign-in with a device code; the refresh token renews the session.
+ * `client_id` NULL: AZSREG_DEVICE_CODE_CLIENT_ID.
+ */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload);
 
 /**
@@ -321,7 +355,7 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_c
  * grant_type=password&client_id&username&password&scope={audience}/.default offline_access
  * (AD FS: resource={audience}) to the token endpoint; renewals use the refresh token (and
  * the password again when it is refused). `tenant_id` NULL: "organizations"; `client_id`
- * NULL: 1950a258-227b-4e31-a9cf-717495945fc2 (Azure PowerShell's public client). The
+ * NULL: AZSREG_PASSWORD_CLIENT_ID (Azure PowerShell's public client). The
  * password is copied, hidden from every log and error, and wiped when freed. Accounts that
  * need multi-factor authentication cannot sign in this way (use device code).
  */
@@ -423,6 +457,9 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_stats(char **out_json, azsre
 /* ------------------------------------------------------------------------ */
 
 #define AZSREG_API_VERSION "2017-06-01"
+
+/** AZSREG_API_VERSION, for bindings that cannot read macros (the module's default -ApiVersion). Never NULL. */
+AZSREG_EXTERN(const char *) azsreg_default_api_version(void);
 
 /** GET a registration; returns its JSON. */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_registration_get(char **out_json, azsreg_client *client, const char *registration_id);

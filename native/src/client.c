@@ -15,12 +15,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define DEFAULT_CONNECT_TIMEOUT_MS 10000L
-#define DEFAULT_REQUEST_TIMEOUT_MS 100000L
-#define DEFAULT_DEADLINE_MS 600000L
-#define DEFAULT_MAX_RETRIES 6
-#define DEFAULT_BASE_DELAY_MS 800L
-#define DEFAULT_MAX_DELAY_MS 60000L
 #define CA_FILE_MAX ((size_t)64 * 1024 * 1024)
 
 int azsreg_client_options_init(azsreg_client_options *opts, unsigned int version)
@@ -170,6 +164,69 @@ int azsreg_client_options_check(const azsreg_client_options *opts)
 	return AZSREG_OK;
 }
 
+int azsreg_client__pipeline_new(azsreg_pipeline **out_pipeline, azsreg_transport **out_owned_transport,
+				const azsreg_client_options *opts, long default_deadline_ms,
+				azsreg_transport *transport, const azsreg_clock *clock)
+{
+	azsreg_client_options defaults = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_transport *owned = NULL;
+	azsreg_pipeline *p = NULL;
+	azsreg_transport_options to;
+	azsreg_pipeline_options po;
+	char corr[AZSREG_GUID_LEN + 1];
+	int rc;
+
+	if (out_pipeline == NULL || out_owned_transport == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "request path: out is NULL");
+	*out_pipeline = NULL;
+	*out_owned_transport = NULL;
+	if (opts == NULL)
+		opts = &defaults;
+	rc = check_options(opts);
+	if (rc != AZSREG_OK)
+		goto done;
+	corr[0] = '\0';
+	if (opts->correlation_id != NULL && opts->correlation_id[0] != '\0') {
+		rc = azsreg_guid_normalize(corr, opts->correlation_id, "correlation ID");
+		if (rc != AZSREG_OK)
+			goto done;
+	}
+	if (transport == NULL) {
+		memset(&to, 0, sizeof(to));
+		to.ca_file = (opts->ca_file && opts->ca_file[0]) ? opts->ca_file : NULL;
+		to.proxy = (opts->proxy && opts->proxy[0]) ? opts->proxy : NULL;
+		to.connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : AZSREG__DEFAULT_CONNECT_TIMEOUT_MS;
+		rc = azsreg_transport__curl_new(&owned, &to);
+		if (rc != AZSREG_OK)
+			goto done;
+		transport = owned;
+	}
+	memset(&po, 0, sizeof(po));
+	po.transport = transport;
+	po.clock = clock;
+	po.logger.cb = opts->log_cb;
+	po.logger.payload = opts->log_payload;
+	po.logger.level = opts->log_cb ? opts->log_level : AZSREG_LOG_NONE;
+	po.retry.max_retries = opts->max_retries == 0 ? AZSREG__DEFAULT_MAX_RETRIES : (opts->max_retries < 0 ? 0 : opts->max_retries);
+	po.retry.base_delay_ms = opts->retry_base_delay_ms > 0 ? opts->retry_base_delay_ms : AZSREG__DEFAULT_RETRY_BASE_DELAY_MS;
+	po.retry.max_delay_ms = opts->retry_max_delay_ms > 0 ? opts->retry_max_delay_ms : AZSREG__DEFAULT_RETRY_MAX_DELAY_MS;
+	po.request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : AZSREG__DEFAULT_REQUEST_TIMEOUT_MS;
+	po.deadline_ms = opts->deadline_ms > 0 ? opts->deadline_ms
+		       : (default_deadline_ms > 0 ? default_deadline_ms : AZSREG__DEFAULT_DEADLINE_MS);
+	po.user_agent = opts->user_agent;
+	po.correlation_id = corr[0] ? corr : NULL;   /* NULL: the pipeline makes a fresh one */
+	rc = azsreg_pipeline__new(&p, &po);
+	if (rc != AZSREG_OK)
+		goto done;
+	*out_pipeline = p;
+	*out_owned_transport = owned;
+	owned = NULL;
+done:
+	if (owned != NULL)
+		owned->free(owned);
+	return rc;
+}
+
 void azsreg_client_free(azsreg_client *c)
 {
 	if (c == NULL)
@@ -189,9 +246,7 @@ int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *op
 {
 	azsreg_client_options defaults = AZSREG_CLIENT_OPTIONS_INIT;
 	azsreg_client *c = NULL;
-	azsreg_transport_options to;
-	azsreg_pipeline_options po;
-	char corr[AZSREG_GUID_LEN + 1];
+	azsreg_transport *owned = NULL;
 	int rc = AZSREG_OK;
 
 	if (out == NULL) {
@@ -205,28 +260,22 @@ int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *op
 		rc = azsreg_error__set(AZSREG_EINVALID, "create client: a credential is required");
 		goto done;
 	}
-	rc = check_options(opts);
-	if (rc != 0)
-		goto done;
-	if (opts->correlation_id != NULL && opts->correlation_id[0] != '\0') {
-		rc = azsreg_guid_normalize(corr, opts->correlation_id, "correlation ID");
-		if (rc != 0)
-			goto done;
-	} else {
-		rc = azsreg_guid__new(corr);
-		if (rc != 0)
-			goto done;
-	}
-	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0') {
-		rc = azsreg_cred__check_tenant(opts->tenant_id, "tenant ID");
-		if (rc != 0)
-			goto done;
-	}
-
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (client)");
 		goto done;
+	}
+	/* Options checked, transport (unless injected) and pipeline made: the same path as discovery. */
+	rc = azsreg_client__pipeline_new(&c->pipeline, &owned, opts, 0, transport, clock);
+	if (rc != 0)
+		goto done;
+	c->transport = owned != NULL ? owned : transport;
+	c->owns_transport = owned != NULL;
+	c->logger = *azsreg_pipeline__logger(c->pipeline);
+	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0') {
+		rc = azsreg_cred__check_tenant(opts->tenant_id, "tenant ID");
+		if (rc != 0)
+			goto done;
 	}
 	if (opts->environment != NULL)
 		rc = azsreg_environment_dup(&c->env, opts->environment);
@@ -241,39 +290,6 @@ int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *op
 			goto done;
 		}
 	}
-	c->logger.cb = opts->log_cb;
-	c->logger.payload = opts->log_payload;
-	c->logger.level = opts->log_cb ? opts->log_level : AZSREG_LOG_NONE;
-
-	if (transport != NULL) {
-		c->transport = transport;
-		c->owns_transport = 0;
-	} else {
-		memset(&to, 0, sizeof(to));
-		to.ca_file = (opts->ca_file && opts->ca_file[0]) ? opts->ca_file : NULL;
-		to.proxy = (opts->proxy && opts->proxy[0]) ? opts->proxy : NULL;
-		to.connect_timeout_ms = opts->connect_timeout_ms > 0 ? opts->connect_timeout_ms : DEFAULT_CONNECT_TIMEOUT_MS;
-		to.user_agent = NULL;
-		rc = azsreg_transport__curl_new(&c->transport, &to);
-		if (rc != 0)
-			goto done;
-		c->owns_transport = 1;
-	}
-
-	memset(&po, 0, sizeof(po));
-	po.transport = c->transport;
-	po.clock = clock;
-	po.logger = c->logger;
-	po.retry.max_retries = opts->max_retries == 0 ? DEFAULT_MAX_RETRIES : (opts->max_retries < 0 ? 0 : opts->max_retries);
-	po.retry.base_delay_ms = opts->retry_base_delay_ms > 0 ? opts->retry_base_delay_ms : DEFAULT_BASE_DELAY_MS;
-	po.retry.max_delay_ms = opts->retry_max_delay_ms > 0 ? opts->retry_max_delay_ms : DEFAULT_MAX_DELAY_MS;
-	po.request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
-	po.deadline_ms = opts->deadline_ms > 0 ? opts->deadline_ms : DEFAULT_DEADLINE_MS;
-	po.user_agent = opts->user_agent;
-	po.correlation_id = corr;
-	rc = azsreg_pipeline__new(&c->pipeline, &po);
-	if (rc != 0)
-		goto done;
 	rc = azsreg_token_cache__new(&c->tokens);
 	if (rc != 0)
 		goto done;

@@ -8,7 +8,8 @@
  *   log.c        log dispatch and redaction, process-wide secret registry
  *   util.c       GUIDs (random v4, normalise), time parsing (HTTP-date), base64url, URL encoding
  *   resource_id.c  ARM resource ID validation, registration / customer IDs
- *   environment.c  built-in clouds, metadata/endpoints discovery
+ *   environment.c  built-in clouds, custom environments
+ *   environment_discover.c  metadata/endpoints discovery (over the client's request path)
  *   http.c       header lists, request/response structs
  *   transport_curl.c  the one libcurl transport (connection pool, TLS, proxies)
  *   clock.c      the system clock (injectable for tests)
@@ -18,7 +19,7 @@
  *   cred_*.c     credentials (access token, client secret, certificate, federated,
  *                managed identity, device code, environment chain)
  *   jwt.c        JWT decode (claims, expiry) and RS256 assertion building
- *   client.c     client handle, options, JSON options
+ *   client.c     client handle, options, JSON options, the request path from options
  *   operations.c registration / customer subscription operations, generic request
  *   tenant.c     tenant domain -> GUID through OpenID configuration
  */
@@ -95,6 +96,8 @@ int azsreg_error__set_info(const azsreg_error_info *info);
 int azsreg_error__prefix(const char *fmt, ...) AZSREG__PRINTF(1, 2);
 /** Replaces the hint of the current error (a static string) when a caller knows better. */
 void azsreg_error__set_hint(const char *hint);
+/** Sets the target of the current error: the part of the input at fault ("customerSubscriptionId"). */
+void azsreg_error__set_target(const char *target);
 /** Maps an HTTP status (and ARM code) to an azsreg_result. */
 int azsreg_error__code_for_status(int status, const char *arm_code);
 /**
@@ -164,6 +167,12 @@ int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char
  * `what` names it in the message ("proxy", "HTTPS_PROXY"); user info is shown as ***.
  */
 int azsreg_url__check_proxy(const char *proxy, const char *what);
+/**
+ * Refuses an identifier (GUID, tenant, resource ID) with surrounding whitespace or a
+ * control character at either end: "<what> '...' ends with a newline (\n): nothing is
+ * trimmed, remove it". The one whitespace rule of every front end (issue 9, finding 8).
+ */
+int azsreg_util__check_untrimmed(const char *text, const char *what);
 
 /* ------------------------------------------------------- environment.c */
 
@@ -511,6 +520,17 @@ const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx);
 
 /* -------------------------------------------------------------- client.c */
 
+/* The defaults of azsreg_client_options (azsreg.h documents them): the one place they are
+ * defined; client.c, pipeline.c and transport_curl.c use these. */
+#define AZSREG__DEFAULT_CONNECT_TIMEOUT_MS 10000L
+#define AZSREG__DEFAULT_REQUEST_TIMEOUT_MS 100000L
+#define AZSREG__DEFAULT_DEADLINE_MS 600000L
+#define AZSREG__DEFAULT_MAX_RETRIES 6
+#define AZSREG__DEFAULT_RETRY_BASE_DELAY_MS 800L
+#define AZSREG__DEFAULT_RETRY_MAX_DELAY_MS 60000L
+/* Discovery reads one small unauthenticated document: its total deadline when none is given. */
+#define AZSREG__DEFAULT_DISCOVERY_DEADLINE_MS 60000L
+
 struct azsreg_client {
 	azsreg_environment *env;
 	azsreg_credential *cred;
@@ -537,5 +557,32 @@ int azsreg_client__authorize(void *client, azsreg_http_request *req, int force_r
 int azsreg_client__check_network(const char *ca_file, const char *proxy);
 int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *opts, azsreg_credential *cred,
 			    azsreg_transport *transport, const azsreg_clock *clock);
+/**
+ * The request path of a client or of a discovery, from client options (the one place they
+ * become a transport and a pipeline): checks the options (version, timeouts and delays not
+ * negative, log level, proxy / user agent without control characters, the proxy and CA
+ * bundle by azsreg_client__check_network, the correlation ID a GUID, sent lowercase), then
+ * makes the libcurl transport (CA file, proxy, connect timeout) unless `transport` is given,
+ * and the pipeline (logger, retries, request timeout, deadline, user agent, correlation ID)
+ * with the AZSREG__DEFAULT_* values for zero fields; `default_deadline_ms` replaces
+ * AZSREG__DEFAULT_DEADLINE_MS (0: that). `transport` and `clock` are borrowed (NULL: libcurl,
+ * system clock). *out_owned_transport receives the transport this call made (the caller
+ * frees it after the pipeline), NULL when `transport` was given. Nothing is left allocated
+ * on failure; both outs are NULL then. tenant_id and environment are not looked at.
+ */
+int azsreg_client__pipeline_new(azsreg_pipeline **out_pipeline, azsreg_transport **out_owned_transport,
+				const azsreg_client_options *opts, long default_deadline_ms,
+				azsreg_transport *transport, const azsreg_clock *clock);
+
+/* ------------------------------------------------- environment_discover.c */
+
+/**
+ * azsreg_environment_discover_with over a given transport and clock (both borrowed; NULL:
+ * libcurl and the system clock): GET {arm}/metadata/endpoints?api-version=1.0 without a
+ * bearer token, through azsreg_client__pipeline_new.
+ */
+int azsreg_environment__discover_over(azsreg_environment **out, const char *name, const char *arm_endpoint,
+				      const azsreg_client_options *opts, azsreg_transport *transport,
+				      const azsreg_clock *clock);
 
 #endif /* AZSREG_INTERNAL_H */

@@ -16,8 +16,6 @@
 #include <strings.h>
 #include <time.h>
 
-#define DEFAULT_REQUEST_TIMEOUT_MS 100000L
-#define DEFAULT_DEADLINE_MS 600000L
 #define LRO_DEFAULT_WAIT_MS 60000 /* wire-facts section 5: 60 s when Retry-After is absent */
 #define LRO_MAX_POLLS 10000
 #define LOG_BODY_MAX 8192
@@ -58,8 +56,8 @@ int azsreg_pipeline__new(azsreg_pipeline **out, const azsreg_pipeline_options *o
 	p->retry = opts->retry;
 	if (p->retry.max_retries < 0)
 		p->retry.max_retries = 0;
-	p->request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
-	p->deadline_ms = opts->deadline_ms > 0 ? opts->deadline_ms : DEFAULT_DEADLINE_MS;
+	p->request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : AZSREG__DEFAULT_REQUEST_TIMEOUT_MS;
+	p->deadline_ms = opts->deadline_ms > 0 ? opts->deadline_ms : AZSREG__DEFAULT_DEADLINE_MS;
 	rc = azsreg_buf__printf(&ua, "azsreg/%s", AZSREG_VERSION);
 	if (rc == 0 && opts->user_agent != NULL && opts->user_agent[0] != '\0')
 		rc = azsreg_buf__printf(&ua, " %s", opts->user_agent);

@@ -27,7 +27,6 @@
 
 #define RESPONSE_BODY_LIMIT ((size_t)32 * 1024 * 1024)
 #define POOL_KEEP 16
-#define DEFAULT_CONNECT_TIMEOUT_MS 10000L
 
 typedef struct curl_transport {
 	azsreg_transport base;
@@ -611,7 +610,7 @@ int azsreg_transport__curl_new(azsreg_transport **out, const azsreg_transport_op
 	t->base.send = curl_send;
 	t->base.connections_opened = curl_connections;
 	t->base.free = curl_free_transport;
-	t->connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+	t->connect_timeout_ms = AZSREG__DEFAULT_CONNECT_TIMEOUT_MS;
 	if (opts != NULL) {
 		if (opts->connect_timeout_ms > 0)
 			t->connect_timeout_ms = opts->connect_timeout_ms;

@@ -587,6 +587,106 @@ namespace AzsRegistration.Interop
             Ensure.Success(NativeMethods.azsreg_resource_id_validate(Utf8.ToNative(resourceId ?? string.Empty, "resourceId")));
         }
 
+        // ---- input rules: the library decides (issue 9, finding 8) -------------------------
+
+        /// <summary>
+        /// The library's decision on one input, without throwing (the module turns a refusal
+        /// into its own stable ErrorId): Ok and Value (the form that is sent) when accepted,
+        /// else Message (the library's one line, naming the problem) and Target (the part at
+        /// fault, e.g. "customerSubscriptionId"; "" when the whole input).
+        /// </summary>
+        public sealed class InputDecision
+        {
+            internal InputDecision(bool ok, string value, string message, string target)
+            {
+                Ok = ok;
+                Value = value;
+                Message = message ?? string.Empty;
+                Target = target ?? string.Empty;
+            }
+
+            public bool Ok { get; private set; }
+            public string Value { get; private set; }
+            public string Message { get; private set; }
+            public string Target { get; private set; }
+        }
+
+        private static InputDecision Decide(int rc, string value)
+        {
+            if (rc >= 0) { return new InputDecision(true, value, null, null); }
+            string name = Utf8.FromNative(NativeMethods.azsreg_result_name(rc));
+            AzsNativeException ex = AzsNativeException.FromJson(rc, name, Utf8.FromNative(NativeMethods.azsreg_error_last_json()));
+            NativeMethods.azsreg_error_clear();
+            return new InputDecision(false, null, ex.NativeMessage, ex.Target);
+        }
+
+        private static InputDecision HasNul(string value, string what)
+        {
+            if (value != null && value.IndexOf('\0') >= 0)
+            {
+                return new InputDecision(false, null, what + " contains a NUL character", null);
+            }
+            return null;
+        }
+
+        /// <summary>azsreg_guid_normalize: Value is the lowercase GUID without braces; nothing is trimmed.</summary>
+        public static InputDecision CheckGuid(string text, string what)
+        {
+            EnsureLoaded();
+            InputDecision nul = HasNul(text, what ?? "GUID");
+            if (nul != null) { return nul; }
+            byte[] buf = new byte[64];
+            int rc = NativeMethods.azsreg_guid_normalize(buf, Utf8.ToNative(text ?? string.Empty, "text"), Utf8.ToNative(what ?? "GUID", "what"));
+            return Decide(rc, rc >= 0 ? Utf8.FromBuffer(buf) : null);
+        }
+
+        /// <summary>azsreg_resource_id_normalize: Value is the ID that is sent (customer subscription GUID in lowercase).</summary>
+        public static InputDecision CheckResourceId(string resourceId)
+        {
+            EnsureLoaded();
+            InputDecision nul = HasNul(resourceId, "resource ID");
+            if (nul != null) { return nul; }
+            IntPtr p;
+            int rc = NativeMethods.azsreg_resource_id_normalize(out p, Utf8.ToNative(resourceId ?? string.Empty, "resourceId"));
+            string value = Utf8.TakeNative(rc >= 0 ? p : IntPtr.Zero);
+            return Decide(rc, value);
+        }
+
+        /// <summary>azsreg_registration_id_parse: a registration resource ID (Value: the ID as given).</summary>
+        public static InputDecision CheckRegistrationId(string registrationId)
+        {
+            EnsureLoaded();
+            InputDecision nul = HasNul(registrationId, "registration ID");
+            if (nul != null) { return nul; }
+            byte[] reference = new byte[1024];
+            int rc = NativeMethods.azsreg_registration_id_parse(reference, Utf8.ToNative(registrationId ?? string.Empty, "registrationId"));
+            return Decide(rc, registrationId);
+        }
+
+        /// <summary>azsreg_tenant_check: a GUID (braces allowed) or a domain name with a dot (Value: as given).</summary>
+        public static InputDecision CheckTenant(string tenant)
+        {
+            EnsureLoaded();
+            InputDecision nul = HasNul(tenant, "tenant");
+            if (nul != null) { return nul; }
+            int rc = NativeMethods.azsreg_tenant_check(Utf8.ToNative(tenant ?? string.Empty, "tenant"));
+            return Decide(rc, tenant);
+        }
+
+        /// <summary>The device code sign-in's default public client ID (azsreg_default_public_client_id): the one copy.</summary>
+        public static string DefaultPublicClientId()
+        {
+            EnsureLoaded();
+            return Utf8.FromNative(NativeMethods.azsreg_default_public_client_id());
+        }
+
+        /// <summary>The registration api-version (azsreg_default_api_version, "2017-06-01"): the one copy.</summary>
+        public static string DefaultApiVersion()
+        {
+            EnsureLoaded();
+            return Utf8.FromNative(NativeMethods.azsreg_default_api_version());
+        }
+
         // ---- environments ---------------------------------------------------------------
 
         private static string EnvironmentJson(EnvironmentHandle env)
@@ -616,6 +716,90 @@ namespace AzsRegistration.Interop
             Ensure.Success(NativeMethods.azsreg_environment_discover(out env, Utf8.ToNative(name, "name"),
                 Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNativeOptional(caFile, "caFile")));
             return EnvironmentJson(env);
+        }
+
+        /// <summary>
+        /// A custom environment read from {armEndpoint}/metadata/endpoints with the client
+        /// options JSON the module gives its clients (azsreg_client_new_json's keys: caFile,
+        /// proxy, userAgent, correlationId, connectTimeoutMs, requestTimeoutMs, deadlineMs,
+        /// maxRetries, retryBaseDelayMs, retryMaxDelayMs, logLevel; environment and tenantId
+        /// are not used), logging into this thread's queue; as JSON.
+        /// </summary>
+        public static string EnvironmentDiscoverWith(string name, string armEndpoint, string optionsJson)
+        {
+            EnsureLoaded();
+            var o = MiniJson.Parse(string.IsNullOrEmpty(optionsJson) ? "{}" : optionsJson) as IDictionary<string, object>;
+            if (o == null) { throw new ArgumentException("the client options are not a JSON object", "optionsJson"); }
+            var mem = new Unmanaged();
+            try
+            {
+                IntPtr caFile = mem.Str(OptionString(o, "caFile"));
+                IntPtr proxy = mem.Str(OptionString(o, "proxy"));
+                IntPtr userAgent = mem.Str(OptionString(o, "userAgent"));
+                IntPtr correlationId = mem.Str(OptionString(o, "correlationId"));
+                IntPtr logCb = Marshal.GetFunctionPointerForDelegate(LogCb);
+                byte[] nameBytes = Utf8.ToNative(name, "name");
+                byte[] armBytes = Utf8.ToNative(armEndpoint, "armEndpoint");
+                EnvironmentHandle env;
+                if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
+                {
+                    var opts = new ClientOptionsLlp64
+                    {
+                        version = 1, ca_file = caFile, proxy = proxy, user_agent = userAgent, correlation_id = correlationId,
+                        connect_timeout_ms = (int)OptionLong(o, "connectTimeoutMs", int.MaxValue),
+                        request_timeout_ms = (int)OptionLong(o, "requestTimeoutMs", int.MaxValue),
+                        deadline_ms = (int)OptionLong(o, "deadlineMs", int.MaxValue),
+                        max_retries = (int)OptionLong(o, "maxRetries", 100),
+                        retry_base_delay_ms = (int)OptionLong(o, "retryBaseDelayMs", int.MaxValue),
+                        retry_max_delay_ms = (int)OptionLong(o, "retryMaxDelayMs", int.MaxValue),
+                        log_cb = logCb, log_level = (int)OptionLong(o, "logLevel", 100),
+                    };
+                    Ensure.Success(NativeMethods.azsreg_environment_discover_with(out env, nameBytes, armBytes, ref opts));
+                }
+                else
+                {
+                    var opts = new ClientOptionsLp64
+                    {
+                        version = 1, ca_file = caFile, proxy = proxy, user_agent = userAgent, correlation_id = correlationId,
+                        connect_timeout_ms = OptionLong(o, "connectTimeoutMs", long.MaxValue),
+                        request_timeout_ms = OptionLong(o, "requestTimeoutMs", long.MaxValue),
+                        deadline_ms = OptionLong(o, "deadlineMs", long.MaxValue),
+                        max_retries = (int)OptionLong(o, "maxRetries", 100),
+                        retry_base_delay_ms = OptionLong(o, "retryBaseDelayMs", long.MaxValue),
+                        retry_max_delay_ms = OptionLong(o, "retryMaxDelayMs", long.MaxValue),
+                        log_cb = logCb, log_level = (int)OptionLong(o, "logLevel", 100),
+                    };
+                    Ensure.Success(NativeMethods.azsreg_environment_discover_with(out env, nameBytes, armBytes, ref opts));
+                }
+                return EnvironmentJson(env);
+            }
+            finally
+            {
+                mem.Dispose();
+            }
+        }
+
+        // A string member of client options JSON; null when absent or null.
+        private static string OptionString(IDictionary<string, object> o, string key)
+        {
+            object v;
+            if (!o.TryGetValue(key, out v) || v == null) { return null; }
+            var s = v as string;
+            if (s == null) { throw new ArgumentException("client options JSON: \"" + key + "\" must be a string", "optionsJson"); }
+            return s;
+        }
+
+        // An integer member of client options JSON, clamped to [-max - 1, max] (the library refuses negatives); 0 when absent.
+        private static long OptionLong(IDictionary<string, object> o, string key, long max)
+        {
+            object v;
+            if (!o.TryGetValue(key, out v) || v == null) { return 0; }
+            if (!(v is double)) { throw new ArgumentException("client options JSON: \"" + key + "\" must be an integer", "optionsJson"); }
+            double d = (double)v;
+            if (d != Math.Floor(d)) { throw new ArgumentException("client options JSON: \"" + key + "\" must be an integer", "optionsJson"); }
+            if (d > max) { return max; }
+            if (d < -max - 1.0) { return -max - 1; }
+            return (long)d;
         }
 
         /// <summary>A custom environment from explicit endpoints (no network), as JSON.</summary>

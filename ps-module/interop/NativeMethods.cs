@@ -42,6 +42,53 @@ namespace AzsRegistration.Interop
     }
 
     /// <summary>
+    /// azsreg_client_options (version 1) where C's long is 64 bits (Linux, macOS: LP64).
+    /// Strings are unmanaged UTF-8; log_cb is a function pointer (LogCallback).
+    /// </summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ClientOptionsLp64
+    {
+        public uint version;
+        public IntPtr environment;
+        public IntPtr tenant_id;
+        public IntPtr ca_file;
+        public IntPtr proxy;
+        public IntPtr user_agent;
+        public IntPtr correlation_id;
+        public long connect_timeout_ms;
+        public long request_timeout_ms;
+        public long deadline_ms;
+        public int max_retries;
+        public long retry_base_delay_ms;
+        public long retry_max_delay_ms;
+        public IntPtr log_cb;
+        public IntPtr log_payload;
+        public int log_level;
+    }
+
+    /// <summary>The same where C's long is 32 bits (Windows x64: LLP64).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct ClientOptionsLlp64
+    {
+        public uint version;
+        public IntPtr environment;
+        public IntPtr tenant_id;
+        public IntPtr ca_file;
+        public IntPtr proxy;
+        public IntPtr user_agent;
+        public IntPtr correlation_id;
+        public int connect_timeout_ms;
+        public int request_timeout_ms;
+        public int deadline_ms;
+        public int max_retries;
+        public int retry_base_delay_ms;
+        public int retry_max_delay_ms;
+        public IntPtr log_cb;
+        public IntPtr log_payload;
+        public int log_level;
+    }
+
+    /// <summary>
     /// The raw entry points of libazsreg, named exactly like the C functions in
     /// native/include/azsreg.h. Strings go in as NUL-terminated UTF-8 byte arrays
     /// (see Utf8) and come out as IntPtr (library-owned, read with Utf8.FromNative).
@@ -81,10 +128,34 @@ namespace AzsRegistration.Interop
         internal static extern int azsreg_guid_normalize(byte[] out_guid, byte[] text, byte[] what);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_resource_id_normalize(out IntPtr out_id, byte[] resource_id);
+
+        /// <summary>out_ref: an azsreg_registration_ref (char[37] + char[261] + char[261]) as a byte buffer.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_registration_id_parse(byte[] out_ref, byte[] resource_id);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_tenant_check(byte[] tenant);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr azsreg_default_public_client_id();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern IntPtr azsreg_default_api_version();
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_builtin(out EnvironmentHandle env, byte[] name);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_discover(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] ca_file);
+
+        /// <summary>Discovery with client options (C long is 64 bits: not Windows).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref ClientOptionsLp64 opts);
+
+        /// <summary>Discovery with client options (C long is 32 bits: Windows).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref ClientOptionsLlp64 opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_custom(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] authority, byte[] audience);

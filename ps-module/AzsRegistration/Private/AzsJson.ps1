@@ -13,15 +13,17 @@ function Get-AzsClientOptionsJson {
     <#
     .SYNOPSIS
     The JSON options of a native client (never a secret): environment, tenant, CA bundle
-    (AZSREG_CA_FILE), proxy (AZSREG_PROXY), retries (AZSREG_MAX_RETRIES), log level
+    (AZSREG_CA_FILE), proxy (AZSREG_PROXY), total time per operation (AZSREG_TIMEOUT,
+    seconds), correlation ID (AZSREG_CORRELATION_ID), retries (AZSREG_MAX_RETRIES), log level
     (AZSREG_LOG_LEVEL; default 5 = trace, filtered per stream by the commands).
+    Without -EnvironmentJson: the same options for discovery (Add-AzureRmEnvironment -ARMEndpoint).
     #>
     param(
-        [Parameter(Mandatory)] [string] $EnvironmentJson,
+        [string] $EnvironmentJson,
         [string] $TenantId
     )
     $parts = New-Object System.Collections.Generic.List[string]
-    $parts.Add('"environment":' + $EnvironmentJson)
+    if ($EnvironmentJson) { $parts.Add('"environment":' + $EnvironmentJson) }
     if ($TenantId) { $parts.Add('"tenantId":' + [AzsRegistration.Interop.MiniJson]::Quote($TenantId)) }
     # Environment variables set inside PowerShell do not reach the native getenv on Unix,
     # so the CA bundle is passed explicitly: AZSREG_CA_FILE, else SSL_CERT_FILE, else CURL_CA_BUNDLE.
@@ -32,6 +34,8 @@ function Get-AzsClientOptionsJson {
     $proxy = $env:AZSREG_PROXY
     if ($proxy) { $parts.Add('"proxy":' + [AzsRegistration.Interop.MiniJson]::Quote($proxy)) }
     $n = 0
+    if ($env:AZSREG_TIMEOUT -and [int]::TryParse($env:AZSREG_TIMEOUT, [ref] $n)) { $parts.Add('"deadlineMs":' + ([long]$n * 1000)) }
+    if ($env:AZSREG_CORRELATION_ID) { $parts.Add('"correlationId":' + [AzsRegistration.Interop.MiniJson]::Quote($env:AZSREG_CORRELATION_ID)) }
     if ($env:AZSREG_MAX_RETRIES -and [int]::TryParse($env:AZSREG_MAX_RETRIES, [ref] $n)) { $parts.Add('"maxRetries":' + $n) }
     $level = 5
     if ($env:AZSREG_LOG_LEVEL -and [int]::TryParse($env:AZSREG_LOG_LEVEL, [ref] $n)) { $level = $n }

@@ -8,8 +8,10 @@ function Add-AzureRmEnvironment {
     the native library (login endpoint = authority, audiences[0] = token audience; a login
     endpoint ending in /adfs means AD FS). With -ResourceManagerEndpoint and
     -ActiveDirectoryEndpoint the environment is made from what is given, without network.
-    The environment lives in this process (every runspace sees it). The CA bundle used to
-    reach the endpoint is AZSREG_CA_FILE, else SSL_CERT_FILE / CURL_CA_BUNDLE / the system store.
+    The environment lives in this process (every runspace sees it). The metadata request
+    goes the way Connect-AzureRmAccount's requests go: the CA bundle AZSREG_CA_FILE (else
+    SSL_CERT_FILE / CURL_CA_BUNDLE / the system store), the proxy AZSREG_PROXY, the total time
+    AZSREG_TIMEOUT (seconds; default 60 for discovery), AZSREG_CORRELATION_ID, AZSREG_MAX_RETRIES.
 
     .PARAMETER Name
     Name of the environment (used with Connect-AzureRmAccount -Environment).
@@ -114,11 +116,10 @@ function Add-AzureRmEnvironment {
             }
         }
         if (-not $PSCmdlet.ShouldProcess($Name, 'Add environment')) { return }
-        $caFile = $env:AZSREG_CA_FILE
-        if (-not $caFile) { $caFile = $env:SSL_CERT_FILE }
-        if (-not $caFile) { $caFile = $env:CURL_CA_BUNDLE }
         if ($PSCmdlet.ParameterSetName -eq 'ARMEndpoint') {
-            $json = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $ARMEndpoint -ScriptBlock { [AzsRegistration.Interop.Native]::EnvironmentDiscover($Name, $ARMEndpoint, $caFile) }
+            # The options the module gives its clients (CA bundle, proxy, timeout, correlation ID, retries, logging).
+            $discoveryOptions = Get-AzsClientOptionsJson
+            $json = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $ARMEndpoint -ScriptBlock { [AzsRegistration.Interop.Native]::EnvironmentDiscoverWith($Name, $ARMEndpoint, $discoveryOptions) }
         }
         else {
             $audience = $ActiveDirectoryServiceEndpointResourceId

@@ -1,0 +1,138 @@
+# Add-AzureRmEnvironment -ARMEndpoint discovers with the settings the module gives its
+# clients (issue 9, "one transport seam for discovery"): the proxy (AZSREG_PROXY), the
+# total time (AZSREG_TIMEOUT), the correlation ID (AZSREG_CORRELATION_ID), retries
+# (AZSREG_MAX_RETRIES) and the CA bundle (AZSREG_CA_FILE), against the emulator over TLS
+# and the loopback CONNECT proxy of tests/integration/proxy.c (<build>/tests/integration/integ-proxy).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
+    Import-AzsModuleUnderTest
+    $script:emu = Start-AzsEmulator
+    $script:saved = @{}
+    foreach ($n in 'AZSREG_CA_FILE', 'AZSREG_PROXY', 'AZSREG_TIMEOUT', 'AZSREG_CORRELATION_ID', 'AZSREG_MAX_RETRIES') {
+        $script:saved[$n] = [Environment]::GetEnvironmentVariable($n)
+    }
+    $script:proxyExe = Join-Path (Get-AzsTestBuildDir) 'tests/integration/integ-proxy'
+
+    # Starts the test proxy; returns @{ Url; Process; Dir; Counts }.
+    function Start-TestProxy {
+        if (-not (Test-Path -LiteralPath $script:proxyExe)) { throw "test proxy not found at $($script:proxyExe) (build the integ-proxy target)" }
+        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-proxy-' + [guid]::NewGuid().ToString('N'))
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        $ready = Join-Path $dir 'ready.json'
+        $psi = New-Object System.Diagnostics.ProcessStartInfo
+        $psi.FileName = $script:proxyExe
+        foreach ($a in @('--ready-file', $ready, '--counts-file', (Join-Path $dir 'counts.json'))) { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $proc = [System.Diagnostics.Process]::Start($psi)
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not (Test-Path -LiteralPath $ready)) {
+            if ($proc.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw 'the test proxy did not start' }
+            Start-Sleep -Milliseconds 20
+        }
+        $port = [int](Get-Content -LiteralPath $ready -Raw | ConvertFrom-Json).port
+        @{ Url = "http://127.0.0.1:$port"; Process = $proc; Dir = $dir }
+    }
+
+    # Stops the proxy (SIGTERM: it writes what it saw) and returns its counts.
+    function Stop-TestProxy {
+        param([hashtable] $Proxy)
+        & kill -TERM $Proxy.Process.Id
+        if (-not $Proxy.Process.WaitForExit(5000)) { $Proxy.Process.Kill(); throw 'the test proxy did not stop' }
+        $counts = Get-Content -LiteralPath (Join-Path $Proxy.Dir 'counts.json') -Raw | ConvertFrom-Json
+        Remove-Item -LiteralPath $Proxy.Dir -Recurse -Force -ErrorAction SilentlyContinue
+        $counts
+    }
+
+    function Get-MetadataRequests { @(Get-AzsEmulatorRequests -Emulator $script:emu | Where-Object { $_.path -eq '/metadata/endpoints' }) }
+}
+
+AfterAll {
+    foreach ($n in $script:saved.Keys) { [Environment]::SetEnvironmentVariable($n, $script:saved[$n]) }
+    Stop-AzsEmulator -Emulator $script:emu
+}
+
+Describe 'Add-AzureRmEnvironment -ARMEndpoint uses the client settings' {
+    BeforeEach {
+        foreach ($n in 'AZSREG_PROXY', 'AZSREG_TIMEOUT', 'AZSREG_CORRELATION_ID', 'AZSREG_MAX_RETRIES') { [Environment]::SetEnvironmentVariable($n, $null) }
+        $env:AZSREG_CA_FILE = $script:emu.CaFile
+        Clear-AzsEmulatorFaults -Emulator $script:emu
+        Clear-AzsEmulatorRequests -Emulator $script:emu
+    }
+
+    It 'goes through the proxy of AZSREG_PROXY: one CONNECT, one tunnel, one metadata request' {
+        $proxy = Start-TestProxy
+        try {
+            $env:AZSREG_PROXY = $proxy.Url
+            $e = Add-AzureRmEnvironment -Name ViaProxy -ARMEndpoint $script:emu.BaseUrl
+        }
+        finally {
+            $counts = Stop-TestProxy -Proxy $proxy
+        }
+        $e.ResourceManagerUrl | Should -Be $script:emu.BaseUrl
+        $e.ActiveDirectoryServiceEndpointResourceId | Should -Be 'https://management.emulator.azsreg.local/'
+        $counts.connects | Should -Be 1 -Because 'the metadata request went through the proxy'
+        $counts.tunnels | Should -Be 1
+        $counts.refused | Should -Be 0
+        @(Get-MetadataRequests).Count | Should -Be 1
+    }
+
+    It 'without AZSREG_PROXY the proxy sees nothing (the same discovery, direct)' {
+        $proxy = Start-TestProxy
+        try { $null = Add-AzureRmEnvironment -Name Direct -ARMEndpoint $script:emu.BaseUrl }
+        finally { $counts = Stop-TestProxy -Proxy $proxy }
+        $counts.connects | Should -Be 0
+        @(Get-MetadataRequests).Count | Should -Be 1
+    }
+
+    It 'a proxy that refuses connections fails the discovery (ConnectionError naming the proxy) and nothing reaches the endpoint' {
+        $env:AZSREG_PROXY = 'http://127.0.0.1:9'
+        $env:AZSREG_MAX_RETRIES = '-1'
+        $err = $null
+        try { $null = Add-AzureRmEnvironment -Name DeadProxy -ARMEndpoint $script:emu.BaseUrl; $threw = $false }
+        catch { $err = $_; $threw = $true }
+        $threw | Should -BeTrue
+        $err.CategoryInfo.Category | Should -Be 'ConnectionError'
+        $err.Exception.ResultName | Should -Be 'AZSREG_ENETWORK'
+        $err.Exception.Message | Should -Match ([regex]::Escape("discover the environment at $($script:emu.BaseUrl)"))
+        $err.Exception.Message | Should -Match 'the proxy 127\.0\.0\.1:9'
+        $err.Exception.Message | Should -Match 'gave up after 1 attempt\(s\)'
+        @(Get-MetadataRequests).Count | Should -Be 0
+    }
+
+    It 'AZSREG_TIMEOUT bounds the discovery: a metadata answer delayed 5 s fails after about 1 s (OperationTimeout)' {
+        Add-AzsEmulatorFault -Emulator $script:emu -Fault @{ method = 'GET'; pathContains = 'metadata/endpoints'; delayMs = 5000; count = 5 }
+        $env:AZSREG_TIMEOUT = '1'
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $err = $null
+        try { $null = Add-AzureRmEnvironment -Name Slow -ARMEndpoint $script:emu.BaseUrl; $threw = $false }
+        catch { $err = $_; $threw = $true }
+        $sw.Stop()
+        $threw | Should -BeTrue
+        $err.CategoryInfo.Category | Should -Be 'OperationTimeout'
+        $err.Exception.ResultName | Should -Be 'AZSREG_ETIMEOUT'
+        $err.Exception.Message | Should -Match ([regex]::Escape("discover the environment at $($script:emu.BaseUrl)"))
+        $sw.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.9
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 4 -Because 'the 1 s deadline applies, not the 60 s discovery default'
+        @(Get-MetadataRequests).Count | Should -Be 1 -Because 'no second attempt starts after the deadline'
+    }
+
+    It 'sends the correlation ID of AZSREG_CORRELATION_ID (lowercase) and the module''s user agent, without a token' {
+        $env:AZSREG_CORRELATION_ID = 'ABCDEF01-2345-4678-9ABC-DEF012345678'
+        $null = Add-AzureRmEnvironment -Name Correlated -ARMEndpoint $script:emu.BaseUrl
+        $r = @(Get-MetadataRequests)
+        $r.Count | Should -Be 1
+        $h = $r[0].headers
+        $names = @($h.PSObject.Properties.Name)
+        $corr = $h.PSObject.Properties | Where-Object { $_.Name -eq 'x-ms-correlation-request-id' } | ForEach-Object { $_.Value }
+        $corr | Should -Be 'abcdef01-2345-4678-9abc-def012345678'
+        $ua = $h.PSObject.Properties | Where-Object { $_.Name -eq 'User-Agent' } | ForEach-Object { $_.Value }
+        $ua | Should -Match '^azsreg/\S+ AzsRegistration-PowerShell/'
+        $names | Should -Not -Contain 'Authorization'
+    }
+
+    It 'a correlation ID that is not a GUID is refused before anything is sent (InvalidArgument)' {
+        $env:AZSREG_CORRELATION_ID = 'not-a-guid'
+        { Add-AzureRmEnvironment -Name BadCorrelation -ARMEndpoint $script:emu.BaseUrl } | Should -Throw -ErrorId 'AZSREG_EINVALID,Add-AzureRmEnvironment'
+        @(Get-MetadataRequests).Count | Should -Be 0
+    }
+}
