@@ -21,8 +21,6 @@
 #define EXIT_SERVICE 4
 #define EXIT_NETWORK 5
 #define BODY_FILE_MAX ((long)16 * 1024 * 1024)
-/* The Azure CLI's public client: allowed for device code sign-in in every tenant. */
-#define DEVICE_CODE_CLIENT_ID "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
 
 static const char usage_text[] =
 "usage: azsreg <command> [options]\n"
@@ -48,6 +46,9 @@ static const char usage_text[] =
 "\n"
 "  <id> is a registration resource ID:\n"
 "    /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>\n"
+"  IDs, GUIDs and tenants are used as given: nothing is trimmed (a trailing newline or space\n"
+"  is an error). A customer subscription GUID is sent in lowercase, also in a 'request' path\n"
+"  (.../customerSubscriptions/<guid>), as New-AzureRmResource sends it.\n"
 "\n"
 "Options (anywhere on the line):\n"
 "  --environment <name>     AzureCloud (default), AzureChinaCloud, AzureUSGovernment, AzureGermanCloud\n"
@@ -87,7 +88,7 @@ static const char usage_text[] =
 "       assertion, for applications that trust subject name + issuer\n"
 "  2. AZSREG_USERNAME + AZSREG_PASSWORD     a user account (user@domain) and its password\n"
 "       [+ AZURE_TENANT_ID, else 'organizations'; + AZURE_CLIENT_ID, else Azure PowerShell's\n"
-"       public client 1950a258-227b-4e31-a9cf-717495945fc2]. Accounts that need multi-factor\n"
+"       public client " AZSREG_PASSWORD_CLIENT_ID "]. Accounts that need multi-factor\n"
 "       authentication cannot sign in this way: use --device-code or a service principal.\n"
 "  3. AZSREG_ACCESS_TOKEN                   a ready ARM access token (not renewed)\n"
 "  4. managed identity, when one of these is set:\n"
@@ -101,7 +102,7 @@ static const char usage_text[] =
 "     stderr. Tenant: --sign-in-tenant, else --tenant-id (except for 'register', where\n"
 "     --tenant-id is the customer's tenant), else AZURE_TENANT_ID, else 'organizations'.\n"
 "     Application:\n"
-"     AZURE_CLIENT_ID, else the Azure CLI's public client " DEVICE_CODE_CLIENT_ID ".\n"
+"     AZURE_CLIENT_ID, else the Azure CLI's public client " AZSREG_DEVICE_CODE_CLIENT_ID ".\n"
 "  For CSP partners, AZURE_TENANT_ID (or --sign-in-tenant) is the partner's own directory.\n"
 "\n"
 "Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
@@ -509,7 +510,7 @@ static int device_code_credential(azsreg_credential **out, const cli *c)
 	if (tenant != NULL && tenant[0] == '\0')
 		tenant = NULL;
 	if (client == NULL || client[0] == '\0')
-		client = DEVICE_CODE_CLIENT_ID;
+		client = azsreg_default_public_client_id();
 	return azsreg_credential_device_code_new(out, tenant, client, show_device_code, NULL);
 }
 

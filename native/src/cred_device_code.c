@@ -321,6 +321,11 @@ static void dc_destroy(azsreg_credential *cred)
 
 static const azsreg_credential_vtable dc_vtable = { "DeviceCode", dc_get_token, dc_destroy };
 
+AZSREG_EXTERN(const char *) azsreg_default_public_client_id(void)
+{
+	return AZSREG_DEVICE_CODE_CLIENT_ID;
+}
+
 AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload)
 {
 	int rc = AZSREG_OK;
@@ -330,6 +335,8 @@ AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, co
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "device code credential: out is NULL");
 	*out = NULL;
+	if (client_id == NULL)
+		client_id = AZSREG_DEVICE_CODE_CLIENT_ID;
 	rc = azsreg_cred__check_client_id(client_id, "device code credential");
 	if (rc != AZSREG_OK)
 		goto done;

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Azure PowerShell's public client: what Add-AzureRmAccount -Credential uses. */
-#define UP_DEFAULT_CLIENT_ID "1950a258-227b-4e31-a9cf-717495945fc2"
+/* Azure PowerShell's public client: what Add-AzureRmAccount -Credential uses (azsreg.h). */
+#define UP_DEFAULT_CLIENT_ID AZSREG_PASSWORD_CLIENT_ID
 #define UP_USERNAME_MAX 1024
 #define UP_PASSWORD_MAX 4096
 

@@ -123,6 +123,8 @@ int azsreg_cred__check_tenant(const char *tenant, const char *what)
 		what = "tenant";
 	if (tenant == NULL || tenant[0] == '\0')
 		return azsreg_error__set(AZSREG_EINVALID, "%s: a tenant ID (GUID) or domain name is required", what);
+	if (azsreg_util__check_untrimmed(tenant, what) != AZSREG_OK)
+		return AZSREG_EINVALID;
 	n = strlen(tenant);
 	if (n > 253)
 		return azsreg_error__set(AZSREG_EINVALID, "%s: the tenant is longer than 253 characters", what);

@@ -373,8 +373,13 @@ static void mark_members(const char *text, size_t len, unsigned char *mask)
 			j++;
 		if (j < len && text[j] == '"') {
 			size_t s = ++j;
-			while (j < len && text[j] != '"') {
-				if (text[j] == '\\' && j + 1 < len)
+			/*
+			 * A JSON string cannot hold a raw line break: an unterminated value ends at the
+			 * end of its line (masked to there), and the scan goes on from the next line, so
+			 * that the opening quote of a member there is not taken as this value's end.
+			 */
+			while (j < len && text[j] != '"' && text[j] != '\n' && text[j] != '\r') {
+				if (text[j] == '\\' && j + 1 < len && text[j + 1] != '\n' && text[j + 1] != '\r')
 					j++;
 				j++;
 			}
@@ -383,7 +388,10 @@ static void mark_members(const char *text, size_t len, unsigned char *mask)
 			if (j - s >= 7 && strncasecmp(text + s, "Bearer ", 7) == 0)
 				s += 7;
 			mark(mask, s, j);
-			i = j < len ? j : len;
+			if (j < len && text[j] != '"')
+				i = j - 1;
+			else
+				i = j < len ? j : len;
 		} else if (j < len && text[j] != '{' && text[j] != '[' && strncmp(text + j, "null", 4) != 0) {
 			size_t s = j;
 			while (j < len && text[j] != ',' && text[j] != '}' && text[j] != ']' && !isspace((unsigned char)text[j]))

@@ -626,6 +626,11 @@ static const char *request_method(const char *method)
 	return NULL;
 }
 
+AZSREG_EXTERN(const char *) azsreg_default_api_version(void)
+{
+	return AZSREG_API_VERSION;
+}
+
 int azsreg_resource_request_check(const char *method, const char *resource_id, const char *api_version, const char *body_json,
 				  const char *odata_query)
 {
@@ -676,7 +681,7 @@ int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *cli
 	const char *m = NULL;
 	azsreg_http_response resp;
 	azsreg_buf what = AZSREG_BUF_INIT;
-	char *url = NULL, *body = NULL, *text = NULL, *first = NULL;
+	char *url = NULL, *body = NULL, *text = NULL, *first = NULL, *normalized = NULL;
 	json_t *items = NULL, *wrap = NULL;
 	int rc = AZSREG_OK, status = 0, not_paged = 0;
 
@@ -691,6 +696,14 @@ int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *cli
 	rc = azsreg_resource_request_check(method, resource_id, api_version, body_json, odata_query);
 	if (rc != 0)
 		goto done;
+	/* One rule for every front end: a customer subscription GUID goes out in lowercase. */
+	rc = azsreg_resource_id_normalize(&normalized, resource_id);
+	if (rc != 0)
+		goto done;
+	if (strcmp(normalized, resource_id) != 0)
+		azsreg_log__write(&client->logger, AZSREG_LOG_INFO, "resource ID %s is sent as %s (customer subscription ID in lowercase)",
+				  resource_id, normalized);
+	resource_id = normalized;
 	m = request_method(method);
 	(void)azsreg_buf__printf(&what, "%s %s%s", m, resource_id[0] == '/' ? "" : "/", resource_id);
 	while (odata_query != NULL && (*odata_query == '?' || *odata_query == '&'))
@@ -765,6 +778,7 @@ done:
 	free(body);
 	free(text);
 	free(first);
+	free(normalized);
 	json_decref(items);
 	json_decref(wrap);
 	azsreg_buf__free(&what);

@@ -29,6 +29,10 @@ AZSREG_EXTERN(int) azsreg_guid_normalize(char *out, const char *text, const char
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s is empty (expected a GUID like 00000000-0000-0000-0000-000000000000)", what);
 		goto done;
 	}
+	/* Nothing is trimmed: a stray newline or space is named, the same for every front end. */
+	rc = azsreg_util__check_untrimmed(text, what);
+	if (rc != AZSREG_OK)
+		goto done;
 	p = text;
 	len = strlen(text);
 	if (text[0] == '{') {
@@ -95,6 +99,8 @@ static int split(split_id *out, const char *id, const char *what)
 	len = strnlen(id, AZSREG_RESOURCE_ID_MAX + 1);
 	if (len > AZSREG_RESOURCE_ID_MAX)
 		return azsreg_error__set(AZSREG_EINVALID, "%s is too long: more than %d characters", what, AZSREG_RESOURCE_ID_MAX);
+	if (azsreg_util__check_untrimmed(id, what) != AZSREG_OK)
+		return AZSREG_EINVALID;
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)id[i];
 		if (c < 0x20 || c == 0x7f)
@@ -236,6 +242,17 @@ static int parse_registration(azsreg_registration_ref *out, const split_id *s, c
 	return AZSREG_OK;
 }
 
+/*
+ * subscriptions/{s}/resourceGroups/{g}/providers/Microsoft.AzureStack/registrations/{r}/customerSubscriptions/{c}:
+ * a customer subscription mapping, whose last segment is a GUID the service wants in lowercase.
+ */
+static int is_customer_id(const split_id *s)
+{
+	return s->count == 10 && seg_is(&s->seg[0], "subscriptions") && seg_is(&s->seg[2], "resourceGroups") &&
+	       seg_is(&s->seg[4], "providers") && seg_is(&s->seg[5], "Microsoft.AzureStack") &&
+	       seg_is(&s->seg[6], "registrations") && seg_is(&s->seg[8], "customerSubscriptions");
+}
+
 /* ----------------------------------------------------------------- public */
 
 AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
@@ -266,6 +283,14 @@ AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
 			if (rc != AZSREG_OK)
 				goto done;
 		}
+		if (is_customer_id(s)) {
+			rc = guid_segment(guid, &s->seg[9], "customer subscription ID", "resource ID");
+			if (rc != AZSREG_OK) {
+				/* Bindings tell this mistake apart (the module's InvalidCustomerSubscriptionId). */
+				azsreg_error__set_target("customerSubscriptionId");
+				goto done;
+			}
+		}
 	} else if (seg_is(&s->seg[0], "providers")) {
 		if (s->count < 2) {
 			rc = azsreg_error__set(AZSREG_EINVALID, "resource ID is incomplete: the provider namespace after /providers/ is missing");
@@ -277,6 +302,56 @@ AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
 		goto done;
 	}
 done:
+	free(s);
+	return rc;
+}
+
+AZSREG_EXTERN(int) azsreg_resource_id_normalize(char **out, const char *resource_id)
+{
+	split_id *s = NULL;
+	char guid[AZSREG_GUID_LEN + 1];
+	azsreg_buf b = AZSREG_BUF_INIT;
+	size_t start, len;
+	int rc;
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "resource ID: output is NULL");
+	*out = NULL;
+	rc = azsreg_resource_id_validate(resource_id);
+	if (rc != AZSREG_OK)
+		goto done;
+	s = malloc(sizeof(*s));
+	if (s == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+		goto done;
+	}
+	rc = split(s, resource_id, "resource ID");
+	if (rc != AZSREG_OK)
+		goto done;
+	len = strlen(resource_id);
+	if (is_customer_id(s)) {
+		/* The customer subscription GUID in lowercase, without braces; the rest as given. */
+		rc = guid_segment(guid, &s->seg[9], "customer subscription ID", "resource ID");
+		if (rc != AZSREG_OK) {
+			azsreg_error__set_target("customerSubscriptionId");
+			goto done;
+		}
+		start = s->seg[9].pos - 1;
+		rc = azsreg_buf__put(&b, resource_id, start);
+		if (rc == AZSREG_OK)
+			rc = azsreg_buf__puts(&b, guid);
+		if (rc == AZSREG_OK)
+			rc = azsreg_buf__put(&b, resource_id + start + s->seg[9].len, len - start - s->seg[9].len);
+	} else {
+		rc = azsreg_buf__put(&b, resource_id, len);
+	}
+	if (rc != AZSREG_OK)
+		goto done;
+	*out = azsreg_buf__detach(&b);
+	if (*out == NULL)
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+done:
+	azsreg_buf__free(&b);
 	free(s);
 	return rc;
 }

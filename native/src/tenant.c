@@ -24,6 +24,9 @@ AZSREG_EXTERN(int) azsreg_tenant_check(const char *tenant)
 
 	if (tenant == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "the tenant is required (a GUID or a domain name)");
+	rc = azsreg_util__check_untrimmed(tenant, "tenant");
+	if (rc != AZSREG_OK)
+		return rc;
 	if (looks_like_guid(tenant))
 		return azsreg_guid_normalize(guid, tenant, "tenant ID");
 	rc = azsreg_cred__check_tenant(tenant, "tenant ID");

@@ -340,14 +340,17 @@ static const char *url_split(const char *url, url_parts *u)
 	p = u->bracketed ? hend + 1 : hend;
 	if (p < end && *p == ':') {
 		const char *d;
+		long port = 0;
 		if (p + 1 == end)
 			return NULL;   /* "host:" is allowed by RFC 3986 */
 		for (d = p + 1; d < end; d++) {
 			if (!isdigit((unsigned char)*d))
 				return "its port is not a number";
+			if (port <= 65535)
+				port = port * 10 + (*d - '0');
 		}
-		if (end - (p + 1) > 5)
-			return "its port is out of range";
+		if (port < 1 || port > 65535)   /* 0 and 65536..99999 too, not only 6+ digits */
+			return "its port is out of range (1-65535)";
 	}
 	return NULL;
 }
@@ -366,6 +369,45 @@ int azsreg_url__is_loopback(const char *url)
 	if (url == NULL || url_split(url, &u) != NULL)
 		return 0;
 	return host_is_loopback(&u);
+}
+
+static const char *blank_name(unsigned char c)
+{
+	switch (c) {
+	case '\n':
+		return "a newline (\\n)";
+	case '\r':
+		return "a carriage return (\\r)";
+	case '\t':
+		return "a tab";
+	case ' ':
+		return "a space";
+	default:
+		return (c < 0x20 || c == 0x7f) ? "a control character" : "whitespace";
+	}
+}
+
+static int is_blank_or_control(unsigned char c)
+{
+	return c == ' ' || c < 0x20 || c == 0x7f;
+}
+
+int azsreg_util__check_untrimmed(const char *text, const char *what)
+{
+	size_t n;
+
+	if (what == NULL || what[0] == '\0')
+		what = "value";
+	if (text == NULL || text[0] == '\0')
+		return AZSREG_OK;
+	n = strlen(text);
+	if (is_blank_or_control((unsigned char)text[0]))
+		return azsreg_error__set(AZSREG_EINVALID, "%s '%.80s' starts with %s: nothing is trimmed, remove it", what, text,
+					 blank_name((unsigned char)text[0]));
+	if (is_blank_or_control((unsigned char)text[n - 1]))
+		return azsreg_error__set(AZSREG_EINVALID, "%s '%.80s' ends with %s: nothing is trimmed, remove it", what, text,
+					 blank_name((unsigned char)text[n - 1]));
+	return AZSREG_OK;
 }
 
 int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *what)

@@ -1,5 +1,6 @@
 /*
- * fuzz_tables.c: malformed inputs for the sign-in parsers (jwt.c), each with the
+ * fuzz_tables.c: malformed inputs for the sign-in parsers (jwt.c) and endpoint URLs
+ * (util.c; regressions the libFuzzer targets found), each with the
  * expected verdict, then deterministic mutations (truncation, byte flips, insertions)
  * of valid inputs that must never crash, leak (run under valgrind / ASan), return an
  * unexpected code, or leave outputs set on failure. Exit status 0 when all hold.
@@ -97,6 +98,23 @@ static const struct {
 	{ "", 0 },
 	{ "{\"issuer\":", 0 },
 	{ "\xff", 0 },
+};
+
+/* Endpoint URLs (util.c azsreg_url__check_endpoint); regressions found by fuzz_url. */
+static const struct {
+	const char *url;
+	int ok;
+} endpoint_cases[] = {
+	{ "https://management.azure.com/", 1 },
+	{ "https://management.azure.com:443/", 1 },
+	{ "https://management.azure.com:65535/", 1 },
+	{ "https://management.azure.com:/", 1 },                /* "host:" (RFC 3986) */
+	{ "https://[::1]:8443/", 1 },
+	{ "https://management.azure.com:99999/", 0 },           /* fuzz_url: 5 digits over 65535 */
+	{ "https://management.azure.com:65536/", 0 },
+	{ "https://management.azure.com:0/", 0 },               /* fuzz_url: port 0 */
+	{ "https://[::1]:0/", 0 },
+	{ "https://management.azure.com:123456/", 0 },
 };
 
 static uint32_t rng_state = 12345;
@@ -217,6 +235,10 @@ int main(void)
 		run_jwt(jwt_cases[i].token, jwt_cases[i].ok);
 	for (i = 0; i < sizeof(openid_cases) / sizeof(openid_cases[0]); i++)
 		run_openid(openid_cases[i].doc, strlen(openid_cases[i].doc), openid_cases[i].ok);
+	for (i = 0; i < sizeof(endpoint_cases) / sizeof(endpoint_cases[0]); i++) {
+		int rc = azsreg_url__check_endpoint(endpoint_cases[i].url, 0, "endpoint");
+		CHECK((rc == 0) == (endpoint_cases[i].ok == 1), "endpoint %s: rc %d", endpoint_cases[i].url, rc);
+	}
 
 	mutate_all("{\"token_type\":\"Bearer\",\"expires_in\":\"3599\",\"expires_on\":1700003600,\"access_token\":\"eyJhbGciOiJub25lIn0.eyJleHAiOjV9.x\",\"refresh_token\":\"r\"}",
 		run_token_any);

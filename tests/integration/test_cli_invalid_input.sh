@@ -38,7 +38,7 @@ trap cleanup EXIT
 
 "$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
 emu_pid=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do # waits for readiness; 60 s is only a hang guard (issue 9)
 	[ -s "$tmp/ready.json" ] && break
 	sleep 0.05
 done
@@ -202,6 +202,36 @@ if [ -e /dev/zero ]; then
 	refused invalid_input_body_file_dev_zero "body file ./dev/zero." \
 		request PUT "$REG/customerSubscriptions/$CUST" --api-version 2017-06-01 --body @/dev/zero "${G[@]}"
 fi
+
+# ---- finding 8: one rule in the library for every front end (tests/ps/InputRules.Tests.ps1
+# runs the same inputs through the module); nothing is trimmed, the message names it ------------
+refused invalid_input_customer_trailing_newline "customer subscription ID '$CUST\\\\n' ends with a newline \\(\\\\n\\): nothing is trimmed" \
+	register --registration "$REG" --customer-subscription "$CUST"$'\n' "${G[@]}"
+refused invalid_input_customer_trailing_space "ends with a space: nothing is trimmed" \
+	get --registration "$REG" --customer-subscription "$CUST " "${G[@]}"
+refused invalid_input_registration_trailing_newline "registration ID .* ends with a newline" \
+	list --registration "$REG"$'\n' "${G[@]}"
+refused invalid_input_customer_tenant_trailing_newline "tenant 'contoso.onmicrosoft.com\\\\n' ends with a newline" \
+	register --registration "$REG" --customer-subscription "$CUST" --tenant-id $'contoso.onmicrosoft.com\n' "${G[@]}"
+refused invalid_input_sign_in_tenant_leading_space "starts with a space" \
+	list --registration "$REG" --sign-in-tenant ' contoso.onmicrosoft.com' "${G[@]}"
+refused invalid_input_resource_id_trailing_newline "resource ID .* ends with a newline" \
+	request PUT "$REG/customerSubscriptions/$CUST"$'\n' --api-version 2017-06-01 --body '{}' "${G[@]}"
+refused invalid_input_resource_id_customer_not_guid "customer subscription ID in the resource ID 'not-a-guid' is not a GUID" \
+	request PUT "$REG/customerSubscriptions/not-a-guid" --api-version 2017-06-01 --body '{}' "${G[@]}"
+refused invalid_input_api_version_trailing_space "api-version '2017-06-01 ' has a character other than" \
+	request GET "$REG" --api-version '2017-06-01 ' "${G[@]}"
+# accepted: the customer GUID of a resource ID goes out in lowercase, as New-AzureRmResource sends it
+UPPER="$(printf '%s' "$CUST" | tr 'a-f' 'A-F')"
+reset_counters
+"${WRAP[@]}" "$AZSREG" request PUT "$REG/customerSubscriptions/{$UPPER}" --api-version 2017-06-01 --body '{"properties":{}}' "${G[@]}" >"$tmp/upper.out" 2>"$tmp/upper.err"
+rc=$?
+{ echo "### azsreg upper"; cat "$tmp/upper.out" "$tmp/upper.err"; } >>"$all_output"
+check "finding 8: request PUT with a braced uppercase customer GUID: exit code 0" [ "$rc" -eq 0 ]
+check "finding 8: ... sent with the GUID in lowercase, without braces" \
+	[ "$(ctl GET /requests | jq -r '[.[] | select(.method == "PUT") | .path] | join(",")')" = "$REG/customerSubscriptions/$CUST" ]
+check "finding 8: ... registered in lowercase" [ "$(mappings)" = "$CUST" ]
+"${WRAP[@]}" "$AZSREG" remove --registration "$REG" --customer-subscription "$CUST" "${G[@]}" >/dev/null 2>&1
 
 # ---- a good call afterwards is sent (the checks above did not just fail to connect) ----------
 reset_counters

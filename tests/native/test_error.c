@@ -96,6 +96,27 @@ Test(invalid_input, control_characters_in_messages_are_escaped)
 	azsreg_error__set(AZSREG_EINVALID, "x\r\nAuthorization: Bearer secret-value-here\r\n");
 	cr_expect_null(strstr(azsreg_error_last()->message, "secret-value-here"), "%s", azsreg_error_last()->message);
 	cr_expect_null(strchr(azsreg_error_last()->message, '\n'));
+	/*
+	 * Found by fuzz_error_body: escaping must not rebuild a registered secret from text
+	 * that does not hold it (a form feed before "uzz-..." is written "\\f" + "uzz-...").
+	 */
+	{
+		azsreg_error_info info;
+		const char *j;
+
+		azsreg_secret__register("fuzz-escape-secret-7Q2x");
+		memset(&info, 0, sizeof(info));
+		info.code = AZSREG_ESERVICE;
+		info.message = "m \fuzz-escape-secret-7Q2x";
+		info.arm_message = "a \fuzz-escape-secret-7Q2x";
+		info.target = "t\fuzz-escape-secret-7Q2x";
+		azsreg_error__set_info(&info);
+		cr_expect_str_eq(azsreg_error_last()->message, "m \\x0cuzz-escape-secret-7Q2x");
+		cr_expect_str_eq(azsreg_error_last()->arm_message, "a \\x0cuzz-escape-secret-7Q2x");
+		j = azsreg_error_last_json();
+		cr_expect_null(strstr(j, "fuzz-escape-secret-7Q2x"), "%s", j);
+		azsreg_secret__unregister("fuzz-escape-secret-7Q2x");
+	}
 	/* backslashes and UTF-8 pass unchanged */
 	azsreg_error__set(AZSREG_EINVALID, "C:\\path \xc3\xa9");
 	cr_expect_str_eq(azsreg_error_last()->message, "C:\\path \xc3\xa9");

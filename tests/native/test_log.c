@@ -100,6 +100,19 @@ Test(redact, json_members)
 	expect("{\"a\":\"access_token\",\"b\":\"c\"}", "{\"a\":\"access_token\",\"b\":\"c\"}");
 }
 
+/*
+ * Found by fuzz_redact: a secret member whose value is cut off at the end of a line (a
+ * truncated log line) took the next line's opening quote as its end, so the secret
+ * member on the next line was not seen. The cut value is masked to its line end.
+ */
+Test(redact, unterminated_json_value_ends_at_its_line)
+{
+	expect("\"clientSecret\":\"x\aR23ZI\n{ \"refreshToken\" : \"Abc1\" }\nrest",
+	       "\"clientSecret\":\"***\n{ \"refreshToken\" : \"***\" }\nrest");
+	expect("{\"access_token\":\"abc\r\n\"password\":\"pw\"}", "{\"access_token\":\"***\r\n\"password\":\"***\"}");
+	expect("{\"access_token\":\"abc\\\n\"password\":\"pw\"}", "{\"access_token\":\"***\n\"password\":\"***\"}");
+}
+
 Test(redact, jwts)
 {
 	expect(JWT, "***");

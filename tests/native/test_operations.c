@@ -283,6 +283,26 @@ Test(ops, resource_request_url_and_body_exact)
 	cr_expect_str_eq(ft->reqs[0].body, "{\"properties\": {\"tenantId\": \"x\", \"n\": 1.5}}", "the body is sent exactly");
 }
 
+/* issue 9, finding 8: the generic request sends a customer GUID as azsreg_customer_put does. */
+Test(ops, invalid_input_resource_request_sends_the_customer_guid_in_lowercase)
+{
+	int status = 0;
+
+	fake_transport_add(ft, 200, "{}", NULL);
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, "PUT", REG "/customerSubscriptions/" CUST_UPPER, "2017-06-01",
+					     "{}", NULL, 0), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(ft->nreqs, 1);
+	cr_expect_str_eq(ft->reqs[0].url, CUST_URL);
+	azsreg_free(out);
+	out = NULL;
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, "PUT", REG "/customerSubscriptions/not-a-guid", "2017-06-01",
+					     "{}", NULL, 0), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "customer subscription ID in the resource ID 'not-a-guid' is not a GUID") != NULL,
+		  "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(azsreg_error_last()->target, "customerSubscriptionId");
+	cr_expect_eq(ft->nreqs, 1, "nothing more was sent");
+}
+
 Test(ops, resource_request_follow_pages_merges_values)
 {
 	int status = 0;

@@ -46,8 +46,8 @@ static const id_case cases[] = {
 	{ K_REG, REG "#frag", AZSREG_EINVALID, "'#' at position 141" },
 	{ K_REG, "/subscriptions/" SUB "/resourceGroups/my%20rg/providers/Microsoft.AzureStack/registrations/r", AZSREG_EINVALID, "'%' at position 70" },
 	{ K_REG, "/subscriptions/" SUB "/resourceGroups/my rg/providers/Microsoft.AzureStack/registrations/r", AZSREG_EINVALID, "whitespace at position 70" },
-	{ K_REG, " " REG, AZSREG_EINVALID, "whitespace at position 1" },
-	{ K_REG, REG "\n", AZSREG_EINVALID, "control character at position 141" },
+	{ K_REG, " " REG, AZSREG_EINVALID, "starts with a space: nothing is trimmed, remove it" },
+	{ K_REG, REG "\n", AZSREG_EINVALID, "ends with a newline (\\n): nothing is trimmed, remove it" },
 	{ K_REG, "/subscriptions/" SUB "/resourceGroups/rg\t/providers", AZSREG_EINVALID, "control character at position 70" },
 	{ K_REG, "\\subscriptions\\" SUB, AZSREG_EINVALID, "'\\' at position 1" },
 	{ K_REG, "/subscription/" SUB "/resourceGroups/rg/providers/Microsoft.AzureStack/registrations/r", AZSREG_EINVALID, "must start with /subscriptions/, got 'subscription'" },
@@ -96,6 +96,14 @@ static const id_case cases[] = {
 	{ K_VAL, "/subscriptions/" SUB "/resourceGroups/bad!/x", AZSREG_EINVALID, "resource group name 'bad!'" },
 	{ K_VAL, "/subscriptions/" SUB "/a/../b", AZSREG_EINVALID, "'..' segment at position 55" },
 	{ K_VAL, NULL, AZSREG_EINVALID, "resource ID is empty" },
+	/* ----- issue 9, finding 8: one rule for every front end */
+	{ K_VAL, CID "\n", AZSREG_EINVALID, "resource ID '/subscriptions/" SUB "/resourceGroups/azurestack/pr' ends with a newline (\\n): nothing is trimmed, remove it" },
+	{ K_VAL, CID " ", AZSREG_EINVALID, "ends with a space: nothing is trimmed" },
+	{ K_VAL, "\t" CID, AZSREG_EINVALID, "starts with a tab: nothing is trimmed" },
+	{ K_VAL, REG "/customerSubscriptions/not-a-guid", AZSREG_EINVALID, "customer subscription ID in the resource ID 'not-a-guid' is not a GUID" },
+	{ K_VAL, REG "/customerSubscriptions/{" CUS, AZSREG_EINVALID, "customer subscription ID in the resource ID '{" CUS "' is not a GUID: braces must enclose exactly 36 characters" },
+	{ K_VAL, REG "/customerSubscriptions", 0, NULL },  /* the collection */
+	{ K_VAL, "/subscriptions/" SUB "/providers/Microsoft.Foo/registrations/r/customerSubscriptions/anything", 0, NULL },  /* not Microsoft.AzureStack */
 };
 
 static void run_case(const id_case *c)
@@ -266,4 +274,84 @@ Test(resource_id, parse_build_roundtrip)
 	cr_assert_eq(azsreg_customer_id_build(&id, &ref, customer), 0);
 	cr_assert_str_eq(id, CID);
 	azsreg_free(id);
+}
+
+/* issue 9, finding 8: the form every front end sends (azsreg request, New-AzureRmResource). */
+Test(invalid_input, resource_id_normalize_lowercases_only_the_customer_guid)
+{
+	static const struct {
+		const char *in, *want;
+	} ok[] = {
+		{ CID, CID },
+		{ REG "/customerSubscriptions/E09A9B3F-0CFA-4D38-A9B0-6F9C4D6E1A2B", CID },
+		{ REG_REL "/CustomerSubscriptions/{E09A9B3F-0CFA-4D38-A9B0-6F9C4D6E1A2B}", REG_REL "/CustomerSubscriptions/" CUS },
+		{ "/subscriptions/33333333-AAAA-3333-3333-333333333333/resourceGroups/RG/providers/microsoft.azurestack/registrations/Reg/customerSubscriptions/E09A9B3F-0CFA-4D38-A9B0-6F9C4D6E1A2B",
+		  "/subscriptions/33333333-AAAA-3333-3333-333333333333/resourceGroups/RG/providers/microsoft.azurestack/registrations/Reg/customerSubscriptions/" CUS },
+		{ REG, REG },                                   /* a registration: as given */
+		{ REG "/customerSubscriptions", REG "/customerSubscriptions" },
+		{ "/subscriptions/" SUB "/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1", "/subscriptions/" SUB "/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1" },
+	};
+	size_t i;
+	char *out = (char *)"untouched";
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		out = NULL;
+		cr_assert_eq(azsreg_resource_id_normalize(&out, ok[i].in), 0, "%s: %s", ok[i].in, azsreg_error_last()->message);
+		cr_assert_str_eq(out, ok[i].want);
+		azsreg_free(out);
+	}
+	out = (char *)"untouched";
+	cr_assert_eq(azsreg_resource_id_normalize(&out, CID "\n"), AZSREG_EINVALID);
+	cr_assert_null(out, "*out is NULL on failure");
+	cr_assert(strstr(azsreg_error_last()->message, "ends with a newline") != NULL, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_resource_id_normalize(&out, REG "/customerSubscriptions/12345"), AZSREG_EINVALID);
+	cr_assert(strstr(azsreg_error_last()->message, "customer subscription ID in the resource ID '12345' is not a GUID") != NULL, "%s", azsreg_error_last()->message);
+	cr_assert_str_eq(azsreg_error_last()->target, "customerSubscriptionId");
+	cr_assert_eq(azsreg_resource_id_validate(REG "/customerSubscriptions/{12345}"), AZSREG_EINVALID);
+	cr_assert_str_eq(azsreg_error_last()->target, "customerSubscriptionId");
+	cr_assert_eq(azsreg_resource_id_validate(REG "/customerSubscriptions/" CUS "\n"), AZSREG_EINVALID);
+	cr_assert_str_eq(azsreg_error_last()->target, "", "not the customer GUID's fault: the whole ID");
+	cr_assert_eq(azsreg_resource_id_normalize(NULL, CID), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_EINVALID);
+}
+
+/* issue 9, finding 8: GUIDs and tenants are never trimmed; the message names what is around them. */
+Test(invalid_input, guid_and_tenant_with_surrounding_whitespace_refused_naming_it)
+{
+	static const struct {
+		const char *in, *want;
+	} bad[] = {
+		{ CUS "\n", "customer subscription ID '" CUS "\\n' ends with a newline (\\n): nothing is trimmed, remove it" },
+		{ CUS "\r\n", "ends with a newline (\\n)" },
+		{ CUS " ", "ends with a space: nothing is trimmed" },
+		{ " " CUS, "starts with a space: nothing is trimmed" },
+		{ "\t{" CUS "}", "starts with a tab" },
+		{ CUS "\r", "ends with a carriage return (\\r)" },
+	};
+	char g[AZSREG_GUID_LEN + 1];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(azsreg_guid_normalize(g, bad[i].in, "customer subscription ID"), AZSREG_EINVALID, "%s", bad[i].in);
+		cr_assert(strstr(azsreg_error_last()->message, bad[i].want) != NULL, "message '%s' lacks '%s'", azsreg_error_last()->message, bad[i].want);
+	}
+	cr_assert_eq(azsreg_guid_normalize(g, "{E09A9B3F-0CFA-4D38-A9B0-6F9C4D6E1A2B}", "customer subscription ID"), 0);
+	cr_assert_str_eq(g, CUS);
+
+	cr_assert_eq(azsreg_tenant_check("contoso.onmicrosoft.com\n"), AZSREG_EINVALID);
+	cr_assert_str_eq(azsreg_error_last()->message, "tenant 'contoso.onmicrosoft.com\\n' ends with a newline (\\n): nothing is trimmed, remove it");
+	cr_assert_eq(azsreg_tenant_check(" " CUS), AZSREG_EINVALID);
+	cr_assert_str_eq(azsreg_error_last()->message, "tenant ' " CUS "' starts with a space: nothing is trimmed, remove it");
+	cr_assert_eq(azsreg_tenant_check("{" CUS "}"), 0);
+	cr_assert_eq(azsreg_tenant_check("contoso.onmicrosoft.com"), 0);
+}
+
+/* issue 9, finding 8: one copy of the default public clients. */
+Test(invalid_input, defaults_are_the_ones_in_the_header)
+{
+	cr_assert_str_eq(azsreg_default_public_client_id(), "04b07795-8ddb-461a-bbee-02f9e1bf7b46");
+	cr_assert_str_eq(azsreg_default_public_client_id(), AZSREG_DEVICE_CODE_CLIENT_ID);
+	cr_assert_str_eq(AZSREG_PASSWORD_CLIENT_ID, "1950a258-227b-4e31-a9cf-717495945fc2");
+	cr_assert_str_eq(azsreg_default_api_version(), "2017-06-01");
+	cr_assert_str_eq(azsreg_default_api_version(), AZSREG_API_VERSION);
 }

@@ -2,28 +2,29 @@
 # confirmation (AzureRM's ShouldContinue + ShouldProcess, with -WhatIf first), the native
 # request, and -AsJob.
 
-$script:AzsDefaultApiVersions = @{
-    # Every registration document and runbook uses 2017-06-01; the service accepts it for
-    # every Microsoft.AzureStack type, so no provider lookup is made for this namespace.
-    'Microsoft.AzureStack' = '2017-06-01'
-}
+# Every registration document and runbook uses 2017-06-01; the service accepts it for
+# every Microsoft.AzureStack type, so no provider lookup is made for this namespace. The
+# version itself comes from the library (azsreg_default_api_version), read on first use.
+$script:AzsDefaultApiVersionNamespaces = @('Microsoft.AzureStack')
 $script:AzsApiVersionCache = @{}
-$script:AzsGuidPattern = '^(?:\{[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$'
 
 function Test-AzsCustomerSubscriptionId {
     <#
     .SYNOPSIS
-    True when a customer subscription ID is a GUID; otherwise writes the non-terminating
-    error InvalidCustomerSubscriptionId (the ErrorId New-AzureRmResource uses for the same
-    mistake) and returns $false, before anything is sent.
+    The library's rule for a customer subscription ID (azsreg_guid_normalize, as the CLI's
+    --customer-subscription): returns the lowercase GUID without braces; otherwise writes
+    the non-terminating error InvalidCustomerSubscriptionId (the ErrorId New-AzureRmResource
+    uses for the same mistake) with the library's message and returns $null, before
+    anything is sent. Nothing is trimmed: a trailing newline or space is refused, named.
     #>
     param(
         [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [AllowEmptyString()] [string] $Id
     )
-    if ($Id -match $script:AzsGuidPattern) { return $true }
-    $Cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.CustomerIdInvalid -f $Id) -ErrorId 'InvalidCustomerSubscriptionId' -Category InvalidArgument -TargetObject $Id))
-    return $false
+    $decision = [AzsRegistration.Interop.Native]::CheckGuid($Id, 'customer subscription ID')
+    if ($decision.Ok) { return $decision.Value }
+    $Cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.CustomerIdInvalid -f $decision.Message) -ErrorId 'InvalidCustomerSubscriptionId' -Category InvalidArgument -TargetObject $Id))
+    return $null
 }
 
 function Stop-AzsCommand {
@@ -96,36 +97,31 @@ function Build-AzsResourceId {
 function Resolve-AzsResourceIdInput {
     <#
     .SYNOPSIS
-    Checks a resource ID given by the user (used as given: with or without leading '/').
-    For Microsoft.AzureStack customerSubscriptions IDs the customer subscription GUID is
-    validated and put in lowercase (said in -Verbose). Returns the ID to send.
+    Checks a resource ID given by the user with the library's rule
+    (azsreg_resource_id_normalize, the same as `azsreg request`): used as given (with or
+    without leading '/'), nothing trimmed; in a Microsoft.AzureStack customerSubscriptions
+    ID the customer subscription GUID must be a GUID and is sent in lowercase without
+    braces (said in -Verbose). Refusals: InvalidCustomerSubscriptionId for that GUID,
+    InvalidResourceId for anything else, with the library's message. Returns the ID to send.
     #>
     param(
         [Parameter(Mandatory = $true)] [System.Management.Automation.PSCmdlet] $Cmdlet,
         [Parameter(Mandatory = $true)] [AllowEmptyString()] [string] $ResourceId
     )
-    if ([string]::IsNullOrWhiteSpace($ResourceId)) {
+    if ([string]::IsNullOrEmpty($ResourceId)) {
         Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceId' -TargetObject $ResourceId -Message '-ResourceId is empty.'
     }
-    if ($ResourceId -match '[\s?#]' -or $ResourceId -match '(^|/)\.\.(/|$)') {
-        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidResourceId' -TargetObject $ResourceId `
-            -Message "-ResourceId '$ResourceId' contains white space, '?', '#' or '..'; give the plain resource ID (put a query in -ODataQuery)."
+    $decision = [AzsRegistration.Interop.Native]::CheckResourceId($ResourceId)
+    if (-not $decision.Ok) {
+        $errorId = 'InvalidResourceId'
+        if ($decision.Target -eq 'customerSubscriptionId') { $errorId = 'InvalidCustomerSubscriptionId' }
+        Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId $errorId -TargetObject $ResourceId -Message ($script:Strings.ResourceIdInvalid -f $decision.Message)
     }
-    $m = [regex]::Match($ResourceId, '(?i)/providers/Microsoft\.AzureStack/registrations/[^/]+/customerSubscriptions/([^/]+)/?$')
-    if ($m.Success) {
-        $given = $m.Groups[1].Value
-        if ($given -notmatch $script:AzsGuidPattern) {
-            Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'InvalidCustomerSubscriptionId' -TargetObject $ResourceId `
-                -Message "The customer subscription ID '$given' in -ResourceId is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); nothing was sent."
-        }
-        $lower = $given.Trim('{', '}').ToLowerInvariant()
-        if ($lower -cne $given) {
-            $Cmdlet.WriteVerbose("Customer subscription ID $given is sent in lowercase as $lower (the service expects lowercase).")
-            $g = $m.Groups[1]
-            $ResourceId = $ResourceId.Substring(0, $g.Index) + $lower + $ResourceId.Substring($g.Index + $g.Length)
-        }
+    if ($decision.Value -cne $ResourceId) {
+        # Only the customer subscription GUID (the last segment) is ever changed.
+        $Cmdlet.WriteVerbose(($script:Strings.CustomerIdLowercase -f $ResourceId.Split('/')[-1], $decision.Value.Split('/')[-1]))
     }
-    return $ResourceId
+    return $decision.Value
 }
 
 function Invoke-AzsResourceRequest {
@@ -182,9 +178,9 @@ function Resolve-AzsApiVersion {
         Stop-AzsCommand -Cmdlet $Cmdlet -ErrorId 'ApiVersionRequired' -TargetObject $ResourceId `
             -Message "No -ApiVersion given and '$ResourceId' names no provider namespace to look one up for; pass -ApiVersion."
     }
-    foreach ($k in $script:AzsDefaultApiVersions.Keys) {
+    foreach ($k in $script:AzsDefaultApiVersionNamespaces) {
         if ($k -eq $ns) {
-            $v = $script:AzsDefaultApiVersions[$k]
+            $v = [AzsRegistration.Interop.Native]::DefaultApiVersion()
             $Cmdlet.WriteVerbose("No -ApiVersion given: using $v for $ns (the version the Azure Stack registration documents use).")
             return $v
         }

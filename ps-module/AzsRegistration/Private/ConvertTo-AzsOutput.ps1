@@ -98,7 +98,9 @@ function Resolve-AzsRegistrationId {
     <#
     .SYNOPSIS
     The registration resource ID from an object (Get-AzsRegistration output, or anything
-    with ResourceId / Id / RegistrationId) or a string; $null when it is not one.
+    with ResourceId / Id / RegistrationId) or a string; $null when it is not one. The
+    library decides what a registration ID is (azsreg_registration_id_parse, as the CLI's
+    --registration): nothing is trimmed.
     #>
     param([object] $Registration)
     if ($null -eq $Registration) { return $null }
@@ -107,15 +109,29 @@ function Resolve-AzsRegistrationId {
         foreach ($n in @('RegistrationId', 'ResourceId', 'Id')) {
             $v = Get-AzsMemberValue $Registration $n
             if ($v -is [string] -and $v) {
-                if ($n -ne 'RegistrationId' -or $v -match $script:AzsRegistrationIdPattern) { $value = $v; break }
+                if ($n -ne 'RegistrationId' -or [AzsRegistration.Interop.Native]::CheckRegistrationId($v).Ok) { $value = $v; break }
             }
         }
     }
     if ($value -isnot [string]) { return $null }
-    $value = $value.Trim()
-    if ($value -notmatch $script:AzsRegistrationIdPattern) { return $null }
+    if (-not [AzsRegistration.Interop.Native]::CheckRegistrationId($value).Ok) { return $null }
     if (-not $value.StartsWith('/')) { $value = '/' + $value }
     $value
+}
+
+function Get-AzsRegistrationInvalidMessage {
+    <#
+    .SYNOPSIS
+    The message of InvalidRegistration: what the module expects, and for a string the
+    library's reason (the same one the CLI prints for --registration).
+    #>
+    param([object] $Registration)
+    $message = $script:Strings.RegistrationInvalid -f $Registration
+    if ($Registration -is [string]) {
+        $decision = [AzsRegistration.Interop.Native]::CheckRegistrationId($Registration)
+        if (-not $decision.Ok) { $message = $message + ' (' + $decision.Message + ')' }
+    }
+    $message
 }
 
 function ConvertTo-AzsEnvironmentObject {

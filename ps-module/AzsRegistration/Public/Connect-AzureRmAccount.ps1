@@ -320,7 +320,8 @@ function Connect-AzureRmAccount {
                 $kind = 'DeviceCode'; $accountType = 'User'
                 if (-not $tenantForToken) { $tenantForToken = 'organizations' }
                 $publicClient = $env:AZSREG_PUBLIC_CLIENT_ID
-                if (-not $publicClient) { $publicClient = '04b07795-8ddb-461a-bbee-02f9e1bf7b46' }
+                # The library's default (azsreg_default_public_client_id): the same client as `azsreg --device-code`.
+                if (-not $publicClient) { $publicClient = [AzsRegistration.Interop.Native]::DefaultPublicClientId() }
                 $nativeCredential = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewDeviceCodeCredential($tenantForToken, $publicClient) }
             }
         }
@@ -360,14 +361,15 @@ function Connect-AzureRmAccount {
         # Tenant: what the token says; else the one given, resolved to its GUID.
         $tenant = [string](Get-AzsMemberValue $signIn 'tenantId')
         if ($TenantId) {
-            $guid = [guid]::Empty
-            if (-not [guid]::TryParse($TenantId, [ref] $guid)) {
+            # A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
+            $tenantGuid = [AzsRegistration.Interop.Native]::CheckGuid($TenantId, 'tenant ID')
+            if (-not $tenantGuid.Ok) {
                 $resolved = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::TenantResolve($client, $TenantId) }
                 Write-Verbose ($script:Strings.TenantResolved -f $TenantId, $resolved)
                 if (-not $tenant -or $tenant -eq $TenantId) { $tenant = $resolved }
             }
             elseif (-not $tenant) {
-                $tenant = $guid.ToString()
+                $tenant = $tenantGuid.Value
             }
         }
 
@@ -394,8 +396,8 @@ function Connect-AzureRmAccount {
         if ($SkipContextPopulation) {
             Write-Verbose $script:Strings.SkipPopulation
             if ($Subscription) {
-                $g = [guid]::Empty
-                if ([guid]::TryParse($Subscription, [ref] $g)) { $context.SubscriptionId = $g.ToString() } else { $context.SubscriptionName = $Subscription }
+                $subscriptionGuid = [AzsRegistration.Interop.Native]::CheckGuid($Subscription, 'subscription ID')
+                if ($subscriptionGuid.Ok) { $context.SubscriptionId = $subscriptionGuid.Value } else { $context.SubscriptionName = $Subscription }
             }
         }
         else {

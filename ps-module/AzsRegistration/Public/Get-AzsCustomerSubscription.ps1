@@ -53,13 +53,13 @@ function Get-AzsCustomerSubscription {
         foreach ($reg in $Registration) {
             $regId = Resolve-AzsRegistrationId -Registration $reg
             if (-not $regId) {
-                $cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.RegistrationInvalid -f $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
+                $cmdlet.WriteError((New-AzsErrorRecord -Message (Get-AzsRegistrationInvalidMessage -Registration $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
                 continue
             }
             if ($CustomerSubscriptionId) {
                 foreach ($cust in $CustomerSubscriptionId) {
-                    $custText = ([string]$cust).Trim()
-                if (-not (Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custText)) { continue }
+                    $custText = Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id ([string]$cust)
+                if (-not $custText) { continue }
                     $json = Invoke-AzsNative -Cmdlet $cmdlet -NonTerminating -TargetObject $custText -ScriptBlock { [AzsRegistration.Interop.Native]::CustomerGet($client, $regId, $custText) }
                     if ($json) { ConvertTo-AzsCustomerSubscriptionObject -Resource (ConvertFrom-Json -InputObject $json) -RegistrationId $regId }
                 }

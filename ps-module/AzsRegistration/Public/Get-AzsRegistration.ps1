@@ -95,7 +95,7 @@ function Get-AzsRegistration {
         if ($ResourceGroupName) { $collection = "/subscriptions/$sub/resourceGroups/$ResourceGroupName/providers/Microsoft.AzureStack/registrations" }
         $json = Invoke-AzsNative -Cmdlet $cmdlet -NonTerminating -TargetObject $collection -ScriptBlock {
             $status = 0
-            [AzsRegistration.Interop.Native]::ResourceRequest($client, 'GET', $collection, '2017-06-01', $null, $null, [AzsRegistration.Interop.Native]::RequestFollowPages, [ref] $status)
+            [AzsRegistration.Interop.Native]::ResourceRequest($client, 'GET', $collection, [AzsRegistration.Interop.Native]::DefaultApiVersion(), $null, $null, [AzsRegistration.Interop.Native]::RequestFollowPages, [ref] $status)
         }
         if ([string]::IsNullOrWhiteSpace($json)) { return }
         $page = ConvertFrom-Json -InputObject $json

@@ -30,6 +30,11 @@ function New-AzureRmResource {
     .PARAMETER ResourceId
     The full resource ID, with or without a leading '/', relative to the environment's
     Resource Manager endpoint (alias Id; binds by property name from the pipeline).
+    Checked by the native library exactly as `azsreg request` checks it, before anything
+    is sent: nothing is trimmed (a trailing newline or space is the error
+    InvalidResourceId, naming it); in a customerSubscriptions ID the customer subscription
+    ID must be a GUID (else InvalidCustomerSubscriptionId) and is sent in lowercase without
+    braces, as the service asks (said in -Verbose).
     .PARAMETER ResourceName
     BySubscriptionLevel: the resource name; for child types the names of every level
     separated by '/' ("registration/customerSubscriptionId"). Alias Name.

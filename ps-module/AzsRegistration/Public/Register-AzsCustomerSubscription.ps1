@@ -21,11 +21,15 @@ function Register-AzsCustomerSubscription {
     Registrations: objects from Get-AzsRegistration, or resource IDs. Alias: RegistrationId.
 
     .PARAMETER CustomerSubscriptionId
-    The customer's Azure subscription ID(s) (GUID). Alias: SubscriptionId.
+    The customer's Azure subscription ID(s) (GUID, braces allowed). Alias: SubscriptionId.
+    Sent in lowercase (said in -Verbose). Nothing is trimmed, as with the azsreg command
+    line: an ID with a trailing newline or space (read from a file or a CSV) is the error
+    InvalidCustomerSubscriptionId naming it, and nothing is sent for that item.
 
     .PARAMETER TenantId
     The customer's directory (tenant): GUID or domain name. Aliases: CustomerTenantId, Tenant.
-    Leave it out to send no tenant; an empty or blank value is an error (ErrorId
+    Leave it out to send no tenant; an empty or blank value, surrounding whitespace, or a
+    value that is neither a GUID nor a domain name with a dot is an error (ErrorId
     InvalidTenantId) and nothing is sent for that item.
 
     .PARAMETER DefaultProfile
@@ -83,18 +87,28 @@ function Register-AzsCustomerSubscription {
             $cmdlet.WriteError((New-AzsErrorRecord -Message $script:Strings.TenantIdBlank -ErrorId 'InvalidTenantId' -Category InvalidArgument -TargetObject $TenantId))
             return
         }
-        if ([string]::IsNullOrWhiteSpace($tenant)) { $tenant = $null } else { $tenant = $tenant.Trim() }
+        if ([string]::IsNullOrEmpty($tenant)) { $tenant = $null }
+        else {
+            # The library's rule (azsreg_tenant_check, as the CLI's --tenant-id): a GUID or a
+            # domain name, nothing trimmed.
+            $tenantDecision = [AzsRegistration.Interop.Native]::CheckTenant($tenant)
+            if (-not $tenantDecision.Ok) {
+                $cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.TenantIdInvalid -f $tenantDecision.Message) -ErrorId 'InvalidTenantId' -Category InvalidArgument -TargetObject $TenantId))
+                return
+            }
+        }
         foreach ($reg in $Registration) {
             $regId = Resolve-AzsRegistrationId -Registration $reg
             if (-not $regId) {
-                $cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.RegistrationInvalid -f $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
+                $cmdlet.WriteError((New-AzsErrorRecord -Message (Get-AzsRegistrationInvalidMessage -Registration $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
                 continue
             }
             $regName = ($regId -split '/')[-1]
             foreach ($cust in $CustomerSubscriptionId) {
-                $custText = ([string]$cust).Trim()
-                if (-not (Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custText)) { continue }
-                if ($custText -cne $custText.ToLowerInvariant()) { Write-Verbose ($script:Strings.CustomerIdLowercase -f $custText, $custText.ToLowerInvariant()) }
+                $custGiven = [string]$cust
+                $custText = Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custGiven
+                if (-not $custText) { continue }
+                if ($custText -cne $custGiven) { Write-Verbose ($script:Strings.CustomerIdLowercase -f $custGiven, $custText) }
                 $target = $script:Strings.TargetOnRegistration -f $custText, $regName
                 $shownTenant = $tenant
                 if (-not $shownTenant) { $shownTenant = '-' }

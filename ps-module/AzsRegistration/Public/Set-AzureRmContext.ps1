@@ -92,14 +92,15 @@ function Set-AzureRmContext {
 
         if ($TenantId) {
             $tenant = $TenantId
-            $guid = [guid]::Empty
-            if (-not [guid]::TryParse($TenantId, [ref] $guid)) {
+            # A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
+            $tenantGuid = [AzsRegistration.Interop.Native]::CheckGuid($TenantId, 'tenant ID')
+            if (-not $tenantGuid.Ok) {
                 $client0 = $base.Client
                 $tenant = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::TenantResolve($client0, $TenantId) }
                 Write-Verbose ($script:Strings.TenantResolved -f $TenantId, $tenant)
             }
             else {
-                $tenant = $guid.ToString()
+                $tenant = $tenantGuid.Value
             }
             if ($tenant -ne $base.TenantId) {
                 if (-not $base.Credential -or $base.Credential.IsClosed) {

@@ -70,13 +70,13 @@ function Unregister-AzsCustomerSubscription {
         foreach ($reg in $Registration) {
             $regId = Resolve-AzsRegistrationId -Registration $reg
             if (-not $regId) {
-                $cmdlet.WriteError((New-AzsErrorRecord -Message ($script:Strings.RegistrationInvalid -f $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
+                $cmdlet.WriteError((New-AzsErrorRecord -Message (Get-AzsRegistrationInvalidMessage -Registration $reg) -ErrorId 'InvalidRegistration' -Category InvalidArgument -TargetObject $reg))
                 continue
             }
             $regName = ($regId -split '/')[-1]
             foreach ($cust in $CustomerSubscriptionId) {
-                $custText = ([string]$cust).Trim()
-                if (-not (Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id $custText)) { continue }
+                $custText = Test-AzsCustomerSubscriptionId -Cmdlet $cmdlet -Id ([string]$cust)
+                if (-not $custText) { continue }
                 $target = $script:Strings.TargetOnRegistration -f $custText, $regName
                 if (-not $PSCmdlet.ShouldProcess($target, ($script:Strings.ActionUnregister -f $custText))) { continue }
                 $existed = Invoke-AzsNative -Cmdlet $cmdlet -NonTerminating -TargetObject $custText -ScriptBlock { [AzsRegistration.Interop.Native]::CustomerDelete($client, $regId, $custText) }

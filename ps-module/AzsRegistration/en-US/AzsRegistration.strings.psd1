@@ -23,7 +23,7 @@
     DisconnectedAll = 'Signed out: all contexts of this process were removed.'
     Disconnected = 'Signed out: context ''{0}'' removed.'
     RegistrationInvalid = '''{0}'' is not a registration: give an object from Get-AzsRegistration or a resource ID like /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>.'
-    CustomerIdLowercase = 'Customer subscription ID {0} is sent in lowercase as {1}.'
+    CustomerIdLowercase = 'Customer subscription ID {0} is sent in lowercase as {1} (the service expects lowercase).'
     ActionRegister = 'Register customer subscription {0} (tenant {1})'
     ActionUnregister = 'Unregister customer subscription {0}'
     TargetOnRegistration = '{0} on registration {1}'
@@ -35,5 +35,7 @@
     PasswordNeedsInteraction = 'This account needs multi-factor authentication or another interactive step, which a user name and password cannot give: sign in with Connect-AzureRmAccount -UseDeviceAuthentication (interactive), or use a service principal (-ServicePrincipal) or a managed identity (-Identity) in runbooks.'
     TenantIdBlank = 'The tenant ID is empty or blank: give the customer''s directory (tenant) as a GUID or domain name, or leave -TenantId out; nothing was sent.'
     EndpointUserInfo = 'The endpoint URL has user info (a user name or password before ''@''): Azure Resource Manager and login endpoints never carry credentials; remove them. Nothing was sent.'
-    CustomerIdInvalid = "The customer subscription ID '{0}' is not a GUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx); nothing was sent for it."
+    CustomerIdInvalid = '{0}; nothing was sent for it.'
+    ResourceIdInvalid = '-ResourceId: {0}; nothing was sent.'
+    TenantIdInvalid = '-TenantId: {0}; nothing was sent.'
 }
