@@ -383,7 +383,7 @@ static void process(emu_req *r)
 {
     const char *corr = emu_header_in(r, "x-ms-correlation-request-id");
     json_t *rec = NULL, *fault = NULL;
-    long long latency;
+    long long latency, fault_delay;
     char key[8];
     if (corr && strlen(corr) < sizeof r->corr_id)
         snprintf(r->corr_id, sizeof r->corr_id, "%s", corr);
@@ -410,11 +410,16 @@ static void process(emu_req *r)
     if (fault)
         emu_stat_inc("faultsApplied");
     latency = emu_cfg_int("latencyMs", 0);
+    fault_delay = fault ? emu_jint(fault, "delayMs", 0) : 0;
+    /* the wait this request is given (latencyMs + the fault's delayMs), so that tests check
+     * the injected latency by what the emulator did, not by the wall time they measured */
+    if (rec)
+        json_object_set_new(rec, "delayMs", json_integer((json_int_t)((latency > 0 ? latency : 0) +
+                                                                       (fault_delay > 0 ? fault_delay : 0))));
     pthread_mutex_unlock(&g_emu.mu);
 
     emu_sleep_ms(latency);
-    if (fault)
-        emu_sleep_ms(emu_jint(fault, "delayMs", 0));
+    emu_sleep_ms(fault_delay);
 
     if (r->too_large) {
         emu_arm_error(r, 413, "RequestEntityTooLarge", "The request body exceeds 1 MiB.");

@@ -5,7 +5,7 @@
  *
  * Every test starts its own emulator on a free port (port 0), so test programs may run
  * in parallel. Set AZSREG_EMULATOR_WRAPPER (e.g. "valgrind --leak-check=full ...") to
- * run the emulator under a wrapper; the ready timeout then grows from 10 s to 120 s.
+ * run the emulator under a wrapper; the ready timeout then grows from 60 s to 120 s.
  */
 #ifndef AZSREG_TEST_HARNESS_H
 #define AZSREG_TEST_HARNESS_H
@@ -49,7 +49,7 @@ typedef struct harness_emulator {
 int harness_emulator_start(harness_emulator *emu, const char *const *extra_args);
 
 /**
- * Stops the emulator with SIGTERM and waits for it (10 s, then SIGKILL; 120 s under a
+ * Stops the emulator with SIGTERM and waits for it (60 s, then SIGKILL; 120 s under a
  * wrapper). Returns its exit status (0 for a clean stop), 128+signal when killed, -1
  * when it was not running. Removes the temp dir.
  */
@@ -110,6 +110,8 @@ long harness_count_requests(const harness_emulator *emu, const char *method, con
 
 /* ---- clients ------------------------------------------------------------------- */
 
+struct azsreg_clock;
+
 typedef struct harness_client_params {
 	const char *client_secret;  /* NULL: the sample secret */
 	const char *ca_file;        /* NULL: the emulator's CA */
@@ -127,6 +129,9 @@ typedef struct harness_client_params {
 	long request_timeout_ms;    /* 0: library default */
 	const azsreg_environment *environment; /* NULL: discovered from the metadata endpoint */
 	azsreg_credential *credential;         /* NULL: the sample secret; borrowed */
+	/* NULL: the system clock. Else the client's clock (harness_clock.h: &hc.clock), only in
+	 * the programs linked with the static library (INTEG_STATIC_TESTS); borrowed */
+	const struct azsreg_clock *clock;
 } harness_client_params;
 
 /**

@@ -7,7 +7,10 @@
  * native/docs/design.md). harness_clock_advance() moves both by the same amount, so the
  * library, the identity endpoints and the ARM token check agree that the time has passed:
  * a token of 1 h is expired for all of them after an advance of 1 h, with no sleep. The
- * monotonic clock (timeouts, deadlines), sleeps and jitter stay the system's.
+ * monotonic clock (timeouts, deadlines), sleeps and jitter stay the system's, unless
+ * harness_clock_virtual_sleeps() is called: then every sleep the library asks for (retry
+ * delays, Retry-After) is recorded and, instead of sleeping, moves both clocks (and the
+ * monotonic one) by the delay, so a test asserts the exact delays asked for in zero time.
  *
  * Only for programs linked with the static library (INTEG_STATIC_TESTS in
  * tests/integration/CMakeLists.txt): the client is made with azsreg_client__new_with, an
@@ -21,16 +24,25 @@
 #include "internal.h"
 
 #define HARNESS_CLOCK_FN static __attribute__((unused))
+#define HARNESS_CLOCK_MAX_SLEEPS 64
 
 typedef struct harness_clock {
 	azsreg_clock clock;   /* give &clock to harness_clock_client_new */
 	long long offset_ms;  /* read and written atomically (the client may run threads) */
+	/* harness_clock_virtual_sleeps(): the emulator whose clock a sleep moves (NULL: real sleeps) */
+	const harness_emulator *sleep_emu;
+	long long mono_offset_ms;                 /* the virtual sleeps so far (monotonic clock) */
+	int64_t sleeps[HARNESS_CLOCK_MAX_SLEEPS]; /* the delays asked for, in order */
+	int nsleeps;                              /* how many were asked for (may pass the array) */
+	int sleep_failures;                       /* virtual sleeps the emulator refused */
 } harness_clock;
+
+static int harness_clock_advance(harness_clock *hc, const harness_emulator *em, double seconds);
 
 static int64_t harness_clock__now_ms(void *ctx)
 {
-	(void)ctx;
-	return azsreg_clock__system()->now_ms(NULL);
+	harness_clock *hc = ctx;
+	return azsreg_clock__system()->now_ms(NULL) + __atomic_load_n(&hc->mono_offset_ms, __ATOMIC_SEQ_CST);
 }
 
 static int64_t harness_clock__unix_ms(void *ctx)
@@ -47,8 +59,21 @@ static int64_t harness_clock__unix(void *ctx)
 
 static void harness_clock__sleep_ms(void *ctx, int64_t ms)
 {
-	(void)ctx;
-	azsreg_clock__system()->sleep_ms(NULL, ms);
+	harness_clock *hc = ctx;
+	int i;
+
+	if (hc->sleep_emu == NULL) {
+		azsreg_clock__system()->sleep_ms(NULL, ms);
+		return;
+	}
+	i = __atomic_fetch_add(&hc->nsleeps, 1, __ATOMIC_SEQ_CST);
+	if (i < HARNESS_CLOCK_MAX_SLEEPS)
+		hc->sleeps[i] = ms;
+	if (ms <= 0)
+		return;
+	if (harness_clock_advance(hc, hc->sleep_emu, (double)ms / 1000.0) != 0)
+		__atomic_add_fetch(&hc->sleep_failures, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&hc->mono_offset_ms, (long long)ms, __ATOMIC_SEQ_CST);
 }
 
 static uint32_t harness_clock__random(void *ctx)
@@ -69,6 +94,18 @@ HARNESS_CLOCK_FN void harness_clock_init(harness_clock *hc)
 	hc->clock.ctx = hc;
 }
 
+/*
+ * From now on the library's sleeps are recorded in hc->sleeps (hc->nsleeps of them) and
+ * do not wait: each moves the emulator's clock, the client's wall clock and its monotonic
+ * clock forward by the delay asked for (a throttle bucket refills, a Retry-After passes, a
+ * deadline comes nearer), as if the sleep had happened. hc->sleep_failures counts the
+ * moves the emulator refused.
+ */
+HARNESS_CLOCK_FN void harness_clock_virtual_sleeps(harness_clock *hc, const harness_emulator *em)
+{
+	hc->sleep_emu = em;
+}
+
 /* The client's Unix time in seconds (to build assertions the emulator checks at its time). */
 HARNESS_CLOCK_FN long long harness_clock_now(harness_clock *hc)
 {
@@ -80,14 +117,14 @@ HARNESS_CLOCK_FN long long harness_clock_now(harness_clock *hc)
  * milliseconds). 0 on success, -1 when the emulator refused (the client's clock is then
  * unchanged).
  */
-HARNESS_CLOCK_FN int harness_clock_advance(harness_clock *hc, const harness_emulator *emu, double seconds)
+static int harness_clock_advance(harness_clock *hc, const harness_emulator *em, double seconds)
 {
 	long long ms = (long long)(seconds * 1000.0 + 0.5);
 	char body[64];
 	int status;
 
 	snprintf(body, sizeof body, "{\"advanceSeconds\":%lld.%03lld}", ms / 1000, ms % 1000);
-	status = harness_control(emu, "POST", "/clock", body, NULL);
+	status = harness_control(em, "POST", "/clock", body, NULL);
 	if (status != 200)
 		return -1;
 	__atomic_add_fetch(&hc->offset_ms, ms, __ATOMIC_SEQ_CST);

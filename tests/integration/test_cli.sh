@@ -43,7 +43,7 @@ trap cleanup EXIT
 
 "$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
 emu_pid=$!
-for _ in $(seq 1 200); do
+for _ in $(seq 1 1200); do # waits for readiness; 60 s is only a hang guard (issue 9)
 	[ -s "$tmp/ready.json" ] && break
 	sleep 0.05
 done

@@ -36,7 +36,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-wait_file() { for _ in $(seq 1 200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
+wait_file() { for _ in $(seq 1 1200); do [ -s "$1" ] && return 0; sleep 0.05; done; return 1; }
 
 "$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
 emu_pid=$!

@@ -6,6 +6,7 @@
  * endpoints with its AAD-shaped errors.
  */
 #include "harness_fixture.h"
+#include "harness_clock.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,11 +24,32 @@
 
 TestSuite(emulator, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120);
 
-static long ms_now(void)
+/*
+ * The wait the emulator gave the `nth` (0: first) request whose method is `method` and
+ * whose path contains `path_part`, from its request log ("delayMs": latencyMs + a fault's
+ * delayMs); -1 when there is no such request. Injected latency is checked by what the
+ * emulator did, never by an upper bound on the wall time a loaded machine may stretch.
+ */
+static long delay_given(const char *method, const char *path_part, int nth)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+	json_t *log = harness_requests(&emu);
+	json_t *rec;
+	size_t i;
+	long found = -1;
+
+	json_array_foreach(log, i, rec) {
+		const char *m = json_string_value(json_object_get(rec, "method"));
+		const char *p = json_string_value(json_object_get(rec, "path"));
+		if (m == NULL || p == NULL || strcmp(m, method) != 0 || strstr(p, path_part) == NULL)
+			continue;
+		if (nth-- == 0) {
+			json_t *d = json_object_get(rec, "delayMs");
+			found = json_is_integer(d) ? (long)json_integer_value(d) : -2;
+			break;
+		}
+	}
+	json_decref(log);
+	return found;
 }
 
 /* GET the sample registration with `token`; fills r. */
@@ -101,27 +123,44 @@ Test(emulator, throttle_burst_two_third_read_is_429_then_refills)
 	free(token);
 }
 
+/*
+ * The library waits the Retry-After the throttled read carries and then succeeds. A refill
+ * of one token per 100 s (Retry-After: 100): no token comes back on its own between the two
+ * reads however slow the machine. The client's sleep is recorded, not timed
+ * (harness_clock_virtual_sleeps): it moves the emulator's clock by the 100 s asked for, so
+ * the bucket refills and the retry is answered, in no real time.
+ */
 Test(emulator, throttled_library_client_waits_and_succeeds)
 {
+	harness_client_params p;
+	harness_clock hc;
+	azsreg_client *c;
 	char *out = NULL;
-	long t0, elapsed;
 	int rc;
 
-	cr_assert_eq(harness_config(&emu, "{\"throttle\":{\"reads\":{\"burst\":1,\"perSecond\":0.5}}}"), 0);
-	cr_assert_eq(azsreg_registration_get(&out, client, HARNESS_REGISTRATION_ID), AZSREG_OK, "%s",
+	harness_clock_init(&hc);
+	harness_clock_virtual_sleeps(&hc, &emu);
+	memset(&p, 0, sizeof p);
+	p.clock = &hc.clock;
+	c = harness_client_new(&emu, &p);
+	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
+	cr_assert_eq(harness_config(&emu, "{\"throttle\":{\"reads\":{\"burst\":1,\"perSecond\":0.01}}}"), 0);
+	cr_assert_eq(azsreg_registration_get(&out, c, HARNESS_REGISTRATION_ID), AZSREG_OK, "%s",
 	             azsreg_error_last()->message);
 	azsreg_free(out);
 	out = NULL;
-	t0 = ms_now();
-	rc = azsreg_registration_get(&out, client, HARNESS_REGISTRATION_ID);
-	elapsed = ms_now() - t0;
+	cr_expect_eq(hc.nsleeps, 0, "the first read waited");
+	rc = azsreg_registration_get(&out, c, HARNESS_REGISTRATION_ID);
 	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_not_null(strstr(out, HARNESS_REG_NAME));
 	azsreg_free(out);
 	cr_expect_eq(harness_stat(&emu, "throttled"), 1, "the emulator throttled %ld requests", harness_stat(&emu, "throttled"));
 	cr_expect_eq(harness_count_requests(&emu, "GET", "/registrations/" HARNESS_REG_NAME), 3);
-	cr_expect_geq(elapsed, 900, "Retry-After was not honoured (%ld ms)", elapsed);
-	cr_expect_lt(elapsed, 8000, "%ld ms", elapsed);
+	cr_assert_eq(hc.nsleeps, 1, "the client asked for %d waits, expected 1 (the Retry-After)", hc.nsleeps);
+	cr_expect_eq(hc.sleeps[0], 100000, "Retry-After: 100 was not honoured: the client asked to wait %lld ms",
+	             (long long)hc.sleeps[0]);
+	cr_expect_eq(hc.sleep_failures, 0, "the emulator refused to move its clock");
+	azsreg_client_free(c);
 }
 
 Test(emulator, throttle_disabled_sends_no_429)
@@ -146,18 +185,26 @@ Test(emulator, latency_ms_is_added_to_every_request)
 	char *token = harness_sample_token(&emu);
 	harness_http r;
 	cr_assert_not_null(token);
+	/* What the emulator reports it waited is exact; the wall time the client measured can
+	 * only be a lower bound (a loaded machine stretches it, never shortens it). */
 	cr_assert_eq(get_registration(token, &r), 200);
-	cr_expect_lt(r.elapsed_ms, 1400, "without latency: %ld ms", r.elapsed_ms);
+	cr_expect_eq(delay_given("GET", "/registrations/", 0), 0, "a wait without latencyMs");
+	cr_log_info("without latency: answered after %ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	cr_assert_eq(harness_config(&emu, "{\"latencyMs\":1500}"), 0);
 	cr_assert_eq(get_registration(token, &r), 200);
+	cr_expect_eq(delay_given("GET", "/registrations/", 1), 1500, "latencyMs 1500: the emulator waited %ld ms",
+	             delay_given("GET", "/registrations/", 1));
 	cr_expect_geq(r.elapsed_ms, 1500, "latencyMs 1500, answered after %ld ms", r.elapsed_ms);
-	cr_expect_lt(r.elapsed_ms, 6000, "%ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	/* token requests too */
 	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token", NULL,
 	                           "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret="
 	                           HARNESS_CLIENT_SECRET "&scope=" SCOPE_V2, NULL, &r), 200);
+	/* the first token request (harness_sample_token's) came before the latency was set */
+	cr_expect_eq(delay_given("POST", "/oauth2/v2.0/token", 0), 0);
+	cr_expect_eq(delay_given("POST", "/oauth2/v2.0/token", 1), 1500, "token request: the emulator waited %ld ms",
+	             delay_given("POST", "/oauth2/v2.0/token", 1));
 	cr_expect_geq(r.elapsed_ms, 1500, "token answered after %ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	free(token);
@@ -170,15 +217,19 @@ Test(emulator, fault_delay_ms_delays_then_answers_normally)
 	cr_assert_not_null(token);
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"GET\",\"pathContains\":\"/registrations/\",\"delayMs\":2000}"), 0);
 	cr_assert_eq(get_registration(token, &r), 200, "%s", r.body);
+	cr_expect_eq(delay_given("GET", "/registrations/", 0), 2000, "delayMs 2000: the emulator waited %ld ms",
+	             delay_given("GET", "/registrations/", 0));
 	cr_expect_geq(r.elapsed_ms, 2000, "delayMs 2000, answered after %ld ms", r.elapsed_ms);
-	cr_expect_lt(r.elapsed_ms, 7000);
 	cr_expect_not_null(strstr(r.body, HARNESS_REG_NAME));
 	harness_http_free(&r);
-	/* one-shot */
+	/* one-shot: the second read is not delayed (the emulator's own account, not wall time) */
 	cr_assert_eq(get_registration(token, &r), 200);
-	cr_expect_lt(r.elapsed_ms, 1900, "the fault applied twice (%ld ms)", r.elapsed_ms);
+	cr_expect_eq(delay_given("GET", "/registrations/", 1), 0, "the fault applied twice: the emulator waited %ld ms",
+	             delay_given("GET", "/registrations/", 1));
+	cr_log_info("after the one-shot fault: answered after %ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	cr_expect_eq(harness_stat(&emu, "faultsApplied"), 1);
+	cr_expect_eq(harness_stat(&emu, "pendingFaults"), 0);
 	free(token);
 }
 

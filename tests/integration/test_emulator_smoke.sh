@@ -31,7 +31,7 @@ jget() { # jget FILE KEY  (top-level string/number member of a small JSON docume
 "$EMU" --port 0 --http-port 0 --ca-out "$DIR/ca.pem" --ready-file "$DIR/ready.json" \
   >"$DIR/stdout" 2>"$DIR/stderr" &
 PID=$!
-for _ in $(seq 1 100); do
+for _ in $(seq 1 600); do # waits for readiness; 60 s is only a hang guard (issue 9)
   [ -s "$DIR/ready.json" ] && break
   kill -0 "$PID" 2>/dev/null || break
   sleep 0.1
@@ -145,12 +145,12 @@ fi
 ( "$EMU" --port 0 --ready-file "$DIR/orphan.json" --exit-with-parent --quiet >/dev/null 2>&1 &
   echo $! > "$DIR/orphan.pid"; wait ) &
 SUB=$!
-for _ in $(seq 100); do [ -s "$DIR/orphan.json" ] && break; sleep 0.1; done
+for _ in $(seq 600); do [ -s "$DIR/orphan.json" ] && break; sleep 0.1; done # hang guard 60 s
 OPID=$(cat "$DIR/orphan.pid" 2>/dev/null)
 kill -9 "$SUB" 2>/dev/null
 wait "$SUB" 2>/dev/null
 alive=yes
-for _ in $(seq 50); do
+for _ in $(seq 600); do # waits for the exit; 60 s is only a hang guard (issue 9)
   # Gone, or a zombie waiting for init to reap it: either way it no longer runs.
   st=$(awk '/^State:/ { print $2 }' "/proc/$OPID/status" 2>/dev/null)
   if [ -z "$st" ] || [ "$st" = "Z" ]; then alive=no; break; fi

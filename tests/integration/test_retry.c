@@ -5,19 +5,11 @@
  * mapping (retrying an idempotent PUT never duplicates).
  */
 #include "harness_fixture.h"
-
-#include <time.h>
+#include "harness_clock.h"
 
 #define CUST "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
 
 TestSuite(retry, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120);
-
-static long ms_now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 static long put_attempts(void)
 {
@@ -32,20 +24,32 @@ static int put_once(azsreg_client *c)
 	return rc;
 }
 
+/* Retry-After is honoured: the client asks its clock for exactly one wait of 1000 ms (the
+ * sleep is recorded, not timed: harness_clock_virtual_sleeps), then sends the PUT again. */
 Test(retry, throttled_429_with_retry_after_then_success)
 {
-	long t0, elapsed;
+	harness_client_params p;
+	harness_clock hc;
+	azsreg_client *c;
 	int rc;
+
+	harness_clock_init(&hc);
+	harness_clock_virtual_sleeps(&hc, &emu);
+	memset(&p, 0, sizeof p);
+	p.clock = &hc.clock;
+	c = harness_client_new(&emu, &p);
+	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
 	                                 "\"status\":429,\"code\":\"TooManyRequests\",\"retryAfter\":1,\"count\":1}"), 0);
-	t0 = ms_now();
-	rc = put_once(client);
-	elapsed = ms_now() - t0;
+	rc = put_once(c);
 	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 2, "the emulator saw %ld PUTs", put_attempts());
-	cr_expect_geq(elapsed, 950, "Retry-After: 1 was not honoured (%ld ms)", elapsed);
-	cr_expect_lt(elapsed, 10000, "waited far too long (%ld ms)", elapsed);
+	cr_assert_eq(hc.nsleeps, 1, "the client asked for %d waits, expected 1 (Retry-After)", hc.nsleeps);
+	cr_expect_eq(hc.sleeps[0], 1000, "Retry-After: 1 was not honoured: the client asked to wait %lld ms",
+	             (long long)hc.sleeps[0]);
+	cr_expect_eq(hc.sleep_failures, 0);
 	ASSERT_MAPPINGS(CUST);
+	azsreg_client_free(c);
 }
 
 Test(retry, unavailable_503_then_success)
@@ -117,11 +121,15 @@ Test(retry, bad_gateway_within_max_retries_succeeds)
 Test(retry, still_throttled_after_retries)
 {
 	harness_client_params p;
+	harness_clock hc;
 	azsreg_client *c;
 	int rc;
 
+	harness_clock_init(&hc);
+	harness_clock_virtual_sleeps(&hc, &emu);
 	memset(&p, 0, sizeof p);
 	p.max_retries = 1;
+	p.clock = &hc.clock;
 	c = harness_client_new(&emu, &p);
 	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
@@ -131,6 +139,9 @@ Test(retry, still_throttled_after_retries)
 	cr_expect_eq(azsreg_error_last()->http_status, 429);
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "TooManyRequests");
 	cr_expect_eq(put_attempts(), 2);
+	/* one wait, the retry-after-ms the first 429 asked for; none after the last attempt */
+	cr_assert_eq(hc.nsleeps, 1, "the client asked for %d waits", hc.nsleeps);
+	cr_expect_eq(hc.sleeps[0], 20, "retry-after-ms: 20, the client asked to wait %lld ms", (long long)hc.sleeps[0]);
 	ASSERT_MAPPINGS("");
 	azsreg_client_free(c);
 }

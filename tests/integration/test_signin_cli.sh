@@ -67,7 +67,7 @@ start_emulator() {
 	mkdir -p "$dir"
 	"$EMULATOR" --port 0 --http-port 0 --ca-out "$dir/ca.pem" --ready-file "$dir/ready.json" "$@" >"$dir/emulator.log" 2>&1 &
 	pids+=($!)
-	for _ in $(seq 1 200); do
+	for _ in $(seq 1 1200); do # waits for readiness; 60 s is only a hang guard (issue 9)
 		[ -s "$dir/ready.json" ] && break
 		sleep 0.05
 	done
@@ -321,7 +321,7 @@ device_code() {
 	env "${UNSET[@]}" AZURE_TENANT_ID="$TENANT" "${WRAP[@]}" "$AZSREG" --device-code register --registration "$REG" \
 		--customer-subscription "$(cust "$n")" --timeout 60 "${G[@]}" >"$tmp/$name.out" 2>"$tmp/$name.err" &
 	pid=$!
-	for _ in $(seq 1 400); do
+	for _ in $(seq 1 1200); do # waits for the prompt; 60 s is only a hang guard (issue 9)
 		code="$(grep -oE '[B-Z]{4}-[0-9]{4}' "$tmp/$name.err" 2>/dev/null | head -n 1)"
 		[ -n "$code" ] && break
 		sleep 0.05

@@ -3,6 +3,12 @@
  * the PUT for 5 s, the client gives up after its 1.5 s deadline, having sent one attempt),
  * and the connect / per-attempt timeouts end a TLS handshake that never completes (a server
  * that accepts TCP and never answers), with the attempts counted on the server side.
+ *
+ * The real short timeouts are the thing under test, so these tests do wait for them. What
+ * they assert is the outcome (ETIMEOUT rather than the answer, the timeout the message
+ * names, the attempts the server saw) and lower bounds on the elapsed time (a timeout never
+ * fires early; load only makes a wait longer). Upper bounds are hang guards only, tens of
+ * seconds and many times the timeout, never performance thresholds (issue 9).
  */
 #include "harness_fixture.h"
 #include "proxy.h"
@@ -14,11 +20,29 @@
 
 TestSuite(timeouts, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120);
 
+/* A hang guard, not a performance bound: tens of times every timeout configured here. */
+#define HANG_GUARD_MS 30000L
+
 static long ms_now(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/*
+ * The connections the silent server accepted, once it has accepted `want` (or after the hang
+ * guard). The client may be done before the server's accept thread ran for its last
+ * connection (a loaded machine): this waits for that event, the exact count is then asserted.
+ */
+static long connections_seen(test_silent_server *s, long want)
+{
+	long deadline = ms_now() + HANG_GUARD_MS;
+	struct timespec tick = { 0, 10 * 1000000L };
+
+	while (test_silent_server_connections(s) < want && ms_now() < deadline)
+		nanosleep(&tick, NULL);
+	return test_silent_server_connections(s);
 }
 
 Test(timeouts, deadline_cuts_a_slow_answer)
@@ -45,8 +69,12 @@ Test(timeouts, deadline_cuts_a_slow_answer)
 	elapsed = ms_now() - t0;
 	cr_expect_null(out);
 	cr_assert_eq(rc, AZSREG_ETIMEOUT, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
+	/* ETIMEOUT (not the 200 the emulator sends after 5 s) is what shows the deadline cut the
+	 * answer short; no upper bound on the wall time, which load stretches */
 	cr_expect_geq(elapsed, 1400, "gave up after %ld ms, before the 1500 ms deadline", elapsed);
-	cr_expect_lt(elapsed, 3000, "gave up after %ld ms, long after the 1500 ms deadline", elapsed);
+	cr_log_info("the 1500 ms deadline ended the PUT after %ld ms", elapsed);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "1500 ms"), "the deadline is not named: %s",
+	                   azsreg_error_last()->message);
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), 1, "the emulator saw %ld PUTs",
 	             harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
 	cr_expect_neq(azsreg_error_last()->message[0], '\0');
@@ -102,8 +130,9 @@ Test(timeouts, request_timeout_ends_a_handshake_that_never_completes)
 	rc = silent_get(c, &elapsed);
 	cr_expect_eq(rc, AZSREG_ETIMEOUT, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
 	cr_expect_geq(elapsed, 950, "%ld ms", elapsed);
-	cr_expect_lt(elapsed, 2500, "%ld ms for a 1000 ms attempt timeout", elapsed);
-	cr_expect_eq(test_silent_server_connections(s), 1, "%ld connections", test_silent_server_connections(s));
+	cr_expect_lt(elapsed, HANG_GUARD_MS, "%ld ms for a 1000 ms attempt timeout (hang guard)", elapsed);
+	cr_log_info("a 1000 ms attempt timeout ended after %ld ms", elapsed);
+	cr_expect_eq(connections_seen(s, 1), 1, "%ld connections", test_silent_server_connections(s));
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "1000 ms"), "%s", azsreg_error_last()->message);
 	/* issue 9, finding 9: a GET changes nothing, so no "may still have been applied" */
 	cr_expect_null(strstr(azsreg_error_last()->message, "may still have been applied"), "%s", azsreg_error_last()->message);
@@ -122,12 +151,15 @@ Test(timeouts, connect_timeout_covers_the_tls_handshake)
 	int rc;
 
 	cr_assert_not_null(s);
-	c = silent_client(s, &env, 700, 20000, -1);
+	/* a 60 s attempt timeout: ending within the 30 s hang guard can only be the connect
+	 * timeout's doing (43 times its 700 ms, so no load makes this fail) */
+	c = silent_client(s, &env, 700, 60000, -1);
 	rc = silent_get(c, &elapsed);
 	cr_expect_eq(rc, AZSREG_ETIMEOUT, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
 	cr_expect_geq(elapsed, 650, "%ld ms", elapsed);
-	cr_expect_lt(elapsed, 2500, "%ld ms for a 700 ms connect timeout", elapsed);
-	cr_expect_eq(test_silent_server_connections(s), 1);
+	cr_expect_lt(elapsed, HANG_GUARD_MS, "%ld ms for a 700 ms connect timeout: the 60 s attempt timeout ended it", elapsed);
+	cr_log_info("a 700 ms connect timeout ended the handshake after %ld ms", elapsed);
+	cr_expect_eq(connections_seen(s, 1), 1);
 	azsreg_client_free(c);
 	azsreg_environment_free(env);
 	test_silent_server_stop(s);
@@ -145,9 +177,10 @@ Test(timeouts, timed_out_attempts_are_retried_up_to_max_retries)
 	c = silent_client(s, &env, 0, 600, 2);
 	rc = silent_get(c, &elapsed);
 	cr_expect_eq(rc, AZSREG_ETIMEOUT, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
-	cr_expect_eq(test_silent_server_connections(s), 3, "%ld attempts, expected 3", test_silent_server_connections(s));
+	cr_expect_eq(connections_seen(s, 3), 3, "%ld attempts, expected 3", test_silent_server_connections(s));
 	cr_expect_geq(elapsed, 1800, "%ld ms", elapsed);
-	cr_expect_lt(elapsed, 6000, "%ld ms", elapsed);
+	cr_expect_lt(elapsed, HANG_GUARD_MS, "%ld ms for 3 attempts of 600 ms (hang guard)", elapsed);
+	cr_log_info("3 attempts of 600 ms ended after %ld ms", elapsed);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "3 attempt"), "%s", azsreg_error_last()->message);
 	azsreg_client_free(c);
 	azsreg_environment_free(env);

@@ -169,7 +169,9 @@ Describe 'Connect-AzureRmAccount against the emulator' {
             }).AddArgument($modulePath).AddArgument($script:facts.Domain)
         $async = $ps.BeginInvoke()
         try {
-            $deadline = [DateTime]::UtcNow.AddSeconds(30)
+            # waits for the prompt (an event), bounded only as a hang guard: importing the
+            # module in a fresh runspace on a loaded machine may take many seconds
+            $deadline = [DateTime]::UtcNow.AddSeconds(180)
             $message = $null
             while (-not $message -and [DateTime]::UtcNow -lt $deadline -and -not $async.IsCompleted) {
                 $message = @($ps.Streams.Warning | Where-Object { $_.Message -match 'enter the code' })[0]

@@ -40,7 +40,7 @@ trap cleanup EXIT
 
 "$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
 emu_pid=$!
-for _ in $(seq 1 200); do [ -s "$tmp/ready.json" ] && break; sleep 0.05; done
+for _ in $(seq 1 1200); do [ -s "$tmp/ready.json" ] && break; sleep 0.05; done # hang guard 60 s (issue 9)
 if [ ! -s "$tmp/ready.json" ]; then echo "FAIL - the emulator did not get ready"; cat "$tmp/emulator.log"; exit 1; fi
 BASE="$(jq -r .baseUrl "$tmp/ready.json")"
 CONTROL="http://127.0.0.1:$(jq -r .httpPort "$tmp/ready.json")/_emulator"

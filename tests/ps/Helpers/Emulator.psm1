@@ -21,7 +21,8 @@ function Start-AzsEmulator {
     param(
         [string] $BuildDir = (Get-AzsTestBuildDir),
         [string[]] $ExtraArgs = @(),
-        [int] $TimeoutSeconds = 20
+        # readiness is waited for; the bound is a hang guard only (issue 9: a loaded machine)
+        [int] $TimeoutSeconds = 60
     )
     if ($env:AZSREG_EMULATOR_SPOOL) { return Start-AzsEmulatorThroughBroker -ExtraArgs $ExtraArgs -TimeoutSeconds $TimeoutSeconds }
     $exe = Join-Path $BuildDir 'bin/azsreg-emulator'
@@ -100,7 +101,7 @@ function Start-AzsEmulatorThroughBroker {
     AZSREG_EMULATOR_SPOOL) to start the Linux emulator; same result as Start-AzsEmulator,
     with Process = $null and BrokerId set.
     #>
-    param([string[]] $ExtraArgs = @(), [int] $TimeoutSeconds = 20)
+    param([string[]] $ExtraArgs = @(), [int] $TimeoutSeconds = 60)
     $spool = $env:AZSREG_EMULATOR_SPOOL
     $id = [guid]::NewGuid().ToString('N')
     $dir = Join-Path $spool $id
