@@ -2,7 +2,8 @@
 # Runs every test (README command 2; .ci/run calls exactly this script):
 #   1. installs missing system packages                       (build/install-deps.sh)
 #   2. release build (out/release) -> ctest: unit, integration, fuzz tables
-#   3. ASan + UBSan build (out/asan) -> ctest again
+#   3. ASan + UBSan build (out/asan) -> ctest again; then every libFuzzer target for a
+#      bounded time (build/fuzz.sh: clang, out/fuzz; one count per target)
 #   4. valgrind memcheck over every integration test of the release build
 #      (the test programs and the library they load; one run also puts the emulator itself
 #      under valgrind)
@@ -55,7 +56,7 @@ ctest_stage() {
 	mkdir -p "$LOGS/signin-$label"
 	rm -f "$dir"/Testing/Temporary/LastTest*.log
 	env AZSREG_TEST_LOG=trace SIGNIN_LOG_DIR="$LOGS/signin-$label" "$@" \
-		ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 600 2>&1 | tee "$log"
+		ctest --test-dir "$dir" --output-on-failure -j "$JOBS" --timeout 1500 2>&1 | tee "$log"
 	rc=${PIPESTATUS[0]}
 	local line failed total
 	line="$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -n 1)"
@@ -94,6 +95,18 @@ else
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 fi
+
+# ---------------------------------------------------------------------------------------
+# libFuzzer: every target of tests/fuzz (build/fuzz.sh: clang, out/fuzz, library and
+# targets instrumented) for a bounded time over a scratch copy of its seed corpus; each
+# target counts as passed or failed (crash, leak, sanitizer report, invariant, timeout).
+banner "libFuzzer targets (bounded runs, build/fuzz.sh)"
+bash build/fuzz.sh 2>&1 | tee "$LOGS/fuzz.log"
+rc=${PIPESTATUS[0]}
+fz_passed="$(grep -cE '^fuzz [a-z0-9_]+: .*, ok$' "$LOGS/fuzz.log")"
+fz_failed="$(grep -cE '^fuzz [a-z0-9_]+: .*CRASH' "$LOGS/fuzz.log")"
+if [ "$rc" -ne 0 ] && [ "$fz_failed" -eq 0 ]; then fz_failed=1; fi
+record "libFuzzer" "$fz_passed" "$fz_failed"
 
 # ---------------------------------------------------------------------------------------
 # valgrind: every integration test (ctest name integ_*) of the release build, one valgrind
