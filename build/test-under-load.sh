@@ -6,7 +6,9 @@
 #
 # Usage: build/test-under-load.sh [runs (default 3)] [cpu hogs (default: number of cores)]
 #   Load comes from Debian's `stress --cpu N` (installed with apt-get when missing), started
-#   before the first run and stopped when the script exits. While the runs go, the load
+#   before the first run and stopped when the script exits; 0 hogs: no stress, the load is
+#   brought by the caller (for example build/fuzz-long.sh in another checkout, which keeps
+#   two fuzzers busy and measures them meanwhile). While the runs go, the load
 #   average is sampled every 30 s; each run prints its summary line, its time and the
 #   median and maximum load average seen during it.
 #   Each run's logs are kept in out/load/run-<i>/ (build/test.sh reuses out/logs).
@@ -20,7 +22,7 @@ RUNS="${1:-3}"
 HOGS="${2:-$(nproc)}"
 case "$RUNS$HOGS" in *[!0-9]*|'') echo "usage: $0 [runs] [cpu-hogs]" >&2; exit 2 ;; esac
 
-if ! command -v stress >/dev/null 2>&1; then
+if [ "$HOGS" -gt 0 ] && ! command -v stress >/dev/null 2>&1; then
 	SUDO=()
 	if [ "$(id -u)" -ne 0 ]; then SUDO=(sudo); fi
 	"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
@@ -40,12 +42,16 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# its own process group, so that cleanup stops stress and its workers together
-set -m
-stress --cpu "$HOGS" >/dev/null 2>&1 &
-stress_pid=$!
-set +m
-echo "test-under-load: stress --cpu $HOGS (pid $stress_pid) on $(nproc) cores; $RUNS runs of build/test.sh"
+if [ "$HOGS" -gt 0 ]; then
+	# its own process group, so that cleanup stops stress and its workers together
+	set -m
+	stress --cpu "$HOGS" >/dev/null 2>&1 &
+	stress_pid=$!
+	set +m
+	echo "test-under-load: stress --cpu $HOGS (pid $stress_pid) on $(nproc) cores; $RUNS runs of build/test.sh"
+else
+	echo "test-under-load: no stress (the caller brings the load) on $(nproc) cores; $RUNS runs of build/test.sh"
+fi
 
 # load average samples, one line "epoch load1" every 30 s
 (

@@ -198,19 +198,21 @@ static char *escape_controls(char *s)
  */
 static char *message_copy(const char *s)
 {
-	char *escaped, *r;
+	char *redacted, *escaped, *r;
 
 	if (s == NULL)
 		return NULL;
-	escaped = escape_controls(redacted_copy(s));
-	if (escaped == NULL)
+	redacted = redacted_copy(s);
+	if (redacted == NULL)
 		return NULL;
+	escaped = escape_controls(redacted);   /* takes `redacted` */
+	if (escaped == NULL || escaped == redacted)
+		return escaped;                      /* nothing was escaped: nothing new to redact */
 	r = redacted_copy(escaped);
 	azsreg__wipe(escaped, strlen(escaped));
 	free(escaped);
 	return r;
 }
-
 
 /* Stores an already redacted message (takes ownership); every other field is cleared. */
 static int tls_store(int code, char *message)
