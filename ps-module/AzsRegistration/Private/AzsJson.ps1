@@ -20,7 +20,8 @@ function Get-AzsClientOptionsJson {
     #>
     param(
         [string] $EnvironmentJson,
-        [string] $TenantId
+        [string] $TenantId,
+        [System.Management.Automation.PSCmdlet] $Cmdlet
     )
     $parts = New-Object System.Collections.Generic.List[string]
     if ($EnvironmentJson) { $parts.Add('"environment":' + $EnvironmentJson) }
@@ -33,12 +34,16 @@ function Get-AzsClientOptionsJson {
     if ($ca) { $parts.Add('"caFile":' + [AzsRegistration.Interop.MiniJson]::Quote($ca)) }
     $proxy = $env:AZSREG_PROXY
     if ($proxy) { $parts.Add('"proxy":' + [AzsRegistration.Interop.MiniJson]::Quote($proxy)) }
-    $n = 0
-    if ($env:AZSREG_TIMEOUT -and [int]::TryParse($env:AZSREG_TIMEOUT, [ref] $n)) { $parts.Add('"deadlineMs":' + ([long]$n * 1000)) }
+    # A setting that is set but not a whole number in range is an error naming it, never
+    # silently ignored (the same range as azsreg --timeout).
+    $n = Get-AzsIntSetting -Name AZSREG_TIMEOUT -Min 1 -Max 86400 -Cmdlet $Cmdlet
+    if ($null -ne $n) { $parts.Add('"deadlineMs":' + ([long]$n * 1000)) }
     if ($env:AZSREG_CORRELATION_ID) { $parts.Add('"correlationId":' + [AzsRegistration.Interop.MiniJson]::Quote($env:AZSREG_CORRELATION_ID)) }
-    if ($env:AZSREG_MAX_RETRIES -and [int]::TryParse($env:AZSREG_MAX_RETRIES, [ref] $n)) { $parts.Add('"maxRetries":' + $n) }
+    $n = Get-AzsIntSetting -Name AZSREG_MAX_RETRIES -Min -1 -Max 100 -Cmdlet $Cmdlet
+    if ($null -ne $n) { $parts.Add('"maxRetries":' + $n) }
     $level = 5
-    if ($env:AZSREG_LOG_LEVEL -and [int]::TryParse($env:AZSREG_LOG_LEVEL, [ref] $n)) { $level = $n }
+    $n = Get-AzsIntSetting -Name AZSREG_LOG_LEVEL -Min 0 -Max 5 -Cmdlet $Cmdlet
+    if ($null -ne $n) { $level = $n }
     $parts.Add('"logLevel":' + $level)
     $version = $PSVersionTable.PSVersion.ToString()
     $parts.Add('"userAgent":' + [AzsRegistration.Interop.MiniJson]::Quote("AzsRegistration-PowerShell/0.1.0 PowerShell/$version"))
@@ -78,4 +83,28 @@ function Test-AzsInteractiveHost {
         try { if ([Console]::IsInputRedirected) { return $false } } catch { return $false }
     }
     return $true
+}
+
+function Get-AzsIntSetting {
+    <#
+    .SYNOPSIS
+    A whole-number setting from an environment variable: $null when it is not set, else its
+    value, or a terminating InvalidSetting error naming the variable when it is not a whole
+    number from Min to Max.
+    #>
+    param(
+        [Parameter(Mandatory)] [string] $Name,
+        [Parameter(Mandatory)] [int] $Min,
+        [Parameter(Mandatory)] [int] $Max,
+        [System.Management.Automation.PSCmdlet] $Cmdlet
+    )
+    $text = [Environment]::GetEnvironmentVariable($Name)
+    if ([string]::IsNullOrEmpty($text)) { return $null }
+    $n = 0
+    $ok = [int]::TryParse($text, [System.Globalization.NumberStyles]::AllowLeadingSign, [System.Globalization.CultureInfo]::InvariantCulture, [ref] $n)
+    if ($ok -and $n -ge $Min -and $n -le $Max) { return $n }
+    $shown = [regex]::Replace($text, '[\x00-\x1f\x7f]', { param($m) '\x{0:x2}' -f [int][char]$m.Value })
+    $record = New-AzsErrorRecord -Message ($script:Strings.InvalidSetting -f $Name, $shown, $Min, $Max) -ErrorId 'InvalidSetting' -Category InvalidArgument -TargetObject $Name
+    if ($Cmdlet) { $Cmdlet.ThrowTerminatingError($record) }
+    throw $record
 }

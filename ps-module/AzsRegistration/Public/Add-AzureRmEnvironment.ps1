@@ -118,7 +118,7 @@ function Add-AzureRmEnvironment {
         if (-not $PSCmdlet.ShouldProcess($Name, 'Add environment')) { return }
         if ($PSCmdlet.ParameterSetName -eq 'ARMEndpoint') {
             # The options the module gives its clients (CA bundle, proxy, timeout, correlation ID, retries, logging).
-            $discoveryOptions = Get-AzsClientOptionsJson
+            $discoveryOptions = Get-AzsClientOptionsJson -Cmdlet $cmdlet
             $json = Invoke-AzsNative -Cmdlet $cmdlet -TargetObject $ARMEndpoint -ScriptBlock { [AzsRegistration.Interop.Native]::EnvironmentDiscoverWith($Name, $ARMEndpoint, $discoveryOptions) }
         }
         else {

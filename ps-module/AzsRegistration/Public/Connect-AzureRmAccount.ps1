@@ -326,7 +326,7 @@ function Connect-AzureRmAccount {
             }
         }
 
-        $optionsJson = Get-AzsClientOptionsJson -EnvironmentJson $envJson -TenantId $tenantForToken
+        $optionsJson = Get-AzsClientOptionsJson -EnvironmentJson $envJson -TenantId $tenantForToken -Cmdlet $PSCmdlet
         $describe = [AzsRegistration.Interop.Native]::DescribeCredential($nativeCredential)
         $endpoint = [string](Get-AzsMemberValue $envObject 'resourceManagerUrl')
         if (-not $PSCmdlet.ShouldProcess(($script:Strings.SigningIn -f $envName, $endpoint, $describe), $describe, 'Connect-AzureRmAccount')) {

@@ -106,7 +106,7 @@ function Set-AzureRmContext {
                 if (-not $base.Credential -or $base.Credential.IsClosed) {
                     $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message 'This context cannot switch tenants (its credential is gone); run Connect-AzureRmAccount -TenantId instead.' -ErrorId 'TenantSwitchNotPossible' -Category InvalidOperation -TargetObject $TenantId))
                 }
-                $optionsJson = Get-AzsClientOptionsJson -EnvironmentJson $base.EnvironmentJson -TenantId $tenant
+                $optionsJson = Get-AzsClientOptionsJson -EnvironmentJson $base.EnvironmentJson -TenantId $tenant -Cmdlet $PSCmdlet
                 $cred = $base.Credential
                 $work.Client = Invoke-AzsNative -Cmdlet $cmdlet -ScriptBlock { [AzsRegistration.Interop.Native]::NewClient($optionsJson, $cred) }
                 $work.ClientOptionsJson = $optionsJson

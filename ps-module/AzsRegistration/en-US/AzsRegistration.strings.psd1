@@ -1,5 +1,6 @@
 # Messages of the AzsRegistration module (en-US). Keys are stable; {0}.. are format items.
 @{
+    InvalidSetting = 'The environment variable {0} is ''{1}'': it must be a whole number from {2} to {3}. Nothing was sent.'
     NotConnected = 'No context: run Connect-AzureRmAccount (alias Login-AzureRmAccount) first, or pass -DefaultProfile.'
     ContextNotFound = 'There is no context named ''{0}''. Get-AzureRmContext -ListAvailable lists them.'
     EnvironmentNotFound = 'There is no environment named ''{0}''. Add it with Add-AzureRmEnvironment -Name {0} -ARMEndpoint <url>, or use one of: {1}.'
