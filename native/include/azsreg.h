@@ -233,6 +233,25 @@ typedef struct azsreg_client_options azsreg_client_options;
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_client_options *opts);
 
 /**
+ * Checks a Resource Manager or identity endpoint URL as the library uses it: https://
+ * (plain http:// only to a loopback address), no user info, query, fragment or dot
+ * segment, a port of 1-65535, no whitespace or control characters. `what` names it in the
+ * message ("the ARM endpoint"; NULL: "URL"). Returns AZSREG_OK or AZSREG_EINVALID; the
+ * message never shows user info, and the error's target is "userInfo" when user info is
+ * the problem. Discovery and azsreg_environment_custom apply the same rule; bindings call
+ * this to refuse a URL before they show or send it.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_endpoint_check(const char *url, const char *what);
+
+/**
+ * A copy of `text` (free with azsreg_free) with everything the library's logs hide masked
+ * as "***": user info in URLs, bearer tokens, JWTs, secret form fields, JSON members and
+ * header lines, and every registered secret. For bindings that show text the library did
+ * not produce (a URL as the user typed it).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_redact(char **out, const char *text);
+
+/**
  * A custom environment from explicit endpoints (no network). `authority` is the
  * login endpoint; `audience` the token audience; AD FS is detected as above.
  */

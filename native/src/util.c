@@ -433,6 +433,7 @@ int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *
 		                       "%s is not usable: it has user info (a user name or password and '@' before the host %s%s%s); "
 		                       "Azure Resource Manager and identity URLs never carry credentials: remove them",
 		                       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
+		azsreg_error__set_target("userInfo");
 		goto done;
 	}
 	if (strcasecmp(u.scheme, "https") == 0)
@@ -614,4 +615,32 @@ done:
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s '%s' is not a usable proxy URL: %s", what, azsreg_buf__cstr(&shown), problem);
 	azsreg_buf__free(&shown);
 	return rc;
+}
+
+AZSREG_EXTERN(int) azsreg_endpoint_check(const char *url, const char *what)
+{
+	if (url == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "%s is required", what != NULL && what[0] != '\0' ? what : "URL");
+	return azsreg_url__check_endpoint(url, 0, what);
+}
+
+AZSREG_EXTERN(int) azsreg_redact(char **out, const char *text)
+{
+	azsreg_buf b = AZSREG_BUF_INIT;
+	int rc;
+
+	if (out == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "redact: out is NULL");
+	*out = NULL;
+	if (text == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "redact: text is NULL");
+	rc = azsreg_log__redact(&b, text);
+	if (rc != AZSREG_OK) {
+		azsreg_buf__wipe_free(&b);
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (redact)");
+	}
+	*out = azsreg_buf__detach(&b);
+	if (*out == NULL)
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (redact)");
+	return AZSREG_OK;
 }

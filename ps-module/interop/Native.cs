@@ -673,6 +673,36 @@ namespace AzsRegistration.Interop
             return Decide(rc, tenant);
         }
 
+        /// <summary>
+        /// azsreg_endpoint_check: a Resource Manager or identity endpoint URL as the library uses
+        /// it (Value: as given). Target is "userInfo" when the URL carries user info; the message
+        /// never shows it.
+        /// </summary>
+        public static InputDecision CheckEndpoint(string url, string what)
+        {
+            EnsureLoaded();
+            InputDecision nul = HasNul(url, what ?? "URL");
+            if (nul != null) { return nul; }
+            int rc = NativeMethods.azsreg_endpoint_check(Utf8.ToNative(url ?? string.Empty, "url"), Utf8.ToNative(what ?? "URL", "what"));
+            return Decide(rc, url);
+        }
+
+        /// <summary>azsreg_redact: the text with what the library's logs hide masked as *** (user info in URLs, tokens, secrets).</summary>
+        public static string Redact(string text)
+        {
+            EnsureLoaded();
+            if (text == null) { return null; }
+            if (text.IndexOf('\0') >= 0) { text = text.Replace('\0', ' '); }
+            IntPtr p;
+            int rc = NativeMethods.azsreg_redact(out p, Utf8.ToNative(text, "text"));
+            if (rc < 0)
+            {
+                NativeMethods.azsreg_error_clear();
+                return "***";
+            }
+            return Utf8.TakeNative(p);
+        }
+
         /// <summary>The device code sign-in's default public client ID (azsreg_default_public_client_id): the one copy.</summary>
         public static string DefaultPublicClientId()
         {

@@ -138,6 +138,12 @@ namespace AzsRegistration.Interop
         internal static extern int azsreg_tenant_check(byte[] tenant);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_endpoint_check(byte[] url, byte[] what);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_redact(out IntPtr out_text, byte[] text);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern IntPtr azsreg_default_public_client_id();
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]

@@ -238,6 +238,35 @@ Test(invalid_input, endpoint_with_userinfo_refused_and_not_shown)
 	cr_assert_eq(azsreg_url__check_endpoint("https://arm.example/a@b/", 0, "x"), 0, "%s", azsreg_error_last()->message);
 }
 
+/* The public forms bindings use (the module's Add-AzureRmEnvironment has no rule of its own). */
+Test(invalid_input, public_endpoint_check_and_redact)
+{
+	char *out = NULL;
+
+	cr_assert_eq(azsreg_endpoint_check("https://u:pw-not-shown@arm.example/", "the ARM endpoint"), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->target, "userInfo");
+	cr_expect_null(strstr(azsreg_error_last()->message, "pw-not-shown"));
+	cr_assert_eq(azsreg_endpoint_check("https://arm.example/?x=1", "the ARM endpoint"), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->target, "");
+	has(azsreg_error_last()->message, "the ARM endpoint is not usable: it has a query");
+	cr_assert_eq(azsreg_endpoint_check("http://arm.example/", NULL), AZSREG_EINVALID);
+	has(azsreg_error_last()->message, "URL uses plain http://arm.example");
+	cr_assert_eq(azsreg_endpoint_check(NULL, "the authority"), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "the authority is required");
+	cr_assert_eq(azsreg_endpoint_check("https://arm.example:8443/base/", "x"), AZSREG_OK);
+	cr_assert_eq(azsreg_endpoint_check("http://127.0.0.1:9/", "x"), AZSREG_OK);
+
+	cr_assert_eq(azsreg_redact(&out, "https://u:pw-not-shown@arm.example/x"), AZSREG_OK);
+	cr_expect_str_eq(out, "https://***@arm.example/x");
+	azsreg_free(out);
+	cr_assert_eq(azsreg_redact(&out, ""), AZSREG_OK);
+	cr_expect_str_eq(out, "");
+	azsreg_free(out);
+	cr_assert_eq(azsreg_redact(&out, NULL), AZSREG_EINVALID);
+	cr_expect_null(out);
+	cr_assert_eq(azsreg_redact(NULL, "x"), AZSREG_EINVALID);
+}
+
 Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused)
 {
 	static const struct {

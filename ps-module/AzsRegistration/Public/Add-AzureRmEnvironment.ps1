@@ -107,13 +107,24 @@ function Add-AzureRmEnvironment {
 
     process {
         $cmdlet = $PSCmdlet
-        # User info (user:password@) in an endpoint is refused (the library refuses it too),
-        # before anything is sent, and the URL is never shown with it (target, -WhatIf, errors).
-        foreach ($url in @($ARMEndpoint, $ResourceManagerEndpoint, $ActiveDirectoryEndpoint)) {
-            if ($url -and $url -match '^[A-Za-z][A-Za-z0-9+.-]*://[^/?#\s]*@') {
-                $shown = $url -replace '^([A-Za-z][A-Za-z0-9+.-]*://)[^/?#\s]*@', '$1***@'
-                $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message $script:Strings.EndpointUserInfo -ErrorId 'EndpointHasUserInfo' -Category InvalidArgument -TargetObject $shown))
+        # The library's endpoint rule (azsreg_endpoint_check), before anything is shown or sent:
+        # user info (user:password@) is EndpointHasUserInfo and the URL is only ever shown
+        # redacted by the library (target, errors); any other problem (plain http, a query,
+        # a fragment, a dot segment, a bad port) is the library's AZSREG_EINVALID.
+        $endpoints = @(
+            @{ Url = $ARMEndpoint; What = 'the ARM endpoint' },
+            @{ Url = $ResourceManagerEndpoint; What = 'the Resource Manager endpoint' },
+            @{ Url = $ActiveDirectoryEndpoint; What = 'the Active Directory endpoint' })
+        foreach ($e in $endpoints) {
+            if (-not $e.Url) { continue }
+            # The message quotes the URL: the library redacts user info and escapes control characters in it.
+            $decision = [AzsRegistration.Interop.Native]::CheckEndpoint($e.Url, ("{0} '{1}'" -f $e.What, $e.Url))
+            if ($decision.Ok) { continue }
+            $shown = [AzsRegistration.Interop.Native]::Redact($e.Url)
+            if ($decision.Target -eq 'userInfo') {
+                $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.EndpointUserInfo -f $decision.Message) -ErrorId 'EndpointHasUserInfo' -Category InvalidArgument -TargetObject $shown))
             }
+            $cmdlet.ThrowTerminatingError((New-AzsErrorRecord -Message ($script:Strings.EndpointInvalid -f $decision.Message) -ErrorId 'AZSREG_EINVALID' -Category InvalidArgument -TargetObject $shown))
         }
         if (-not $PSCmdlet.ShouldProcess($Name, 'Add environment')) { return }
         if ($PSCmdlet.ParameterSetName -eq 'ARMEndpoint') {
