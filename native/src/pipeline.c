@@ -413,7 +413,11 @@ static int send_with_retries(azsreg_pipeline *p, azsreg_http_request *req, azsre
 			azsreg_log__write(&p->logger, AZSREG_LOG_DEBUG, "not retrying after %s: waiting %lld ms would pass the deadline",
 					  reason, (long long)delay);
 			if (transport_rc != 0) {
-				rc = error_amend(0, " (gave up: the deadline would pass before the next attempt)", p->correlation_id);
+				char sfx[96];
+
+				/* names the deadline: the attempt's own limit in the message is what was left of it */
+				snprintf(sfx, sizeof(sfx), " (gave up: the %ld ms deadline would pass before the next attempt)", p->deadline_ms);
+				rc = error_amend(0, sfx, p->correlation_id);
 				goto done;
 			}
 			if (has_server_delay) {

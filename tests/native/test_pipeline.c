@@ -796,6 +796,27 @@ Test(transport, connection_refused_names_the_environment_proxy_unless_no_proxy)
 /* Issue 9, finding 9: after a client-side timeout a change that went out may have been
  * applied; the message says so for PUT / PATCH / DELETE / POST to ARM, never for GET or HEAD,
  * nor for identity requests (no authorize hook), nor when nothing was sent. */
+/*
+ * A timed-out attempt that leaves no time for another names the deadline itself: the
+ * attempt's own limit in the message is only what was left of it (a loaded machine made
+ * that 1499 ms, and the message then did not say 1500 ms anywhere).
+ */
+Test(pipeline, gave_up_message_names_the_deadline)
+{
+	int rc;
+
+	/* two timed-out attempts: after the second, the backoff would pass the 1500 ms deadline */
+	make(3, 800, 60000, 1500);
+	fake_transport_add_error(ft, AZSREG_ETIMEOUT);
+	fake_transport_add_error(ft, AZSREG_ETIMEOUT);
+	rc = send_req("GET", URL, NULL, NULL);
+	cr_assert_eq(rc, AZSREG_ETIMEOUT, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
+	cr_expect_eq(ft->nreqs, 2);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "(gave up: the 1500 ms deadline would pass before the next attempt)"),
+	                   "%s", azsreg_error_last()->message);
+	teardown();
+}
+
 Test(invalid_input, timeout_message_says_a_change_may_have_been_applied)
 {
 	static const char *const methods[] = { "PUT", "PATCH", "DELETE", "POST", "GET", "HEAD" };
