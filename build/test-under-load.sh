@@ -35,12 +35,16 @@ mkdir -p "$OUT"
 
 stress_pid=""
 sampler_pid=""
+run_pid=""
 cleanup() {
+	# a run in progress is stopped with everything it started (its own process group)
+	if [ -n "$run_pid" ]; then kill -- "-$run_pid" 2>/dev/null || kill "$run_pid" 2>/dev/null; fi
 	if [ -n "$sampler_pid" ]; then kill "$sampler_pid" 2>/dev/null; fi
 	if [ -n "$stress_pid" ]; then kill -- "-$stress_pid" 2>/dev/null || kill "$stress_pid" 2>/dev/null; fi
 	wait 2>/dev/null
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 if [ "$HOGS" -gt 0 ]; then
 	# its own process group, so that cleanup stops stress and its workers together
@@ -76,8 +80,13 @@ results=()
 for i in $(seq 1 "$RUNS"); do
 	start=$(date +%s)
 	echo "test-under-load: run $i of $RUNS started $(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg)"
-	bash build/test.sh >"$OUT/run-$i.log" 2>&1
+	set -m
+	bash build/test.sh >"$OUT/run-$i.log" 2>&1 &
+	run_pid=$!
+	set +m
+	wait "$run_pid"
 	rc=$?
+	run_pid=""
 	end=$(date +%s)
 	mkdir -p "$OUT/run-$i"
 	cp -r out/logs/. "$OUT/run-$i/" 2>/dev/null
