@@ -46,7 +46,7 @@
 #       Tests that want a CA set it themselves (AZSREG_CA_FILE, or these inside the script).
 #     DISPLAY is removed: nothing may open a window.
 #     Absolute Unix paths in AZSREG_CA_FILE, AZSREG_NATIVE_PATH, AZSREG_MODULE_PATH,
-#       AZSREG_BUILD_DIR, AZSREG_PESTER_PATH, AZSREG_EMULATOR_SPOOL (the list: AZSREG_WIN_PATH_VARS) become
+#       AZSREG_BUILD_DIR, AZSREG_PESTER_PATH, AZSREG_EMULATOR_SPOOL, AZSREG_TEST_CLI (the list: AZSREG_WIN_PATH_VARS) become
 #       Windows paths (Z:\...). Other variables are left as they are.
 # Other settings: AZSREG_WIN_HOST_DIR (default out/windows/pwsh-host),
 #   AZSREG_WIN_HOST_R2R=1 publishes the host ReadyToRun-compiled (+45 MB and ~90 s to
@@ -221,7 +221,7 @@ export WINEDLLOVERRIDES="$overrides${AZSREG_WIN_DLLOVERRIDES:+;$AZSREG_WIN_DLLOV
 export DOTNET_EnableWriteXorExecute=0
 unset DISPLAY WAYLAND_DISPLAY
 
-path_vars="${AZSREG_WIN_PATH_VARS-AZSREG_CA_FILE AZSREG_NATIVE_PATH AZSREG_MODULE_PATH AZSREG_BUILD_DIR AZSREG_PESTER_PATH AZSREG_EMULATOR_SPOOL}"
+path_vars="${AZSREG_WIN_PATH_VARS-AZSREG_CA_FILE AZSREG_NATIVE_PATH AZSREG_MODULE_PATH AZSREG_BUILD_DIR AZSREG_PESTER_PATH AZSREG_EMULATOR_SPOOL AZSREG_TEST_CLI}"
 if [ "${AZSREG_WIN_KEEP_CA_ENV:-0}" = 1 ]; then
 	path_vars="$path_vars SSL_CERT_FILE SSL_CERT_DIR CURL_CA_BUNDLE"
 else

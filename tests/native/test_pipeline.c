@@ -806,6 +806,7 @@ Test(pipeline, gave_up_message_names_the_deadline)
 	int rc;
 
 	/* two timed-out attempts: after the second, the backoff would pass the 1500 ms deadline */
+	teardown();
 	make(3, 800, 60000, 1500);
 	fake_transport_add_error(ft, AZSREG_ETIMEOUT);
 	fake_transport_add_error(ft, AZSREG_ETIMEOUT);
@@ -814,7 +815,6 @@ Test(pipeline, gave_up_message_names_the_deadline)
 	cr_expect_eq(ft->nreqs, 2);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "(gave up: the 1500 ms deadline would pass before the next attempt)"),
 	                   "%s", azsreg_error_last()->message);
-	teardown();
 }
 
 Test(invalid_input, timeout_message_says_a_change_may_have_been_applied)

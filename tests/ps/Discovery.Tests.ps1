@@ -13,31 +13,56 @@ BeforeAll {
     }
     $script:proxyExe = Join-Path (Get-AzsTestBuildDir) 'tests/integration/integ-proxy'
 
-    # Starts the test proxy; returns @{ Url; Process; Dir; Counts }.
+    # Starts the test proxy; returns @{ Url; Process; Dir; BrokerId }. In the Windows host
+    # under Wine (AZSREG_EMULATOR_SPOOL set), .NET cannot start the Linux proxy: the broker
+    # of tests/windows/emulator-broker.sh starts it (request <id>.proxy).
     function Start-TestProxy {
-        if (-not (Test-Path -LiteralPath $script:proxyExe)) { throw "test proxy not found at $($script:proxyExe) (build the integ-proxy target)" }
-        $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-proxy-' + [guid]::NewGuid().ToString('N'))
-        New-Item -ItemType Directory -Path $dir | Out-Null
+        $proc = $null
+        $brokerId = $null
+        if ($env:AZSREG_EMULATOR_SPOOL) {
+            $brokerId = [guid]::NewGuid().ToString('N')
+            $dir = Join-Path $env:AZSREG_EMULATOR_SPOOL $brokerId
+            $tmp = Join-Path $env:AZSREG_EMULATOR_SPOOL "$brokerId.tmp"
+            Set-Content -LiteralPath $tmp -Value '' -NoNewline
+            Move-Item -LiteralPath $tmp -Destination (Join-Path $env:AZSREG_EMULATOR_SPOOL "$brokerId.proxy")
+        }
+        else {
+            if (-not (Test-Path -LiteralPath $script:proxyExe)) { throw "test proxy not found at $($script:proxyExe) (build the integ-proxy target)" }
+            $dir = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-proxy-' + [guid]::NewGuid().ToString('N'))
+            New-Item -ItemType Directory -Path $dir | Out-Null
+            $psi = New-Object System.Diagnostics.ProcessStartInfo
+            $psi.FileName = $script:proxyExe
+            foreach ($a in @('--ready-file', (Join-Path $dir 'ready.json'), '--counts-file', (Join-Path $dir 'counts.json'))) { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false
+            $proc = [System.Diagnostics.Process]::Start($psi)
+        }
         $ready = Join-Path $dir 'ready.json'
-        $psi = New-Object System.Diagnostics.ProcessStartInfo
-        $psi.FileName = $script:proxyExe
-        foreach ($a in @('--ready-file', $ready, '--counts-file', (Join-Path $dir 'counts.json'))) { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $proc = [System.Diagnostics.Process]::Start($psi)
         $deadline = [DateTime]::UtcNow.AddSeconds(60)   # a hang guard, not a timing check
         while (-not (Test-Path -LiteralPath $ready)) {
-            if ($proc.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw 'the test proxy did not start' }
+            if (($proc -and $proc.HasExited) -or [DateTime]::UtcNow -gt $deadline) { throw 'the test proxy did not start' }
+            if (Test-Path -LiteralPath (Join-Path $dir 'error.txt')) { throw (Get-Content -LiteralPath (Join-Path $dir 'error.txt') -Raw) }
             Start-Sleep -Milliseconds 20
         }
         $port = [int](Get-Content -LiteralPath $ready -Raw | ConvertFrom-Json).port
-        @{ Url = "http://127.0.0.1:$port"; Process = $proc; Dir = $dir }
+        @{ Url = "http://127.0.0.1:$port"; Process = $proc; Dir = $dir; BrokerId = $brokerId }
     }
 
     # Stops the proxy (SIGTERM: it writes what it saw) and returns its counts.
     function Stop-TestProxy {
         param([hashtable] $Proxy)
-        & kill -TERM $Proxy.Process.Id
-        if (-not $Proxy.Process.WaitForExit(60000)) { $Proxy.Process.Kill(); throw 'the test proxy did not stop' }
+        if ($Proxy.BrokerId) {
+            Set-Content -LiteralPath (Join-Path $env:AZSREG_EMULATOR_SPOOL "$($Proxy.BrokerId).stop") -Value '' -NoNewline
+            $stopped = Join-Path $Proxy.Dir 'stopped'
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)   # a hang guard
+            while (-not (Test-Path -LiteralPath $stopped)) {
+                if ([DateTime]::UtcNow -gt $deadline) { throw 'the test proxy did not stop' }
+                Start-Sleep -Milliseconds 20
+            }
+        }
+        else {
+            & kill -TERM $Proxy.Process.Id
+            if (-not $Proxy.Process.WaitForExit(60000)) { $Proxy.Process.Kill(); throw 'the test proxy did not stop' }
+        }
         $counts = Get-Content -LiteralPath (Join-Path $Proxy.Dir 'counts.json') -Raw | ConvertFrom-Json
         Remove-Item -LiteralPath $Proxy.Dir -Recurse -Force -ErrorAction SilentlyContinue
         $counts

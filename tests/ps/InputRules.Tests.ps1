@@ -13,8 +13,10 @@ BeforeAll {
     $script:emu = Start-AzsEmulator
     $script:facts = Get-AzsSampleFacts
     $null = Connect-AzsTestEmulator -Emulator $script:emu
-    $script:cli = Join-Path (Get-AzsTestBuildDir) 'bin/azsreg'
-    if ($IsWindows) { $script:cli += '.exe' }
+    # The CLI to compare with: AZSREG_TEST_CLI (the Windows azsreg.exe when the Windows host
+    # runs this file, tests/windows/run.sh), else the build's own.
+    $script:cli = if ($env:AZSREG_TEST_CLI) { $env:AZSREG_TEST_CLI } else { Join-Path (Get-AzsTestBuildDir) 'bin/azsreg' }
+    if (-not (Test-Path -LiteralPath $script:cli)) { throw "the CLI to compare with is not at $($script:cli)" }
 
     function Reset-Counters {
         Reset-AzsEmulatorStats -Emulator $script:emu

@@ -6,13 +6,18 @@
 #   <id>.start   one emulator argument per line (may be empty); the broker starts
 #                azsreg-emulator with --ca-out <id>/ca.pem --ready-file <id>/ready.json
 #                and writes its PID to <id>/pid
-#   <id>.stop    the broker sends SIGTERM, waits for the exit and writes <id>/stopped
-#   .quit        the broker stops every emulator it started and exits
-# usage: emulator-broker.sh <spool dir> <path to azsreg-emulator>
+#   <id>.proxy   the broker starts the loopback CONNECT proxy of the integration tests
+#                (integ-proxy) with --ready-file <id>/ready.json --counts-file
+#                <id>/counts.json and writes its PID to <id>/pid
+#   <id>.stop    the broker sends SIGTERM (the proxy then writes its counts), waits for
+#                the exit and writes <id>/stopped
+#   .quit        the broker stops every program it started and exits
+# usage: emulator-broker.sh <spool dir> <path to azsreg-emulator> [<path to integ-proxy>]
 set -uo pipefail
 
 SPOOL="${1:?usage: emulator-broker.sh <spool dir> <azsreg-emulator>}"
 EMULATOR="${2:?usage: emulator-broker.sh <spool dir> <azsreg-emulator>}"
+PROXY="${3:-}"
 mkdir -p "$SPOOL"
 declare -A pids=()
 
@@ -36,6 +41,20 @@ while [ ! -e "$SPOOL/.quit" ]; do
 		mkdir -p "$SPOOL/$id"
 		"$EMULATOR" --port 0 --http-port 0 --ca-out "$SPOOL/$id/ca.pem" --ready-file "$SPOOL/$id/ready.json" \
 			--quiet "${args[@]}" >"$SPOOL/$id/emulator.log" 2>&1 &
+		pids[$id]=$!
+		echo "$!" >"$SPOOL/$id/pid"
+	done
+	for req in "$SPOOL"/*.proxy; do
+		[ -f "$req" ] || continue
+		id="$(basename "$req" .proxy)"
+		rm -f "$req"
+		mkdir -p "$SPOOL/$id"
+		if [ -z "$PROXY" ]; then
+			echo "emulator-broker.sh was started without the path to integ-proxy" >"$SPOOL/$id/error.txt"
+			continue
+		fi
+		"$PROXY" --ready-file "$SPOOL/$id/ready.json" --counts-file "$SPOOL/$id/counts.json" \
+			>"$SPOOL/$id/proxy.log" 2>&1 &
 		pids[$id]=$!
 		echo "$!" >"$SPOOL/$id/pid"
 	done

@@ -154,10 +154,13 @@ if wants module; then
 	cat "$spool/certs/sp.crt" "$spool/certs/sp.key" >"$spool/certs/sp.pem"
 	openssl pkcs12 -export -in "$spool/certs/sp.crt" -inkey "$spool/certs/sp.key" -out "$spool/certs/sp.pfx" \
 		-passout "pass:win-module-pfx-do-not-log-8814"
-	bash tests/windows/emulator-broker.sh "$spool" "$LIN/bin/azsreg-emulator" &
+	bash tests/windows/emulator-broker.sh "$spool" "$LIN/bin/azsreg-emulator" "$LIN/tests/integration/integ-proxy" &
 	broker=$!
 	pester_path="$(head -n 1 out/tools/pester-path.txt 2>/dev/null)"
+	# AZSREG_TEST_CLI: the CLI the parity tests (tests/ps/InputRules.Tests.ps1) compare the
+	# module with is the Windows azsreg.exe.
 	AZSREG_EMULATOR_SPOOL="$spool" AZSREG_BUILD_DIR="$LIN" AZSREG_PESTER_PATH="$pester_path" \
+		AZSREG_TEST_CLI="$WIN/bin/azsreg.exe" \
 		bash build/pwsh-windows.sh tests/windows/run-pester.ps1 >"$log" 2>&1
 	rc=$?
 	: >"$spool/.quit"
