@@ -146,6 +146,96 @@ static char *redacted_copy(const char *s)
 }
 
 /*
+ * A copy of a JSON value with every string, member names included, redacted on its own,
+ * and the scalar value of a secret member (client_secret, access_token...) made "***".
+ * Redacting the JSON text as a whole could cut through its structure (a "Set-Cookie:"
+ * inside a string masks to the end of the line, closing quotes and brackets with it).
+ * NULL out of memory.
+ */
+static json_t *redact_json(json_t *v, int depth)
+{
+	json_t *out, *item;
+	const char *key;
+	char *r;
+	size_t i;
+
+	if (depth > 32)
+		return json_string("***");
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		r = redacted_copy(json_string_value(v));
+		if (r == NULL)
+			return NULL;
+		out = json_string(r);   /* NULL when masking left invalid UTF-8 */
+		azsreg__wipe(r, strlen(r));
+		free(r);
+		return out != NULL ? out : json_string("***");
+	case JSON_ARRAY:
+		out = json_array();
+		json_array_foreach(v, i, item) {
+			if (out == NULL || json_array_append_new(out, redact_json(item, depth + 1)) != 0) {
+				json_decref(out);
+				return NULL;
+			}
+		}
+		return out;
+	case JSON_OBJECT:
+		out = json_object();
+		json_object_foreach(v, key, item) {
+			json_t *value;
+			r = redacted_copy(key);
+			if (out == NULL || r == NULL) {
+				free(r);
+				json_decref(out);
+				return NULL;
+			}
+			if (azsreg_log__member_is_secret(key) && !json_is_object(item) && !json_is_array(item) && !json_is_null(item))
+				value = json_string("***");
+			else
+				value = redact_json(item, depth + 1);
+			if (value == NULL || json_object_set_new(out, r, value) != 0) {
+				free(r);
+				json_decref(out);
+				return NULL;
+			}
+			free(r);
+		}
+		return out;
+	default:
+		return json_deep_copy(v);
+	}
+}
+
+/*
+ * The details of an ARM error as compact JSON text, redacted string by string. "" when
+ * the text is not JSON, or when a registered secret still shows across the structure
+ * (a secret containing quotes); NULL out of memory.
+ */
+static char *redacted_json_copy(const char *s)
+{
+	json_t *root, *clean;
+	char *text;
+
+	if (s == NULL)
+		return NULL;
+	root = json_loads(s, JSON_DECODE_ANY, NULL);
+	if (root == NULL)
+		return plain_copy("");
+	clean = redact_json(root, 0);
+	json_decref(root);
+	if (clean == NULL)
+		return NULL;
+	text = json_dumps(clean, JSON_COMPACT | JSON_ENCODE_ANY);
+	json_decref(clean);
+	if (text != NULL && azsreg_secret__in(text, strlen(text))) {
+		azsreg__wipe(text, strlen(text));
+		free(text);
+		text = plain_copy("");
+	}
+	return text;
+}
+
+/*
  * Escapes C0 control characters and DEL in place of a heap string (reallocated), so that
  * a message quoting input stays one line and cannot forge lines of its own: \r \n \t,
  * others as \xNN. Backslashes are left as they are. Returns the new string (s on no
@@ -459,7 +549,7 @@ int azsreg_error__set_info(const azsreg_error_info *info)
 	arm_code = message_copy(info->arm_code);
 	arm_message = message_copy(info->arm_message);
 	target = message_copy(info->target);
-	details = redacted_copy(info->details_json);   /* JSON text: no raw control characters */
+	details = redacted_json_copy(info->details_json);   /* JSON text: no raw control characters */
 	rid = message_copy(info->request_id);
 	cid = message_copy(info->correlation_id);
 	tls_free_strings(e);

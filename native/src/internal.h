@@ -135,8 +135,12 @@ int azsreg_log__redact(azsreg_buf *out, const char *text);
 /** Process-wide registry of secret strings (min length 4) that redaction always hides. */
 void azsreg_secret__register(const char *secret);
 void azsreg_secret__unregister(const char *secret);
+/** Does any registered secret occur in text[0..len)? */
+int azsreg_secret__in(const char *text, size_t len);
 /** Is the header's value secret (Authorization, X-IDENTITY-HEADER, secret, Cookie...)? */
 int azsreg_log__header_is_secret(const char *name);
+/** Is a JSON member of this name secret (access_token, client_secret..., or a secret header name)? */
+int azsreg_log__member_is_secret(const char *name);
 
 /* --------------------------------------------------------------- util.c */
 

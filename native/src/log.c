@@ -92,6 +92,28 @@ void azsreg_secret__unregister(const char *secret)
 	pthread_mutex_unlock(&registry_lock);
 }
 
+int azsreg_secret__in(const char *text, size_t len)
+{
+	size_t i;
+	int found = 0;
+
+	if (text == NULL)
+		return 0;
+	pthread_mutex_lock(&registry_lock);
+	for (i = 0; i < registry_count && !found; i++) {
+		const char *p = text, *end = text + len;
+		while (!found && (size_t)(end - p) >= registry[i].len) {
+			p = memchr(p, registry[i].value[0], (size_t)(end - p) - registry[i].len + 1);
+			if (p == NULL)
+				break;
+			found = memcmp(p, registry[i].value, registry[i].len) == 0;
+			p++;
+		}
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return found;
+}
+
 /* ----------------------------------------------------------- header names */
 
 static const char *const secret_headers[] = {
@@ -334,7 +356,7 @@ static void mark_bearer(const char *text, size_t len, unsigned char *mask)
 	}
 }
 
-static int member_is_secret(const char *name)
+int azsreg_log__member_is_secret(const char *name)
 {
 	size_t k;
 
@@ -364,7 +386,7 @@ static void mark_members(const char *text, size_t len, unsigned char *mask)
 		j = e + 1;
 		while (j < len && isspace((unsigned char)text[j]))
 			j++;
-		if (j >= len || text[j] != ':' || !member_is_secret(name)) {
+		if (j >= len || text[j] != ':' || !azsreg_log__member_is_secret(name)) {
 			i = e - 1; /* the closing quote may open the next string */
 			continue;
 		}

@@ -201,6 +201,49 @@ Test(error_arm, standard_shape_with_details)
 	json_decref(d);
 }
 
+/*
+ * Found by fuzz_error_body: the details used to be redacted as one text, and a
+ * "Set-Cookie:" inside a string masked to the end of the line, the closing quotes and
+ * brackets with it, so details_json was no longer JSON. Each string is redacted on its
+ * own now; secret members and registered secrets are still hidden.
+ */
+Test(error_arm, details_are_redacted_string_by_string_and_stay_json)
+{
+	const azsreg_error *e;
+	json_t *d, *item;
+
+	azsreg_secret__register("details-secret-7Q2x");
+	arm(400, "{\"error\":{\"code\":\"Bad\",\"message\":\"m\",\"details\":[{\"code\":\"x\","
+	         "\"message\":\"a set-cookie: abc\",\"client_secret\":\"s3cr3t-value\","
+	         "\"details-secret-7Q2x\":\"key holds it\",\"n\":[\"Bearer tok.en.x\",7,null,true]}]}}",
+	    "r", NULL, "put");
+	e = azsreg_error_last();
+	d = json_loads(e->details_json, 0, NULL);
+	cr_assert(json_is_array(d), "details_json is not a JSON array: %s", e->details_json);
+	item = json_array_get(d, 0);
+	cr_assert_str_eq(json_string_value(json_object_get(item, "code")), "x");
+	cr_assert_str_eq(json_string_value(json_object_get(item, "message")), "a set-cookie: ***");
+	cr_assert_str_eq(json_string_value(json_object_get(item, "client_secret")), "***");
+	cr_assert_str_eq(json_string_value(json_object_get(item, "***")), "key holds it");
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(item, "n"), 0)), "Bearer ***");
+	cr_assert_eq(json_integer_value(json_array_get(json_object_get(item, "n"), 1)), 7);
+	cr_assert(json_is_null(json_array_get(json_object_get(item, "n"), 2)));
+	cr_assert(json_is_true(json_array_get(json_object_get(item, "n"), 3)));
+	cr_assert_null(strstr(e->details_json, "s3cr3t-value"));
+	cr_assert_null(strstr(e->details_json, "details-secret-7Q2x"));
+	json_decref(d);
+	azsreg_secret__unregister("details-secret-7Q2x");
+}
+
+/* A registered secret made of JSON punctuation can show only once the strings are joined: no details then. */
+Test(error_arm, details_are_dropped_when_a_secret_spans_the_structure)
+{
+	azsreg_secret__register("\",\"b");
+	arm(400, "{\"error\":{\"code\":\"Bad\",\"message\":\"m\",\"details\":[\"a\",\"b\"]}}", "r", NULL, "put");
+	cr_assert_str_eq(azsreg_error_last()->details_json, "");
+	azsreg_secret__unregister("\",\"b");
+}
+
 Test(error_arm, empty_details_array_gives_empty_string)
 {
 	arm(404, "{\"error\":{\"code\":\"RegistrationNotFound\",\"message\":\"nope\",\"details\":[]}}", "r", NULL, "get registration");
