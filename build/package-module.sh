@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Assembles the ready-to-copy AzsRegistration module folder:
-#   <out>/AzsRegistration/{AzsRegistration.psd1, .psm1 (Private/ and Public/ scripts inlined), .format.ps1xml, en-US/,
-#                          lib/AzsRegistration.Interop.dll, runtimes/<rid>/native/libazsreg.so}
+#   <out>/AzsRegistration/{AzsRegistration.psd1, .format.ps1xml,
+#                          en-US/about_AzsRegistration.help.txt,
+#                          en-US/AzsRegistration.Interop.dll-Help.xml (MAML made from ps-module/help/*.md),
+#                          lib/AzsRegistration.Interop.dll (the compiled cmdlets: the root module),
+#                          runtimes/<rid>/native/libazsreg.so}
 #                          runtimes/win-x64/native/azsreg.dll when the Windows build exists}
 #   <out>/AzsRegistration.zip: the folder at the zip's root, as Azure Automation imports modules
 #   <out>/azsreg-<version>-win-x64.zip: azsreg.exe + azsreg.dll, README, licences (Windows build only)
@@ -60,24 +63,6 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/lib" "$STAGE/runtimes/$RID/native"
 cp "$SRC/AzsRegistration.psd1" "$SRC/AzsRegistration.format.ps1xml" "$STAGE/"
 cp -R "$SRC/en-US" "$STAGE/en-US"
-# The module script with Private/*.ps1 then Public/*.ps1 inlined in place of its
-# "#region scripts" loop: PowerShell then parses one file instead of dot-sourcing ~30,
-# which is most of Import-Module's time. Same order as the loop (by name). Written with a
-# UTF-8 BOM so that Windows PowerShell 5.1 reads any non-ASCII text right.
-{
-	printf '\xef\xbb\xbf'
-	awk '/^#region scripts/ { exit } { print }' "$SRC/AzsRegistration.psm1" | sed '1s/^\xef\xbb\xbf//'
-	echo "#region scripts (inlined by build/package-module.sh from Private/ and Public/)"
-	for d in Private Public; do
-		while IFS= read -r f; do
-			echo "# ---- $d/$(basename "$f")"
-			sed '1s/^\xef\xbb\xbf//' "$f"
-			echo
-		done < <(find "$SRC/$d" -maxdepth 1 -name '*.ps1' -type f | LC_ALL=C sort)
-	done
-	echo "#endregion scripts"
-	awk 'seen { print } /^#endregion scripts/ { seen = 1 }' "$SRC/AzsRegistration.psm1"
-} > "$STAGE/AzsRegistration.psm1"
 cp "$INTEROP_OUT/AzsRegistration.Interop.dll" "$STAGE/lib/"
 # -L: the build dir holds libazsreg.so -> .so.0 -> .so.0.1.0 symlinks; ship one real file.
 cp -L "$NATIVE" "$STAGE/runtimes/$RID/native/$LIBNAME"
@@ -86,6 +71,25 @@ if [ -n "$WIN_DLL" ] && [ "$RID" != win-x64 ]; then
 	cp "$WIN_DLL" "$STAGE/runtimes/win-x64/native/azsreg.dll"
 fi
 if [ -f "$ROOT/LICENSE" ]; then cp "$ROOT/LICENSE" "$STAGE/"; fi
+
+# Help of the compiled cmdlets: PowerShell reads it from <module base>/en-US/<assembly>-Help.xml
+# (the cmdlets' HelpFile), MAML generated from ps-module/help/<Command>.md by
+# build/maml-help.ps1, which imports the staged module to check every markdown file against
+# its command's parameters and to take syntax, types and aliases from the metadata.
+PWSH="$(command -v pwsh 2>/dev/null || true)"
+if [ -z "$PWSH" ] && [ -x "$HOME/.dotnet/tools/pwsh" ]; then PWSH="$HOME/.dotnet/tools/pwsh"; fi
+if [ -z "$PWSH" ]; then
+	echo "package-module.sh: pwsh not found; installing it (build/install-pwsh.sh) to generate the help" >&2
+	bash "$ROOT/build/install-pwsh.sh" >&2
+	PWSH="$HOME/.dotnet/tools/pwsh"
+fi
+if ! "$PWSH" -NoProfile -NonInteractive -File "$ROOT/build/maml-help.ps1" \
+	-HelpPath "$ROOT/ps-module/help" -ModulePath "$STAGE/AzsRegistration.psd1" \
+	-OutputPath "$STAGE/en-US/AzsRegistration.Interop.dll-Help.xml" >/dev/null; then
+	rm -rf "$STAGE"
+	echo "package-module.sh: generating the help from ps-module/help failed (see above)" >&2
+	exit 1
+fi
 if [ -n "$WIN_DLL" ] && [ -d "$ROOT/out/windows/deps/licenses" ]; then
 	# The DLL carries OpenSSL, libcurl and Jansson statically: their licences go with it.
 	mkdir -p "$STAGE/licenses"

@@ -1,5 +1,7 @@
 @{
-    RootModule           = 'AzsRegistration.psm1'
+    # The commands are compiled cmdlets in the interop assembly, which is the root module
+    # (no script is parsed at import; the native library is loaded on the first call that needs it).
+    RootModule           = 'lib/AzsRegistration.Interop.dll'
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0c7a4e-2b1d-4d8e-9a57-3c1f0b9d2e41'
     Author               = 'azsreg contributors'
@@ -10,7 +12,8 @@
     CompatiblePSEditions = @('Desktop', 'Core')
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess     = @('AzsRegistration.format.ps1xml')
-    FunctionsToExport    = @(
+    FunctionsToExport    = @()
+    CmdletsToExport      = @(
         'Connect-AzureRmAccount'
         'Disconnect-AzureRmAccount'
         'Add-AzureRmEnvironment'
@@ -29,7 +32,6 @@
         'Remove-AzureRmResource'
         'Enable-AzsAzAlias'
     )
-    CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @(
         'Add-AzureRmAccount'

@@ -183,7 +183,7 @@ Describe 'Azs registration commands' {
         It 'an ID that is not a GUID fails before anything is sent' {
             $err = $null
             try { Register-AzsCustomerSubscription -Registration (Get-RegId 'AzureStack-sample') -CustomerSubscriptionId 'not-a-guid' -TenantId $script:facts.TenantId -ErrorAction Stop } catch { $err = $_ }
-            $err.FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Register-AzsCustomerSubscription' -Because 'the same ErrorId as New-AzureRmResource for the same mistake'
+            $err | Get-AzsErrorId | Should -Be 'InvalidCustomerSubscriptionId,Register-AzsCustomerSubscription' -Because 'the same ErrorId as New-AzureRmResource for the same mistake'
             $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
             (Get-AzsEmulatorStats -Emulator $script:emu).armRequests | Should -Be 0
         }
@@ -208,7 +208,7 @@ Describe 'Azs registration commands' {
             $good = [guid]::NewGuid().ToString()
             $out = @(Register-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId 'not-a-guid', $good -TenantId $script:facts.TenantId -ErrorVariable ev -ErrorAction SilentlyContinue)
             $ev.Count | Should -Be 1
-            $ev[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Register-AzsCustomerSubscription'
+            $ev[0] | Get-AzsErrorId | Should -Be 'InvalidCustomerSubscriptionId,Register-AzsCustomerSubscription'
             $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
             $ev[0].TargetObject | Should -Be 'not-a-guid'
             $ev[0].Exception.Message | Should -BeLike "*'not-a-guid' is not a GUID*nothing was sent*"
@@ -216,9 +216,9 @@ Describe 'Azs registration commands' {
             $out[0].CustomerSubscriptionId | Should -Be $good
             @(Get-ArmRequests 'PUT').Count | Should -Be 1
             $null = Get-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId '1234' -ErrorVariable ev2 -ErrorAction SilentlyContinue
-            $ev2[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Get-AzsCustomerSubscription'
+            $ev2[0] | Get-AzsErrorId | Should -Be 'InvalidCustomerSubscriptionId,Get-AzsCustomerSubscription'
             Unregister-AzsCustomerSubscription -Registration $script:facts.RegistrationId -CustomerSubscriptionId 'xyz' -Force -ErrorVariable ev3 -ErrorAction SilentlyContinue
-            $ev3[0].FullyQualifiedErrorId | Should -Be 'InvalidCustomerSubscriptionId,Unregister-AzsCustomerSubscription'
+            $ev3[0] | Get-AzsErrorId | Should -Be 'InvalidCustomerSubscriptionId,Unregister-AzsCustomerSubscription'
             @(Get-ArmRequests 'GET').Count | Should -Be 0
             @(Get-ArmRequests 'DELETE').Count | Should -Be 0
         }
@@ -249,9 +249,9 @@ Import-Module $env:T_MODULE
 $emu = @{ BaseUrl = $env:T_BASE; CaFile = $env:T_CA }
 $null = Connect-AzsTestEmulator -Emulator $emu
 try { Unregister-AzsCustomerSubscription -Registration $env:T_REG -CustomerSubscriptionId $env:T_ID; 'NO ERROR' }
-catch { 'ERRORID=' + $_.FullyQualifiedErrorId; 'MESSAGE=' + $_.Exception.Message }
+catch { 'ERRORID=' + ($_ | Get-AzsErrorId); 'MESSAGE=' + $_.Exception.Message }
 '@
-            $env:T_HELPER = Join-Path $PSScriptRoot 'Helpers/Emulator.psm1'; $env:T_MODULE = (Get-Module AzsRegistration).Path
+            $env:T_HELPER = Join-Path $PSScriptRoot 'Helpers/Emulator.psm1'; $env:T_MODULE = (Join-Path (Get-Module AzsRegistration).ModuleBase 'AzsRegistration.psd1')
             $env:T_BASE = $script:emu.BaseUrl; $env:T_CA = $script:emu.CaFile; $env:T_REG = Get-RegId 'AzureStack-sample'; $env:T_ID = $id
             $out = & $pwsh -NoProfile -NonInteractive -Command $script 2>&1 | Out-String
             $out | Should -Match 'ERRORID=ConfirmationRequiresForce,Unregister-AzsCustomerSubscription'

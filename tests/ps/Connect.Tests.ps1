@@ -157,7 +157,7 @@ Describe 'Connect-AzureRmAccount against the emulator' {
     It 'signs in interactively with a device code: the message is shown while it waits, the test approves it' {
         # A short code lifetime bounds the wait if the approval below never happens.
         Set-AzsEmulatorConfig -Emulator $script:emu -Config @{ deviceCodeLifetimeSeconds = 60 }
-        $modulePath = (Get-Module AzsRegistration).Path
+        $modulePath = (Join-Path (Get-Module AzsRegistration).ModuleBase 'AzsRegistration.psd1')
         $rs = [runspacefactory]::CreateRunspace()
         $rs.Open()
         $ps = [powershell]::Create()
@@ -211,7 +211,7 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         # An object with a Token member (the whole Get-AzAccessToken result) works too.
         $p2 = Connect-AzureRmAccount -AccessToken ([pscustomobject]@{ Token = $secure; ExpiresOn = [DateTimeOffset]::UtcNow.AddHours(1) }) -AccountId 'whole-result' -Environment AzsEmulator
         $p2.Context.SubscriptionId | Should -Be '33333333-3333-3333-3333-333333333333'
-        { Connect-AzureRmAccount -AccessToken 42 -AccountId 'x' -Environment AzsEmulator } | Should -Throw -ErrorId 'InvalidAccessToken,Connect-AzureRmAccount'
+        { Connect-AzureRmAccount -AccessToken 42 -AccountId 'x' -Environment AzsEmulator } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'InvalidAccessToken,Connect-AzureRmAccount'
     }
 
     It 'reports a wrong secret with the identity error code and sends no ARM request' {

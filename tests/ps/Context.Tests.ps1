@@ -21,7 +21,7 @@ Describe 'Contexts' {
     }
 
     It 'commands without a context fail with NotConnected, telling to run Connect-AzureRmAccount' {
-        { Get-AzsRegistration -ResourceId $script:facts.RegistrationId } | Should -Throw -ErrorId 'NotConnected,Get-AzsRegistration'
+        { Get-AzsRegistration -ResourceId $script:facts.RegistrationId } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'NotConnected,Get-AzsRegistration'
         try { Get-AzureRmSubscription } catch { $_.Exception.Message | Should -Match 'Connect-AzureRmAccount' }
         Get-AzureRmContext | Should -BeNullOrEmpty
     }
@@ -88,7 +88,7 @@ Describe 'Contexts' {
         $c2.SubscriptionId | Should -Be '88888888-8888-8888-8888-888888888888'
         [object]::ReferenceEquals($c2.Client, $p.Context.Client) | Should -BeTrue
         (Get-AzsEmulatorStats -Emulator $script:emu).tokenRequests | Should -Be 1
-        { Set-AzureRmContext -Subscription 'no such subscription' } | Should -Throw -ErrorId 'SubscriptionNotFound,Set-AzureRmContext'
+        { Set-AzureRmContext -Subscription 'no such subscription' } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'SubscriptionNotFound,Set-AzureRmContext'
         @(Get-AzureRmSubscription).Count | Should -Be 2
         (Get-AzureRmSubscription -SubscriptionName 'Second subscription').Id | Should -Be '88888888-8888-8888-8888-888888888888'
     }
@@ -113,7 +113,7 @@ Describe 'Contexts' {
         $out.Id | Should -Be $script:facts.AppId
         Get-AzureRmContext | Should -BeNullOrEmpty
         @(Get-AzureRmContext -ListAvailable).Count | Should -Be 0
-        { Get-AzsRegistration -ResourceId $script:facts.RegistrationId } | Should -Throw -ErrorId 'NotConnected,Get-AzsRegistration'
+        { Get-AzsRegistration -ResourceId $script:facts.RegistrationId } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'NotConnected,Get-AzsRegistration'
         (Get-Alias Remove-AzureRmAccount).ResolvedCommandName | Should -Be 'Disconnect-AzureRmAccount'
     }
 
@@ -152,7 +152,7 @@ Describe 'Environments' {
     }
 
     It 'an unknown environment name fails clearly' {
-        { Connect-AzureRmAccount -Environment NoSuchCloud -Identity } | Should -Throw -ErrorId 'EnvironmentNotFound,Connect-AzureRmAccount'
+        { Connect-AzureRmAccount -Environment NoSuchCloud -Identity } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'EnvironmentNotFound,Connect-AzureRmAccount'
     }
 }
 

@@ -159,7 +159,7 @@ Describe 'Add-AzureRmEnvironment -ARMEndpoint uses the client settings' {
 
     It 'a correlation ID that is not a GUID is refused before anything is sent (InvalidArgument)' {
         $env:AZSREG_CORRELATION_ID = 'not-a-guid'
-        { Add-AzureRmEnvironment -Name BadCorrelation -ARMEndpoint $script:emu.BaseUrl } | Should -Throw -ErrorId 'AZSREG_EINVALID,Add-AzureRmEnvironment'
+        { Add-AzureRmEnvironment -Name BadCorrelation -ARMEndpoint $script:emu.BaseUrl } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'AZSREG_EINVALID,Add-AzureRmEnvironment'
         @(Get-MetadataRequests).Count | Should -Be 0
     }
 }
@@ -189,7 +189,7 @@ Describe 'Settings that are set but not whole numbers in range are refused, nami
         try { $null = Add-AzureRmEnvironment -Name BadSetting -ARMEndpoint $script:emu.BaseUrl; $threw = $false }
         catch { $err = $_; $threw = $true }
         $threw | Should -BeTrue
-        $err.FullyQualifiedErrorId | Should -Be 'InvalidSetting,Add-AzureRmEnvironment'
+        $err | Get-AzsErrorId | Should -Be 'InvalidSetting,Add-AzureRmEnvironment'
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err.Exception.Message | Should -Be "The environment variable $Name is '$Shown': it must be a whole number $Range. Nothing was sent."
         @(Get-AzsEmulatorRequests -Emulator $script:emu).Count | Should -Be 0
@@ -201,7 +201,7 @@ Describe 'Settings that are set but not whole numbers in range are refused, nami
         Clear-AzsEmulatorRequests -Emulator $script:emu
         $env:AZSREG_TIMEOUT = 'soon'
         { Connect-AzureRmAccount -Environment SettingsEnv -ServicePrincipal -Credential $cred -TenantId 11111111-1111-1111-1111-111111111111 } |
-            Should -Throw -ErrorId 'InvalidSetting,Connect-AzureRmAccount'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'InvalidSetting,Connect-AzureRmAccount'
         @(Get-AzsEmulatorRequests -Emulator $script:emu).Count | Should -Be 0
     }
 }

@@ -179,8 +179,22 @@ Describe 'finding 8: one rule in the library, the same decision from the CLI and
         [AzsRegistration.Interop.Native]::DefaultPublicClientId() | Should -BeExactly '04b07795-8ddb-461a-bbee-02f9e1bf7b46'
         $help = & $script:cli --help
         ($help -join "`n") | Should -BeLike "*public client $([AzsRegistration.Interop.Native]::DefaultPublicClientId())*"
-        $source = (Get-Command -Module AzsRegistration -Name Connect-AzureRmAccount).Definition
-        $source | Should -Match 'DefaultPublicClientId'
-        $source | Should -Not -Match '04b07795-8ddb-461a-bbee-02f9e1bf7b46' -Because 'the module takes the default from the library'
+        # The module takes the default from the library: the device code request that
+        # Connect-AzureRmAccount sends (no AZSREG_PUBLIC_CLIENT_ID) carries the library's ID.
+        # The emulator fails that request at once, so nothing waits for a browser.
+        $savedClient = $env:AZSREG_PUBLIC_CLIENT_ID
+        $env:AZSREG_PUBLIC_CLIENT_ID = $null
+        Reset-Counters
+        Add-AzsEmulatorFault -Emulator $script:emu -Fault @{ method = 'POST'; pathContains = '/devicecode'; status = 400; code = 'invalid_request'; message = 'emulated'; count = 1 }
+        try {
+            { Connect-AzureRmAccount -Environment AzsEmulator -UseDeviceAuthentication -TenantId $script:facts.TenantId -WarningAction SilentlyContinue } | Should -Throw
+        }
+        finally {
+            $env:AZSREG_PUBLIC_CLIENT_ID = $savedClient
+            Clear-AzsEmulatorFaults -Emulator $script:emu
+        }
+        $dc = @(Get-AzsEmulatorRequests -Emulator $script:emu | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/devicecode' })
+        $dc.Count | Should -Be 1
+        $dc[0].body | Should -Match ('(^|&)client_id=' + [regex]::Escape([AzsRegistration.Interop.Native]::DefaultPublicClientId()) + '(&|$)') -Because 'the module takes the default from the library'
     }
 }

@@ -60,9 +60,9 @@ Describe 'invalid input is refused before anything is sent' {
 
     It 'finding 1: the explicit set (-ResourceManagerEndpoint / -ActiveDirectoryEndpoint) with user info is refused too' {
         { Add-AzureRmEnvironment -Name WithUserInfo2 -ResourceManagerEndpoint "https://arm.example/" -ActiveDirectoryEndpoint "https://u:$($script:password)@login.example/" } |
-            Should -Throw -ErrorId 'EndpointHasUserInfo,Add-AzureRmEnvironment'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'EndpointHasUserInfo,Add-AzureRmEnvironment'
         { Add-AzureRmEnvironment -Name WithUserInfo3 -ResourceManagerEndpoint "https://$($script:password)@arm.example/" -ActiveDirectoryEndpoint "https://login.example/" } |
-            Should -Throw -ErrorId 'EndpointHasUserInfo,Add-AzureRmEnvironment'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'EndpointHasUserInfo,Add-AzureRmEnvironment'
         Assert-NothingSent
     }
 
@@ -102,7 +102,7 @@ Describe 'invalid input is refused before anything is sent' {
     ) {
         param($Part, $Suffix)
         $url = "https://$($script:hostPort)$Suffix"
-        { Add-AzureRmEnvironment -Name BadPart -ARMEndpoint $url } | Should -Throw -ErrorId 'AZSREG_EINVALID,Add-AzureRmEnvironment'
+        { Add-AzureRmEnvironment -Name BadPart -ARMEndpoint $url } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'AZSREG_EINVALID,Add-AzureRmEnvironment'
         $err = Get-Failure { Add-AzureRmEnvironment -Name BadPart -ARMEndpoint $url -ErrorAction Stop }
         $err.Exception.Message | Should -Match ([regex]::Escape($Part))
         $err.CategoryInfo.Category | Should -Be 'InvalidArgument'

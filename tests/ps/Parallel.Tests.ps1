@@ -16,7 +16,7 @@ Describe 'Parallel runspaces' {
         [AzsRegistration.Interop.ContextStore]::Clear()
         Reset-AzsEmulatorStats -Emulator $script:emu
         $null = Connect-AzsTestEmulator -Emulator $script:emu
-        $modulePath = (Get-Module AzsRegistration).Path
+        $modulePath = (Join-Path (Get-Module AzsRegistration).ModuleBase 'AzsRegistration.psd1')
         $regId = $script:facts.RegistrationId
         $tenant = $script:facts.TenantId
         $results = 1..8 | ForEach-Object -ThrottleLimit 8 -Parallel {
@@ -42,7 +42,7 @@ Describe 'Parallel runspaces' {
 
     It 'a thread job uses the same context' {
         $regId = $script:facts.RegistrationId
-        $modulePath = (Get-Module AzsRegistration).Path
+        $modulePath = (Join-Path (Get-Module AzsRegistration).ModuleBase 'AzsRegistration.psd1')
         $job = Start-ThreadJob -ScriptBlock { Import-Module $using:modulePath; (Get-AzsRegistration -ResourceId $using:regId).Name; (Get-AzureRmContext).Account }
         $out = Receive-Job -Job $job -Wait -AutoRemoveJob
         $out[0] | Should -Be 'AzureStack-sample'

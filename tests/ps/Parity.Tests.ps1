@@ -154,13 +154,17 @@ Describe 'Command <Command>' -ForEach $script:Surfaces {
         $cmd = Get-Command -Name $Command -Module AzsRegistration -ErrorAction SilentlyContinue
     }
 
-    It 'is exported by the module as a function' {
+    It 'is exported by the module as a compiled cmdlet of the interop assembly' {
         $cmd | Should -Not -BeNullOrEmpty
-        $cmd.CommandType | Should -Be 'Function'
+        if ($cmd.CommandType -eq 'Alias') { $cmd = $cmd.ResolvedCommand }
+        $cmd.CommandType | Should -Be 'Cmdlet'
+        $cmd.ImplementingType.Assembly.GetName().Name | Should -Be 'AzsRegistration.Interop'
     }
 
-    It 'has CmdletBinding (common parameters) and the expected ShouldProcess support' {
-        $cmd.CmdletBinding | Should -BeTrue
+    It 'has the common parameters and the expected ShouldProcess support' {
+        foreach ($p in @('Verbose', 'Debug', 'ErrorAction', 'WarningAction', 'ErrorVariable', 'OutVariable')) {
+            $cmd.Parameters.ContainsKey($p) | Should -BeTrue -Because "$Command takes the common parameter -$p"
+        }
         if ($null -ne $ShouldProcess) {
             ($cmd.Parameters.ContainsKey('WhatIf') -and $cmd.Parameters.ContainsKey('Confirm')) | Should -Be $ShouldProcess
         }
@@ -288,7 +292,7 @@ Describe 'Az names are opt-in (Enable-AzsAzAlias)' {
 
     It 'offers the Az name of every AzureRM-named command and alias the module exports' {
         $module = Get-Module AzsRegistration
-        $rmNames = @(@($module.ExportedFunctions.Keys) + @($module.ExportedAliases.Keys) | Where-Object { $_ -like '*-AzureRm*' })
+        $rmNames = @(@($module.ExportedCmdlets.Keys) + @($module.ExportedAliases.Keys) | Where-Object { $_ -like '*-AzureRm*' })
         $rmNames.Count | Should -BeGreaterThan 15
         $offered = (Get-Command Enable-AzsAzAlias).Parameters['Name'].Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] }
         foreach ($rm in $rmNames) {

@@ -6,13 +6,24 @@
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Helpers/Emulator.psm1') -Force
     Import-Module (Get-AzsTestModulePath) -Force
-    $script:Module = Get-Module AzsRegistration
-    function ConvertTo-TestJson { param($Value) & $script:Module { param($v) ConvertTo-AzsJson -InputObject $v } $Value }
-    function ConvertTo-TestBody { param([hashtable] $Arguments) & $script:Module { param($a) ConvertTo-AzsJsonBody @a } $Arguments }
-    function ConvertFrom-TestJson { param([string] $Json) & $script:Module { param($j) ConvertFrom-AzsJson -Json $j } $Json }
+    # The converters of the compiled cmdlets, through their public classes:
+    # JsonBody.ToJson (-Properties -> JSON), JsonBody.Body (the New-AzureRmResource body),
+    # JsonPs.Parse (what the service answers -> objects).
+    function ConvertTo-TestJson { param($Value) [AzsRegistration.Interop.Cmdlets.JsonBody]::ToJson($Value) }
+    function ConvertTo-TestBody {
+        param([hashtable] $Arguments)
+        [AzsRegistration.Interop.Cmdlets.JsonBody]::Body($Arguments['Properties'], $Arguments['Location'], $Arguments['Kind'],
+            $Arguments['Sku'], $Arguments['Plan'], $Arguments['Tag'], [bool]$Arguments['IsFullObject'])
+    }
+    function ConvertFrom-TestJson {
+        param([string] $Json)
+        $parsed = [AzsRegistration.Interop.Cmdlets.JsonPs]::Parse($Json)
+        if ($parsed -is [array]) { return , $parsed }
+        $parsed
+    }
 }
 
-Describe 'ConvertTo-AzsJson: exact JSON' {
+Describe 'JsonBody.ToJson (-Properties as JSON): exact JSON' {
     It '<Case>' -ForEach @(
         @{ Case = 'empty hashtable'; Value = { @{} }; Expected = '{}' }
         @{ Case = 'one string member'; Value = { @{ tenantId = 'dbab3982-1111-2222-3333-444455556666' } }; Expected = '{"tenantId":"dbab3982-1111-2222-3333-444455556666"}' }
@@ -87,7 +98,7 @@ Describe 'ConvertTo-AzsJson: exact JSON' {
     }
 }
 
-Describe 'ConvertTo-AzsJsonBody: the New-AzureRmResource body' {
+Describe 'JsonBody.Body: the New-AzureRmResource body' {
     It '<Case>' -ForEach @(
         @{ Case = 'no parameters gives {}'; Arguments = @{}; Expected = '{}' }
         @{ Case = 'properties only'; Arguments = @{ Properties = @{ tenantId = 't' } }; Expected = '{"properties":{"tenantId":"t"}}' }
@@ -103,7 +114,7 @@ Describe 'ConvertTo-AzsJsonBody: the New-AzureRmResource body' {
     }
 }
 
-Describe 'ConvertFrom-AzsJson: what the service answers, read the same on 5.1 and 7' {
+Describe 'JsonPs.Parse: what the service answers, read the same on 5.1 and 7' {
     It 'keeps strings exactly (no date conversion), numbers typed, member order' {
         $o = ConvertFrom-TestJson '{"z":"2024-01-02T03:04:05Z","a":1,"big":9007199254740993,"d":2.5,"t":true,"n":null,"s":"q\"\\\u00e9\ud83d\ude00\n","arr":[1,[],{}]}'
         @($o.psobject.Properties.Name) -join ',' | Should -Be 'z,a,big,d,t,n,s,arr'
@@ -119,7 +130,7 @@ Describe 'ConvertFrom-AzsJson: what the service answers, read the same on 5.1 an
         $o.arr.Count | Should -Be 3
     }
 
-    It 'round-trips through ConvertTo-AzsJson unchanged' {
+    It 'round-trips through JsonBody.ToJson unchanged' {
         $json = '{"properties":{"tenantId":"t","nested":{"list":[1,2.5,"x",true,null,{"k":[]}]},"text":"  a  b  "}}'
         ConvertTo-TestJson (ConvertFrom-TestJson $json) | Should -BeExactly $json
     }
@@ -178,7 +189,7 @@ Describe 'New-AzureRmResource -Properties against the emulator: the exact body r
         $s = New-Object System.Security.SecureString
         $s.AppendChar('x')
         { New-AzureRmResource -ResourceId "$($script:RegistrationId)/customerSubscriptions/a0000000-0000-0000-0000-000000000009" -ApiVersion 2017-06-01 -Properties @{ secret = $s } -Force } |
-            Should -Throw -ErrorId 'InvalidProperties,New-AzureRmResource'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'InvalidProperties,New-AzureRmResource'
         @(Get-AzsEmulatorRequests -Emulator $script:Emu | Where-Object { $_.method -eq 'PUT' }).Count | Should -Be 0
     }
 }

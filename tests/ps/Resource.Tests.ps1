@@ -124,9 +124,9 @@ Describe 'Details of the resource commands' {
 
     It 'refuses a customer subscription ID that is not a GUID, before anything is sent' {
         { New-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions/not-a-guid" -ApiVersion 2017-06-01 -Properties @{ tenantId = 't' } -Force } |
-            Should -Throw -ErrorId 'InvalidCustomerSubscriptionId,New-AzureRmResource'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'InvalidCustomerSubscriptionId,New-AzureRmResource'
         { Remove-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions/1234" -ApiVersion 2017-06-01 -Force } |
-            Should -Throw -ErrorId 'InvalidCustomerSubscriptionId,Remove-AzureRmResource'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'InvalidCustomerSubscriptionId,Remove-AzureRmResource'
         (Get-ArmRequests).Count | Should -Be 0
     }
 
@@ -158,7 +158,7 @@ Describe 'Details of the resource commands' {
 
     It 'BySubscriptionLevel refuses a name that does not fit the type' {
         { New-AzureRmResource -ResourceType 'Microsoft.AzureStack/registrations/customerSubscriptions' -ResourceGroupName azurestack -ResourceName 'only-one-level' -Force } |
-            Should -Throw -ErrorId 'InvalidResourceName,New-AzureRmResource'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'InvalidResourceName,New-AzureRmResource'
         (Get-ArmRequests).Count | Should -Be 0
     }
 
@@ -253,7 +253,7 @@ Describe 'Errors are terminating, ErrorId = the ARM code, with the request ID' {
         }
         catch { $caught = $_ }
         $reached | Should -BeFalse -Because 'the error is terminating'
-        $caught.FullyQualifiedErrorId | Should -Be 'RegistrationNotFound,New-AzureRmResource'
+        $caught | Get-AzsErrorId | Should -Be 'RegistrationNotFound,New-AzureRmResource'
         $caught.CategoryInfo.Category | Should -Be 'CloseError' -Because 'AzureRM reported every ARM error as CloseError'
         $caught.Exception.Message | Should -BeLike 'RegistrationNotFound : *'
         $caught.Exception.RequestId | Should -Match '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
@@ -264,11 +264,11 @@ Describe 'Errors are terminating, ErrorId = the ARM code, with the request ID' {
 
     It 'CustomerSubscriptionNotFound from Get of a missing mapping' {
         { Get-AzureRmResource -ResourceId "$($script:RegId)/customerSubscriptions/a5000000-0000-0000-0000-000000000005" -ApiVersion 2017-06-01 } |
-            Should -Throw -ErrorId 'CustomerSubscriptionNotFound,Get-AzureRmResource'
+            Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'CustomerSubscriptionNotFound,Get-AzureRmResource'
         $caught = $null
         try { Remove-AzureRmResource -ResourceId 'subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/NoSuchRegistration/customerSubscriptions/a5000000-0000-0000-0000-000000000005' -ApiVersion 2017-06-01 -Force }
         catch { $caught = $_ }
-        $caught.FullyQualifiedErrorId | Should -Be 'RegistrationNotFound,Remove-AzureRmResource'
+        $caught | Get-AzsErrorId | Should -Be 'RegistrationNotFound,Remove-AzureRmResource'
         $caught.CategoryInfo.Category | Should -Be 'CloseError'
     }
 
@@ -300,7 +300,7 @@ Describe 'Errors are terminating, ErrorId = the ARM code, with the request ID' {
         }
         catch { $caught = $_ }
         $caught | Should -Not -BeNullOrEmpty
-        $caught.FullyQualifiedErrorId | Should -Be "$Code,New-AzureRmResource"
+        $caught | Get-AzsErrorId | Should -Be "$Code,New-AzureRmResource"
         $caught.Exception.Message | Should -BeLike "$Code : emulated $Code*"
         $caught.Exception.HttpStatus | Should -Be $Status
         $caught.Exception.RequestId | Should -Not -BeNullOrEmpty
@@ -339,9 +339,9 @@ Describe 'Confirmation: -WhatIf and non-interactive hosts' {
     It 'without -Force in a host that cannot prompt: terminating error ConfirmationRequired that says to add -Force, nothing sent' {
         $r = Invoke-InDefaultHost @"
 try { New-AzureRmResource -ResourceId '$($script:RegId)/customerSubscriptions/aa000000-0000-0000-0000-00000000000a' -ApiVersion 2017-06-01 -Properties @{ tenantId = 't' }; 'went on' }
-catch { `$_.FullyQualifiedErrorId; `$_.Exception.Message }
+catch { ((`$_.FullyQualifiedErrorId -split ',')[0]) + ',' + `$_.InvocationInfo.MyCommand.Name; `$_.Exception.Message }
 try { Remove-AzureRmResource -ResourceId '$($script:RegId)/customerSubscriptions/aa000000-0000-0000-0000-00000000000a' -ApiVersion 2017-06-01; 'went on' }
-catch { `$_.FullyQualifiedErrorId }
+catch { ((`$_.FullyQualifiedErrorId -split ',')[0]) + ',' + `$_.InvocationInfo.MyCommand.Name }
 "@
         $r.Output[0] | Should -Be 'ConfirmationRequired,New-AzureRmResource'
         $r.Output[1] | Should -BeLike '*cannot prompt*Add -Force*'

@@ -1,6 +1,7 @@
 # Windows PowerShell 5.1 cannot run here, so this checks what can be checked: every module
-# script parses, and no script uses syntax newer than 5.1 (found by walking the AST of
-# PowerShell 7's parser); the interop assembly targets a framework 5.1 loads
+# data file (the manifest; the commands are compiled cmdlets, there is no script) parses,
+# and uses no syntax newer than 5.1 (found by walking the AST of PowerShell 7's parser);
+# the interop assembly, which holds the cmdlets, targets a framework 5.1 loads
 # (netstandard2.0 or net462+) and references nothing else; the manifest says Desktop + Core.
 
 BeforeDiscovery {
@@ -121,13 +122,15 @@ Describe 'What Windows PowerShell 5.1 needs from the built module' {
         @($refs | Where-Object { @('netstandard', 'mscorlib', 'System', 'System.Core', 'System.Management.Automation') -notcontains $_ }) | Should -BeNullOrEmpty
     }
 
-    It 'the manifest says PowerShell 5.1, Desktop and Core, explicit export lists' {
+    It 'the manifest says PowerShell 5.1, Desktop and Core, the interop assembly as root module, explicit export lists' {
         $m = Import-PowerShellDataFile -LiteralPath $script:Manifest
         $m.PowerShellVersion | Should -Be '5.1'
         @($m.CompatiblePSEditions | Sort-Object) | Should -Be @('Core', 'Desktop')
-        $m.FunctionsToExport | Should -Not -Contain '*'
+        $m.RootModule | Should -Be 'lib/AzsRegistration.Interop.dll'
+        @($m.FunctionsToExport).Count | Should -Be 0
+        $m.CmdletsToExport | Should -Not -Contain '*'
         $m.AliasesToExport | Should -Not -Contain '*'
-        $m.FunctionsToExport | Should -Contain 'New-AzureRmResource'
+        $m.CmdletsToExport | Should -Contain 'New-AzureRmResource'
     }
 
     It 'the native library is where the module looks for it (runtimes/{platform}/native/)' {

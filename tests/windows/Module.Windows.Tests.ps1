@@ -20,7 +20,7 @@ AfterAll {
 Describe 'The module on Windows' {
     It 'runs on Windows and loads the win-x64 DLL from the module folder' {
         [System.Runtime.InteropServices.RuntimeInformation]::IsOSPlatform([System.Runtime.InteropServices.OSPlatform]::Windows) | Should -BeTrue
-        $dir = Split-Path (Get-Module AzsRegistration).Path
+        $dir = (Get-Module AzsRegistration).ModuleBase
         Test-Path -LiteralPath (Join-Path $dir 'runtimes/win-x64/native/azsreg.dll') | Should -BeTrue
         Test-Path -LiteralPath (Join-Path $dir 'runtimes/linux-x64/native/libazsreg.so') | Should -BeTrue
         $version = [AzsRegistration.Interop.Native]::Version()

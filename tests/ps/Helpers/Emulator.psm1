@@ -320,4 +320,34 @@ function Invoke-AzsTestRegistrationFlow {
     if ((Get-AzsEmulatorCustomerIds -Emulator $Emulator) -contains $lower) { throw "emulator state still has $lower after unregister" }
     $true
 }
+function Get-AzsErrorId {
+    <#
+    .SYNOPSIS
+    "<ErrorId>,<command name>" of an ErrorRecord: the ErrorId part of FullyQualifiedErrorId
+    (before the first ',') and InvocationInfo.MyCommand.Name. The same for a script function
+    (FullyQualifiedErrorId "<ErrorId>,<function name>") and a compiled cmdlet
+    ("<ErrorId>,<implementing type's full name>"), so tests can pin both parts either way:
+      { ... } | Should -Throw -PassThru | Get-AzsErrorId | Should -Be 'NotConnected,Get-AzsRegistration'
+    Takes an ErrorRecord (or an exception that carries one) from the pipeline or -ErrorRecord.
+    #>
+    [CmdletBinding()]
+    [OutputType([string])]
+    param(
+        [Parameter(Mandatory = $true, Position = 0, ValueFromPipeline = $true)]
+        [AllowNull()]
+        [object] $ErrorRecord
+    )
+    process {
+        $rec = $ErrorRecord
+        if ($rec -is [System.Management.Automation.IContainsErrorRecord]) { $rec = $rec.ErrorRecord }
+        if ($null -eq $rec -or -not ($rec.PSObject.Properties['FullyQualifiedErrorId'])) {
+            throw "Get-AzsErrorId: expected an ErrorRecord, got $(if ($null -eq $rec) { '$null' } else { $rec.GetType().FullName })"
+        }
+        $id = ([string]$rec.FullyQualifiedErrorId -split ',', 2)[0]
+        $name = ''
+        if ($rec.InvocationInfo -and $rec.InvocationInfo.MyCommand) { $name = $rec.InvocationInfo.MyCommand.Name }
+        "$id,$name"
+    }
+}
+
 Export-ModuleMember -Function *

@@ -1,0 +1,59 @@
+using System.Globalization;
+
+namespace AzsRegistration.Interop.Cmdlets
+{
+    /// <summary>
+    /// The module's messages: one constant per key of en-US/AzsRegistration.strings.psd1, same
+    /// name, same text ({0}.. are format items). Keys added by one area of the cmdlets live in
+    /// a partial file of its own (Strings.&lt;Area&gt;.cs).
+    /// </summary>
+    public static partial class Strings
+    {
+        public const string InvalidSetting = @"The environment variable {0} is '{1}': it must be a whole number from {2} to {3}. Nothing was sent.";
+        public const string NotConnected = @"No context: run Connect-AzureRmAccount (alias Login-AzureRmAccount) first, or pass -DefaultProfile.";
+        public const string ContextNotFound = @"There is no context named '{0}'. Get-AzureRmContext -ListAvailable lists them.";
+        public const string EnvironmentNotFound = @"There is no environment named '{0}'. Add it with Add-AzureRmEnvironment -Name {0} -ARMEndpoint <url>, or use one of: {1}.";
+        public const string EnvironmentAdded = @"Environment '{0}' added: Resource Manager {1}, authority {2}, audience {3}.";
+        public const string EnvironmentExplicitNeedsAll = @"Give either -ARMEndpoint alone (the endpoints are read from its metadata) or -ResourceManagerEndpoint with -ActiveDirectoryEndpoint (and optionally -ActiveDirectoryServiceEndpointResourceId).";
+        public const string SigningIn = @"Signing in to {0} ({1}) with {2}.";
+        public const string SignedIn = @"Signed in as {0} in tenant {1}.";
+        public const string TenantResolved = @"Tenant '{0}' resolved to {1}.";
+        public const string NoSubscription = @"The account has no subscription in tenant {0}; the context has none. Registrations are read by resource ID, so this is fine when you pass full IDs.";
+        public const string SubscriptionNotFound = @"Subscription '{0}' was not found for this account in tenant {1}. Available: {2}.";
+        public const string SubscriptionSelected = @"Subscription {0} ({1}) selected.";
+        public const string SkipPopulation = @"-SkipContextPopulation: the subscription is not looked up.";
+        public const string CertificateNotFound = @"No certificate with thumbprint {0} was found in Cert:\CurrentUser\My nor Cert:\LocalMachine\My.";
+        public const string CertificateNoPrivateKey = @"The certificate {0} has no private key that this process can use.";
+        public const string CertificateFound = @"Certificate {0} ({1}) found in {2}.";
+        public const string CertificatePathNotFound = @"The certificate file '{0}' does not exist.";
+        public const string DeviceCodeWaiting = @"Waiting for the device code sign-in to be completed in a browser.";
+        public const string ManagedIdentityAccount = @"MSI@{0}";
+        public const string AutosaveNoop = @"Disable-AzureRmContextAutosave: this module never writes contexts to disk; contexts live in this process only (every runspace and thread job of it sees them). Nothing to change.";
+        public const string ScopeCurrentUser = @"-Scope CurrentUser: contexts are never written to disk by this module; the context is kept for this process.";
+        public const string DisconnectedAll = @"Signed out: all contexts of this process were removed.";
+        public const string Disconnected = @"Signed out: context '{0}' removed.";
+        public const string RegistrationInvalid = @"'{0}' is not a registration: give an object from Get-AzsRegistration or a resource ID like /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>.";
+        public const string CustomerIdLowercase = @"Customer subscription ID {0} is sent in lowercase as {1} (the service expects lowercase).";
+        public const string ActionRegister = @"Register customer subscription {0} (tenant {1})";
+        public const string ActionUnregister = @"Unregister customer subscription {0}";
+        public const string TargetOnRegistration = @"{0} on registration {1}";
+        public const string UnregisterConfirmQuery = @"Are you sure you want to remove customer subscription {0} from registration {1}?";
+        public const string UnregisterConfirmCaption = @"Unregister customer subscription";
+        public const string NonInteractiveNeedsForce = @"{0} needs confirmation, but this host is not interactive. Add -Force (or -Confirm:$false) to run it without a prompt.";
+        public const string NotRemoved = @"Customer subscription {0} was not registered with {1} (the service answered 204).";
+        public const string ExpectedContextObject = @"-DefaultProfile must be a context (from Get-AzureRmContext), a profile (from Connect-AzureRmAccount) or a context name; got {0}.";
+        public const string PasswordNeedsInteraction = @"This account needs multi-factor authentication or another interactive step, which a user name and password cannot give: sign in with Connect-AzureRmAccount -UseDeviceAuthentication (interactive), or use a service principal (-ServicePrincipal) or a managed identity (-Identity) in runbooks.";
+        public const string TenantIdBlank = @"The tenant ID is empty or blank: give the customer's directory (tenant) as a GUID or domain name, or leave -TenantId out; nothing was sent.";
+        public const string EndpointUserInfo = @"{0}. Nothing was sent.";
+        public const string EndpointInvalid = @"{0}. Nothing was sent.";
+        public const string CustomerIdInvalid = @"{0}; nothing was sent for it.";
+        public const string ResourceIdInvalid = @"-ResourceId: {0}; nothing was sent.";
+        public const string TenantIdInvalid = @"-TenantId: {0}; nothing was sent.";
+
+        /// <summary>string.Format with the current culture, as PowerShell's -f operator formats.</summary>
+        public static string F(string format, params object[] args)
+        {
+            return string.Format(CultureInfo.CurrentCulture, format, args ?? new object[] { null });
+        }
+    }
+}
