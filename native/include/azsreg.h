@@ -480,19 +480,19 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_client_stats(char **out_json, azsre
 /** AZSREG_API_VERSION, for bindings that cannot read macros (the module's default -ApiVersion). Never NULL. */
 AZSREG_EXTERN(const char *) azsreg_default_api_version(void);
 
-/** GET a registration; returns its JSON. */
+/** GET a registration; returns its JSON object (an answer that is not a JSON object is AZSREG_ESERVICE). */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_registration_get(char **out_json, azsreg_client *client, const char *registration_id);
 
 /**
  * Registers (PUT) a customer subscription with a registration. `tenant_id` may be NULL
  * (no tenant is sent); otherwise a GUID or domain (a domain is resolved to its GUID), and
  * an empty or blank `tenant_id` is refused with AZSREG_EINVALID before anything is sent. Accepts 200 with a body and 201
- * with none: the result is always the resource JSON (built from the request when the
- * service sent no body).
+ * with none: the result is always the resource as a JSON object (built from the request when
+ * the service sent no body; a body that is JSON but not an object is AZSREG_ESERVICE).
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_put(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id, const char *tenant_id);
 
-/** GET one customer subscription mapping. AZSREG_ENOTFOUND when absent. */
+/** GET one customer subscription mapping (a JSON object). AZSREG_ENOTFOUND when absent. */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_get(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id);
 
 /** Lists all customer subscriptions of a registration (all pages) as a JSON array. */

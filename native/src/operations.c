@@ -114,16 +114,24 @@ static int body_is_blank(const azsreg_http_response *resp)
 	return 1;
 }
 
-/* The response body as compact JSON (any JSON value). */
-static int compact_body(char **out, const azsreg_client *c, const azsreg_http_response *resp, const char *what)
+/* The response body as compact JSON: any JSON value for the generic request, a JSON object
+ * (want_object) for the registration and customer operations, whose result is one resource. */
+static int compact_body(char **out, const azsreg_client *c, const azsreg_http_response *resp, const char *what,
+			int want_object)
 {
 	json_t *root = json_loadb(resp->body.ptr, resp->body.size, JSON_DECODE_ANY, NULL);
+	const char *rid = azsreg_headers__get(&resp->headers, "x-ms-request-id");
 	char *text;
 
 	if (root == NULL)
 		return azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP %d with a body that is not JSON (request ID %s)",
-					 what, resp->status, azsreg_headers__get(&resp->headers, "x-ms-request-id") ?
-					 azsreg_headers__get(&resp->headers, "x-ms-request-id") : "-");
+					 what, resp->status, rid ? rid : "-");
+	if (want_object && !json_is_object(root)) {
+		json_decref(root);
+		return azsreg_error__set(AZSREG_ESERVICE,
+					 "%s: the service answered HTTP %d with a body that is JSON but not an object (a resource is an object; request ID %s)",
+					 what, resp->status, rid ? rid : "-");
+	}
 	text = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
 	json_decref(root);
 	if (text == NULL)
@@ -204,7 +212,7 @@ static int get_all_pages(azsreg_client *c, char *url, const char *what, json_t *
 		if (pages == 0 && out_not_paged != NULL && !json_is_array(value)) {
 			*out_not_paged = 1;
 			json_decref(root);
-			rc = compact_body(out_first_body, c, &resp, what);
+			rc = compact_body(out_first_body, c, &resp, what, 0);
 			goto done;
 		}
 		if (value != NULL && !json_is_null(value) && !json_is_array(value)) {
@@ -278,7 +286,7 @@ int azsreg_registration_get(char **out_json, azsreg_client *client, const char *
 		rc = fail_registration_response(client, &resp, what);
 		goto done;
 	}
-	rc = compact_body(out_json, client, &resp, what);
+	rc = compact_body(out_json, client, &resp, what, 1);
 done:
 	azsreg_free(id);
 	free(url);
@@ -380,7 +388,7 @@ int azsreg_customer_put(char **out_json, azsreg_client *client, const char *regi
 		goto done;
 	}
 	if (!body_is_blank(&resp)) {
-		rc = compact_body(out_json, client, &resp, what);
+		rc = compact_body(out_json, client, &resp, what, 1);
 		goto done;
 	}
 	/* 201 (or 200) with no body: the resource as we asked for it. */
@@ -446,7 +454,7 @@ int azsreg_customer_get(char **out_json, azsreg_client *client, const char *regi
 		rc = azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", what);
 		goto done;
 	}
-	rc = compact_body(out_json, client, &resp, what);
+	rc = compact_body(out_json, client, &resp, what, 1);
 done:
 	free(url);
 	azsreg_http_response__free(&resp);
@@ -762,7 +770,7 @@ int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *cli
 				goto done;
 			}
 		} else {
-			rc = compact_body(&text, client, &resp, azsreg_buf__cstr(&what));
+			rc = compact_body(&text, client, &resp, azsreg_buf__cstr(&what), 0);
 			if (rc != 0)
 				goto done;
 		}

@@ -103,9 +103,9 @@ static void check_json(const char *text, int want_array)
 
 	FUZZ_CHECK(j != NULL, "result is not JSON: %.200s", text);
 	if (want_array == 1)
-		FUZZ_CHECK(json_is_array(j), "list result is not an array");
+		FUZZ_CHECK(json_is_array(j), "list result is not an array: %.200s", text);
 	else if (want_array == 0)
-		FUZZ_CHECK(json_is_object(j), "result is not an object");
+		FUZZ_CHECK(json_is_object(j), "result is not an object: %.200s", text);
 	json_decref(j);
 }
 

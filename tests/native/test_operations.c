@@ -74,6 +74,37 @@ Test(ops, put_201_empty_builds_the_resource)
 	cr_expect_str_eq(ft->reqs[0].body, "{\"properties\":{\"tenantId\":\"" TENANT "\"}}");
 }
 
+/* fuzz_operations found it: a 2xx answer whose body is JSON but not an object (111, [1], "x")
+ * was handed back as the resource. */
+Test(ops, answer_that_is_json_but_not_an_object_is_a_service_error)
+{
+	static const char *bodies[] = { "111", "[1]", "\"x\"", "null" };
+	size_t i;
+	int status = 0;
+
+	for (i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+		fake_transport_add(ft, 202, bodies[i], NULL);
+		cr_expect_eq(azsreg_customer_put(&out, client, REG, CUST, TENANT), AZSREG_ESERVICE, "put %s", bodies[i]);
+		cr_expect_null(out);
+		cr_expect_str_eq(azsreg_error_last()->message,
+				 "register customer " CUST " with registration AzureStack-sample at " ARM ": the service answered HTTP 202 "
+				 "with a body that is JSON but not an object (a resource is an object; request ID -)");
+		fake_transport_add(ft, 200, bodies[i], NULL);
+		cr_expect_eq(azsreg_customer_get(&out, client, REG, CUST), AZSREG_ESERVICE, "get %s", bodies[i]);
+		cr_expect_null(out);
+		fake_transport_add(ft, 200, bodies[i], NULL);
+		cr_expect_eq(azsreg_registration_get(&out, client, REG), AZSREG_ESERVICE, "registration get %s", bodies[i]);
+		cr_expect_null(out);
+	}
+	cr_expect_eq(ft->nreqs, 12);
+	/* The generic request hands back any JSON value as it came. */
+	fake_transport_add(ft, 200, "[1]", NULL);
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01", NULL, NULL, 0), 0,
+		     "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(out, "[1]");
+	cr_expect_eq(status, 200);
+}
+
 Test(ops, put_without_tenant_sends_empty_properties)
 {
 	fake_transport_add(ft, 200, "", NULL);
