@@ -145,7 +145,8 @@ namespace AzsRegistration.Interop
         public string EnvironmentJson { get; set; }
         /// <summary>ClientSecret, Certificate, ManagedIdentity, AccessToken, DeviceCode, UserPassword.</summary>
         public string CredentialKind { get; set; }
-        /// <summary>JSON options the client was made with (never a secret).</summary>
+        /// <summary>JSON options the client was made with, redacted as the library's logs are
+        /// (a proxy URL's user name and password masked): for display only.</summary>
         public string ClientOptionsJson { get; set; }
         public ClientHandle Client { get; set; }
         /// <summary>The credential, kept so that Set-AzureRmContext -TenantId can make a client for another tenant.</summary>

@@ -186,6 +186,21 @@ Describe 'The library logs only what the caller will show' {
 }
 
 Describe 'Secrets never appear in -Verbose or -Debug output' {
+    It 'a proxy password from AZSREG_PROXY is not kept on the context (Format-List *, ConvertTo-Json)' {
+        # Found in review: the context kept the client options as sent, proxy URL included.
+        $saved = $env:AZSREG_PROXY
+        try {
+            $env:AZSREG_PROXY = 'http://proxyuser:proxy-pass-do-not-log-Qz7@127.0.0.1:9/'
+            $null = Connect-AzureRmAccount -AccessToken 'opaque-token-for-display-test' -AccountId 'display-test' -SkipContextPopulation
+        }
+        finally { $env:AZSREG_PROXY = $saved }
+        $context = Get-AzureRmContext
+        $shown = @(($context | Format-List * | Out-String -Width 500), ($context | ConvertTo-Json -Depth 4 -WarningAction SilentlyContinue), $context.ClientOptionsJson) -join "`n"
+        $shown | Should -Not -Match 'proxy-pass-do-not-log-Qz7'
+        $context.ClientOptionsJson | Should -Match '127\.0\.0\.1:9'
+        [AzsRegistration.Interop.ContextStore]::Clear()
+    }
+
     It 'secret, certificate password and access token are absent from every stream' {
         $DebugPreference = 'Continue'
         $all = & {

@@ -364,12 +364,13 @@ namespace AzsRegistration.Interop.Cmdlets
         // ---- settings and client options (AzsJson.ps1) --------------------------------------
 
         /// <summary>
-        /// The JSON options of a native client (never a secret): environment, tenant, CA bundle
+        /// The JSON options of a native client: environment, tenant, CA bundle
         /// (AZSREG_CA_FILE, else SSL_CERT_FILE, else CURL_CA_BUNDLE), proxy (AZSREG_PROXY), total
         /// time per operation (AZSREG_TIMEOUT, seconds), correlation ID (AZSREG_CORRELATION_ID),
         /// retries (AZSREG_MAX_RETRIES), log level (AZSREG_LOG_LEVEL; default 5), user agent.
         /// environmentJson null or empty: the same options for discovery
-        /// (Add-AzureRmEnvironment -ARMEndpoint) (Get-AzsClientOptionsJson).
+        /// (Add-AzureRmEnvironment -ARMEndpoint) (Get-AzsClientOptionsJson). The proxy URL may carry
+        /// a user name and password: what is kept on a context for display is Native.Redact of it.
         /// </summary>
         protected string ClientOptionsJson(string environmentJson, string tenantId)
         {

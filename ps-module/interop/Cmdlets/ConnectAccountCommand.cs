@@ -324,7 +324,9 @@ namespace AzsRegistration.Interop.Cmdlets
                 Environment = envInfo,
                 EnvironmentJson = envJson,
                 CredentialKind = kind,
-                ClientOptionsJson = optionsJson,
+                // Shown to users (Get-AzureRmContext | Format-List *): AZSREG_PROXY may carry a
+                // user name and password, which the library's redaction masks.
+                ClientOptionsJson = Native.Redact(optionsJson),
                 Client = client,
                 Credential = nativeCredential,
             };

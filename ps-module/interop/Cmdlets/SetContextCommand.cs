@@ -84,7 +84,7 @@ namespace AzsRegistration.Interop.Cmdlets
                     string optionsJson = ClientOptionsJson(baseContext.EnvironmentJson, tenant);
                     CredentialHandle cred = baseContext.Credential;
                     work.Client = InvokeNative(() => Native.NewClient(optionsJson, cred));
-                    work.ClientOptionsJson = optionsJson;
+                    work.ClientOptionsJson = Native.Redact(optionsJson);
                     ClientHandle newClient = work.Client;
                     InvokeNative(() => Native.SignIn(newClient));
                 }
