@@ -251,126 +251,137 @@ namespace AzsRegistration.Interop.Cmdlets
                     }
             }
 
-            string optionsJson = ClientOptionsJson(envJson, tenantForToken);
-            string describe = Native.DescribeCredential(nativeCredential);
-            string endpoint = JsonPs.ToPsString(JsonPs.MemberUnrolled(envObject, "resourceManagerUrl"));
-            if (!ShouldProcess(Strings.F(Strings.SigningIn, envName, endpoint, describe), describe, "Connect-AzureRmAccount"))
-            {
-                nativeCredential.Dispose();
-                return;
-            }
-            CredentialHandle credential = nativeCredential;
-            ClientHandle client = InvokeNative(() => Native.NewClient(optionsJson, credential));
-
-            string signInJson;
+            // Until the context is stored, a failure (an InvalidSetting, a declined prompt, a
+            // failed sign-in, tenant or subscription lookup, Ctrl+C) frees the client and the
+            // credential, which holds the secret in native memory, at once, not at finalization.
+            ClientHandle client = null;
+            AzsContext context = null;
+            bool committed = false;
             try
             {
-                if (kind == "DeviceCode")
+                string optionsJson = ClientOptionsJson(envJson, tenantForToken);
+                string describe = Native.DescribeCredential(nativeCredential);
+                string endpoint = JsonPs.ToPsString(JsonPs.MemberUnrolled(envObject, "resourceManagerUrl"));
+                if (!ShouldProcess(Strings.F(Strings.SigningIn, envName, endpoint, describe), describe, "Connect-AzureRmAccount"))
                 {
-                    Native.SetDeviceCodePrompt(message => WriteWarning(message));
-                    WriteVerbose(Strings.DeviceCodeWaiting);
+                    return;
                 }
-                var extraHints = new Dictionary<string, string>();
-                if (kind == "UserPassword")
+                CredentialHandle credential = nativeCredential;
+                client = InvokeNative(() => Native.NewClient(optionsJson, credential));
+
+                string signInJson;
+                try
                 {
-                    foreach (string code in PasswordInteractionCodes) { extraHints[code] = Strings.PasswordNeedsInteraction; }
+                    if (kind == "DeviceCode")
+                    {
+                        Native.SetDeviceCodePrompt(message => WriteWarning(message));
+                        WriteVerbose(Strings.DeviceCodeWaiting);
+                    }
+                    var extraHints = new Dictionary<string, string>();
+                    if (kind == "UserPassword")
+                    {
+                        foreach (string code in PasswordInteractionCodes) { extraHints[code] = Strings.PasswordNeedsInteraction; }
+                    }
+                    signInJson = InvokeNative(() => Native.SignIn(client), null, extraHints);
                 }
-                signInJson = InvokeNative(() => Native.SignIn(client), null, extraHints);
-            }
-            catch
-            {
-                client.Dispose();
-                nativeCredential.Dispose();
-                throw;
-            }
-            finally
-            {
-                Native.SetDeviceCodePrompt(null);
-            }
-            object signIn = JsonPs.Parse(signInJson);
-
-            // Tenant: what the token says; else the one given, resolved to its GUID.
-            string resolvedTenant = JsonPs.ToPsString(JsonPs.MemberUnrolled(signIn, "tenantId"));
-            if (tenantId.Length > 0)
-            {
-                // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
-                Native.InputDecision tenantGuid = Native.CheckGuid(tenantId, "tenant ID");
-                if (!tenantGuid.Ok)
+                finally
                 {
-                    string resolved = InvokeNative(() => Native.TenantResolve(client, tenantId));
-                    WriteVerbose(Strings.F(Strings.TenantResolved, tenantId, resolved));
-                    if (resolvedTenant.Length == 0 || PsEquals(resolvedTenant, tenantId)) { resolvedTenant = resolved ?? string.Empty; }
+                    Native.SetDeviceCodePrompt(null);
                 }
-                else if (resolvedTenant.Length == 0)
+                object signIn = JsonPs.Parse(signInJson);
+
+                // Tenant: what the token says; else the one given, resolved to its GUID.
+                string resolvedTenant = JsonPs.ToPsString(JsonPs.MemberUnrolled(signIn, "tenantId"));
+                if (tenantId.Length > 0)
                 {
-                    resolvedTenant = tenantGuid.Value ?? string.Empty;
+                    // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
+                    Native.InputDecision tenantGuid = Native.CheckGuid(tenantId, "tenant ID");
+                    if (!tenantGuid.Ok)
+                    {
+                        string resolved = InvokeNative(() => Native.TenantResolve(client, tenantId));
+                        WriteVerbose(Strings.F(Strings.TenantResolved, tenantId, resolved));
+                        if (resolvedTenant.Length == 0 || PsEquals(resolvedTenant, tenantId)) { resolvedTenant = resolved ?? string.Empty; }
+                    }
+                    else if (resolvedTenant.Length == 0)
+                    {
+                        resolvedTenant = tenantGuid.Value ?? string.Empty;
+                    }
                 }
-            }
 
-            string account = accountOverride;
-            if (string.IsNullOrEmpty(account)) { account = JsonPs.ToPsString(JsonPs.MemberUnrolled(signIn, "account")); }
-            if (string.IsNullOrEmpty(account)) { account = describe; }
-            WriteVerbose(Strings.F(Strings.SignedIn, account, resolvedTenant));
+                string account = accountOverride;
+                if (string.IsNullOrEmpty(account)) { account = JsonPs.ToPsString(JsonPs.MemberUnrolled(signIn, "account")); }
+                if (string.IsNullOrEmpty(account)) { account = describe; }
+                WriteVerbose(Strings.F(Strings.SignedIn, account, resolvedTenant));
 
-            var extended = new Dictionary<string, string>();
-            if (set == CertificateSet) { extended["CertificateThumbprint"] = thumb; }
-            AzsEnvironment envInfo = Output.EnvironmentObject(envJson);
-            if (string.IsNullOrEmpty(envInfo.Name)) { envInfo.Name = envName; }
+                var extended = new Dictionary<string, string>();
+                if (set == CertificateSet) { extended["CertificateThumbprint"] = thumb; }
+                AzsEnvironment envInfo = Output.EnvironmentObject(envJson);
+                if (string.IsNullOrEmpty(envInfo.Name)) { envInfo.Name = envName; }
 
-            var context = new AzsContext
-            {
-                Account = Output.AccountObject(account, accountType, resolvedTenant, extended),
-                TenantId = resolvedTenant,
-                Environment = envInfo,
-                EnvironmentJson = envJson,
-                CredentialKind = kind,
-                // Shown to users (Get-AzureRmContext | Format-List *): AZSREG_PROXY may carry a
-                // user name and password, which the library's redaction masks.
-                ClientOptionsJson = Native.Redact(optionsJson),
-                Client = client,
-                Credential = nativeCredential,
-            };
-
-            if (SkipContextPopulation.IsPresent)
-            {
-                WriteVerbose(Strings.SkipPopulation);
-                if (!string.IsNullOrEmpty(Subscription))
+                context = new AzsContext
                 {
-                    Native.InputDecision subscriptionGuid = Native.CheckGuid(Subscription, "subscription ID");
-                    if (subscriptionGuid.Ok) { context.SubscriptionId = subscriptionGuid.Value; } else { context.SubscriptionName = Subscription; }
-                }
-            }
-            else
-            {
-                List<PSObject> subs = GetSubscriptionList(context);
-                PSObject chosen = SelectSubscription(subs, Subscription, resolvedTenant);
-                if (chosen != null)
+                    Account = Output.AccountObject(account, accountType, resolvedTenant, extended),
+                    TenantId = resolvedTenant,
+                    Environment = envInfo,
+                    EnvironmentJson = envJson,
+                    CredentialKind = kind,
+                    // Shown to users (Get-AzureRmContext | Format-List *): AZSREG_PROXY may carry a
+                    // user name and password, which the library's redaction masks.
+                    ClientOptionsJson = Native.Redact(optionsJson),
+                    Client = client,
+                    Credential = nativeCredential,
+                };
+
+                if (SkipContextPopulation.IsPresent)
                 {
-                    context.SubscriptionId = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Id"));
-                    context.SubscriptionName = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Name"));
-                    WriteVerbose(Strings.F(Strings.SubscriptionSelected, context.SubscriptionId, context.SubscriptionName));
+                    WriteVerbose(Strings.SkipPopulation);
+                    if (!string.IsNullOrEmpty(Subscription))
+                    {
+                        Native.InputDecision subscriptionGuid = Native.CheckGuid(Subscription, "subscription ID");
+                        if (subscriptionGuid.Ok) { context.SubscriptionId = subscriptionGuid.Value; } else { context.SubscriptionName = Subscription; }
+                    }
                 }
                 else
                 {
-                    WriteVerbose(Strings.F(Strings.NoSubscription, resolvedTenant));
+                    List<PSObject> subs = GetSubscriptionList(context);
+                    PSObject chosen = SelectSubscription(subs, Subscription, resolvedTenant);
+                    if (chosen != null)
+                    {
+                        context.SubscriptionId = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Id"));
+                        context.SubscriptionName = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Name"));
+                        WriteVerbose(Strings.F(Strings.SubscriptionSelected, context.SubscriptionId, context.SubscriptionName));
+                    }
+                    else
+                    {
+                        WriteVerbose(Strings.F(Strings.NoSubscription, resolvedTenant));
+                    }
+                }
+
+                if (!string.IsNullOrEmpty(context.SubscriptionId)) { context.Account.ExtendedProperties["Subscriptions"] = context.SubscriptionId; }
+                if (!string.IsNullOrEmpty(ContextName))
+                {
+                    context.Name = ContextName;
+                }
+                else if (!string.IsNullOrEmpty(context.SubscriptionId))
+                {
+                    context.Name = string.Format(CultureInfo.CurrentCulture, "{0} ({1}) - {2}", context.SubscriptionName, context.SubscriptionId, account);
+                }
+                else
+                {
+                    context.Name = string.Format(CultureInfo.CurrentCulture, "{0} - {1}", account, resolvedTenant);
+                }
+                ContextStore.Set(context);
+                ContextStore.Current = context;
+                committed = true;
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    if (client != null) { client.Dispose(); }
+                    nativeCredential.Dispose();
                 }
             }
-
-            if (!string.IsNullOrEmpty(context.SubscriptionId)) { context.Account.ExtendedProperties["Subscriptions"] = context.SubscriptionId; }
-            if (!string.IsNullOrEmpty(ContextName))
-            {
-                context.Name = ContextName;
-            }
-            else if (!string.IsNullOrEmpty(context.SubscriptionId))
-            {
-                context.Name = string.Format(CultureInfo.CurrentCulture, "{0} ({1}) - {2}", context.SubscriptionName, context.SubscriptionId, account);
-            }
-            else
-            {
-                context.Name = string.Format(CultureInfo.CurrentCulture, "{0} - {1}", account, resolvedTenant);
-            }
-            ContextStore.Set(context);
-            ContextStore.Current = context;
             WriteObject(Output.ProfileObject(context));
         }
 
