@@ -59,68 +59,81 @@ namespace AzsRegistration.Interop.Cmdlets
             AzsContext baseContext = GetContextForCall(DefaultProfile);
             AzsContext work = baseContext.CloneWith(baseContext.Name, baseContext.SubscriptionId, baseContext.SubscriptionName);
 
-            if (!string.IsNullOrEmpty(TenantId))
+            // A client made for another tenant belongs to the new context only once it is stored:
+            // -WhatIf, a declined prompt or a failed lookup dispose it at once.
+            ClientHandle createdClient = null;
+            bool committed = false;
+            try
             {
-                string tenant;
-                // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
-                Native.InputDecision tenantGuid = Native.CheckGuid(TenantId, "tenant ID");
-                if (!tenantGuid.Ok)
+                if (!string.IsNullOrEmpty(TenantId))
                 {
-                    ClientHandle client0 = baseContext.Client;
-                    string domain = TenantId;
-                    tenant = InvokeNative(() => Native.TenantResolve(client0, domain));
-                    WriteVerbose(Strings.F(Strings.TenantResolved, TenantId, tenant));
-                }
-                else
-                {
-                    tenant = tenantGuid.Value;
-                }
-                if (!ContextCommon.PsEquals(tenant, baseContext.TenantId))
-                {
-                    if (baseContext.Credential == null || baseContext.Credential.IsClosed)
+                    string tenant;
+                    // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
+                    Native.InputDecision tenantGuid = Native.CheckGuid(TenantId, "tenant ID");
+                    if (!tenantGuid.Ok)
                     {
-                        Stop(Strings.TenantSwitchNotPossible, "TenantSwitchNotPossible", ErrorCategory.InvalidOperation, TenantId);
+                        ClientHandle client0 = baseContext.Client;
+                        string domain = TenantId;
+                        tenant = InvokeNative(() => Native.TenantResolve(client0, domain));
+                        WriteVerbose(Strings.F(Strings.TenantResolved, TenantId, tenant));
                     }
-                    string optionsJson = ClientOptionsJson(baseContext.EnvironmentJson, tenant);
-                    CredentialHandle cred = baseContext.Credential;
-                    work.Client = InvokeNative(() => Native.NewClient(optionsJson, cred));
-                    work.ClientOptionsJson = Native.Redact(optionsJson);
-                    ClientHandle newClient = work.Client;
-                    InvokeNative(() => Native.SignIn(newClient));
+                    else
+                    {
+                        tenant = tenantGuid.Value;
+                    }
+                    if (!ContextCommon.PsEquals(tenant, baseContext.TenantId))
+                    {
+                        if (baseContext.Credential == null || baseContext.Credential.IsClosed)
+                        {
+                            Stop(Strings.TenantSwitchNotPossible, "TenantSwitchNotPossible", ErrorCategory.InvalidOperation, TenantId);
+                        }
+                        string optionsJson = ClientOptionsJson(baseContext.EnvironmentJson, tenant);
+                        CredentialHandle cred = baseContext.Credential;
+                        createdClient = InvokeNative(() => Native.NewClient(optionsJson, cred));
+                        work.Client = createdClient;
+                        work.ClientOptionsJson = Native.Redact(optionsJson);
+                        ClientHandle newClient = work.Client;
+                        InvokeNative(() => Native.SignIn(newClient));
+                    }
+                    work.TenantId = tenant;
+                    work.SubscriptionId = null;
+                    work.SubscriptionName = null;
                 }
-                work.TenantId = tenant;
-                work.SubscriptionId = null;
-                work.SubscriptionName = null;
-            }
 
-            if (!string.IsNullOrEmpty(Subscription))
-            {
-                List<PSObject> subs = GetSubscriptionList(work) ?? new List<PSObject>();
-                PSObject chosen = SelectSubscription(subs, Subscription, work.TenantId);
-                work.SubscriptionId = JsonPs.ToPsString(JsonPs.Member(chosen, "Id"));
-                work.SubscriptionName = JsonPs.ToPsString(JsonPs.Member(chosen, "Name"));
-            }
-            else if (ParameterSetName == TenantSet)
-            {
-                List<PSObject> subs = GetSubscriptionList(work) ?? new List<PSObject>();
-                PSObject chosen = SelectSubscription(subs, null, work.TenantId);
-                if (chosen != null)
+                if (!string.IsNullOrEmpty(Subscription))
                 {
+                    List<PSObject> subs = GetSubscriptionList(work) ?? new List<PSObject>();
+                    PSObject chosen = SelectSubscription(subs, Subscription, work.TenantId);
                     work.SubscriptionId = JsonPs.ToPsString(JsonPs.Member(chosen, "Id"));
                     work.SubscriptionName = JsonPs.ToPsString(JsonPs.Member(chosen, "Name"));
                 }
+                else if (ParameterSetName == TenantSet)
+                {
+                    List<PSObject> subs = GetSubscriptionList(work) ?? new List<PSObject>();
+                    PSObject chosen = SelectSubscription(subs, null, work.TenantId);
+                    if (chosen != null)
+                    {
+                        work.SubscriptionId = JsonPs.ToPsString(JsonPs.Member(chosen, "Id"));
+                        work.SubscriptionName = JsonPs.ToPsString(JsonPs.Member(chosen, "Name"));
+                    }
+                }
+
+                if (!string.IsNullOrEmpty(Name)) { work.Name = Name; }
+                else if (!string.IsNullOrEmpty(work.SubscriptionId)) { work.Name = Strings.F("{0} ({1}) - {2}", work.SubscriptionName, work.SubscriptionId, work.Account); }
+                else { work.Name = Strings.F("{0} - {1}", work.Account, work.TenantId); }
+
+                if (ShouldProcess(work.Name, Action))
+                {
+                    if (!string.IsNullOrEmpty(work.SubscriptionId)) { WriteVerbose(Strings.F(Strings.SubscriptionSelected, work.SubscriptionId, work.SubscriptionName)); }
+                    ContextStore.Set(work);
+                    ContextStore.Current = work;
+                    committed = true;
+                    WriteObject(work);
+                }
             }
-
-            if (!string.IsNullOrEmpty(Name)) { work.Name = Name; }
-            else if (!string.IsNullOrEmpty(work.SubscriptionId)) { work.Name = Strings.F("{0} ({1}) - {2}", work.SubscriptionName, work.SubscriptionId, work.Account); }
-            else { work.Name = Strings.F("{0} - {1}", work.Account, work.TenantId); }
-
-            if (ShouldProcess(work.Name, Action))
+            finally
             {
-                if (!string.IsNullOrEmpty(work.SubscriptionId)) { WriteVerbose(Strings.F(Strings.SubscriptionSelected, work.SubscriptionId, work.SubscriptionName)); }
-                ContextStore.Set(work);
-                ContextStore.Current = work;
-                WriteObject(work);
+                if (!committed && createdClient != null) { createdClient.Dispose(); }
             }
         }
 
