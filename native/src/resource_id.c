@@ -190,6 +190,9 @@ static int check_name(const char *name, size_t len, const char *idwhat)
 			return azsreg_error__set(AZSREG_EINVALID, "%s: registration name '%.*s' has an invalid character at position %zu (allowed: letters, digits, - _ .)",
 			                         idwhat, (int)(len > 80 ? 80 : len), name, i + 1);
 	}
+	/* As a path segment '.' or '..' would name another resource (the parser refuses them). */
+	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
+		return azsreg_error__set(AZSREG_EINVALID, "%s: registration name '%.*s' is a path segment of its own, not a name", idwhat, (int)len, name);
 	return AZSREG_OK;
 }
 

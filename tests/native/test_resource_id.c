@@ -260,6 +260,18 @@ Test(resource_id, build_registration_and_customer)
 	ref.name[0] = '\0';
 	cr_assert_eq(azsreg_registration_id_build(&id, &ref), AZSREG_EINVALID);
 	cr_assert(strstr(azsreg_error_last()->message, "registration name is empty") != NULL);
+	/* fuzz_resource_id found it: the builder took '.' as a name and built an ID its own
+	 * parser refuses ("has a '.' segment"). */
+	memcpy(ref.name, ".", 2);
+	cr_assert_eq(azsreg_registration_id_build(&id, &ref), AZSREG_EINVALID);
+	cr_assert_null(id);
+	cr_assert_str_eq(azsreg_error_last()->message, "registration: registration name '.' is a path segment of its own, not a name");
+	memcpy(ref.name, "..", 3);
+	cr_assert_eq(azsreg_customer_id_build(&id, &ref, CUS), AZSREG_EINVALID);
+	cr_assert_null(id);
+	memcpy(ref.name, "...", 4);
+	cr_assert_eq(azsreg_registration_id_build(&id, &ref), 0, "%s", azsreg_error_last()->message);
+	azsreg_free(id);
 	cr_assert_eq(azsreg_registration_id_build(&id, NULL), AZSREG_EINVALID);
 	cr_assert_eq(azsreg_registration_id_build(NULL, &ref), AZSREG_EINVALID);
 }
