@@ -476,6 +476,25 @@ namespace AzsRegistration.Interop.Cmdlets
         }
 
         /// <summary>
+        /// One item of an Azs command's -Registration (an object from Get-AzsRegistration or a
+        /// resource ID): its registration ID and name, or false after the non-terminating
+        /// InvalidRegistration error (the command goes on with the next item).
+        /// </summary>
+        protected bool TryResolveRegistration(object registration, out string registrationId, out string registrationName)
+        {
+            registrationId = Output.ResolveRegistrationId(registration);
+            registrationName = null;
+            if (string.IsNullOrEmpty(registrationId))
+            {
+                Fail(Output.RegistrationInvalidMessage(registration), "InvalidRegistration", ErrorCategory.InvalidArgument, registration);
+                return false;
+            }
+            string[] parts = registrationId.Split('/');
+            registrationName = parts[parts.Length - 1];
+            return true;
+        }
+
+        /// <summary>
         /// The library's rule for a customer subscription ID (azsreg_guid_normalize): the
         /// lowercase GUID without braces; otherwise the non-terminating error
         /// InvalidCustomerSubscriptionId with the library's message, and null. Nothing is

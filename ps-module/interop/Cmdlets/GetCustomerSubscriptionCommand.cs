@@ -33,12 +33,8 @@ namespace AzsRegistration.Interop.Cmdlets
             foreach (object reg in Registration)
             {
                 if (Stopping) { return; }
-                string regId = Output.ResolveRegistrationId(reg);
-                if (string.IsNullOrEmpty(regId))
-                {
-                    Fail(Output.RegistrationInvalidMessage(reg), "InvalidRegistration", ErrorCategory.InvalidArgument, reg);
-                    continue;
-                }
+                string regId, regName;
+                if (!TryResolveRegistration(reg, out regId, out regName)) { continue; }
                 if (some)
                 {
                     foreach (string cust in CustomerSubscriptionId)

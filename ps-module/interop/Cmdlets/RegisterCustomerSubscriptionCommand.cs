@@ -61,14 +61,8 @@ namespace AzsRegistration.Interop.Cmdlets
             foreach (object reg in Registration)
             {
                 if (Stopping) { return; }
-                string regId = Output.ResolveRegistrationId(reg);
-                if (string.IsNullOrEmpty(regId))
-                {
-                    Fail(Output.RegistrationInvalidMessage(reg), "InvalidRegistration", ErrorCategory.InvalidArgument, reg);
-                    continue;
-                }
-                string[] parts = regId.Split('/');
-                string regName = parts[parts.Length - 1];
+                string regId, regName;
+                if (!TryResolveRegistration(reg, out regId, out regName)) { continue; }
                 foreach (string cust in CustomerSubscriptionId)
                 {
                     if (Stopping) { return; }
