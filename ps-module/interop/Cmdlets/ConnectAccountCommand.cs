@@ -300,7 +300,7 @@ namespace AzsRegistration.Interop.Cmdlets
                     {
                         string resolved = InvokeNative(() => Native.TenantResolve(client, tenantId));
                         WriteVerbose(Strings.F(Strings.TenantResolved, tenantId, resolved));
-                        if (resolvedTenant.Length == 0 || PsEquals(resolvedTenant, tenantId)) { resolvedTenant = resolved ?? string.Empty; }
+                        if (resolvedTenant.Length == 0 || ContextCommon.PsEquals(resolvedTenant, tenantId)) { resolvedTenant = resolved ?? string.Empty; }
                     }
                     else if (resolvedTenant.Length == 0)
                     {
@@ -426,10 +426,5 @@ namespace AzsRegistration.Interop.Cmdlets
             return pso == null ? value : pso.BaseObject;
         }
 
-        /// PowerShell's -eq on two strings (case-insensitive).
-        private static bool PsEquals(string a, string b)
-        {
-            return string.Equals(a, b, StringComparison.InvariantCultureIgnoreCase);
-        }
     }
 }

@@ -1,18 +1,18 @@
 using System.Globalization;
+using System.Management.Automation;
 
 namespace AzsRegistration.Interop.Cmdlets
 {
-    /// <summary>Small helpers of the context commands (Get-/Set-AzureRmContext, Get-AzureRmSubscription).</summary>
+    /// <summary>Small helpers of the account and context commands (Connect/Disconnect-AzureRmAccount, Get-/Set-AzureRmContext, Get-AzureRmSubscription).</summary>
     internal static class ContextCommon
     {
         /// <summary>
-        /// PowerShell's -eq on two strings: case-insensitive, invariant culture; $null equals
-        /// only $null.
+        /// PowerShell's -eq: case-insensitive, invariant culture; $null equals only $null;
+        /// objects by their Equals (AzsAccount / AzsEnvironment compare by Id / Name).
         /// </summary>
-        internal static bool PsEquals(string a, string b)
+        internal static bool PsEquals(object a, object b)
         {
-            if (a == null || b == null) { return a == null && b == null; }
-            return string.Compare(a, b, CultureInfo.InvariantCulture, CompareOptions.IgnoreCase) == 0;
+            return LanguagePrimitives.Equals(a, b, true, CultureInfo.InvariantCulture);
         }
     }
 }

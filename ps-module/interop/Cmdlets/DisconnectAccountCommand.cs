@@ -55,7 +55,7 @@ namespace AzsRegistration.Interop.Cmdlets
                 if (current == null) { return; }
                 foreach (AzsContext c in ContextStore.List())
                 {
-                    if (PsEquals(c.Account, current.Account) && PsEquals(c.Environment, current.Environment)) { targets.Add(c); }
+                    if (ContextCommon.PsEquals(c.Account, current.Account) && ContextCommon.PsEquals(c.Environment, current.Environment)) { targets.Add(c); }
                 }
                 if (targets.Count == 0) { targets.Add(current); }
             }
@@ -83,10 +83,5 @@ namespace AzsRegistration.Interop.Cmdlets
             }
         }
 
-        /// PowerShell's -eq (case-insensitive; AzsAccount / AzsEnvironment compare by Id / Name).
-        private static bool PsEquals(object a, object b)
-        {
-            return LanguagePrimitives.Equals(a, b, true, CultureInfo.InvariantCulture);
-        }
     }
 }
