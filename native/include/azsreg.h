@@ -62,7 +62,8 @@ typedef enum azsreg_result {
 	AZSREG_ESERVICE = -9,   /**< the service answered with an error not covered above */
 	AZSREG_ENOMEM = -10,    /**< out of memory, or a bounded buffer's limit was hit */
 	AZSREG_ECONFLICT = -11, /**< 409: the request conflicts with the resource's state */
-	AZSREG_ECANCELLED = -12 /**< the caller's callback asked to stop */
+	AZSREG_ECANCELLED = -12, /**< the caller asked to stop (a callback, or azsreg_batch_cancel) */
+	AZSREG_EPARTIAL = -13   /**< a batch ran to the end but some items failed: each item's result says why */
 } azsreg_result;
 
 /* ------------------------------------------------------------------------ */
@@ -535,6 +536,116 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_cl
  * (contoso.onmicrosoft.com). AZSREG_EINVALID names the problem.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_tenant_check(const char *tenant);
+
+/* ------------------------------------------------------------------------ */
+/* Batches                                                                  */
+/* ------------------------------------------------------------------------ */
+
+/** Actions of a batch item. */
+#define AZSREG_BATCH_PUT 1    /**< register (PUT) a customer subscription; tenant_id optional */
+#define AZSREG_BATCH_DELETE 2 /**< remove (DELETE) a mapping; 204 (it was not there) is success */
+#define AZSREG_BATCH_GET 3    /**< read (GET) a mapping; 404 is a failed item (AZSREG_ENOTFOUND) */
+
+/** One item: a customer subscription and the registration it belongs to. */
+typedef struct azsreg_batch_item {
+	int action;                           /**< AZSREG_BATCH_PUT, _DELETE or _GET */
+	const char *registration_id;          /**< the registration's resource ID */
+	const char *customer_subscription_id; /**< a GUID (sent lowercase) */
+	const char *tenant_id;                /**< PUT: a GUID or domain (resolved once per batch), NULL for none; empty is refused */
+} azsreg_batch_item;
+
+/** The outcome of one item, given to the result callback as each item finishes. */
+typedef struct azsreg_batch_result {
+	size_t index;               /**< the item's position in the batch */
+	int action;
+	int code;                   /**< AZSREG_OK, or the item's error (AZSREG_ECANCELLED when never finished) */
+	int http_status;            /**< of the final answer; 0 when none arrived */
+	const char *arm_code;       /**< ARM error code, "" when none */
+	const char *message;        /**< "" on success; never a secret */
+	const char *request_id;     /**< x-ms-request-id of the final answer, "" when none */
+	int attempts;               /**< requests sent for this item (429s and retries included) */
+	int existed;                /**< DELETE: 1 when the mapping was there (200), 0 (204) */
+	const char *resource_json;  /**< PUT / GET success: the mapping as a JSON object; else NULL */
+	const char *json;           /**< the whole result as one JSON object (for bindings) */
+} azsreg_batch_result;
+
+/** Where a batch stands, given to the progress callback. */
+typedef struct azsreg_batch_progress {
+	size_t total;
+	size_t succeeded;
+	size_t failed;
+	size_t in_flight;
+	unsigned long requests;     /**< requests sent so far */
+	unsigned long throttled;    /**< 429 answers so far */
+	double per_second;          /**< items finished per second so far */
+	long long elapsed_ms;
+	long long eta_ms;           /**< estimated time to the end; -1 while unknown */
+} azsreg_batch_progress;
+
+/** Callbacks run on the thread that called azsreg_batch_run; the structs are valid during the call only. */
+typedef void (*azsreg_batch_result_cb)(const azsreg_batch_result *result, void *payload);
+typedef void (*azsreg_batch_progress_cb)(const azsreg_batch_progress *progress, void *payload);
+
+/** Flags of azsreg_batch_options. */
+#define AZSREG_BATCH_NO_PACING 0x1u /**< do not slow down ahead of the throttle (429s are still waited out) */
+
+typedef struct azsreg_batch_options {
+	unsigned int version;
+	int concurrency;                 /**< requests in flight at most; 0: 16; 1 to 256 */
+	unsigned int flags;              /**< AZSREG_BATCH_* flags */
+	azsreg_batch_result_cb on_result;
+	azsreg_batch_progress_cb on_progress;
+	void *payload;                   /**< given to both callbacks */
+	long progress_interval_ms;       /**< 0: 1000; the callback also runs once at the end */
+} azsreg_batch_options;
+#define AZSREG_BATCH_OPTIONS_VERSION 1
+#define AZSREG_BATCH_OPTIONS_INIT { AZSREG_BATCH_OPTIONS_VERSION, 0, 0u, NULL, NULL, NULL, 0 }
+AZSREG_EXTERN(int) azsreg_batch_options_init(azsreg_batch_options *opts, unsigned int version);
+
+typedef struct azsreg_batch azsreg_batch;
+
+/**
+ * A batch runner on a client (the client must outlive it). Options are checked here.
+ * One run at a time per batch; azsreg_batch_cancel may be called from any thread.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_new(azsreg_batch **out, azsreg_client *client, const azsreg_batch_options *opts);
+
+/**
+ * Checks every item without sending anything: the action, the registration ID, the
+ * customer GUID and the tenant (GUID or domain, not blank), and that no customer appears
+ * twice for the same registration. AZSREG_EINVALID names the first bad item by its index.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_check(const azsreg_batch_item *items, size_t count);
+
+/**
+ * Runs the items concurrently over one connection pool: checks them all first (nothing is
+ * sent when one is bad), resolves each distinct tenant domain once, signs in once, then
+ * keeps up to `concurrency` requests in flight. Reads ARM's
+ * x-ms-ratelimit-remaining-subscription-{reads,writes,deletes} from every answer and paces
+ * each (subscription, operation class) so that its bucket is not emptied; a 429 pauses that
+ * class for that subscription for the Retry-After time (the item is sent again, without
+ * counting as a retry). Other retryable answers (408, 5xx, connection failures) are retried
+ * per item as single calls are (retries, backoff, deadline from the client's options).
+ * A 401 token error renews the token once for everyone.
+ *
+ * `out_json` (may be NULL) receives {"total","succeeded","failed","cancelled","requests",
+ * "throttled","elapsedMs","results":[result JSON for each item, in item order]}.
+ * Returns AZSREG_OK when every item succeeded, AZSREG_EPARTIAL when some failed (the last
+ * error names how many and the first), AZSREG_ECANCELLED when cancelled (items not finished
+ * have code AZSREG_ECANCELLED), or the error that stopped everything (bad input, sign-in).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_run(azsreg_batch *batch, const azsreg_batch_item *items, size_t count, char **out_json);
+
+/**
+ * The same with the items as a JSON array (for bindings): [{"action":"put"|"delete"|"get",
+ * "registrationId","customerSubscriptionId","tenantId"}].
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_run_json(azsreg_batch *batch, const char *items_json, char **out_json);
+
+/** Asks a running batch to stop: no new request is started, those in flight are abandoned. Any thread. */
+AZSREG_EXTERN(void) azsreg_batch_cancel(azsreg_batch *batch);
+
+AZSREG_EXTERN(void) azsreg_batch_free(azsreg_batch *batch);
 
 #ifdef __cplusplus
 }

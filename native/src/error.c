@@ -390,6 +390,7 @@ AZSREG_EXTERN(const char *) azsreg_result_name(int code)
 	case AZSREG_ENOMEM: return "AZSREG_ENOMEM";
 	case AZSREG_ECONFLICT: return "AZSREG_ECONFLICT";
 	case AZSREG_ECANCELLED: return "AZSREG_ECANCELLED";
+	case AZSREG_EPARTIAL: return "AZSREG_EPARTIAL";
 	default: return "AZSREG_UNKNOWN";
 	}
 }
@@ -588,20 +589,21 @@ void azsreg_error__set_target(const char *target)
 	e->pub.target = t;
 }
 
-int azsreg_error__prefix(const char *fmt, ...)
+/* Rewrites the current message as "<formatted>: <message>" (prefix) or "<message><formatted>"
+ * keeping every other field; a non-zero code replaces the code. */
+static int rewrite_message(int prefix, int code, const char *fmt, va_list ap)
 {
 	error_tls *e = tls_get();
 	azsreg_buf raw = AZSREG_BUF_INIT;
 	char *msg = NULL;
-	va_list ap;
 
 	if (e->busy)
 		return e->pub.code;
 	e->busy = 1;
-	va_start(ap, fmt);
+	if (!prefix)
+		(void)azsreg_buf__puts(&raw, e->pub.message);
 	(void)azsreg_buf__vprintf(&raw, fmt ? fmt : "", ap);
-	va_end(ap);
-	if (e->pub.message[0] != '\0') {
+	if (prefix && e->pub.message[0] != '\0') {
 		(void)azsreg_buf__puts(&raw, ": ");
 		(void)azsreg_buf__puts(&raw, e->pub.message);
 	}
@@ -613,8 +615,32 @@ int azsreg_error__prefix(const char *fmt, ...)
 		e->message = msg;
 		e->pub.message = msg;
 	}
+	if (code != 0)
+		e->pub.code = code;
 	e->busy = 0;
 	return e->pub.code;
+}
+
+int azsreg_error__prefix(const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = rewrite_message(1, 0, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int azsreg_error__suffix(int code, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = rewrite_message(0, code, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 int azsreg_error__code_for_status(int status, const char *arm_code)

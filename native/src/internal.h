@@ -11,7 +11,8 @@
  *   environment.c  built-in clouds, custom environments
  *   environment_discover.c  metadata/endpoints discovery (over the client's request path)
  *   http.c       header lists, request/response structs
- *   transport_curl.c  the one libcurl transport (connection pool, TLS, proxies)
+ *   transport_curl.c  the one libcurl transport (connection pool, TLS, proxies; concurrent
+ *                exchanges over the multi interface)
  *   clock.c      the system clock (injectable for tests)
  *   retry.c      retry decisions and delays (pure functions)
  *   pipeline.c   request IDs, User-Agent, retry loop, auth hook, logging, LRO polling
@@ -21,6 +22,7 @@
  *   jwt.c        JWT decode (claims, expiry) and RS256 assertion building
  *   client.c     client handle, options, JSON options, the request path from options
  *   operations.c registration / customer subscription operations, generic request
+ *   batch.c      many customer calls at once (transfers), pacing per throttle lane, results
  *   tenant.c     tenant domain -> GUID through OpenID configuration
  */
 #ifndef AZSREG_INTERNAL_H
@@ -94,6 +96,8 @@ int azsreg_error__set(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
 int azsreg_error__set_info(const azsreg_error_info *info);
 /** Prefixes the current message with "context: " keeping every other field. Returns the code. */
 int azsreg_error__prefix(const char *fmt, ...) AZSREG__PRINTF(1, 2);
+/** Appends to the current message keeping every other field; a non-zero `code` replaces the code. Returns the code. */
+int azsreg_error__suffix(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
 /** Replaces the hint of the current error (a static string) when a caller knows better. */
 void azsreg_error__set_hint(const char *hint);
 /** Sets the target of the current error: the part of the input at fault ("customerSubscriptionId"). */
@@ -255,6 +259,34 @@ int64_t azsreg_clock__unix_ms(const azsreg_clock *c);
 /* ----------------------------------------------------------- transport */
 
 typedef struct azsreg_transport azsreg_transport;
+typedef struct azsreg_transfers azsreg_transfers;
+
+/** Called by azsreg_transfers.run for each finished exchange; rc as from send (last error set). */
+typedef void (*azsreg_transfer_done_fn)(void *ctx, void *tag, int rc);
+
+/**
+ * Concurrent exchanges on one thread (libcurl's multi interface): start any number, then
+ * call run until each was reported. Used by one thread at a time, except wakeup.
+ */
+struct azsreg_transfers {
+	/**
+	 * Starts one exchange. req (with its URL, headers and body) and resp must stay valid
+	 * until it is reported. Returns 0, or an error (nothing was started, nothing reported).
+	 */
+	int (*start)(azsreg_transfers *x, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms, void *tag);
+	/**
+	 * Moves the exchanges on, waiting up to wait_ms for network activity (less when woken),
+	 * and calls done once for each exchange that finished, with its tag and its result:
+	 * 0 when a response arrived (resp filled), else the send error (resp->status 0).
+	 * Returns 0, or an error of the machinery itself.
+	 */
+	int (*run)(azsreg_transfers *x, long wait_ms, azsreg_transfer_done_fn done, void *ctx);
+	/** Makes a run that waits return early. Safe from any thread. */
+	void (*wakeup)(azsreg_transfers *x);
+	/** Stops whatever is still in flight (not reported) and frees. */
+	void (*free)(azsreg_transfers *x);
+};
+
 struct azsreg_transport {
 	/**
 	 * Sends one request, fills resp. Returns 0 when any HTTP response arrived (whatever
@@ -266,6 +298,11 @@ struct azsreg_transport {
 	/** Connections opened so far (for statistics and tests). */
 	unsigned long (*connections_opened)(azsreg_transport *t);
 	void (*free)(azsreg_transport *t);
+	/**
+	 * A set of concurrent exchanges over this transport's connections, at most
+	 * max_in_flight connections to one host (additive: NULL when the transport has none).
+	 */
+	int (*transfers_new)(azsreg_transport *t, azsreg_transfers **out, int max_in_flight);
 };
 
 typedef struct azsreg_transport_options {
@@ -273,6 +310,7 @@ typedef struct azsreg_transport_options {
 	const char *proxy;         /* else HTTPS_PROXY / https_proxy / NO_PROXY (libcurl's own) */
 	long connect_timeout_ms;
 	const char *user_agent;
+	long max_connections;      /* idle connections kept for reuse; 0: AZSREG__DEFAULT_MAX_CONNECTIONS */
 } azsreg_transport_options;
 
 /** The libcurl transport: easy-handle pool + shared connection cache; TLS always verified. */
@@ -342,6 +380,23 @@ const azsreg_logger *azsreg_pipeline__logger(const azsreg_pipeline *p);
 const char *azsreg_pipeline__correlation_id(const azsreg_pipeline *p);
 /** Statistics: attempts sent through the pipeline, and retries (pipeline.c; additive). */
 void azsreg_pipeline__stats(const azsreg_pipeline *p, unsigned long *requests, unsigned long *retries);
+/*
+ * The pieces of azsreg_pipeline__send for callers that send attempts themselves (batch.c,
+ * over azsreg_transfers), so that every request gets the same headers, log lines and counts.
+ */
+/** Sets the correlation ID, User-Agent, Accept, Content-Type (with a body) and a fresh x-ms-client-request-id; logs the request. */
+int azsreg_pipeline__prepare_attempt(azsreg_pipeline *p, azsreg_http_request *req);
+/** Counts one finished attempt (is_retry: it was a retry) and logs its outcome as send does. */
+void azsreg_pipeline__exchange_done(azsreg_pipeline *p, const azsreg_http_request *req, const azsreg_http_response *resp,
+				    int transport_rc, int64_t elapsed_ms, int is_retry);
+/** The retry policy, per-attempt timeout and total deadline of one operation. */
+void azsreg_pipeline__limits(const azsreg_pipeline *p, azsreg_retry_policy *retry, long *request_timeout_ms, long *deadline_ms);
+/** 1 for a 401 whose ARM code says the token is expired or invalid (renew once, retry). */
+int azsreg_pipeline__is_token_error(const azsreg_http_response *resp);
+/** 1 when resp (to req) starts a long-running operation that send with follow_lro would poll. */
+int azsreg_pipeline__lro_pending(const azsreg_http_request *req, const azsreg_http_response *resp);
+/** Polls the long-running operation that resp started, as send with follow_lro does; resp receives the final answer. */
+int azsreg_pipeline__follow_lro(azsreg_pipeline *p, azsreg_http_request *req, azsreg_http_response *resp, const azsreg_send_options *so);
 /** 1 when two absolute URLs have the same scheme, host and port (default ports filled in). */
 int azsreg_pipeline__same_origin(const char *a, const char *b);
 
@@ -527,6 +582,8 @@ const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx);
 /* The defaults of azsreg_client_options (azsreg.h documents them): the one place they are
  * defined; client.c, pipeline.c and transport_curl.c use these. */
 #define AZSREG__DEFAULT_CONNECT_TIMEOUT_MS 10000L
+/* Idle connections a client keeps for reuse: one per caller at once, up to this many. */
+#define AZSREG__DEFAULT_MAX_CONNECTIONS 64L
 #define AZSREG__DEFAULT_REQUEST_TIMEOUT_MS 100000L
 #define AZSREG__DEFAULT_DEADLINE_MS 600000L
 #define AZSREG__DEFAULT_MAX_RETRIES 6
@@ -577,6 +634,38 @@ int azsreg_client__new_with(azsreg_client **out, const azsreg_client_options *op
 int azsreg_client__pipeline_new(azsreg_pipeline **out_pipeline, azsreg_transport **out_owned_transport,
 				const azsreg_client_options *opts, long default_deadline_ms,
 				azsreg_transport *transport, const azsreg_clock *clock);
+
+/* ---------------------------------------------------------- operations.c */
+
+/** One customer subscription call, built and checked before anything is sent. */
+typedef struct azsreg_customer_call {
+	int action;                               /* AZSREG_BATCH_PUT / _DELETE / _GET */
+	azsreg_registration_ref reg;
+	char guid[AZSREG_GUID_LEN + 1];           /* the customer subscription, lowercase */
+	char tenant[AZSREG_GUID_LEN + 1];         /* PUT: the tenant GUID sent, "" for none */
+	char what[AZSREG_NAME_MAX + 576];         /* "register customer <guid> with registration <name> at <arm>" */
+	char *id;                                 /* the mapping's resource ID */
+	char *url;                                /* {arm}{id}?api-version= */
+	char *body;                               /* PUT: {"properties":{["tenantId":...]}} */
+} azsreg_customer_call;
+
+/**
+ * Checks the registration ID and the customer GUID and builds the call; `tenant_guid` is
+ * an already resolved tenant GUID (PUT) or NULL. Nothing is sent. The single operations and
+ * the batches both build their calls here.
+ */
+int azsreg_ops__customer_prepare(azsreg_customer_call *call, const azsreg_client *c, int action, const char *registration_id,
+				 const char *customer, const char *tenant_guid);
+/**
+ * Judges the final response of a call: 0 with *out_json (PUT and GET: the mapping as a JSON
+ * object, built from the request when a PUT answer has no body; may be NULL) or *out_existed
+ * (DELETE: 1 for 200, 0 for 204; may be NULL), else the error (ARM error parsed, hint set).
+ */
+int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_client *c, const azsreg_http_response *resp,
+				char **out_json, int *out_existed);
+void azsreg_ops__customer_call_free(azsreg_customer_call *call);
+/** Refuses an empty or blank tenant (it would erase the mapping's tenant); NULL is fine. */
+int azsreg_ops__check_tenant_value(const char *tenant_id, const char *what);
 
 /* ------------------------------------------------- environment_discover.c */
 

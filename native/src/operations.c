@@ -296,168 +296,189 @@ done:
 
 /* -------------------------------------------------------------- customers */
 
-/* Parses the registration and customer GUID; writes what = "<verb> customer <guid> <prep> registration <name> at <ARM>". */
-static int customer_inputs(const azsreg_client *client, azsreg_registration_ref *reg, char *guid, char *what, size_t what_cap,
-			   const char *verb, const char *prep, const char *registration_id, const char *customer)
-{
-	int rc;
+/* ------------------------------------------- one customer call: build, judge */
 
-	rc = azsreg_registration_id_parse(reg, registration_id);
-	if (rc != 0)
-		return azsreg_error__prefix("%s customer %s", verb, customer ? customer : "(null)");
-	rc = azsreg_guid_normalize(guid, customer, "customer subscription ID");
-	if (rc != 0)
-		return azsreg_error__prefix("%s customer %s registration %s", verb, prep, reg->name);
-	snprintf(what, what_cap, "%s customer %s %s registration %s", verb, guid, prep, reg->name);
-	put_where(what, what_cap, client);
-	return AZSREG_OK;
+void azsreg_ops__customer_call_free(azsreg_customer_call *call)
+{
+	if (call == NULL)
+		return;
+	azsreg_free(call->id);
+	free(call->url);
+	free(call->body);
+	call->id = call->url = call->body = NULL;
 }
 
-static int customer_url(char **out, azsreg_client *c, const azsreg_registration_ref *reg, const char *guid, char **out_id)
+static const char *action_verb(int action, const char **prep)
 {
-	char *id = NULL;
-	int rc = azsreg_customer_id_build(&id, reg, guid);
-
-	if (rc == 0)
-		rc = arm_url(out, c, id, NULL, AZSREG_API_VERSION);
-	if (rc == 0 && out_id != NULL) {
-		*out_id = id;
-		id = NULL;
+	switch (action) {
+	case AZSREG_BATCH_PUT: *prep = "with"; return "register";
+	case AZSREG_BATCH_DELETE: *prep = "from"; return "remove";
+	default: *prep = "of"; return "get";
 	}
-	azsreg_free(id);
+}
+
+int azsreg_ops__customer_prepare(azsreg_customer_call *call, const azsreg_client *c, int action, const char *registration_id,
+				 const char *customer, const char *tenant_guid)
+{
+	const char *prep, *verb;
+	json_t *o = NULL, *props = NULL;
+	int rc;
+
+	memset(call, 0, sizeof(*call));
+	call->action = action;
+	if (action != AZSREG_BATCH_PUT && action != AZSREG_BATCH_DELETE && action != AZSREG_BATCH_GET)
+		return azsreg_error__set(AZSREG_EINVALID, "the action %d is none of put (%d), delete (%d), get (%d)", action,
+					 AZSREG_BATCH_PUT, AZSREG_BATCH_DELETE, AZSREG_BATCH_GET);
+	verb = action_verb(action, &prep);
+	rc = azsreg_registration_id_parse(&call->reg, registration_id);
+	if (rc != 0)
+		return azsreg_error__prefix("%s customer %s", verb, customer ? customer : "(null)");
+	rc = azsreg_guid_normalize(call->guid, customer, "customer subscription ID");
+	if (rc != 0)
+		return azsreg_error__prefix("%s customer %s registration %s", verb, prep, call->reg.name);
+	snprintf(call->what, sizeof(call->what), "%s customer %s %s registration %s", verb, call->guid, prep, call->reg.name);
+	put_where(call->what, sizeof(call->what), c);
+	rc = azsreg_customer_id_build(&call->id, &call->reg, call->guid);
+	if (rc == 0)
+		rc = arm_url(&call->url, c, call->id, NULL, AZSREG_API_VERSION);
+	if (rc != 0)
+		goto done;
+	if (action == AZSREG_BATCH_PUT) {
+		if (tenant_guid != NULL)
+			snprintf(call->tenant, sizeof(call->tenant), "%s", tenant_guid);
+		props = json_object();
+		o = json_object();
+		if (props == NULL || o == NULL ||
+		    (call->tenant[0] != '\0' && json_object_set_new(props, "tenantId", json_string(call->tenant)) != 0) ||
+		    json_object_set(o, "properties", props) != 0 || (call->body = json_dumps(o, JSON_COMPACT)) == NULL) {
+			rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", call->what);
+			goto done;
+		}
+	}
+done:
+	json_decref(props);
+	json_decref(o);
+	if (rc != 0)
+		azsreg_ops__customer_call_free(call);
 	return rc;
+}
+
+/* 201 (or 200) with no body: the resource as it was asked for. */
+static int put_result_from_request(char **out_json, const azsreg_customer_call *call)
+{
+	azsreg_buf name = AZSREG_BUF_INIT;
+	json_t *o = json_object(), *props = json_object();
+	int rc = azsreg_buf__printf(&name, "%s/%s", call->reg.name, call->guid);
+
+	if (rc != 0 || o == NULL || props == NULL ||
+	    (call->tenant[0] != '\0' && json_object_set_new(props, "tenantId", json_string(call->tenant)) != 0) ||
+	    json_object_set_new(o, "id", json_string(call->id)) != 0 ||
+	    json_object_set_new(o, "name", json_string(azsreg_buf__cstr(&name))) != 0 ||
+	    json_object_set_new(o, "type", json_string(CUSTOMER_TYPE)) != 0 || json_object_set(o, "properties", props) != 0 ||
+	    (*out_json = json_dumps(o, JSON_COMPACT)) == NULL)
+		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", call->what);
+	azsreg_buf__free(&name);
+	json_decref(props);
+	json_decref(o);
+	return rc;
+}
+
+int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_client *c, const azsreg_http_response *resp,
+				char **out_json, int *out_existed)
+{
+	if (out_json != NULL)
+		*out_json = NULL;
+	if (call->action == AZSREG_BATCH_GET ? resp->status != 200 : !is_2xx(resp->status))
+		return fail_registration_response(c, resp, call->what);
+	switch (call->action) {
+	case AZSREG_BATCH_DELETE:
+		if (out_existed != NULL)
+			*out_existed = resp->status == 204 ? 0 : 1;
+		return AZSREG_OK;
+	case AZSREG_BATCH_GET:
+		if (body_is_blank(resp))
+			return azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", call->what);
+		return out_json != NULL ? compact_body(out_json, c, resp, call->what, 1) : AZSREG_OK;
+	default:
+		if (out_json == NULL)
+			return AZSREG_OK;
+		if (!body_is_blank(resp))
+			return compact_body(out_json, c, resp, call->what, 1);
+		return put_result_from_request(out_json, call);
+	}
+}
+
+/* One customer call through the pipeline (retries, LRO polling for put and delete). */
+static int customer_call(azsreg_client *client, azsreg_customer_call *call, char **out_json, int *out_existed)
+{
+	static const char *const methods[] = {"", "PUT", "DELETE", "GET"};
+	azsreg_http_response resp;
+	int rc;
+
+	memset(&resp, 0, sizeof(resp));
+	rc = arm_send(client, methods[call->action], call->url, call->body, call->action != AZSREG_BATCH_GET, call->what, &resp);
+	call->url = NULL; /* arm_send took both */
+	call->body = NULL;
+	if (rc == 0)
+		rc = azsreg_ops__customer_finish(call, client, &resp, out_json, out_existed);
+	azsreg_http_response__free(&resp);
+	return rc;
+}
+
+int azsreg_ops__check_tenant_value(const char *tenant_id, const char *what)
+{
+	const char *t;
+
+	/* An empty tenant would send {"properties":{}} and erase the mapping's tenant. */
+	for (t = tenant_id; t != NULL && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n' || *t == '\v' || *t == '\f'); t++)
+		;
+	if (t != NULL && *t == '\0')
+		return azsreg_error__set(AZSREG_EINVALID,
+					 "%s: the tenant ID is %s: give the customer's directory (tenant) as a GUID or domain name, or no tenant at all (NULL)",
+					 what, tenant_id[0] == '\0' ? "empty" : "blank");
+	return AZSREG_OK;
 }
 
 int azsreg_customer_put(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id, const char *tenant_id)
 {
-	azsreg_registration_ref reg;
-	azsreg_http_response resp;
-	char guid[AZSREG_GUID_LEN + 1], tenant[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
-	char *url = NULL, *id = NULL, *body = NULL, *text = NULL;
-	json_t *o = NULL, *props = NULL;
-	const char *t;
-	int rc, has_tenant = tenant_id != NULL;
+	azsreg_customer_call call;
+	char tenant[AZSREG_GUID_LEN + 1];
+	int rc;
 
-	memset(&resp, 0, sizeof(resp));
-	if (out_json == NULL || client == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "register customer: missing client or out_json");
-		goto done;
-	}
+	memset(&call, 0, sizeof(call));
+	if (out_json == NULL || client == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "register customer: missing client or out_json");
 	*out_json = NULL;
-	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "register", "with", registration_id, customer_subscription_id);
-	if (rc != 0)
-		goto done;
-	/* An empty tenant would send {"properties":{}} and erase the mapping's tenant. */
-	for (t = tenant_id; t != NULL && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n' || *t == '\v' || *t == '\f'); t++)
-		;
-	if (t != NULL && *t == '\0') {
-		rc = azsreg_error__set(AZSREG_EINVALID,
-				       "%s: the tenant ID is %s: give the customer's directory (tenant) as a GUID or domain name, or no tenant at all (NULL)",
-				       what, tenant_id[0] == '\0' ? "empty" : "blank");
-		goto done;
-	}
-	rc = customer_url(&url, client, &reg, guid, &id);
-	if (rc != 0)
-		goto done;
-	if (has_tenant) {
+	rc = azsreg_ops__customer_prepare(&call, client, AZSREG_BATCH_PUT, registration_id, customer_subscription_id, NULL);
+	if (rc == 0)
+		rc = azsreg_ops__check_tenant_value(tenant_id, call.what);
+	if (rc == 0 && tenant_id != NULL) {
 		rc = azsreg_tenant_resolve(tenant, client, tenant_id);
-		if (rc != 0) {
-			(void)azsreg_error__prefix("%s", what);
-			goto done;
-		}
+		if (rc != 0)
+			(void)azsreg_error__prefix("%s", call.what);
 	}
-	props = json_object();
-	o = json_object();
-	if (props == NULL || o == NULL || (has_tenant && json_object_set_new(props, "tenantId", json_string(tenant)) != 0) ||
-	    json_object_set(o, "properties", props) != 0) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
-		goto done;
+	if (rc == 0 && tenant_id != NULL) {
+		azsreg_ops__customer_call_free(&call);
+		rc = azsreg_ops__customer_prepare(&call, client, AZSREG_BATCH_PUT, registration_id, customer_subscription_id, tenant);
 	}
-	body = json_dumps(o, JSON_COMPACT);
-	if (body == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
-		goto done;
-	}
-	rc = arm_send(client, "PUT", url, body, 1, what, &resp);
-	url = NULL;
-	body = NULL;
-	if (rc != 0)
-		goto done;
-	if (!is_2xx(resp.status)) {
-		rc = fail_registration_response(client, &resp, what);
-		goto done;
-	}
-	if (!body_is_blank(&resp)) {
-		rc = compact_body(out_json, client, &resp, what, 1);
-		goto done;
-	}
-	/* 201 (or 200) with no body: the resource as we asked for it. */
-	json_object_clear(o);
-	{
-		azsreg_buf name = AZSREG_BUF_INIT;
-		rc = azsreg_buf__printf(&name, "%s/%s", reg.name, guid);
-		if (rc != 0 || json_object_set_new(o, "id", json_string(id)) != 0 ||
-		    json_object_set_new(o, "name", json_string(azsreg_buf__cstr(&name))) != 0 ||
-		    json_object_set_new(o, "type", json_string(CUSTOMER_TYPE)) != 0 ||
-		    json_object_set(o, "properties", props) != 0) {
-			azsreg_buf__free(&name);
-			rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
-			goto done;
-		}
-		azsreg_buf__free(&name);
-	}
-	text = json_dumps(o, JSON_COMPACT);
-	if (text == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
-		goto done;
-	}
-	*out_json = text;
-done:
-	free(url);
-	free(body);
-	azsreg_free(id);
-	json_decref(props);
-	json_decref(o);
-	azsreg_http_response__free(&resp);
+	if (rc == 0)
+		rc = customer_call(client, &call, out_json, NULL);
+	azsreg_ops__customer_call_free(&call);
 	return rc;
 }
 
 int azsreg_customer_get(char **out_json, azsreg_client *client, const char *registration_id, const char *customer_subscription_id)
 {
-	azsreg_registration_ref reg;
-	azsreg_http_response resp;
-	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
-	char *url = NULL;
+	azsreg_customer_call call;
 	int rc;
 
-	memset(&resp, 0, sizeof(resp));
-	if (out_json == NULL || client == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "get customer: missing client or out_json");
-		goto done;
-	}
+	if (out_json == NULL || client == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "get customer: missing client or out_json");
 	*out_json = NULL;
-	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "get", "of", registration_id, customer_subscription_id);
-	if (rc != 0)
-		goto done;
-	rc = customer_url(&url, client, &reg, guid, NULL);
-	if (rc != 0)
-		goto done;
-	rc = arm_send(client, "GET", url, NULL, 0, what, &resp);
-	url = NULL;
-	if (rc != 0)
-		goto done;
-	if (resp.status != 200) {
-		rc = fail_registration_response(client, &resp, what);
-		goto done;
-	}
-	if (body_is_blank(&resp)) {
-		rc = azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", what);
-		goto done;
-	}
-	rc = compact_body(out_json, client, &resp, what, 1);
-done:
-	free(url);
-	azsreg_http_response__free(&resp);
+	rc = azsreg_ops__customer_prepare(&call, client, AZSREG_BATCH_GET, registration_id, customer_subscription_id, NULL);
+	if (rc == 0)
+		rc = customer_call(client, &call, out_json, NULL);
+	azsreg_ops__customer_call_free(&call);
 	return rc;
 }
 
@@ -516,36 +537,15 @@ done:
 
 int azsreg_customer_delete(int *out_existed, azsreg_client *client, const char *registration_id, const char *customer_subscription_id)
 {
-	azsreg_registration_ref reg;
-	azsreg_http_response resp;
-	char guid[AZSREG_GUID_LEN + 1], what[AZSREG_NAME_MAX + 576];
-	char *url = NULL;
+	azsreg_customer_call call;
 	int rc;
 
-	memset(&resp, 0, sizeof(resp));
-	if (client == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "remove customer: missing client");
-		goto done;
-	}
-	rc = customer_inputs(client, &reg, guid, what, sizeof(what), "remove", "from", registration_id, customer_subscription_id);
-	if (rc != 0)
-		goto done;
-	rc = customer_url(&url, client, &reg, guid, NULL);
-	if (rc != 0)
-		goto done;
-	rc = arm_send(client, "DELETE", url, NULL, 1, what, &resp);
-	url = NULL;
-	if (rc != 0)
-		goto done;
-	if (!is_2xx(resp.status)) {
-		rc = fail_registration_response(client, &resp, what);
-		goto done;
-	}
-	if (out_existed != NULL)
-		*out_existed = resp.status == 204 ? 0 : 1;
-done:
-	free(url);
-	azsreg_http_response__free(&resp);
+	if (client == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "remove customer: missing client");
+	rc = azsreg_ops__customer_prepare(&call, client, AZSREG_BATCH_DELETE, registration_id, customer_subscription_id, NULL);
+	if (rc == 0)
+		rc = customer_call(client, &call, NULL, out_existed);
+	azsreg_ops__customer_call_free(&call);
 	return rc;
 }
 

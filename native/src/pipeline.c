@@ -292,6 +292,79 @@ static void describe_wait(char *out, size_t cap, const azsreg_pipeline *p, int64
 		snprintf(out, cap, "in %lld s", (long long)((delay_ms + 999) / 1000));
 }
 
+/* The headers every request carries: correlation ID, User-Agent, Accept, Content-Type with a body. */
+static int request_headers(const azsreg_pipeline *p, azsreg_http_request *req)
+{
+	int rc = azsreg_headers__set(&req->headers, "x-ms-correlation-request-id", p->correlation_id);
+
+	if (rc == 0)
+		rc = azsreg_headers__set(&req->headers, "User-Agent", p->user_agent);
+	if (rc == 0 && azsreg_headers__get(&req->headers, "Accept") == NULL)
+		rc = azsreg_headers__set(&req->headers, "Accept", "application/json");
+	if (rc == 0 && req->body != NULL && azsreg_headers__get(&req->headers, "Content-Type") == NULL)
+		rc = azsreg_headers__set(&req->headers, "Content-Type", "application/json");
+	return rc;
+}
+
+/* The lines one exchange leaves in the log: INFO the outcome, DEBUG the headers, TRACE the bodies. */
+static void log_exchange(const azsreg_pipeline *p, const azsreg_http_request *req, const azsreg_http_response *resp,
+			 int transport_rc, int64_t elapsed)
+{
+	if (transport_rc != 0) {
+		azsreg_log__write(&p->logger, AZSREG_LOG_INFO, "%s %s -> %s (%lld ms)", req->method, req->url,
+				  azsreg_error_last()->message, (long long)elapsed);
+	} else {
+		const char *rid = azsreg_headers__get(&resp->headers, "x-ms-request-id");
+		azsreg_log__write(&p->logger, AZSREG_LOG_INFO, "%s %s -> %d (request ID %s, %lld ms)", req->method, req->url,
+				  resp->status, rid ? rid : "-", (long long)elapsed);
+		log_headers(p, "response", &resp->headers);
+		log_body(p, "response", resp->body.ptr, resp->body.size, 0);
+	}
+}
+
+int azsreg_pipeline__is_token_error(const azsreg_http_response *resp)
+{
+	json_t *root = NULL;
+	const char *code;
+	int yes;
+
+	if (resp->status != 401)
+		return 0;
+	code = arm_code_of(resp, &root);
+	yes = code != NULL && (strcmp(code, "ExpiredAuthenticationToken") == 0 || strcmp(code, "InvalidAuthenticationToken") == 0);
+	json_decref(root);
+	return yes;
+}
+
+int azsreg_pipeline__prepare_attempt(azsreg_pipeline *p, azsreg_http_request *req)
+{
+	int rc = request_headers(p, req);
+
+	if (rc == 0)
+		rc = set_header_id(req, "x-ms-client-request-id");
+	if (rc == 0) {
+		log_headers(p, "request", &req->headers);
+		log_body(p, "request", req->body, req->body_len, req->body_is_secret);
+	}
+	return rc;
+}
+
+void azsreg_pipeline__exchange_done(azsreg_pipeline *p, const azsreg_http_request *req, const azsreg_http_response *resp,
+				    int transport_rc, int64_t elapsed_ms, int is_retry)
+{
+	__atomic_add_fetch(&p->requests, 1, __ATOMIC_RELAXED);
+	if (is_retry)
+		__atomic_add_fetch(&p->retries, 1, __ATOMIC_RELAXED);
+	log_exchange(p, req, resp, transport_rc, elapsed_ms);
+}
+
+void azsreg_pipeline__limits(const azsreg_pipeline *p, azsreg_retry_policy *retry, long *request_timeout_ms, long *deadline_ms)
+{
+	*retry = p->retry;
+	*request_timeout_ms = p->request_timeout_ms;
+	*deadline_ms = p->deadline_ms;
+}
+
 /*
  * One request with retries. Returns 0 with the final response in resp, or an error.
  */
@@ -311,13 +384,7 @@ static int send_with_retries(azsreg_pipeline *p, azsreg_http_request *req, azsre
 		max_retries = so->max_retries < 0 ? 0 : so->max_retries;
 	if (so != NULL && so->timeout_ms > 0)
 		attempt_timeout = so->timeout_ms;
-	rc = azsreg_headers__set(&req->headers, "x-ms-correlation-request-id", p->correlation_id);
-	if (rc == 0)
-		rc = azsreg_headers__set(&req->headers, "User-Agent", p->user_agent);
-	if (rc == 0 && azsreg_headers__get(&req->headers, "Accept") == NULL)
-		rc = azsreg_headers__set(&req->headers, "Accept", "application/json");
-	if (rc == 0 && req->body != NULL && azsreg_headers__get(&req->headers, "Content-Type") == NULL)
-		rc = azsreg_headers__set(&req->headers, "Content-Type", "application/json");
+	rc = request_headers(p, req);
 	if (rc != 0)
 		goto done;
 
@@ -360,9 +427,8 @@ static int send_with_retries(azsreg_pipeline *p, azsreg_http_request *req, azsre
 		ss->attempts++;
 		__atomic_add_fetch(&p->requests, 1, __ATOMIC_RELAXED);
 
+		log_exchange(p, req, resp, transport_rc, elapsed);
 		if (transport_rc != 0) {
-			azsreg_log__write(&p->logger, AZSREG_LOG_INFO, "%s %s -> %s (%lld ms)", req->method, req->url,
-					  azsreg_error_last()->message, (long long)elapsed);
 			if ((transport_rc != AZSREG_ENETWORK && transport_rc != AZSREG_ETIMEOUT) || resp->transport_final) {
 				/* not a passing failure (TLS, bad input, a proxy's 407): retrying gets the same answer */
 				rc = error_amend(0, NULL, p->correlation_id);
@@ -377,26 +443,13 @@ static int send_with_retries(azsreg_pipeline *p, azsreg_http_request *req, azsre
 			snprintf(reason, sizeof(reason), "%s", transport_rc == AZSREG_ETIMEOUT ? "a timeout" : "a connection failure");
 			delay = azsreg_retry__backoff(&p->retry, retry + 1, ck->random(ck->ctx));
 		} else {
-			const char *rid = azsreg_headers__get(&resp->headers, "x-ms-request-id");
-			azsreg_log__write(&p->logger, AZSREG_LOG_INFO, "%s %s -> %d (request ID %s, %lld ms)", req->method, req->url,
-					  resp->status, rid ? rid : "-", (long long)elapsed);
-			log_headers(p, "response", &resp->headers);
-			log_body(p, "response", resp->body.ptr, resp->body.size, 0);
-
-			if (resp->status == 401 && so != NULL && so->authorize != NULL && !renewed) {
-				json_t *root = NULL;
-				const char *code = arm_code_of(resp, &root);
-				int token_error = code != NULL && (strcmp(code, "ExpiredAuthenticationToken") == 0 ||
-								   strcmp(code, "InvalidAuthenticationToken") == 0);
-				if (token_error)
-					azsreg_log__write(&p->logger, AZSREG_LOG_DEBUG, "renewing the token and retrying once after HTTP 401 %s", code);
-				json_decref(root);
-				if (token_error) {
-					renewed = 1;
-					force = 1;
-					__atomic_add_fetch(&p->retries, 1, __ATOMIC_RELAXED);
-					continue;
-				}
+			if (resp->status == 401 && so != NULL && so->authorize != NULL && !renewed &&
+			    azsreg_pipeline__is_token_error(resp)) {
+				azsreg_log__write(&p->logger, AZSREG_LOG_DEBUG, "renewing the token and retrying once after HTTP 401");
+				renewed = 1;
+				force = 1;
+				__atomic_add_fetch(&p->retries, 1, __ATOMIC_RELAXED);
+				continue;
 			}
 			if (!azsreg_retry__status_is_retryable(resp->status) || retry >= max_retries) {
 				rc = AZSREG_OK;
@@ -640,6 +693,17 @@ done:
 	return rc;
 }
 
+/* The monotonic time by which one operation must be over. */
+static int64_t deadline_from_now(const azsreg_pipeline *p)
+{
+	int64_t now = p->clock->now_ms(p->clock->ctx);
+
+	/* Saturate: a huge deadline_ms (LONG_MAX for "none") must not wrap negative. */
+	if ((int64_t)p->deadline_ms > INT64_MAX - now)
+		return INT64_MAX;
+	return now + p->deadline_ms;
+}
+
 int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_http_response *resp, const azsreg_send_options *so)
 {
 	azsreg_send_options none;
@@ -653,12 +717,7 @@ int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_h
 		so = &none;
 	}
 	memset(&ss, 0, sizeof(ss));
-	ss.deadline = p->clock->now_ms(p->clock->ctx);
-	/* Saturate: a huge deadline_ms (LONG_MAX for "none") must not wrap negative. */
-	if ((int64_t)p->deadline_ms > INT64_MAX - ss.deadline)
-		ss.deadline = INT64_MAX;
-	else
-		ss.deadline += p->deadline_ms;
+	ss.deadline = deadline_from_now(p);
 	rc = send_with_retries(p, req, resp, so, &ss);
 	if (rc == 0 && so->follow_lro && (resp->status == 200 || resp->status == 201 || resp->status == 202))
 		rc = lro_poll(p, req, resp, so, &ss);
@@ -668,4 +727,31 @@ int azsreg_pipeline__send(azsreg_pipeline *p, azsreg_http_request *req, azsreg_h
 		rc = error_amend(0, "; the request may still have been applied by the service: read the resource to see its current state",
 				 NULL);
 	return rc;
+}
+
+int azsreg_pipeline__lro_pending(const azsreg_http_request *req, const azsreg_http_response *resp)
+{
+	const char *hv;
+	char pstate[64];
+
+	if (resp->status != 200 && resp->status != 201 && resp->status != 202)
+		return 0;
+	if (resp->status != 200) {
+		hv = azsreg_headers__get(&resp->headers, "Azure-AsyncOperation");
+		if (hv == NULL || hv[0] == '\0')
+			hv = azsreg_headers__get(&resp->headers, "Location");
+		if (hv != NULL && hv[0] != '\0')
+			return 1;
+	}
+	return (strcmp(req->method, "PUT") == 0 || strcmp(req->method, "PATCH") == 0) &&
+	       provisioning_state(resp, pstate, sizeof(pstate)) == LRO_RUNNING;
+}
+
+int azsreg_pipeline__follow_lro(azsreg_pipeline *p, azsreg_http_request *req, azsreg_http_response *resp, const azsreg_send_options *so)
+{
+	send_state ss;
+
+	memset(&ss, 0, sizeof(ss));
+	ss.deadline = deadline_from_now(p);
+	return lro_poll(p, req, resp, so, &ss);
 }

@@ -26,7 +26,7 @@
 #include <strings.h>
 
 #define RESPONSE_BODY_LIMIT ((size_t)32 * 1024 * 1024)
-#define POOL_KEEP 16
+#define POOL_KEEP 64
 
 typedef struct curl_transport {
 	azsreg_transport base;
@@ -39,6 +39,7 @@ typedef struct curl_transport {
 	char *proxy;
 	char *user_agent;
 	long connect_timeout_ms;
+	long max_connections;      /* idle connections the shared cache keeps */
 	unsigned long connections; /* atomic */
 } curl_transport;
 
@@ -444,44 +445,20 @@ static const char *ca_bundle(const curl_transport *t)
 		}                                                                    \
 	} while (0)
 
-static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)
+/*
+ * Sets every option of one exchange on a (reset) easy handle. `st`, `errbuf` and `hdrs`
+ * must live until the exchange is over; so must req's URL and body.
+ */
+static int setup_handle(curl_transport *t, CURL *h, const azsreg_http_request *req, recv_state *st, char *errbuf,
+			struct curl_slist *hdrs, long timeout_ms)
 {
-	curl_transport *t = (curl_transport *)base;
-	CURL *h = NULL;
-	struct curl_slist *hdrs = NULL;
-	recv_state st;
-	char errbuf[CURL_ERROR_SIZE];
 	const char *ca;
-	CURLcode cc;
-	long status = 0, nconn = 0;
 	int rc = AZSREG_OK;
 
-	if (req == NULL || resp == NULL || req->url == NULL || req->method == NULL) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "transport: missing request");
-		goto done;
-	}
-	rc = azsreg_url__check_scheme(req->url, req->allow_link_local_http, req->method);
-	if (rc != 0)
-		goto done;
-
-	azsreg_http_response__reset(resp);
-	if (resp->body.limit == 0)
-		resp->body.limit = RESPONSE_BODY_LIMIT;
-	memset(&st, 0, sizeof(st));
-	st.resp = resp;
-	errbuf[0] = '\0';
-
-	h = pool_take(t);
-	if (h == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (libcurl handle)");
-		goto done;
-	}
-	curl_easy_reset(h);
-	rc = build_headers(&hdrs, req);
-	if (rc != 0)
-		goto done;
-
 	SETOPT(h, CURLOPT_SHARE, t->share);
+	/* the shared cache keeps as many idle connections as callers may use at once (libcurl's default, 5,
+	 * made a sixth concurrent caller open a new connection every time) */
+	SETOPT(h, CURLOPT_MAXCONNECTS, t->max_connections);
 	SETOPT(h, CURLOPT_URL, req->url);
 	SETOPT(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	SETOPT(h, CURLOPT_NOSIGNAL, 1L);
@@ -509,9 +486,9 @@ static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azs
 		SETOPT(h, CURLOPT_USERAGENT, t->user_agent);
 	SETOPT(h, CURLOPT_HTTPHEADER, hdrs);
 	SETOPT(h, CURLOPT_WRITEFUNCTION, on_body);
-	SETOPT(h, CURLOPT_WRITEDATA, &st);
+	SETOPT(h, CURLOPT_WRITEDATA, st);
 	SETOPT(h, CURLOPT_HEADERFUNCTION, on_header);
-	SETOPT(h, CURLOPT_HEADERDATA, &st);
+	SETOPT(h, CURLOPT_HEADERDATA, st);
 
 	if (strcmp(req->method, "GET") == 0) {
 		SETOPT(h, CURLOPT_HTTPGET, 1L);
@@ -525,35 +502,260 @@ static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azs
 			SETOPT(h, CURLOPT_POSTFIELDS, req->body ? req->body : "");
 		}
 	}
+done:
+	return rc;
+}
 
-	cc = curl_easy_perform(h);
+/* Checks the request and prepares resp and st for an exchange. */
+static int begin_exchange(const azsreg_http_request *req, azsreg_http_response *resp, recv_state *st, char *errbuf)
+{
+	int rc;
+
+	if (req == NULL || resp == NULL || req->url == NULL || req->method == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "transport: missing request");
+	rc = azsreg_url__check_scheme(req->url, req->allow_link_local_http, req->method);
+	if (rc != 0)
+		return rc;
+	azsreg_http_response__reset(resp);
+	if (resp->body.limit == 0)
+		resp->body.limit = RESPONSE_BODY_LIMIT;
+	memset(st, 0, sizeof(*st));
+	st->resp = resp;
+	errbuf[0] = '\0';
+	return AZSREG_OK;
+}
+
+/* The outcome of a finished exchange: counts connections, maps the libcurl result, sets the status. */
+static int end_exchange(curl_transport *t, CURL *h, CURLcode cc, const azsreg_http_request *req, azsreg_http_response *resp,
+			const recv_state *st, const char *errbuf, long timeout_ms)
+{
+	long status = 0, nconn = 0;
+
 	if (curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK && nconn > 0)
 		__atomic_add_fetch(&t->connections, (unsigned long)nconn, __ATOMIC_RELAXED);
-	if (cc != CURLE_OK) {
-		rc = map_error(cc, h, t, req, resp, &st, errbuf, timeout_ms);
-		goto done;
-	}
-	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status < 100) {
-		rc = azsreg_error__set(AZSREG_ENETWORK, "%s: no HTTP status in the answer", req->method);
-		goto done;
-	}
-	if (st.header_failed) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory (response headers)", req->method);
-		goto done;
-	}
+	if (cc != CURLE_OK)
+		return map_error(cc, h, t, req, resp, st, errbuf, timeout_ms);
+	if (curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status) != CURLE_OK || status < 100)
+		return azsreg_error__set(AZSREG_ENETWORK, "%s: no HTTP status in the answer", req->method);
+	if (st->header_failed)
+		return azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory (response headers)", req->method);
 	resp->status = (int)status;
-done:
-	if (h != NULL) {
-		/* Drop references into this call's memory before the handle goes back. */
-		curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-		curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
-		pool_give(t, h);
+	return AZSREG_OK;
+}
+
+/* Drops the handle's references into an exchange's memory and gives it back to the pool. */
+static void release_handle(curl_transport *t, CURL *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, NULL);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(h, CURLOPT_HEADERDATA, NULL);
+	pool_give(t, h);
+}
+
+static int curl_send(azsreg_transport *base, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)
+{
+	curl_transport *t = (curl_transport *)base;
+	CURL *h = NULL;
+	struct curl_slist *hdrs = NULL;
+	recv_state st;
+	char errbuf[CURL_ERROR_SIZE];
+	int rc;
+
+	rc = begin_exchange(req, resp, &st, errbuf);
+	if (rc != 0)
+		goto done;
+	h = pool_take(t);
+	if (h == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (libcurl handle)");
+		goto done;
 	}
+	curl_easy_reset(h);
+	rc = build_headers(&hdrs, req);
+	if (rc == 0)
+		rc = setup_handle(t, h, req, &st, errbuf, hdrs, timeout_ms);
+	if (rc == 0)
+		rc = end_exchange(t, h, curl_easy_perform(h), req, resp, &st, errbuf, timeout_ms);
+done:
+	release_handle(t, h);
 	slist_wipe_free(hdrs);
 	if (rc != 0 && resp != NULL)
 		resp->status = 0;
 	return rc;
+}
+
+/* ------------------------------------------------- concurrent exchanges (multi) */
+
+typedef struct curl_exchange {
+	CURL *h;
+	struct curl_slist *hdrs;
+	recv_state st;
+	char errbuf[CURL_ERROR_SIZE];
+	const azsreg_http_request *req;
+	azsreg_http_response *resp;
+	long timeout_ms;
+	void *tag;
+	struct curl_exchange *next;
+} curl_exchange;
+
+typedef struct curl_transfers {
+	azsreg_transfers base;
+	curl_transport *t;
+	CURLM *multi;
+	curl_exchange *active;   /* every exchange started and not yet reported */
+} curl_transfers;
+
+static void exchange_free(curl_transfers *x, curl_exchange *e)
+{
+	if (e == NULL)
+		return;
+	if (e->h != NULL) {
+		curl_multi_remove_handle(x->multi, e->h);
+		release_handle(x->t, e->h);
+	}
+	slist_wipe_free(e->hdrs);
+	free(e);
+}
+
+static int transfers_start(azsreg_transfers *base, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms,
+			   void *tag)
+{
+	curl_transfers *x = (curl_transfers *)base;
+	curl_exchange *e = calloc(1, sizeof(*e));
+	int rc;
+
+	if (e == NULL)
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (exchange)");
+	rc = begin_exchange(req, resp, &e->st, e->errbuf);
+	if (rc != 0)
+		goto fail;
+	e->h = pool_take(x->t);
+	if (e->h == NULL) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (libcurl handle)");
+		goto fail;
+	}
+	curl_easy_reset(e->h);
+	rc = build_headers(&e->hdrs, req);
+	if (rc == 0)
+		rc = setup_handle(x->t, e->h, req, &e->st, e->errbuf, e->hdrs, timeout_ms);
+	if (rc == 0 && curl_easy_setopt(e->h, CURLOPT_PRIVATE, (void *)e) != CURLE_OK)
+		rc = azsreg_error__set(AZSREG_ERROR, "libcurl refused option CURLOPT_PRIVATE");
+	if (rc != 0)
+		goto fail;
+	e->req = req;
+	e->resp = resp;
+	e->timeout_ms = timeout_ms;
+	e->tag = tag;
+	if (curl_multi_add_handle(x->multi, e->h) != CURLM_OK) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "libcurl could not start the exchange");
+		release_handle(x->t, e->h);
+		e->h = NULL;
+		goto fail;
+	}
+	e->next = x->active;
+	x->active = e;
+	return AZSREG_OK;
+fail:
+	if (e->h != NULL) {
+		release_handle(x->t, e->h);
+		e->h = NULL;
+	}
+	slist_wipe_free(e->hdrs);
+	free(e);
+	return rc;
+}
+
+static int transfers_run(azsreg_transfers *base, long wait_ms, azsreg_transfer_done_fn done, void *ctx)
+{
+	curl_transfers *x = (curl_transfers *)base;
+	CURLMsg *msg;
+	int running = 0, left = 0;
+	CURLMcode mc;
+
+	mc = curl_multi_perform(x->multi, &running);
+	if (mc == CURLM_OK && wait_ms > 0)
+		mc = curl_multi_poll(x->multi, NULL, 0, wait_ms > INT32_MAX ? INT32_MAX : (int)wait_ms, NULL);
+	if (mc == CURLM_OK)
+		mc = curl_multi_perform(x->multi, &running);
+	if (mc != CURLM_OK && mc != CURLM_CALL_MULTI_PERFORM)
+		return azsreg_error__set(mc == CURLM_OUT_OF_MEMORY ? AZSREG_ENOMEM : AZSREG_ERROR, "libcurl: %s", curl_multi_strerror(mc));
+	while ((msg = curl_multi_info_read(x->multi, &left)) != NULL) {
+		curl_exchange *e = NULL, **pp;
+		int rc;
+
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		if (curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&e) != CURLE_OK || e == NULL)
+			continue;
+		rc = end_exchange(x->t, e->h, msg->data.result, e->req, e->resp, &e->st, e->errbuf, e->timeout_ms);
+		if (rc != 0)
+			e->resp->status = 0;
+		for (pp = &x->active; *pp != NULL; pp = &(*pp)->next) {
+			if (*pp == e) {
+				*pp = e->next;
+				break;
+			}
+		}
+		{
+			void *tag = e->tag;
+			exchange_free(x, e); /* msg is not used after this */
+			done(ctx, tag, rc);
+		}
+	}
+	return AZSREG_OK;
+}
+
+static void transfers_wakeup(azsreg_transfers *base)
+{
+	curl_transfers *x = (curl_transfers *)base;
+
+	(void)curl_multi_wakeup(x->multi);
+}
+
+static void transfers_free(azsreg_transfers *base)
+{
+	curl_transfers *x = (curl_transfers *)base;
+
+	if (x == NULL)
+		return;
+	while (x->active != NULL) {
+		curl_exchange *e = x->active;
+		x->active = e->next;
+		exchange_free(x, e);
+	}
+	if (x->multi != NULL)
+		curl_multi_cleanup(x->multi);
+	free(x);
+}
+
+static int curl_transfers_new(azsreg_transport *base, azsreg_transfers **out, int max_in_flight)
+{
+	curl_transport *t = (curl_transport *)base;
+	curl_transfers *x = calloc(1, sizeof(*x));
+
+	*out = NULL;
+	if (x == NULL)
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (transfers)");
+	x->t = t;
+	x->multi = curl_multi_init();
+	if (x->multi == NULL) {
+		free(x);
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (libcurl multi)");
+	}
+	/* keep a connection for each exchange in flight (and those of single calls on other threads) */
+	if (max_in_flight < 1)
+		max_in_flight = 1;
+	(void)curl_multi_setopt(x->multi, CURLMOPT_MAXCONNECTS, (long)max_in_flight + t->max_connections);
+	(void)curl_multi_setopt(x->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)max_in_flight);
+	x->base.start = transfers_start;
+	x->base.run = transfers_run;
+	x->base.wakeup = transfers_wakeup;
+	x->base.free = transfers_free;
+	*out = &x->base;
+	return AZSREG_OK;
 }
 
 static unsigned long curl_connections(azsreg_transport *base)
@@ -609,11 +811,15 @@ int azsreg_transport__curl_new(azsreg_transport **out, const azsreg_transport_op
 	pthread_mutex_init(&t->pool_lock, NULL);
 	t->base.send = curl_send;
 	t->base.connections_opened = curl_connections;
+	t->base.transfers_new = curl_transfers_new;
 	t->base.free = curl_free_transport;
 	t->connect_timeout_ms = AZSREG__DEFAULT_CONNECT_TIMEOUT_MS;
+	t->max_connections = AZSREG__DEFAULT_MAX_CONNECTIONS;
 	if (opts != NULL) {
 		if (opts->connect_timeout_ms > 0)
 			t->connect_timeout_ms = opts->connect_timeout_ms;
+		if (opts->max_connections > 0)
+			t->max_connections = opts->max_connections;
 		t->ca_file = azsreg__strdup(opts->ca_file);
 		if (opts->proxy && opts->proxy[0])
 			t->proxy = azsreg__strdup(opts->proxy);

@@ -1,0 +1,840 @@
+/*
+ * test_batch.c: batches (batch.c) over a simulated ARM: concurrent exchanges through a fake
+ * azsreg_transfers on a fake clock (time moves only when the batch waits), token buckets per
+ * (subscription, operation class) that answer x-ms-ratelimit-remaining-* and 429 +
+ * Retry-After like ARM, and a store of mappings checked afterwards.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_transport.h"
+
+#define ARM "https://management.example.test/"
+#define SUB_A "33333333-3333-3333-3333-333333333333"
+#define SUB_B "44444444-4444-4444-4444-444444444444"
+#define REG_A "/subscriptions/" SUB_A "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/RegA"
+#define REG_B "/subscriptions/" SUB_B "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/RegB"
+#define REG_MISSING "/subscriptions/" SUB_A "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/Missing"
+#define TENANT "dbab3982-1111-2222-3333-444444444444"
+#define MAX_SEEN 4096
+#define MAX_STORE 2048
+
+/* ------------------------------------------------------- the simulated ARM */
+
+typedef struct bucket {
+	char key[96];
+	double tokens, burst, rate; /* rate per ms */
+	int64_t last;
+} bucket;
+
+typedef struct sent {
+	char method[8];
+	char url[400];
+	char auth[64];
+	int64_t at;       /* relative to the start */
+	int status;
+} sent;
+
+typedef struct sim {
+	fake_clock fc;
+	azsreg_transport base;
+	azsreg_transfers xbase;
+	/* exchanges in flight */
+	struct flight {
+		const azsreg_http_request *req;
+		azsreg_http_response *resp;
+		void *tag;
+		int64_t done_at;
+		int used;
+	} fl[512];
+	int in_flight, max_in_flight;
+	int64_t latency_ms;
+	/* the service */
+	int throttle;                       /* buckets on */
+	double burst, per_second;
+	bucket buckets[16];
+	int nbuckets;
+	char *store[MAX_STORE];             /* mapping paths, lowercase */
+	char *store_tenant[MAX_STORE];
+	int nstore;
+	sent seen[MAX_SEEN];
+	int nseen;
+	int throttled;
+	int fail_500_first;                 /* the first n PUTs get 500 */
+	int expire_token_at;                /* from this request on, token-1 is refused (401) */
+	int wakeups;
+} sim;
+
+static sim S;
+static azsreg_credential *cred;
+static azsreg_environment *env;
+static azsreg_client *client;
+static azsreg_batch *batch;
+static char *out;
+
+static int64_t rel_now(void)
+{
+	return S.fc.now_ms - S.fc.start_ms;
+}
+
+static bucket *bucket_for(const char *sub, const char *cls)
+{
+	char key[96];
+	int i;
+
+	snprintf(key, sizeof key, "%s|%s", sub, cls);
+	for (i = 0; i < S.nbuckets; i++)
+		if (strcmp(S.buckets[i].key, key) == 0)
+			return &S.buckets[i];
+	cr_assert_lt(S.nbuckets, 16);
+	snprintf(S.buckets[S.nbuckets].key, sizeof S.buckets[0].key, "%s", key);
+	S.buckets[S.nbuckets].tokens = S.burst;
+	S.buckets[S.nbuckets].burst = S.burst;
+	S.buckets[S.nbuckets].rate = S.per_second / 1000.0;
+	S.buckets[S.nbuckets].last = S.fc.now_ms;
+	return &S.buckets[S.nbuckets++];
+}
+
+static void add_header(azsreg_http_response *resp, const char *name, const char *value)
+{
+	cr_assert_eq(azsreg_headers__add(&resp->headers, name, value), 0);
+}
+
+static int store_find(const char *path)
+{
+	int i;
+
+	for (i = 0; i < S.nstore; i++)
+		if (strcmp(S.store[i], path) == 0)
+			return i;
+	return -1;
+}
+
+/* Answers one request as ARM would (processed when it arrives: at the start of its latency). */
+static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
+{
+	char path[400], sub[64] = "", hdr[96], num[32];
+	const char *p, *auth = azsreg_headers__get(&req->headers, "Authorization");
+	const char *cls = strcmp(req->method, "GET") == 0 ? "reads" : strcmp(req->method, "DELETE") == 0 ? "deletes" : "writes";
+	sent *s = NULL;
+	size_t n;
+	int i;
+
+	azsreg_http_response__reset(resp);
+	if (S.nseen < MAX_SEEN) {
+		s = &S.seen[S.nseen++];
+		snprintf(s->method, sizeof s->method, "%s", req->method);
+		snprintf(s->url, sizeof s->url, "%s", req->url);
+		snprintf(s->auth, sizeof s->auth, "%s", auth ? auth : "");
+		s->at = rel_now();
+	}
+	n = strcspn(req->url + strlen(ARM), "?");
+	snprintf(path, sizeof path, "%.*s", (int)n, req->url + strlen(ARM));
+	for (i = 0; path[i]; i++)
+		path[i] = (char)(path[i] >= 'A' && path[i] <= 'Z' ? path[i] + 32 : path[i]);
+	p = strstr(path, "subscriptions/");
+	if (p != NULL)
+		snprintf(sub, sizeof sub, "%.36s", p + strlen("subscriptions/"));
+	add_header(resp, "x-ms-request-id", "rid-1");
+	if (S.expire_token_at > 0 && S.nseen > S.expire_token_at && auth != NULL && strcmp(auth, "Bearer token-1") == 0) {
+		resp->status = 401;
+		azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"ExpiredAuthenticationToken\",\"message\":\"expired\"}}");
+		goto out;
+	}
+	if (S.throttle) {
+		bucket *b = bucket_for(sub, cls);
+		b->tokens += (double)(S.fc.now_ms - b->last) * b->rate;
+		if (b->tokens > b->burst)
+			b->tokens = b->burst;
+		b->last = S.fc.now_ms;
+		snprintf(hdr, sizeof hdr, "x-ms-ratelimit-remaining-subscription-%s", cls);
+		if (b->tokens < 1.0) {
+			S.throttled++;
+			resp->status = 429;
+			snprintf(num, sizeof num, "%d", (int)((1.0 - b->tokens) / b->rate / 1000.0) + 1);
+			add_header(resp, "Retry-After", num);
+			add_header(resp, hdr, "0");
+			azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"throttled\"}}");
+			goto out;
+		}
+		b->tokens -= 1.0;
+		snprintf(num, sizeof num, "%d", (int)b->tokens);
+		add_header(resp, hdr, num);
+	}
+	if (strstr(path, "/registrations/missing/") != NULL) {
+		resp->status = 404;
+		azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"The registration was not found.\"}}");
+		goto out;
+	}
+	if (strcmp(req->method, "PUT") == 0) {
+		json_t *body = json_loadb(req->body, req->body_len, 0, NULL);
+		const char *tenant = json_string_value(json_object_get(json_object_get(body, "properties"), "tenantId"));
+		char text[800];
+		if (S.fail_500_first > 0) {
+			S.fail_500_first--;
+			resp->status = 500;
+			azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"InternalServerError\",\"message\":\"try again\"}}");
+			json_decref(body);
+			goto out;
+		}
+		i = store_find(path);
+		if (i < 0) {
+			cr_assert_lt(S.nstore, MAX_STORE);
+			i = S.nstore++;
+			S.store[i] = strdup(path);
+			S.store_tenant[i] = NULL;
+		}
+		free(S.store_tenant[i]);
+		S.store_tenant[i] = tenant ? strdup(tenant) : NULL;
+		resp->status = 200;
+		snprintf(text, sizeof text, "{\"id\":\"/%s\",\"properties\":{\"tenantId\":\"%s\"}}", path, tenant ? tenant : "");
+		azsreg_buf__puts(&resp->body, text);
+		json_decref(body);
+	} else if (strcmp(req->method, "DELETE") == 0) {
+		i = store_find(path);
+		if (i < 0) {
+			resp->status = 204;
+		} else {
+			free(S.store[i]);
+			free(S.store_tenant[i]);
+			S.store[i] = S.store[S.nstore - 1];
+			S.store_tenant[i] = S.store_tenant[S.nstore - 1];
+			S.nstore--;
+			resp->status = 200;
+		}
+	} else {
+		i = store_find(path);
+		if (i < 0) {
+			resp->status = 404;
+			azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"ResourceNotFound\",\"message\":\"not found\"}}");
+		} else {
+			char text[800];
+			resp->status = 200;
+			snprintf(text, sizeof text, "{\"id\":\"/%s\",\"properties\":{\"tenantId\":\"%s\"}}", path,
+				 S.store_tenant[i] ? S.store_tenant[i] : "");
+			azsreg_buf__puts(&resp->body, text);
+		}
+	}
+out:
+	if (s != NULL)
+		s->status = resp->status;
+}
+
+static int sim_send(azsreg_transport *t, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)
+{
+	(void)t;
+	(void)timeout_ms;
+	if (strstr(req->url, "openid-configuration") != NULL) {
+		azsreg_http_response__reset(resp);
+		if (S.nseen < MAX_SEEN) {
+			snprintf(S.seen[S.nseen].method, sizeof S.seen[0].method, "%s", req->method);
+			snprintf(S.seen[S.nseen].url, sizeof S.seen[0].url, "%s", req->url);
+			S.seen[S.nseen++].at = rel_now();
+		}
+		resp->status = 200;
+		azsreg_buf__puts(&resp->body, "{\"token_endpoint\":\"https://login.example.test/" TENANT "/oauth2/token\",\"issuer\":\"https://sts.example.test/" TENANT "/\"}");
+		return 0;
+	}
+	serve(req, resp);
+	return 0;
+}
+
+static int x_start(azsreg_transfers *x, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms, void *tag)
+{
+	int i;
+
+	(void)x;
+	(void)timeout_ms;
+	for (i = 0; i < 512; i++) {
+		if (!S.fl[i].used) {
+			S.fl[i].used = 1;
+			S.fl[i].req = req;
+			S.fl[i].resp = resp;
+			S.fl[i].tag = tag;
+			S.fl[i].done_at = S.fc.now_ms + S.latency_ms;
+			serve(req, resp);
+			S.in_flight++;
+			if (S.in_flight > S.max_in_flight)
+				S.max_in_flight = S.in_flight;
+			return 0;
+		}
+	}
+	return azsreg_error__set(AZSREG_ENOMEM, "sim: too many in flight");
+}
+
+/* Waits (moves the clock) until the earliest exchange is due or wait_ms passed, then reports what is due. */
+static int x_run(azsreg_transfers *x, long wait_ms, azsreg_transfer_done_fn done, void *ctx)
+{
+	int64_t next = S.fc.now_ms + wait_ms;
+	int i;
+
+	(void)x;
+	for (i = 0; i < 512; i++)
+		if (S.fl[i].used && S.fl[i].done_at < next)
+			next = S.fl[i].done_at;
+	if (next > S.fc.now_ms)
+		S.fc.now_ms = next;
+	for (i = 0; i < 512; i++) {
+		if (S.fl[i].used && S.fl[i].done_at <= S.fc.now_ms) {
+			S.fl[i].used = 0;
+			S.in_flight--;
+			done(ctx, S.fl[i].tag, 0);
+		}
+	}
+	return 0;
+}
+
+static void x_wakeup(azsreg_transfers *x)
+{
+	(void)x;
+	S.wakeups++;
+}
+
+static void x_free(azsreg_transfers *x)
+{
+	int i;
+
+	(void)x;
+	for (i = 0; i < 512; i++)
+		if (S.fl[i].used) {
+			S.fl[i].used = 0;
+			S.in_flight--;
+		}
+}
+
+static int sim_transfers_new(azsreg_transport *t, azsreg_transfers **out_x, int max_in_flight)
+{
+	(void)t;
+	(void)max_in_flight;
+	S.xbase.start = x_start;
+	S.xbase.run = x_run;
+	S.xbase.wakeup = x_wakeup;
+	S.xbase.free = x_free;
+	*out_x = &S.xbase;
+	return 0;
+}
+
+static unsigned long sim_conns(azsreg_transport *t)
+{
+	(void)t;
+	return 1;
+}
+
+static void sim_free(azsreg_transport *t)
+{
+	(void)t;
+}
+
+static void new_batch(int concurrency, unsigned int flags, azsreg_batch_result_cb on_result, azsreg_batch_progress_cb on_progress,
+		      void *payload)
+{
+	azsreg_batch_options bo = AZSREG_BATCH_OPTIONS_INIT;
+
+	azsreg_batch_free(batch);
+	bo.concurrency = concurrency;
+	bo.flags = flags;
+	bo.on_result = on_result;
+	bo.on_progress = on_progress;
+	bo.payload = payload;
+	cr_assert_eq(azsreg_batch_new(&batch, client, &bo), 0, "%s", azsreg_error_last()->message);
+}
+
+static void setup(void)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+
+	memset(&S, 0, sizeof S);
+	fake_clock_init(&S.fc);
+	S.base.send = sim_send;
+	S.base.connections_opened = sim_conns;
+	S.base.free = sim_free;
+	S.base.transfers_new = sim_transfers_new;
+	S.latency_ms = 20;
+	S.burst = 200;
+	S.per_second = 10;
+	cred = counting_credential_new();
+	cr_assert_eq(azsreg_environment_custom(&env, "Test", ARM, "https://login.example.test/", ARM), 0, "%s",
+		     azsreg_error_last()->message);
+	o.environment = env;
+	cr_assert_eq(azsreg_client__new_with(&client, &o, cred, &S.base, &S.fc.clock), 0, "%s", azsreg_error_last()->message);
+	batch = NULL;
+	out = NULL;
+	new_batch(0, 0, NULL, NULL, NULL);
+}
+
+static void teardown(void)
+{
+	int i;
+
+	azsreg_free(out);
+	azsreg_batch_free(batch);
+	azsreg_client_free(client);
+	azsreg_credential_free(cred);
+	azsreg_environment_free(env);
+	for (i = 0; i < S.nstore; i++) {
+		free(S.store[i]);
+		free(S.store_tenant[i]);
+	}
+}
+
+TestSuite(batch, .init = setup, .fini = teardown);
+
+/* ------------------------------------------------------------------ helpers */
+
+static char guids[MAX_STORE][40];
+
+static azsreg_batch_item *make_items(int n, int action, const char *reg, const char *tenant, int offset)
+{
+	azsreg_batch_item *items = calloc((size_t)n, sizeof *items);
+	int i;
+
+	cr_assert_not_null(items);
+	for (i = 0; i < n; i++) {
+		snprintf(guids[offset + i], sizeof guids[0], "%08X-0000-4000-8000-%012d", offset + i, offset + i);
+		items[i].action = action;
+		items[i].registration_id = reg;
+		items[i].customer_subscription_id = guids[offset + i];
+		items[i].tenant_id = tenant;
+	}
+	return items;
+}
+
+static int count_seen(const char *method, int status)
+{
+	int i, n = 0;
+
+	for (i = 0; i < S.nseen; i++)
+		if ((method == NULL || strcmp(S.seen[i].method, method) == 0) && (status == 0 || S.seen[i].status == status))
+			n++;
+	return n;
+}
+
+static json_t *parse_out(void)
+{
+	json_t *o = json_loads(out, 0, NULL);
+
+	cr_assert_not_null(o, "batch JSON: %s", out ? out : "(null)");
+	return o;
+}
+
+/* ------------------------------------------------------------------- tests */
+
+Test(batch, puts_every_item_once_signs_in_once_and_reports_in_item_order)
+{
+	azsreg_batch_item *items = make_items(40, AZSREG_BATCH_PUT, REG_A, "{DBAB3982-1111-2222-3333-444444444444}", 0);
+	json_t *o, *results, *r;
+	int i;
+
+	cr_assert_eq(azsreg_batch_run(batch, items, 40, &out), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 40, "mappings in the service: %d", S.nstore);
+	cr_expect_eq(count_seen("PUT", 200), 40);
+	cr_expect_eq(S.nseen, 40, "requests: %d", S.nseen);
+	cr_expect_eq(counting_credential_calls(cred), 1, "signed in %d times", counting_credential_calls(cred));
+	for (i = 0; i < S.nseen; i++)
+		cr_expect_str_eq(S.seen[i].auth, "Bearer token-1");
+	for (i = 0; i < S.nstore; i++)
+		cr_expect_str_eq(S.store_tenant[i], TENANT);
+	o = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(o, "total")), 40);
+	cr_expect_eq(json_integer_value(json_object_get(o, "succeeded")), 40);
+	cr_expect_eq(json_integer_value(json_object_get(o, "failed")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(o, "requests")), 40);
+	results = json_object_get(o, "results");
+	cr_assert_eq(json_array_size(results), 40);
+	for (i = 0; i < 40; i++) {
+		char lower[40];
+		size_t k;
+		r = json_array_get(results, (size_t)i);
+		snprintf(lower, sizeof lower, "%s", guids[i]);
+		for (k = 0; lower[k]; k++)
+			lower[k] = (char)(lower[k] >= 'A' && lower[k] <= 'Z' ? lower[k] + 32 : lower[k]);
+		cr_expect_eq(json_integer_value(json_object_get(r, "index")), i);
+		cr_expect_str_eq(json_string_value(json_object_get(r, "customerSubscriptionId")), lower);
+		cr_expect_str_eq(json_string_value(json_object_get(r, "code")), "AZSREG_OK");
+		cr_expect_eq(json_integer_value(json_object_get(r, "status")), 200);
+		cr_expect_eq(json_integer_value(json_object_get(r, "attempts")), 1);
+		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(r, "resource"), "properties"), "tenantId")),
+				 TENANT);
+	}
+	json_decref(o);
+	free(items);
+}
+
+Test(batch, keeps_at_most_concurrency_requests_in_flight)
+{
+	azsreg_batch_item *items = make_items(40, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+
+	new_batch(4, 0, NULL, NULL, NULL);
+	cr_assert_eq(azsreg_batch_run(batch, items, 40, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.max_in_flight, 4, "at most %d in flight", S.max_in_flight);
+	/* the first request alone (it tells whether the lane is paced: this service sends no
+	 * x-ms-ratelimit-remaining-* header, so it is not), then 39 requests 4 at a time: 1 + 10 rounds of 20 ms */
+	cr_expect_eq(rel_now(), 220, "took %lld ms", (long long)rel_now());
+	free(items);
+}
+
+Test(batch, a_429_pauses_the_whole_lane_for_retry_after_and_is_not_a_retry)
+{
+	azsreg_batch_item *items = make_items(12, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	int i, first429 = -1;
+	int64_t t429 = 0;
+	json_t *o;
+
+	S.throttle = 1;
+	S.burst = 5;
+	S.per_second = 1; /* one token a second */
+	new_batch(4, AZSREG_BATCH_NO_PACING, NULL, NULL, NULL);
+	cr_assert_eq(azsreg_batch_run(batch, items, 12, &out), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 12);
+	for (i = 0; i < S.nseen; i++) {
+		if (S.seen[i].status == 429 && first429 < 0) {
+			first429 = i;
+			t429 = S.seen[i].at;
+		}
+	}
+	cr_assert_geq(first429, 0, "no 429 was answered");
+	/* after a 429 answered at t429 + latency, nothing is sent to that lane before Retry-After (1 s) passed */
+	for (i = first429 + 1; i < S.nseen; i++) {
+		if (S.seen[i].at > t429 && S.seen[i].at < t429 + S.latency_ms + 1000 && S.seen[i].status != 429)
+			cr_expect_fail("request %d sent at %lld ms, during the pause after the 429 at %lld ms", i, (long long)S.seen[i].at,
+				       (long long)t429);
+	}
+	o = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(o, "throttled")), S.throttled);
+	cr_expect_eq(json_integer_value(json_object_get(o, "requests")), S.nseen);
+	json_decref(o);
+	free(items);
+}
+
+/* n writes to one bucket of `burst`, refilled `per_second`: the time is the throttle floor
+ * (n - burst) / per_second within `ratio`, with at most 1% of the answers 429 */
+static void expect_throttle_floor(int n, double burst, double per_second, double ratio)
+{
+	azsreg_batch_item *items = make_items(n, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	double floor_ms = ((double)n - burst) / per_second * 1000.0;
+
+	S.throttle = 1;
+	S.burst = burst;
+	S.per_second = per_second;
+	cr_assert_eq(azsreg_batch_run(batch, items, (size_t)n, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, n);
+	cr_expect_leq(S.throttled, n / 100, "%d answers were 429 (at most 1%% allowed)", S.throttled);
+	cr_expect_leq((double)rel_now(), floor_ms * ratio, "took %lld ms; the throttle floor is %.0f ms", (long long)rel_now(), floor_ms);
+	cr_expect_geq((double)rel_now(), floor_ms * 0.98, "took %lld ms: faster than the bucket allows?", (long long)rel_now());
+	free(items);
+}
+
+Test(batch, paces_at_the_refill_rate_without_429s)
+{
+	expect_throttle_floor(300, 20, 10, 1.02);
+}
+
+/* ARM's write bucket (200, then 10 a second) and 2,000 writes: the throttle floor is
+ * (2000 - 200) / 10 = 180 s; the goal is within 1.01x of it with at most 1% of answers 429 */
+Test(batch, two_thousand_writes_at_arms_bucket_run_at_the_throttle_floor)
+{
+	expect_throttle_floor(2000, 200, 10, 1.01);
+}
+
+Test(batch, lanes_are_per_subscription_a_throttled_subscription_does_not_hold_up_another)
+{
+	azsreg_batch_item *items = make_items(20, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	azsreg_batch_item *more = make_items(20, AZSREG_BATCH_PUT, REG_B, NULL, 20);
+	azsreg_batch_item all[40];
+	int i, a_done_at = 0, b_done_at = 0;
+
+	memcpy(all, items, 20 * sizeof *items);
+	memcpy(all + 20, more, 20 * sizeof *more);
+	S.throttle = 1;
+	S.burst = 5;
+	S.per_second = 5;
+	new_batch(4, 0, NULL, NULL, NULL);
+	cr_assert_eq(azsreg_batch_run(batch, all, 40, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 40);
+	for (i = 0; i < S.nseen; i++) {
+		if (strstr(S.seen[i].url, SUB_A) != NULL && S.seen[i].status == 200)
+			a_done_at = (int)S.seen[i].at;
+		if (strstr(S.seen[i].url, SUB_B) != NULL && S.seen[i].status == 200)
+			b_done_at = (int)S.seen[i].at;
+	}
+	/* each subscription has its own bucket of 5 + 5/s: (20 - 5) / 5 = 3 s each, side by side,
+	 * not 6 s one after the other (items of A come first in the batch) */
+	cr_expect_leq(b_done_at, 3000 * 1.2, "subscription B's last PUT at %d ms", b_done_at);
+	cr_expect_leq(a_done_at, 3000 * 1.2, "subscription A's last PUT at %d ms", a_done_at);
+	cr_expect_leq(S.throttled, 2, "%d answers were 429", S.throttled);
+	free(items);
+	free(more);
+}
+
+Test(batch, a_retryable_500_is_retried_with_backoff_for_that_item)
+{
+	azsreg_batch_item *items = make_items(1, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	json_t *o, *r;
+
+	S.fail_500_first = 2;
+	cr_assert_eq(azsreg_batch_run(batch, items, 1, &out), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(count_seen("PUT", 500), 2);
+	cr_expect_eq(count_seen("PUT", 200), 1);
+	/* backoff 800 ms then 1600 ms (jitter factor 1.0), 20 ms latency each */
+	cr_expect_eq(S.seen[1].at - S.seen[0].at, 20 + 800, "second attempt after %lld ms", (long long)(S.seen[1].at - S.seen[0].at));
+	cr_expect_eq(S.seen[2].at - S.seen[1].at, 20 + 1600, "third attempt after %lld ms", (long long)(S.seen[2].at - S.seen[1].at));
+	o = parse_out();
+	r = json_array_get(json_object_get(o, "results"), 0);
+	cr_expect_eq(json_integer_value(json_object_get(r, "attempts")), 3);
+	json_decref(o);
+	free(items);
+}
+
+Test(batch, an_expired_token_is_renewed_once_for_every_item)
+{
+	azsreg_batch_item *items = make_items(30, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	int i, token2 = 0;
+
+	S.expire_token_at = 10;
+	new_batch(8, 0, NULL, NULL, NULL);
+	cr_assert_eq(azsreg_batch_run(batch, items, 30, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 30);
+	cr_expect_eq(counting_credential_calls(cred), 2, "signed in %d times", counting_credential_calls(cred));
+	for (i = 0; i < S.nseen; i++)
+		token2 += strcmp(S.seen[i].auth, "Bearer token-2") == 0;
+	cr_expect_eq(token2, 30 - 10, "%d requests carried the renewed token", token2);
+	free(items);
+}
+
+Test(batch, a_bad_item_is_refused_by_its_index_before_anything_is_sent)
+{
+	azsreg_batch_item *items = make_items(5, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+
+	items[3].customer_subscription_id = "not-a-guid";
+	cr_assert_eq(azsreg_batch_run(batch, items, 5, &out), AZSREG_EINVALID);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "batch item 3"), "%s", azsreg_error_last()->message);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "not-a-guid"), "%s", azsreg_error_last()->message);
+	cr_expect_null(out);
+	cr_expect_eq(S.nseen, 0);
+	cr_expect_eq(counting_credential_calls(cred), 0);
+	cr_expect_eq(azsreg_batch_check(items, 5), AZSREG_EINVALID);
+	items[3].customer_subscription_id = guids[3];
+	cr_expect_eq(azsreg_batch_check(items, 5), AZSREG_OK, "%s", azsreg_error_last()->message);
+	free(items);
+}
+
+Test(batch, the_same_customer_twice_for_a_registration_is_refused)
+{
+	azsreg_batch_item *items = make_items(4, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+
+	items[2].customer_subscription_id = "{00000000-0000-4000-8000-000000000000}"; /* item 0's, other spelling */
+	items[2].action = AZSREG_BATCH_DELETE;
+	cr_assert_eq(azsreg_batch_run(batch, items, 4, NULL), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message,
+			 "batch item 2 repeats item 0: customer 00000000-0000-4000-8000-000000000000 of registration RegA is there twice; "
+			 "give each customer once per registration");
+	cr_expect_eq(S.nseen, 0);
+	/* the same customer with another registration is fine */
+	items[2].registration_id = REG_B;
+	cr_expect_eq(azsreg_batch_check(items, 4), AZSREG_OK, "%s", azsreg_error_last()->message);
+	free(items);
+}
+
+Test(batch, a_blank_tenant_or_a_tenant_on_delete_is_refused)
+{
+	azsreg_batch_item *items = make_items(2, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+
+	items[1].tenant_id = "  ";
+	cr_expect_eq(azsreg_batch_run(batch, items, 2, NULL), AZSREG_EINVALID);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "batch item 1"), "%s", azsreg_error_last()->message);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "blank"), "%s", azsreg_error_last()->message);
+	items[1].tenant_id = TENANT;
+	items[1].action = AZSREG_BATCH_DELETE;
+	cr_expect_eq(azsreg_batch_run(batch, items, 2, NULL), AZSREG_EINVALID);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "only sent when registering"), "%s", azsreg_error_last()->message);
+	items[1].tenant_id = NULL;
+	items[1].action = 9;
+	cr_expect_eq(azsreg_batch_run(batch, items, 2, NULL), AZSREG_EINVALID);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "the action 9 is none of"), "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nseen, 0);
+	free(items);
+}
+
+Test(batch, failed_items_make_a_partial_result_that_names_each_failure)
+{
+	azsreg_batch_item *items = make_items(4, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	json_t *o, *r;
+
+	items[1].registration_id = REG_MISSING;
+	cr_assert_eq(azsreg_batch_run(batch, items, 4, &out), AZSREG_EPARTIAL);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "1 of 4 items failed; the first, item 1: register customer"),
+			   "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 3);
+	o = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(o, "succeeded")), 3);
+	cr_expect_eq(json_integer_value(json_object_get(o, "failed")), 1);
+	r = json_array_get(json_object_get(o, "results"), 1);
+	cr_expect_str_eq(json_string_value(json_object_get(r, "code")), "AZSREG_ENOTFOUND");
+	cr_expect_str_eq(json_string_value(json_object_get(r, "error")), "ResourceNotFound");
+	cr_expect_eq(json_integer_value(json_object_get(r, "status")), 404);
+	cr_expect_str_eq(json_string_value(json_object_get(r, "requestId")), "rid-1");
+	cr_expect_eq(json_integer_value(json_object_get(r, "attempts")), 1);
+	json_decref(o);
+	free(items);
+}
+
+Test(batch, delete_and_get_report_what_they_found)
+{
+	azsreg_batch_item *puts = make_items(2, AZSREG_BATCH_PUT, REG_A, TENANT, 0);
+	azsreg_batch_item mixed[3];
+	json_t *o, *res;
+
+	cr_assert_eq(azsreg_batch_run(batch, puts, 2, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	memcpy(mixed, puts, sizeof mixed[0] * 2);
+	mixed[0].action = AZSREG_BATCH_DELETE; /* there: 200 */
+	mixed[0].tenant_id = NULL;
+	mixed[1].action = AZSREG_BATCH_GET;    /* there: 200 with the mapping */
+	mixed[1].tenant_id = NULL;
+	snprintf(guids[5], sizeof guids[0], "%s", "55555555-0000-4000-8000-000000000005");
+	mixed[2].action = AZSREG_BATCH_DELETE; /* not there: 204 */
+	mixed[2].registration_id = REG_A;
+	mixed[2].customer_subscription_id = guids[5];
+	mixed[2].tenant_id = NULL;
+	cr_assert_eq(azsreg_batch_run(batch, mixed, 3, &out), AZSREG_OK, "%s", azsreg_error_last()->message);
+	o = parse_out();
+	res = json_object_get(o, "results");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(res, 0), "action")), "delete");
+	cr_expect(json_is_true(json_object_get(json_array_get(res, 0), "existed")));
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(res, 1), "action")), "get");
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(json_array_get(res, 1), "resource"), "properties"),
+							  "tenantId")), TENANT);
+	cr_expect(json_is_false(json_object_get(json_array_get(res, 2), "existed")));
+	cr_expect_eq(S.nstore, 1);
+	json_decref(o);
+	free(puts);
+}
+
+typedef struct cancel_ctx {
+	int results;
+	int cancel_after;
+	size_t last_done;
+	int progress_calls;
+	size_t final_total;
+} cancel_ctx;
+
+static void cancel_on_result(const azsreg_batch_result *r, void *payload)
+{
+	cancel_ctx *c = payload;
+
+	(void)r;
+	if (++c->results == c->cancel_after)
+		azsreg_batch_cancel(batch);
+}
+
+Test(batch, cancel_stops_new_requests_and_says_what_was_not_sent)
+{
+	azsreg_batch_item *items = make_items(50, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	cancel_ctx cc = {0, 5, 0, 0, 0};
+	json_t *o, *r;
+	int i, not_sent = 0;
+
+	new_batch(4, 0, cancel_on_result, NULL, &cc);
+	cr_assert_eq(azsreg_batch_run(batch, items, 50, &out), AZSREG_ECANCELLED);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "batch cancelled"), "%s", azsreg_error_last()->message);
+	cr_expect_leq(S.nseen, 5 + 4, "%d requests sent after cancelling at the 5th result", S.nseen);
+	cr_expect_eq(S.wakeups, 1);
+	o = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(o, "succeeded")) + json_integer_value(json_object_get(o, "cancelled")), 50);
+	for (i = 0; i < 50; i++) {
+		r = json_array_get(json_object_get(o, "results"), (size_t)i);
+		if (strstr(json_string_value(json_object_get(r, "message")) ? json_string_value(json_object_get(r, "message")) : "",
+			   "not sent (cancelled)") != NULL) {
+			cr_expect_str_eq(json_string_value(json_object_get(r, "code")), "AZSREG_ECANCELLED");
+			cr_expect_eq(json_integer_value(json_object_get(r, "attempts")), 0);
+			not_sent++;
+		}
+	}
+	cr_expect_eq(not_sent, 50 - S.nseen, "%d not sent, %d sent", not_sent, S.nseen);
+	json_decref(o);
+	free(items);
+}
+
+static void on_progress(const azsreg_batch_progress *p, void *payload)
+{
+	cancel_ctx *c = payload;
+
+	cr_expect_geq(p->succeeded + p->failed, c->last_done, "progress went backwards");
+	cr_expect_eq(p->total, 100);
+	c->last_done = p->succeeded + p->failed;
+	c->progress_calls++;
+	c->final_total = p->succeeded;
+}
+
+Test(batch, progress_is_reported_every_interval_and_at_the_end)
+{
+	azsreg_batch_item *items = make_items(100, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	cancel_ctx cc = {0, 0, 0, 0, 0};
+
+	S.latency_ms = 100;
+	new_batch(2, 0, NULL, on_progress, &cc); /* 100 items: 1 alone, then 2 at a time, 100 ms each: 5.1 s */
+	cr_assert_eq(azsreg_batch_run(batch, items, 100, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(rel_now(), 5100);
+	cr_expect_eq(cc.progress_calls, 6, "%d progress reports (one a second and one at the end)", cc.progress_calls);
+	cr_expect_eq(cc.final_total, 100);
+	free(items);
+}
+
+Test(batch, a_tenant_domain_is_resolved_once_for_the_whole_batch)
+{
+	azsreg_batch_item *items = make_items(6, AZSREG_BATCH_PUT, REG_A, "contoso.onmicrosoft.com", 0);
+	int i, openid = 0;
+
+	cr_assert_eq(azsreg_batch_run(batch, items, 6, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	for (i = 0; i < S.nseen; i++)
+		openid += strstr(S.seen[i].url, "openid-configuration") != NULL;
+	cr_expect_eq(openid, 1, "%d OpenID configuration requests", openid);
+	for (i = 0; i < S.nstore; i++)
+		cr_expect_str_eq(S.store_tenant[i], TENANT);
+	free(items);
+}
+
+Test(batch, items_as_json_are_checked_member_by_member)
+{
+	const char *good = "[{\"action\":\"put\",\"registrationId\":\"" REG_A "\",\"customerSubscriptionId\":\"11111111-0000-4000-8000-000000000001\","
+			   "\"tenantId\":\"" TENANT "\"},{\"action\":\"DELETE\",\"registrationId\":\"" REG_B "\","
+			   "\"customerSubscriptionId\":\"11111111-0000-4000-8000-000000000002\"}]";
+
+	cr_assert_eq(azsreg_batch_run_json(batch, good, &out), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(count_seen("PUT", 200), 1);
+	cr_expect_eq(count_seen("DELETE", 204), 1);
+	cr_expect_eq(azsreg_batch_run_json(batch, "{}", NULL), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch: the items are not a JSON array");
+	cr_expect_eq(azsreg_batch_run_json(batch, "[{\"action\":\"put\",\"tenant\":\"x\"}]", NULL), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch item 0: unknown member \"tenant\"");
+	cr_expect_eq(azsreg_batch_run_json(batch, "[{\"action\":\"patch\"}]", NULL), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch item 0: the action \"patch\" is none of put, delete, get");
+	cr_expect_eq(azsreg_batch_run_json(batch, "[{\"customerSubscriptionId\":5}]", NULL), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch item 0: \"customerSubscriptionId\" is not a string");
+	cr_expect_eq(S.nseen, 2);
+}
+
+Test(batch, options_are_checked)
+{
+	azsreg_batch_options bo = AZSREG_BATCH_OPTIONS_INIT;
+	azsreg_batch *b = NULL;
+
+	bo.concurrency = 257;
+	cr_expect_eq(azsreg_batch_new(&b, client, &bo), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch options: concurrency 257 is outside 1 to 256 (0: 16)");
+	bo.concurrency = -1;
+	cr_expect_eq(azsreg_batch_new(&b, client, &bo), AZSREG_EINVALID);
+	bo.concurrency = 0;
+	bo.flags = 0x8;
+	cr_expect_eq(azsreg_batch_new(&b, client, &bo), AZSREG_EINVALID);
+	bo.flags = 0;
+	bo.version = 2;
+	cr_expect_eq(azsreg_batch_new(&b, client, &bo), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_batch_options_init(&bo, 2), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_batch_options_init(&bo, AZSREG_BATCH_OPTIONS_VERSION), AZSREG_OK);
+	cr_expect_eq(azsreg_batch_new(&b, NULL, &bo), AZSREG_EINVALID);
+	cr_expect_null(b);
+	cr_expect_eq(azsreg_batch_run(batch, NULL, 0, &out), AZSREG_OK, "an empty batch is fine: %s", azsreg_error_last()->message);
+	cr_expect_eq(S.nseen, 0);
+}
