@@ -647,6 +647,45 @@ AZSREG_EXTERN(void) azsreg_batch_cancel(azsreg_batch *batch);
 
 AZSREG_EXTERN(void) azsreg_batch_free(azsreg_batch *batch);
 
+/* ------------------------------------------------------------------------ */
+/* Desired-state sync                                                       */
+/* ------------------------------------------------------------------------ */
+
+/** One customer subscription that should be registered. */
+typedef struct azsreg_sync_entry {
+	const char *customer_subscription_id; /**< a GUID */
+	const char *tenant_id;    /**< a GUID or domain; NULL: any (an existing mapping is kept whatever its tenant; a new one has none) */
+	const char *registration; /**< NULL: every registration of the sync; else one of them, by resource ID or name */
+} azsreg_sync_entry;
+
+#define AZSREG_SYNC_PRUNE 0x1u   /**< also remove mappings that no entry wants */
+#define AZSREG_SYNC_DRY_RUN 0x2u /**< plan only: list and compare, send no write */
+
+/**
+ * Makes the registrations hold what the entries say, with as few writes as possible:
+ * checks everything first (nothing is sent when an entry or a registration is bad, or a
+ * customer appears twice for one registration), resolves tenant domains once, lists each
+ * registration's mappings, then creates (PUT) what is missing, updates (PUT) what has
+ * another tenant, and with AZSREG_SYNC_PRUNE deletes what no entry wants; all writes go
+ * as one batch (pacing, retries, the batch's callbacks). A run with nothing to do sends
+ * no write; an interrupted run is completed by running it again.
+ *
+ * `out_json` (may be NULL): {"dryRun","prune","registrations":[{"name","id","registered"}],
+ * "creates","updates","deletes","unchanged","plan":[{"action":"create"|"update"|"delete",
+ * "registration","registrationId","customerSubscriptionId","tenantId","currentTenantId"}],
+ * "batch": the batch's JSON (azsreg_batch_run) when writes were sent}.
+ * Returns AZSREG_OK, or as azsreg_batch_run (AZSREG_EPARTIAL, AZSREG_ECANCELLED), or the
+ * error that stopped it before any write (bad input, sign-in, listing).
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync(char **out_json, azsreg_batch *batch, const char *const *registration_ids, size_t nregistrations,
+						  const azsreg_sync_entry *entries, size_t count, unsigned int flags);
+
+/**
+ * The same from JSON (for bindings): {"registrations":["<id>",...],"entries":[{"customerSubscriptionId",
+ * "tenantId","registration"}],"prune":false,"dryRun":false}.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_json(char **out_json, azsreg_batch *batch, const char *request_json);
+
 #ifdef __cplusplus
 }
 #endif

@@ -169,6 +169,11 @@ int azsreg_batch_new(azsreg_batch **out, azsreg_client *client, const azsreg_bat
 	return AZSREG_OK;
 }
 
+azsreg_client *azsreg_batch__client(const azsreg_batch *b)
+{
+	return b->client;
+}
+
 void azsreg_batch_cancel(azsreg_batch *b)
 {
 	if (b == NULL)

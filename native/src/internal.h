@@ -23,6 +23,7 @@
  *   client.c     client handle, options, JSON options, the request path from options
  *   operations.c registration / customer subscription operations, generic request
  *   batch.c      many customer calls at once (transfers), pacing per throttle lane, results
+ *   sync.c       desired-state sync: list, plan (create / update / prune), the writes as a batch
  *   tenant.c     tenant domain -> GUID through OpenID configuration
  */
 #ifndef AZSREG_INTERNAL_H
@@ -666,6 +667,11 @@ int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_c
 void azsreg_ops__customer_call_free(azsreg_customer_call *call);
 /** Refuses an empty or blank tenant (it would erase the mapping's tenant); NULL is fine. */
 int azsreg_ops__check_tenant_value(const char *tenant_id, const char *what);
+
+/* --------------------------------------------------------------- batch.c */
+
+/** The client a batch runs on (sync.c lists through it). */
+azsreg_client *azsreg_batch__client(const azsreg_batch *b);
 
 /* ------------------------------------------------- environment_discover.c */
 
