@@ -660,6 +660,7 @@ typedef struct azsreg_sync_entry {
 
 #define AZSREG_SYNC_PRUNE 0x1u   /**< also remove mappings that no entry wants */
 #define AZSREG_SYNC_DRY_RUN 0x2u /**< plan only: list and compare, send no write */
+#define AZSREG_SYNC_PUT_ALL 0x4u /**< no listing, no comparison: write (PUT) every entry ("put" in the plan); not with PRUNE */
 
 /**
  * Makes the registrations hold what the entries say, with as few writes as possible:
@@ -671,7 +672,7 @@ typedef struct azsreg_sync_entry {
  * no write; an interrupted run is completed by running it again.
  *
  * `out_json` (may be NULL): {"dryRun","prune","registrations":[{"name","id","registered"}],
- * "creates","updates","deletes","unchanged","plan":[{"action":"create"|"update"|"delete",
+ * "creates" (with AZSREG_SYNC_PUT_ALL: the entries written),"updates","deletes","unchanged","plan":[{"action":"create"|"update"|"delete"|"put",
  * "registration","registrationId","customerSubscriptionId","tenantId","currentTenantId"}],
  * "batch": the batch's JSON (azsreg_batch_run) when writes were sent}.
  * Returns AZSREG_OK, or as azsreg_batch_run (AZSREG_EPARTIAL, AZSREG_ECANCELLED), or the
@@ -682,7 +683,7 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync(char **out_json, azsreg_batch 
 
 /**
  * The same from JSON (for bindings): {"registrations":["<id>",...],"entries":[{"customerSubscriptionId",
- * "tenantId","registration"}],"prune":false,"dryRun":false}.
+ * "tenantId","registration"}],"prune":false,"dryRun":false,"putAll":false}.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_json(char **out_json, azsreg_batch *batch, const char *request_json);
 

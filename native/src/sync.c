@@ -8,6 +8,9 @@
  *      wanted (only with AZSREG_SYNC_PRUNE); everything else is unchanged
  *   -> unless a dry run: the plan's writes as one batch (pacing, retries, results)
  *
+ * With AZSREG_SYNC_PUT_ALL nothing is listed and every entry is written ("put" in the plan):
+ * the CLI's `register --input` and the module's batched Register-AzsCustomerSubscription.
+ *
  * A second run with nothing to do sends no write; an interrupted run is finished by
  * running it again (the listing shows what the first run did).
  */
@@ -237,8 +240,11 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 		*out_json = NULL;
 	if (b == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "sync: batch is NULL");
-	if ((flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN)) != 0)
-		return azsreg_error__set(AZSREG_EINVALID, "sync: unknown flags 0x%x", flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN));
+	if ((flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN | AZSREG_SYNC_PUT_ALL)) != 0)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: unknown flags 0x%x",
+					 flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN | AZSREG_SYNC_PUT_ALL));
+	if ((flags & AZSREG_SYNC_PUT_ALL) != 0 && (flags & AZSREG_SYNC_PRUNE) != 0)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: pruning needs the listing; it does not go with AZSREG_SYNC_PUT_ALL");
 	if (registration_ids == NULL || nregs == 0)
 		return azsreg_error__set(AZSREG_EINVALID, "sync: no registration given: name the registration(s) to sync");
 	if (nregs > MAX_REGISTRATIONS)
@@ -268,8 +274,14 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	rc = check_entries(&w, &nw, regs, nregs, entries, count);
 	if (rc == 0)
 		rc = resolve_tenants(c, w, nw);
-	for (i = 0; i < nregs && rc == 0; i++)
-		rc = list_registration(c, &regs[i]);
+	for (i = 0; i < nregs && rc == 0; i++) {
+		if ((flags & AZSREG_SYNC_PUT_ALL) != 0)
+			regs[i].existing = json_object(); /* not listed: every entry is written */
+		else
+			rc = list_registration(c, &regs[i]);
+		if (rc == 0 && regs[i].existing == NULL)
+			rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (sync)");
+	}
 	if (rc != 0)
 		goto done;
 
@@ -290,7 +302,9 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 
 		snprintf(key, sizeof(key), "%zu/%s", w[i].reg, w[i].guid);
 		json_object_set_new(wanted, key, json_true());
-		if (cur == NULL)
+		if ((flags & AZSREG_SYNC_PUT_ALL) != 0)
+			action = "put";
+		else if (cur == NULL)
 			action = "create";
 		else if (w[i].tenant[0] != '\0' && (!json_is_string(cur) || strcasecmp(json_string_value(cur), w[i].tenant) != 0))
 			action = "update";
@@ -298,7 +312,7 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 			unchanged++;
 			continue;
 		}
-		if (strcmp(action, "create") == 0)
+		if (strcmp(action, "update") != 0)
 			creates++;
 		else
 			updates++;
@@ -344,7 +358,8 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 		json_t *o = json_object();
 		json_object_set_new(o, "name", json_string(regs[i].ref.name));
 		json_object_set_new(o, "id", json_string(regs[i].id));
-		json_object_set_new(o, "registered", json_integer((json_int_t)json_object_size(regs[i].existing)));
+		if ((flags & AZSREG_SYNC_PUT_ALL) == 0)
+			json_object_set_new(o, "registered", json_integer((json_int_t)json_object_size(regs[i].existing)));
 		json_array_append_new(regs_json, o);
 	}
 	json_object_set_new(root, "dryRun", json_boolean((flags & AZSREG_SYNC_DRY_RUN) != 0));
@@ -416,7 +431,7 @@ int azsreg_sync_json(char **out_json, azsreg_batch *b, const char *request_json)
 	}
 	json_object_foreach(root, key, v) {
 		if (strcmp(key, "registrations") != 0 && strcmp(key, "entries") != 0 && strcmp(key, "prune") != 0 &&
-		    strcmp(key, "dryRun") != 0) {
+		    strcmp(key, "dryRun") != 0 && strcmp(key, "putAll") != 0) {
 			rc = azsreg_error__set(AZSREG_EINVALID, "sync: unknown member \"%.64s\"", key);
 			goto done;
 		}
@@ -428,10 +443,13 @@ int azsreg_sync_json(char **out_json, azsreg_batch *b, const char *request_json)
 		goto done;
 	}
 	if ((json_object_get(root, "prune") != NULL && !json_is_boolean(json_object_get(root, "prune"))) ||
-	    (json_object_get(root, "dryRun") != NULL && !json_is_boolean(json_object_get(root, "dryRun")))) {
-		rc = azsreg_error__set(AZSREG_EINVALID, "sync: \"prune\" and \"dryRun\" are true or false");
+	    (json_object_get(root, "dryRun") != NULL && !json_is_boolean(json_object_get(root, "dryRun"))) ||
+	    (json_object_get(root, "putAll") != NULL && !json_is_boolean(json_object_get(root, "putAll")))) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "sync: \"prune\", \"dryRun\" and \"putAll\" are true or false");
 		goto done;
 	}
+	if (json_is_true(json_object_get(root, "putAll")))
+		flags |= AZSREG_SYNC_PUT_ALL;
 	if (json_is_true(json_object_get(root, "prune")))
 		flags |= AZSREG_SYNC_PRUNE;
 	if (json_is_true(json_object_get(root, "dryRun")))

@@ -1009,3 +1009,20 @@ Test(batch, sync_from_json_plans_like_the_c_call)
 	cr_expect_eq(S.nseen, 1);
 	json_decref(o);
 }
+
+Test(batch, sync_put_all_writes_every_entry_without_listing)
+{
+	azsreg_sync_entry want[2] = {{C0, TENANT, NULL}, {C1, NULL, NULL}};
+	json_t *o;
+
+	seed(REG_A_LOWER, C0, TENANT);
+	cr_assert_eq(azsreg_sync(&out, batch, ONE_REG, 1, want, 2, AZSREG_SYNC_PUT_ALL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nseen, 2, "%d requests: two PUTs and no listing expected", S.nseen);
+	cr_expect_eq(count_seen("PUT", 200), 2);
+	cr_expect_str_eq(tenant_of(REG_A_LOWER, C1), "(none)");
+	o = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(o, "creates")), 2);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(o, "plan"), 0), "action")), "put");
+	json_decref(o);
+	cr_expect_eq(azsreg_sync(&out, batch, ONE_REG, 1, want, 2, AZSREG_SYNC_PUT_ALL | AZSREG_SYNC_PRUNE), AZSREG_EINVALID);
+}
