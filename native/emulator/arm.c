@@ -2,6 +2,8 @@
  * long-running operations, throttling). Called with g_emu.mu held. */
 #include "emu.h"
 
+#include <ctype.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -425,7 +427,7 @@ void emu_arm_handle(emu_req *r)
 {
     const char *auth = emu_header_in(r, "Authorization");
     json_t *claims = NULL;
-    char why[256], buf[2048], hdr[64], ra[32];
+    char why[256], buf[2048], hdr[64], ra[32], subscription[72];
     char *segs[16];
     int n, vrc;
     const char *op, *principal, *api;
@@ -448,7 +450,15 @@ void emu_arm_handle(emu_req *r)
     principal = emu_jstr(claims, "oid") ? emu_jstr(claims, "oid") : emu_jstr(claims, "appid");
     op = (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0) ? "reads" : strcmp(m, "DELETE") == 0 ? "deletes" : "writes";
     snprintf(hdr, sizeof hdr, "x-ms-ratelimit-remaining-subscription-%s", op);
-    if (!emu_throttle_take(principal, op, &remaining, &retry_after)) {
+    {
+        /* ARM's buckets: per subscription, principal and operation class (one region here) */
+        const char *sp = strncasecmp(r->path, "/subscriptions/", 15) == 0 ? r->path + 15 : "";
+        size_t sl = strcspn(sp, "/");
+        snprintf(subscription, sizeof subscription, "%.*s", (int)(sl < 64 ? sl : 64), sp);
+        for (size_t k = 0; subscription[k]; k++)
+            subscription[k] = (char)tolower((unsigned char)subscription[k]);
+    }
+    if (!emu_throttle_take(subscription, principal, op, &remaining, &retry_after)) {
         emu_stat_inc("throttled");
         emu_arm_error(r, 429, "TooManyRequests",
                       "The request is being throttled as the limit has been reached for operation type.");

@@ -11,7 +11,7 @@
 
 #define EMU_MAX_BODY (1024u * 1024u)
 #define EMU_MAX_RESP_HEADERS 24
-#define EMU_LOG_MAX 1000
+#define EMU_LOG_MAX 20000
 #define EMU_AUDIENCE "https://management.emulator.azsreg.local/"
 
 /* ---- one HTTP exchange ---------------------------------------------------------- */
@@ -130,7 +130,7 @@ long long emu_cfg_int(const char *key, long long dflt);
 const char *emu_cfg_str(const char *key, const char *dflt);
 bool emu_cfg_bool(const char *key, bool dflt);
 json_t *emu_take_fault(const char *method, const char *path);
-bool emu_throttle_take(const char *principal, const char *op, long long *remaining, double *retry_after);
+bool emu_throttle_take(const char *subscription, const char *principal, const char *op, long long *remaining, double *retry_after);
 void emu_throttle_reset(void);
 bool emu_state_validate(const json_t *st, char *err, size_t errlen);
 /* Checks a PUT /_emulator/config body before it is merged: false with the field's name in

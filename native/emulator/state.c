@@ -162,8 +162,8 @@ void emu_throttle_reset(void)
     g_emu.buckets = NULL;
 }
 
-/* Token bucket per (principal, op). Returns false when empty (retry_after set). */
-bool emu_throttle_take(const char *principal, const char *op, long long *remaining, double *retry_after)
+/* Token bucket per (subscription, principal, op), as ARM keys them. Returns false when empty (retry_after set). */
+bool emu_throttle_take(const char *subscription, const char *principal, const char *op, long long *remaining, double *retry_after)
 {
     json_t *th = json_object_get(g_emu.config, "throttle");
     json_t *cfg = json_object_get(th, op);
@@ -180,7 +180,7 @@ bool emu_throttle_take(const char *principal, const char *op, long long *remaini
         *remaining = (long long)(burst > 1e8 ? 1e8 : burst);
         return true;
     }
-    snprintf(key, sizeof key, "%s|%s", principal ? principal : "-", op);
+    snprintf(key, sizeof key, "%s|%s|%s", subscription ? subscription : "-", principal ? principal : "-", op);
     for (b = g_emu.buckets; b; b = b->next)
         if (strcmp(b->key, key) == 0)
             break;

@@ -53,12 +53,17 @@ static long delay_given(const char *method, const char *path_part, int nth)
 }
 
 /* GET the sample registration with `token`; fills r. */
-static int get_registration(const char *token, harness_http *r)
+static int get_with_token(const char *token, const char *path, harness_http *r)
 {
 	char auth[4096];
 	const char *hdrs[] = { auth, NULL };
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
-	return harness_https(&emu, "GET", REG_PATH "?api-version=2017-06-01", hdrs, NULL, NULL, r);
+	return harness_https(&emu, "GET", path, hdrs, NULL, NULL, r);
+}
+
+static int get_registration(const char *token, harness_http *r)
+{
+	return get_with_token(token, REG_PATH "?api-version=2017-06-01", r);
 }
 
 static const char *arm_code(const harness_http *r)
@@ -110,6 +115,13 @@ Test(emulator, throttle_burst_two_third_read_is_429_then_refills)
 		cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-writes", v, sizeof v), "199");
 		harness_http_free(&r);
 	}
+
+	/* another subscription has its own buckets (ARM's are per subscription and principal):
+	 * its first read is answered (404: no such registration there) with a full bucket */
+	cr_expect_eq(get_with_token(token, "/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/azurestack"
+						  "/providers/Microsoft.AzureStack/registrations/none?api-version=2017-06-01", &r), 404, "%s", r.body);
+	cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v), "1");
+	harness_http_free(&r);
 
 	/* just before the refill: still throttled; at Retry-After: a token is back */
 	cr_assert_eq(harness_emulator_advance(&emu, (double)retry_after - 100), 0);
