@@ -682,6 +682,13 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync(char **out_json, azsreg_batch 
 						  const azsreg_sync_entry *entries, size_t count, unsigned int flags);
 
 /**
+ * Checks what azsreg_sync checks before it sends anything (flags, registrations, entries,
+ * customers twice for one registration), without a client. AZSREG_EINVALID names the problem.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_check(const char *const *registration_ids, size_t nregistrations,
+							const azsreg_sync_entry *entries, size_t count, unsigned int flags);
+
+/**
  * The same from JSON (for bindings): {"registrations":["<id>",...],"entries":[{"customerSubscriptionId",
  * "tenantId","registration"}],"prune":false,"dryRun":false,"putAll":false}.
  */

@@ -224,6 +224,77 @@ static json_t *plan_entry(const char *action, const reg_state *r, const char *gu
 	return o;
 }
 
+static void free_regs(reg_state *regs, size_t nregs)
+{
+	size_t i;
+
+	for (i = 0; regs != NULL && i < nregs; i++) {
+		azsreg_free(regs[i].id);
+		json_decref(regs[i].existing);
+	}
+	free(regs);
+}
+
+/* The flags, the registrations and every entry, checked without sending anything. */
+static int check_inputs(reg_state **out_regs, want **out_w, size_t *out_nw, const char *const *registration_ids, size_t nregs,
+			const azsreg_sync_entry *entries, size_t count, unsigned int flags)
+{
+	reg_state *regs;
+	size_t i, j;
+	int rc = AZSREG_OK;
+
+	*out_regs = NULL;
+	if ((flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN | AZSREG_SYNC_PUT_ALL)) != 0)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: unknown flags 0x%x",
+					 flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN | AZSREG_SYNC_PUT_ALL));
+	if ((flags & AZSREG_SYNC_PUT_ALL) != 0 && (flags & AZSREG_SYNC_PRUNE) != 0)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: pruning needs the listing; it does not go with AZSREG_SYNC_PUT_ALL");
+	if (registration_ids == NULL || nregs == 0)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: no registration given: name the registration(s) to sync");
+	if (nregs > MAX_REGISTRATIONS)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: %zu registrations; at most %d in one sync", nregs, MAX_REGISTRATIONS);
+	if (entries == NULL && count > 0)
+		return azsreg_error__set(AZSREG_EINVALID, "sync: entries is NULL");
+	regs = calloc(nregs, sizeof(*regs));
+	if (regs == NULL)
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (sync)");
+	for (i = 0; i < nregs && rc == 0; i++) {
+		rc = azsreg_registration_id_parse(&regs[i].ref, registration_ids[i]);
+		if (rc == 0)
+			rc = azsreg_registration_id_build(&regs[i].id, &regs[i].ref);
+		if (rc != 0) {
+			(void)azsreg_error__prefix("sync: registration %zu", i);
+			break;
+		}
+		for (j = 0; j < i; j++) {
+			if (strcasecmp(regs[j].id, regs[i].id) == 0) {
+				rc = azsreg_error__set(AZSREG_EINVALID, "sync: registration %zu repeats registration %zu (%s)", i, j, regs[i].ref.name);
+				break;
+			}
+		}
+	}
+	if (rc == 0)
+		rc = check_entries(out_w, out_nw, regs, nregs, entries, count);
+	if (rc != 0) {
+		free_regs(regs, nregs);
+		return rc;
+	}
+	*out_regs = regs;
+	return AZSREG_OK;
+}
+
+int azsreg_sync_check(const char *const *registration_ids, size_t nregs, const azsreg_sync_entry *entries, size_t count, unsigned int flags)
+{
+	reg_state *regs = NULL;
+	want *w = NULL;
+	size_t nw = 0;
+	int rc = check_inputs(&regs, &w, &nw, registration_ids, nregs, entries, count, flags);
+
+	free_regs(regs, nregs);
+	free(w);
+	return rc;
+}
+
 int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registration_ids, size_t nregs, const azsreg_sync_entry *entries,
 		size_t count, unsigned int flags)
 {
@@ -240,40 +311,11 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 		*out_json = NULL;
 	if (b == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "sync: batch is NULL");
-	if ((flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN | AZSREG_SYNC_PUT_ALL)) != 0)
-		return azsreg_error__set(AZSREG_EINVALID, "sync: unknown flags 0x%x",
-					 flags & ~(AZSREG_SYNC_PRUNE | AZSREG_SYNC_DRY_RUN | AZSREG_SYNC_PUT_ALL));
-	if ((flags & AZSREG_SYNC_PUT_ALL) != 0 && (flags & AZSREG_SYNC_PRUNE) != 0)
-		return azsreg_error__set(AZSREG_EINVALID, "sync: pruning needs the listing; it does not go with AZSREG_SYNC_PUT_ALL");
-	if (registration_ids == NULL || nregs == 0)
-		return azsreg_error__set(AZSREG_EINVALID, "sync: no registration given: name the registration(s) to sync");
-	if (nregs > MAX_REGISTRATIONS)
-		return azsreg_error__set(AZSREG_EINVALID, "sync: %zu registrations; at most %d in one sync", nregs, MAX_REGISTRATIONS);
-	if (entries == NULL && count > 0)
-		return azsreg_error__set(AZSREG_EINVALID, "sync: entries is NULL");
+	rc = check_inputs(&regs, &w, &nw, registration_ids, nregs, entries, count, flags);
+	if (rc != 0)
+		goto done;
 	c = azsreg_batch__client(b);
-	regs = calloc(nregs, sizeof(*regs));
-	if (regs == NULL)
-		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (sync)");
-	for (i = 0; i < nregs && rc == 0; i++) {
-		size_t j;
-		rc = azsreg_registration_id_parse(&regs[i].ref, registration_ids[i]);
-		if (rc == 0)
-			rc = azsreg_registration_id_build(&regs[i].id, &regs[i].ref);
-		if (rc != 0) {
-			(void)azsreg_error__prefix("sync: registration %zu", i);
-			goto done;
-		}
-		for (j = 0; j < i; j++) {
-			if (strcasecmp(regs[j].id, regs[i].id) == 0) {
-				rc = azsreg_error__set(AZSREG_EINVALID, "sync: registration %zu repeats registration %zu (%s)", i, j, regs[i].ref.name);
-				goto done;
-			}
-		}
-	}
-	rc = check_entries(&w, &nw, regs, nregs, entries, count);
-	if (rc == 0)
-		rc = resolve_tenants(c, w, nw);
+	rc = resolve_tenants(c, w, nw);
 	for (i = 0; i < nregs && rc == 0; i++) {
 		if ((flags & AZSREG_SYNC_PUT_ALL) != 0)
 			regs[i].existing = json_object(); /* not listed: every entry is written */
@@ -394,11 +436,7 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 		azsreg_error_clear();
 	/* EPARTIAL / ECANCELLED: the batch's last error says how many and which */
 done:
-	for (i = 0; regs != NULL && i < nregs; i++) {
-		azsreg_free(regs[i].id);
-		json_decref(regs[i].existing);
-	}
-	free(regs);
+	free_regs(regs, nregs);
 	free(w);
 	free(items);
 	azsreg_free(batch_json);

@@ -86,6 +86,9 @@ const char *azsreg_plat__name(void);
  */
 int azsreg_plat__program_init(int *argc, char ***argv);
 
+/** 1 when f is a terminal (a console on Windows), else 0: progress bars only go there. */
+int azsreg_plat__is_terminal(FILE *f);
+
 /** Writes UTF-8 text to f; on a Windows console through WriteConsoleW. -1 on failure. */
 int azsreg_plat__fputs(const char *utf8, FILE *f);
 

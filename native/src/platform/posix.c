@@ -77,6 +77,11 @@ const char *azsreg_plat__name(void)
 	return "linux";
 }
 
+int azsreg_plat__is_terminal(FILE *f)
+{
+	return f != NULL && isatty(fileno(f)) == 1;
+}
+
 int azsreg_plat__program_init(int *argc, char ***argv)
 {
 	(void)argc;

@@ -217,6 +217,11 @@ const char *azsreg_plat__name(void)
 	return "windows";
 }
 
+int azsreg_plat__is_terminal(FILE *f)
+{
+	return f != NULL && _isatty(_fileno(f)) != 0;
+}
+
 /* ----------------------------------------------------------------- programs */
 
 static int console_of(FILE *f, HANDLE *out)
