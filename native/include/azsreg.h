@@ -642,6 +642,18 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_run(azsreg_batch *batch, cons
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_run_json(azsreg_batch *batch, const char *items_json, char **out_json);
 
+/** For bindings: a result or a progress report as one JSON object, valid during the call. */
+typedef void (*azsreg_batch_json_cb)(const char *json, void *payload);
+
+/**
+ * A batch runner from JSON options (for bindings): {"concurrency":16,"pacing":true,
+ * "progressIntervalMs":1000} (NULL or "{}": the defaults). `on_result` (may be NULL)
+ * receives each result as azsreg_batch_result.json; `on_progress` (may be NULL)
+ * {"total","succeeded","failed","inFlight","requests","throttled","perSecond","elapsedMs","etaMs"}.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char *options_json,
+							    azsreg_batch_json_cb on_result, azsreg_batch_json_cb on_progress, void *payload);
+
 /** Asks a running batch to stop: no new request is started, those in flight are abandoned. Any thread. */
 AZSREG_EXTERN(void) azsreg_batch_cancel(azsreg_batch *batch);
 

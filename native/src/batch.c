@@ -92,6 +92,9 @@ typedef struct item {
 struct azsreg_batch {
 	azsreg_client *client;
 	azsreg_batch_options opts;
+	azsreg_batch_json_cb json_result;   /* azsreg_batch_new_json's callbacks */
+	azsreg_batch_json_cb json_progress;
+	void *json_payload;
 	pthread_mutex_t lock;      /* guards cancelled + active */
 	int cancelled;
 	int running;
@@ -172,6 +175,75 @@ int azsreg_batch_new(azsreg_batch **out, azsreg_client *client, const azsreg_bat
 azsreg_client *azsreg_batch__client(const azsreg_batch *b)
 {
 	return b->client;
+}
+
+static void json_result_adapter(const azsreg_batch_result *r, void *payload)
+{
+	azsreg_batch *b = payload;
+
+	b->json_result(r->json, b->json_payload);
+}
+
+static void json_progress_adapter(const azsreg_batch_progress *p, void *payload)
+{
+	azsreg_batch *b = payload;
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}", "total", (json_int_t)p->total, "succeeded",
+			      (json_int_t)p->succeeded, "failed", (json_int_t)p->failed, "inFlight", (json_int_t)p->in_flight, "requests",
+			      (json_int_t)p->requests, "throttled", (json_int_t)p->throttled, "perSecond", p->per_second, "elapsedMs",
+			      (json_int_t)p->elapsed_ms, "etaMs", (json_int_t)p->eta_ms);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+
+	if (text != NULL)
+		b->json_progress(text, b->json_payload);
+	free(text);
+	json_decref(o);
+}
+
+int azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char *options_json, azsreg_batch_json_cb on_result,
+			  azsreg_batch_json_cb on_progress, void *payload)
+{
+	azsreg_batch_options bo = AZSREG_BATCH_OPTIONS_INIT;
+	json_t *root = NULL, *v;
+	json_error_t jerr;
+	const char *key;
+	int rc;
+
+	if (out != NULL)
+		*out = NULL;
+	if (options_json != NULL && options_json[0] != '\0') {
+		root = json_loads(options_json, JSON_REJECT_DUPLICATES, &jerr);
+		if (!json_is_object(root)) {
+			json_decref(root);
+			return azsreg_error__set(AZSREG_EINVALID, "batch options: not a JSON object%s%s", root ? "" : ": ", root ? "" : jerr.text);
+		}
+		json_object_foreach(root, key, v) {
+			if (strcmp(key, "concurrency") == 0 && json_is_integer(v) && json_integer_value(v) >= 0 &&
+			    json_integer_value(v) <= MAX_CONCURRENCY) {
+				bo.concurrency = (int)json_integer_value(v);
+			} else if (strcmp(key, "pacing") == 0 && json_is_boolean(v)) {
+				bo.flags = json_is_true(v) ? 0u : AZSREG_BATCH_NO_PACING;
+			} else if (strcmp(key, "progressIntervalMs") == 0 && json_is_integer(v) && json_integer_value(v) >= 0 &&
+				   json_integer_value(v) <= 3600000) {
+				bo.progress_interval_ms = (long)json_integer_value(v);
+			} else {
+				json_decref(root);
+				return azsreg_error__set(AZSREG_EINVALID,
+							 "batch options: \"%.64s\" is not one of concurrency (0 to %d), pacing (true or false), "
+							 "progressIntervalMs (0 to 3600000)", key, MAX_CONCURRENCY);
+			}
+		}
+		json_decref(root);
+	}
+	rc = azsreg_batch_new(out, client, &bo);
+	if (rc != 0)
+		return rc;
+	(*out)->json_result = on_result;
+	(*out)->json_progress = on_progress;
+	(*out)->json_payload = payload;
+	(*out)->opts.on_result = on_result ? json_result_adapter : NULL;
+	(*out)->opts.on_progress = on_progress ? json_progress_adapter : NULL;
+	(*out)->opts.payload = *out;
+	return AZSREG_OK;
 }
 
 void azsreg_batch_cancel(azsreg_batch *b)

@@ -1026,3 +1026,56 @@ Test(batch, sync_put_all_writes_every_entry_without_listing)
 	json_decref(o);
 	cr_expect_eq(azsreg_sync(&out, batch, ONE_REG, 1, want, 2, AZSREG_SYNC_PUT_ALL | AZSREG_SYNC_PRUNE), AZSREG_EINVALID);
 }
+
+typedef struct json_seen {
+	int results;
+	int progress;
+	char last_progress[512];
+	char first_result[1024];
+} json_seen;
+
+static void json_result(const char *json, void *payload)
+{
+	json_seen *js = payload;
+
+	if (js->results++ == 0)
+		snprintf(js->first_result, sizeof js->first_result, "%s", json);
+}
+
+static void json_progress(const char *json, void *payload)
+{
+	json_seen *js = payload;
+
+	js->progress++;
+	snprintf(js->last_progress, sizeof js->last_progress, "%s", json);
+}
+
+Test(batch, a_batch_from_json_options_reports_results_and_progress_as_json)
+{
+	azsreg_batch_item *items = make_items(3, AZSREG_BATCH_PUT, REG_A, TENANT, 0);
+	azsreg_batch *b = NULL;
+	json_seen js;
+
+	memset(&js, 0, sizeof js);
+	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"concurrency\":1,\"pacing\":false,\"progressIntervalMs\":10}", json_result,
+					   json_progress, &js), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_batch_run(b, items, 3, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.max_in_flight, 1);
+	cr_expect_eq(js.results, 3);
+	cr_expect_str_eq(js.first_result, "{\"index\":0,\"action\":\"put\",\"registration\":\"RegA\",\"customerSubscriptionId\":\"00000000-0000-4000-8000-000000000000\","
+			 "\"id\":\"" REG_A "/customerSubscriptions/00000000-0000-4000-8000-000000000000\",\"code\":\"AZSREG_OK\",\"status\":200,"
+			 "\"error\":null,\"message\":null,\"requestId\":\"rid-1\",\"attempts\":1,\"resource\":{\"id\":\"/subscriptions/" SUB_A
+			 "/resourcegroups/azurestack/providers/microsoft.azurestack/registrations/rega/customersubscriptions/00000000-0000-4000-8000-000000000000\","
+			 "\"properties\":{\"tenantId\":\"" TENANT "\"}}}");
+	cr_expect_geq(js.progress, 3);
+	cr_expect_str_eq(js.last_progress, "{\"total\":3,\"succeeded\":3,\"failed\":0,\"inFlight\":0,\"requests\":3,\"throttled\":0,"
+			 "\"perSecond\":50.0,\"elapsedMs\":60,\"etaMs\":0}");
+	azsreg_batch_free(b);
+	b = NULL;
+	cr_expect_eq(azsreg_batch_new_json(&b, client, "{\"concurency\":4}", NULL, NULL, NULL), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch options: \"concurency\" is not one of concurrency (0 to 256), pacing (true or false), "
+			 "progressIntervalMs (0 to 3600000)");
+	cr_expect_eq(azsreg_batch_new_json(&b, client, "[]", NULL, NULL, NULL), AZSREG_EINVALID);
+	cr_expect_null(b);
+	free(items);
+}
