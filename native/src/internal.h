@@ -24,6 +24,7 @@
  *   operations.c registration / customer subscription operations, generic request
  *   batch.c      many customer calls at once (transfers), pacing per throttle lane, results
  *   tenant.c     tenant domain -> GUID through OpenID configuration
+ *   input.c      customer input files (CSV through libcsv, JSON lines): rows, bad rows, duplicates
  */
 #ifndef AZSREG_INTERNAL_H
 #define AZSREG_INTERNAL_H
