@@ -217,22 +217,33 @@ static char *copy_n(in_state *st, const char *text, size_t n)
 	return s;
 }
 
-/* Lists the current last error as the problem of the row on `line`. */
+/*
+ * Row checks set the last error of each bad row; once the list is full only the count
+ * goes on, so the messages are not even built (azsreg_error__quiet). Returns the state to
+ * restore with azsreg_error__quiet.
+ */
+static int row_checks_begin(const in_state *st)
+{
+	return azsreg_error__quiet(st->nerrors >= INPUT_LIST_MAX);
+}
+
+/* Lists the current last error as the problem of the row on `line` (counts it once the list is full). */
 static void add_error(in_state *st, size_t line)
 {
-	char *msg = utf8_copy(azsreg_error_last()->message);
+	char *msg;
 	json_t *e;
 
+	st->nerrors++;
+	if (st->nerrors > INPUT_LIST_MAX)
+		return;
+	msg = utf8_copy(azsreg_error_last()->message);
 	if (msg == NULL) {
 		st->oom = 1;
 		return;
 	}
-	st->nerrors++;
-	if (st->nerrors <= INPUT_LIST_MAX) {
-		e = json_pack("{s:I,s:s}", "line", (json_int_t)line, "message", msg);
-		if (e == NULL || json_array_append_new(st->errors, e) != 0)
-			st->oom = 1;
-	}
+	e = json_pack("{s:I,s:s}", "line", (json_int_t)line, "message", msg);
+	if (e == NULL || json_array_append_new(st->errors, e) != 0)
+		st->oom = 1;
 	if (st->first_error == NULL) {
 		st->first_error = msg;
 		st->first_error_line = line;
@@ -488,14 +499,19 @@ static void on_row(int c, void *data)
 	}
 	if (!cx->have_header) {
 		read_header(cx);
-	} else if (cx->extra > 0) {
-		(void)azsreg_error__set(AZSREG_EINVALID,
-					"the row has %zu cells but the header only %zu columns: a value with a comma must be in quotes",
-					cx->cell, cx->width);
-		add_error(cx->st, line);
 	} else {
-		add_row(cx->st, line, cx->val[COL_CUSTOMER] ? cx->val[COL_CUSTOMER] : "", cx->val[COL_TENANT],
-			cx->val[COL_REGISTRATION]);
+		int q = row_checks_begin(cx->st);
+
+		if (cx->extra > 0) {
+			(void)azsreg_error__set(AZSREG_EINVALID,
+						"the row has %zu cells but the header only %zu columns: a value with a comma must be in quotes",
+						cx->cell, cx->width);
+			add_error(cx->st, line);
+		} else {
+			add_row(cx->st, line, cx->val[COL_CUSTOMER] ? cx->val[COL_CUSTOMER] : "", cx->val[COL_TENANT],
+				cx->val[COL_REGISTRATION]);
+		}
+		(void)azsreg_error__quiet(q);
 	}
 	row_reset(cx);
 }
@@ -526,7 +542,7 @@ static void parse_csv(in_state *st, const char *text, size_t len, size_t line)
 	struct csv_parser p;
 	csv_ctx cx;
 	size_t i = 0, e, next, n, col, blk;
-	int k;
+	int k, q;
 
 	memset(&cx, 0, sizeof(cx));
 	cx.st = st;
@@ -563,6 +579,7 @@ static void parse_csv(in_state *st, const char *text, size_t len, size_t line)
 				break;
 			}
 			col = char_count(text + i, n) + 1;
+			q = cx.have_header ? row_checks_begin(st) : azsreg_error__quiet(0);
 			if (text[i + n] == '"')
 				(void)azsreg_error__set(AZSREG_EINVALID,
 							"a quote inside a field that does not start with one (line %zu, column %zu): "
@@ -582,6 +599,7 @@ static void parse_csv(in_state *st, const char *text, size_t len, size_t line)
 			} else {
 				add_error(st, cx.row_line);
 			}
+			(void)azsreg_error__quiet(q);
 			header_free(&cx);
 			row_reset(&cx);
 			csv_free(&p);
@@ -705,8 +723,11 @@ static void parse_json_lines(in_state *st, const char *text, size_t len, size_t 
 	while (i < len && !st->oom) {
 		e = line_end(text, len, i, &next);
 		if (!is_blank(text + i, e - i)) {
+			int q = row_checks_begin(st);
+
 			seen++;
 			json_line(st, text + i, e - i, line);
+			(void)azsreg_error__quiet(q);
 		}
 		i = next;
 		line++;
@@ -770,48 +791,99 @@ static size_t mark_duplicates(in_state *st)
 
 /* ---------------------------------------------------------------- result */
 
-static json_t *nullable_string(const char *s)
+/*
+ * Appends s as a JSON string, escaped as Jansson's json_dumps does (the rows of a 64 MiB
+ * file are written straight into the result: a Jansson tree of them took 1.3 GB and most
+ * of the time). Values here are valid UTF-8 (check_text) and, as checked, hold no control
+ * characters; those are escaped all the same.
+ */
+static void put_json_string(azsreg_buf *b, const char *s)
 {
-	return s != NULL ? json_string(s) : json_null();
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run = s;
+
+	(void)azsreg_buf__put(b, "\"", 1);
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		char esc[6];
+		size_t n = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		(void)azsreg_buf__put(b, run, (size_t)(s - run));
+		run = s + 1;
+		esc[0] = '\\';
+		switch (c) {
+		case '"': esc[1] = '"'; break;
+		case '\\': esc[1] = '\\'; break;
+		case '\b': esc[1] = 'b'; break;
+		case '\f': esc[1] = 'f'; break;
+		case '\n': esc[1] = 'n'; break;
+		case '\r': esc[1] = 'r'; break;
+		case '\t': esc[1] = 't'; break;
+		default:
+			memcpy(esc + 1, "u00", 3);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 15];
+			n = 6;
+		}
+		(void)azsreg_buf__put(b, esc, n);
+	}
+	(void)azsreg_buf__put(b, run, (size_t)(s - run));
+	(void)azsreg_buf__put(b, "\"", 1);
 }
 
+static void put_nullable(azsreg_buf *b, const char *s)
+{
+	if (s != NULL)
+		put_json_string(b, s);
+	else
+		(void)azsreg_buf__puts(b, "null");
+}
+
+/* {"format","rows","errors","duplicates","errorCount","duplicateCount"}; NULL out of memory. */
 static char *result_json(in_state *st, int json_lines, size_t ndups)
 {
-	json_t *o = json_object(), *rows = json_array(), *dups = json_array(), *r;
-	char *text = NULL;
+	azsreg_buf b = AZSREG_BUF_INIT;
+	char *errors = json_dumps(st->errors, JSON_COMPACT);
 	size_t i, listed = 0;
+	const char *sep = "";
 
-	if (o == NULL || rows == NULL || dups == NULL)
-		goto done;
-	for (i = 0; i < st->nrows; i++) {
+	b.limit = (size_t)1 << 30;   /* rows of a 64 MiB file take about 250 MB */
+	if (errors == NULL)
+		return NULL;
+	(void)azsreg_buf__printf(&b, "{\"format\":\"%s\",\"rows\":[", json_lines ? "jsonLines" : "csv");
+	for (i = 0; i < st->nrows && !b.failed; i++) {
 		const in_row *row = &st->rows[i];
 
-		if (row->dup_of != 0) {
-			if (++listed > INPUT_LIST_MAX)
-				continue;
-			r = json_pack("{s:I,s:I,s:s}", "line", (json_int_t)row->line, "firstLine", (json_int_t)row->dup_of,
-				      "customerSubscriptionId", row->guid);
-			if (r == NULL || json_array_append_new(dups, r) != 0)
-				goto done;
+		if (row->dup_of != 0)
 			continue;
-		}
-		r = json_pack("{s:I,s:s,s:o,s:o}", "line", (json_int_t)row->line, "customerSubscriptionId", row->guid,
-			      "tenantId", nullable_string(row->tenant), "registration", nullable_string(row->reg));
-		if (r == NULL || json_array_append_new(rows, r) != 0)
-			goto done;
+		(void)azsreg_buf__printf(&b, "%s{\"line\":%zu,\"customerSubscriptionId\":\"%s\",\"tenantId\":", sep, row->line, row->guid);
+		put_nullable(&b, row->tenant);
+		(void)azsreg_buf__puts(&b, ",\"registration\":");
+		put_nullable(&b, row->reg);
+		(void)azsreg_buf__puts(&b, "}");
+		sep = ",";
 	}
-	if (json_object_set_new(o, "format", json_string(json_lines ? "jsonLines" : "csv")) != 0 ||
-	    json_object_set(o, "rows", rows) != 0 || json_object_set(o, "errors", st->errors) != 0 ||
-	    json_object_set(o, "duplicates", dups) != 0 ||
-	    json_object_set_new(o, "errorCount", json_integer((json_int_t)st->nerrors)) != 0 ||
-	    json_object_set_new(o, "duplicateCount", json_integer((json_int_t)ndups)) != 0)
-		goto done;
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-done:
-	json_decref(rows);
-	json_decref(dups);
-	json_decref(o);
-	return text;
+	(void)azsreg_buf__printf(&b, "],\"errors\":%s,\"duplicates\":[", errors);
+	sep = "";
+	for (i = 0; i < st->nrows && listed < INPUT_LIST_MAX && !b.failed; i++) {
+		const in_row *row = &st->rows[i];
+
+		if (row->dup_of == 0)
+			continue;
+		(void)azsreg_buf__printf(&b, "%s{\"line\":%zu,\"firstLine\":%zu,\"customerSubscriptionId\":\"%s\"}", sep, row->line,
+					 row->dup_of, row->guid);
+		sep = ",";
+		listed++;
+	}
+	(void)azsreg_buf__printf(&b, "],\"errorCount\":%zu,\"duplicateCount\":%zu}", st->nerrors, ndups);
+	free(errors);
+	if (b.failed) {
+		azsreg_buf__free(&b);
+		return NULL;
+	}
+	return azsreg_buf__detach(&b);
 }
 
 /* "N rows are bad (E with errors, D duplicates)" and its shorter forms. */

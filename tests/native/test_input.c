@@ -62,12 +62,12 @@ Test(input, csv_columns_values_and_blank_tenant_cell)
 	   G1 "," T1 ",reg1\n"
 	   "{" G2 "},contoso.onmicrosoft.com,/subscriptions/" G2 "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/r\n"
 	   G2 ",,\n"
-	   G2 ",,Reg Two\n",
+	   G2 ",,Reg\\Two\n",
 	   RESULT("csv",
 		  ROW(2, G1L, S(T1), S("reg1")) ","
 		  ROW(3, G2, S("contoso.onmicrosoft.com"), S("/subscriptions/" G2 "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/r")) ","
 		  ROW(4, G2, NUL, NUL) ","
-		  ROW(5, G2, NUL, S("Reg Two")),
+		  ROW(5, G2, NUL, S("Reg\\\\Two")),
 		  "", "", 0, 0));
 	/* Only the customer column; the last line without a line break. */
 	ok("CustomerSubscriptionId\n" G1, RESULT("csv", ROW(2, G1L, NUL, NUL), "", "", 0, 0));
