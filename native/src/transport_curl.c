@@ -671,12 +671,17 @@ fail:
 static int transfers_run(azsreg_transfers *base, long wait_ms, azsreg_transfer_done_fn done, void *ctx)
 {
 	curl_transfers *x = (curl_transfers *)base;
+	curl_exchange *a;
 	CURLMsg *msg;
-	int running = 0, left = 0;
+	int running = 0, left = 0, started = 0;
 	CURLMcode mc;
 
+	for (a = x->active; a != NULL; a = a->next)
+		started++;
 	mc = curl_multi_perform(x->multi, &running);
-	if (mc == CURLM_OK && wait_ms > 0)
+	/* An exchange that this perform finished is reported now: waiting first would hold its
+	   answer back until other activity or the end of wait_ms. */
+	if (mc == CURLM_OK && wait_ms > 0 && running >= started)
 		mc = curl_multi_poll(x->multi, NULL, 0, wait_ms > INT32_MAX ? INT32_MAX : (int)wait_ms, NULL);
 	if (mc == CURLM_OK)
 		mc = curl_multi_perform(x->multi, &running);
