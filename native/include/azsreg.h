@@ -566,7 +566,10 @@ typedef struct azsreg_batch_result {
 	int attempts;               /**< requests sent for this item (429s and retries included) */
 	int existed;                /**< DELETE: 1 when the mapping was there (200), 0 (204) */
 	const char *resource_json;  /**< PUT / GET success: the mapping as a JSON object; else NULL */
-	const char *json;           /**< the whole result as one JSON object (for bindings) */
+	const char *json;           /**< the whole result as one JSON object (for bindings): {"index","action",
+	                                 "registration","customerSubscriptionId","id","code","status","error","message",
+	                                 "requestId","attempts", DELETE success: "existed", PUT/GET success: "resource",
+	                                 failure: "armMessage","target","details","correlationId","hint" (as azsreg_error_last_json)} */
 } azsreg_batch_result;
 
 /** Where a batch stands, given to the progress callback. */
