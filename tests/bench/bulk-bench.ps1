@@ -627,6 +627,7 @@ function Write-Goal {
 function Get-GoalSubject {
     # The median of a contender in a scenario, or the reason there is none.
     param([string] $Scenario, [string] $Key)
+    if ($keys -notcontains $Key) { return 'not selected (-Contender)' }
     if ($skipped.Contains($Key)) { return "skipped: $($skipped[$Key])" }
     if ($failed.Contains($Key)) { return 'FAILED' }
     if (-not $medians.ContainsKey("$Scenario|$Key")) { return 'not run' }
@@ -664,7 +665,8 @@ foreach ($sc in $scenarios) {
 foreach ($k in @('azsreg-sync', 'module-sync')) {
     $text = "a no-op second run of $k sends no write"
     $mine = @($noops | Where-Object { $_.Key -eq $k })
-    if ($skipped.Contains($k)) { Write-Goal $text 'n/a' "skipped: $($skipped[$k])" }
+    if ($keys -notcontains $k) { Write-Goal $text 'n/a' 'not selected (-Contender)' }
+    elseif ($skipped.Contains($k)) { Write-Goal $text 'n/a' "skipped: $($skipped[$k])" }
     elseif ($failed.Contains($k)) { Write-Goal $text 'n/a' 'FAILED' }
     elseif ($mine.Count -eq 0) { Write-Goal $text 'n/a' 'not run (scenario 1 only)' }
     else {
