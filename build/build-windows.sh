@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-builds azsreg for Windows x64 on this Linux machine with mingw-w64:
-#   1. build/windows/deps.sh: static OpenSSL, libcurl and Jansson from Debian's sources
+#   1. build/windows/deps.sh: static OpenSSL, libcurl, Jansson and libcsv from Debian's sources
 #      (out/windows/deps; reused while the Debian versions stay the same),
 #   2. CMake with build/windows/mingw-w64-x86_64.cmake into out/windows/release:
 #      bin/azsreg.dll, bin/azsreg.exe and the native unit tests (bin/native_test_*.exe),

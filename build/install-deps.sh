@@ -6,7 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
 	build-essential cmake pkg-config
-	libcurl4-openssl-dev libjansson-dev libssl-dev
+	libcurl4-openssl-dev libjansson-dev libssl-dev libcsv-dev
 	libcriterion-dev libmicrohttpd-dev
 	valgrind curl openssl ca-certificates jq zip unzip
 )

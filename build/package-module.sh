@@ -91,7 +91,9 @@ if ! "$PWSH" -NoProfile -NonInteractive -File "$ROOT/build/maml-help.ps1" \
 	exit 1
 fi
 if [ -n "$WIN_DLL" ] && [ -d "$ROOT/out/windows/deps/licenses" ]; then
-	# The DLL carries OpenSSL, libcurl and Jansson statically: their licences go with it.
+	# The DLL carries OpenSSL, libcurl, Jansson and libcsv statically: their licences go with it
+	# (libcsv's is the LGPL 2.1: azsreg's own sources and build/windows/deps.sh rebuild the DLL
+	# against a changed libcsv).
 	mkdir -p "$STAGE/licenses"
 	cp "$ROOT/out/windows/deps/licenses/"* "$STAGE/licenses/"
 fi

@@ -224,8 +224,8 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------
-# Windows x64: cross-built with mingw-w64 from Debian's sources of OpenSSL, libcurl and
-# Jansson (build/build-windows.sh; installs its toolchain and Wine itself), packaged with
+# Windows x64: cross-built with mingw-w64 from Debian's sources of OpenSSL, libcurl, Jansson
+# and libcsv (build/build-windows.sh; installs its toolchain and Wine itself), packaged with
 # both runtimes, then tests/windows/run.sh under Wine: crash probe, unit tests, azsreg.exe
 # against the Linux emulator, the Windows-only checks and the module in a Windows
 # PowerShell host. Each part counts as its own line in the summary.

@@ -5,8 +5,9 @@
 # 2. a small C program, compiled and linked statically exactly as deps.cmake tells
 #    consumers to (include dir, defines, library list), links;
 # 3. the program imports no mingw runtime DLLs (libwinpthread, libssp, libgcc);
-# 4. if Wine is installed: the program runs and reports the OpenSSL, libcurl and Jansson
-#    versions named in the stamp, the expected curl protocols/features and OPENSSLDIR,
+# 4. if Wine is installed: the program runs and reports the OpenSSL, libcurl, Jansson and
+#    libcsv versions named in the stamp, the expected curl protocols/features and
+#    OPENSSLDIR, a small CSV (quotes, CRLF, an embedded newline) as libcsv splits it,
 #    and -- if the openssl command is available -- fetches https://localhost from a local
 #    `openssl s_server`, which exercises the threaded resolver, sockets and a verified TLS
 #    handshake.
@@ -44,13 +45,15 @@ upstream_version() {
 want_openssl="$(upstream_version openssl)"
 want_curl="$(upstream_version curl)"
 want_jansson="$(upstream_version jansson)"
+want_libcsv="$(upstream_version libcsv)"
+want_libcsv="${want_libcsv%%+*}"    # 3.0.3+dfsg -> 3.0.3 (Debian's repack suffix)
 
 # 1. files
-for f in lib/libcurl.a lib/libssl.a lib/libcrypto.a lib/libjansson.a deps.cmake \
-	include/curl/curl.h include/openssl/ssl.h include/jansson.h; do
+for f in lib/libcurl.a lib/libssl.a lib/libcrypto.a lib/libjansson.a lib/libcsv.a deps.cmake \
+	include/curl/curl.h include/openssl/ssl.h include/jansson.h include/csv.h; do
 	[ -f "$PREFIX/$f" ] || fail "missing out/windows/deps/$f"
 done
-log "static libraries present: libcurl.a libssl.a libcrypto.a libjansson.a"
+log "static libraries present: libcurl.a libssl.a libcrypto.a libjansson.a libcsv.a"
 
 # 2. read deps.cmake the way CMake does
 cat >"$WORK/print-deps.cmake" <<'EOF'
@@ -77,17 +80,46 @@ for l in "${libs[@]}"; do
 done
 
 cat >"$WORK/check.c" <<'EOF'
-/* Links against the static libcurl, OpenSSL and Jansson and reports what it got. */
+/* Links against the static libcurl, OpenSSL, Jansson and libcsv and reports what it got. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
 #include <curl/curl.h>
 #include <jansson.h>
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 struct buf { char data[16384]; size_t len; };
+
+/* libcsv callbacks: fields ended with '|' (a newline in a field shown as \n), rows with ';'. */
+static void on_field(void *s, size_t len, void *data)
+{
+	struct buf *b = data;
+	const char *p = s;
+	for (size_t i = 0; i < len && b->len + 4 < sizeof(b->data); i++) {
+		if (p[i] == '\n') {
+			b->data[b->len++] = '\\';
+			b->data[b->len++] = 'n';
+		} else {
+			b->data[b->len++] = p[i];
+		}
+	}
+	if (b->len + 2 < sizeof(b->data))
+		b->data[b->len++] = '|';
+	b->data[b->len] = '\0';
+}
+
+static void on_row(int c, void *data)
+{
+	struct buf *b = data;
+	(void)c;
+	if (b->len + 2 < sizeof(b->data)) {
+		b->data[b->len++] = ';';
+		b->data[b->len] = '\0';
+	}
+}
 
 static size_t on_data(char *p, size_t size, size_t n, void *userdata)
 {
@@ -125,6 +157,18 @@ int main(int argc, char **argv)
 	printf("jansson_dumps=%s\n", dumped ? dumped : "FAILED");
 	free(dumped);
 	json_decref(obj);
+
+	static struct buf rows;
+	static const char csv_text[] = "a,\"b,\"\"c\"\"\"\r\n\"x\ny\",z\n";
+	struct csv_parser cp;
+	int csv_ok = csv_init(&cp, CSV_STRICT | CSV_STRICT_FINI) == 0;
+	if (csv_ok) {
+		csv_ok = csv_parse(&cp, csv_text, sizeof(csv_text) - 1, on_field, on_row, &rows) == sizeof(csv_text) - 1 &&
+			csv_fini(&cp, on_field, on_row, &rows) == 0;
+		csv_free(&cp);
+	}
+	printf("csv_version=%d.%d.%d\n", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	printf("csv_rows=%s\n", csv_ok ? rows.data : "FAILED");
 
 	/* The options azsreg needs for HTTP CONNECT proxies with Basic auth must be built in
 	   (with CURL_DISABLE_PROXY they would be rejected). */
@@ -242,8 +286,10 @@ expect curl_features " ssl ipv6 asynchdns threadsafe"
 expect openssl_dir 'OPENSSLDIR: "C:/Program Files/Common Files/SSL"'
 expect openssl_rand ok
 expect jansson_dumps '{"list":[true],"n":42,"name":"azsreg"}'
+expect csv_version "$want_libcsv"
+expect csv_rows 'a|b,"c"|;x\ny|z|;'
 expect curl_proxy_options ok
-log "under Wine: $(get curl_version); $(get openssl_version); Jansson $(get jansson_version)"
+log "under Wine: $(get curl_version); $(get openssl_version); Jansson $(get jansson_version); libcsv $(get csv_version)"
 log "  curl protocols: $(get curl_protocols); features:$(get curl_features)"
 log "  $(get openssl_dir); RAND_bytes $(get openssl_rand); json_dumps $(get jansson_dumps)"
 if [ "${#args[@]}" -gt 0 ]; then

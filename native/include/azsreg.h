@@ -706,6 +706,64 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_check(const char *const *regis
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_json(char **out_json, azsreg_batch *batch, const char *request_json);
 
+/* ------------------------------------------------------------------------ */
+/* Input files                                                              */
+/* ------------------------------------------------------------------------ */
+
+/** Formats of azsreg_input_parse. */
+#define AZSREG_INPUT_AUTO 0        /**< CSV unless the first non-blank character (after a BOM) is '{': JSON lines */
+#define AZSREG_INPUT_CSV 1         /**< CSV with a header row */
+#define AZSREG_INPUT_JSON_LINES 2  /**< one JSON object per non-blank line */
+
+/** Flags of azsreg_input_parse. */
+#define AZSREG_INPUT_SKIP_BAD 0x1u /**< report bad rows and duplicates but succeed with the good rows */
+
+/**
+ * Reads a customer input file (the whole file's bytes; `len` without any terminating NUL),
+ * so that the CLI (`sync --input`, `register --input`) and the module decide alike.
+ *
+ * CSV: a header row, then one customer per row. The customer column is
+ * `CustomerSubscriptionId` or `SubscriptionId`; `TenantId` and `Registration` are
+ * optional; other columns are ignored. Header names are matched ignoring case and
+ * surrounding spaces and tabs; values are never trimmed. UTF-8 with or without a BOM, CRLF
+ * or LF line ends, fields quoted as RFC 4180 says (commas, doubled quotes and line breaks
+ * inside quotes; a quote elsewhere is a bad row). A row with more non-empty cells than the
+ * header has columns is a bad row (an unquoted comma). JSON lines: one object per line
+ * with the same member names (any case), other members ignored; tenantId and registration
+ * may be null.
+ *
+ * Rows: the customer ID must be a GUID (azsreg_guid_normalize: lowercased, braces
+ * dropped, no surrounding whitespace); the tenant, when not empty, passes
+ * azsreg_tenant_check (empty: no tenant); the registration is kept as given (empty: none)
+ * unless it has a control character or is longer than AZSREG_RESOURCE_ID_MAX. Blank lines
+ * and rows whose cells are all empty are skipped. The same customer twice with the same
+ * registration (none counts as one value; compared ignoring ASCII case) is a duplicate:
+ * the first row is kept, the later one is listed in "duplicates" and left out of "rows".
+ *
+ * `*out_json` (free with azsreg_free) receives
+ * {"format":"csv"|"jsonLines",
+ *  "rows":[{"line","customerSubscriptionId" (lowercase GUID),"tenantId" (as given, or null),
+ *           "registration" (as given, or null)}],
+ *  "errors":[{"line","message"}], "duplicates":[{"line","firstLine","customerSubscriptionId"}],
+ *  "errorCount","duplicateCount"}
+ * where "line" is the physical line a row starts on (the header is line 1 of a file that
+ * starts with it), "rows" only has good rows, and the lists show at most the first 1000
+ * entries each (the counts are complete). Messages never hold raw control characters.
+ *
+ * Returns AZSREG_OK, or AZSREG_EINVALID when a row is bad or duplicated (unless
+ * AZSREG_INPUT_SKIP_BAD), or when the file as a whole is unusable whatever the flags: larger
+ * than 64 MiB, not UTF-8 text (UTF-16, a NUL byte, an invalid byte sequence: the line is
+ * named), empty (no header), a header without the customer column or naming a column
+ * twice, a quoted field never closed. The last error names the first problem with its line
+ * number and how many rows are bad. Unlike other functions, `*out_json` is also set on
+ * AZSREG_EINVALID whenever rows could be read (so that a front end can list every bad
+ * row; a file-level problem found then is in "errors" too); it is NULL after a bad
+ * argument, and for a file that is too large, not UTF-8 text, or empty ("the file is
+ * empty": no header row, no JSON object). A CSV file with only its header row has no rows
+ * and succeeds.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_input_parse(char **out_json, const char *text, size_t len, int format, unsigned int flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -22,6 +22,7 @@ typedef struct error_tls {
 	char *correlation_id;
 	char *json;
 	int busy;        /* re-entrancy guard (out of memory inside error handling) */
+	int quiet;       /* azsreg_error__quiet: keep codes only, build no message */
 } error_tls;
 
 /*
@@ -43,7 +44,8 @@ static const char no_state_message[] = "out of memory (no room for this thread's
 static error_tls no_state = {
 	{ AZSREG_ENOMEM, 0, no_state_message, "", "", "", "", "", "", "" },
 	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	1   /* busy for good: the setters return at once */
+	1,  /* busy for good: the setters return at once */
+	0
 };
 
 static void tls_free_strings(error_tls *e)
@@ -522,6 +524,11 @@ int azsreg_error__set(int code, const char *fmt, ...)
 
 	if (e->busy)
 		return code;
+	if (e->quiet) {
+		tls_free_strings(e);
+		tls_publish(e, code, 0, NULL);
+		return code;
+	}
 	e->busy = 1;
 	va_start(ap, fmt);
 	(void)azsreg_buf__vprintf(&raw, fmt ? fmt : "", ap);
@@ -534,6 +541,18 @@ int azsreg_error__set(int code, const char *fmt, ...)
 	tls_store(code, msg);
 	e->busy = 0;
 	return code;
+}
+
+int azsreg_error__quiet(int on)
+{
+	error_tls *e = tls_get();
+	int was;
+
+	if (e == &no_state)
+		return 0;
+	was = e->quiet;
+	e->quiet = on != 0;
+	return was;
 }
 
 int azsreg_error__set_info(const azsreg_error_info *info)
@@ -579,7 +598,7 @@ void azsreg_error__set_target(const char *target)
 	error_tls *e = tls_get();
 	char *t;
 
-	if (e == &no_state || e->pub.code == 0 || e->busy)
+	if (e == &no_state || e->pub.code == 0 || e->busy || e->quiet)
 		return;
 	t = redacted_copy(target);
 	if (t == NULL)
@@ -599,6 +618,11 @@ static int rewrite_message(int prefix, int code, const char *fmt, va_list ap)
 
 	if (e->busy)
 		return e->pub.code;
+	if (e->quiet) {
+		if (code != 0)
+			e->pub.code = code;
+		return e->pub.code;
+	}
 	e->busy = 1;
 	if (!prefix)
 		(void)azsreg_buf__puts(&raw, e->pub.message);

@@ -25,6 +25,7 @@
  *   batch.c      many customer calls at once (transfers), pacing per throttle lane, results
  *   sync.c       desired-state sync: list, plan (create / update / prune), the writes as a batch
  *   tenant.c     tenant domain -> GUID through OpenID configuration
+ *   input.c      customer input files (CSV through libcsv, JSON lines): rows, bad rows, duplicates
  */
 #ifndef AZSREG_INTERNAL_H
 #define AZSREG_INTERNAL_H
@@ -93,6 +94,14 @@ typedef struct azsreg_error_info {
 
 /** Sets the thread's last error (message formatted, redacted) and returns `code`. */
 int azsreg_error__set(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
+/**
+ * Per thread: while quiet, azsreg_error__set, __prefix and __suffix record the code only
+ * (the message is left empty: no formatting, no redaction). For a caller that judges many
+ * values with the library's checks but keeps only the first messages (input.c once its
+ * list of bad rows is full: redacting each message cost ~30 us a row). Returns the
+ * previous state, to be restored.
+ */
+int azsreg_error__quiet(int on);
 /** Sets every field; the message is redacted; the hint comes from arm_code. Returns info->code. */
 int azsreg_error__set_info(const azsreg_error_info *info);
 /** Prefixes the current message with "context: " keeping every other field. Returns the code. */

@@ -70,6 +70,22 @@ Test(error, messages_are_redacted)
 	has(azsreg_error_last()->message, "client_secret=***");
 }
 
+Test(error, quiet_keeps_codes_builds_no_message_and_is_per_call_restored)
+{
+	cr_assert_eq(azsreg_error__set(AZSREG_ENETWORK, "loud"), AZSREG_ENETWORK);
+	cr_assert_eq(azsreg_error__quiet(1), 0);
+	cr_assert_eq(azsreg_error__set(AZSREG_EINVALID, "bad %s", "value"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_EINVALID);
+	cr_assert_str_eq(azsreg_error_last()->message, "");
+	cr_assert_eq(azsreg_error__prefix("context"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_error__suffix(AZSREG_ENOMEM, " more"), AZSREG_ENOMEM);
+	cr_assert_str_eq(azsreg_error_last()->message, "");
+	cr_assert_eq(azsreg_error_last()->code, AZSREG_ENOMEM);
+	cr_assert_eq(azsreg_error__quiet(0), 1);
+	cr_assert_eq(azsreg_error__set(AZSREG_EINVALID, "bad %s", "value"), AZSREG_EINVALID);
+	cr_assert_str_eq(azsreg_error_last()->message, "bad value");
+}
+
 /* Issue #9, finding 7: input quoted in a message cannot forge lines (CR/LF and other controls escaped). */
 Test(invalid_input, control_characters_in_messages_are_escaped)
 {
