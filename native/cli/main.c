@@ -15,12 +15,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
+#include <csv.h>
 
 #define EXIT_USAGE 2
 #define EXIT_AUTH 3
 #define EXIT_SERVICE 4
 #define EXIT_NETWORK 5
+#define EXIT_INTERRUPTED 130
 #define BODY_FILE_MAX ((long)16 * 1024 * 1024)
+#define INPUT_FILE_MAX ((long)64 * 1024 * 1024)
+#define MAX_REGISTRATIONS 64
 
 static const char usage_text[] =
 "usage: azsreg <command> [options]\n"
@@ -40,12 +45,28 @@ static const char usage_text[] =
 "                Removes the customer subscription from the registration.\n"
 "  registration  --registration <id>\n"
 "                Shows the registration itself.\n"
+"  sync          --registration <id> [--registration <id> ...] --input <file>|-\n"
+"                [--prune] [--dry-run] [--concurrency <n>] [--report <file.csv|file.json>]\n"
+"                Makes the registrations hold the customers of the input file: lists what\n"
+"                they hold, registers what is missing or has another tenant, and with\n"
+"                --prune removes the customers the file does not name. --dry-run prints the\n"
+"                plan and sends no write. Running it again finishes an interrupted run.\n"
+"  register --input <file>|- --registration <id> [--registration <id> ...] [--concurrency <n>]\n"
+"                [--report <file>] [--dry-run]: registers every customer of the file (no listing).\n"
 "  request <METHOD> <resource ID> --api-version <version> [--body <json>|@<file>]\n"
 "                [--query <odata query>] [--all-pages] [--no-wait]\n"
 "                Any ARM request (GET, PUT, PATCH, POST, DELETE, HEAD) on a resource ID.\n"
 "\n"
 "  <id> is a registration resource ID:\n"
 "    /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>\n"
+"  Input files (--input; '-' reads stdin): CSV with a header row: CustomerSubscriptionId\n"
+"  (or SubscriptionId), optional TenantId (the customer's directory), optional Registration\n"
+"  (a name or resource ID of one of the --registration: that one only; else all of them);\n"
+"  other columns are ignored; UTF-8 with or without BOM. Or JSON lines with the same names.\n"
+"  Every bad row is reported with its line number and nothing is sent (--skip-bad-rows\n"
+"  sends the good rows and reports the bad ones). Writes go concurrently (--concurrency, 16),\n"
+"  paced by Azure Resource Manager's throttle headers; progress goes to stderr. Exit code 4\n"
+"  when some items failed (the output and the --report name them).\n"
 "  IDs, GUIDs and tenants are used as given: nothing is trimmed (a trailing newline or space\n"
 "  is an error). A customer subscription GUID is sent in lowercase, also in a 'request' path\n"
 "  (.../customerSubscriptions/<guid>), as New-AzureRmResource sends it.\n"
@@ -108,7 +129,8 @@ static const char usage_text[] =
 "Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
 "3 sign-in failed or ARM refused the token (401), 4 the service answered with an error\n"
 "(ARM 403 too: AuthorizationFailed, UnauthorizedCspRegistration, RequestDisallowedByPolicy),\n"
-"5 network, TLS or timeout.\n";
+"5 network, TLS or timeout, 130 interrupted (Ctrl+C: sync and register --input stop\n"
+"sending; what is in flight may still be applied: run the command again).\n";
 
 typedef struct cli {
 	const char *command;
@@ -136,6 +158,14 @@ typedef struct cli {
 	int device_code;
 	int managed_identity;
 	const char *identity_id;
+	const char *registrations[MAX_REGISTRATIONS]; /* every --registration, in order */
+	int nregistrations;
+	const char *input;
+	const char *report;
+	const char *concurrency;
+	int prune;
+	int dry_run;
+	int skip_bad_rows;
 } cli;
 
 /*
@@ -254,7 +284,6 @@ static const char **value_slot(cli *c, const char *name)
 		const char *name;
 		size_t offset;
 	} opts[] = {
-		{ "--registration", offsetof(cli, registration) },
 		{ "--customer-subscription", offsetof(cli, customer) },
 		{ "--tenant-id", offsetof(cli, tenant) },
 		{ "--sign-in-tenant", offsetof(cli, sign_in_tenant) },
@@ -269,6 +298,9 @@ static const char **value_slot(cli *c, const char *name)
 		{ "--body", offsetof(cli, body) },
 		{ "--query", offsetof(cli, query) },
 		{ "--timeout", offsetof(cli, timeout) },
+		{ "--input", offsetof(cli, input) },
+		{ "--report", offsetof(cli, report) },
+		{ "--concurrency", offsetof(cli, concurrency) },
 	};
 	size_t i;
 
@@ -329,6 +361,24 @@ static int parse_args(cli *c, int argc, char **argv)
 				c->device_code = 1;
 			} else if (strcmp(name, "--managed-identity") == 0 && value == NULL) {
 				c->managed_identity = 1;
+			} else if (strcmp(name, "--prune") == 0 && value == NULL) {
+				c->prune = 1;
+			} else if (strcmp(name, "--dry-run") == 0 && value == NULL) {
+				c->dry_run = 1;
+			} else if (strcmp(name, "--skip-bad-rows") == 0 && value == NULL) {
+				c->skip_bad_rows = 1;
+			} else if (strcmp(name, "--registration") == 0) {
+				/* sync and register --input take several; the other commands refuse a second */
+				if (value == NULL) {
+					if (i + 1 >= argc || (strncmp(argv[i + 1], "--", 2) == 0 && argv[i + 1][2] != '\0'))
+						return usage_error("option '%s' needs a value", name);
+					value = argv[++i];
+				}
+				if (c->nregistrations >= MAX_REGISTRATIONS)
+					return usage_error("more than %d --registration options", MAX_REGISTRATIONS);
+				c->registrations[c->nregistrations++] = value;
+				if (c->registration == NULL)
+					c->registration = value;
 			} else {
 				slot = value_slot(c, name);
 				if (slot == NULL)
@@ -357,28 +407,33 @@ static int parse_args(cli *c, int argc, char **argv)
 	return 0;
 }
 
-static int read_body_file(char **out, const char *path_in)
+/*
+ * Reads a whole file ('-': stdin) into *out (NUL-terminated; *out_len bytes without it),
+ * at most `max` bytes. `what` names it in messages ("body file", "input file"). A NUL
+ * byte is refused unless allow_nul. EXIT_USAGE with a message on stderr, 0 on success.
+ */
+static int read_text_file(char **out, size_t *out_len, const char *path_in, const char *what, long max, int allow_nul)
 {
 	FILE *f = NULL;
 	char shown[2048], chunk[8192];
 	const char *path = escaped(shown, sizeof(shown), path_in);   /* for the messages below */
 	char *buf = NULL, *grown;
 	size_t size = 0, cap = 0, n;
-	int rc = EXIT_USAGE;
+	int rc = EXIT_USAGE, is_stdin = strcmp(path_in, "-") == 0;
 
-	if (azsreg_plat__path_kind(path_in) == AZSREG_PLAT_DIR) {
-		azsreg_plat__fprintf(stderr, "error: the body file '%s' is a directory\n", path);
+	if (!is_stdin && azsreg_plat__path_kind(path_in) == AZSREG_PLAT_DIR) {
+		azsreg_plat__fprintf(stderr, "error: the %s '%s' is a directory\n", what, path);
 		goto done;
 	}
-	f = azsreg_plat__fopen(path_in, "rb");
+	f = is_stdin ? stdin : azsreg_plat__fopen(path_in, "rb");
 	if (f == NULL) {
-		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s': %s\n", path, strerror(errno));
+		azsreg_plat__fprintf(stderr, "error: cannot read the %s '%s': %s\n", what, path, strerror(errno));
 		goto done;
 	}
 	/* Read, not fseek/ftell: devices and pipes (/dev/zero, <(...)) have no size. */
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (size + n > (size_t)BODY_FILE_MAX) {
-			azsreg_plat__fprintf(stderr, "error: the body file '%s' is larger than %ld bytes\n", path, BODY_FILE_MAX);
+		if (size + n > (size_t)max) {
+			azsreg_plat__fprintf(stderr, "error: the %s '%s' is larger than %ld bytes\n", what, path, max);
 			goto done;
 		}
 		if (size + n + 1 > cap) {
@@ -397,7 +452,7 @@ static int read_body_file(char **out, const char *path_in)
 		size += n;
 	}
 	if (ferror(f)) {
-		azsreg_plat__fprintf(stderr, "error: cannot read the body file '%s'\n", path);
+		azsreg_plat__fprintf(stderr, "error: cannot read the %s '%s'\n", what, path);
 		goto done;
 	}
 	if (buf == NULL) {
@@ -409,16 +464,18 @@ static int read_body_file(char **out, const char *path_in)
 		}
 	}
 	buf[size] = '\0';
-	if (strlen(buf) != size) {
-		azsreg_plat__fprintf(stderr, "error: the body file '%s' has a NUL byte: it is not JSON text\n", path);
+	if (!allow_nul && strlen(buf) != size) {
+		azsreg_plat__fprintf(stderr, "error: the %s '%s' has a NUL byte: it is not JSON text\n", what, path);
 		goto done;
 	}
 	*out = buf;
+	if (out_len != NULL)
+		*out_len = size;
 	buf = NULL;
 	rc = 0;
 done:
 	free(buf);
-	if (f != NULL)
+	if (f != NULL && !is_stdin)
 		fclose(f);
 	return rc;
 }
@@ -548,6 +605,330 @@ static int need(const char *value, const char *option, const char *command)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ bulk */
+
+/* sync, register --input: the input file's rows, the report file, the batch options. */
+typedef struct bulk {
+	char *text;
+	size_t len;
+	json_t *parsed;                 /* azsreg_input_parse's answer */
+	azsreg_sync_entry *entries;
+	size_t count;
+	FILE *report;
+	int report_json;
+	int concurrency;
+	unsigned int flags;
+} bulk;
+
+static void bulk_free(bulk *b)
+{
+	free(b->text);
+	json_decref(b->parsed);
+	free(b->entries);
+	if (b->report != NULL)
+		fclose(b->report);
+	memset(b, 0, sizeof(*b));
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+
+	return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+/* Every bad row of the input, one line each (at most 20, then how many more). */
+static void print_bad_rows(const json_t *parsed, const char *prefix)
+{
+	const json_t *errors = json_object_get(parsed, "errors"), *dups = json_object_get(parsed, "duplicates"), *e;
+	size_t i, shown = 0;
+	size_t total = (size_t)json_integer_value(json_object_get(parsed, "errorCount")) +
+		       (size_t)json_integer_value(json_object_get(parsed, "duplicateCount"));
+	char buf[1024];
+
+	json_array_foreach(errors, i, e) {
+		if (shown++ < 20)
+			azsreg_plat__fprintf(stderr, "%sline %lld: %s\n", prefix, (long long)json_integer_value(json_object_get(e, "line")),
+					     escaped(buf, sizeof(buf), json_string_value(json_object_get(e, "message"))));
+	}
+	json_array_foreach(dups, i, e) {
+		if (shown++ < 20)
+			azsreg_plat__fprintf(stderr, "%sline %lld repeats line %lld: customer %s\n", prefix,
+					     (long long)json_integer_value(json_object_get(e, "line")),
+					     (long long)json_integer_value(json_object_get(e, "firstLine")),
+					     escaped(buf, sizeof(buf), json_string_value(json_object_get(e, "customerSubscriptionId"))));
+	}
+	if (total > 20)
+		azsreg_plat__fprintf(stderr, "%s... and %zu more\n", prefix, total - 20);
+}
+
+/* Checks everything sync / register --input needs, before anything is sent. */
+static int check_bulk(const cli *c, bulk *b)
+{
+	int is_sync = strcmp(c->command, "sync") == 0, rc, i;
+	json_t *rows, *row;
+	size_t k;
+
+	memset(b, 0, sizeof(*b));
+	if (c->npositional > 0)
+		return usage_error("unexpected argument '%s'", c->positional[0]);
+	if (c->nregistrations == 0)
+		return usage_error("'%s' needs --registration <registration resource ID> (one or more)", c->command);
+	if (c->input == NULL || c->input[0] == '\0')
+		return usage_error("'%s' needs --input <file> (or - for stdin)", c->command);
+	if (c->customer != NULL || (!is_sync && c->tenant != NULL))
+		return usage_error("with --input, the customers and their tenants come from the file: no --customer-subscription%s",
+				   is_sync ? "" : " or --tenant-id");
+	if (c->prune && !is_sync)
+		return usage_error("--prune belongs to 'sync'");
+	if (c->api_version != NULL || c->body != NULL || c->query != NULL || c->all_pages || c->no_wait)
+		return usage_error("--api-version, --body, --query, --all-pages and --no-wait belong to 'request' (not '%s')", c->command);
+	for (i = 0; i < c->nregistrations; i++) {
+		azsreg_registration_ref ref;
+		rc = azsreg_registration_id_parse(&ref, c->registrations[i]);
+		if (rc != 0)
+			return report_error(rc);
+	}
+	b->concurrency = 16;
+	if (c->concurrency != NULL) {
+		char *end = NULL;
+		long v;
+		errno = 0;
+		v = strtol(c->concurrency, &end, 10);
+		if (errno != 0 || end == c->concurrency || *end != '\0' || v < 1 || v > 256)
+			return usage_error("--concurrency must be a number between 1 and 256, not '%s'", c->concurrency);
+		b->concurrency = (int)v;
+	}
+	if (c->report != NULL) {
+		if (ends_with(c->report, ".json"))
+			b->report_json = 1;
+		else if (!ends_with(c->report, ".csv"))
+			return usage_error("--report names a .csv or a .json file, not '%s'", c->report);
+	}
+	b->flags = (c->prune ? AZSREG_SYNC_PRUNE : 0u) | (c->dry_run ? AZSREG_SYNC_DRY_RUN : 0u) | (is_sync ? 0u : AZSREG_SYNC_PUT_ALL);
+
+	rc = read_text_file(&b->text, &b->len, c->input, "input file", INPUT_FILE_MAX, 1);
+	if (rc != 0)
+		return rc;
+	{
+		char *json = NULL;
+		int prc = azsreg_input_parse(&json, b->text, b->len, AZSREG_INPUT_AUTO, c->skip_bad_rows ? AZSREG_INPUT_SKIP_BAD : 0u);
+		b->parsed = json ? json_loads(json, 0, NULL) : NULL;
+		azsreg_free(json);
+		if (prc != 0) {
+			char shown[2048];
+			print_bad_rows(b->parsed, "error: ");
+			azsreg_plat__fprintf(stderr, "error: %s: %s\nnothing was sent%s\n", escaped(shown, sizeof(shown), c->input),
+					     azsreg_error_last()->message, prc == AZSREG_EINVALID ? " (--skip-bad-rows sends the good rows)" : "");
+			return prc == AZSREG_EINVALID ? EXIT_USAGE : exit_code_for(prc);
+		}
+		print_bad_rows(b->parsed, "warning: skipped ");
+	}
+	rows = json_object_get(b->parsed, "rows");
+	b->count = json_array_size(rows);
+	b->entries = calloc(b->count + 1, sizeof(*b->entries));
+	if (b->entries == NULL) {
+		azsreg_plat__fprintf(stderr, "error: out of memory\n");
+		return 1;
+	}
+	json_array_foreach(rows, k, row) {
+		b->entries[k].customer_subscription_id = json_string_value(json_object_get(row, "customerSubscriptionId"));
+		b->entries[k].tenant_id = json_string_value(json_object_get(row, "tenantId"));
+		b->entries[k].registration = json_string_value(json_object_get(row, "registration"));
+	}
+	rc = azsreg_sync_check(c->registrations, (size_t)c->nregistrations, b->entries, b->count, b->flags);
+	if (rc != 0)
+		return report_error(rc);
+	if (c->report != NULL) {
+		char shown[2048];
+		b->report = azsreg_plat__fopen(c->report, "wb");
+		if (b->report == NULL)
+			return usage_error("cannot write the report file '%s': %s", escaped(shown, sizeof(shown), c->report), strerror(errno));
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+typedef struct progress_state {
+	azsreg_batch *batch;
+	int tty;
+	long long last_line_ms;
+	int drew;
+} progress_state;
+
+/* Progress on stderr: a line redrawn in place on a terminal, a plain line every 10 s otherwise. */
+static void on_progress(const azsreg_batch_progress *p, void *payload)
+{
+	progress_state *ps = payload;
+	char eta[32] = "-", line[256];
+	size_t done = p->succeeded + p->failed;
+
+	if (interrupted)
+		azsreg_batch_cancel(ps->batch); /* not from the signal handler: it takes a lock */
+	if (!ps->tty && p->elapsed_ms - ps->last_line_ms < 10000 && done < p->total)
+		return;
+	ps->last_line_ms = p->elapsed_ms;
+	if (p->eta_ms >= 0)
+		snprintf(eta, sizeof(eta), "%lldm%02llds", p->eta_ms / 60000, (p->eta_ms / 1000) % 60);
+	snprintf(line, sizeof(line), "azsreg: %zu/%zu done (%zu failed), %zu in flight, %.1f/s, %lu throttled (429), ETA %s",
+		 done, p->total, p->failed, p->in_flight, p->per_second, p->throttled, eta);
+	if (ps->tty) {
+		azsreg_plat__fprintf(stderr, "\r%-110s", line);
+		ps->drew = 1;
+	} else {
+		azsreg_plat__fprintf(stderr, "%s\n", line);
+	}
+	fflush(stderr);
+}
+
+static void report_field(FILE *f, const char *value, int last)
+{
+	const char *v = value ? value : "";
+
+	(void)csv_fwrite(f, v, strlen(v));
+	fputs(last ? "\r\n" : ",", f);
+}
+
+/* One row per item: the plan's entry and, when writes were sent, the batch's result for it. */
+static int write_report(const bulk *b, const json_t *result)
+{
+	const json_t *plan = json_object_get(result, "plan");
+	const json_t *results = json_object_get(json_object_get(result, "batch"), "results");
+	json_t *rows = json_array();
+	const json_t *p;
+	size_t i;
+	int rc = 0;
+
+	if (!b->report_json)
+		fputs("CustomerSubscriptionId,Registration,Action,TenantId,Status,Result,ErrorCode,RequestId,Message\r\n", b->report);
+	json_array_foreach(plan, i, p) {
+		const json_t *r = json_array_get(results, i);
+		const char *code = r ? json_string_value(json_object_get(r, "code")) : NULL;
+		char status[16] = "";
+		const char *result_text = r == NULL ? "planned" : (code && strcmp(code, "AZSREG_OK") == 0 ? "succeeded" : "failed");
+
+		if (r != NULL && json_integer_value(json_object_get(r, "status")) > 0)
+			snprintf(status, sizeof(status), "%lld", (long long)json_integer_value(json_object_get(r, "status")));
+		if (b->report_json) {
+			json_array_append_new(rows, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}",
+				"customerSubscriptionId", json_string_value(json_object_get(p, "customerSubscriptionId")),
+				"registration", json_string_value(json_object_get(p, "registration")),
+				"action", json_string_value(json_object_get(p, "action")),
+				"tenantId", json_string_value(json_object_get(p, "tenantId")),
+				"status", status[0] ? status : NULL, "result", result_text,
+				"errorCode", r ? json_string_value(json_object_get(r, "error")) : NULL,
+				"requestId", r ? json_string_value(json_object_get(r, "requestId")) : NULL,
+				"message", r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL));
+			continue;
+		}
+		report_field(b->report, json_string_value(json_object_get(p, "customerSubscriptionId")), 0);
+		report_field(b->report, json_string_value(json_object_get(p, "registration")), 0);
+		report_field(b->report, json_string_value(json_object_get(p, "action")), 0);
+		report_field(b->report, json_string_value(json_object_get(p, "tenantId")), 0);
+		report_field(b->report, status, 0);
+		report_field(b->report, result_text, 0);
+		report_field(b->report, r ? json_string_value(json_object_get(r, "error")) : NULL, 0);
+		report_field(b->report, r ? json_string_value(json_object_get(r, "requestId")) : NULL, 0);
+		report_field(b->report, r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL, 1);
+	}
+	if (b->report_json && json_dumpf(rows, b->report, JSON_INDENT(2)) != 0)
+		rc = -1;
+	json_decref(rows);
+	if (fflush(b->report) != 0 || ferror(b->report))
+		rc = -1;
+	return rc;
+}
+
+/* Summary lines and the failed items (--output table). */
+static void print_bulk_table(const json_t *result)
+{
+	const json_t *batch = json_object_get(result, "batch"), *r;
+	size_t i;
+	char buf[1024];
+
+	azsreg_plat__fprintf(stdout, "%s: %lld to create%s, %lld to update, %lld to remove, %lld unchanged\n",
+			     json_is_true(json_object_get(result, "dryRun")) ? "plan (dry run, nothing sent)" : "plan",
+			     (long long)json_integer_value(json_object_get(result, "creates")), "",
+			     (long long)json_integer_value(json_object_get(result, "updates")),
+			     (long long)json_integer_value(json_object_get(result, "deletes")),
+			     (long long)json_integer_value(json_object_get(result, "unchanged")));
+	if (batch == NULL)
+		return;
+	azsreg_plat__fprintf(stdout, "sent: %lld succeeded, %lld failed, %lld cancelled; %lld requests, %lld throttled (429), %lld ms\n",
+			     (long long)json_integer_value(json_object_get(batch, "succeeded")),
+			     (long long)json_integer_value(json_object_get(batch, "failed")),
+			     (long long)json_integer_value(json_object_get(batch, "cancelled")),
+			     (long long)json_integer_value(json_object_get(batch, "requests")),
+			     (long long)json_integer_value(json_object_get(batch, "throttled")),
+			     (long long)json_integer_value(json_object_get(batch, "elapsedMs")));
+	json_array_foreach(json_object_get(batch, "results"), i, r) {
+		const char *code = json_string_value(json_object_get(r, "code"));
+		if (code != NULL && strcmp(code, "AZSREG_OK") != 0)
+			azsreg_plat__fprintf(stdout, "failed: %s %s %s: %s\n", json_string_value(json_object_get(r, "action")),
+					     json_string_value(json_object_get(r, "registration")),
+					     json_string_value(json_object_get(r, "customerSubscriptionId")),
+					     escaped(buf, sizeof(buf), json_string_value(json_object_get(r, "message"))));
+	}
+}
+
+static int run_bulk(const cli *c, azsreg_client *client, bulk *b, int table)
+{
+	azsreg_batch_options bo = AZSREG_BATCH_OPTIONS_INIT;
+	azsreg_batch *batch = NULL;
+	progress_state ps;
+	char *text = NULL;
+	json_t *result = NULL;
+	int rc, exit_code = 0;
+
+	memset(&ps, 0, sizeof(ps));
+	ps.tty = azsreg_plat__is_terminal(stderr);
+	bo.concurrency = b->concurrency;
+	bo.on_progress = on_progress;
+	bo.payload = &ps;
+	bo.progress_interval_ms = 250; /* also how soon Ctrl+C is noticed */
+	rc = azsreg_batch_new(&batch, client, &bo);
+	if (rc != 0)
+		return report_error(rc);
+	ps.batch = batch;
+	(void)signal(SIGINT, on_interrupt);
+	rc = azsreg_sync(&text, batch, c->registrations, (size_t)c->nregistrations, b->entries, b->count, b->flags);
+	(void)signal(SIGINT, SIG_DFL);
+	if (ps.drew)
+		azsreg_plat__fputs("\n", stderr);
+	result = text ? json_loads(text, 0, NULL) : NULL;
+	if (result != NULL) {
+		if (table)
+			print_bulk_table(result);
+		else
+			print_json(text);
+		if (b->report != NULL && write_report(b, result) != 0) {
+			azsreg_plat__fprintf(stderr, "error: writing the report file failed\n");
+			exit_code = 1;
+		}
+	}
+	if (rc == AZSREG_EPARTIAL) {
+		azsreg_plat__fprintf(stderr, "error: %s\n", azsreg_error_last()->message);
+		exit_code = EXIT_SERVICE;
+	} else if (rc == AZSREG_ECANCELLED) {
+		azsreg_plat__fprintf(stderr, "error: %s; what was in flight may still be applied: run the command again to finish\n",
+				     azsreg_error_last()->message);
+		exit_code = EXIT_INTERRUPTED;
+	} else if (rc != 0) {
+		exit_code = report_command_error(rc);
+	}
+	json_decref(result);
+	azsreg_free(text);
+	azsreg_batch_free(batch);
+	return exit_code;
+}
+
 int main(int argc, char **argv)
 {
 	cli c;
@@ -560,9 +941,11 @@ int main(int argc, char **argv)
 	char *result = NULL, *body_buf = NULL, *signed_in = NULL;
 	const char *sign_in_tenant = NULL;
 	const char *body = NULL;
-	int rc = 0, exit_code = 0, table = 0, existed = 0, status = 0;
+	int rc = 0, exit_code = 0, table = 0, existed = 0, status = 0, is_bulk = 0;
 	long timeout_s = 0;
+	bulk bk;
 
+	memset(&bk, 0, sizeof(bk));
 	if (azsreg_plat__program_init(&argc, &argv) != 0) {
 		azsreg_plat__fputs("error: out of memory reading the command line\n", stderr);
 		return EXIT_USAGE;
@@ -618,7 +1001,22 @@ int main(int argc, char **argv)
 			goto done;
 		}
 	}
-	if (strcmp(c.command, "register") == 0 || strcmp(c.command, "get") == 0 || strcmp(c.command, "remove") == 0 ||
+	is_bulk = strcmp(c.command, "sync") == 0 || (strcmp(c.command, "register") == 0 && c.input != NULL);
+	if (!is_bulk && (c.input != NULL || c.report != NULL || c.concurrency != NULL || c.prune || c.dry_run || c.skip_bad_rows)) {
+		exit_code = usage_error("--input, --report, --concurrency, --prune, --dry-run and --skip-bad-rows belong to 'sync' and "
+					"'register --input'");
+		goto done;
+	}
+	if (!is_bulk && c.nregistrations > 1) {
+		exit_code = usage_error("option '--registration' is given twice ('%s' takes one; 'sync' and 'register --input' take several)",
+					c.command);
+		goto done;
+	}
+	if (is_bulk) {
+		exit_code = check_bulk(&c, &bk);
+		if (exit_code != 0)
+			goto done;
+	} else if (strcmp(c.command, "register") == 0 || strcmp(c.command, "get") == 0 || strcmp(c.command, "remove") == 0 ||
 	    strcmp(c.command, "list") == 0 || strcmp(c.command, "registration") == 0) {
 		if (c.npositional > 0) {
 			exit_code = usage_error("unexpected argument '%s'", c.positional[0]);
@@ -665,7 +1063,7 @@ int main(int argc, char **argv)
 		if (exit_code != 0)
 			goto done;
 		if (c.body != NULL && c.body[0] == '@') {
-			exit_code = read_body_file(&body_buf, c.body + 1);
+			exit_code = read_text_file(&body_buf, NULL, c.body + 1, "body file", BODY_FILE_MAX, 0);
 			if (exit_code != 0)
 				goto done;
 			body = body_buf;
@@ -785,7 +1183,10 @@ int main(int argc, char **argv)
 		azsreg_plat__fprintf(stderr, "azsreg: signed in: %s\n", signed_in);
 
 	/* ---- the command */
-	if (strcmp(c.command, "register") == 0) {
+	if (is_bulk) {
+		exit_code = run_bulk(&c, client, &bk, table);
+		goto done;
+	} else if (strcmp(c.command, "register") == 0) {
 		rc = azsreg_customer_put(&result, client, c.registration, guid, c.tenant);
 	} else if (strcmp(c.command, "get") == 0) {
 		rc = azsreg_customer_get(&result, client, c.registration, guid);
@@ -827,6 +1228,7 @@ int main(int argc, char **argv)
 		azsreg_free(stats);
 	}
 done:
+	bulk_free(&bk);
 	azsreg_free(result);
 	azsreg_free(signed_in);
 	free(body_buf);

@@ -10,77 +10,22 @@ set -uo pipefail
 
 AZSREG="${1:?usage: test_cli.sh <azsreg> <azsreg-emulator>}"
 EMULATOR="${2:?usage: test_cli.sh <azsreg> <azsreg-emulator>}"
-read -r -a WRAP <<<"${AZSREG_CLI_WRAPPER:-}"
 
 REG="/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample"
 MISSING_REG="/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-missing"
 CUST="f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b"
 CUST_UPPER="F1E2D3C4-B5A6-4978-8A9B-0C1D2E3F4A5B"
 CUST_TENANT="dbab3982-7a4c-4b8e-9f21-5c6d7e8f9a0b"
-SECRET="emulator-sample-secret"
 WRONG_SECRET="wrong-cli-secret-do-not-print-2718"
 GUID_RE='[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { # description, then a command that must succeed
-	local what="$1"; shift
-	if "$@"; then ok "$what"; else fail "$what"; fi
-}
-
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-cli-test.XXXXXX")"
-emu_pid=""
-cleanup() {
-	if [ -n "$emu_pid" ]; then
-		kill -TERM "$emu_pid" 2>/dev/null
-		wait "$emu_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
-emu_pid=$!
-for _ in $(seq 1 1200); do # waits for readiness; 60 s is only a hang guard (issue 9)
-	[ -s "$tmp/ready.json" ] && break
-	sleep 0.05
-done
-if [ ! -s "$tmp/ready.json" ]; then
-	echo "FAIL - the emulator did not get ready; its output:"
-	cat "$tmp/emulator.log"
-	exit 1
-fi
-BASE="$(jq -r .baseUrl "$tmp/ready.json")"
-CONTROL="http://127.0.0.1:$(jq -r .httpPort "$tmp/ready.json")/_emulator"
-echo "# emulator at $BASE, control at $CONTROL"
-
-ctl() { curl -sS --noproxy '*' -X "$1" "$CONTROL$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
+TMP_PREFIX=azsreg-cli-test
+# shellcheck source=tests/integration/cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 arm_requests() { ctl GET /stats | jq -r .armRequests; }
 token_requests() { ctl GET /stats | jq -r .tokenRequests; }
 mappings() { ctl GET /state | jq -r '[.registrations[] | select(.name == "AzureStack-sample") | .customerSubscriptions[].id] | sort | join(",")'; }
 
-export AZURE_TENANT_ID=11111111-1111-1111-1111-111111111111
-export AZURE_CLIENT_ID=22222222-2222-2222-2222-222222222222
-export AZURE_CLIENT_SECRET="$SECRET"
-unset AZSREG_ACCESS_TOKEN AZURE_CLIENT_CERTIFICATE_PATH AZURE_FEDERATED_TOKEN_FILE IDENTITY_ENDPOINT MSI_ENDPOINT || true
-
-# run <name> args...: runs azsreg, stdout -> $tmp/<name>.out, stderr -> $tmp/<name>.err, sets rc
-all_output="$tmp/all-output.txt"
-run() {
-	local name="$1"; shift
-	"${WRAP[@]}" "$AZSREG" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
-	rc=$?
-	{ echo "### azsreg $*"; cat "$tmp/$name.out" "$tmp/$name.err"; } >>"$all_output"
-	return 0
-}
-G=(--arm-endpoint "$BASE" --ca-file "$tmp/ca.pem")
-expect_rc() { # name expected
-	if [ "$rc" -eq "$2" ]; then ok "$1: exit code $2"; else
-		fail "$1: exit code $rc, expected $2"; sed 's/^/    | /' "$tmp/$1.out" "$tmp/$1.err" | head -n 20; fi
-}
-is_json() { [ -s "$1" ] && jq -e . "$1" >/dev/null 2>&1; }
 
 # ---- help and usage errors (2), nothing sent -------------------------------------------
 run help --help
@@ -213,5 +158,4 @@ check "no output shows the wrong secret" bash -c "! grep -q -- '$WRONG_SECRET' '
 check "no output shows a token (eyJ...)" bash -c "! grep -q 'eyJ' '$all_output'"
 check "no output shows a client_secret form field" bash -c "! grep -q 'client_secret=' '$all_output'"
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

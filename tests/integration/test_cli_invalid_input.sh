@@ -9,61 +9,20 @@ set -uo pipefail
 
 AZSREG="${1:?usage: test_cli_invalid_input.sh <azsreg> <azsreg-emulator>}"
 EMULATOR="${2:?usage: test_cli_invalid_input.sh <azsreg> <azsreg-emulator>}"
-read -r -a WRAP <<<"${AZSREG_CLI_WRAPPER:-}"
 
 REG="/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample"
 CUST="f1e2d3c4-b5a6-4978-8a9b-0c1d2e3f4a5b"
-SECRET="emulator-sample-secret"
 URL_PASSWORD="url-pw-do-not-show-4711"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); echo "ok   - $*"; }
-fail() { failed=$((failed + 1)); echo "FAIL - $*"; }
-check() { # description, then a command that must succeed
-	local what="$1"; shift
-	if "$@"; then ok "$what"; else fail "$what"; fi
-}
-
-tmp="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-cli-invalid.XXXXXX")"
-emu_pid=""
-cleanup() {
-	if [ -n "$emu_pid" ]; then
-		kill -TERM "$emu_pid" 2>/dev/null
-		wait "$emu_pid" 2>/dev/null
-	fi
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-"$EMULATOR" --port 0 --http-port 0 --ca-out "$tmp/ca.pem" --ready-file "$tmp/ready.json" >"$tmp/emulator.log" 2>&1 &
-emu_pid=$!
-for _ in $(seq 1 1200); do # waits for readiness; 60 s is only a hang guard (issue 9)
-	[ -s "$tmp/ready.json" ] && break
-	sleep 0.05
-done
-if [ ! -s "$tmp/ready.json" ]; then
-	echo "FAIL - the emulator did not get ready; its output:"
-	cat "$tmp/emulator.log"
-	exit 1
-fi
-BASE="$(jq -r .baseUrl "$tmp/ready.json")"
+TMP_PREFIX=azsreg-cli-invalid
+# shellcheck source=tests/integration/cli_lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/cli_lib.sh"
 HOSTPORT="${BASE#https://}"
-CONTROL="http://127.0.0.1:$(jq -r .httpPort "$tmp/ready.json")/_emulator"
-echo "# emulator at $BASE, control at $CONTROL"
-
-ctl() { curl -sS --noproxy '*' -X "$1" "$CONTROL$2" ${3:+-H 'Content-Type: application/json' --data "$3"}; }
 reset_counters() { ctl POST /stats/reset >/dev/null && ctl DELETE /requests >/dev/null; }
 stat() { ctl GET /stats | jq -r ".$1"; }
 logged() { ctl GET /requests | jq -r 'length'; }
 mappings() { ctl GET /state | jq -r '[.registrations[] | select(.name == "AzureStack-sample") | .customerSubscriptions[].id] | sort | join(",")'; }
 
-export AZURE_TENANT_ID=11111111-1111-1111-1111-111111111111
-export AZURE_CLIENT_ID=22222222-2222-2222-2222-222222222222
-export AZURE_CLIENT_SECRET="$SECRET"
-unset AZSREG_ACCESS_TOKEN AZURE_CLIENT_CERTIFICATE_PATH AZURE_FEDERATED_TOKEN_FILE IDENTITY_ENDPOINT MSI_ENDPOINT || true
-
-all_output="$tmp/all-output.txt"
 # refused <name> <stderr regex> args...: azsreg must exit 2, name the problem in one line of
 # stderr, print nothing on stdout, and send nothing at all.
 refused() {
@@ -80,7 +39,6 @@ refused() {
 	check "$name: no token request" [ "$(stat tokenRequests)" = 0 ]
 	check "$name: stderr has no carriage return" bash -c "! grep -q \$'\\r' '$tmp/$name.err'"
 }
-G=(--arm-endpoint "$BASE" --ca-file "$tmp/ca.pem")
 
 # ---- finding 1: user info in the endpoint URL ------------------------------------------------
 refused invalid_input_endpoint_with_userinfo "ARM endpoint is not usable: it has user info" \
@@ -246,5 +204,4 @@ check "no output shows the client secret" bash -c "! grep -q -- '$SECRET' '$all_
 check "no output shows the URL password" bash -c "! grep -q -- '$URL_PASSWORD' '$all_output'"
 check "no output shows a token (eyJ...)" bash -c "! grep -q 'eyJ' '$all_output'"
 
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
