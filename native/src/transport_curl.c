@@ -668,22 +668,15 @@ fail:
 	return rc;
 }
 
-static int transfers_run(azsreg_transfers *base, long wait_ms, azsreg_transfer_done_fn done, void *ctx)
+/* Reports every finished exchange; returns how many. */
+static int transfers_report(curl_transfers *x, azsreg_transfer_done_fn done, void *ctx)
 {
-	curl_transfers *x = (curl_transfers *)base;
 	CURLMsg *msg;
-	int running = 0, left = 0;
-	CURLMcode mc;
+	int left = 0, reported = 0;
 
-	mc = curl_multi_perform(x->multi, &running);
-	if (mc == CURLM_OK && wait_ms > 0)
-		mc = curl_multi_poll(x->multi, NULL, 0, wait_ms > INT32_MAX ? INT32_MAX : (int)wait_ms, NULL);
-	if (mc == CURLM_OK)
-		mc = curl_multi_perform(x->multi, &running);
-	if (mc != CURLM_OK && mc != CURLM_CALL_MULTI_PERFORM)
-		return azsreg_error__set(mc == CURLM_OUT_OF_MEMORY ? AZSREG_ENOMEM : AZSREG_ERROR, "libcurl: %s", curl_multi_strerror(mc));
 	while ((msg = curl_multi_info_read(x->multi, &left)) != NULL) {
 		curl_exchange *e = NULL, **pp;
+		void *tag;
 		int rc;
 
 		if (msg->msg != CURLMSG_DONE)
@@ -699,12 +692,30 @@ static int transfers_run(azsreg_transfers *base, long wait_ms, azsreg_transfer_d
 				break;
 			}
 		}
-		{
-			void *tag = e->tag;
-			exchange_free(x, e); /* msg is not used after this */
-			done(ctx, tag, rc);
-		}
+		tag = e->tag;
+		exchange_free(x, e); /* msg is not used after this */
+		done(ctx, tag, rc);
+		reported++;
 	}
+	return reported;
+}
+
+static int transfers_run(azsreg_transfers *base, long wait_ms, azsreg_transfer_done_fn done, void *ctx)
+{
+	curl_transfers *x = (curl_transfers *)base;
+	int running = 0;
+	CURLMcode mc;
+
+	mc = curl_multi_perform(x->multi, &running);
+	if (mc == CURLM_OK && transfers_report(x, done, ctx) > 0)
+		return AZSREG_OK; /* something finished already: no waiting */
+	if (mc == CURLM_OK && wait_ms > 0)
+		mc = curl_multi_poll(x->multi, NULL, 0, wait_ms > INT32_MAX ? INT32_MAX : (int)wait_ms, NULL);
+	if (mc == CURLM_OK)
+		mc = curl_multi_perform(x->multi, &running);
+	if (mc != CURLM_OK && mc != CURLM_CALL_MULTI_PERFORM)
+		return azsreg_error__set(mc == CURLM_OUT_OF_MEMORY ? AZSREG_ENOMEM : AZSREG_ERROR, "libcurl: %s", curl_multi_strerror(mc));
+	(void)transfers_report(x, done, ctx);
 	return AZSREG_OK;
 }
 
