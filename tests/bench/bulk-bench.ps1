@@ -555,6 +555,10 @@ try {
                     $what = ''
                     $sum = $again.Said
                     if ($c.Kind -eq 'cli' -and $sum -and $null -ne (Get-Prop $sum 'unchanged')) { $what = " (it said: creates $(Get-Prop $sum 'creates'), updates $(Get-Prop $sum 'updates'), unchanged $(Get-Prop $sum 'unchanged'))" }
+                    elseif ($c.Kind -eq 'result' -and $sum -and (Get-Prop $sum 'actions')) {
+                        $acts = @((Get-Prop $sum 'actions').PSObject.Properties | ForEach-Object { "$($_.Name) $($_.Value)" })
+                        $what = " (it said: $(if ($acts.Count) { $acts -join ', ' } else { 'nothing to do' }); $(Get-Prop $sum 'ok') objects)"
+                    }
                     Write-Host ("            {0,-16} again (no-op): {1} writes, {2} ARM reads, work {3}{4}  load {5}" -f $c.Key, $again.Writes, $again.Reads, (Format-Seconds $again.WorkMs), $what, $again.Load)
                 }
             }

@@ -9,9 +9,10 @@
 # runs: Add-AzureRmEnvironment -ARMEndpoint (reads the ARM metadata, as azsreg does),
 # Connect-AzureRmAccount -ServicePrincipal, then the command. The CA comes from
 # SSL_CERT_FILE, the service principal from AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET.
-# Last line: RESULT <json> {"ok","failed","workMs","output"} (ok: objects the command wrote;
-# failed: errors it wrote; output: the type names of what it wrote, and for sync the
-# first object as JSON, so that the bench shows what it said). Exit 0 when no error was written.
+# Last line: RESULT <json> {"ok","failed","workMs","output","actions"} (ok: objects the command
+# wrote; failed: errors it wrote; output: the type names of what it wrote; actions: how many
+# objects of each Action, when they have one, so that the bench shows what a sync said).
+# Exit 0 when no error was written.
 param([string] $ModulePath, [string] $Mode, [string] $Base, [string] $CsvPath, [int] $ThrottleLimit,
     [Parameter(ValueFromRemainingArguments)] [string[]] $RegistrationIds)
 $ErrorActionPreference = 'Stop'
@@ -53,12 +54,22 @@ switch ($Mode) {
 }
 $sw.Stop()
 $errs = @($errs)
+# What the objects say they did (Sync-AzsCustomerSubscription's results carry Action and Succeeded).
+$actions = [ordered]@{}
+foreach ($o in $out) {
+    $a = $o.PSObject.Properties['Action']
+    if (-not $a) { continue }
+    $name = [string]$a.Value
+    $ok = $o.PSObject.Properties['Succeeded']
+    if ($ok -and -not $ok.Value) { $name += ' (failed)' }
+    $actions[$name] = 1 + $(if ($actions.Contains($name)) { $actions[$name] } else { 0 })
+}
 $summary = [ordered]@{
     ok           = $out.Count
     failed       = $errs.Count
     workMs       = $sw.Elapsed.TotalMilliseconds
     output       = @($out | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique)
-    first        = $(if ($Mode -eq 'sync' -and $out.Count) { ConvertTo-Json -Compress -Depth 3 -InputObject $out[0] } else { $null })
+    actions      = $actions
     firstFailure = $(if ($errs.Count) { [string]$errs[0] } else { $null })
 }
 "RESULT $(ConvertTo-Json -Compress -InputObject $summary)"
