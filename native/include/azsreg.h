@@ -566,7 +566,10 @@ typedef struct azsreg_batch_result {
 	int attempts;               /**< requests sent for this item (429s and retries included) */
 	int existed;                /**< DELETE: 1 when the mapping was there (200), 0 (204) */
 	const char *resource_json;  /**< PUT / GET success: the mapping as a JSON object; else NULL */
-	const char *json;           /**< the whole result as one JSON object (for bindings) */
+	const char *json;           /**< the whole result as one JSON object (for bindings): {"index","action",
+	                                 "registration","customerSubscriptionId","id","code","status","error","message",
+	                                 "requestId","attempts", DELETE success: "existed", PUT/GET success: "resource",
+	                                 failure: "armMessage","target","details","correlationId","hint" (as azsreg_error_last_json)} */
 } azsreg_batch_result;
 
 /** Where a batch stands, given to the progress callback. */
@@ -747,8 +750,10 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_json(char **out_json, azsreg_b
  *  "errors":[{"line","message"}], "duplicates":[{"line","firstLine","customerSubscriptionId"}],
  *  "errorCount","duplicateCount"}
  * where "line" is the physical line a row starts on (the header is line 1 of a file that
- * starts with it), "rows" only has good rows, and the lists show at most the first 1000
- * entries each (the counts are complete). Messages never hold raw control characters.
+ * starts with it; LF, CRLF and a lone CR each end a line), "rows" only has good rows, an
+ * error's "message" is the library's message for that row (without "line N: "), and the
+ * lists show at most the first 1000 entries each (the counts are complete). Messages never
+ * hold raw control characters (they are escaped as \n, \xNN).
  *
  * Returns AZSREG_OK, or AZSREG_EINVALID when a row is bad or duplicated (unless
  * AZSREG_INPUT_SKIP_BAD), or when the file as a whole is unusable whatever the flags: larger
@@ -760,7 +765,7 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_json(char **out_json, azsreg_b
  * row; a file-level problem found then is in "errors" too); it is NULL after a bad
  * argument, and for a file that is too large, not UTF-8 text, or empty ("the file is
  * empty": no header row, no JSON object). A CSV file with only its header row has no rows
- * and succeeds.
+ * and succeeds. On AZSREG_OK the last error is cleared.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_input_parse(char **out_json, const char *text, size_t len, int format, unsigned int flags);
 

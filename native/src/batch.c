@@ -87,6 +87,12 @@ typedef struct item {
 	char *message;
 	char *request_id;
 	char *resource_json;
+	/* the rest of the failure, as azsreg_error_last() had it (NULL on success) */
+	char *arm_message;
+	char *target;
+	char *details_json;
+	char *correlation_id;
+	char *hint;
 } item;
 
 struct azsreg_batch {
@@ -534,6 +540,16 @@ static void set_outcome_from_error(item *it, int rc)
 	free(it->message);
 	it->arm_code = azsreg__strdup(e->arm_code[0] ? e->arm_code : "");
 	it->message = azsreg__strdup(e->message[0] ? e->message : azsreg_result_name(rc));
+	free(it->arm_message);
+	free(it->target);
+	free(it->details_json);
+	free(it->correlation_id);
+	free(it->hint);
+	it->arm_message = azsreg__strdup(e->arm_message);
+	it->target = azsreg__strdup(e->target);
+	it->details_json = azsreg__strdup(e->details_json);
+	it->correlation_id = azsreg__strdup(e->correlation_id);
+	it->hint = azsreg__strdup(e->hint);
 	if (e->http_status != 0)
 		it->status = e->http_status;
 	if (e->request_id[0] != '\0' && it->request_id == NULL)
@@ -557,6 +573,16 @@ static json_t *result_json(const item *it)
 	json_object_set_new(o, "message", it->message ? json_string(it->message) : json_null());
 	json_object_set_new(o, "requestId", it->request_id ? json_string(it->request_id) : json_null());
 	json_object_set_new(o, "attempts", json_integer(it->attempts));
+	if (it->code != AZSREG_OK) {
+		/* the rest of azsreg_error_last_json(), so a binding can report the item as a single call's failure */
+		json_t *details = it->details_json && it->details_json[0] ? json_loads(it->details_json, JSON_DECODE_ANY, NULL) : NULL;
+
+		json_object_set_new(o, "armMessage", json_string(it->arm_message ? it->arm_message : ""));
+		json_object_set_new(o, "target", json_string(it->target ? it->target : ""));
+		json_object_set_new(o, "details", details ? details : json_array());
+		json_object_set_new(o, "correlationId", json_string(it->correlation_id ? it->correlation_id : ""));
+		json_object_set_new(o, "hint", json_string(it->hint ? it->hint : ""));
+	}
 	if (it->call.action == AZSREG_BATCH_DELETE && it->code == AZSREG_OK)
 		json_object_set_new(o, "existed", json_boolean(it->existed));
 	if (it->resource_json != NULL) {
@@ -1004,6 +1030,11 @@ static void run_state_free(run_state *rs)
 		free(it->message);
 		free(it->request_id);
 		azsreg_free(it->resource_json);
+		free(it->arm_message);
+		free(it->target);
+		free(it->details_json);
+		free(it->correlation_id);
+		free(it->hint);
 	}
 	free(rs->items);
 	free(rs->lanes);

@@ -930,13 +930,13 @@ AZSREG_EXTERN(int) azsreg_input_parse(char **out_json, const char *text, size_t 
 	}
 	if (text == NULL)
 		text = "";
-	rc = check_text(text, len);
-	if (rc != AZSREG_OK)
-		goto done;
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {   /* UTF-8 BOM */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {   /* UTF-8 BOM (not a column of line 1) */
 		text += 3;
 		len -= 3;
 	}
+	rc = check_text(text, len);
+	if (rc != AZSREG_OK)
+		goto done;
 	json_lines = format == AZSREG_INPUT_JSON_LINES;
 	if (format == AZSREG_INPUT_AUTO) {
 		for (i = 0; i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'); i++)

@@ -26,6 +26,7 @@
         'Register-AzsCustomerSubscription'
         'Get-AzsCustomerSubscription'
         'Unregister-AzsCustomerSubscription'
+        'Sync-AzsCustomerSubscription'
         'New-AzureRmResource'
         'Get-AzureRmResource'
         'Set-AzureRmResource'

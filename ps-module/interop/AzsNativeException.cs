@@ -88,6 +88,55 @@ namespace AzsRegistration.Interop
                 MiniJson.Str(o, "requestId"), MiniJson.Str(o, "correlationId"), MiniJson.Str(o, "hint"));
         }
 
+        /// <summary>
+        /// The failure of one batch item, from its result JSON ({"code":"AZSREG_E...","status",
+        /// "error","message","requestId","armMessage","target","details","correlationId","hint"}),
+        /// mapped to the shape of azsreg_error_last_json() so that it reads as the same item's
+        /// failure as a single call.
+        /// </summary>
+        public static AzsNativeException FromBatchResult(string resultJson)
+        {
+            IDictionary<string, object> r = null;
+            try
+            {
+                r = MiniJson.Parse(resultJson ?? string.Empty) as IDictionary<string, object>;
+            }
+            catch (FormatException)
+            {
+                r = null;
+            }
+            string name = r == null ? "AZSREG_ERROR" : MiniJson.Str(r, "code");
+            if (name.Length == 0) { name = "AZSREG_ERROR"; }
+            int code = ResultCode(name);
+            if (r == null)
+            {
+                return new AzsNativeException(code, name, 0, "the library reported " + name, "", "", "", "", "", "", "");
+            }
+            var e = new Dictionary<string, object>();
+            e["code"] = (double)code;
+            e["httpStatus"] = (double)MiniJson.Int(r, "status");
+            e["message"] = MiniJson.Str(r, "message");
+            e["armCode"] = MiniJson.Str(r, "error");
+            e["armMessage"] = MiniJson.Str(r, "armMessage");
+            e["target"] = MiniJson.Str(r, "target");
+            object details;
+            e["details"] = r.TryGetValue("details", out details) && details != null ? details : new List<object>();
+            e["requestId"] = MiniJson.Str(r, "requestId");
+            e["correlationId"] = MiniJson.Str(r, "correlationId");
+            e["hint"] = MiniJson.Str(r, "hint");
+            return FromJson(code, name, MiniJson.Write(e));
+        }
+
+        /// <summary>The code of a result name (azsreg_result_name backwards); -1 (AZSREG_ERROR) when unknown.</summary>
+        private static int ResultCode(string name)
+        {
+            for (int c = 0; c >= -64; c--)
+            {
+                if (string.Equals(Utf8.FromNative(NativeMethods.azsreg_result_name(c)), name, StringComparison.Ordinal)) { return c; }
+            }
+            return -1;
+        }
+
         private static string Compose(string resultName, string nativeMessage, string armCode, string armMessage,
             string requestId, string correlationId, string hint)
         {

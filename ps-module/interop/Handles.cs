@@ -35,6 +35,34 @@ namespace AzsRegistration.Interop
         }
     }
 
+    /// <summary>
+    /// An azsreg_batch. It holds a reference to its client's handle (the client must outlive
+    /// the batch), released after azsreg_batch_free.
+    /// </summary>
+    public sealed class BatchHandle : AzsSafeHandle
+    {
+        private ClientHandle _client;
+
+        public BatchHandle() { }
+
+        /// <summary>Keeps the client alive until this batch is freed.</summary>
+        internal void HoldClient(ClientHandle client)
+        {
+            bool added = false;
+            client.DangerousAddRef(ref added);
+            if (added) { _client = client; }
+        }
+
+        protected override bool ReleaseHandle()
+        {
+            NativeMethods.azsreg_batch_free(handle);
+            ClientHandle client = _client;
+            _client = null;
+            if (client != null) { client.DangerousRelease(); }
+            return true;
+        }
+    }
+
     /// <summary>An azsreg_environment.</summary>
     public sealed class EnvironmentHandle : AzsSafeHandle
     {

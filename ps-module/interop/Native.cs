@@ -563,6 +563,55 @@ namespace AzsRegistration.Interop
             return existed != 0;
         }
 
+        // ---- batches, desired-state sync, input files --------------------------------------
+
+        /// <summary>
+        /// A batch runner on a client (azsreg_batch_new_json): options JSON such as
+        /// {"concurrency":16} (null: the defaults); onResult gets each finished item's result JSON,
+        /// onProgress each progress report, on the thread that runs the batch (either may be null).
+        /// Dispose it when done (before the client goes).
+        /// </summary>
+        public static NativeBatch NewBatch(ClientHandle client, string optionsJson, Action<string> onResult, Action<string> onProgress)
+        {
+            EnsureLoaded();
+            return new NativeBatch(client, optionsJson, onResult, onProgress);
+        }
+
+        public const int InputFormatAuto = 0;
+        public const int InputFormatCsv = 1;
+        public const int InputFormatJsonLines = 2;
+        public const uint InputSkipBadRows = 0x1;
+
+        /// <summary>
+        /// azsreg_input_parse: a CSV or JSON-lines file's bytes as JSON {"format","rows":[{"line",
+        /// "customerSubscriptionId","tenantId","registration"}],"errors":[{"line","message"}],
+        /// "duplicates":[{"line","firstLine","customerSubscriptionId"}]}. Returns 0, or
+        /// AZSREG_EINVALID (-2) when a row is bad and the JSON still says which; other failures
+        /// throw (AzsNativeException).
+        /// </summary>
+        public static int InputParse(byte[] text, int format, uint flags, out string json)
+        {
+            EnsureLoaded();
+            if (text == null) { throw new ArgumentNullException("text"); }
+            // A zero-length array may be marshalled as NULL: give the library one byte it does not read.
+            byte[] buffer = text.Length > 0 ? text : new byte[1];
+            IntPtr p;
+            int rc = NativeMethods.azsreg_input_parse(out p, buffer, new UIntPtr((uint)text.Length), format, flags);
+            if (rc == InvalidCode && p != IntPtr.Zero)
+            {
+                NativeMethods.azsreg_error_clear();
+                json = Utf8.TakeNative(p);
+                return rc;
+            }
+            if (rc < 0 && p != IntPtr.Zero) { NativeMethods.azsreg_free(p); p = IntPtr.Zero; }
+            json = null;
+            Ensure.Success(rc);
+            json = Utf8.TakeNative(p);
+            return rc < 0 ? rc : 0;
+        }
+
+        private const int InvalidCode = -2; // AZSREG_EINVALID
+
         /// <summary>A tenant GUID or domain name resolved to the lowercase GUID.</summary>
         public static string TenantResolve(ClientHandle client, string tenant)
         {

@@ -15,6 +15,13 @@ namespace AzsRegistration.Interop
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate int DeviceCodeCallback(IntPtr message, IntPtr userCode, IntPtr verificationUri, IntPtr payload);
 
+    /// <summary>
+    /// A batch's result or progress callback for bindings (azsreg_batch_json_cb): one JSON
+    /// object, valid during the call only; runs on the thread that runs the batch.
+    /// </summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate void BatchJsonCallback(IntPtr json, IntPtr payload);
+
     /// <summary>azsreg_certificate_options (version 1), field for field.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct CertificateOptions
@@ -233,5 +240,27 @@ namespace AzsRegistration.Interop
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_tenant_resolve(byte[] out_guid, ClientHandle client, byte[] tenant);
+
+        /// <summary>The callbacks must stay alive as long as the batch (NativeBatch keeps them).</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_batch_new_json(out BatchHandle batch, ClientHandle client, byte[] options_json,
+            BatchJsonCallback on_result, BatchJsonCallback on_progress, IntPtr payload);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_batch_run_json(BatchHandle batch, byte[] items_json, out IntPtr out_json);
+
+        /// <summary>Any thread, while the batch runs.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_batch_cancel(BatchHandle batch);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern void azsreg_batch_free(IntPtr batch);
+
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_sync_json(out IntPtr out_json, BatchHandle batch, byte[] request_json);
+
+        /// <summary>text: len bytes (not NUL-terminated); format 0 auto, 1 CSV, 2 JSON lines; flags 0x1 skip bad rows.</summary>
+        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
+        internal static extern int azsreg_input_parse(out IntPtr out_json, byte[] text, UIntPtr len, int format, uint flags);
     }
 }

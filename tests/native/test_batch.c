@@ -695,6 +695,13 @@ Test(batch, failed_items_make_a_partial_result_that_names_each_failure)
 	cr_expect_eq(json_integer_value(json_object_get(r, "status")), 404);
 	cr_expect_str_eq(json_string_value(json_object_get(r, "requestId")), "rid-1");
 	cr_expect_eq(json_integer_value(json_object_get(r, "attempts")), 1);
+	/* the rest of the error, for bindings that report the item as a single call's failure */
+	cr_expect_str_eq(json_string_value(json_object_get(r, "armMessage")), "The registration was not found.");
+	cr_expect_str_eq(json_string_value(json_object_get(r, "target")), "");
+	cr_expect(json_is_array(json_object_get(r, "details")));
+	cr_expect_not_null(json_string_value(json_object_get(r, "correlationId")));
+	cr_expect_str_eq(json_string_value(json_object_get(r, "hint")), azsreg_error_hint("ResourceNotFound") ? azsreg_error_hint("ResourceNotFound") : "");
+	cr_expect_null(json_object_get(json_array_get(json_object_get(o, "results"), 0), "armMessage"), "a success has no error members");
 	json_decref(o);
 	free(items);
 }

@@ -455,6 +455,8 @@ Test(input, not_utf8_text_is_a_file_error_naming_the_line)
 	bad("CustomerSubscriptionId,Registration\r\n" G1 ",caf\xE9\r\n", NULL, NOT_UTF8(2, "0xE9", 41));
 	/* Column in characters: two 2-byte characters before. */
 	bad("CustomerSubscriptionId,Registration\n\xC3\xA9\xC3\xA9\xFF\n", NULL, NOT_UTF8(2, "0xFF", 3));
+	/* A BOM is not a column. */
+	bad("\xEF\xBB\xBF" "Cust\xE9", NULL, NOT_UTF8(1, "0xE9", 5));
 	/* Overlong form, surrogate, above U+10FFFF, a truncated sequence at the end. */
 	bad("CustomerSubscriptionId\n\n\xC0\xAF\n", NULL, NOT_UTF8(3, "0xC0", 1));
 	bad("CustomerSubscriptionId\n\xED\xA0\x80\n", NULL, NOT_UTF8(2, "0xED", 1));

@@ -17,7 +17,7 @@ namespace AzsRegistration.Interop.Cmdlets
     /// Get-AzsContextForCall.ps1, AzsJson.ps1 and Get-AzsSubscriptionList.ps1.
     /// Everything here runs on the cmdlet's pipeline thread.
     /// </summary>
-    public abstract class AzsCmdlet : PSCmdlet
+    public abstract partial class AzsCmdlet : PSCmdlet
     {
         private static readonly Regex AadstsCode = new Regex(@"^AADSTS\d+$", RegexOptions.IgnoreCase);
         private static readonly Regex OAuthCode = new Regex(@"^[a-z]+(_[a-z]+)*$");
@@ -190,6 +190,7 @@ namespace AzsRegistration.Interop.Cmdlets
                 case "AZSREG_ECONFLICT": return ErrorCategory.ResourceExists;
                 case "AZSREG_ENOMEM": return ErrorCategory.ResourceUnavailable;
                 case "AZSREG_ECANCELLED": return ErrorCategory.OperationStopped;
+                case "AZSREG_EPARTIAL": return ErrorCategory.InvalidResult;
             }
             return ErrorCategory.NotSpecified;
         }
