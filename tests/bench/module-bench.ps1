@@ -58,7 +58,7 @@ param(
     [string] $ModulePath,
     [string] $BuildDir,
     [ValidateRange(1, 1000)] [int] $Rounds = 9,
-    [ValidateRange(1, 300)] [int] $Calls = 30   # the emulator keeps the last 1000 requests
+    [ValidateRange(1, 300)] [int] $Calls = 30   # (3 + Calls) x 3 PUTs are read back from the emulator's request log
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
