@@ -6,7 +6,8 @@
 #   unit tests       ctest in out/windows/release: every tests/native file built with
 #                    Criterion for Windows, plus the fuzz tables and the header test
 #   azsreg.exe       the same CLI scripts as on Linux, with wine in front of azsreg.exe:
-#                    test_cli.sh, test_signin_cli.sh, test_cli_proxy.sh, test_cli_invalid_input.sh
+#                    test_cli.sh, test_signin_cli.sh, test_cli_proxy.sh, test_cli_invalid_input.sh,
+#                    test_cli_bulk.sh
 #   Windows only     non-ASCII paths, the Windows certificate store (test_cli_windows.sh)
 #   module           the packaged module in the Windows PowerShell host
 #                    (build/pwsh-windows.sh): tests/windows/*.Tests.ps1 and the Pester suite
@@ -129,6 +130,7 @@ if wants cli; then
 	run_script cli-proxy tests/integration/test_cli_proxy.sh "$WIN/bin/azsreg.exe" "$LIN/bin/azsreg-emulator" \
 		"$LIN/tests/integration/integ-proxy"
 	run_script cli-invalid-input tests/integration/test_cli_invalid_input.sh "$WIN/bin/azsreg.exe" "$LIN/bin/azsreg-emulator"
+	run_script cli-bulk tests/integration/test_cli_bulk.sh "$WIN/bin/azsreg.exe" "$LIN/bin/azsreg-emulator"
 	report cli "$cli_passed" "$cli_failed"
 fi
 
