@@ -16,6 +16,8 @@
 #include <string.h>
 #include <strings.h>
 #include <signal.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <csv.h>
 
 #define EXIT_USAGE 2
@@ -614,6 +616,7 @@ typedef struct bulk {
 	json_t *parsed;                 /* azsreg_input_parse's answer */
 	azsreg_sync_entry *entries;
 	size_t count;
+	const char *report_path;        /* --report, checked writable */
 	FILE *report;
 	int report_json;
 	int concurrency;
@@ -740,20 +743,45 @@ static int check_bulk(const cli *c, bulk *b)
 	if (rc != 0)
 		return report_error(rc);
 	if (c->report != NULL) {
+		/* writable? ("ab": an earlier report stays until this run has one to write) */
 		char shown[2048];
-		b->report = azsreg_plat__fopen(c->report, "wb");
-		if (b->report == NULL)
+		FILE *f = azsreg_plat__fopen(c->report, "ab");
+		if (f == NULL)
 			return usage_error("cannot write the report file '%s': %s", escaped(shown, sizeof(shown), c->report), strerror(errno));
+		fclose(f);
+		b->report_path = c->report;
 	}
 	return 0;
 }
 
+/*
+ * Ctrl+C during sync / register --input: the handler only sets a flag and posts a
+ * semaphore (both async-signal-safe); a watcher thread then cancels the batch, which takes
+ * a lock. A cancel while the registrations are listed stops the sync before any write.
+ */
 static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t bulk_over;
+static sem_t interrupt_sem;
 
 static void on_interrupt(int sig)
 {
 	(void)sig;
 	interrupted = 1;
+	(void)sem_post(&interrupt_sem);
+}
+
+static void *interrupt_watcher(void *arg)
+{
+	azsreg_batch *batch = arg;
+
+	for (;;) {
+		if (sem_wait(&interrupt_sem) != 0 && errno == EINTR)
+			continue;
+		if (bulk_over)
+			return NULL;
+		if (interrupted)
+			azsreg_batch_cancel(batch);
+	}
 }
 
 typedef struct progress_state {
@@ -770,8 +798,6 @@ static void on_progress(const azsreg_batch_progress *p, void *payload)
 	char eta[32] = "-", line[256];
 	size_t done = p->succeeded + p->failed;
 
-	if (interrupted)
-		azsreg_batch_cancel(ps->batch); /* not from the signal handler: it takes a lock */
 	if (!ps->tty && p->elapsed_ms - ps->last_line_ms < 10000 && done < p->total)
 		return;
 	ps->last_line_ms = p->elapsed_ms;
@@ -812,7 +838,9 @@ static int write_report(const bulk *b, const json_t *result)
 		const json_t *r = json_array_get(results, i);
 		const char *code = r ? json_string_value(json_object_get(r, "code")) : NULL;
 		char status[16] = "";
-		const char *result_text = r == NULL ? "planned" : (code && strcmp(code, "AZSREG_OK") == 0 ? "succeeded" : "failed");
+		const char *result_text = r == NULL ? "planned" :
+					  code && strcmp(code, "AZSREG_OK") == 0 ? "succeeded" :
+					  code && strcmp(code, "AZSREG_ECANCELLED") == 0 ? "cancelled" : "failed";
 
 		if (r != NULL && json_integer_value(json_object_get(r, "status")) > 0)
 			snprintf(status, sizeof(status), "%lld", (long long)json_integer_value(json_object_get(r, "status")));
@@ -883,6 +911,8 @@ static int run_bulk(const cli *c, azsreg_client *client, bulk *b, int table)
 	azsreg_batch_options bo = AZSREG_BATCH_OPTIONS_INIT;
 	azsreg_batch *batch = NULL;
 	progress_state ps;
+	pthread_t watcher;
+	int watching;
 	char *text = NULL;
 	json_t *result = NULL;
 	int rc, exit_code = 0;
@@ -897,9 +927,19 @@ static int run_bulk(const cli *c, azsreg_client *client, bulk *b, int table)
 	if (rc != 0)
 		return report_error(rc);
 	ps.batch = batch;
-	(void)signal(SIGINT, on_interrupt);
+	interrupted = 0;
+	bulk_over = 0;
+	watching = sem_init(&interrupt_sem, 0, 0) == 0 && pthread_create(&watcher, NULL, interrupt_watcher, batch) == 0;
+	if (watching)
+		(void)signal(SIGINT, on_interrupt);
 	rc = azsreg_sync(&text, batch, c->registrations, (size_t)c->nregistrations, b->entries, b->count, b->flags);
-	(void)signal(SIGINT, SIG_DFL);
+	if (watching) {
+		(void)signal(SIGINT, SIG_DFL);
+		bulk_over = 1;
+		(void)sem_post(&interrupt_sem);
+		(void)pthread_join(watcher, NULL);
+		(void)sem_destroy(&interrupt_sem);
+	}
 	if (ps.drew)
 		azsreg_plat__fputs("\n", stderr);
 	result = text ? json_loads(text, 0, NULL) : NULL;
@@ -908,9 +948,12 @@ static int run_bulk(const cli *c, azsreg_client *client, bulk *b, int table)
 			print_bulk_table(result);
 		else
 			print_json(text);
-		if (b->report != NULL && write_report(b, result) != 0) {
-			azsreg_plat__fprintf(stderr, "error: writing the report file failed\n");
-			exit_code = 1;
+		if (b->report_path != NULL) {
+			b->report = azsreg_plat__fopen(b->report_path, "wb");
+			if (b->report == NULL || write_report(b, result) != 0) {
+				azsreg_plat__fprintf(stderr, "error: writing the report file failed\n");
+				exit_code = 1;
+			}
 		}
 	}
 	if (rc == AZSREG_EPARTIAL) {

@@ -576,13 +576,14 @@ typedef struct azsreg_batch_result {
 typedef struct azsreg_batch_progress {
 	size_t total;
 	size_t succeeded;
-	size_t failed;
+	size_t failed;              /**< items that failed (cancelled ones not counted) */
 	size_t in_flight;
 	unsigned long requests;     /**< requests sent so far */
 	unsigned long throttled;    /**< 429 answers so far */
 	double per_second;          /**< items finished per second so far */
 	long long elapsed_ms;
 	long long eta_ms;           /**< estimated time to the end; -1 while unknown */
+	size_t cancelled;           /**< items that did not finish because of a cancel (known in the last report) */
 } azsreg_batch_progress;
 
 /** Callbacks run on the thread that called azsreg_batch_run; the structs are valid during the call only. */
@@ -599,7 +600,7 @@ typedef struct azsreg_batch_options {
 	azsreg_batch_result_cb on_result;
 	azsreg_batch_progress_cb on_progress;
 	void *payload;                   /**< given to both callbacks */
-	long progress_interval_ms;       /**< 0: 1000; the callback also runs once at the end */
+	long progress_interval_ms;       /**< 0: 1000; at most 3600000; the callback also runs once at the end */
 } azsreg_batch_options;
 #define AZSREG_BATCH_OPTIONS_VERSION 1
 #define AZSREG_BATCH_OPTIONS_INIT { AZSREG_BATCH_OPTIONS_VERSION, 0, 0u, NULL, NULL, NULL, 0 }
@@ -636,6 +637,8 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_check(const azsreg_batch_item
  * Returns AZSREG_OK when every item succeeded, AZSREG_EPARTIAL when some failed (the last
  * error names how many and the first), AZSREG_ECANCELLED when cancelled (items not finished
  * have code AZSREG_ECANCELLED), or the error that stopped everything (bad input, sign-in).
+ * When a stop came after requests had gone out (a token renewal failed midway, the
+ * transport broke), `out_json` is set all the same: its results say which writes were applied.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_run(azsreg_batch *batch, const azsreg_batch_item *items, size_t count, char **out_json);
 
@@ -652,12 +655,17 @@ typedef void (*azsreg_batch_json_cb)(const char *json, void *payload);
  * A batch runner from JSON options (for bindings): {"concurrency":16,"pacing":true,
  * "progressIntervalMs":1000} (NULL or "{}": the defaults). `on_result` (may be NULL)
  * receives each result as azsreg_batch_result.json; `on_progress` (may be NULL)
- * {"total","succeeded","failed","inFlight","requests","throttled","perSecond","elapsedMs","etaMs"}.
+ * {"total","succeeded","failed","cancelled","inFlight","requests","throttled","perSecond","elapsedMs","etaMs"}.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char *options_json,
 							    azsreg_batch_json_cb on_result, azsreg_batch_json_cb on_progress, void *payload);
 
-/** Asks a running batch to stop: no new request is started, those in flight are abandoned. Any thread. */
+/**
+ * Asks a batch to stop: no new request is started, those in flight are abandoned (a change
+ * may still be applied by the service); long-running operations are not polled further.
+ * Any thread. A cancel made while no run is going (for example while azsreg_sync lists the
+ * registrations) stops the next run (or the sync) before it sends a write.
+ */
 AZSREG_EXTERN(void) azsreg_batch_cancel(azsreg_batch *batch);
 
 AZSREG_EXTERN(void) azsreg_batch_free(azsreg_batch *batch);
@@ -690,8 +698,9 @@ typedef struct azsreg_sync_entry {
  * "creates" (with AZSREG_SYNC_PUT_ALL: the entries written),"updates","deletes","unchanged","plan":[{"action":"create"|"update"|"delete"|"put",
  * "registration","registrationId","customerSubscriptionId","tenantId","currentTenantId"}],
  * "batch": the batch's JSON (azsreg_batch_run) when writes were sent}.
- * Returns AZSREG_OK, or as azsreg_batch_run (AZSREG_EPARTIAL, AZSREG_ECANCELLED), or the
- * error that stopped it before any write (bad input, sign-in, listing).
+ * Returns AZSREG_OK, or as azsreg_batch_run (AZSREG_EPARTIAL, AZSREG_ECANCELLED, a stop
+ * midway with the batch's JSON), or the error that stopped it before any write (bad input,
+ * sign-in, listing; AZSREG_ECANCELLED after azsreg_batch_cancel while it listed).
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync(char **out_json, azsreg_batch *batch, const char *const *registration_ids, size_t nregistrations,
 						  const azsreg_sync_entry *entries, size_t count, unsigned int flags);

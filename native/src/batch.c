@@ -30,6 +30,7 @@
 #define DEFAULT_CONCURRENCY 16
 #define MAX_CONCURRENCY 256
 #define DEFAULT_PROGRESS_MS 1000
+#define MAX_PROGRESS_MS 3600000
 #define PACE_RESERVE 2.0          /* tokens left in a bucket for the estimate's error */
 #define RATE_WINDOW_MS 100        /* answers over at least this long before a refill rate is estimated */
 #define PROBE_MS 100              /* refill rate unknown and the bucket low: one request this often, */
@@ -118,7 +119,8 @@ typedef struct run_state {
 	item **pending;            /* waiting items, in item order */
 	size_t npending;
 	size_t in_flight;
-	size_t succeeded, failed;
+	size_t succeeded, failed;    /* failed counts cancelled items too */
+	size_t cancelled;            /* known at the end */
 	unsigned long requests, throttled;
 	azsreg_retry_policy retry;
 	long request_timeout_ms, deadline_ms;
@@ -126,6 +128,14 @@ typedef struct run_state {
 	int fatal;                 /* an error that stops the batch (sign-in failed) */
 	char *fatal_message;
 } run_state;
+
+/* a + b for times in ms, saturating (a deadline of LONG_MAX means none) */
+static int64_t add_ms(int64_t a, int64_t b)
+{
+	if (b > 0 && a > INT64_MAX - b)
+		return INT64_MAX;
+	return a + b;
+}
 
 /* ------------------------------------------------------------- options */
 
@@ -157,8 +167,9 @@ int azsreg_batch_new(azsreg_batch **out, azsreg_client *client, const azsreg_bat
 	if (opts != NULL && (opts->concurrency < 0 || opts->concurrency > MAX_CONCURRENCY))
 		return azsreg_error__set(AZSREG_EINVALID, "batch options: concurrency %d is outside 1 to %d (0: %d)", opts->concurrency,
 					 MAX_CONCURRENCY, DEFAULT_CONCURRENCY);
-	if (opts != NULL && opts->progress_interval_ms < 0)
-		return azsreg_error__set(AZSREG_EINVALID, "batch options: progress_interval_ms %ld is negative", opts->progress_interval_ms);
+	if (opts != NULL && (opts->progress_interval_ms < 0 || opts->progress_interval_ms > MAX_PROGRESS_MS))
+		return azsreg_error__set(AZSREG_EINVALID, "batch options: progress_interval_ms %ld is outside 0 to %d (0: %d)",
+					 opts->progress_interval_ms, MAX_PROGRESS_MS, DEFAULT_PROGRESS_MS);
 	if (opts != NULL && (opts->flags & ~AZSREG_BATCH_NO_PACING) != 0)
 		return azsreg_error__set(AZSREG_EINVALID, "batch options: unknown flags 0x%x", opts->flags & ~AZSREG_BATCH_NO_PACING);
 	b = calloc(1, sizeof(*b));
@@ -193,8 +204,9 @@ static void json_result_adapter(const azsreg_batch_result *r, void *payload)
 static void json_progress_adapter(const azsreg_batch_progress *p, void *payload)
 {
 	azsreg_batch *b = payload;
-	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}", "total", (json_int_t)p->total, "succeeded",
-			      (json_int_t)p->succeeded, "failed", (json_int_t)p->failed, "inFlight", (json_int_t)p->in_flight, "requests",
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I}", "total", (json_int_t)p->total, "succeeded",
+			      (json_int_t)p->succeeded, "failed", (json_int_t)p->failed, "cancelled", (json_int_t)p->cancelled,
+			      "inFlight", (json_int_t)p->in_flight, "requests",
 			      (json_int_t)p->requests, "throttled", (json_int_t)p->throttled, "perSecond", p->per_second, "elapsedMs",
 			      (json_int_t)p->elapsed_ms, "etaMs", (json_int_t)p->eta_ms);
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -229,13 +241,14 @@ int azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char 
 			} else if (strcmp(key, "pacing") == 0 && json_is_boolean(v)) {
 				bo.flags = json_is_true(v) ? 0u : AZSREG_BATCH_NO_PACING;
 			} else if (strcmp(key, "progressIntervalMs") == 0 && json_is_integer(v) && json_integer_value(v) >= 0 &&
-				   json_integer_value(v) <= 3600000) {
+				   json_integer_value(v) <= MAX_PROGRESS_MS) {
 				bo.progress_interval_ms = (long)json_integer_value(v);
 			} else {
-				json_decref(root);
-				return azsreg_error__set(AZSREG_EINVALID,
-							 "batch options: \"%.64s\" is not one of concurrency (0 to %d), pacing (true or false), "
-							 "progressIntervalMs (0 to 3600000)", key, MAX_CONCURRENCY);
+				rc = azsreg_error__set(AZSREG_EINVALID,
+						       "batch options: \"%.64s\" is not one of concurrency (0 to %d), pacing (true or false), "
+						       "progressIntervalMs (0 to %d)", key, MAX_CONCURRENCY, MAX_PROGRESS_MS);
+				json_decref(root); /* key points into it: after the message */
+				return rc;
 			}
 		}
 		json_decref(root);
@@ -477,7 +490,8 @@ static int lane_may_start(const run_state *rs, const lane *l, int64_t now, int64
 		return 0;
 	}
 	{
-		int64_t at = now + (int64_t)((need - est) / l->rate) + 1;
+		double wait = (need - est) / l->rate;
+		int64_t at = now + (int64_t)(wait < MAX_WAIT_MS ? wait : MAX_WAIT_MS) + 1; /* looked at again by then */
 		if (at < *wake)
 			*wake = at;
 	}
@@ -634,7 +648,8 @@ static void report_progress(run_state *rs, int64_t now)
 	memset(&pr, 0, sizeof(pr));
 	pr.total = rs->count;
 	pr.succeeded = rs->succeeded;
-	pr.failed = rs->failed;
+	pr.failed = rs->failed - rs->cancelled;
+	pr.cancelled = rs->cancelled;
 	pr.in_flight = rs->in_flight;
 	pr.requests = rs->requests;
 	pr.throttled = rs->throttled;
@@ -694,11 +709,8 @@ static int start_item(run_state *rs, azsreg_transfers *x, item *it, int64_t now)
 	long timeout = rs->request_timeout_ms;
 	int rc;
 
-	if (it->attempts == 0) {
-		it->deadline = now + rs->deadline_ms;
-		if (it->deadline < now)
-			it->deadline = INT64_MAX;
-	}
+	if (it->attempts == 0)
+		it->deadline = add_ms(now, rs->deadline_ms);
 	if (now >= it->deadline) {
 		rc = azsreg_error__set(AZSREG_ETIMEOUT, "%s: the deadline of %ld ms passed after %d attempt(s)", it->call.what,
 				       rs->deadline_ms, it->attempts);
@@ -813,14 +825,14 @@ static void on_done(void *ctx, void *tag, int rc)
 			return;
 		}
 		delay = azsreg_retry__backoff(&rs->retry, it->retries + 1, ck->random(ck->ctx));
-		if (now + delay >= it->deadline) {
+		if (add_ms(now, delay) >= it->deadline) {
 			(void)azsreg_error__suffix(0, " (gave up: the %ld ms deadline would pass before the next attempt)", rs->deadline_ms);
 			(void)azsreg_error__prefix("%s", it->call.what);
 			finish_with_error(rs, it, rc);
 			return;
 		}
 		it->retries++;
-		requeue(rs, it, now + delay);
+		requeue(rs, it, add_ms(now, delay));
 		return;
 	}
 
@@ -829,15 +841,18 @@ static void on_done(void *ctx, void *tag, int rc)
 		rs->throttled++;
 		if (!azsreg_retry__server_delay(&it->resp.headers, ck->unix_time(ck->ctx), &delay))
 			delay = azsreg_retry__backoff(&rs->retry, 1, ck->random(ck->ctx));
-		until = now + delay;
+		until = add_ms(now, delay);
 		if (until > it->lane->paused_until)
 			it->lane->paused_until = until;
-		it->lane->remaining = 0;
-		it->lane->remaining_at = now;
-		if (it->lane->rate > 0)
-			it->lane->have_r0 = 0; /* the bucket may fill up during the pause: measure anew after it */
-		else if (it->lane->probe_ms < MAX_PROBE_MS)
-			it->lane->probe_ms *= 2; /* probing found the bucket empty: probe less often */
+		if (it->lane->max_seen >= 0) {
+			/* a paced lane (its answers carry the header): the bucket is empty now */
+			it->lane->remaining = 0;
+			it->lane->remaining_at = now;
+			if (it->lane->rate > 0)
+				it->lane->have_r0 = 0; /* the bucket may fill up during the pause: measure anew after it */
+			else if (it->lane->probe_ms < MAX_PROBE_MS)
+				it->lane->probe_ms *= 2; /* probing found the bucket empty: probe less often */
+		}
 		if (until >= it->deadline) {
 			char sfx[128];
 			const char *rid = azsreg_headers__get(&it->resp.headers, "x-ms-request-id");
@@ -863,9 +878,9 @@ static void on_done(void *ctx, void *tag, int rc)
 	if (azsreg_retry__status_is_retryable(it->resp.status) && it->retries < rs->retry.max_retries) {
 		if (!azsreg_retry__server_delay(&it->resp.headers, ck->unix_time(ck->ctx), &delay))
 			delay = azsreg_retry__backoff(&rs->retry, it->retries + 1, ck->random(ck->ctx));
-		if (now + delay < it->deadline) {
+		if (add_ms(now, delay) < it->deadline) {
 			it->retries++;
-			requeue(rs, it, now + delay);
+			requeue(rs, it, add_ms(now, delay));
 			return;
 		}
 	}
@@ -884,6 +899,7 @@ static void follow_lros(run_state *rs)
 	for (i = 0; i < rs->count; i++) {
 		item *it = &rs->items[i];
 		azsreg_send_options so;
+		unsigned long before = 0, after = 0;
 		int rc;
 
 		if (it->state != ST_LRO)
@@ -899,11 +915,15 @@ static void follow_lros(run_state *rs)
 		so.authorize_ctx = rs->b->client;
 		so.follow_lro = 1;
 		so.what = it->call.what;
+		azsreg_pipeline__stats(rs->p, &before, NULL);
 		rc = azsreg_pipeline__follow_lro(rs->p, &it->req, &it->resp, &so);
+		azsreg_pipeline__stats(rs->p, &after, NULL);
+		rs->requests += after - before; /* the polls (single calls on this client from other threads may add to it) */
 		if (rc != 0)
 			finish_with_error(rs, it, rc);
 		else
 			finish_with_response(rs, it);
+		report_progress(rs, rs->ck->now_ms(rs->ck->ctx));
 	}
 }
 
@@ -1064,8 +1084,7 @@ int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count,
 		pthread_mutex_unlock(&b->lock);
 		return azsreg_error__set(AZSREG_EINVALID, "batch: already running (one run at a time per batch)");
 	}
-	b->running = 1;
-	b->cancelled = 0;
+	b->running = 1; /* a cancel made before this run (while azsreg_sync listed) stays: it stops this run */
 	pthread_mutex_unlock(&b->lock);
 
 	rs.b = b;
@@ -1120,7 +1139,7 @@ int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count,
 	b->active = x;
 	pthread_mutex_unlock(&b->lock);
 
-	rs.next_progress = rs.t_start + b->opts.progress_interval_ms;
+	rs.next_progress = add_ms(rs.t_start, b->opts.progress_interval_ms);
 	for (;;) {
 		int64_t wake, wait;
 
@@ -1136,12 +1155,17 @@ int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count,
 		now = rs.ck->now_ms(rs.ck->ctx);
 		wait = wake > now ? wake - now : 0;
 		rc = x->run(x, (long)wait, on_done, &rs);
-		if (rc != 0)
+		if (rc != 0) {
+			/* the machinery itself broke: like a failed sign-in, it stops everything */
+			rs.fatal = rc;
+			rs.fatal_message = azsreg__strdup(azsreg_error_last()->message);
+			rc = 0;
 			break;
+		}
 		now = rs.ck->now_ms(rs.ck->ctx);
 		if (now >= rs.next_progress) {
 			report_progress(&rs, now);
-			rs.next_progress = now + b->opts.progress_interval_ms;
+			rs.next_progress = add_ms(now, b->opts.progress_interval_ms);
 		}
 	}
 	/* whatever is still in flight is abandoned with the transfers */
@@ -1150,7 +1174,8 @@ int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count,
 	pthread_mutex_unlock(&b->lock);
 	x->free(x);
 	x = NULL;
-	if (rc == 0 && !rs.fatal)
+	rs.in_flight = 0;
+	if (!rs.fatal)
 		follow_lros(&rs);
 
 	for (i = 0; i < count; i++) {
@@ -1166,21 +1191,21 @@ int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count,
 		else
 			(void)azsreg_error__set(code, "%s: not sent (%s)", it->call.what, why);
 		finish_with_error(&rs, it, code);
-		if (code == AZSREG_ECANCELLED)
-			cancelled++;
 	}
+	for (i = 0; i < count; i++)
+		cancelled += rs.items[i].code == AZSREG_ECANCELLED;
+	rs.cancelled = cancelled;
 	now = rs.ck->now_ms(rs.ck->ctx);
 	report_progress(&rs, now);
-	if (rc != 0)
-		goto done;
-	if (out_json != NULL) {
+	if (out_json != NULL && (rs.requests > 0 || !rs.fatal)) {
+		/* also after a stop midway: the results say which writes were applied */
 		rc = summary_json(out_json, &rs, cancelled, now);
 		if (rc != 0)
 			goto done;
 	}
 	if (rs.fatal) {
 		rc = azsreg_error__set(rs.fatal, "batch stopped: %s", rs.fatal_message ? rs.fatal_message : "");
-	} else if (cancelled > 0 || is_cancelled(b)) {
+	} else if (cancelled > 0) {
 		rc = azsreg_error__set(AZSREG_ECANCELLED, "batch cancelled: %zu of %zu items finished, %zu not", count - cancelled, count,
 				       cancelled);
 	} else if (rs.failed > 0) {
@@ -1207,15 +1232,28 @@ done:
 			azsreg_ops__customer_call_free(&calls[i]);
 		free(calls);
 	}
-	if (rc != 0 && rc != AZSREG_EPARTIAL && rc != AZSREG_ECANCELLED && out_json != NULL && *out_json != NULL) {
+	if (out_json != NULL && *out_json != NULL && rc != AZSREG_OK && rc != AZSREG_EPARTIAL && rc != AZSREG_ECANCELLED &&
+	    !(rs.fatal && rs.requests > 0)) {
 		azsreg_free(*out_json);
 		*out_json = NULL;
 	}
 	run_state_free(&rs);
 	pthread_mutex_lock(&b->lock);
 	b->running = 0;
+	b->cancelled = 0; /* this run acted on it */
 	pthread_mutex_unlock(&b->lock);
 	return rc;
+}
+
+int azsreg_batch__take_cancel(azsreg_batch *b)
+{
+	int c;
+
+	pthread_mutex_lock(&b->lock);
+	c = b->cancelled;
+	b->cancelled = 0;
+	pthread_mutex_unlock(&b->lock);
+	return c;
 }
 
 /* ------------------------------------------------------------------ JSON */

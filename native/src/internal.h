@@ -681,6 +681,8 @@ int azsreg_ops__check_tenant_value(const char *tenant_id, const char *what);
 
 /** The client a batch runs on (sync.c lists through it). */
 azsreg_client *azsreg_batch__client(const azsreg_batch *b);
+/** 1 when a cancel is pending (and clears it: the caller acts on it), else 0. */
+int azsreg_batch__take_cancel(azsreg_batch *b);
 
 /* ------------------------------------------------- environment_discover.c */
 

@@ -317,6 +317,10 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	c = azsreg_batch__client(b);
 	rc = resolve_tenants(c, w, nw);
 	for (i = 0; i < nregs && rc == 0; i++) {
+		if (azsreg_batch__take_cancel(b)) {
+			rc = azsreg_error__set(AZSREG_ECANCELLED, "sync cancelled while listing the registrations: nothing was written");
+			break;
+		}
 		if ((flags & AZSREG_SYNC_PUT_ALL) != 0)
 			regs[i].existing = json_object(); /* not listed: every entry is written */
 		else
@@ -416,8 +420,8 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	if ((flags & AZSREG_SYNC_DRY_RUN) == 0 && nitems > 0) {
 		json_t *bj;
 		batch_rc = azsreg_batch_run(b, items, nitems, &batch_json);
-		if (batch_rc != AZSREG_OK && batch_rc != AZSREG_EPARTIAL && batch_rc != AZSREG_ECANCELLED) {
-			rc = batch_rc;
+		if (batch_json == NULL && batch_rc != AZSREG_OK && batch_rc != AZSREG_EPARTIAL && batch_rc != AZSREG_ECANCELLED) {
+			rc = batch_rc; /* stopped before any write */
 			goto done;
 		}
 		bj = batch_json ? json_loads(batch_json, 0, NULL) : NULL;
@@ -432,7 +436,9 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 		}
 	}
 	rc = batch_rc;
-	if (rc == AZSREG_OK)
+	if (rc == AZSREG_OK && azsreg_batch__take_cancel(b))
+		rc = azsreg_error__set(AZSREG_ECANCELLED, "sync cancelled after planning: nothing was written"); /* a dry run, or nothing to write */
+	else if (rc == AZSREG_OK)
 		azsreg_error_clear();
 	/* EPARTIAL / ECANCELLED: the batch's last error says how many and which */
 done:

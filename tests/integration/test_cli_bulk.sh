@@ -119,6 +119,28 @@ expect_rc partial 4
 check "partial: stderr says how many failed" grep -q "2 of 4 items failed" "$tmp/partial.err"
 check "partial: the report marks the missing registration's rows failed" [ "$(grep -c '"AzureStack-missing","put",.*"404","failed"' "$tmp/partial.csv")" = "2" ]
 
+# ---- Ctrl+C while the registrations are listed: exit 130, no write ----------------------------
+# (not under Wine: a Unix SIGINT is not a console Ctrl+C for a Windows program)
+if [[ "${AZSREG_CLI_WRAPPER:-}" != *wine* ]]; then
+	ctl PUT /config '{"latencyMs":1000}' >/dev/null # every answer takes 1 s: the listing is still going
+	reset
+	printf 'CustomerSubscriptionId\n%s\n%s\n' "$(g 30)" "$(g 31)" >"$tmp/int.csv"
+	"${WRAP[@]}" "$AZSREG" sync --registration "$REG" --input "$tmp/int.csv" "${G[@]}" >"$tmp/int.out" 2>"$tmp/int.err" &
+	pid=$!
+	for _ in $(seq 1 1200); do # until the listing reached the emulator; 60 s is only a hang guard
+		[ "$(count GET)" -ge 1 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	wait "$pid"
+	rc=$?
+	{ echo "### azsreg sync (interrupted)"; cat "$tmp/int.out" "$tmp/int.err"; } >>"$all_output"
+	expect_rc int 130
+	check "interrupted while listing: no write" [ "$(count PUT)" = "0" ]
+	check "interrupted: stderr says to run it again" grep -q "run the command again" "$tmp/int.err"
+	ctl PUT /config '{"latencyMs":0}' >/dev/null
+fi
+
 # ---- throttling on: 150 customers, nothing lost or duplicated ---------------------------------
 ctl PUT /config '{"throttle":{"enabled":true,"writes":{"burst":20,"perSecond":200}}}' >/dev/null
 {

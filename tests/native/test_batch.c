@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
+#include <limits.h>
 
 #include "fake_transport.h"
 
@@ -65,6 +66,11 @@ typedef struct sim {
 	int fail_500_first;                 /* the first n PUTs get 500 */
 	int expire_token_at;                /* from this request on, token-1 is refused (401) */
 	int wakeups;
+	int lro;                            /* PUT answers 202 + Azure-AsyncOperation */
+	int no_rl_header;                   /* no x-ms-ratelimit-remaining-* header */
+	int run_fail_after;                 /* the transfers' run fails on call n */
+	int run_calls;
+	int cancel_on_listing;              /* azsreg_batch_cancel while a listing is answered */
 } sim;
 
 static sim S;
@@ -143,6 +149,11 @@ static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
 		azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"ExpiredAuthenticationToken\",\"message\":\"expired\"}}");
 		goto out;
 	}
+	if (strstr(path, "/operations/") != NULL) {
+		resp->status = 200;
+		azsreg_buf__puts(&resp->body, "{\"status\":\"Succeeded\"}");
+		goto out;
+	}
 	if (S.throttle) {
 		bucket *b = bucket_for(sub, cls);
 		b->tokens += (double)(S.fc.now_ms - b->last) * b->rate;
@@ -155,13 +166,15 @@ static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
 			resp->status = 429;
 			snprintf(num, sizeof num, "%d", (int)((1.0 - b->tokens) / b->rate / 1000.0) + 1);
 			add_header(resp, "Retry-After", num);
-			add_header(resp, hdr, "0");
+			if (!S.no_rl_header)
+				add_header(resp, hdr, "0");
 			azsreg_buf__puts(&resp->body, "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"throttled\"}}");
 			goto out;
 		}
 		b->tokens -= 1.0;
 		snprintf(num, sizeof num, "%d", (int)b->tokens);
-		add_header(resp, hdr, num);
+		if (!S.no_rl_header)
+			add_header(resp, hdr, num);
 	}
 	if (strstr(path, "/registrations/missing/") != NULL) {
 		resp->status = 404;
@@ -191,6 +204,11 @@ static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
 		resp->status = 200;
 		snprintf(text, sizeof text, "{\"id\":\"/%s\",\"properties\":{\"tenantId\":\"%s\"}}", path, tenant ? tenant : "");
 		azsreg_buf__puts(&resp->body, text);
+		if (S.lro) {
+			resp->status = 202;
+			add_header(resp, "Azure-AsyncOperation", ARM "subscriptions/" SUB_A "/providers/Microsoft.AzureStack/operations/op1?api-version=2017-06-01");
+			add_header(resp, "Retry-After", "1");
+		}
 		json_decref(body);
 	} else if (strcmp(req->method, "DELETE") == 0) {
 		i = store_find(path);
@@ -256,6 +274,8 @@ static int sim_send(azsreg_transport *t, const azsreg_http_request *req, azsreg_
 		azsreg_buf__puts(&resp->body, "{\"token_endpoint\":\"https://login.example.test/" TENANT "/oauth2/token\",\"issuer\":\"https://sts.example.test/" TENANT "/\"}");
 		return 0;
 	}
+	if (S.cancel_on_listing && strstr(req->url, "/customerSubscriptions?") != NULL)
+		azsreg_batch_cancel(batch); /* Ctrl+C / StopProcessing while sync lists */
 	serve(req, resp);
 	return 0;
 }
@@ -290,6 +310,8 @@ static int x_run(azsreg_transfers *x, long wait_ms, azsreg_transfer_done_fn done
 	int i;
 
 	(void)x;
+	if (S.run_fail_after > 0 && ++S.run_calls >= S.run_fail_after)
+		return azsreg_error__set(AZSREG_ERROR, "libcurl: the multi machinery broke");
 	for (i = 0; i < 512; i++)
 		if (S.fl[i].used && S.fl[i].done_at < next)
 			next = S.fl[i].done_at;
@@ -1031,6 +1053,8 @@ Test(batch, sync_put_all_writes_every_entry_without_listing)
 	cr_expect_eq(json_integer_value(json_object_get(o, "creates")), 2);
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(json_object_get(o, "plan"), 0), "action")), "put");
 	json_decref(o);
+	azsreg_free(out);
+	out = NULL;
 	cr_expect_eq(azsreg_sync(&out, batch, ONE_REG, 1, want, 2, AZSREG_SYNC_PUT_ALL | AZSREG_SYNC_PRUNE), AZSREG_EINVALID);
 }
 
@@ -1075,7 +1099,7 @@ Test(batch, a_batch_from_json_options_reports_results_and_progress_as_json)
 			 "/resourcegroups/azurestack/providers/microsoft.azurestack/registrations/rega/customersubscriptions/00000000-0000-4000-8000-000000000000\","
 			 "\"properties\":{\"tenantId\":\"" TENANT "\"}}}");
 	cr_expect_geq(js.progress, 3);
-	cr_expect_str_eq(js.last_progress, "{\"total\":3,\"succeeded\":3,\"failed\":0,\"inFlight\":0,\"requests\":3,\"throttled\":0,"
+	cr_expect_str_eq(js.last_progress, "{\"total\":3,\"succeeded\":3,\"failed\":0,\"cancelled\":0,\"inFlight\":0,\"requests\":3,\"throttled\":0,"
 			 "\"perSecond\":50.0,\"elapsedMs\":60,\"etaMs\":0}");
 	azsreg_batch_free(b);
 	b = NULL;
@@ -1085,4 +1109,161 @@ Test(batch, a_batch_from_json_options_reports_results_and_progress_as_json)
 	cr_expect_eq(azsreg_batch_new_json(&b, client, "[]", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_null(b);
 	free(items);
+}
+
+/* ------------------------------------------------ found in review (all failed before) */
+
+Test(batch, a_deadline_of_long_max_means_none)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_client *c2 = NULL;
+	azsreg_batch *b2 = NULL;
+	azsreg_batch_item *items = make_items(3, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+
+	o.environment = env;
+	o.deadline_ms = LONG_MAX;
+	cr_assert_eq(azsreg_client__new_with(&c2, &o, cred, &S.base, &S.fc.clock), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_batch_new(&b2, c2, NULL), 0);
+	cr_expect_eq(azsreg_batch_run(b2, items, 3, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 3);
+	azsreg_batch_free(b2);
+	azsreg_client_free(c2);
+	free(items);
+}
+
+Test(batch, a_broken_transfers_run_stops_the_batch_with_its_own_error)
+{
+	azsreg_batch_item *items = make_items(10, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	json_t *o;
+
+	S.run_fail_after = 2;
+	new_batch(2, 0, NULL, NULL, NULL);
+	cr_expect_eq(azsreg_batch_run(batch, items, 10, &out), AZSREG_ERROR);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch stopped: libcurl: the multi machinery broke");
+	o = parse_out(); /* requests had gone out: the results say what was applied */
+	cr_expect_eq(json_integer_value(json_object_get(o, "cancelled")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(o, "succeeded")) + json_integer_value(json_object_get(o, "failed")), 10);
+	json_decref(o);
+	free(items);
+}
+
+static void cancel_first(const azsreg_batch_result *r, void *payload)
+{
+	int *n = payload;
+
+	(void)r;
+	if ((*n)++ == 0)
+		azsreg_batch_cancel(batch);
+}
+
+Test(batch, long_running_items_cancelled_count_as_cancelled)
+{
+	azsreg_batch_item *items = make_items(4, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	json_t *o;
+	int n = 0;
+
+	S.lro = 1;
+	new_batch(4, AZSREG_BATCH_NO_PACING, cancel_first, NULL, &n);
+	cr_expect_eq(azsreg_batch_run(batch, items, 4, &out), AZSREG_ECANCELLED, "%s", azsreg_error_last()->message);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch cancelled: 1 of 4 items finished, 3 not");
+	o = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(o, "succeeded")), 1);
+	cr_expect_eq(json_integer_value(json_object_get(o, "failed")), 0);
+	cr_expect_eq(json_integer_value(json_object_get(o, "cancelled")), 3);
+	json_decref(o);
+	free(items);
+}
+
+static int failing_calls;
+static int failing_get_token(azsreg_credential *self, const azsreg_token_context *ctx, azsreg_token *tok)
+{
+	(void)self;
+	(void)ctx;
+	memset(tok, 0, sizeof(*tok));
+	if (++failing_calls >= 2)
+		return azsreg_error__set(AZSREG_ENETWORK, "sign-in: cannot reach login.example.test");
+	tok->access_token = strdup("token-1");
+	tok->expires_on = 4000000000LL;
+	return tok->access_token ? 0 : AZSREG_ENOMEM;
+}
+
+static void failing_destroy(azsreg_credential *c)
+{
+	free(c);
+}
+
+static const azsreg_credential_vtable failing_vt = {"Failing", failing_get_token, failing_destroy};
+
+Test(batch, a_renewal_failing_midway_keeps_the_results_of_the_writes_applied)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_client *c2 = NULL;
+	azsreg_batch *b2 = NULL;
+	azsreg_credential *fcred = calloc(1, sizeof(*fcred));
+	azsreg_batch_item *items = make_items(30, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	json_t *j;
+
+	cr_assert_not_null(fcred);
+	azsreg_credential__init(fcred, &failing_vt, "Failing(test)");
+	o.environment = env;
+	cr_assert_eq(azsreg_client__new_with(&c2, &o, fcred, &S.base, &S.fc.clock), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_batch_new(&b2, c2, NULL), 0);
+	S.expire_token_at = 10;
+	cr_expect_eq(azsreg_batch_run(b2, items, 30, &out), AZSREG_ENETWORK);
+	cr_expect_not_null(strstr(azsreg_error_last()->message, "batch stopped: "), "%s", azsreg_error_last()->message);
+	cr_assert_not_null(out, "the results of %d applied writes were lost", S.nstore);
+	j = parse_out();
+	cr_expect_eq(json_integer_value(json_object_get(j, "succeeded")), S.nstore);
+	cr_expect_eq(json_integer_value(json_object_get(j, "failed")), 30 - S.nstore);
+	json_decref(j);
+	azsreg_batch_free(b2);
+	azsreg_client_free(c2);
+	azsreg_credential_free(fcred);
+	free(items);
+}
+
+Test(batch, a_lane_without_ratelimit_headers_is_not_paced_after_a_429)
+{
+	azsreg_batch_item *items = make_items(100, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+
+	S.throttle = 1;
+	S.no_rl_header = 1;
+	S.burst = 5;
+	S.per_second = 100;
+	new_batch(16, 0, NULL, NULL, NULL);
+	cr_expect_eq(azsreg_batch_run(batch, items, 100, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(S.nstore, 100);
+	/* without the headers only 429s pace it: each Retry-After (1 s) refills the bucket of 5, so
+	 * about 5 items a second, 20 s (before the fix: one probe every 6.4 s, 601 s and a deadline) */
+	cr_expect_leq(rel_now(), 21000, "took %lld ms", (long long)rel_now());
+	free(items);
+}
+
+Test(batch, a_progress_interval_over_an_hour_is_refused)
+{
+	azsreg_batch_options bo = AZSREG_BATCH_OPTIONS_INIT;
+	azsreg_batch *b2 = NULL;
+
+	bo.progress_interval_ms = LONG_MAX;
+	cr_expect_eq(azsreg_batch_new(&b2, client, &bo), AZSREG_EINVALID);
+	cr_expect_str_eq(azsreg_error_last()->message, "batch options: progress_interval_ms " "9223372036854775807" " is outside 0 to 3600000 (0: 1000)");
+	bo.progress_interval_ms = 3600000;
+	cr_expect_eq(azsreg_batch_new(&b2, client, &bo), AZSREG_OK);
+	azsreg_batch_free(b2);
+}
+
+Test(batch, a_cancel_while_sync_lists_stops_it_before_any_write)
+{
+	azsreg_sync_entry want[3] = {{C0, TENANT, NULL}, {C1, TENANT, NULL}, {C2, TENANT, NULL}};
+	static const char *const two[] = {REG_A, REG_B};
+
+	S.cancel_on_listing = 1;
+	cr_expect_eq(azsreg_sync(&out, batch, two, 2, want, 3, 0), AZSREG_ECANCELLED);
+	cr_expect_str_eq(azsreg_error_last()->message, "sync cancelled while listing the registrations: nothing was written");
+	cr_expect_eq(count_seen("PUT", 0), 0);
+	cr_expect_null(out);
+	/* the cancel was acted on: the next sync runs */
+	S.cancel_on_listing = 0;
+	cr_expect_eq(azsreg_sync(&out, batch, two, 2, want, 3, 0), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(count_seen("PUT", 0), 6);
 }
