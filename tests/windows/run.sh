@@ -111,8 +111,18 @@ fi
 run_script() {
 	local name="$1" log="$LOGS/$1.log" p f rc
 	shift
-	AZSREG_CLI_WRAPPER="wine" bash "$@" >"$log" 2>&1
+	local retries="$LOGS/wine-retries.log" before
+	touch "$retries"
+	before=$(wc -l <"$retries")
+	# tests/windows/wine-run.sh: wine, with Wine's error messages kept in
+	# <name>.wine-err.log and a start-up failure (no output at all) retried loudly
+	AZSREG_CLI_WRAPPER="$ROOT/tests/windows/wine-run.sh" AZSREG_WINE_RETRY_LOG="$retries" \
+		AZSREG_WINE_DIAG="$LOGS/$name.wine-err.log" bash "$@" >"$log" 2>&1
 	rc=$?
+	if [ "$(wc -l <"$retries")" -gt "$before" ]; then
+		echo "$name: Wine start-up failures were retried (no test failed for it; the log says what Wine reported):"
+		tail -n "+$((before + 1))" "$retries"
+	fi
 	p=$(grep -c '^ok ' "$log")
 	f=$(grep -c '^FAIL' "$log")
 	grep -E '^(FAIL|#)' "$log" | head -n 60
