@@ -264,23 +264,33 @@ static int param_value_end(unsigned char c)
 	       c == '#' || c == ',' || c == ';' || c == ')' || c == ']' || c == '}';
 }
 
-/* name=value (form bodies, query strings). */
+/*
+ * name=value (form bodies, query strings). Every message and log line goes through here:
+ * the names are compared only in front of an '=', not at every position of the text.
+ */
 static void mark_params(const char *text, size_t len, unsigned char *mask)
 {
-	size_t k, i, j, nlen;
+	size_t k, i, j, e, nlen;
+	const char *eq;
 
-	for (k = 0; k < sizeof(secret_params) / sizeof(secret_params[0]); k++) {
-		nlen = strlen(secret_params[k]);
-		for (i = 0; i + nlen < len; i++) {
-			if (strncasecmp(text + i, secret_params[k], nlen) != 0 || text[i + nlen] != '=')
+	for (eq = memchr(text, '=', len); eq != NULL; eq = memchr(eq + 1, '=', len - (size_t)(eq + 1 - text))) {
+		e = (size_t)(eq - text);
+		for (k = 0; k < sizeof(secret_params) / sizeof(secret_params[0]); k++) {
+			nlen = strlen(secret_params[k]);
+			if (nlen > e)
+				continue;
+			i = e - nlen;
+			if (strncasecmp(text + i, secret_params[k], nlen) != 0)
 				continue;
 			if (i > 0 && (is_word((unsigned char)text[i - 1]) || text[i - 1] == '.'))
 				continue;
-			j = i + nlen + 1;
+			j = e + 1;
 			while (j < len && !param_value_end((unsigned char)text[j]))
 				j++;
-			mark(mask, i + nlen + 1, j);
+			mark(mask, e + 1, j);
 		}
+		if (e + 1 >= len)
+			break;
 	}
 }
 
@@ -298,19 +308,24 @@ static int at_line_start(const char *text, size_t pos)
 	return 1;
 }
 
-/* "Name: value" header lines, to the end of the line. */
+/*
+ * "Name: value" header lines, to the end of the line. The name is the whole run of word
+ * characters in front of a ':' (shorter than 64), found from the ':' backwards.
+ */
 static void mark_headers(const char *text, size_t len, unsigned char *mask)
 {
-	size_t i, j, name_start;
+	size_t j, name_start;
+	const char *colon;
 
-	for (i = 0; i < len; i++) {
-		if (!is_word((unsigned char)text[i]) || (i > 0 && is_word((unsigned char)text[i - 1])))
-			continue;
-		name_start = i;
-		j = i;
-		while (j < len && is_word((unsigned char)text[j]))
-			j++;
-		if (j < len && text[j] == ':' && j - name_start < 64) {
+	for (colon = memchr(text, ':', len); colon != NULL;
+	     colon = (size_t)(colon + 1 - text) < len ? memchr(colon + 1, ':', len - (size_t)(colon + 1 - text)) : NULL) {
+		j = (size_t)(colon - text);
+		name_start = j;
+		while (name_start > 0 && j - name_start < 64 && is_word((unsigned char)text[name_start - 1]))
+			name_start--;
+		if (name_start == j || j - name_start >= 64)
+			continue; /* no name, or a run of 64 or more */
+		{
 			char name[64];
 			memcpy(name, text + name_start, j - name_start);
 			name[j - name_start] = '\0';
@@ -331,7 +346,6 @@ static void mark_headers(const char *text, size_t len, unsigned char *mask)
 				mark(mask, v, e);
 			}
 		}
-		i = j > i ? j - 1 : i;
 	}
 }
 
@@ -341,7 +355,8 @@ static void mark_bearer(const char *text, size_t len, unsigned char *mask)
 	size_t i, j;
 
 	for (i = 0; i + 7 < len; i++) {
-		if (strncasecmp(text + i, "bearer", 6) != 0 || (i > 0 && is_word((unsigned char)text[i - 1])))
+		if (tolower((unsigned char)text[i]) != 'b' || strncasecmp(text + i, "bearer", 6) != 0 ||
+		    (i > 0 && is_word((unsigned char)text[i - 1])))
 			continue;
 		j = i + 6;
 		if (text[j] != ' ' && text[j] != '=' && text[j] != ':')
