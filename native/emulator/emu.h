@@ -64,6 +64,7 @@ typedef struct emu_server {
     char base[64];         /* "https://127.0.0.1:N" (no trailing slash) */
     unsigned char hmac_key[32];
     json_t *state;         /* the state (schema in design.md) */
+    unsigned long state_gen; /* bumped whenever state is replaced (arm.c's index follows) */
     json_t *seed;          /* the state at start (for /_emulator/reset) */
     json_t *config;
     json_t *config_default;
@@ -153,6 +154,7 @@ struct MHD_Daemon *emu_start_daemon(bool tls, int port, const char *key_pem, con
 
 /* ---- arm.c / identity.c --------------------------------------------------------- */
 void emu_arm_handle(emu_req *r);
+void emu_arm_index_free(void); /* at exit: the customer subscription index */
 bool emu_identity_handle(emu_req *r);           /* true when the path was an identity path */
 void emu_control_devicecode(emu_req *r, bool approve, json_t *body);
 void emu_metadata_endpoints(emu_req *r);

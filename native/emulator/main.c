@@ -225,6 +225,7 @@ done:
     free(ca_pem);
     free(cert_pem);
     emu_wipe_free(key_pem);
+    emu_arm_index_free();
     json_decref(g_emu.state);
     json_decref(g_emu.seed);
     json_decref(g_emu.config);

@@ -246,6 +246,7 @@ static void control(emu_req *r)
         } else {
             json_decref(g_emu.state);
             g_emu.state = json_deep_copy(body);
+            g_emu.state_gen++;
             emu_respond_json(r, 200, json_deep_copy(g_emu.state));
         }
     } else if (strcmp(p, "/config") == 0 && strcmp(m, "GET") == 0) {
@@ -312,6 +313,7 @@ static void control(emu_req *r)
     } else if (strcmp(p, "/reset") == 0 && strcmp(m, "POST") == 0) {
         json_decref(g_emu.state);
         g_emu.state = json_deep_copy(g_emu.seed);
+        g_emu.state_gen++;
         json_decref(g_emu.config);
         g_emu.config = json_deep_copy(g_emu.config_default);
         reset_stats();

@@ -2,7 +2,7 @@
  * Emulator features the other suites do not exercise, each checked on the wire (raw
  * HTTPS with the emulator's CA) and, where the library reacts to it, through the library:
  * ARM token-bucket throttling, added latency and fault delays, --seed FILE round trip,
- * an expired token, and username/password (ROPC) sign-in on the v2, v1 and AD FS token
+ * customer subscription lookups through the emulator's index, an expired token, and username/password (ROPC) sign-in on the v2, v1 and AD FS token
  * endpoints with its AAD-shaped errors.
  */
 #include "harness_fixture.h"
@@ -315,6 +315,97 @@ Test(emulator, seed_file_round_trip_is_identical)
 		cr_expect_neq(harness_emulator_start(&bad, bad_args), 0, "started with a missing seed file");
 	}
 	json_decref(first_state);
+}
+
+/* ---- customer subscription lookups ----------------------------------------------------- */
+
+/* GET one mapping: AZSREG_OK with its name ("<registration>/<guid>") in `id_out`, or the error code. */
+static int customer_id(char id_out[96], const char *guid)
+{
+	char *out = NULL;
+	json_t *j;
+	int rc = azsreg_customer_get(&out, client, HARNESS_REGISTRATION_ID, guid);
+
+	id_out[0] = '\0';
+	if (rc == AZSREG_OK) {
+		j = json_loads(out, 0, NULL);
+		snprintf(id_out, 96, "%s", j != NULL && json_is_string(json_object_get(j, "name")) ? json_string_value(json_object_get(j, "name")) : "");
+		json_decref(j);
+	}
+	azsreg_free(out);
+	return rc;
+}
+
+/*
+ * The emulator finds a mapping by an index instead of scanning the registration's list
+ * (issue 8: the scan was most of its time with thousands of mappings). The index must
+ * follow every change: PUTs, a DELETE in the middle (positions shift), a PUT after it, a
+ * state replaced through the control API (mixed-case ids in it match case-insensitively),
+ * and /reset.
+ */
+Test(emulator, customer_lookups_follow_puts_deletes_and_state_replacement)
+{
+	static const char *const g[] = {
+		"1dec0000-0000-4000-8000-000000000001", "1dec0000-0000-4000-8000-000000000002",
+		"1dec0000-0000-4000-8000-000000000003", "1dec0000-0000-4000-8000-000000000004",
+		"1dec0000-0000-4000-8000-000000000005",
+	};
+	char id[96], want[96], *out = NULL;
+	int existed = -1;
+	size_t i;
+	json_t *st, *regs, *reg;
+
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, g[i], NULL), AZSREG_OK, "%s",
+		             azsreg_error_last()->message);
+		azsreg_free(out);
+		out = NULL;
+		cr_assert_eq(customer_id(id, g[i]), AZSREG_OK, "%s", g[i]);
+	}
+	/* the second goes: the ones after it moved up one place */
+	cr_assert_eq(azsreg_customer_delete(&existed, client, HARNESS_REGISTRATION_ID, g[1]), AZSREG_OK);
+	cr_expect_eq(existed, 1);
+	cr_expect_eq(customer_id(id, g[1]), AZSREG_ENOTFOUND);
+	for (i = 0; i < 5; i++) {
+		if (i == 1)
+			continue;
+		cr_expect_eq(customer_id(id, g[i]), AZSREG_OK, "%s after the delete", g[i]);
+		snprintf(want, sizeof want, "%s/%s", HARNESS_REG_NAME, g[i]);
+		cr_expect_str_eq(id, want);
+	}
+	/* back at the end of the list */
+	cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, g[1], NULL), AZSREG_OK);
+	azsreg_free(out);
+	out = NULL;
+	for (i = 0; i < 5; i++) {
+		cr_expect_eq(customer_id(id, g[i]), AZSREG_OK, "%s after the second put", g[i]);
+		snprintf(want, sizeof want, "%s/%s", HARNESS_REG_NAME, g[i]);
+		cr_expect_str_eq(id, want);
+	}
+	/* a DELETE of the last one, then of one that is gone */
+	cr_assert_eq(azsreg_customer_delete(&existed, client, HARNESS_REGISTRATION_ID, g[1]), AZSREG_OK);
+	cr_expect_eq(existed, 1);
+	cr_assert_eq(azsreg_customer_delete(&existed, client, HARNESS_REGISTRATION_ID, g[1]), AZSREG_OK);
+	cr_expect_eq(existed, 0);
+
+	/* a state put through the control API: only an upper-case mapping */
+	st = harness_state(&emu);
+	cr_assert_not_null(st);
+	regs = json_object_get(st, "registrations");
+	json_array_foreach(regs, i, reg) {
+		if (strcmp(json_string_value(json_object_get(reg, "name")), HARNESS_REG_NAME) == 0)
+			json_object_set_new(reg, "customerSubscriptions",
+			                    json_pack("[{s:s,s:{}}]", "id", "1DEC0000-0000-4000-8000-0000000000AA", "properties"));
+	}
+	cr_assert_eq(harness_state_put(&emu, st), 0);
+	json_decref(st);
+	cr_expect_eq(customer_id(id, "1dec0000-0000-4000-8000-0000000000aa"), AZSREG_OK, "the upper-case id is not found");
+	for (i = 0; i < 5; i++)
+		cr_expect_eq(customer_id(id, g[i]), AZSREG_ENOTFOUND, "%s survived the state replacement", g[i]);
+
+	/* /reset: the sample state, without any of them */
+	cr_assert_eq(harness_control(&emu, "POST", "/reset", NULL, NULL), 204);
+	cr_expect_eq(customer_id(id, "1dec0000-0000-4000-8000-0000000000aa"), AZSREG_ENOTFOUND, "found after /reset");
 }
 
 /* ---- expired token -------------------------------------------------------------------- */
