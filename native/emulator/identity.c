@@ -16,6 +16,13 @@
 #define JWT_BEARER "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 #define DEVICE_GRANT "urn:ietf:params:oauth:grant-type:device_code"
 
+/* The device code grant: RFC 8628's URN, or the short "device_code" that MSAL (.NET, Node)
+ * sends and Entra ID accepts. */
+static bool is_device_grant(const char *grant)
+{
+    return strcmp(grant, DEVICE_GRANT) == 0 || strcmp(grant, "device_code") == 0;
+}
+
 enum tver { V1, V2, ADFS };
 
 static void aad_error(emu_req *r, int status, const char *error, int code, const char *fmt, ...)
@@ -424,12 +431,12 @@ static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
         aad_error(r, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");
         goto done;
     }
-    if (strcmp(grant, "client_credentials") != 0 && strcmp(grant, DEVICE_GRANT) != 0 && strcmp(grant, "refresh_token") != 0 &&
+    if (strcmp(grant, "client_credentials") != 0 && !is_device_grant(grant) && strcmp(grant, "refresh_token") != 0 &&
         strcmp(grant, "password") != 0) {
         aad_error(r, 400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type '%.64s'.", grant);
         goto done;
     }
-    if (strcmp(grant, DEVICE_GRANT) != 0) {
+    if (!is_device_grant(grant)) {
         if (ver == V2) {
             const char *scope = emu_jstr(form, "scope");
             if (!scope) {
@@ -460,7 +467,7 @@ static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
     }
     if (strcmp(grant, "client_credentials") == 0)
         grant_client_credentials(r, form, tenant_seg, tenant, aud, ver == V2);
-    else if (strcmp(grant, DEVICE_GRANT) == 0)
+    else if (is_device_grant(grant))
         grant_device_code(r, form, ver == V2);
     else if (strcmp(grant, "password") == 0)
         grant_password(r, form, tenant_seg, tenant, aud, ver == V2);

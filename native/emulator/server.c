@@ -335,9 +335,17 @@ static void control(emu_req *r)
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
+/* The managed identity endpoints, with or without a trailing slash (MSAL's IMDS override
+ * sends ".../oauth2/token/"), as the HTTPS listener routes them. */
 static bool http_allowed(const char *path)
 {
-    return strcmp(path, "/metadata/identity/oauth2/token") == 0 || strcmp(path, "/msi/token") == 0;
+    static const char *const allowed[] = {"/metadata/identity/oauth2/token", "/msi/token"};
+    for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++) {
+        size_t n = strlen(allowed[i]);
+        if (strncmp(path, allowed[i], n) == 0 && (path[n] == '\0' || strcmp(path + n, "/") == 0))
+            return true;
+    }
+    return false;
 }
 
 static void apply_fault(emu_req *r, json_t *f)

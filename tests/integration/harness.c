@@ -730,8 +730,9 @@ done:
 
 /* ---- raw HTTPS to the emulator ------------------------------------------------------ */
 
-int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
-                  const char *body, const char *content_type, harness_http *out)
+/* harness_https / harness_plain_http: `method` on base + path. */
+static int request_at(const harness_emulator *emu, const char *base, const char *method, const char *path,
+                      const char *const *headers, const char *body, const char *content_type, harness_http *out)
 {
 	char url[2048];
 	char ct[256];
@@ -746,7 +747,7 @@ int harness_https(const harness_emulator *emu, const char *method, const char *p
 
 	memset(out, 0, sizeof *out);
 	out->status = -1;
-	if (snprintf(url, sizeof url, "%s%s", emu->base_url_noslash, path) >= (int)sizeof url)
+	if (snprintf(url, sizeof url, "%s%s", base, path) >= (int)sizeof url)
 		goto done;
 	curl = curl_easy_init();
 	if (curl == NULL)
@@ -793,6 +794,21 @@ done:
 	if (curl != NULL)
 		curl_easy_cleanup(curl);
 	return out->status;
+}
+
+int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
+                  const char *body, const char *content_type, harness_http *out)
+{
+	return request_at(emu, emu->base_url_noslash, method, path, headers, body, content_type, out);
+}
+
+int harness_plain_http(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
+                       harness_http *out)
+{
+	char base[64];
+
+	snprintf(base, sizeof base, "http://127.0.0.1:%d", emu->http_port);
+	return request_at(emu, base, method, path, headers, NULL, NULL, out);
 }
 
 const char *harness_http_header(const harness_http *r, const char *name, char *buf, size_t cap)

@@ -178,6 +178,9 @@ typedef struct harness_http {
  */
 int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
                   const char *body, const char *content_type, harness_http *out);
+/** `method` on the emulator's plain-HTTP listener (http://127.0.0.1:<http_port> + path), no body. */
+int harness_plain_http(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
+                       harness_http *out);
 /** The value of response header `name` (case-insensitive) copied into buf; NULL when absent. */
 const char *harness_http_header(const harness_http *r, const char *name, char *buf, size_t cap);
 void harness_http_free(harness_http *r);

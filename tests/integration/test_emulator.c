@@ -2,7 +2,9 @@
  * Emulator features the other suites do not exercise, each checked on the wire (raw
  * HTTPS with the emulator's CA) and, where the library reacts to it, through the library:
  * ARM token-bucket throttling, added latency and fault delays, --seed FILE round trip,
- * customer subscription lookups through the emulator's index, an expired token, and username/password (ROPC) sign-in on the v2, v1 and AD FS token
+ * customer subscription lookups through the emulator's index, what Microsoft's SDKs send
+ * (the short device code grant type, a trailing slash on the plain-HTTP managed identity
+ * endpoints), an expired token, and username/password (ROPC) sign-in on the v2, v1 and AD FS token
  * endpoints with its AAD-shaped errors.
  */
 #include "harness_fixture.h"
@@ -406,6 +408,86 @@ Test(emulator, customer_lookups_follow_puts_deletes_and_state_replacement)
 	/* /reset: the sample state, without any of them */
 	cr_assert_eq(harness_control(&emu, "POST", "/reset", NULL, NULL), 204);
 	cr_expect_eq(customer_id(id, "1dec0000-0000-4000-8000-0000000000aa"), AZSREG_ENOTFOUND, "found after /reset");
+}
+
+/* ---- what Microsoft's SDKs send (issue 10) --------------------------------------------- */
+
+/* POST a device code token request with `grant`; fills r. */
+static int poll_device_code(const char *grant, const char *device_code, harness_http *r)
+{
+	char body[1024];
+
+	snprintf(body, sizeof body, "grant_type=%s&client_id=" PS_CLIENT "&device_code=%s", grant, device_code);
+	return harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token", NULL, body, NULL, r);
+}
+
+/*
+ * MSAL (.NET and Node) polls the token endpoint with grant_type=device_code, the short form
+ * Entra ID accepts beside RFC 8628's URN: an approved code is redeemed with it, once.
+ */
+Test(emulator, device_code_grant_accepts_msal_short_grant_type)
+{
+	harness_http r;
+	char device_code[512], approve[256];
+
+	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode", NULL,
+	                           "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r), 200, "%s", r.body);
+	snprintf(device_code, sizeof device_code, "%s", json_string_value(json_object_get(r.json, "device_code")));
+	snprintf(approve, sizeof approve, "{\"userCode\":\"%s\"}", json_string_value(json_object_get(r.json, "user_code")));
+	harness_http_free(&r);
+
+	/* before approval: pending, in either form */
+	cr_assert_eq(harness_emulator_advance(&emu, 10), 0);
+	cr_expect_eq(poll_device_code("device_code", device_code, &r), 400);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "authorization_pending");
+	harness_http_free(&r);
+
+	cr_assert_eq(harness_control(&emu, "POST", "/devicecode/approve", approve, NULL), 200);
+	cr_assert_eq(harness_emulator_advance(&emu, 10), 0);
+	cr_expect_eq(poll_device_code("device_code", device_code, &r), 200, "%s", r.body);
+	cr_expect(json_is_string(json_object_get(r.json, "access_token")), "no access_token");
+	harness_http_free(&r);
+	/* redeemed once */
+	cr_expect_eq(poll_device_code("device_code", device_code, &r), 400);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "invalid_grant");
+	harness_http_free(&r);
+	/* anything else is still an unsupported grant type */
+	cr_expect_eq(poll_device_code("device_codes", device_code, &r), 400);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "unsupported_grant_type");
+	harness_http_free(&r);
+}
+
+/*
+ * The plain-HTTP listener routes the managed identity endpoints with a trailing slash too
+ * (MSAL's IMDS override sends ".../oauth2/token/"), as the HTTPS listener does: the same
+ * answer as without it; other paths stay 404 there.
+ */
+Test(emulator, plain_http_managed_identity_endpoints_accept_a_trailing_slash)
+{
+	static const char *const hdrs[] = { "Metadata: true", NULL };
+	static const char *const paths[] = {
+		"/metadata/identity/oauth2/token?api-version=2018-02-01&resource=" RESOURCE_V1,
+		"/metadata/identity/oauth2/token/?api-version=2018-02-01&resource=" RESOURCE_V1,
+		"/msi/token?api-version=2017-09-01&resource=" RESOURCE_V1,
+		"/msi/token/?api-version=2017-09-01&resource=" RESOURCE_V1,
+	};
+	harness_http plain, slash;
+	size_t i;
+
+	for (i = 0; i < 4; i += 2) {
+		cr_assert_eq(harness_plain_http(&emu, "GET", paths[i], hdrs, &plain), plain.status);
+		cr_assert_eq(harness_plain_http(&emu, "GET", paths[i + 1], hdrs, &slash), slash.status);
+		cr_expect_neq(slash.status, 404, "%s: 404 on the plain-HTTP listener: %s", paths[i + 1], slash.body);
+		cr_expect_eq(slash.status, plain.status, "%s: %d, without the slash %d", paths[i + 1], slash.status, plain.status);
+		cr_expect_str_eq(json_string_value(json_object_get(slash.json, "error")) ? json_string_value(json_object_get(slash.json, "error")) : "-",
+		                 json_string_value(json_object_get(plain.json, "error")) ? json_string_value(json_object_get(plain.json, "error")) : "-");
+		harness_http_free(&plain);
+		harness_http_free(&slash);
+	}
+	cr_expect_eq(harness_plain_http(&emu, "GET", "/metadata/identity/oauth2/token//?api-version=2018-02-01", hdrs, &plain), 404);
+	harness_http_free(&plain);
+	cr_expect_eq(harness_plain_http(&emu, "GET", "/msi/tokens?api-version=2017-09-01", hdrs, &plain), 404);
+	harness_http_free(&plain);
 }
 
 /* ---- expired token -------------------------------------------------------------------- */
