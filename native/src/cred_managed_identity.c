@@ -33,13 +33,6 @@ typedef struct mi_cred {
 	char *resource_id;
 } mi_cred;
 
-static const char *env_get(const char *name)
-{
-	const char *v = azsreg_plat__getenv(name);
-
-	return (v != NULL && v[0] != '\0') ? v : NULL;
-}
-
 static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
 {
 	mi_cred *c = (mi_cred *)cred;
@@ -210,21 +203,21 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 	if (opts->identity_endpoint != NULL && opts->identity_endpoint[0] != '\0') {
 		c->kind = MI_IDENTITY_ENDPOINT;
 		endpoint = opts->identity_endpoint;
-		header = opts->identity_header ? opts->identity_header : env_get("IDENTITY_HEADER");
+		header = opts->identity_header ? opts->identity_header : azsreg_util__env_get("IDENTITY_HEADER");
 		where = "identity endpoint";
-	} else if (env_get("IDENTITY_ENDPOINT") != NULL) {
+	} else if (azsreg_util__env_get("IDENTITY_ENDPOINT") != NULL) {
 		c->kind = MI_IDENTITY_ENDPOINT;
-		endpoint = env_get("IDENTITY_ENDPOINT");
-		header = opts->identity_header ? opts->identity_header : env_get("IDENTITY_HEADER");
+		endpoint = azsreg_util__env_get("IDENTITY_ENDPOINT");
+		header = opts->identity_header ? opts->identity_header : azsreg_util__env_get("IDENTITY_HEADER");
 		where = "IDENTITY_ENDPOINT";
-	} else if (env_get("MSI_ENDPOINT") != NULL) {
+	} else if (azsreg_util__env_get("MSI_ENDPOINT") != NULL) {
 		c->kind = MI_MSI_ENDPOINT;
-		endpoint = env_get("MSI_ENDPOINT");
-		header = opts->identity_header ? opts->identity_header : env_get("MSI_SECRET");
+		endpoint = azsreg_util__env_get("MSI_ENDPOINT");
+		header = opts->identity_header ? opts->identity_header : azsreg_util__env_get("MSI_SECRET");
 		where = "MSI_ENDPOINT";
 	} else {
 		c->kind = MI_IMDS;
-		imds = (opts->imds_endpoint && opts->imds_endpoint[0]) ? opts->imds_endpoint : env_get("AZSREG_IMDS_ENDPOINT");
+		imds = (opts->imds_endpoint && opts->imds_endpoint[0]) ? opts->imds_endpoint : azsreg_util__env_get("AZSREG_IMDS_ENDPOINT");
 		if (imds == NULL)
 			imds = IMDS_DEFAULT;
 		where = "IMDS";

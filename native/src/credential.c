@@ -299,17 +299,10 @@ done:
 
 /* ------------------------------------------------------ environment chain */
 
-static const char *env_get(const char *name)
-{
-	const char *v = azsreg_plat__getenv(name);
-
-	return (v != NULL && v[0] != '\0') ? v : NULL;
-}
-
 /* AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1 or true (any case), as the Azure SDKs read it. */
 static int env_true(const char *name)
 {
-	const char *v = env_get(name);
+	const char *v = azsreg_util__env_get(name);
 
 	return v != NULL && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0);
 }
@@ -332,15 +325,15 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "credential from environment: out is NULL");
 	*out = NULL;
-	tenant = env_get("AZURE_TENANT_ID");
-	client = env_get("AZURE_CLIENT_ID");
-	secret = env_get("AZURE_CLIENT_SECRET");
-	cert = env_get("AZURE_CLIENT_CERTIFICATE_PATH");
-	pw = env_get("AZURE_CLIENT_CERTIFICATE_PASSWORD");
-	fed = env_get("AZURE_FEDERATED_TOKEN_FILE");
-	tok = env_get("AZSREG_ACCESS_TOKEN");
-	user = env_get("AZSREG_USERNAME");
-	upw = env_get("AZSREG_PASSWORD");
+	tenant = azsreg_util__env_get("AZURE_TENANT_ID");
+	client = azsreg_util__env_get("AZURE_CLIENT_ID");
+	secret = azsreg_util__env_get("AZURE_CLIENT_SECRET");
+	cert = azsreg_util__env_get("AZURE_CLIENT_CERTIFICATE_PATH");
+	pw = azsreg_util__env_get("AZURE_CLIENT_CERTIFICATE_PASSWORD");
+	fed = azsreg_util__env_get("AZURE_FEDERATED_TOKEN_FILE");
+	tok = azsreg_util__env_get("AZSREG_ACCESS_TOKEN");
+	user = azsreg_util__env_get("AZSREG_USERNAME");
+	upw = azsreg_util__env_get("AZSREG_PASSWORD");
 
 	if (tenant != NULL && client != NULL && (secret != NULL || cert != NULL || fed != NULL)) {
 		if (secret != NULL) {
@@ -388,15 +381,15 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 			(void)azsreg_error__prefix("credential from environment (%s)", source);
 			goto done;
 		}
-	} else if (env_get("IDENTITY_ENDPOINT") != NULL || env_get("MSI_ENDPOINT") != NULL ||
-		   env_get("AZSREG_IMDS_ENDPOINT") != NULL) {
+	} else if (azsreg_util__env_get("IDENTITY_ENDPOINT") != NULL || azsreg_util__env_get("MSI_ENDPOINT") != NULL ||
+		   azsreg_util__env_get("AZSREG_IMDS_ENDPOINT") != NULL) {
 		azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
 
 		/* AZURE_CLIENT_ID alone selects a user-assigned identity. */
 		o.client_id = client;
 		rc = azsreg_credential_managed_identity_new(&cred, &o);
-		source = env_get("IDENTITY_ENDPOINT") ? "IDENTITY_ENDPOINT" :
-			 (env_get("MSI_ENDPOINT") ? "MSI_ENDPOINT" : "AZSREG_IMDS_ENDPOINT");
+		source = azsreg_util__env_get("IDENTITY_ENDPOINT") ? "IDENTITY_ENDPOINT" :
+			 (azsreg_util__env_get("MSI_ENDPOINT") ? "MSI_ENDPOINT" : "AZSREG_IMDS_ENDPOINT");
 		if (rc != AZSREG_OK) {
 			(void)azsreg_error__prefix("credential from environment (%s)", source);
 			goto done;

@@ -72,25 +72,6 @@ static char *copy_opt(const char *s, int *failed)
 	return d;
 }
 
-/* Copy of url with exactly one trailing '/' (extra trailing slashes collapse). */
-static char *with_slash(const char *url)
-{
-	size_t n = strlen(url);
-	char *d;
-
-	while (n > 0 && url[n - 1] == '/')
-		n--;
-	d = malloc(n + 2);
-	if (d == NULL) {
-		(void)azsreg_error__set(AZSREG_ENOMEM, "out of memory (environment)");
-		return NULL;
-	}
-	memcpy(d, url, n);
-	d[n] = '/';
-	d[n + 1] = '\0';
-	return d;
-}
-
 /* Does the authority's path end with /adfs (or /adfs/)? `url` ends with '/'. */
 static int authority_is_adfs(const char *url)
 {
@@ -192,8 +173,8 @@ AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const cha
 		goto done;
 	}
 	env->name = copy_opt(name, &failed);
-	env->arm_endpoint = with_slash(arm_endpoint);
-	env->authority = with_slash(authority);
+	env->arm_endpoint = azsreg_util__with_slash(arm_endpoint, "environment");
+	env->authority = azsreg_util__with_slash(authority, "environment");
 	/* The audience is kept verbatim: Azure Stack audiences may end with an app GUID, no '/'. */
 	env->audience = audience ? copy_opt(audience, &failed) : copy_opt(env->arm_endpoint, &failed);
 	if (failed || env->arm_endpoint == NULL || env->authority == NULL || env->audience == NULL) {

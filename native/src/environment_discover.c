@@ -15,23 +15,6 @@
 
 #define DOC "the metadata/endpoints answer"
 
-/* Copies s with a trailing '/' added when missing. */
-static char *with_slash(const char *s)
-{
-	size_t n = strlen(s);
-	char *d = malloc(n + 2);
-
-	if (d == NULL) {
-		(void)azsreg_error__set(AZSREG_ENOMEM, "out of memory (environment)");
-		return NULL;
-	}
-	memcpy(d, s, n);
-	if (n == 0 || s[n - 1] != '/')
-		d[n++] = '/';
-	d[n] = '\0';
-	return d;
-}
-
 /* The current error (a local check of a URL taken from the document) re-set as the service's fault. */
 static int doc_unusable(const char *what)
 {
@@ -70,7 +53,7 @@ static int set_optional(char **field, json_t *root, const char *key, const char 
 	rc = check_doc_endpoint(s, key, what);
 	if (rc != AZSREG_OK)
 		return rc;
-	d = with_slash(s);
+	d = azsreg_util__with_slash(s, "environment");
 	if (d == NULL)
 		return AZSREG_ENOMEM;
 	free(*field);
@@ -171,7 +154,7 @@ int azsreg_environment__discover_over(azsreg_environment **out, const char *name
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: the ARM endpoint must be an https:// URL", azsreg_buf__cstr(&what));
 		goto done;
 	}
-	arm = with_slash(arm_endpoint);
+	arm = azsreg_util__with_slash(arm_endpoint, "environment");
 	if (arm == NULL) {
 		rc = AZSREG_ENOMEM;
 		goto done;

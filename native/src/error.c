@@ -779,17 +779,6 @@ static void put_ids(azsreg_buf *b, int status, const char *rid, const char *cid)
 	}
 }
 
-static int body_is_blank(const char *body, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (!isspace((unsigned char)body[i]))
-			return 0;
-	}
-	return 1;
-}
-
 /* " ; body starts with "..."" for bodies that are not JSON. */
 static void put_body_snippet(azsreg_buf *b, const char *body, size_t len)
 {
@@ -797,7 +786,7 @@ static void put_body_snippet(azsreg_buf *b, const char *body, size_t len)
 	size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
 	size_t i;
 
-	if (body == NULL || body_is_blank(body, len))
+	if (body == NULL || azsreg_util__is_blank(body, len))
 		return;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)body[i];

@@ -191,6 +191,15 @@ int azsreg_url__check_proxy(const char *proxy, const char *what);
  * trimmed, remove it". The one whitespace rule of every front end (issue 9, finding 8).
  */
 int azsreg_util__check_untrimmed(const char *text, const char *what);
+/** The environment variable's value, or NULL when it is unset or empty. */
+const char *azsreg_util__env_get(const char *name);
+/**
+ * A malloc'd copy of url with exactly one trailing '/' (extra trailing slashes collapse);
+ * NULL with AZSREG_ENOMEM set ("out of memory (<what>)").
+ */
+char *azsreg_util__with_slash(const char *url, const char *what);
+/** Is the body empty or only JSON whitespace (space, tab, CR, LF)? */
+int azsreg_util__is_blank(const char *body, size_t len);
 
 /* ------------------------------------------------------- environment.c */
 

@@ -102,18 +102,6 @@ static void put_where(char *what, size_t cap, const azsreg_client *c)
 		snprintf(what + n, cap - n, " at %.400s", c->env->arm_endpoint);
 }
 
-static int body_is_blank(const azsreg_http_response *resp)
-{
-	size_t i;
-
-	for (i = 0; i < resp->body.size; i++) {
-		char ch = resp->body.ptr[i];
-		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
-			return 0;
-	}
-	return 1;
-}
-
 /* The response body as compact JSON: any JSON value for the generic request, a JSON object
  * (want_object) for the registration and customer operations, whose result is one resource. */
 static int compact_body(char **out, const azsreg_client *c, const azsreg_http_response *resp, const char *what,
@@ -201,7 +189,7 @@ static int get_all_pages(azsreg_client *c, char *url, const char *what, json_t *
 			rc = fail_from_response(c, &resp, what);
 			goto done;
 		}
-		if (body_is_blank(&resp))
+		if (azsreg_util__is_blank(resp.body.ptr, resp.body.size))
 			break; /* an empty registration may answer 200 with no body */
 		root = json_loadb(resp.body.ptr, resp.body.size, 0, NULL);
 		if (root == NULL) {
@@ -396,13 +384,13 @@ int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_c
 			*out_existed = resp->status == 204 ? 0 : 1;
 		return AZSREG_OK;
 	case AZSREG_BATCH_GET:
-		if (body_is_blank(resp))
+		if (azsreg_util__is_blank(resp->body.ptr, resp->body.size))
 			return azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", call->what);
 		return out_json != NULL ? compact_body(out_json, c, resp, call->what, 1) : AZSREG_OK;
 	default:
 		if (out_json == NULL)
 			return AZSREG_OK;
-		if (!body_is_blank(resp))
+		if (!azsreg_util__is_blank(resp->body.ptr, resp->body.size))
 			return compact_body(out_json, c, resp, call->what, 1);
 		return put_result_from_request(out_json, call);
 	}
@@ -763,7 +751,7 @@ int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *cli
 			rc = fail_from_response(client, &resp, azsreg_buf__cstr(&what));
 			goto done;
 		}
-		if (body_is_blank(&resp)) {
+		if (azsreg_util__is_blank(resp.body.ptr, resp.body.size)) {
 			text = azsreg__strdup("");
 			if (text == NULL) {
 				rc = AZSREG_ENOMEM;

@@ -644,3 +644,40 @@ AZSREG_EXTERN(int) azsreg_redact(char **out, const char *text)
 		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (redact)");
 	return AZSREG_OK;
 }
+
+const char *azsreg_util__env_get(const char *name)
+{
+	const char *v = azsreg_plat__getenv(name);
+
+	return (v != NULL && v[0] != '\0') ? v : NULL;
+}
+
+char *azsreg_util__with_slash(const char *url, const char *what)
+{
+	size_t n = strlen(url);
+	char *d;
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	d = malloc(n + 2);
+	if (d == NULL) {
+		(void)azsreg_error__set(AZSREG_ENOMEM, "out of memory (%s)", what);
+		return NULL;
+	}
+	memcpy(d, url, n);
+	d[n] = '/';
+	d[n + 1] = '\0';
+	return d;
+}
+
+int azsreg_util__is_blank(const char *body, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char ch = body[i];
+		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+			return 0;
+	}
+	return 1;
+}
