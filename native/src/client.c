@@ -470,7 +470,7 @@ int azsreg_client__authorize(void *vc, azsreg_http_request *req, int force_renew
 		if (old != NULL && strncasecmp(old, "Bearer ", 7) == 0)
 			failed = old + 7;
 	}
-	rc = azsreg_token_cache__get_ex(c->tokens, c->cred, &ctx, force_renew, failed, &bearer);
+	rc = azsreg_token_cache__get(c->tokens, c->cred, &ctx, force_renew, failed, &bearer);
 	if (rc != 0)
 		goto done;
 	rc = azsreg_buf__printf(&value, "Bearer %s", bearer);
@@ -500,7 +500,7 @@ int azsreg_client_sign_in(char **out_json, azsreg_client *c)
 	}
 	*out_json = NULL;
 	token_context(c, &ctx);
-	rc = azsreg_token_cache__get(c->tokens, c->cred, &ctx, 0, &bearer);
+	rc = azsreg_token_cache__get(c->tokens, c->cred, &ctx, 0, NULL, &bearer);
 	if (rc != 0)
 		goto done;
 	rc = azsreg_token_cache__describe(c->tokens, &ctx, &account, &tenant, &expires_on);

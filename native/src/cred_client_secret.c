@@ -59,25 +59,6 @@ static void cs_destroy(azsreg_credential *cred)
 
 static const azsreg_credential_vtable cs_vtable = { "ClientSecret", cs_get_token, cs_destroy };
 
-/* Client IDs are GUIDs in AAD, but AD FS allows other names: refuse only what breaks a form or log line. */
-int azsreg_cred__check_client_id(const char *client_id, const char *what)
-{
-	size_t i, n;
-
-	if (client_id == NULL || client_id[0] == '\0')
-		return azsreg_error__set(AZSREG_EINVALID, "%s: a client (application) ID is required", what);
-	n = strlen(client_id);
-	if (n > 256)
-		return azsreg_error__set(AZSREG_EINVALID, "%s: the client ID is longer than 256 characters", what);
-	for (i = 0; i < n; i++) {
-		unsigned char ch = (unsigned char)client_id[i];
-
-		if (ch <= 0x20 || ch == 0x7f)
-			return azsreg_error__set(AZSREG_EINVALID, "%s: the client ID contains whitespace or control characters", what);
-	}
-	return AZSREG_OK;
-}
-
 AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, const azsreg_client_secret_options *opts)
 {
 	int rc = AZSREG_OK;

@@ -297,6 +297,25 @@ done:
 	return rc;
 }
 
+/* Client IDs are GUIDs in AAD, but AD FS allows other names: refuse only what breaks a form or log line. */
+int azsreg_cred__check_client_id(const char *client_id, const char *what)
+{
+	size_t i, n;
+
+	if (client_id == NULL || client_id[0] == '\0')
+		return azsreg_error__set(AZSREG_EINVALID, "%s: a client (application) ID is required", what);
+	n = strlen(client_id);
+	if (n > 256)
+		return azsreg_error__set(AZSREG_EINVALID, "%s: the client ID is longer than 256 characters", what);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)client_id[i];
+
+		if (ch <= 0x20 || ch == 0x7f)
+			return azsreg_error__set(AZSREG_EINVALID, "%s: the client ID contains whitespace or control characters", what);
+	}
+	return AZSREG_OK;
+}
+
 /* ------------------------------------------------------ environment chain */
 
 /* AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1 or true (any case), as the Azure SDKs read it. */

@@ -466,19 +466,15 @@ void azsreg_token_cache__free(azsreg_token_cache *c);
 /**
  * Copies a valid bearer token for ctx->env->audience into *out_bearer (caller frees with
  * azsreg__free_secret). Renews ahead of expiry (azsreg_token__renew_margin_ms, compared
- * in milliseconds), one renewal at a time across threads; force_renew renews unless another
- * thread renewed since `seen_generation`.
+ * in milliseconds), one renewal at a time across threads. force_renew renews unless
+ * another thread already did: the caller passes the bearer token that was refused
+ * (`failed_bearer`, without "Bearer "), and a cached token that differs from it is
+ * returned without a new request; with failed_bearer NULL, the generation this thread last
+ * received from the cache decides.
  */
-int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, char **out_bearer);
+int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, const char *failed_bearer, char **out_bearer);
 /** Statistics: token requests made. */
 unsigned long azsreg_token_cache__requests(const azsreg_token_cache *c);
-/**
- * Like azsreg_token_cache__get, but with force_renew the caller passes the bearer token
- * that was refused (without "Bearer "): when the cached token differs from it, another
- * thread already renewed and that token is returned without a new request. With
- * failed_bearer NULL, the generation this thread last received from the cache is used.
- */
-int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, const char *failed_bearer, char **out_bearer);
 /** Statistics: renewals of an existing token (requests that replaced a held token). */
 unsigned long azsreg_token_cache__renewals(const azsreg_token_cache *c);
 /** Threads waiting for another thread's renewal right now (lets race tests gate, not sleep). */

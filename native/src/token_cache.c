@@ -209,7 +209,7 @@ static int hand_out(const azsreg_token_cache *c, const cache_entry *e, char **ou
 	return AZSREG_OK;
 }
 
-int azsreg_token_cache__get_ex(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, const char *failed_bearer, char **out_bearer)
+int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, const char *failed_bearer, char **out_bearer)
 {
 	int rc = AZSREG_OK;
 	azsreg_buf key = AZSREG_BUF_INIT;
@@ -351,11 +351,6 @@ done:
 	azsreg_token__clear(&tok);
 	azsreg_buf__free(&key);
 	return rc;
-}
-
-int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, const azsreg_token_context *ctx, int force_renew, char **out_bearer)
-{
-	return azsreg_token_cache__get_ex(c, cred, ctx, force_renew, NULL, out_bearer);
 }
 
 int azsreg_token_cache__describe(azsreg_token_cache *c, const azsreg_token_context *ctx, char **out_account, char **out_tenant, int64_t *out_expires_on)

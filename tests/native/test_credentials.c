@@ -1179,7 +1179,7 @@ Test(credentials, secrets_never_appear_in_logs_at_trace_level)
 
 	cr_assert_eq(azsreg_token_cache__new(&cache), 0);
 	af_add(ft, 200, TOKEN_OK);
-	cr_assert_eq(azsreg_token_cache__get(cache, c, &ctx, 0, &b), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_token_cache__get(cache, c, &ctx, 0, NULL, &b), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(b, "opaque-token-abc");
 	azsreg__free_secret(b);
 	cr_expect(logs.size > 0);

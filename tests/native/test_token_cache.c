@@ -151,7 +151,7 @@ static char *get(azsreg_token_cache *c, test_cred *cred, int force)
 {
 	char *b = NULL;
 
-	cr_assert_eq(azsreg_token_cache__get(c, &cred->base, &ctx, force, &b), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_token_cache__get(c, &cred->base, &ctx, force, NULL, &b), 0, "%s", azsreg_error_last()->message);
 	return b;
 }
 
@@ -317,7 +317,7 @@ static void *racer(void *arg)
 	race *r = arg;
 
 	pthread_barrier_wait(r->barrier);
-	r->rc = azsreg_token_cache__get_ex(r->cache, &r->cred->base, &ctx, r->force, r->failed, &r->bearer);
+	r->rc = azsreg_token_cache__get(r->cache, &r->cred->base, &ctx, r->force, r->failed, &r->bearer);
 	return NULL;
 }
 
@@ -404,11 +404,11 @@ Test(token_cache, force_renew_renews_once_unless_already_renewed)
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
 	expect_token(c, cred, "token-1");
 	/* The refused bearer is the current one: renew although it is far from expiry. */
-	cr_assert_eq(azsreg_token_cache__get_ex(c, &cred->base, &ctx, 1, "token-1", &b), 0);
+	cr_assert_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 1, "token-1", &b), 0);
 	cr_expect_str_eq(b, "token-2");
 	azsreg__free_secret(b);
 	/* Another request that was refused with token-1: token-2 is already there. */
-	cr_assert_eq(azsreg_token_cache__get_ex(c, &cred->base, &ctx, 1, "token-1", &b), 0);
+	cr_assert_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 1, "token-1", &b), 0);
 	cr_expect_str_eq(b, "token-2");
 	azsreg__free_secret(b);
 	cr_expect_eq(cred->calls, 2);
@@ -425,7 +425,7 @@ static void *get_in_thread(void *arg)
 {
 	race *r = arg;
 
-	r->rc = azsreg_token_cache__get_ex(r->cache, &r->cred->base, &ctx, r->force, NULL, &r->bearer);
+	r->rc = azsreg_token_cache__get(r->cache, &r->cred->base, &ctx, r->force, NULL, &r->bearer);
 	return NULL;
 }
 
@@ -490,7 +490,7 @@ Test(token_cache, failures_are_not_cached_and_pass_up_unmasked)
 
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
 	cred->fail_next = 1;
-	cr_expect_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 0, &b), AZSREG_EAUTH);
+	cr_expect_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 0, NULL, &b), AZSREG_EAUTH);
 	cr_expect_null(b);
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "AADSTS7000215");
 	cr_expect_eq(azsreg_error_last()->http_status, 401);
@@ -564,7 +564,7 @@ Test(token_cache, expired_token_is_never_handed_out)
 	expect_token(c, cred, "token-1");
 	clk.unix_now += 4000;
 	cred->fail_next = 1;
-	cr_expect_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 0, &b), AZSREG_EAUTH);
+	cr_expect_eq(azsreg_token_cache__get(c, &cred->base, &ctx, 0, NULL, &b), AZSREG_EAUTH);
 	cr_expect_null(b);
 	azsreg_token_cache__free(c);
 	azsreg_credential_free(&cred->base);
