@@ -51,8 +51,8 @@ static int at_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	t.expires_on = c->expires_on;
-	t.issued_at = c->issued_at;
+	t.expires_on_ms = c->expires_on * 1000;
+	t.issued_at_ms = c->issued_at * 1000;
 	*out = t;
 	memset(&t, 0, sizeof(t));
 done:

@@ -117,7 +117,7 @@ static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url,
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;
 	}
-	rc = azsreg_token__parse_response_ms(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
+	rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 		goto done;
@@ -235,7 +235,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 		if (rc != AZSREG_OK)
 			goto done;
 		if (resp.status == 200) {
-			rc = azsreg_token__parse_response_ms(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
+			rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
 			if (rc != AZSREG_OK) {
 				(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 				goto done;

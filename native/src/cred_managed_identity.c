@@ -133,7 +133,7 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 			azsreg_error__set_hint("The managed identity endpoint refused the request: check that IDENTITY_HEADER / MSI_SECRET belong to this sandbox and that a managed identity is enabled for it.");
 		goto done;
 	}
-	rc = azsreg_token__parse_response_ms(out, NULL, resp.body.ptr, resp.body.size, sent_ms);
+	rc = azsreg_token__parse_response(out, NULL, resp.body.ptr, resp.body.size, sent_ms);
 	if (rc != AZSREG_OK)
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 done:

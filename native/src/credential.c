@@ -288,7 +288,7 @@ int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_
 		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
 		goto done;
 	}
-	rc = azsreg_token__parse_response_ms(out, out_refresh_token, resp.body.ptr, resp.body.size, sent_ms);
+	rc = azsreg_token__parse_response(out, out_refresh_token, resp.body.ptr, resp.body.size, sent_ms);
 	if (rc != AZSREG_OK)
 		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
 done:

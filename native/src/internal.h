@@ -423,12 +423,10 @@ int azsreg_pipeline__same_origin(const char *a, const char *b);
 
 typedef struct azsreg_token {
 	char *access_token;     /* secret: free with azsreg_token__clear */
-	int64_t expires_on;     /* Unix seconds */
-	int64_t issued_at;      /* Unix seconds when obtained (for proportional renewal) */
+	int64_t expires_on_ms;  /* Unix ms */
+	int64_t issued_at_ms;   /* Unix ms when the token request was SENT (for proportional renewal) */
 	char *account;          /* appid / upn / oid for display; may be NULL */
 	char *tenant_id;        /* tid claim when known; may be NULL */
-	int64_t expires_on_ms;  /* Unix ms; 0: expires_on * 1000 (additive: millisecond precision) */
-	int64_t issued_at_ms;   /* Unix ms when the token request was SENT; 0: issued_at * 1000 */
 } azsreg_token;
 
 void azsreg_token__clear(azsreg_token *t);
@@ -492,9 +490,6 @@ int azsreg_token_cache__describe(azsreg_token_cache *c, const azsreg_token_conte
  * than 1 s (so a 2 s token is renewed 1 s ahead, a 1 h token 5 min ahead).
  */
 int64_t azsreg_token__renew_margin_ms(const azsreg_token *t);
-/** The token's expiry / issue time in Unix ms (the _ms fields, else seconds * 1000). */
-int64_t azsreg_token__expires_ms(const azsreg_token *t);
-int64_t azsreg_token__issued_ms(const azsreg_token *t);
 
 /* ------------------------------------------- jwt.c / token parsing (auth) */
 
@@ -520,21 +515,17 @@ void azsreg_jwt__claims_free(azsreg_jwt_claims *c);
 int azsreg_jwt__is_jwt(const char *token);
 
 /**
- * Parses a token endpoint or managed identity success body into *out:
+ * Parses a token endpoint or managed identity success body into *out, given the time the
+ * token request was SENT (Unix ms: issued_at_ms; expires_in counts from it):
  * access_token (required), expires_in (number or numeric string, preferred), else
  * expires_on (epoch number or numeric string), else the JWT's exp, else one hour.
  * account / tenant_id from the JWT claims when it is one. `out_refresh_token` (may be
- * NULL) receives refresh_token when present (a secret). issued_at = now_unix.
- * When the token is a JWT whose exp is later than now, the expiry is the EARLIER of exp and
- * the one from expires_in / expires_on (an exp at or before now is clock skew: ignored).
- * Never quotes the body in an error. EAUTH with a message saying what is wrong.
+ * NULL) receives refresh_token when present (a secret).
+ * When the token is a JWT whose exp is later than the send time, the expiry is the EARLIER
+ * of exp and the one from expires_in / expires_on (an exp at or before it is clock skew:
+ * ignored). Never quotes the body in an error. EAUTH with a message saying what is wrong.
  */
-int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t now_unix);
-/**
- * The same with the time the token request was SENT, in Unix ms (issued_at_ms; expires_in
- * counts from it); fills expires_on_ms / issued_at_ms as well as the seconds fields.
- */
-int azsreg_token__parse_response_ms(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t sent_unix_ms);
+int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t sent_unix_ms);
 
 /**
  * Parses an OpenID configuration document: the tenant GUID from the path of

@@ -279,18 +279,13 @@ int azsreg_jwt__is_jwt(const char *token)
 
 /* ------------------------------------------------------------ token responses */
 
-int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t now_unix)
-{
-	return azsreg_token__parse_response_ms(out, out_refresh_token, body, len, now_unix * 1000);
-}
-
 /* Floor division by 1000 (negative times never occur, but stay exact). */
 static int64_t ms_to_s(int64_t ms)
 {
 	return ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
 }
 
-int azsreg_token__parse_response_ms(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t sent_unix_ms)
+int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, const char *body, size_t len, int64_t sent_unix_ms)
 {
 	int64_t now_unix = ms_to_s(sent_unix_ms);
 	int rc = AZSREG_OK;
@@ -341,7 +336,6 @@ int azsreg_token__parse_response_ms(azsreg_token *out, char **out_refresh_token,
 			json_string_value(v));
 		goto done;
 	}
-	t.issued_at = now_unix;
 	t.issued_at_ms = sent_unix_ms;
 	if (azsreg_jwt__decode_claims(&claims, t.access_token) == AZSREG_OK)
 		have_claims = 1;
@@ -375,7 +369,6 @@ int azsreg_token__parse_response_ms(azsreg_token *out, char **out_refresh_token,
 	if (have_claims && claims.exp > 0 && claims.exp * 1000 > sent_unix_ms &&
 	    claims.exp * 1000 < t.expires_on_ms)
 		t.expires_on_ms = claims.exp * 1000;
-	t.expires_on = ms_to_s(t.expires_on_ms);
 	if (have_claims) {
 		const char *acct = claims.upn ? claims.upn : (claims.appid ? claims.appid : claims.oid);
 

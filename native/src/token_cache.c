@@ -170,19 +170,9 @@ static cache_entry *find_entry(azsreg_token_cache *c, const char *key)
 	return NULL;
 }
 
-int64_t azsreg_token__expires_ms(const azsreg_token *t)
-{
-	return t->expires_on_ms != 0 ? t->expires_on_ms : t->expires_on * 1000;
-}
-
-int64_t azsreg_token__issued_ms(const azsreg_token *t)
-{
-	return t->issued_at_ms != 0 ? t->issued_at_ms : t->issued_at * 1000;
-}
-
 int64_t azsreg_token__renew_margin_ms(const azsreg_token *t)
 {
-	int64_t life = azsreg_token__expires_ms(t) - azsreg_token__issued_ms(t);
+	int64_t life = t->expires_on_ms - t->issued_at_ms;
 	int64_t m;
 
 	if (life < 0)
@@ -259,8 +249,8 @@ int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, cons
 	for (;;) {
 		int64_t now = azsreg_clock__unix_ms(clk);
 		int have = e->tok.access_token != NULL;
-		int valid = have && now < azsreg_token__expires_ms(&e->tok);
-		int fresh = valid && now < azsreg_token__expires_ms(&e->tok) - azsreg_token__renew_margin_ms(&e->tok);
+		int valid = have && now < e->tok.expires_on_ms;
+		int fresh = valid && now < e->tok.expires_on_ms - azsreg_token__renew_margin_ms(&e->tok);
 
 		if (force_renew && valid) {
 			int renewed_since;
@@ -287,7 +277,7 @@ int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, cons
 			if (e->fail_generation != start_fail) {
 				/* The renewal we waited for failed. Use a token that is still good, else its error. */
 				now = azsreg_clock__unix_ms(clk);
-				if (!force_renew && e->tok.access_token != NULL && now < azsreg_token__expires_ms(&e->tok)) {
+				if (!force_renew && e->tok.access_token != NULL && now < e->tok.expires_on_ms) {
 					rc = hand_out(c, e, out_bearer);
 					goto done;
 				}
@@ -327,7 +317,7 @@ int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, cons
 		e->generation = ++c->generation;
 		failure_clear(&e->failure);
 		pthread_cond_broadcast(&c->cv);
-		log_expires_in = azsreg_token__expires_ms(&e->tok) - azsreg_clock__unix_ms(clk);
+		log_expires_in = e->tok.expires_on_ms - azsreg_clock__unix_ms(clk);
 		log_renewal = have ? 1 : 0;
 		log_line = 1;
 		rc = hand_out(c, e, out_bearer);
@@ -394,7 +384,7 @@ int azsreg_token_cache__describe(azsreg_token_cache *c, const azsreg_token_conte
 		}
 	}
 	if (out_expires_on)
-		*out_expires_on = e->tok.expires_on;
+		*out_expires_on = e->tok.expires_on_ms / 1000;
 	if (out_account) {
 		*out_account = acct;
 		acct = NULL;

@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *rt = NULL;
 
 	memset(&t, 0, sizeof(t));
-	if (azsreg_token__parse_response(&t, &rt, (const char *)data, size, 1700000000) == 0) {
+	if (azsreg_token__parse_response(&t, &rt, (const char *)data, size, INT64_C(1700000000000)) == 0) {
 		azsreg_token__clear(&t);
 		azsreg__free_secret(rt);
 	}

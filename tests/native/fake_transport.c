@@ -209,8 +209,8 @@ static int cc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	snprintf(buf, sizeof(buf), "token-%d", c->calls);
 	memset(out, 0, sizeof(*out));
 	out->access_token = strdup(buf);
-	out->issued_at = now;
-	out->expires_on = now + c->lifetime_s;
+	out->issued_at_ms = now * 1000;
+	out->expires_on_ms = (now + c->lifetime_s) * 1000;
 	return out->access_token ? 0 : AZSREG_ENOMEM;
 }
 

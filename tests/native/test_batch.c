@@ -1183,7 +1183,7 @@ static int failing_get_token(azsreg_credential *self, const azsreg_token_context
 	if (++failing_calls >= 2)
 		return azsreg_error__set(AZSREG_ENETWORK, "sign-in: cannot reach login.example.test");
 	tok->access_token = strdup("token-1");
-	tok->expires_on = 4000000000LL;
+	tok->expires_on_ms = INT64_C(4000000000000);
 	return tok->access_token ? 0 : AZSREG_ENOMEM;
 }
 

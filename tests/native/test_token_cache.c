@@ -55,8 +55,8 @@ static int tc_get(azsreg_credential *cred, const azsreg_token_context *ctx, azsr
 	snprintf(buf, sizeof(buf), "token-%d", n);
 	memset(out, 0, sizeof(*out));
 	out->access_token = strdup(buf);
-	out->issued_at = c->clock->unix_now;
-	out->expires_on = c->clock->unix_now + c->lifetime;
+	out->issued_at_ms = c->clock->unix_now * 1000;
+	out->expires_on_ms = (c->clock->unix_now + c->lifetime) * 1000;
 	if (c->ms_lifetime > 0) {
 		out->issued_at_ms = c->clock->unix_now * 1000 + c->clock->sub_ms;
 		out->expires_on_ms = out->issued_at_ms + c->ms_lifetime;
@@ -229,12 +229,11 @@ Test(token_cache, renew_margin_in_milliseconds)
 	cr_expect_eq(MARGIN(0), 1000);
 	cr_expect_eq(MARGIN(-5000), 1000);
 #undef MARGIN
-	/* seconds-only tokens (ms fields 0) count in seconds * 1000 */
+	/* whole seconds */
 	memset(&t, 0, sizeof(t));
-	t.issued_at = 1700000000;
-	t.expires_on = 1700000006;
+	t.issued_at_ms = INT64_C(1700000000000);
+	t.expires_on_ms = INT64_C(1700000006000);
 	cr_expect_eq(azsreg_token__renew_margin_ms(&t), 2000);
-	cr_expect_eq(azsreg_token__expires_ms(&t), INT64_C(1700000006000));
 }
 
 /* Tokens under 10 s are renewed a third of their life ahead (a 6 s token 2 s ahead, not 1 s). */
