@@ -30,22 +30,8 @@ typedef struct dc_cred {
 	char *client_id;
 	azsreg_device_code_cb prompt_cb;
 	void *payload;
-	pthread_mutex_t mu;       /* guards refresh_token */
-	char *refresh_token;      /* secret, registered */
+	azsreg_refresh_token refresh; /* after the first sign-in */
 } dc_cred;
-
-static void set_refresh(dc_cred *c, char *rt)
-{
-	pthread_mutex_lock(&c->mu);
-	if (c->refresh_token != NULL) {
-		azsreg_secret__unregister(c->refresh_token);
-		azsreg__free_secret(c->refresh_token);
-	}
-	c->refresh_token = rt;
-	if (rt != NULL)
-		azsreg_secret__register(rt);
-	pthread_mutex_unlock(&c->mu);
-}
 
 static int64_t json_int_member(json_t *root, const char *name, int64_t dflt)
 {
@@ -87,50 +73,13 @@ static int identity_error_code(const azsreg_http_response *resp, char *code, siz
 
 static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url, azsreg_token *out)
 {
-	azsreg_buf form = AZSREG_BUF_INIT, what = AZSREG_BUF_INIT;
-	azsreg_http_response resp;
-	const azsreg_clock *clk = azsreg_cred__clock(ctx);
-	char *rt = NULL;
-	int64_t sent_ms = 0;
+	azsreg_buf what = AZSREG_BUF_INIT;
 	int rc;
 
-	memset(&resp, 0, sizeof(resp));
-	resp.body.limit = (size_t)1024 * 1024;
 	(void)azsreg_buf__printf(&what, "renewal of %s at %s", c->base.description, url);
-	pthread_mutex_lock(&c->mu);
-	rc = azsreg_cred__form_add(&form, "grant_type", "refresh_token");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "refresh_token", c->refresh_token);
-	pthread_mutex_unlock(&c->mu);
-	if (rc != AZSREG_OK)
-		goto done;
-	sent_ms = azsreg_clock__unix_ms(clk);
-	rc = azsreg_cred__post_form(ctx, url, &form, azsreg_buf__cstr(&what), &resp);
-	if (rc != AZSREG_OK)
-		goto done;
-	if (resp.status != 200) {
-		(void)azsreg_buf__puts(&what, " (the device code session cannot be renewed; sign in again)");
-		rc = azsreg_error__from_identity(resp.status, resp.body.ptr, resp.body.size, azsreg_buf__cstr(&what));
-		goto done;
-	}
-	rc = azsreg_token__parse_response(out, &rt, resp.body.ptr, resp.body.size, sent_ms);
-	if (rc != AZSREG_OK) {
-		(void)azsreg_error__prefix("%s", azsreg_buf__cstr(&what));
-		goto done;
-	}
-	if (rt != NULL) {
-		set_refresh(c, rt);
-		rt = NULL;
-	}
-done:
-	azsreg__free_secret(rt);
-	azsreg_buf__wipe_free(&form);
+	rc = azsreg_refresh__redeem(&c->refresh, ctx, url, c->client_id, azsreg_buf__cstr(&what),
+				    " (the device code session cannot be renewed; sign in again)", out);
 	azsreg_buf__free(&what);
-	azsreg_http_response__free(&resp);
 	return rc;
 }
 
@@ -241,7 +190,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 				goto done;
 			}
 			if (rt != NULL) {
-				set_refresh(c, rt);
+				azsreg_refresh__set(&c->refresh, rt);
 				rt = NULL;
 			}
 			goto done;
@@ -283,7 +232,7 @@ static int dc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	dc_cred *c = (dc_cred *)cred;
 	azsreg_buf url = AZSREG_BUF_INIT;
 	const char *tenant = azsreg_cred__tenant(ctx, c->tenant);
-	int have_rt, rc;
+	int rc;
 
 	if (ctx == NULL || ctx->pipeline == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "sign-in with %s: no request pipeline", cred->description);
@@ -296,10 +245,7 @@ static int dc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;
 	}
-	pthread_mutex_lock(&c->mu);
-	have_rt = c->refresh_token != NULL;
-	pthread_mutex_unlock(&c->mu);
-	if (have_rt)
+	if (azsreg_refresh__held(&c->refresh))
 		rc = refresh(c, ctx, azsreg_buf__cstr(&url), out);
 	else
 		rc = device_flow(c, ctx, tenant, azsreg_buf__cstr(&url), out);
@@ -312,8 +258,7 @@ static void dc_destroy(azsreg_credential *cred)
 {
 	dc_cred *c = (dc_cred *)cred;
 
-	set_refresh(c, NULL);
-	pthread_mutex_destroy(&c->mu);
+	azsreg_refresh__free(&c->refresh);
 	free(c->tenant);
 	free(c->client_id);
 	free(c);
@@ -354,10 +299,10 @@ AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, co
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (pthread_mutex_init(&c->mu, NULL) != 0) {
+	rc = azsreg_refresh__init(&c->refresh, "device code credential");
+	if (rc != AZSREG_OK) {
 		free(c);
 		c = NULL;
-		rc = azsreg_error__set(AZSREG_ERROR, "device code credential: cannot create a mutex");
 		goto done;
 	}
 	c->client_id = azsreg__strdup(client_id);

@@ -29,22 +29,8 @@ typedef struct up_cred {
 	char *client_id;
 	char *username;
 	char *password;           /* secret, registered, wiped */
-	pthread_mutex_t mu;       /* guards refresh_token */
-	char *refresh_token;      /* secret, registered, wiped */
+	azsreg_refresh_token refresh; /* after the first sign-in */
 } up_cred;
-
-static void up_set_refresh(up_cred *c, char *rt)
-{
-	pthread_mutex_lock(&c->mu);
-	if (c->refresh_token != NULL) {
-		azsreg_secret__unregister(c->refresh_token);
-		azsreg__free_secret(c->refresh_token);
-	}
-	c->refresh_token = rt;
-	if (rt != NULL)
-		azsreg_secret__register(rt);
-	pthread_mutex_unlock(&c->mu);
-}
 
 static int up_password_grant(up_cred *c, const azsreg_token_context *ctx, const char *url, azsreg_token *out, char **out_rt)
 {
@@ -66,33 +52,13 @@ static int up_password_grant(up_cred *c, const azsreg_token_context *ctx, const 
 	return rc;
 }
 
-static int up_refresh_grant(up_cred *c, const azsreg_token_context *ctx, const char *url, azsreg_token *out, char **out_rt)
-{
-	azsreg_buf form = AZSREG_BUF_INIT;
-	int rc;
-
-	pthread_mutex_lock(&c->mu);
-	rc = azsreg_cred__form_add(&form, "grant_type", "refresh_token");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "refresh_token", c->refresh_token);
-	pthread_mutex_unlock(&c->mu);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__post_token_request(&c->base, ctx, url, &form, out, out_rt);
-	azsreg_buf__wipe_free(&form);
-	return rc;
-}
-
 static int up_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
 {
 	up_cred *c = (up_cred *)cred;
-	azsreg_buf url = AZSREG_BUF_INIT;
+	azsreg_buf url = AZSREG_BUF_INIT, what = AZSREG_BUF_INIT;
 	const char *tenant = azsreg_cred__tenant(ctx, c->tenant);
 	char *rt = NULL;
-	int have_rt, rc;
+	int rc;
 
 	if (tenant == NULL)
 		tenant = "organizations";
@@ -101,25 +67,23 @@ static int up_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;
 	}
-	pthread_mutex_lock(&c->mu);
-	have_rt = c->refresh_token != NULL;
-	pthread_mutex_unlock(&c->mu);
-	if (have_rt) {
-		rc = up_refresh_grant(c, ctx, azsreg_buf__cstr(&url), out, &rt);
+	if (azsreg_refresh__held(&c->refresh)) {
+		(void)azsreg_buf__printf(&what, "sign-in with %s at %s", cred->description, azsreg_buf__cstr(&url));
+		rc = azsreg_refresh__redeem(&c->refresh, ctx, azsreg_buf__cstr(&url), c->client_id, azsreg_buf__cstr(&what), NULL, out);
 		if (rc != AZSREG_EAUTH)
-			goto got;
+			goto done;
 		/* The refresh token was refused (revoked, expired): sign in with the password again. */
-		up_set_refresh(c, NULL);
+		azsreg_refresh__set(&c->refresh, NULL);
 		azsreg_token__clear(out);
 	}
 	rc = up_password_grant(c, ctx, azsreg_buf__cstr(&url), out, &rt);
-got:
 	if (rc == AZSREG_OK && rt != NULL) {
-		up_set_refresh(c, rt);
+		azsreg_refresh__set(&c->refresh, rt);
 		rt = NULL;
 	}
 done:
 	azsreg__free_secret(rt);
+	azsreg_buf__free(&what);
 	azsreg_buf__free(&url);
 	return rc;
 }
@@ -128,8 +92,7 @@ static void up_destroy(azsreg_credential *cred)
 {
 	up_cred *c = (up_cred *)cred;
 
-	up_set_refresh(c, NULL);
-	pthread_mutex_destroy(&c->mu);
+	azsreg_refresh__free(&c->refresh);
 	if (c->password != NULL) {
 		azsreg_secret__unregister(c->password);
 		azsreg__free_secret(c->password);
@@ -200,10 +163,10 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
 		goto done;
 	}
-	if (pthread_mutex_init(&c->mu, NULL) != 0) {
+	rc = azsreg_refresh__init(&c->refresh, "user name + password credential");
+	if (rc != AZSREG_OK) {
 		free(c);
 		c = NULL;
-		rc = azsreg_error__set(AZSREG_ERROR, "user name + password credential: cannot create a mutex");
 		goto done;
 	}
 	c->password = azsreg__strdup(password);

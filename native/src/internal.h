@@ -18,7 +18,8 @@
  *   pipeline.c   request IDs, User-Agent, retry loop, auth hook, logging, LRO polling
  *   token_cache.c  per-client token cache: renew ahead of expiry, one renewal at a time
  *   cred_*.c     credentials (access token, client secret, certificate, federated,
- *                managed identity, device code, environment chain)
+ *                managed identity, device code, environment chain); cred_refresh.c the
+ *                refresh token the user credentials keep
  *   jwt.c        JWT decode (claims, expiry) and RS256 assertion building
  *   client.c     client handle, options, JSON options, the request path from options
  *   operations.c registration / customer subscription operations, generic request
@@ -582,6 +583,30 @@ int azsreg_cred__post_form(const azsreg_token_context *ctx, const char *url, azs
 int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, azsreg_buf *form, azsreg_token *out, char **out_refresh_token);
 /** The clock of a token context: ctx->clock, the pipeline's, or the system clock. */
 const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx);
+
+/* ------------------------------------------------------- cred_refresh.c */
+
+/** The refresh token a user credential keeps (device code, user name + password). */
+typedef struct azsreg_refresh_token {
+	pthread_mutex_t mu;
+	char *value; /* secret, registered while held */
+} azsreg_refresh_token;
+
+/** Nothing held yet; `what` names the credential in the error of a failed mutex. */
+int azsreg_refresh__init(azsreg_refresh_token *r, const char *what);
+/** Wipes what is held and destroys the mutex. */
+void azsreg_refresh__free(azsreg_refresh_token *r);
+/** Holds `rt` (taken over; NULL: nothing) instead of the previous one, which is wiped. */
+void azsreg_refresh__set(azsreg_refresh_token *r, char *rt);
+int azsreg_refresh__held(azsreg_refresh_token *r);
+/**
+ * Redeems the held token (grant_type=refresh_token, client_id, the context's scope +
+ * offline_access) at `url`; a refresh token in the answer replaces the held one. `what`
+ * starts every error message ("renewal of <credential> at <url>"); `on_refusal` (may be
+ * NULL) is added to it when the identity provider refuses (not 200).
+ */
+int azsreg_refresh__redeem(azsreg_refresh_token *r, const azsreg_token_context *ctx, const char *url, const char *client_id,
+			   const char *what, const char *on_refusal, azsreg_token *out);
 
 /* -------------------------------------------------------------- client.c */
 
