@@ -21,6 +21,7 @@
  *                managed identity, device code, environment chain); cred_refresh.c the
  *                refresh token the user credentials keep
  *   jwt.c        JWT decode (claims, expiry) and RS256 assertion building
+ *   token.c      token endpoint / managed identity answers, OpenID configuration documents
  *   client.c     client handle, options, JSON options, the request path from options
  *   operations.c registration / customer subscription operations, generic request
  *   batch.c      many customer calls at once (transfers), pacing per throttle lane, results
@@ -201,6 +202,8 @@ const char *azsreg_util__env_get(const char *name);
 char *azsreg_util__with_slash(const char *url, const char *what);
 /** Is the body empty or only JSON whitespace (space, tab, CR, LF)? */
 int azsreg_util__is_blank(const char *body, size_t len);
+/** Is s[0..n) well-formed UTF-8 (no overlong two-byte forms, nothing above U+10FFFF)? */
+int azsreg_util__valid_utf8(const char *s, size_t n);
 
 /* ------------------------------------------------------- environment.c */
 
@@ -492,7 +495,7 @@ int azsreg_token_cache__describe(azsreg_token_cache *c, const azsreg_token_conte
  */
 int64_t azsreg_token__renew_margin_ms(const azsreg_token *t);
 
-/* ------------------------------------------- jwt.c / token parsing (auth) */
+/* ------------------------------------------------------------------ jwt.c */
 
 /** Claims read from a JWT without verifying it. Numbers are 0 and strings NULL when absent. */
 typedef struct azsreg_jwt_claims {
@@ -514,6 +517,11 @@ int azsreg_jwt__decode_header(char **out_json, const char *token);
 void azsreg_jwt__claims_free(azsreg_jwt_claims *c);
 /** 1 when `token` is a decodable JWT, else 0. Never sets an error. */
 int azsreg_jwt__is_jwt(const char *token);
+/** A non-negative number given as a JSON number or a decimal string (a claim, expires_in): 1 and *out, else 0. */
+struct json_t;
+int azsreg_jwt__number_or_string(const struct json_t *v, int64_t *out);
+
+/* ---------------------------------------------------------------- token.c */
 
 /**
  * Parses a token endpoint or managed identity success body into *out, given the time the

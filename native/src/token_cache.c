@@ -3,7 +3,7 @@
  *
  * - A token is renewed ahead of expiry, in milliseconds: when now_ms >= expires_ms - margin_ms.
  *   The lifetime counts from when the token request was SENT (not when the answer came), and
- *   a JWT's exp wins when it is earlier than expires_in (jwt.c). margin = lifetime / 6, at
+ *   a JWT's exp wins when it is earlier than expires_in (token.c). margin = lifetime / 6, at
  *   most 5 minutes; lifetime / 3 for lifetimes under 10 s; at least 1 s. A 1 h token is
  *   renewed 5 min ahead, a 2 s token 1 s ahead, a 6 s token 2 s ahead: a request sent with a
  *   still fresh token has that much time to reach a service that checks exp in whole seconds.

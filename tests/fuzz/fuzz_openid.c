@@ -1,4 +1,4 @@
-/* libFuzzer target: openid parser (jwt.c). Build with -DAZSREG_FUZZ=ON and clang. */
+/* libFuzzer target: OpenID configuration parser (token.c). Build with -DAZSREG_FUZZ=ON and clang. */
 #include <stdlib.h>
 #include <string.h>
 

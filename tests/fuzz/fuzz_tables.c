@@ -1,5 +1,5 @@
 /*
- * fuzz_tables.c: malformed inputs for the sign-in parsers (jwt.c) and endpoint URLs
+ * fuzz_tables.c: malformed inputs for the sign-in parsers (jwt.c, token.c) and endpoint URLs
  * (util.c; regressions the libFuzzer targets found), each with the
  * expected verdict, then deterministic mutations (truncation, byte flips, insertions)
  * of valid inputs that must never crash, leak (run under valgrind / ASan), return an

@@ -1,4 +1,4 @@
-/* libFuzzer target: token_response parser (jwt.c). Build with -DAZSREG_FUZZ=ON and clang. */
+/* libFuzzer target: token response parser (token.c). Build with -DAZSREG_FUZZ=ON and clang. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-/* test_jwt.c: JWT claims, token responses, OpenID configuration, assertions (jwt.c). */
+/* test_jwt.c: JWT claims, token responses, OpenID configuration, assertions (jwt.c, token.c). */
 #include <criterion/criterion.h>
 #include <stdio.h>
 
