@@ -18,8 +18,9 @@
  *   pipeline.c   request IDs, User-Agent, retry loop, auth hook, logging, LRO polling
  *   token_cache.c  per-client token cache: renew ahead of expiry, one renewal at a time
  *   cred_*.c     credentials (access token, client secret, certificate, federated,
- *                managed identity, device code, environment chain); cred_refresh.c the
- *                refresh token the user credentials keep
+ *                managed identity, device code, user name + password); credential.c the
+ *                base and shared helpers; cred_factory.c credentials from the environment
+ *                and from JSON; cred_refresh.c the refresh token the user credentials keep
  *   jwt.c        JWT decode (claims, expiry) and RS256 assertion building
  *   token.c      token endpoint / managed identity answers, OpenID configuration documents
  *   client.c     client handle, options, JSON options, the request path from options
