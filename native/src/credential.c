@@ -50,16 +50,6 @@ AZSREG_EXTERN(const char *) azsreg_credential_describe(const azsreg_credential *
 	return cred->description;
 }
 
-void azsreg_token__clear(azsreg_token *t)
-{
-	if (t == NULL)
-		return;
-	azsreg__free_secret(t->access_token);
-	free(t->account);
-	free(t->tenant_id);
-	memset(t, 0, sizeof(*t));
-}
-
 /* --------------------------------------------------------- option inits */
 
 AZSREG_EXTERN(int) azsreg_client_secret_options_init(azsreg_client_secret_options *opts, unsigned int version)

@@ -434,6 +434,7 @@ typedef struct azsreg_token {
 	char *tenant_id;        /* tid claim when known; may be NULL */
 } azsreg_token;
 
+/** Frees and wipes what a token holds (token.c). */
 void azsreg_token__clear(azsreg_token *t);
 
 /** What a credential needs to fetch a token. */

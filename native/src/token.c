@@ -19,6 +19,17 @@
 
 /* ------------------------------------------------------------ token responses */
 
+void azsreg_token__clear(azsreg_token *t)
+{
+	if (t == NULL)
+		return;
+	azsreg__free_secret(t->access_token);
+	free(t->account);
+	free(t->tenant_id);
+	memset(t, 0, sizeof(*t));
+}
+
+
 /* Floor division by 1000 (negative times never occur, but stay exact). */
 static int64_t ms_to_s(int64_t ms)
 {
