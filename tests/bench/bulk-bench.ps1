@@ -628,6 +628,10 @@ $small = @($scenarios | Where-Object { $_.FloorMs -lt 5000 } | ForEach-Object { 
 if ($small.Count) {
     Write-Host "   note: $($small -join ', '): a floor this small is dwarfed by the fixed costs (sign-in, metadata, listing), so the ratios and verdicts below say little"
 }
+$shortThrottled = @($scenarios | Where-Object { $_.Name -eq 'Throttled' -and $_.FloorMs -lt 120000 })
+if ($shortThrottled.Count) {
+    Write-Host "   note: Throttled (floor $(Format-Seconds $shortThrottled[0].FloorMs)): the fixed start-up and the last answer (about 0.3-0.5 s) weigh about 1% here; the 1.01x goal is the issue's size, -ThrottledCustomers 1000 (floor 180 s)"
+}
 function Write-Goal {
     param([string] $Text, [string] $Value, [string] $Verdict)
     Write-Host ('   {0,-78} {1,-22} {2}' -f $Text, $Value, $Verdict)
@@ -656,7 +660,11 @@ foreach ($sc in $scenarios) {
             elseif ($nodeS -is [string]) { Write-Goal "throttling off: $k at least 2x faster than the Node SDK pool" 'n/a' "node-sdk $nodeS" }
             else {
                 $r = $nodeS.WorkMs / $s.WorkMs
-                Write-Goal "throttling off: $k at least 2x faster than the Node SDK pool" ("node / it = " + (Format-Ratio $r)) $(if ($r -ge 2) { 'PASS' } else { 'MISS' })
+                # With the same 16 requests in flight nobody goes below the latency floor: when
+                # half of Node's time is under it, "2x faster" cannot be reached; said so.
+                $verdict = $(if ($r -ge 2) { 'PASS' } elseif ($nodeS.WorkMs / 2 -lt $sc.FloorMs) {
+                        "MISS (unreachable: half of Node's $(Format-Seconds $nodeS.WorkMs) is below the floor)" } else { 'MISS' })
+                Write-Goal "throttling off: $k at least 2x faster than the Node SDK pool" ("node / it = " + (Format-Ratio $r)) $verdict
             }
         }
         else {
@@ -665,7 +673,7 @@ foreach ($sc in $scenarios) {
             else {
                 $r = $s.WorkMs / $sc.FloorMs
                 $share = $s.Throttled / $sc.Puts
-                Write-Goal $text ('{0}, {1:P1} 429s' -f (Format-Ratio $r), $share) $(if ($r -le 1.01 -and $share -le 0.01) { 'PASS' } else { 'MISS' })
+                Write-Goal $text ('{0:N3}x, {1:P1} 429s' -f $r, $share) $(if ($r -le 1.01 -and $share -le 0.01) { 'PASS' } else { 'MISS' })
             }
         }
     }
