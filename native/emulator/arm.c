@@ -223,11 +223,16 @@ static json_t *cs_resource(json_t *reg, json_t *cs)
     return res;
 }
 
-static void put_cs(json_t *reg, const char *id_lower, json_t *props)
+/* etag: the mapping's new etag (NULL: a fresh one; a long-running PUT gives the one its
+ * 201 answer showed) */
+static void put_cs(json_t *reg, const char *id_lower, json_t *props, const char *etag_given)
 {
     char etag[37];
     json_t *cs = find_cs(reg, id_lower, NULL);
-    emu_guid(etag);
+    if (etag_given)
+        snprintf(etag, sizeof etag, "%s", etag_given);
+    else
+        emu_guid(etag);
     if (!cs) {
         json_t *list = cs_list(reg);
         cs_index *x = index_slot(list);
@@ -316,7 +321,7 @@ static void op_status(emu_req *r, const char *sub, const char *opid)
     if (!emu_jbool(op, "done", false)) {
         json_object_set_new(op, "done", json_true());
         if (reg && strcmp(kind, "put") == 0)
-            put_cs(reg, emu_jstr(op, "csid"), json_object_get(op, "properties"));
+            put_cs(reg, emu_jstr(op, "csid"), json_object_get(op, "properties"), emu_jstr(op, "etag"));
         else if (reg)
             delete_cs(reg, emu_jstr(op, "csid"));
     }
@@ -395,7 +400,12 @@ static void cs_put(emu_req *r, json_t *reg, const char *id, const char *api)
     if (emu_jbool(json_object_get(g_emu.config, "lro"), "enabled", false)) {
         char opid[37];
         json_t *op = new_op("put", reg, lower, props, api, opid);
-        json_t *tmp = json_pack("{s:s,s:O}", "id", lower, "properties", props);
+        char etag[37];
+        json_t *tmp;
+        /* the etag the mapping will have once the operation is done (not all zeros) */
+        emu_guid(etag);
+        json_object_set_new(op, "etag", json_string(etag));
+        tmp = json_pack("{s:s,s:O,s:s}", "id", lower, "properties", props, "etag", etag);
         json_t *res = cs_resource(reg, tmp);
         json_t *rp = json_object_get(res, "properties");
         if (json_is_object(rp)) {
@@ -409,7 +419,7 @@ static void cs_put(emu_req *r, json_t *reg, const char *id, const char *api)
         json_decref(props);
         goto done;
     }
-    put_cs(reg, lower, props);
+    put_cs(reg, lower, props, NULL);
     json_decref(props);
     if (strcmp(emu_cfg_str("putResponse", "200body"), "201empty") == 0)
         emu_respond_raw(r, 201, NULL, 0);

@@ -60,3 +60,47 @@ Test(lro, no_lro_flag_returns_the_first_answer)
 	cr_expect_eq(harness_count_requests(&emu, "GET", "/operationStatuses/"), 0);
 	azsreg_free(out);
 }
+
+/*
+ * The 201 of a long-running PUT carries the etag the mapping will have once the operation
+ * is done (a fresh GUID, not all zeros: issue 10, item 4), and the mapping has it after
+ * the operation completed. Raw HTTPS, to see the first answer and follow the operation.
+ */
+Test(lro, put_201_etag_is_the_mappings_etag_after_completion)
+{
+	char *token = harness_sample_token(&emu);
+	char auth[4096], op_url[1024], first_etag[64];
+	const char *hdrs[] = { auth, "Content-Type: application/json", NULL };
+	const char *path = HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST "?api-version=2017-06-01";
+	const char *op_path, *etag;
+	harness_http r;
+	int i, done = 0;
+
+	cr_assert_not_null(token);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	cr_assert_eq(harness_config(&emu, "{\"lro\":{\"enabled\":true,\"polls\":1,\"style\":\"async\",\"retryAfter\":1}}"), 0);
+
+	cr_assert_eq(harness_https(&emu, "PUT", path, hdrs, "{\"properties\":{}}", "application/json", &r), 201, "%s", r.body);
+	etag = json_string_value(json_object_get(r.json, "etag"));
+	cr_assert_not_null(etag, "no etag in the 201 body: %s", r.body);
+	cr_expect_eq(strlen(etag), 36, "etag '%s' is not a GUID", etag);
+	cr_expect_str_neq(etag, "00000000-0000-0000-0000-000000000000");
+	snprintf(first_etag, sizeof first_etag, "%s", etag);
+	cr_assert_not_null(harness_http_header(&r, "Azure-AsyncOperation", op_url, sizeof op_url), "no Azure-AsyncOperation");
+	harness_http_free(&r);
+
+	op_path = strstr(op_url, "/subscriptions/");
+	cr_assert_not_null(op_path, "operation URL %s", op_url);
+	for (i = 0; i < 5 && !done; i++) {
+		cr_assert_eq(harness_https(&emu, "GET", op_path, hdrs, NULL, NULL, &r), r.status);
+		done = json_is_string(json_object_get(r.json, "status")) &&
+		       strcmp(json_string_value(json_object_get(r.json, "status")), "Succeeded") == 0;
+		harness_http_free(&r);
+	}
+	cr_assert(done, "the operation did not succeed in 5 polls");
+
+	cr_assert_eq(harness_https(&emu, "GET", path, hdrs, NULL, NULL, &r), 200, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "etag")), first_etag);
+	harness_http_free(&r);
+	free(token);
+}
