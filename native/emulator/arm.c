@@ -200,7 +200,7 @@ static json_t *reg_resource(json_t *reg)
     res = json_pack("{s:s,s:s,s:s,s:s,s:s,s:o}", "id", id ? id : "", "name", emu_jstr(reg, "name"), "type",
                     "Microsoft.AzureStack/registrations", "location",
                     emu_jstr(reg, "location") ? emu_jstr(reg, "location") : "global", "etag",
-                    etag ? etag : "W/\"00000000-0000-0000-0000-000000000001\"", "properties", props);
+                    etag ? etag : "0d00527e-0000-0000-0000-5a81ebdf0000", "properties", props);
     free(id);
     return res;
 }

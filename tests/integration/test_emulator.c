@@ -490,6 +490,36 @@ Test(emulator, plain_http_managed_identity_endpoints_accept_a_trailing_slash)
 	harness_http_free(&plain);
 }
 
+/*
+ * Etags as the 2017-06-01 examples show them: the registration's a bare value (no weak
+ * W/ prefix, no quotes, as in Registration/Get.json), a customer subscription's a bare GUID.
+ */
+Test(emulator, etags_are_bare_values_as_in_the_examples)
+{
+	char *token = harness_sample_token(&emu);
+	char *out = NULL;
+	const char *etag;
+	harness_http r;
+	json_t *j;
+
+	cr_assert_not_null(token);
+	cr_assert_eq(get_registration(token, &r), 200, "%s", r.body);
+	etag = json_string_value(json_object_get(r.json, "etag"));
+	cr_assert_not_null(etag, "no etag: %s", r.body);
+	cr_expect(strncmp(etag, "W/", 2) != 0 && strchr(etag, '"') == NULL, "registration etag %s is not a bare value", etag);
+	cr_expect_eq(strlen(etag), 36, "registration etag %s", etag);
+	harness_http_free(&r);
+
+	cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, "e7a90000-0000-4000-8000-000000000001", NULL), AZSREG_OK);
+	j = json_loads(out, 0, NULL);
+	etag = json_string_value(json_object_get(j, "etag"));
+	cr_assert_not_null(etag, "no etag: %s", out);
+	cr_expect(strncmp(etag, "W/", 2) != 0 && strchr(etag, '"') == NULL && strlen(etag) == 36, "customer etag %s", etag);
+	json_decref(j);
+	azsreg_free(out);
+	free(token);
+}
+
 /* ---- expired token -------------------------------------------------------------------- */
 
 Test(emulator, expired_token_is_401_expired_authentication_token)
