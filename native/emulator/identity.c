@@ -451,6 +451,17 @@ static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
                           scope);
                 goto done;
             }
+        } else if (adfs && !emu_jstr(form, "resource") && emu_jstr(form, "scope")) {
+            /* Azure Stack Hub's AD FS also takes the v2 form MSAL sends, scope=<audience>/.default */
+            const char *scope = emu_jstr(form, "scope");
+            aud = aud_from_scope(scope);
+            if (!aud) {
+                aad_error(r, 400, "invalid_scope", 70011,
+                          "The provided value for the input parameter 'scope' is not valid. The scope '%.200s' is not "
+                          "'<audience>/.default' for the audience " EMU_AUDIENCE ".",
+                          scope);
+                goto done;
+            }
         } else {
             const char *res = emu_jstr(form, "resource");
             if (!res && strcmp(grant, "refresh_token") != 0) {

@@ -643,8 +643,18 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 	                  "&password=" SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r), 200, "%s", r.body);
 	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	harness_http_free(&r);
+	/* AD FS with the v2 scope form MSAL sends (issue 10, item 2); a scope that is not
+	 * <audience>/.default is refused */
+	cr_assert_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
+	                  "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2 "%20openid%20offline_access", &r), 200, "%s", r.body);
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
+	harness_http_free(&r);
+	cr_expect_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
+	                  "&password=" SAMPLE_PASSWORD "&scope=openid", &r), 400, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "invalid_scope");
+	harness_http_free(&r);
 
-	cr_expect_eq(harness_stat(&emu, "byPassword"), 3);
+	cr_expect_eq(harness_stat(&emu, "byPassword"), 4);
 	cr_expect_eq(harness_stat(&emu, "byRefreshToken"), 1);
 	/* the request log never shows the password */
 	{
