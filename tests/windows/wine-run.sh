@@ -23,14 +23,32 @@ work="$(mktemp -d "${TMPDIR:-/tmp}/azsreg-wine-run.XXXXXX")" || exit 125
 trap 'rm -rf "$work"' EXIT
 
 # stdin is read once, so that a retry sees the same bytes (the scripts give a file or
-# /dev/null)
+# /dev/null; a background job gets /dev/null)
 cat >"$work/in"
 
-wine_pattern='^[0-9a-f]{4}:(err|fixme|warn|trace):'
+# Output is passed on as it comes (a test reads the device code prompt while the program
+# waits): the program writes into files (a file needs no reader to finish: Wine's helper
+# processes may keep the program's stderr open long after it ended), and `tail -f --pid`
+# forwards them while it runs, Wine's own messages filtered out. Afterwards the files tell
+# whether there was any output at all.
+wine_pattern='^[0-9a-f][0-9a-f][0-9a-f][0-9a-f]:(err|fixme|warn|trace):'
 tries=0
+wine_pid=""
+trap 'if [ -n "$wine_pid" ]; then kill -TERM "$wine_pid" 2>/dev/null; fi; exit 143' TERM INT
 while :; do
-	WINEDEBUG=-all,err+all wine "$@" <"$work/in" >"$work/out" 2>"$work/err.all"
+	: >"$work/out"
+	: >"$work/err.all"
+	WINEDEBUG=-all,err+all wine "$@" <"$work/in" >"$work/out" 2>"$work/err.all" &
+	wine_pid=$!
+	tail -s 0.02 -c +1 -f --pid="$wine_pid" "$work/out" &
+	out_pid=$!
+	tail -s 0.02 -c +1 -f --pid="$wine_pid" "$work/err.all" | grep --line-buffered -v -E "$wine_pattern" >&2 &
+	err_pid=$!
+	wait "$wine_pid"
 	rc=$?
+	wine_pid=""
+	wait "$out_pid" "$err_pid"
+	# only what the program wrote before it ended counts
 	grep -E "$wine_pattern" "$work/err.all" >"$work/wine" || true
 	grep -v -E "$wine_pattern" "$work/err.all" >"$work/err" || true
 	cat "$work/wine" >>"$diag" 2>/dev/null || true
@@ -47,6 +65,4 @@ while :; do
 	fi
 	break
 done
-cat "$work/out"
-cat "$work/err" >&2
 exit "$rc"
