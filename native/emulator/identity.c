@@ -437,23 +437,14 @@ static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
         goto done;
     }
     if (!is_device_grant(grant)) {
-        if (ver == V2) {
+        /* v2 needs scope=<audience>/.default; Azure Stack Hub's AD FS also takes that form
+         * (what MSAL sends) instead of v1's resource= */
+        if (ver == V2 || (adfs && !emu_jstr(form, "resource") && emu_jstr(form, "scope"))) {
             const char *scope = emu_jstr(form, "scope");
             if (!scope) {
                 aad_error(r, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'scope'.");
                 goto done;
             }
-            aud = aud_from_scope(scope);
-            if (!aud) {
-                aad_error(r, 400, "invalid_scope", 70011,
-                          "The provided value for the input parameter 'scope' is not valid. The scope '%.200s' is not "
-                          "'<audience>/.default' for the audience " EMU_AUDIENCE ".",
-                          scope);
-                goto done;
-            }
-        } else if (adfs && !emu_jstr(form, "resource") && emu_jstr(form, "scope")) {
-            /* Azure Stack Hub's AD FS also takes the v2 form MSAL sends, scope=<audience>/.default */
-            const char *scope = emu_jstr(form, "scope");
             aud = aud_from_scope(scope);
             if (!aud) {
                 aad_error(r, 400, "invalid_scope", 70011,
