@@ -482,20 +482,27 @@ done:
 	return rc;
 }
 
+/* Prints parsed JSON indented (text: what to print when it cannot be dumped). */
+static void print_json_value(const json_t *root, const char *text)
+{
+	char *pretty = root != NULL ? json_dumps(root, JSON_INDENT(2) | JSON_ENCODE_ANY) : NULL;
+
+	if (pretty == NULL && text == NULL)
+		return;
+	azsreg_plat__fputs(pretty ? pretty : text, stdout);
+	azsreg_plat__fputs("\n", stdout);
+	free(pretty);
+}
+
 /* Prints JSON indented; anything else as it is. */
 static void print_json(const char *text)
 {
 	json_t *root;
-	char *pretty = NULL;
 
 	if (text == NULL || text[0] == '\0')
 		return;
 	root = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (root != NULL)
-		pretty = json_dumps(root, JSON_INDENT(2) | JSON_ENCODE_ANY);
-	azsreg_plat__fputs(pretty ? pretty : text, stdout);
-	azsreg_plat__fputs("\n", stdout);
-	free(pretty);
+	print_json_value(root, text);
 	json_decref(root);
 }
 
@@ -947,7 +954,7 @@ static int run_bulk(const cli *c, azsreg_client *client, bulk *b, int table)
 		if (table)
 			print_bulk_table(result);
 		else
-			print_json(text);
+			print_json_value(result, text);
 		if (b->report_path != NULL) {
 			b->report = azsreg_plat__fopen(b->report_path, "wb");
 			if (b->report == NULL || write_report(b, result) != 0) {

@@ -592,6 +592,8 @@ typedef void (*azsreg_batch_progress_cb)(const azsreg_batch_progress *progress, 
 
 /** Flags of azsreg_batch_options. */
 #define AZSREG_BATCH_NO_PACING 0x1u /**< do not slow down ahead of the throttle (429s are still waited out) */
+#define AZSREG_BATCH_NO_RESULTS 0x2u /**< the run's JSON has the counts without "results" (for a caller that
+                                           takes every result through on_result: no second copy of them) */
 
 typedef struct azsreg_batch_options {
 	unsigned int version;
@@ -653,7 +655,8 @@ typedef void (*azsreg_batch_json_cb)(const char *json, void *payload);
 
 /**
  * A batch runner from JSON options (for bindings): {"concurrency":16,"pacing":true,
- * "progressIntervalMs":1000} (NULL or "{}": the defaults). `on_result` (may be NULL)
+ * "progressIntervalMs":1000,"results":true} (NULL or "{}": the defaults; "results":false is
+ * AZSREG_BATCH_NO_RESULTS). `on_result` (may be NULL)
  * receives each result as azsreg_batch_result.json; `on_progress` (may be NULL)
  * {"total","succeeded","failed","cancelled","inFlight","requests","throttled","perSecond","elapsedMs","etaMs"}.
  */

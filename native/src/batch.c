@@ -87,7 +87,9 @@ typedef struct item {
 	char *arm_code;
 	char *message;
 	char *request_id;
-	char *resource_json;
+	json_t *resource;          /* PUT / GET success: the mapping */
+	char *resource_json;       /* its text, made for a result callback */
+	json_t *result;            /* the result object once reported (the summary reuses it) */
 	/* the rest of the failure, as azsreg_error_last() had it (NULL on success) */
 	char *arm_message;
 	char *target;
@@ -170,8 +172,9 @@ int azsreg_batch_new(azsreg_batch **out, azsreg_client *client, const azsreg_bat
 	if (opts != NULL && (opts->progress_interval_ms < 0 || opts->progress_interval_ms > MAX_PROGRESS_MS))
 		return azsreg_error__set(AZSREG_EINVALID, "batch options: progress_interval_ms %ld is outside 0 to %d (0: %d)",
 					 opts->progress_interval_ms, MAX_PROGRESS_MS, DEFAULT_PROGRESS_MS);
-	if (opts != NULL && (opts->flags & ~AZSREG_BATCH_NO_PACING) != 0)
-		return azsreg_error__set(AZSREG_EINVALID, "batch options: unknown flags 0x%x", opts->flags & ~AZSREG_BATCH_NO_PACING);
+	if (opts != NULL && (opts->flags & ~(AZSREG_BATCH_NO_PACING | AZSREG_BATCH_NO_RESULTS)) != 0)
+		return azsreg_error__set(AZSREG_EINVALID, "batch options: unknown flags 0x%x",
+					 opts->flags & ~(AZSREG_BATCH_NO_PACING | AZSREG_BATCH_NO_RESULTS));
 	b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch)");
@@ -239,14 +242,16 @@ int azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char 
 			    json_integer_value(v) <= MAX_CONCURRENCY) {
 				bo.concurrency = (int)json_integer_value(v);
 			} else if (strcmp(key, "pacing") == 0 && json_is_boolean(v)) {
-				bo.flags = json_is_true(v) ? 0u : AZSREG_BATCH_NO_PACING;
+				bo.flags = json_is_true(v) ? bo.flags & ~AZSREG_BATCH_NO_PACING : bo.flags | AZSREG_BATCH_NO_PACING;
+			} else if (strcmp(key, "results") == 0 && json_is_boolean(v)) {
+				bo.flags = json_is_true(v) ? bo.flags & ~AZSREG_BATCH_NO_RESULTS : bo.flags | AZSREG_BATCH_NO_RESULTS;
 			} else if (strcmp(key, "progressIntervalMs") == 0 && json_is_integer(v) && json_integer_value(v) >= 0 &&
 				   json_integer_value(v) <= MAX_PROGRESS_MS) {
 				bo.progress_interval_ms = (long)json_integer_value(v);
 			} else {
 				rc = azsreg_error__set(AZSREG_EINVALID,
 						       "batch options: \"%.64s\" is not one of concurrency (0 to %d), pacing (true or false), "
-						       "progressIntervalMs (0 to %d)", key, MAX_CONCURRENCY, MAX_PROGRESS_MS);
+						       "progressIntervalMs (0 to %d), results (true or false)", key, MAX_CONCURRENCY, MAX_PROGRESS_MS);
 				json_decref(root); /* key points into it: after the message */
 				return rc;
 			}
@@ -599,11 +604,8 @@ static json_t *result_json(const item *it)
 	}
 	if (it->call.action == AZSREG_BATCH_DELETE && it->code == AZSREG_OK)
 		json_object_set_new(o, "existed", json_boolean(it->existed));
-	if (it->resource_json != NULL) {
-		json_t *r = json_loads(it->resource_json, 0, NULL);
-		if (r != NULL)
-			json_object_set_new(o, "resource", r);
-	}
+	if (it->resource != NULL)
+		json_object_set(o, "resource", it->resource);
 	return o;
 }
 
@@ -619,9 +621,12 @@ static void report_result(run_state *rs, item *it)
 		rs->failed++;
 	if (rs->b->opts.on_result == NULL)
 		return;
+	if (it->resource != NULL && it->resource_json == NULL)
+		it->resource_json = json_dumps(it->resource, JSON_COMPACT);
 	o = result_json(it);
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
-	json_decref(o);
+	json_decref(it->result);
+	it->result = o; /* final: an item is reported once, when it is over */
 	memset(&r, 0, sizeof(r));
 	r.index = it->index;
 	r.action = it->call.action;
@@ -685,7 +690,8 @@ static void finish_with_response(run_state *rs, item *it)
 	it->status = it->resp.status;
 	if (rid != NULL && it->request_id == NULL)
 		it->request_id = azsreg__strdup(rid);
-	rc = azsreg_ops__customer_finish(&it->call, rs->b->client, &it->resp, &it->resource_json, &it->existed);
+	/* the resource as a tree: its text is made only for a result callback (report_result) */
+	rc = azsreg_ops__customer_finish(&it->call, rs->b->client, &it->resp, NULL, &it->resource, &it->existed);
 	if (rc != 0) {
 		finish_with_error(rs, it, rc);
 		return;
@@ -1002,11 +1008,10 @@ static int build_lanes(run_state *rs)
 	return AZSREG_OK;
 }
 
-static int summary_json(char **out, const run_state *rs, size_t cancelled, int64_t now)
+static int summary_json(json_t **out, const run_state *rs, size_t cancelled, int64_t now)
 {
 	json_t *o = json_object(), *arr = json_array();
 	size_t i;
-	char *text;
 
 	if (o == NULL || arr == NULL) {
 		json_decref(o);
@@ -1020,20 +1025,25 @@ static int summary_json(char **out, const run_state *rs, size_t cancelled, int64
 	json_object_set_new(o, "requests", json_integer((json_int_t)rs->requests));
 	json_object_set_new(o, "throttled", json_integer((json_int_t)rs->throttled));
 	json_object_set_new(o, "elapsedMs", json_integer((json_int_t)(now - rs->t_start)));
+	if ((rs->b->opts.flags & AZSREG_BATCH_NO_RESULTS) != 0) {
+		json_decref(arr);
+		*out = o;
+		return AZSREG_OK;
+	}
 	for (i = 0; i < rs->count; i++) {
-		json_t *r = result_json(&rs->items[i]);
+		const item *it = &rs->items[i];
+		json_t *r = it->result != NULL ? json_incref(it->result) : result_json(it);
 		if (r == NULL || json_array_append_new(arr, r) != 0) {
 			json_decref(o);
 			json_decref(arr);
 			return azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch results)");
 		}
 	}
-	json_object_set_new(o, "results", arr);
-	text = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	if (text == NULL)
+	if (json_object_set_new(o, "results", arr) != 0) {
+		json_decref(o);
 		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch results)");
-	*out = text;
+	}
+	*out = o;
 	return AZSREG_OK;
 }
 
@@ -1050,6 +1060,8 @@ static void run_state_free(run_state *rs)
 		free(it->message);
 		free(it->request_id);
 		azsreg_free(it->resource_json);
+		json_decref(it->resource);
+		json_decref(it->result);
 		free(it->arm_message);
 		free(it->target);
 		free(it->details_json);
@@ -1062,7 +1074,7 @@ static void run_state_free(run_state *rs)
 	free(rs->fatal_message);
 }
 
-int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count, char **out_json)
+int azsreg_batch__run_tree(azsreg_batch *b, const azsreg_batch_item *in, size_t count, json_t **out_json)
 {
 	run_state rs;
 	azsreg_customer_call *calls = NULL;
@@ -1234,7 +1246,7 @@ done:
 	}
 	if (out_json != NULL && *out_json != NULL && rc != AZSREG_OK && rc != AZSREG_EPARTIAL && rc != AZSREG_ECANCELLED &&
 	    !(rs.fatal && rs.requests > 0)) {
-		azsreg_free(*out_json);
+		json_decref(*out_json);
 		*out_json = NULL;
 	}
 	run_state_free(&rs);
@@ -1242,6 +1254,23 @@ done:
 	b->running = 0;
 	b->cancelled = 0; /* this run acted on it */
 	pthread_mutex_unlock(&b->lock);
+	return rc;
+}
+
+int azsreg_batch_run(azsreg_batch *b, const azsreg_batch_item *in, size_t count, char **out_json)
+{
+	json_t *tree = NULL;
+	int rc;
+
+	if (out_json != NULL)
+		*out_json = NULL;
+	rc = azsreg_batch__run_tree(b, in, count, out_json != NULL ? &tree : NULL);
+	if (tree != NULL) {
+		*out_json = json_dumps(tree, JSON_COMPACT);
+		json_decref(tree);
+		if (*out_json == NULL)
+			rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch results)");
+	}
 	return rc;
 }
 

@@ -699,11 +699,12 @@ int azsreg_ops__customer_prepare(azsreg_customer_call *call, const azsreg_client
 				 const char *customer, const char *tenant_guid);
 /**
  * Judges the final response of a call: 0 with *out_json (PUT and GET: the mapping as a JSON
- * object, built from the request when a PUT answer has no body; may be NULL) or *out_existed
+ * object, built from the request when a PUT answer has no body) and *out_tree (the same
+ * object parsed, a reference the caller owns), either may be NULL; or *out_existed
  * (DELETE: 1 for 200, 0 for 204; may be NULL), else the error (ARM error parsed, hint set).
  */
 int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_client *c, const azsreg_http_response *resp,
-				char **out_json, int *out_existed);
+				char **out_json, struct json_t **out_tree, int *out_existed);
 void azsreg_ops__customer_call_free(azsreg_customer_call *call);
 /** Refuses an empty or blank tenant (it would erase the mapping's tenant); NULL is fine. */
 int azsreg_ops__check_tenant_value(const char *tenant_id, const char *what);
@@ -714,6 +715,8 @@ int azsreg_ops__check_tenant_value(const char *tenant_id, const char *what);
 azsreg_client *azsreg_batch__client(const azsreg_batch *b);
 /** 1 when a cancel is pending (and clears it: the caller acts on it), else 0. */
 int azsreg_batch__take_cancel(azsreg_batch *b);
+/** azsreg_batch_run with its result JSON as a tree (a reference the caller owns), for azsreg_sync. */
+int azsreg_batch__run_tree(azsreg_batch *b, const azsreg_batch_item *items, size_t count, struct json_t **out_tree);
 
 /* ------------------------------------------------- environment_discover.c */
 

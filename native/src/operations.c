@@ -103,9 +103,11 @@ static void put_where(char *what, size_t cap, const azsreg_client *c)
 }
 
 /* The response body as compact JSON: any JSON value for the generic request, a JSON object
- * (want_object) for the registration and customer operations, whose result is one resource. */
-static int compact_body(char **out, const azsreg_client *c, const azsreg_http_response *resp, const char *what,
-			int want_object)
+ * (want_object) for the registration and customer operations, whose result is one resource.
+ * out_tree: the parsed body, for a caller that needs the tree (a batch: every item's result
+ * carries its resource); either out or out_tree may be NULL. */
+static int compact_body_tree(char **out, json_t **out_tree, const azsreg_client *c, const azsreg_http_response *resp,
+			     const char *what, int want_object)
 {
 	json_t *root = json_loadb(resp->body.ptr, resp->body.size, JSON_DECODE_ANY, NULL);
 	const char *rid = azsreg_headers__get(&resp->headers, "x-ms-request-id");
@@ -120,12 +122,25 @@ static int compact_body(char **out, const azsreg_client *c, const azsreg_http_re
 					 "%s: the service answered HTTP %d with a body that is JSON but not an object (a resource is an object; request ID %s)",
 					 what, resp->status, rid ? rid : "-");
 	}
-	text = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
-	json_decref(root);
-	if (text == NULL)
-		return azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
-	*out = text;
+	if (out != NULL) {
+		text = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (text == NULL) {
+			json_decref(root);
+			return azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", what);
+		}
+		*out = text;
+	}
+	if (out_tree != NULL)
+		*out_tree = root;
+	else
+		json_decref(root);
 	return AZSREG_OK;
+}
+
+static int compact_body(char **out, const azsreg_client *c, const azsreg_http_response *resp, const char *what,
+			int want_object)
+{
+	return compact_body_tree(out, NULL, c, resp, what, want_object);
 }
 
 static int is_2xx(int status)
@@ -351,8 +366,8 @@ done:
 	return rc;
 }
 
-/* 201 (or 200) with no body: the resource as it was asked for. */
-static int put_result_from_request(char **out_json, const azsreg_customer_call *call)
+/* 201 (or 200) with no body: the resource as it was asked for (out_tree: as for compact_body_tree). */
+static int put_result_from_request(char **out_json, json_t **out_tree, const azsreg_customer_call *call)
 {
 	azsreg_buf name = AZSREG_BUF_INIT;
 	json_t *o = json_object(), *props = json_object();
@@ -363,8 +378,10 @@ static int put_result_from_request(char **out_json, const azsreg_customer_call *
 	    json_object_set_new(o, "id", json_string(call->id)) != 0 ||
 	    json_object_set_new(o, "name", json_string(azsreg_buf__cstr(&name))) != 0 ||
 	    json_object_set_new(o, "type", json_string(CUSTOMER_TYPE)) != 0 || json_object_set(o, "properties", props) != 0 ||
-	    (*out_json = json_dumps(o, JSON_COMPACT)) == NULL)
+	    (out_json != NULL && (*out_json = json_dumps(o, JSON_COMPACT)) == NULL))
 		rc = azsreg_error__set(AZSREG_ENOMEM, "%s: out of memory", call->what);
+	else if (out_tree != NULL)
+		*out_tree = json_incref(o);
 	azsreg_buf__free(&name);
 	json_decref(props);
 	json_decref(o);
@@ -372,10 +389,12 @@ static int put_result_from_request(char **out_json, const azsreg_customer_call *
 }
 
 int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_client *c, const azsreg_http_response *resp,
-				char **out_json, int *out_existed)
+				char **out_json, json_t **out_tree, int *out_existed)
 {
 	if (out_json != NULL)
 		*out_json = NULL;
+	if (out_tree != NULL)
+		*out_tree = NULL;
 	if (call->action == AZSREG_BATCH_GET ? resp->status != 200 : !is_2xx(resp->status))
 		return fail_registration_response(c, resp, call->what);
 	switch (call->action) {
@@ -386,13 +405,13 @@ int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_c
 	case AZSREG_BATCH_GET:
 		if (azsreg_util__is_blank(resp->body.ptr, resp->body.size))
 			return azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", call->what);
-		return out_json != NULL ? compact_body(out_json, c, resp, call->what, 1) : AZSREG_OK;
+		return out_json != NULL || out_tree != NULL ? compact_body_tree(out_json, out_tree, c, resp, call->what, 1) : AZSREG_OK;
 	default:
-		if (out_json == NULL)
+		if (out_json == NULL && out_tree == NULL)
 			return AZSREG_OK;
 		if (!azsreg_util__is_blank(resp->body.ptr, resp->body.size))
-			return compact_body(out_json, c, resp, call->what, 1);
-		return put_result_from_request(out_json, call);
+			return compact_body_tree(out_json, out_tree, c, resp, call->what, 1);
+		return put_result_from_request(out_json, out_tree, call);
 	}
 }
 
@@ -408,7 +427,7 @@ static int customer_call(azsreg_client *client, azsreg_customer_call *call, char
 	call->url = NULL; /* arm_send took both */
 	call->body = NULL;
 	if (rc == 0)
-		rc = azsreg_ops__customer_finish(call, client, &resp, out_json, out_existed);
+		rc = azsreg_ops__customer_finish(call, client, &resp, out_json, NULL, out_existed);
 	azsreg_http_response__free(&resp);
 	return rc;
 }

@@ -303,7 +303,6 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	size_t nw = 0, i, creates = 0, updates = 0, deletes = 0, unchanged = 0, nitems = 0;
 	json_t *root = NULL, *plan = NULL, *regs_json = NULL, *wanted = NULL;
 	azsreg_batch_item *items = NULL;
-	char *batch_json = NULL;
 	azsreg_client *c;
 	int rc = AZSREG_OK, batch_rc = AZSREG_OK;
 
@@ -418,13 +417,12 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	json_object_set(root, "plan", plan);
 
 	if ((flags & AZSREG_SYNC_DRY_RUN) == 0 && nitems > 0) {
-		json_t *bj;
-		batch_rc = azsreg_batch_run(b, items, nitems, &batch_json);
-		if (batch_json == NULL && batch_rc != AZSREG_OK && batch_rc != AZSREG_EPARTIAL && batch_rc != AZSREG_ECANCELLED) {
+		json_t *bj = NULL;
+		batch_rc = azsreg_batch__run_tree(b, items, nitems, &bj);
+		if (bj == NULL && batch_rc != AZSREG_OK && batch_rc != AZSREG_EPARTIAL && batch_rc != AZSREG_ECANCELLED) {
 			rc = batch_rc; /* stopped before any write */
 			goto done;
 		}
-		bj = batch_json ? json_loads(batch_json, 0, NULL) : NULL;
 		if (bj != NULL)
 			json_object_set_new(root, "batch", bj);
 	}
@@ -445,7 +443,6 @@ done:
 	free_regs(regs, nregs);
 	free(w);
 	free(items);
-	azsreg_free(batch_json);
 	json_decref(root);
 	json_decref(plan);
 	json_decref(regs_json);

@@ -1105,9 +1105,44 @@ Test(batch, a_batch_from_json_options_reports_results_and_progress_as_json)
 	b = NULL;
 	cr_expect_eq(azsreg_batch_new_json(&b, client, "{\"concurency\":4}", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "batch options: \"concurency\" is not one of concurrency (0 to 256), pacing (true or false), "
-			 "progressIntervalMs (0 to 3600000)");
+			 "progressIntervalMs (0 to 3600000), results (true or false)");
+	cr_expect_eq(azsreg_batch_new_json(&b, client, "{\"results\":\"no\"}", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_eq(azsreg_batch_new_json(&b, client, "[]", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_null(b);
+	free(items);
+}
+
+/* A binding that takes every result through the callback asks for the counts alone: the
+ * run's JSON then has no second copy of the results (2,000 of them were parsed again at
+ * the end of every module command). Pacing stays as set, whichever option comes first. */
+Test(batch, results_false_leaves_the_results_out_of_the_run_json_only)
+{
+	azsreg_batch_item *items = make_items(3, AZSREG_BATCH_PUT, REG_A, TENANT, 0);
+	azsreg_batch *b = NULL;
+	json_seen js;
+	char *summary = NULL;
+
+	memset(&js, 0, sizeof js);
+	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"pacing\":false,\"results\":false,\"progressIntervalMs\":10}", json_result,
+					   json_progress, &js), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_batch_run(b, items, 3, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(js.results, 3, "every result still reaches the callback");
+	cr_expect_str_eq(summary, "{\"total\":3,\"succeeded\":3,\"failed\":0,\"cancelled\":0,\"requests\":3,\"throttled\":0,\"elapsedMs\":20}");
+	azsreg_free(summary);
+	azsreg_batch_free(b);
+	b = NULL;
+	/* the other order: pacing's option does not undo results' */
+	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"results\":false,\"pacing\":false}", NULL, NULL, NULL), AZSREG_OK);
+	cr_assert_eq(azsreg_batch_run(b, items, 3, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_null(strstr(summary, "\"results\""), "%s", summary);
+	azsreg_free(summary);
+	azsreg_batch_free(b);
+	b = NULL;
+	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"results\":true}", NULL, NULL, NULL), AZSREG_OK);
+	cr_assert_eq(azsreg_batch_run(b, items, 3, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_not_null(strstr(summary, "\"results\":[{"), "%s", summary);
+	azsreg_free(summary);
+	azsreg_batch_free(b);
 	free(items);
 }
 

@@ -526,6 +526,23 @@ Test(pipeline, lro_put_201_provisioning_state_polls_the_resource)
 	cr_expect_eq(fc.sleeps[1], 60000, "no Retry-After: the default wait (60 s)");
 }
 
+Test(pipeline, lro_provisioning_state_spelled_with_escapes_is_still_read)
+{
+	/* provisioning_state skips the parse when the body cannot hold the key: a key written
+	 * with a JSON escape (\u0070 = 'p') is the same key and must still be seen */
+	azsreg_send_options so;
+
+	memset(&so, 0, sizeof(so));
+	so.follow_lro = 1;
+	fake_transport_add(ft, 200, "{\"id\":\"/x\",\"properties\":{\"\\u0070rovisioningState\":\"Creating\"}}", "Retry-After: 1", NULL);
+	fake_transport_add(ft, 200, "{\"id\":\"/x\",\"properties\":{\"provisioningState\":\"Succeeded\"}}", NULL);
+	cr_assert_eq(send_req("PUT", URL, "{\"properties\":{}}", &so), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(ft->nreqs, 2, "the escaped Creating state was polled");
+	cr_expect_str_eq(ft->reqs[1].method, "GET");
+	cr_assert_eq(fc.nsleeps, 1);
+	cr_expect_eq(fc.sleeps[0], 1000);
+}
+
 Test(pipeline, lro_put_provisioning_state_failed_is_an_error)
 {
 	azsreg_send_options so;
