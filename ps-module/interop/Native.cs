@@ -41,6 +41,7 @@ namespace AzsRegistration.Interop
         public const uint RequestFollowPages = 0x1;
         public const uint RequestNoLro = 0x2;
 
+        private static readonly LogEntry[] NoLog = new LogEntry[0];
         [ThreadStatic] private static List<LogEntry> _log;
         [ThreadStatic] private static Action<string> _deviceCodePrompt;
 
@@ -172,7 +173,7 @@ namespace AzsRegistration.Interop
         {
             if (_log == null || _log.Count == 0)
             {
-                return new LogEntry[0];
+                return NoLog; // after every batch result: nothing to allocate
             }
             LogEntry[] entries = _log.ToArray();
             _log.Clear();

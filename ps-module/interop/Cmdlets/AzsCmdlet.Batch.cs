@@ -36,7 +36,9 @@ namespace AzsRegistration.Interop.Cmdlets
         protected NativeBatch OpenBatch(ClientHandle client, int throttleLimit, string activity, Action<string> onResult)
         {
             if (onResult == null) { throw new ArgumentNullException("onResult"); }
-            string options = "{\"concurrency\":" + throttleLimit.ToString(CultureInfo.InvariantCulture) + "}";
+            // every result comes through onResult: the run's JSON carries the counts only
+            // (with the results it was a second copy of all of them, parsed again at the end)
+            string options = "{\"concurrency\":" + throttleLimit.ToString(CultureInfo.InvariantCulture) + ",\"results\":false}";
             _progressActivity = activity;
             _progressShown = false;
             Action<string> results = json =>
