@@ -236,10 +236,34 @@ static int exit_code_for(int code)
 	}
 }
 
+/* The command line of this run, for cli_hint (set once the arguments are parsed). */
+static const struct cli *g_cli;
+
+/*
+ * What the CLI adds to a library error in its own words: the option to change. The library
+ * speaks of its own settings and the environment only (issue 12: it does not know its front
+ * ends); the module adds its parameter names the same way. NULL: nothing to add.
+ */
+static const char *cli_hint(const azsreg_error *e)
+{
+	/* (no sign-in of the CLI meets a multi-factor answer: it has no user-name/password sign-in) */
+	if (strcmp(e->arm_code, "InvalidAuthenticationTokenTenant") == 0)
+		return "azsreg: --sign-in-tenant names the directory to sign in to (so does --tenant-id outside 'register').";
+	if (strcmp(e->arm_code, "RegistrationNotFound") == 0)
+		return "azsreg: 'azsreg request GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations' lists them.";
+	if (e->code == AZSREG_ETLS && strstr(e->message, "CA bundle") != NULL)
+		return "azsreg: --ca-file <PEM file> gives the CA bundle.";
+	if (e->code == AZSREG_ENETWORK && strstr(e->message, "proxy option") != NULL)
+		return "azsreg: --proxy <URL> sets the proxy.";
+	if (g_cli != NULL && g_cli->identity_id != NULL && e->code == AZSREG_EAUTH && e->http_status == 400)
+		return "azsreg: --identity-id selects the user-assigned identity.";
+	return NULL;
+}
+
 static int report_error(int rc)
 {
 	const azsreg_error *e = azsreg_error_last();
-
+	const char *more = cli_hint(e);
 	char shown[1024];
 
 	/* The library escapes control characters in its messages; the other fields come from a server. */
@@ -250,8 +274,8 @@ static int report_error(int rc)
 		azsreg_plat__fprintf(stderr, "request ID: %s\n", escaped(shown, sizeof(shown), e->request_id));
 	if (e->correlation_id[0])
 		azsreg_plat__fprintf(stderr, "correlation ID: %s\n", escaped(shown, sizeof(shown), e->correlation_id));
-	if (e->hint[0])
-		azsreg_plat__fprintf(stderr, "hint: %s\n", e->hint);
+	if (e->hint[0] || more != NULL)
+		azsreg_plat__fprintf(stderr, "hint: %s%s%s\n", e->hint, e->hint[0] && more ? " " : "", more ? more : "");
 	return exit_code_for(rc);
 }
 
@@ -1001,6 +1025,7 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	exit_code = parse_args(&c, argc, argv);
+	g_cli = &c;
 	if (exit_code != 0)
 		goto done;
 	if (c.help) {

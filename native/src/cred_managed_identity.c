@@ -128,7 +128,7 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		/* The generic OAuth hints speak of applications and tenants; here the cause is the
 		 * identity endpoint's header or the identity asked for. */
 		if (resp.status == 400 && (c->client_id != NULL || c->resource_id != NULL))
-			azsreg_error__set_hint("The user-assigned identity asked for is not assigned to this resource: check its client ID or resource ID (PowerShell: -AccountId; azsreg: --identity-id) and that it is assigned to this VM, server or Automation account.");
+			azsreg_error__set_hint("The user-assigned identity asked for is not assigned to this resource: check its client ID or resource ID and that it is assigned to this VM, server or Automation account.");
 		else if (resp.status == 400 || resp.status == 401 || resp.status == 403)
 			azsreg_error__set_hint("The managed identity endpoint refused the request: check that IDENTITY_HEADER / MSI_SECRET belong to this sandbox and that a managed identity is enabled for it.");
 		goto done;

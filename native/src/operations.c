@@ -623,7 +623,7 @@ static int check_query(const char *q)
 		name_len = strcspn(param, "=&");
 		if (param_is_api_version(param, name_len))
 			return azsreg_error__set(AZSREG_EINVALID,
-						 "the OData query sets api-version: give the api-version on its own (--api-version / -ApiVersion), not in the query");
+						 "the OData query sets api-version: give the api-version on its own, not in the query");
 	}
 	return AZSREG_OK;
 }

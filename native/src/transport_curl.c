@@ -315,11 +315,11 @@ static int map_error(CURLcode cc, CURL *h, const curl_transport *t, const azsreg
 	case CURLE_SSL_INVALIDCERTSTATUS:
 		return azsreg_error__set(AZSREG_ETLS,
 					 "%s %s: the TLS certificate of %s is not trusted (%s); if it is signed by a private CA, "
-					 "pass that CA bundle with --ca-file (the ca_file option) or SSL_CERT_FILE",
+					 "give the client that CA bundle (its ca_file option, or SSL_CERT_FILE)",
 					 req->method, url, host, detail);
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_CRL_BADFILE:
-		return azsreg_error__set(AZSREG_ETLS, "%s %s: cannot use the CA bundle for %s (%s); check --ca-file / SSL_CERT_FILE / CURL_CA_BUNDLE",
+		return azsreg_error__set(AZSREG_ETLS, "%s %s: cannot use the CA bundle for %s (%s); check the client's ca_file option, SSL_CERT_FILE and CURL_CA_BUNDLE",
 					 req->method, url, host, detail);
 	case CURLE_SSL_CONNECT_ERROR:
 	case CURLE_SSL_CERTPROBLEM:
@@ -335,7 +335,7 @@ static int map_error(CURLcode cc, CURL *h, const curl_transport *t, const azsreg
 	case CURLE_URL_MALFORMAT:
 		return azsreg_error__set(AZSREG_EINVALID, "%s %s: invalid URL (%s)", req->method, url, detail);
 	case CURLE_COULDNT_RESOLVE_PROXY:
-		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot resolve the proxy host (%s); check --proxy / HTTPS_PROXY",
+		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot resolve the proxy host (%s); check the client's proxy option and HTTPS_PROXY",
 					 req->method, url, detail);
 	case CURLE_COULDNT_RESOLVE_HOST:
 		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot resolve host %s (%s)", req->method, url, host, detail);
@@ -357,7 +357,7 @@ static int map_error(CURLcode cc, CURL *h, const curl_transport *t, const azsreg
 	case CURLE_COULDNT_CONNECT:
 		if (proxy[0] != '\0')
 			return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to the proxy %s (on the way to %s): %s; "
-						 "check --proxy / HTTPS_PROXY / NO_PROXY", req->method, url, proxy, host, detail);
+						 "check the client's proxy option, HTTPS_PROXY and NO_PROXY", req->method, url, proxy, host, detail);
 		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to %s (%s)", req->method, url, host, detail);
 	case CURLE_GOT_NOTHING:
 		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: %s closed the connection without an answer%s%s%s", req->method, url,

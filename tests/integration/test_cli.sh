@@ -108,6 +108,8 @@ run regmissing register --registration "$MISSING_REG" --customer-subscription "$
 expect_rc regmissing 4
 check "unknown registration: stderr shows RegistrationNotFound" grep -q RegistrationNotFound "$tmp/regmissing.err"
 check "unknown registration: stderr shows a request ID" grep -qiE "request.?id.*$GUID_RE" "$tmp/regmissing.err"
+check "unknown registration: the library's hint, then the CLI's command that lists registrations" \
+	grep -qE "^hint: No registration by this name.* azsreg: 'azsreg request GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations' lists them.$" "$tmp/regmissing.err"
 
 # ---- authentication error (3): wrong secret, never shown, even with -vvv ----------------
 AZURE_CLIENT_SECRET="$WRONG_SECRET" run wrongsecret -vvv register --registration "$REG" --customer-subscription "$CUST" "${G[@]}"
@@ -122,6 +124,9 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$t
 run wrongca register --registration "$REG" --customer-subscription "$CUST" --arm-endpoint "$BASE" --ca-file "$tmp/other-ca.pem"
 expect_rc wrongca 5
 check "wrong CA: stderr mentions the certificate / TLS" grep -qiE "certificate|tls|ssl" "$tmp/wrongca.err"
+# issue 12: the library speaks of its own ca_file option; the CLI adds its option's name
+check "wrong CA: the library's words (the client's ca_file option, SSL_CERT_FILE)" grep -q "give the client that CA bundle (its ca_file option, or SSL_CERT_FILE)" "$tmp/wrongca.err"
+check "wrong CA: the CLI's hint names --ca-file" grep -q "^hint: azsreg: --ca-file <PEM file> gives the CA bundle.$" "$tmp/wrongca.err"
 
 run refused list --registration "$REG" --arm-endpoint "https://127.0.0.1:1/" --ca-file "$tmp/ca.pem"
 expect_rc refused 5

@@ -127,6 +127,12 @@ expect_rc noproxy 0
 check "NO_PROXY=127.0.0.1: the proxy saw no connection" [ "$(pc connections)" = 0 ]
 check "NO_PROXY=127.0.0.1: the emulator answered directly" [ "$(stat tlsConnections)" -ge 1 ]
 
+# ---- a proxy that is not there: the library's words, then the CLI's option -------------------
+run deadproxy -- list --registration "$REG" --proxy "http://127.0.0.1:9" --timeout 20 "${G[@]}"
+expect_rc deadproxy 5
+check "dead proxy: the library names its own setting" grep -q "check the client's proxy option, HTTPS_PROXY and NO_PROXY" "$tmp/deadproxy.err"
+check "dead proxy: the CLI's hint names --proxy" grep -q "^hint: azsreg: --proxy <URL> sets the proxy.$" "$tmp/deadproxy.err"
+
 # ---- credentials in the proxy URL, -vvv ----------------------------------------------------
 start_proxy "$PROXY_USER" "$PROXY_PASSWORD"; reset_stats
 run authok -- -vvv get --registration "$REG" --customer-subscription "$CUST" \

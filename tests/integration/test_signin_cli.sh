@@ -309,8 +309,8 @@ arm_before="$(stat armRequests)"
 run mi_unknown_identity "${IMDS_LOCAL[@]}" -- register --managed-identity --identity-id "$UNKNOWN_APP" --registration "$REG" \
 	--customer-subscription "$(cust 54)" "${G[@]}"
 expect_rc mi_unknown_identity 3
-check "mi_unknown_identity: the hint names --identity-id and -AccountId" eval 'grep "^hint: " "$tmp/mi_unknown_identity.err" | grep -q -- "--identity-id" &&
-	grep "^hint: " "$tmp/mi_unknown_identity.err" | grep -q -- "-AccountId"'
+check "mi_unknown_identity: the hint names --identity-id (the CLI's words) and not -AccountId (the module's)" eval 'grep "^hint: " "$tmp/mi_unknown_identity.err" | grep -q -- "azsreg: --identity-id selects the user-assigned identity" &&
+	! grep -q -- "-AccountId" "$tmp/mi_unknown_identity.err"'
 check "mi_unknown_identity: nothing reached ARM" [ "$(stat armRequests)" = "$arm_before" ]
 
 # ---- --device-code through azsreg: approved (exit 0, registered) and declined (exit 3) ------------------
@@ -391,6 +391,9 @@ arm_refusal arm_403_authorization_failed 40 403 AuthorizationFailed 1 4
 arm_refusal arm_403_unauthorized_csp 41 403 UnauthorizedCspRegistration 1 4
 arm_refusal arm_403_policy 42 403 RequestDisallowedByPolicy 1 4
 arm_refusal arm_401_invalid_token 43 401 InvalidAuthenticationToken 2 3
+arm_refusal arm_401_wrong_tenant 44 401 InvalidAuthenticationTokenTenant 2 3
+check "arm_401_wrong_tenant: the library's hint in neutral words, then the CLI's options" \
+	grep -q "^hint: .*(the tenant given to the credential, or AZURE_TENANT_ID). azsreg: --sign-in-tenant names the directory to sign in to (so does --tenant-id outside 'register').$" "$tmp/arm_401_wrong_tenant.err"
 
 # ---- secret scan of every output (all runs were -vvv) -------------------------------------------
 check "the -vvv runs logged at trace level" grep -q '\[trace\]' "$all_output"

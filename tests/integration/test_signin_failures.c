@@ -370,7 +370,7 @@ Test(signin_fail, username_password_failures_each_with_its_code_and_hint)
 		const char *user, *password, *want, *hint_part;
 	} cases[] = {
 		{ SIGNIN_USER, WRONG_PASSWORD, "AADSTS50126", "Wrong user name or password" },
-		{ "mfa@contoso.onmicrosoft.com", MFA_PASSWORD, "AADSTS50076", "-UseDeviceAuthentication / --device-code" },
+		{ "mfa@contoso.onmicrosoft.com", MFA_PASSWORD, "AADSTS50076", "sign in with a device code or use a service principal" },
 		{ "nobody@contoso.onmicrosoft.com", WRONG_PASSWORD, "AADSTS50034", "does not exist" },
 	};
 	const char *secrets[] = { WRONG_PASSWORD, MFA_PASSWORD, SIGNIN_USER_PASSWORD, NULL };

@@ -1012,7 +1012,7 @@ Test(credentials, username_password_errors_keep_the_identity_details_and_hint)
 		const char *error, *aadsts, *hint_part;
 	} cases[] = {
 		{ 400, "invalid_grant", "AADSTS50126", "Wrong user name or password" },
-		{ 400, "invalid_grant", "AADSTS50076", "multi-factor authentication: sign in with a device code (-UseDeviceAuthentication / --device-code)" },
+		{ 400, "invalid_grant", "AADSTS50076", "multi-factor authentication: sign in with a device code or use a service principal" },
 		{ 400, "interaction_required", "AADSTS50079", "multi-factor authentication" },
 		{ 400, "invalid_grant", "AADSTS50034", "does not exist in this directory" },
 	};

@@ -118,7 +118,10 @@ Describe 'Azs registration commands' {
             try { Register-AzsCustomerSubscription -Registration (Get-RegId 'AzureStack-nope') -CustomerSubscriptionId ([guid]::NewGuid()) -TenantId $script:facts.TenantId -ErrorAction Stop } catch { $err = $_ }
             Assert-NativeError $err 'RegistrationNotFound' 404
             $err.CategoryInfo.Category | Should -Be 'ObjectNotFound'
-            $err.Exception.Hint | Should -Not -BeNullOrEmpty
+            # the library's hint, then the module's own words (issue 12: the library names no front end)
+            $err.Exception.Hint | Should -BeLike 'No registration by this name*'
+            $err.Exception.Hint | Should -BeLike '* PowerShell: Get-AzsRegistration -SubscriptionId <sub> lists them.'
+            $err.Exception.Hint | Should -Not -Match 'azsreg request'
         }
 
         It 'CustomerSubscriptionsNotAllowed for a Capacity registration' {

@@ -121,6 +121,26 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         (Get-AzsEmulatorStats -Emulator $script:emu).tokenRequests | Should -Be 0
     }
 
+    It 'a user-assigned identity that is not assigned: the library''s neutral hint, then -AccountId (never the CLI''s --identity-id)' {
+        $mi = Get-AzsEmulatorManagedIdentity -Emulator $script:emu
+        $saved = @($env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER)
+        $env:IDENTITY_ENDPOINT = $script:emu.BaseUrl + 'msi/token'
+        $env:IDENTITY_HEADER = $mi.Header
+        try {
+            $err = $null
+            try { $null = Connect-AzureRmAccount -Identity -AccountId ([guid]::NewGuid().ToString()) -Environment AzsEmulator -ErrorAction Stop } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.Exception.ErrorId | Should -Be 'invalid_request'
+            $err.Exception.Hint | Should -BeLike 'The user-assigned identity asked for is not assigned to this resource: check its client ID or resource ID and that it is assigned*'
+            $err.Exception.Hint | Should -BeLike '* PowerShell: -AccountId selects the user-assigned identity (its client ID or resource ID).'
+            $err.Exception.Message | Should -Not -Match -- '--identity-id'
+        }
+        finally {
+            $env:IDENTITY_ENDPOINT = $saved[0]
+            $env:IDENTITY_HEADER = $saved[1]
+        }
+    }
+
     It 'signs in with the managed identity through IDENTITY_ENDPOINT / IDENTITY_HEADER' {
         $mi = Get-AzsEmulatorManagedIdentity -Emulator $script:emu
         $saved = @($env:IDENTITY_ENDPOINT, $env:IDENTITY_HEADER)

@@ -121,6 +121,10 @@ Describe 'Add-AzureRmEnvironment -ARMEndpoint uses the client settings' {
         $err.Exception.Message | Should -Match ([regex]::Escape("discover the environment at $($script:emu.BaseUrl)"))
         $err.Exception.Message | Should -Match 'the proxy 127\.0\.0\.1:9'
         $err.Exception.Message | Should -Match 'gave up after 1 attempt\(s\)'
+        # issue 12: the library names its own setting, the module its own (never the CLI's --proxy)
+        $err.Exception.Message | Should -Match ([regex]::Escape("check the client's proxy option, HTTPS_PROXY and NO_PROXY"))
+        $err.Exception.Hint | Should -BeExactly 'PowerShell: set AZSREG_PROXY (or HTTPS_PROXY; NO_PROXY for exceptions) to the proxy URL.'
+        $err.Exception.Message | Should -Not -Match -- '--proxy'
         @(Get-MetadataRequests).Count | Should -Be 0
     }
 
@@ -141,6 +145,26 @@ Describe 'Add-AzureRmEnvironment -ARMEndpoint uses the client settings' {
         # would have arrived and the discovery succeeded.
         $sw.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 0.9
         @(Get-MetadataRequests).Count | Should -Be 1 -Because 'no second attempt starts after the deadline'
+    }
+
+    It 'a CA bundle that did not issue the endpoint''s certificate fails with the module''s hint (AZSREG_CA_FILE), never the CLI''s --ca-file' {
+        $other = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-other-ca-' + [guid]::NewGuid().ToString('N') + '.pem')
+        # an unrelated CA: the emulator's CA file of another run would do as well; any PEM certificate that is not the issuer
+        $ec = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+        $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=unrelated test CA', $ec, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
+        $cert = $req.CreateSelfSigned([DateTimeOffset]::UtcNow.AddHours(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+        Set-Content -LiteralPath $other -Value ("-----BEGIN CERTIFICATE-----`n" + [Convert]::ToBase64String($cert.RawData, 'InsertLineBreaks') + "`n-----END CERTIFICATE-----`n")
+        try {
+            $env:AZSREG_CA_FILE = $other
+            $err = $null
+            try { $null = Add-AzureRmEnvironment -Name WrongCa -ARMEndpoint $script:emu.BaseUrl -ErrorAction Stop } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.Exception.ResultName | Should -Be 'AZSREG_ETLS'
+            $err.Exception.Message | Should -Match ([regex]::Escape('give the client that CA bundle (its ca_file option, or SSL_CERT_FILE)'))
+            $err.Exception.Hint | Should -BeExactly 'PowerShell: set AZSREG_CA_FILE (or SSL_CERT_FILE) to the PEM bundle.'
+            $err.Exception.Message | Should -Not -Match -- '--ca-file'
+        }
+        finally { Remove-Item -LiteralPath $other -Force -ErrorAction SilentlyContinue }
     }
 
     It 'sends the correlation ID of AZSREG_CORRELATION_ID (lowercase) and the module''s user agent, without a token' {

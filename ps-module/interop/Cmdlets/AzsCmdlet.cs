@@ -147,15 +147,39 @@ namespace AzsRegistration.Interop.Cmdlets
 
         private static AzsNativeException WithHint(AzsNativeException native, IDictionary<string, string> extraHint)
         {
-            if (extraHint == null || extraHint.Count == 0) { return native; }
-            string extra;
-            if (extraHint.TryGetValue(native.ErrorId, out extra)) { return native.WithExtraHint(extra); }
-            // PowerShell hashtables compare keys case-insensitively.
-            foreach (KeyValuePair<string, string> kv in extraHint)
+            if (extraHint != null && extraHint.Count > 0)
             {
-                if (string.Equals(kv.Key, native.ErrorId, StringComparison.OrdinalIgnoreCase)) { return native.WithExtraHint(kv.Value); }
+                string extra;
+                if (extraHint.TryGetValue(native.ErrorId, out extra)) { return native.WithExtraHint(extra); }
+                // PowerShell hashtables compare keys case-insensitively.
+                foreach (KeyValuePair<string, string> kv in extraHint)
+                {
+                    if (string.Equals(kv.Key, native.ErrorId, StringComparison.OrdinalIgnoreCase)) { return native.WithExtraHint(kv.Value); }
+                }
             }
-            return native;
+            string own = ModuleHint(native);
+            return own != null ? native.WithExtraHint(own) : native;
+        }
+
+        private static readonly string[] InteractionCodes = { "AADSTS50076", "AADSTS50079", "AADSTS50158", "AADSTS50072", "interaction_required" };
+
+        /// <summary>
+        /// What the module adds to a library error in its own words: the parameter or setting
+        /// to change. The library speaks of its own options and the environment only (it does
+        /// not know its front ends); the CLI adds its option names the same way. Null: nothing.
+        /// </summary>
+        internal static string ModuleHint(AzsNativeException native)
+        {
+            if (native == null) { return null; }
+            foreach (string code in InteractionCodes)
+            {
+                if (string.Equals(native.ArmCode, code, StringComparison.Ordinal)) { return Strings.HintDeviceCode; }
+            }
+            if (native.ArmCode == "InvalidAuthenticationTokenTenant") { return Strings.HintTenant; }
+            if (native.ArmCode == "RegistrationNotFound") { return Strings.HintListRegistrations; }
+            if (native.ResultName == "AZSREG_ETLS" && native.NativeMessage.IndexOf("CA bundle", StringComparison.Ordinal) >= 0) { return Strings.HintCaBundle; }
+            if (native.ResultName == "AZSREG_ENETWORK" && native.NativeMessage.IndexOf("proxy option", StringComparison.Ordinal) >= 0) { return Strings.HintProxy; }
+            return null;
         }
 
         /// <summary>

@@ -282,6 +282,10 @@ namespace AzsRegistration.Interop.Cmdlets
                     {
                         foreach (string code in PasswordInteractionCodes) { extraHints[code] = Strings.PasswordNeedsInteraction; }
                     }
+                    else if (kind == "ManagedIdentity" && !string.IsNullOrEmpty(AccountId))
+                    {
+                        extraHints["invalid_request"] = Strings.HintIdentityAccountId;
+                    }
                     signInJson = InvokeNative(() => Native.SignIn(client), null, extraHints);
                 }
                 finally

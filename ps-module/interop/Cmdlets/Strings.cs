@@ -42,6 +42,13 @@ namespace AzsRegistration.Interop.Cmdlets
         public const string NonInteractiveNeedsForce = @"{0} needs confirmation, but this host is not interactive. Add -Force (or -Confirm:$false) to run it without a prompt.";
         public const string NotRemoved = @"Customer subscription {0} was not registered with {1} (the service answered 204).";
         public const string ExpectedContextObject = @"-DefaultProfile must be a context (from Get-AzureRmContext), a profile (from Connect-AzureRmAccount) or a context name; got {0}.";
+        // Front-end hints added to library errors (AzsCmdlet.ModuleHint): the module's words for what to change.
+        public const string HintDeviceCode = @"PowerShell: Connect-AzureRmAccount -UseDeviceAuthentication signs in with a device code.";
+        public const string HintTenant = @"PowerShell: Connect-AzureRmAccount -TenantId names the directory to sign in to.";
+        public const string HintListRegistrations = @"PowerShell: Get-AzsRegistration -SubscriptionId <sub> lists them.";
+        public const string HintCaBundle = @"PowerShell: set AZSREG_CA_FILE (or SSL_CERT_FILE) to the PEM bundle.";
+        public const string HintProxy = @"PowerShell: set AZSREG_PROXY (or HTTPS_PROXY; NO_PROXY for exceptions) to the proxy URL.";
+        public const string HintIdentityAccountId = @"PowerShell: -AccountId selects the user-assigned identity (its client ID or resource ID).";
         public const string PasswordNeedsInteraction = @"This account needs multi-factor authentication or another interactive step, which a user name and password cannot give: sign in with Connect-AzureRmAccount -UseDeviceAuthentication (interactive), or use a service principal (-ServicePrincipal) or a managed identity (-Identity) in runbooks.";
         public const string TenantIdBlank = @"The tenant ID is empty or blank: give the customer's directory (tenant) as a GUID or domain name, or leave -TenantId out; nothing was sent.";
         public const string EndpointUserInfo = @"{0}. Nothing was sent.";
