@@ -149,11 +149,21 @@ Describe 'Add-AzureRmEnvironment -ARMEndpoint uses the client settings' {
 
     It 'a CA bundle that did not issue the endpoint''s certificate fails with the module''s hint (AZSREG_CA_FILE), never the CLI''s --ca-file' {
         $other = Join-Path ([System.IO.Path]::GetTempPath()) ('azsreg-other-ca-' + [guid]::NewGuid().ToString('N') + '.pem')
-        # an unrelated CA: the emulator's CA file of another run would do as well; any PEM certificate that is not the issuer
-        $ec = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
-        $req = [System.Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=unrelated test CA', $ec, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
-        $cert = $req.CreateSelfSigned([DateTimeOffset]::UtcNow.AddHours(-1), [DateTimeOffset]::UtcNow.AddDays(1))
-        Set-Content -LiteralPath $other -Value ("-----BEGIN CERTIFICATE-----`n" + [Convert]::ToBase64String($cert.RawData, 'InsertLineBreaks') + "`n-----END CERTIFICATE-----`n")
+        # an unrelated self-signed CA certificate (its key was thrown away; made with openssl,
+        # since Wine's CNG cannot make certificates: this runs in the Windows host too)
+        Set-Content -LiteralPath $other -Value @'
+-----BEGIN CERTIFICATE-----
+MIIBpTCCAUugAwIBAgIUJ/FaDOG++u+vy5lrVKzxN/QA2U8wCgYIKoZIzj0EAwIw
+JzElMCMGA1UEAwwcdW5yZWxhdGVkIHRlc3QgQ0EgKHRlc3RzLXBzKTAgFw0yNjEy
+MDIxMzExMjhaGA8yMTI2MTEwODEzMTEyOFowJzElMCMGA1UEAwwcdW5yZWxhdGVk
+IHRlc3QgQ0EgKHRlc3RzLXBzKTBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABKIK
+HpCQQPTxcSw8dEFrf21c7kNVjMBJE7E8NYVQES6A1cZM5qYmkSDr/BS3JzgbCIn7
+ObQOK+Jc81nv/nbQv0ejUzBRMB0GA1UdDgQWBBQerITIm4eG8fsIud8EMSh2fUL9
+BTAfBgNVHSMEGDAWgBQerITIm4eG8fsIud8EMSh2fUL9BTAPBgNVHRMBAf8EBTAD
+AQH/MAoGCCqGSM49BAMCA0gAMEUCIGtBmIgtFf6mCeStlSvqp/w0rg7HfXhsTulK
+UAt5B/vhAiEAlQiEQkGj1XMPkEeT34eAAqqeyTGz6QGRsB393OlEJWs=
+-----END CERTIFICATE-----
+'@
         try {
             $env:AZSREG_CA_FILE = $other
             $err = $null
