@@ -47,8 +47,9 @@ After each azsreg sync / Sync-AzsCustomerSubscription run of scenario 1 the same
 a second time on the synced state: it must send no write (PUT, PATCH, DELETE).
 
 Times: "work" is what the contender itself timed after its runtime was up (CSV, sign-in,
-every PUT: the pwsh contenders without pwsh start-up and Import-Module, Node without loading
-the SDK); for azsreg, a single command, it is the process's wall time. "process" is the wall
+every PUT: the pwsh contenders without pwsh start-up and Import-Module, the module's without
+making its PSCredential (a runbook gets one from Get-AutomationPSCredential), Node without
+loading the SDK); for azsreg, a single command, it is the process's wall time. "process" is the wall
 time of the whole process. Peak RSS: GNU time's "Maximum resident set size" of the process.
 The load average (/proc/loadavg) is printed beside each figure: on a busy machine the figures
 are slower and noisier than on a quiet one. Child processes get none of the caller's proxy,
