@@ -250,7 +250,7 @@ static const char *cli_hint(const azsreg_error *e)
 	if (strcmp(e->arm_code, "InvalidAuthenticationTokenTenant") == 0)
 		return "azsreg: --sign-in-tenant names the directory to sign in to (so does --tenant-id outside 'register').";
 	if (strcmp(e->arm_code, "RegistrationNotFound") == 0)
-		return "azsreg: 'azsreg request GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations' lists them.";
+		return "azsreg: 'azsreg request GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations --api-version 2017-06-01' lists them.";
 	if (e->code == AZSREG_ETLS && strstr(e->message, "CA bundle") != NULL)
 		return "azsreg: --ca-file <PEM file> gives the CA bundle.";
 	if (e->code == AZSREG_ENETWORK && strstr(e->message, "proxy option") != NULL)

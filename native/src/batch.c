@@ -626,7 +626,11 @@ static void report_result(run_state *rs, item *it)
 	o = result_json(it);
 	text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 	json_decref(it->result);
-	it->result = o; /* final: an item is reported once, when it is over */
+	it->result = NULL;
+	if ((rs->b->opts.flags & AZSREG_BATCH_NO_RESULTS) == 0)
+		it->result = o; /* final: an item is reported once, when it is over; the summary reuses it */
+	else
+		json_decref(o);
 	memset(&r, 0, sizeof(r));
 	r.index = it->index;
 	r.action = it->call.action;

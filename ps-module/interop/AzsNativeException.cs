@@ -48,7 +48,8 @@ namespace AzsRegistration.Interop
         /// <summary>A copy whose hint has `extra` appended (a caller that knows the next step better).</summary>
         public AzsNativeException WithExtraHint(string extra)
         {
-            if (string.IsNullOrEmpty(extra)) { return this; }
+            // once: an error passed on through a second ErrorRecordFor keeps one copy of the words
+            if (string.IsNullOrEmpty(extra) || Hint.IndexOf(extra, StringComparison.Ordinal) >= 0) { return this; }
             string hint = string.IsNullOrEmpty(Hint) ? extra : Hint + " " + extra;
             return new AzsNativeException(Code, ResultName, HttpStatus, NativeMessage, ArmCode, ArmMessage, Target, DetailsJson,
                 RequestId, CorrelationId, hint);

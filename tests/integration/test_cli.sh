@@ -109,7 +109,11 @@ expect_rc regmissing 4
 check "unknown registration: stderr shows RegistrationNotFound" grep -q RegistrationNotFound "$tmp/regmissing.err"
 check "unknown registration: stderr shows a request ID" grep -qiE "request.?id.*$GUID_RE" "$tmp/regmissing.err"
 check "unknown registration: the library's hint, then the CLI's command that lists registrations" \
-	grep -qE "^hint: No registration by this name.* azsreg: 'azsreg request GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations' lists them.$" "$tmp/regmissing.err"
+	grep -qE "^hint: No registration by this name.* azsreg: 'azsreg request GET /subscriptions/<sub>/providers/Microsoft.AzureStack/registrations --api-version 2017-06-01' lists them.$" "$tmp/regmissing.err"
+# the hint's command works as written (the sample subscription for <sub>)
+run listregs request GET /subscriptions/33333333-3333-3333-3333-333333333333/providers/Microsoft.AzureStack/registrations --api-version 2017-06-01 "${G[@]}"
+expect_rc listregs 0
+check "the hint's listing shows the sample registration" grep -q "AzureStack-sample" "$tmp/listregs.out"
 
 # ---- authentication error (3): wrong secret, never shown, even with -vvv ----------------
 AZURE_CLIENT_SECRET="$WRONG_SECRET" run wrongsecret -vvv register --registration "$REG" --customer-subscription "$CUST" "${G[@]}"

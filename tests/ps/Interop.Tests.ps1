@@ -45,6 +45,16 @@ Describe 'JsonPs' {
     }
 }
 
+Describe 'AzsNativeException hints' {
+    It 'a front-end hint is added once, even when the error passes through a second ErrorRecord' {
+        $e = [AzsRegistration.Interop.AzsNativeException]::new(-8, 'AZSREG_ETLS', 0, 'GET https://x/: cannot use the CA bundle', '', '', '', '', '', '', 'library hint.')
+        $once = $e.WithExtraHint('PowerShell: set AZSREG_CA_FILE.')
+        $once.Hint | Should -BeExactly 'library hint. PowerShell: set AZSREG_CA_FILE.'
+        $once.WithExtraHint('PowerShell: set AZSREG_CA_FILE.').Hint | Should -BeExactly 'library hint. PowerShell: set AZSREG_CA_FILE.'
+        $once.WithExtraHint('other words.').Hint | Should -BeExactly 'library hint. PowerShell: set AZSREG_CA_FILE. other words.'
+    }
+}
+
 Describe 'The library log follows the calling command' {
     It 'shows request lines for the caller''s $VerbosePreference, not when -Verbose:$false or the preference is off' {
         $on = & { $VerbosePreference = 'Continue'; $null = Add-AzureRmEnvironment -Name PrefEmu -ARMEndpoint $script:emu.BaseUrl } 4>&1
