@@ -1112,37 +1112,40 @@ Test(batch, a_batch_from_json_options_reports_results_and_progress_as_json)
 	free(items);
 }
 
+/* The run JSON of a batch made with these JSON options over the items (the caller frees it). */
+static char *summary_with(const char *options, azsreg_batch_item *items, size_t n, json_seen *js)
+{
+	azsreg_batch *b = NULL;
+	char *summary = NULL;
+
+	cr_assert_eq(azsreg_batch_new_json(&b, client, options, js ? json_result : NULL, js ? json_progress : NULL, js), AZSREG_OK,
+		     "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_batch_run(b, items, n, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	azsreg_batch_free(b);
+	return summary;
+}
+
 /* A binding that takes every result through the callback asks for the counts alone: the
  * run's JSON then has no second copy of the results (2,000 of them were parsed again at
  * the end of every module command). Pacing stays as set, whichever option comes first. */
 Test(batch, results_false_leaves_the_results_out_of_the_run_json_only)
 {
 	azsreg_batch_item *items = make_items(3, AZSREG_BATCH_PUT, REG_A, TENANT, 0);
-	azsreg_batch *b = NULL;
 	json_seen js;
-	char *summary = NULL;
+	char *summary;
 
 	memset(&js, 0, sizeof js);
-	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"pacing\":false,\"results\":false,\"progressIntervalMs\":10}", json_result,
-					   json_progress, &js), AZSREG_OK, "%s", azsreg_error_last()->message);
-	cr_assert_eq(azsreg_batch_run(b, items, 3, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	summary = summary_with("{\"pacing\":false,\"results\":false,\"progressIntervalMs\":10}", items, 3, &js);
 	cr_expect_eq(js.results, 3, "every result still reaches the callback");
 	cr_expect_str_eq(summary, "{\"total\":3,\"succeeded\":3,\"failed\":0,\"cancelled\":0,\"requests\":3,\"throttled\":0,\"elapsedMs\":20}");
 	azsreg_free(summary);
-	azsreg_batch_free(b);
-	b = NULL;
 	/* the other order: pacing's option does not undo results' */
-	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"results\":false,\"pacing\":false}", NULL, NULL, NULL), AZSREG_OK);
-	cr_assert_eq(azsreg_batch_run(b, items, 3, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	summary = summary_with("{\"results\":false,\"pacing\":false}", items, 3, NULL);
 	cr_expect_null(strstr(summary, "\"results\""), "%s", summary);
 	azsreg_free(summary);
-	azsreg_batch_free(b);
-	b = NULL;
-	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"results\":true}", NULL, NULL, NULL), AZSREG_OK);
-	cr_assert_eq(azsreg_batch_run(b, items, 3, &summary), AZSREG_OK, "%s", azsreg_error_last()->message);
+	summary = summary_with("{\"results\":true}", items, 3, NULL);
 	cr_expect_not_null(strstr(summary, "\"results\":[{"), "%s", summary);
 	azsreg_free(summary);
-	azsreg_batch_free(b);
 	free(items);
 }
 
