@@ -534,6 +534,115 @@ static json_t *sub_resource(json_t *s)
     return res;
 }
 
+/* ---- provider metadata ---------------------------------------------------------------------- */
+
+/*
+ * Microsoft.AzureStack as ARM describes it (GET .../providers/Microsoft.AzureStack): the
+ * resource types of the published descriptions (specs/azurestack), api-versions newest
+ * first as ARM lists them. A client that picks its api-version here (Azure.ResourceManager's
+ * generic resources, AzureRM's *-AzureRmResource without -ApiVersion) gets one that the
+ * routes below serve: the list is API_VERSIONS itself. `since` is the first version of
+ * the descriptions that has the type (generateDeploymentLicense came with 2022-06-01).
+ */
+static const struct {
+    const char *type;
+    bool located; /* a type with locations ("Global"); operations and files have none */
+    const char *capabilities;
+    const char *since;
+} PROVIDER_TYPES[] = {
+    {"registrations", true, "SupportsTags, SupportsLocation", "2017-06-01"},
+    {"registrations/customerSubscriptions", true, "None", "2017-06-01"},
+    {"operations", false, "None", "2017-06-01"},
+    {"cloudManifestFiles", false, "None", "2017-06-01"},
+    {"generateDeploymentLicense", false, "None", "2022-06-01"},
+};
+
+/* the provider document; with `sub` (subscription level) its id and registration state */
+static json_t *provider_doc(const char *sub)
+{
+    json_t *types = json_array();
+    char *id = sub ? emu_printf("/subscriptions/%s/providers/Microsoft.AzureStack", sub)
+                   : emu_printf("/providers/Microsoft.AzureStack");
+    json_t *doc;
+    size_t n = sizeof API_VERSIONS / sizeof API_VERSIONS[0];
+
+    for (size_t t = 0; t < sizeof PROVIDER_TYPES / sizeof PROVIDER_TYPES[0]; t++) {
+        json_t *versions = json_array(), *locations = json_array();
+        /* newest first; the dates compare as text */
+        for (size_t i = n; i-- > 0;) {
+            if (strncmp(API_VERSIONS[i], PROVIDER_TYPES[t].since, 10) >= 0)
+                json_array_append_new(versions, json_string(API_VERSIONS[i]));
+        }
+        if (PROVIDER_TYPES[t].located)
+            json_array_append_new(locations, json_string("Global"));
+        json_array_append_new(types, json_pack("{s:s,s:o,s:o,s:s}", "resourceType", PROVIDER_TYPES[t].type,
+                                               "locations", locations, "apiVersions", versions, "capabilities",
+                                               PROVIDER_TYPES[t].capabilities));
+    }
+    doc = json_pack("{s:s,s:s,s:o}", "id", id ? id : "", "namespace", "Microsoft.AzureStack", "resourceTypes", types);
+    if (sub) {
+        json_object_set_new(doc, "registrationState", json_string("Registered"));
+        json_object_set_new(doc, "registrationPolicy", json_string("RegistrationRequired"));
+    }
+    free(id);
+    return doc;
+}
+
+/* a subscription the state knows: listed under "subscriptions" or holding a registration */
+static bool subscription_known(const char *sub)
+{
+    json_t *s;
+    size_t i;
+    json_array_foreach(json_object_get(g_emu.state, "subscriptions"), i, s) {
+        if (emu_jstr(s, "subscriptionId") && strcasecmp(emu_jstr(s, "subscriptionId"), sub) == 0)
+            return true;
+    }
+    json_array_foreach(json_object_get(g_emu.state, "registrations"), i, s) {
+        if (emu_jstr(s, "subscriptionId") && strcasecmp(emu_jstr(s, "subscriptionId"), sub) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Microsoft.Resources has many versions, and more each year: the emulator checks the form */
+static bool resources_api_version_ok(const char *api)
+{
+    static const char form[] = "dddd-dd-dd";
+    size_t i;
+    for (i = 0; form[i]; i++) {
+        if (form[i] == 'd' ? !isdigit((unsigned char)api[i]) : api[i] != form[i])
+            return false;
+    }
+    return api[i] == '\0' || strcmp(api + i, "-preview") == 0;
+}
+
+/*
+ * GET /providers, /providers/{ns}, /subscriptions/{s}/providers, .../providers/{ns}:
+ * `segs` starts at "providers" (n segments), `sub` is NULL at tenant level. Microsoft.AzureStack
+ * is the one namespace known: a list holds it alone, another one is 404 `InvalidResourceNamespace`.
+ */
+static void providers(emu_req *r, const char *sub, char *const *segs, int n, const char *api)
+{
+    char *msg;
+    if (strcmp(r->method, "GET") != 0) {
+        emu_arm_error(r, 405, "MethodNotAllowed", "The emulator serves provider documents for GET only.");
+    } else if (!resources_api_version_ok(api)) {
+        msg = emu_printf("The api-version '%s' is invalid. The supported versions are dates, 'yyyy-mm-dd' or 'yyyy-mm-dd-preview'.", api);
+        emu_arm_error(r, 400, "InvalidApiVersionParameter", msg ? msg : "The api-version is invalid.");
+        free(msg);
+    } else if (sub && !subscription_known(sub)) {
+        emu_arm_error(r, 404, "SubscriptionNotFound", "The subscription could not be found.");
+    } else if (n == 1) {
+        emu_respond_json(r, 200, json_pack("{s:[o]}", "value", provider_doc(sub)));
+    } else if (strcasecmp(segs[1], "Microsoft.AzureStack") == 0) {
+        emu_respond_json(r, 200, provider_doc(sub));
+    } else {
+        msg = emu_printf("The resource namespace '%s' is invalid.", segs[1]);
+        emu_arm_error(r, 404, "InvalidResourceNamespace", msg ? msg : "The resource namespace is invalid.");
+        free(msg);
+    }
+}
+
 /* ---- entry ---------------------------------------------------------------------------------- */
 
 static bool seg_is(char *const *segs, int n, int i, const char *word)
@@ -591,10 +700,14 @@ void emu_arm_handle(emu_req *r)
     for (size_t i = 0; api && i < sizeof API_VERSIONS / sizeof API_VERSIONS[0]; i++)
         api_ok = api_ok || strcmp(api, API_VERSIONS[i]) == 0;
 
-    if (n < 1 || !seg_is(segs, n, 0, "subscriptions")) {
+    if (n < 1 || !(seg_is(segs, n, 0, "subscriptions") || (seg_is(segs, n, 0, "providers") && n <= 2))) {
         emu_arm_error(r, 404, "NotFound", "The requested path is not an ARM resource known to the emulator.");
     } else if (!api) {
         emu_arm_error(r, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");
+    } else if (seg_is(segs, n, 0, "providers")) {
+        providers(r, NULL, segs, n, api);
+    } else if ((n == 3 || n == 4) && seg_is(segs, n, 2, "providers")) {
+        providers(r, segs[1], segs + 2, n - 2, api);
     } else if (n == 1) {
         if (strcmp(m, "GET") != 0) {
             emu_arm_error(r, 405, "MethodNotAllowed", "The method is not allowed on this resource.");

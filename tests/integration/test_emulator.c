@@ -4,8 +4,9 @@
  * ARM token-bucket throttling, added latency and fault delays, --seed FILE round trip,
  * customer subscription lookups through the emulator's index, what Microsoft's SDKs send
  * (the short device code grant type, a trailing slash on the plain-HTTP managed identity
- * endpoints), an expired token, and username/password (ROPC) sign-in on the v2, v1 and AD FS token
- * endpoints with its AAD-shaped errors.
+ * endpoints), an expired token, username/password (ROPC) sign-in on the v2, v1 and AD FS token
+ * endpoints with its AAD-shaped errors, and the provider documents SDKs read to pick an
+ * api-version.
  */
 #include "harness_fixture.h"
 #include "harness_clock.h"
@@ -729,4 +730,104 @@ Test(emulator, ropc_errors_are_aad_shaped)
 	harness_http_free(&r);
 
 	cr_expect_eq(harness_stat(&emu, "byPassword"), 0);
+}
+
+/* ---- provider metadata (issue 10 item 3) ------------------------------------------------ */
+
+#define PROVIDER_PATH "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/providers/Microsoft.AzureStack"
+
+/* the resource type `type` of a provider document, NULL when it is not listed */
+static json_t *provider_type(json_t *doc, const char *type)
+{
+	json_t *t;
+	size_t i;
+	json_array_foreach(json_object_get(doc, "resourceTypes"), i, t) {
+		const char *name = json_string_value(json_object_get(t, "resourceType"));
+		if (name != NULL && strcmp(name, type) == 0)
+			return t;
+	}
+	return NULL;
+}
+
+/*
+ * Azure.ResourceManager's generic resources (and AzureRM without -ApiVersion) read the
+ * provider document to pick an api-version: the emulator serves it at subscription and
+ * tenant level, newest version first as ARM lists them, and every version it lists for
+ * customer subscriptions is one the customer subscription routes accept.
+ */
+Test(emulator, provider_documents_list_the_api_versions_the_routes_serve)
+{
+	static const char *const expected[] = { "2022-06-01", "2020-06-01-preview", "2017-06-01" };
+	char *token = harness_sample_token(&emu);
+	char path[512];
+	harness_http r;
+	json_t *type, *v;
+	size_t i;
+
+	cr_assert_not_null(token);
+	cr_assert_eq(get_with_token(token, PROVIDER_PATH "?api-version=2022-09-01", &r), 200, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "id")), PROVIDER_PATH);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "namespace")), "Microsoft.AzureStack");
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "registrationState")), "Registered");
+	type = provider_type(r.json, "registrations/customerSubscriptions");
+	cr_assert_not_null(type, "no customerSubscriptions type: %s", r.body);
+	cr_expect_str_eq(json_string_value(json_array_get(json_object_get(type, "locations"), 0)), "Global");
+	cr_assert_eq(json_array_size(json_object_get(type, "apiVersions")), 3, "%s", r.body);
+	for (i = 0; i < 3; i++) {
+		const char *version = json_string_value(json_array_get(json_object_get(type, "apiVersions"), i));
+		harness_http list;
+		cr_assert_str_eq(version, expected[i], "apiVersions[%zu]", i);
+		snprintf(path, sizeof path, REG_PATH "/customerSubscriptions?api-version=%s", version);
+		cr_expect_eq(get_with_token(token, path, &list), 200, "listed %s, list answers %ld: %s", version, list.status, list.body);
+		harness_http_free(&list);
+	}
+	cr_expect_not_null(provider_type(r.json, "registrations"), "%s", r.body);
+	type = provider_type(r.json, "generateDeploymentLicense");
+	cr_expect(type != NULL && json_array_size(json_object_get(type, "apiVersions")) == 1 &&
+	          strcmp(json_string_value(json_array_get(json_object_get(type, "apiVersions"), 0)), "2022-06-01") == 0,
+	          "generateDeploymentLicense came with 2022-06-01: %s", r.body);
+	cr_expect_eq(json_array_size(json_object_get(provider_type(r.json, "operations"), "locations")), 0, "%s", r.body);
+	harness_http_free(&r);
+
+	/* namespaces are case-insensitive; AzureRM's list of a subscription's providers */
+	cr_expect_eq(get_with_token(token, "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/providers/microsoft.azurestack?api-version=2021-04-01", &r), 200, "%s", r.body);
+	harness_http_free(&r);
+	cr_assert_eq(get_with_token(token, "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/providers?api-version=2016-07-01", &r), 200, "%s", r.body);
+	v = json_object_get(r.json, "value");
+	cr_expect(json_array_size(v) == 1 && strcmp(json_string_value(json_object_get(json_array_get(v, 0), "id")), PROVIDER_PATH) == 0, "%s", r.body);
+	harness_http_free(&r);
+
+	/* tenant level: the same types, no subscription in the id, no registration state */
+	cr_assert_eq(get_with_token(token, "/providers/Microsoft.AzureStack?api-version=2021-04-01", &r), 200, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "id")), "/providers/Microsoft.AzureStack");
+	cr_expect_null(json_object_get(r.json, "registrationState"), "%s", r.body);
+	cr_expect_eq(json_array_size(json_object_get(provider_type(r.json, "registrations/customerSubscriptions"), "apiVersions")), 3, "%s", r.body);
+	harness_http_free(&r);
+	cr_assert_eq(get_with_token(token, "/providers?api-version=2021-04-01", &r), 200, "%s", r.body);
+	cr_expect_eq(json_array_size(json_object_get(r.json, "value")), 1, "%s", r.body);
+	harness_http_free(&r);
+
+	/* what ARM refuses */
+	cr_expect_eq(get_with_token(token, "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/providers/Microsoft.Compute?api-version=2021-04-01", &r), 404, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "InvalidResourceNamespace");
+	harness_http_free(&r);
+	cr_expect_eq(get_with_token(token, "/subscriptions/99999999-9999-9999-9999-999999999999/providers/Microsoft.AzureStack?api-version=2021-04-01", &r), 404, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "SubscriptionNotFound");
+	harness_http_free(&r);
+	cr_expect_eq(get_with_token(token, PROVIDER_PATH "?api-version=banana", &r), 400, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "InvalidApiVersionParameter");
+	harness_http_free(&r);
+	cr_expect_eq(get_with_token(token, PROVIDER_PATH, &r), 400, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "MissingApiVersionParameter");
+	harness_http_free(&r);
+	{
+		char auth[4096];
+		const char *hdrs[] = { auth, NULL };
+		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+		cr_expect_eq(harness_https(&emu, "PUT", PROVIDER_PATH "?api-version=2021-04-01", hdrs, "{}", "application/json", &r), 405, "%s", r.body);
+		harness_http_free(&r);
+		cr_expect_eq(harness_https(&emu, "GET", PROVIDER_PATH "?api-version=2021-04-01", NULL, NULL, NULL, &r), 401, "%s", r.body);
+		harness_http_free(&r);
+	}
+	free(token);
 }
