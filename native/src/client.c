@@ -80,10 +80,13 @@ static int check_ca_file(const char *path, const char *source)
 	}
 	data.limit = CA_FILE_MAX;
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (azsreg_buf__put(&data, chunk, n) != AZSREG_OK) {
+		if (n > CA_FILE_MAX - data.size) {
 			rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' is larger than %zu bytes", source, path, CA_FILE_MAX);
 			goto done;
 		}
+		rc = azsreg_buf__put(&data, chunk, n);
+		if (rc != AZSREG_OK)
+			goto done; /* out of memory, said by the buffer */
 	}
 	if (ferror(f)) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' cannot be read", source, path);

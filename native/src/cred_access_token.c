@@ -110,7 +110,12 @@ AZSREG_EXTERN(int) azsreg_credential_access_token_new(azsreg_credential **out, c
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	azsreg_secret__register(c->token);
+	rc = azsreg_secret__register(c->token);
+	if (rc != AZSREG_OK) {
+		azsreg__free_secret(c->token);
+		c->token = NULL; /* not registered: at_destroy must not unregister it */
+		goto done;
+	}
 	c->issued_at = (int64_t)time(NULL);
 	if (azsreg_jwt__is_jwt(access_token) && azsreg_jwt__decode_claims(&claims, access_token) == AZSREG_OK) {
 		c->expires_on = claims.exp > 0 ? claims.exp : c->issued_at + 3600;

@@ -124,7 +124,12 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	azsreg_secret__register(device_code);
+	rc = azsreg_secret__register(device_code);
+	if (rc != AZSREG_OK) {
+		azsreg__free_secret(device_code);
+		device_code = NULL; /* not registered: not to be unregistered below */
+		goto done;
+	}
 	user_code = json_string_value(json_object_get(root, "user_code"));
 	uri = json_string_value(json_object_get(root, "verification_uri"));
 	if (uri == NULL)

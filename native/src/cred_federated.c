@@ -70,7 +70,9 @@ static int fed_get_token(azsreg_credential *cred, const azsreg_token_context *ct
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;
 	}
-	azsreg_secret__register(assertion.ptr);
+	rc = azsreg_secret__register(assertion.ptr);
+	if (rc != AZSREG_OK)
+		goto done; /* not registered: not sent, not unregistered */
 	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
 	if (rc == AZSREG_OK)
 		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);

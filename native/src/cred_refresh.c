@@ -30,8 +30,13 @@ void azsreg_refresh__set(azsreg_refresh_token *r, char *rt)
 		azsreg__free_secret(r->value);
 	}
 	r->value = rt;
-	if (rt != NULL)
-		azsreg_secret__register(rt);
+	if (rt != NULL && azsreg_secret__register(rt) != AZSREG_OK) {
+		/* A secret that redaction cannot hide is not kept: the next renewal signs in
+		 * the long way instead. The sign-in that got it has succeeded all the same. */
+		azsreg__free_secret(rt);
+		r->value = NULL;
+		azsreg_error_clear();
+	}
 	pthread_mutex_unlock(&r->mu);
 }
 

@@ -170,8 +170,10 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 		goto done;
 	}
 	c->password = azsreg__strdup(password);
-	if (c->password != NULL)
-		azsreg_secret__register(c->password);
+	if (c->password != NULL && azsreg_secret__register(c->password) != AZSREG_OK) {
+		azsreg__free_secret(c->password);
+		c->password = NULL; /* not registered: not to be unregistered when freed */
+	}
 	c->client_id = azsreg__strdup(client_id);
 	c->username = azsreg__strdup(username);
 	if (tenant_id != NULL && tenant_id[0] != '\0')

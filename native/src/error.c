@@ -88,7 +88,9 @@ static void tls_publish(error_tls *e, int code, int http_status, const char *hin
 {
 	e->pub.code = code;
 	e->pub.http_status = http_status;
-	e->pub.message = nz(e->message);
+	/* an error whose message could not be stored still says why there is none */
+	e->pub.message = e->message != NULL || code == AZSREG_OK || e->quiet ? nz(e->message)
+			 : code == AZSREG_ENOMEM ? "out of memory" : "out of memory storing this error's message";
 	e->pub.arm_code = nz(e->arm_code);
 	e->pub.arm_message = nz(e->arm_message);
 	e->pub.target = nz(e->target);
@@ -537,7 +539,7 @@ int azsreg_error__set(int code, const char *fmt, ...)
 		msg = message_copy(azsreg_buf__cstr(&raw));
 	azsreg_buf__wipe_free(&raw);
 	if (msg == NULL)
-		msg = plain_copy(code == AZSREG_ENOMEM ? "out of memory" : "error (the message could not be built)");
+		msg = plain_copy(code == AZSREG_ENOMEM ? "out of memory" : "out of memory building this error's message");
 	tls_store(code, msg);
 	e->busy = 0;
 	return code;
@@ -854,7 +856,7 @@ int azsreg_error__from_arm(int status, const char *body, size_t body_len, const 
 	memset(&info, 0, sizeof(info));
 	info.code = rc;
 	info.http_status = status;
-	info.message = msg.failed ? "error response (message could not be built)" : azsreg_buf__cstr(&msg);
+	info.message = msg.failed ? "error response (out of memory building its message)" : azsreg_buf__cstr(&msg);
 	info.arm_code = code;
 	info.arm_message = message;
 	info.target = target;
@@ -951,7 +953,7 @@ int azsreg_error__from_identity(int status, const char *body, size_t body_len, c
 	memset(&info, 0, sizeof(info));
 	info.code = rc;
 	info.http_status = status;
-	info.message = msg.failed ? "identity error (message could not be built)" : azsreg_buf__cstr(&msg);
+	info.message = msg.failed ? "identity error (out of memory building its message)" : azsreg_buf__cstr(&msg);
 	info.arm_code = arm_code;
 	info.arm_message = desc ? azsreg_buf__cstr(&desc_line) : NULL;
 	info.request_id = trace;

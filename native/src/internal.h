@@ -149,8 +149,12 @@ void azsreg_log__write(const azsreg_logger *lg, int level, const char *fmt, ...)
  * refresh_token, id_token, client_secret, and anything shaped like a JWT (eyJ...x.y.z).
  */
 int azsreg_log__redact(azsreg_buf *out, const char *text);
-/** Process-wide registry of secret strings (min length 4) that redaction always hides. */
-void azsreg_secret__register(const char *secret);
+/**
+ * Process-wide registry of secret strings (min length 4) that redaction always hides.
+ * Register fails only out of memory (AZSREG_ENOMEM, last error set): the caller must then
+ * not use the secret, nor unregister it (that would release another holder's entry).
+ */
+int azsreg_secret__register(const char *secret);
 void azsreg_secret__unregister(const char *secret);
 /** Does any registered secret occur in text[0..len)? */
 int azsreg_secret__in(const char *text, size_t len);
@@ -606,7 +610,8 @@ typedef struct azsreg_refresh_token {
 int azsreg_refresh__init(azsreg_refresh_token *r, const char *what);
 /** Wipes what is held and destroys the mutex. */
 void azsreg_refresh__free(azsreg_refresh_token *r);
-/** Holds `rt` (taken over; NULL: nothing) instead of the previous one, which is wiped. */
+/** Holds `rt` (taken over; NULL: nothing) instead of the previous one, which is wiped;
+ *  out of memory to register it for redaction, it is wiped too and nothing is held. */
 void azsreg_refresh__set(azsreg_refresh_token *r, char *rt);
 int azsreg_refresh__held(azsreg_refresh_token *r);
 /**

@@ -27,20 +27,22 @@ static size_t registry_cap;
 
 #define SECRET_MIN_LEN 4
 
-void azsreg_secret__register(const char *secret)
+int azsreg_secret__register(const char *secret)
 {
 	size_t i, len;
 	char *copy;
+	int registered = 0;
 
 	if (secret == NULL)
-		return;
+		return AZSREG_OK;
 	len = strlen(secret);
 	if (len < SECRET_MIN_LEN)
-		return;
+		return AZSREG_OK;
 	pthread_mutex_lock(&registry_lock);
 	for (i = 0; i < registry_count; i++) {
 		if (registry[i].len == len && memcmp(registry[i].value, secret, len) == 0) {
 			registry[i].refs++;
+			registered = 1;
 			goto done;
 		}
 	}
@@ -60,8 +62,16 @@ void azsreg_secret__register(const char *secret)
 	registry[registry_count].len = len;
 	registry[registry_count].refs = 1;
 	registry_count++;
+	registered = 1;
 done:
+	if (!registered && registry_count == 0) {
+		free(registry);
+		registry = NULL;
+		registry_cap = 0;
+	}
 	pthread_mutex_unlock(&registry_lock);
+	/* after the unlock: setting an error redacts its message, which reads the registry */
+	return registered ? AZSREG_OK : azsreg_error__set(AZSREG_ENOMEM, "out of memory (registering a secret for redaction)");
 }
 
 void azsreg_secret__unregister(const char *secret)

@@ -197,8 +197,13 @@ static int list_registration(azsreg_client *c, reg_state *r)
 		const char *tenant = json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId"));
 		azsreg_registration_ref ref;
 		char guid[AZSREG_GUID_LEN + 1];
+		int prc = id != NULL ? azsreg_customer_id_parse(&ref, guid, id) : AZSREG_EINVALID;
 
-		if (id == NULL || azsreg_customer_id_parse(&ref, guid, id) != 0) {
+		if (prc == AZSREG_ENOMEM) {
+			json_decref(arr);
+			return azsreg_error__prefix("sync: listing of registration %s", r->ref.name);
+		}
+		if (prc != AZSREG_OK) {
 			json_decref(arr);
 			return azsreg_error__set(AZSREG_ESERVICE,
 						 "sync: the listing of registration %s has an item whose id is not a customer subscription's resource ID",
