@@ -4,9 +4,9 @@
 #   2. release build (out/release) -> ctest: unit, integration, fuzz tables
 #   3. ASan + UBSan build (out/asan) -> ctest again; then every libFuzzer target for a
 #      bounded time (build/fuzz.sh: clang, out/fuzz; one count per target)
-#   4. valgrind memcheck over every integration test of the release build
-#      (the test programs and the library they load; one run also puts the emulator itself
-#      under valgrind)
+#   4. valgrind memcheck over every integration test of the release build and the
+#      allocation-failure test (the test programs and the library they load; one run also
+#      puts the emulator itself under valgrind)
 #   5. the PowerShell module's Pester tests (build/install-pwsh.sh, build/package-module.sh,
 #      tests/ps/run.ps1)
 #   6. Windows x64: cross-build (build/build-windows.sh), package both runtimes, and the
@@ -109,11 +109,12 @@ if [ "$rc" -ne 0 ] && [ "$fz_failed" -eq 0 ]; then fz_failed=1; fi
 record "libFuzzer" "$fz_passed" "$fz_failed"
 
 # ---------------------------------------------------------------------------------------
-# valgrind: every integration test (ctest name integ_*) of the release build, one valgrind
-# run per test program. Criterion runs each test in a child process, and valgrind only
+# valgrind: every integration test (ctest name integ_*) of the release build and the
+# allocation-failure test (native_test_alloc_failure: every allocation of the library failed
+# in turn must leak nothing), one valgrind run per test program. Criterion runs each test in a child process, and valgrind only
 # reports a child's errors in its own log, so every process gets its own log file and
 # the run fails when any log reports an error (leaks of kind definite/indirect count).
-banner "valgrind memcheck (integration tests, release build)"
+banner "valgrind memcheck (integration tests and allocation failures, release build)"
 if [ -f out/release/CTestTestfile.cmake ] && command -v valgrind >/dev/null; then
 	VG_DIR="$LOGS/valgrind"
 	rm -rf "$VG_DIR"
@@ -121,7 +122,7 @@ if [ -f out/release/CTestTestfile.cmake ] && command -v valgrind >/dev/null; the
 	vg_opts=(--leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99
 	         --show-leak-kinds=definite,indirect --num-callers=30
 	         --suppressions="$ROOT/tests/integration/valgrind.supp")
-	ctest --test-dir out/release -R '^integ_' --show-only=json-v1 >"$VG_DIR/tests.json" 2>/dev/null || true
+	ctest --test-dir out/release -R '^(integ_|native_test_alloc_failure$)' --show-only=json-v1 >"$VG_DIR/tests.json" 2>/dev/null || true
 	vg_passed=0
 	vg_failed=0
 	n="$(jq '.tests | length' "$VG_DIR/tests.json" 2>/dev/null || echo 0)"
