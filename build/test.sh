@@ -110,10 +110,11 @@ record "libFuzzer" "$fz_passed" "$fz_failed"
 
 # ---------------------------------------------------------------------------------------
 # valgrind: every integration test (ctest name integ_*) of the release build and the
-# allocation-failure test (native_test_alloc_failure: every allocation of the library failed
-# in turn must leak nothing), one valgrind run per test program. Criterion runs each test in a child process, and valgrind only
-# reports a child's errors in its own log, so every process gets its own log file and
-# the run fails when any log reports an error (leaks of kind definite/indirect count).
+# allocation-failure test (native_test_alloc_failure: every allocation of the library
+# failed in turn must leak nothing), one valgrind run per test program. Criterion runs
+# each test in a child process, and valgrind only reports a child's errors in its own
+# log, so every process gets its own log file and the run fails when any log reports an
+# error (leaks of kind definite/indirect count).
 banner "valgrind memcheck (integration tests and allocation failures, release build)"
 if [ -f out/release/CTestTestfile.cmake ] && command -v valgrind >/dev/null; then
 	VG_DIR="$LOGS/valgrind"

@@ -91,16 +91,15 @@ AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, 
 	}
 	c->client_id = azsreg__strdup(opts->client_id);
 	c->secret = azsreg__strdup(opts->client_secret);
+	/* registered at once: cs_destroy unregisters whatever c->secret holds */
+	if (c->secret != NULL && azsreg_secret__register(c->secret) != AZSREG_OK) {
+		azsreg__free_secret(c->secret);
+		c->secret = NULL; /* not registered: not to be unregistered */
+	}
 	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0')
 		c->tenant = azsreg__strdup(opts->tenant_id);
 	if (c->client_id == NULL || c->secret == NULL || (opts->tenant_id && opts->tenant_id[0] && c->tenant == NULL)) {
 		rc = AZSREG_ENOMEM;
-		goto done;
-	}
-	rc = azsreg_secret__register(c->secret);
-	if (rc != AZSREG_OK) {
-		azsreg__free_secret(c->secret);
-		c->secret = NULL; /* not registered: cs_destroy must not unregister it */
 		goto done;
 	}
 	snprintf(desc, sizeof(desc), "ClientSecret(client %.100s, tenant %.100s)", c->client_id,

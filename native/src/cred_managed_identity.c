@@ -235,14 +235,13 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 		}
 		c->endpoint = azsreg__strdup(endpoint);
 		c->header = azsreg__strdup(header);
+		/* registered at once: freeing the credential unregisters whatever c->header holds */
+		if (c->header != NULL && azsreg_secret__register(c->header) != AZSREG_OK) {
+			azsreg__free_secret(c->header);
+			c->header = NULL; /* not registered: not to be unregistered */
+		}
 		if (c->endpoint == NULL || c->header == NULL) {
 			rc = AZSREG_ENOMEM;
-			goto done;
-		}
-		rc = azsreg_secret__register(c->header);
-		if (rc != AZSREG_OK) {
-			azsreg__free_secret(c->header);
-			c->header = NULL; /* not registered: not to be unregistered when freed */
 			goto done;
 		}
 	} else {

@@ -4,9 +4,10 @@
  * This program links a copy of libazsreg_static.a whose references to malloc, calloc,
  * realloc, strdup and free are renamed to the hooks below (objcopy --redefine-sym, see
  * CMakeLists.txt), so only the library's own allocations go through them; Jansson's are
- * counted too (json_set_alloc_funcs), never failed (see json_hook_malloc). The test's code and the scripted transport allocate with the C library directly,
- * and the hooks are paused while the scripted transport answers, so a failure is always
- * one the library itself has to handle.
+ * counted too (json_set_alloc_funcs), never failed (see json_hook_malloc). The test's
+ * code and the scripted transport allocate with the C library directly, and the hooks are
+ * paused while the scripted transport answers, so a failure is always one the library
+ * itself has to handle.
  *
  * Each scenario runs once to count its allocations (n) and to record its normal result,
  * then n more times, the k-th allocation failing in run k. A run must end in one of two
@@ -17,7 +18,8 @@
  * output (a batch or a sync hands back its JSON whatever happened: its items say what was
  * done; an item that ran out of memory is a failed item, the run AZSREG_EPARTIAL). Every
  * run must give back every block it took (the hooks count them), which also shows under
- * ASan and valgrind. Linux only: objcopy renames ELF symbols.
+ * ASan and valgrind, and must leave registered the secrets that credentials made before
+ * the runs also hold. Linux only: objcopy renames ELF symbols.
  */
 #include <criterion/criterion.h>
 #include <execinfo.h>
@@ -38,6 +40,13 @@
 #define TENANT "dbab3982-1111-2222-3333-444444444444"
 #define CORRELATION "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 #define SENTINEL "the error of an earlier, unrelated call"
+#define ACCESS_TOKEN "opaque-access-token"
+#define CLIENT_ID "22222222-2222-2222-2222-222222222222"
+#define CLIENT_SECRET "s3cr=t&value"
+#define MI_ENDPOINT "http://127.0.0.1:40342/msi/token"
+#define MI_HEADER "hdr-secret-value"
+#define USER "admin@contoso.onmicrosoft.com"
+#define PASSWORD "p4ssw0rd-value"
 #define RESULT_MAX 16384
 
 /* ------------------------------------------------------------------ the hooks */
@@ -210,6 +219,36 @@ static int qt_transfers_new(azsreg_transport *t, azsreg_transfers **out, int max
 	return 0;
 }
 
+/* ------------------------------------------------------- shared set-up */
+
+/*
+ * A CA bundle of the test's own (a certificate, no key), given to every client as its
+ * ca_file: the client reads it on every run whatever SSL_CERT_FILE says on this machine.
+ */
+static const char CA_PEM[] =
+	"-----BEGIN CERTIFICATE-----\n"
+	"MIIBnjCCAUWgAwIBAgIUHSUQuUjpfV8Vj/5AdMM/tzn+Q+gwCgYIKoZIzj0EAwIw\n"
+	"JDEiMCAGA1UEAwwZYXpzcmVnIGFsbG9jLWZhaWx1cmUgdGVzdDAgFw0yNjEyMDIx\n"
+	"NjQxMTNaGA8yMTI2MTEwODE2NDExM1owJDEiMCAGA1UEAwwZYXpzcmVnIGFsbG9j\n"
+	"LWZhaWx1cmUgdGVzdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABGl8piy4Qi0m\n"
+	"wIz6EWoIeFk8S0bLX2gf4ux1NogiR6kY1/Uxqq7+lT6ILHs8U3d1sSpOaPzZrL0e\n"
+	"a5CkciSeLXSjUzBRMB0GA1UdDgQWBBRLhxFEwyWqJLCzpx9zw77mxwRpqDAfBgNV\n"
+	"HSMEGDAWgBRLhxFEwyWqJLCzpx9zw77mxwRpqDAPBgNVHRMBAf8EBTADAQH/MAoG\n"
+	"CCqGSM49BAMCA0cAMEQCIFutGGMrLcVwaBAUZrHMilptiazAwPm4KarE/3Hchtg6\n"
+	"AiBjQbzy1sge4OGf3yAHFuJ03XUNong76FpvWwjK5HiD1Q==\n"
+	"-----END CERTIFICATE-----\n";
+static char g_ca_file[64];
+
+/*
+ * Credentials made before the runs that hold the scenarios' secrets too: a run that
+ * fails must never release another holder's registration with the redaction registry
+ * (each secret is looked up after every run).
+ */
+static const char *const BYSTANDER_SECRETS[] = { ACCESS_TOKEN, CLIENT_SECRET, MI_HEADER, PASSWORD };
+static azsreg_credential *g_bystanders[4];
+
+static int make_managed_identity(azsreg_credential **cred);
+
 /* -------------------------------------------------------------- scenarios */
 
 /* What a scenario is given: a scripted transport (answers added by the scenario), its
@@ -249,10 +288,11 @@ static int with_client(world *w, azsreg_credential *cred, int rc, client_op op)
 	if (rc == 0)
 		rc = azsreg_environment_custom(&env, "Test", ARM, LOGIN, ARM);
 	if (rc == 0 && cred == NULL)
-		rc = azsreg_credential_access_token_new(&cred, "opaque-access-token");
+		rc = azsreg_credential_access_token_new(&cred, ACCESS_TOKEN);
 	if (rc == 0) {
 		o.environment = env;
 		o.correlation_id = CORRELATION; /* else a fresh one per client, in every error message */
+		o.ca_file = g_ca_file;          /* read on every run, whatever the environment says */
 		o.max_retries = 2;
 		rc = azsreg_client__new_with(&client, &o, cred, &w->q.base, &w->fc.clock);
 	}
@@ -422,10 +462,52 @@ static int s_client_secret_sign_in(world *w)
 	int rc;
 
 	so.tenant_id = TENANT;
-	so.client_id = "22222222-2222-2222-2222-222222222222";
-	so.client_secret = "s3cr=t&value";
+	so.client_id = CLIENT_ID;
+	so.client_secret = CLIENT_SECRET;
 	rc = azsreg_credential_client_secret_new(&cred, &so);
 	return with_client(w, cred, rc, op_registration_get);
+}
+
+/* expires_on: an hour after the fake clock's start (fake_clock_init: Unix time 1700000000) */
+static int op_registration_get_after_mi_token(world *w, azsreg_client *client, char **out)
+{
+	fake_transport_add(w->ft, 200, "{\"access_token\":\"mi-token-value\",\"expires_on\":\"1700003600\",\"token_type\":\"Bearer\"}", NULL);
+	fake_transport_add(w->ft, 200, "{\"id\":\"" REG "\",\"name\":\"AzureStack-sample\",\"properties\":{}}", NULL);
+	return azsreg_registration_get(out, client, REG);
+}
+
+static int make_managed_identity(azsreg_credential **cred)
+{
+	azsreg_managed_identity_options mo = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
+
+	mo.identity_endpoint = MI_ENDPOINT;
+	mo.identity_header = MI_HEADER;
+	return azsreg_credential_managed_identity_new(cred, &mo);
+}
+
+static int s_managed_identity(world *w)
+{
+	azsreg_credential *cred = NULL;
+	int rc = make_managed_identity(&cred);
+
+	return with_client(w, cred, rc, op_registration_get_after_mi_token);
+}
+
+/* the password grant's answer has a refresh token: held (and registered) until freed */
+static int op_registration_get_after_password(world *w, azsreg_client *client, char **out)
+{
+	fake_transport_add(w->ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"user-token-value\","
+	                               "\"refresh_token\":\"refresh-token-value\"}", NULL);
+	fake_transport_add(w->ft, 200, "{\"id\":\"" REG "\",\"name\":\"AzureStack-sample\",\"properties\":{}}", NULL);
+	return azsreg_registration_get(out, client, REG);
+}
+
+static int s_username_password(world *w)
+{
+	azsreg_credential *cred = NULL;
+	int rc = azsreg_credential_username_password_new(&cred, TENANT, CLIENT_ID, USER, PASSWORD);
+
+	return with_client(w, cred, rc, op_registration_get_after_password);
 }
 
 static int s_input(world *w)
@@ -452,7 +534,8 @@ static int s_ids(world *w)
 	if (rc == 0)
 		rc = azsreg_resource_id_normalize(&normal, id);
 	if (rc == 0)
-		rc = azsreg_redact(&redacted, "Authorization: Bearer eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.c2ln client_secret=abc");
+		rc = azsreg_redact(&redacted, "Authorization: Bearer eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.c2ln client_secret=abc, "
+		                    "a registered secret: " PASSWORD);
 	if (rc == 0)
 		snprintf(w->result, sizeof w->result, "%s | %s", normal, redacted);
 	else
@@ -468,6 +551,7 @@ static int s_ids(world *w)
 typedef struct outcome {
 	int rc;
 	int last_code;
+	const char *lost;   /* a bystander's secret that redaction no longer knows, else NULL */
 	long seen;      /* allocations asked for */
 	long leaked;    /* blocks not given back */
 	char message[1024];
@@ -504,6 +588,11 @@ static void run_once(scenario_fn fn, long fail_at, outcome *o)
 	free(w);
 	azsreg_error_clear();
 	o->leaked = atomic_load(&g_live) - live0;
+	o->lost = NULL;
+	for (size_t i = 0; i < sizeof BYSTANDER_SECRETS / sizeof BYSTANDER_SECRETS[0]; i++) {
+		if (!azsreg_secret__in(BYSTANDER_SECRETS[i], strlen(BYSTANDER_SECRETS[i])))
+			o->lost = BYSTANDER_SECRETS[i];
+	}
 }
 
 /* Runs scenario `name`, whose normal result is `expected_rc`, with each allocation failing
@@ -518,14 +607,18 @@ static void exercise(const char *name, scenario_fn fn, int expected_rc, int batc
 	n = want.seen;
 	cr_assert_gt(n, 0, "%s: no allocation seen (are the hooks linked?)", name);
 	cr_assert_eq(want.leaked, 0, "%s: %ld blocks not given back without any failure", name, want.leaked);
+	cr_assert_null(want.lost, "%s: without any failure, redaction lost a bystander's secret", name);
 	cr_assert_eq(want.rc, expected_rc, "%s: without any allocation failure it gives %s (\"%s\")", name,
 	             azsreg_result_name(want.rc), want.message);
 	for (k = 1; k <= n; k++) {
 		run_once(fn, k, &got);
 		cr_expect_eq(got.leaked, 0, "%s: allocation %ld of %ld failing: %ld blocks not given back (%s)", name, k, n,
 		             got.leaked, azsreg_result_name(got.rc));
+		cr_expect_null(got.lost, "%s: allocation %ld of %ld failing: redaction no longer knows another credential's secret",
+		               name, k, n);
 		if (got.rc == want.rc && strcmp(got.result, want.result) == 0 &&
 		    (want.rc == 0 || strcmp(got.message, want.message) == 0)) {
+			/* after a success the last error is not defined (azsreg.h): not checked */
 			absorbed++;
 			continue;
 		}
@@ -563,11 +656,41 @@ static void *json_hook_malloc_failing(size_t n)
 
 static void setup(void)
 {
+	static const char *const network_vars[] = { "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY",
+	                                            "NO_PROXY", "no_proxy", "SSL_CERT_FILE", "CURL_CA_BUNDLE" };
+	azsreg_client_secret_options so = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+	FILE *f;
+	int fd;
+
 	json_set_alloc_funcs(getenv("AZSREG_ALLOC_FAIL_JSON") != NULL ? json_hook_malloc_failing : json_hook_malloc,
 	                     azsreg_hook_free);
+	for (size_t i = 0; i < sizeof network_vars / sizeof network_vars[0]; i++)
+		unsetenv(network_vars[i]);
+	snprintf(g_ca_file, sizeof g_ca_file, "/tmp/azsreg-alloc-ca-XXXXXX");
+	fd = mkstemp(g_ca_file);
+	cr_assert_geq(fd, 0, "cannot make a temporary file");
+	f = fdopen(fd, "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(fputs(CA_PEM, f) >= 0 && fclose(f) == 0, 1, "cannot write %s", g_ca_file);
+
+	so.tenant_id = TENANT;
+	so.client_id = CLIENT_ID;
+	so.client_secret = CLIENT_SECRET;
+	cr_assert_eq(azsreg_credential_access_token_new(&g_bystanders[0], ACCESS_TOKEN), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_credential_client_secret_new(&g_bystanders[1], &so), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(make_managed_identity(&g_bystanders[2]), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_credential_username_password_new(&g_bystanders[3], TENANT, CLIENT_ID, USER, PASSWORD), 0, "%s",
+	             azsreg_error_last()->message);
 }
 
-TestSuite(alloc_failure, .init = setup);
+static void teardown(void)
+{
+	for (size_t i = 0; i < sizeof g_bystanders / sizeof g_bystanders[0]; i++)
+		azsreg_credential_free(g_bystanders[i]);
+	(void)remove(g_ca_file);
+}
+
+TestSuite(alloc_failure, .init = setup, .fini = teardown);
 
 Test(alloc_failure, constructors) { exercise("constructors", s_constructors, 0, 0); }
 Test(alloc_failure, customer_put) { exercise("customer_put", s_put, 0, 0); }
@@ -578,6 +701,8 @@ Test(alloc_failure, throttled_then_put) { exercise("throttled_then_put", s_throt
 Test(alloc_failure, long_running_put) { exercise("long_running_put", s_long_running_put, 0, 0); }
 Test(alloc_failure, generic_request) { exercise("generic_request", s_generic_request, 0, 0); }
 Test(alloc_failure, client_secret_sign_in) { exercise("client_secret_sign_in", s_client_secret_sign_in, 0, 0); }
+Test(alloc_failure, managed_identity_sign_in) { exercise("managed_identity_sign_in", s_managed_identity, 0, 0); }
+Test(alloc_failure, username_password_sign_in) { exercise("username_password_sign_in", s_username_password, 0, 0); }
 Test(alloc_failure, tenant_resolve) { exercise("tenant_resolve", s_tenant_resolve, 0, 0); }
 Test(alloc_failure, batch) { exercise("batch", s_batch, 0, 1); }
 Test(alloc_failure, sync) { exercise("sync", s_sync, 0, 1); }
