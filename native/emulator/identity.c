@@ -77,21 +77,34 @@ static char *issue(const char *aud, const char *tid, const char *oid, const char
     return emu_jwt_issue(c);
 }
 
-static void token_answer(emu_req *r, char *at, long long life, const char *refresh, const char *scope)
+/* The token answer's body (NULL when at is NULL or memory ran out). */
+static json_t *token_body(const char *at, long long life, const char *refresh, const char *scope)
 {
     json_t *res;
-    if (!at) {
-        aad_error(r, 500, "server_error", 90000, "The emulator could not create a token.");
-        return;
-    }
+    if (!at)
+        return NULL;
     res = json_pack("{s:s,s:I,s:I,s:s}", "token_type", "Bearer", "expires_in", (json_int_t)life, "ext_expires_in",
                     (json_int_t)life, "access_token", at);
-    if (refresh)
+    if (res && refresh)
         json_object_set_new(res, "refresh_token", json_string(refresh));
-    if (scope)
+    if (res && scope)
         json_object_set_new(res, "scope", json_string(scope));
-    emu_respond_json(r, 200, res);
+    return res;
+}
+
+/* Answers 200 with res, or 500 when there is none; consumes res and at. */
+static void token_respond(emu_req *r, json_t *res, char *at)
+{
+    if (res)
+        emu_respond_json(r, 200, res);
+    else
+        aad_error(r, 500, "server_error", 90000, "The emulator could not create a token.");
     emu_wipe_free(at);
+}
+
+static void token_answer(emu_req *r, char *at, long long life, const char *refresh, const char *scope)
+{
+    token_respond(r, token_body(at, life, refresh, scope), at);
 }
 
 /* v2: one scope "<audience>/.default" (others like offline_access ignored). Returns malloc'd aud. */
@@ -246,13 +259,66 @@ static void grant_client_credentials(emu_req *r, json_t *form, const char *tenan
     }
 }
 
-static void user_tokens(emu_req *r, const char *client_id, const char *tid, const char *upn, const char *aud,
-                        const char *scope, bool v2)
+/* Whether a space-separated scope list holds `want`. */
+static bool scope_has(const char *scope, const char *want)
+{
+    size_t n = strlen(want);
+    const char *p = scope;
+    while (p && *p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && strncmp(p, want, n) == 0)
+            return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/*
+ * What Entra ID adds to a user's tokens when the client asks, and MSAL needs: `client_info`
+ * (base64url of {"uid":<oid>,"utid":<tid>}, MSAL's account key; MSAL.NET fails without it
+ * when it sent client_info=1) and, when the scope holds `openid`, an `id_token` for the client
+ * (aud = client ID). The id_token is signed like the emulator's other tokens (HS256).
+ */
+static void add_user_extras(json_t *res, json_t *form, const char *client_id, const char *tid, const char *oid,
+                            const char *upn, bool v2)
+{
+    const char *ci = emu_jstr(form, "client_info");
+    const char *scope = emu_jstr(form, "scope");
+    if (ci && strcmp(ci, "1") == 0) {
+        json_t *info = json_pack("{s:s,s:s}", "uid", oid, "utid", tid);
+        char *text = info ? json_dumps(info, JSON_COMPACT) : NULL;
+        char *enc = text ? emu_b64url_encode((const unsigned char *)text, strlen(text)) : NULL;
+        if (enc)
+            json_object_set_new(res, "client_info", json_string(enc));
+        free(enc);
+        free(text);
+        json_decref(info);
+    }
+    if (scope && scope_has(scope, "openid")) {
+        long long now = emu_now();
+        char iss[200];
+        json_t *c;
+        char *idt;
+        snprintf(iss, sizeof iss, v2 ? "%s/%s/v2.0" : "%s/%s/", g_emu.base, tid);
+        c = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "aud", client_id, "iss", iss, "tid", tid, "oid",
+                      oid, "sub", oid, "preferred_username", upn, "name", upn, "iat", (json_int_t)now, "nbf",
+                      (json_int_t)now, "exp", (json_int_t)(now + 3600), "ver", v2 ? "2.0" : "1.0");
+        idt = c ? emu_jwt_issue(c) : NULL;
+        if (idt)
+            json_object_set_new(res, "id_token", json_string(idt));
+        free(idt);
+    }
+}
+
+static void user_tokens(emu_req *r, json_t *form, const char *client_id, const char *tid, const char *upn,
+                        const char *aud, const char *scope, bool v2)
 {
     char oid[37];
     long long life = 0;
     char *rt = random_token(48);
     char *at;
+    json_t *res;
     user_oid(upn, oid);
     at = issue(aud, tid, oid, client_id,
                json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "idtyp", "user", "upn", upn, "preferred_username", upn,
@@ -261,7 +327,10 @@ static void user_tokens(emu_req *r, const char *client_id, const char *tid, cons
     if (rt)
         json_object_set_new(g_emu.refresh, rt,
                             json_pack("{s:s,s:s,s:s,s:s}", "clientId", client_id, "tenantId", tid, "upn", upn, "aud", aud));
-    token_answer(r, at, life, rt, scope);
+    res = token_body(at, life, rt, scope);
+    if (res)
+        add_user_extras(res, form, client_id, tid, oid, upn, v2);
+    token_respond(r, res, at);
     emu_wipe_free(rt);
 }
 
@@ -296,15 +365,19 @@ static void grant_device_code(emu_req *r, json_t *form, bool v2)
     if (strcmp(st, "approved") == 0) {
         json_object_set_new(rec, "state", json_string("redeemed"));
         emu_stat_inc("byDeviceCode");
-        user_tokens(r, client_id, emu_jstr(rec, "tenantId"), emu_jstr(rec, "upn"), emu_jstr(rec, "aud"),
+        user_tokens(r, form, client_id, emu_jstr(rec, "tenantId"), emu_jstr(rec, "upn"), emu_jstr(rec, "aud"),
                     emu_jstr(rec, "scope"), v2);
         return;
     }
     {
-        double last = json_real_value(json_object_get(rec, "lastPollMono"));
+        /* The first poll may come at once: MSAL for Node (msal-node) polls right after the
+         * devicecode answer and takes slow_down as a failure, so Entra ID cannot be telling
+         * a first poll to slow down. Later polls are measured from the previous one. */
+        json_t *previous = json_object_get(rec, "lastPollMono");
+        double last = json_real_value(previous);
         double interval = json_number_value(json_object_get(rec, "interval"));
         json_object_set_new(rec, "lastPollMono", json_real(now));
-        if (now - last < interval - 0.05)
+        if (previous && now - last < interval - 0.05)
             aad_error(r, 400, "slow_down", 70016, "OAuth 2.0 device flow error. Polled faster than the interval: slow down.");
         else
             aad_error(r, 400, "authorization_pending", 70016,
@@ -372,7 +445,7 @@ static void grant_password(emu_req *r, json_t *form, const char *tenant_seg, jso
     }
     tid = emu_jstr(user, "tenantId") ? emu_jstr(user, "tenantId") : first_tenant_id();
     emu_stat_inc("byPassword");
-    user_tokens(r, client_id, tid ? tid : "", emu_jstr(user, "upn"), aud ? aud : EMU_AUDIENCE,
+    user_tokens(r, form, client_id, tid ? tid : "", emu_jstr(user, "upn"), aud ? aud : EMU_AUDIENCE,
                 emu_jstr(form, "scope"), v2);
 }
 
@@ -393,7 +466,7 @@ static void grant_refresh(emu_req *r, json_t *form, json_t *tenant, const char *
     {
         json_t *keep = json_deep_copy(rec);
         const char *tid = tenant ? emu_jstr(tenant, "id") : emu_jstr(keep, "tenantId");
-        user_tokens(r, client_id, tid, emu_jstr(keep, "upn"), aud ? aud : emu_jstr(keep, "aud"),
+        user_tokens(r, form, client_id, tid, emu_jstr(keep, "upn"), aud ? aud : emu_jstr(keep, "aud"),
                     emu_jstr(form, "scope"), v2);
         json_decref(keep);
     }
@@ -561,9 +634,10 @@ static void devicecode_endpoint(emu_req *r, const char *tenant_seg, enum tver ve
     tid = tenant ? emu_jstr(tenant, "id") : first_tenant_id();
     if (interval < 0)
         interval = 0;
-    rec = json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:f,s:f}", "clientId", client_id, "tenantId", tid ? tid : "", "aud", aud,
+    /* no "lastPollMono" yet: the first poll is never told to slow down (see the poll) */
+    rec = json_pack("{s:s,s:s,s:s,s:s,s:s,s:f,s:f}", "clientId", client_id, "tenantId", tid ? tid : "", "aud", aud,
                     "userCode", user_code, "state", "pending", "expiresMono", emu_mono() + (double)life,
-                    "lastPollMono", emu_mono(), "interval", interval);
+                    "interval", interval);
     if (emu_jstr(form, "scope"))
         json_object_set_new(rec, "scope", json_string(emu_jstr(form, "scope")));
     json_object_set_new(g_emu.devicecodes, dc, rec);
@@ -662,6 +736,31 @@ static void openid(emu_req *r, const char *tenant_seg)
                                jwks, "token_endpoint_auth_methods_supported", "client_secret_post", "private_key_jwt",
                                "response_types_supported", "code", "grant_types_supported", "client_credentials",
                                DEVICE_GRANT, "refresh_token", "tenant_region_scope", "emulator"));
+}
+
+/*
+ * Home realm discovery as MSAL.NET does it before a username/password sign-in:
+ * GET /common/userrealm/{upn}?api-version=1.0. A user of a tenant's domain is "Managed" (the
+ * password goes to the token endpoint); any other domain "Unknown". No federated domains.
+ */
+static void user_realm(emu_req *r, const char *upn)
+{
+    const char *at = strrchr(upn, '@');
+    const char *enc = strstr(upn, "%40");
+    const char *domain = at ? at + 1 : (enc ? enc + 3 : NULL);
+    json_t *t = domain && *domain ? emu_find_tenant(domain) : NULL;
+    if (strcmp(r->method, "GET") != 0) {
+        aad_error(r, 405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
+        return;
+    }
+    if (t)
+        emu_respond_json(r, 200,
+                         json_pack("{s:s,s:s,s:s,s:s,s:s}", "ver", "1.0", "account_type", "Managed", "domain_name",
+                                   emu_jstr(t, "domain") ? emu_jstr(t, "domain") : domain, "cloud_instance_name",
+                                   "microsoftonline.com", "cloud_audience_urn", "urn:federation:MicrosoftOnline"));
+    else
+        emu_respond_json(r, 200, json_pack("{s:s,s:s,s:s}", "ver", "1.0", "account_type", "Unknown",
+                                           "cloud_instance_name", "microsoftonline.com"));
 }
 
 /* ---- managed identity ---------------------------------------------------------------------- */
@@ -813,6 +912,10 @@ bool emu_identity_handle(emu_req *r)
     }
     if (n == 4 && is(segs, n, 1, "oauth2") && is(segs, n, 2, "v2.0") && is(segs, n, 3, "devicecode")) {
         devicecode_endpoint(r, segs[0], V2);
+        return true;
+    }
+    if (n == 3 && is(segs, n, 1, "userrealm")) {
+        user_realm(r, segs[2]);
         return true;
     }
     if (n == 3 && is(segs, n, 1, ".well-known") && is(segs, n, 2, "openid-configuration")) {

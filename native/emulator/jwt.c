@@ -1,6 +1,7 @@
 /* azsreg-emulator: the emulator's own HS256 tokens and client assertion checks (RS256/PS256). */
 #include "emu.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -261,7 +262,9 @@ int emu_assertion_verify(const char *assertion, const char *client_id, json_t *a
         snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'iss' and 'sub' claims must both equal the client_id.]");
         goto done;
     }
-    if (!json_is_integer(json_object_get(claims, "exp"))) {
+    /* NumericDate: a JSON number, or a string of digits as MSAL.NET writes "nbf" and "exp"
+     * (Entra ID accepts both) */
+    if (emu_jint(claims, "exp", LLONG_MIN) == LLONG_MIN) {
         snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'exp' claim is missing.]");
         goto done;
     }

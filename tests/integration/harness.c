@@ -867,30 +867,24 @@ char *harness_sample_token(const harness_emulator *emu)
 	return token;
 }
 
-json_t *harness_jwt_claims(const char *jwt)
+json_t *harness_b64url_json(const char *text, size_t len)
 {
-	const char *p1, *p2;
 	unsigned char *raw = NULL;
 	char *b64 = NULL;
-	size_t len, i, padded;
+	size_t i, padded;
 	int n;
-	json_t *claims = NULL;
+	json_t *out = NULL;
 	json_error_t jerr;
 
-	if (jwt == NULL)
+	if (text == NULL)
 		return NULL;
-	p1 = strchr(jwt, '.');
-	p2 = p1 != NULL ? strchr(p1 + 1, '.') : NULL;
-	if (p2 == NULL)
-		return NULL;
-	len = (size_t)(p2 - p1 - 1);
 	padded = (len + 3) / 4 * 4;
 	b64 = calloc(1, padded + 1);
 	raw = calloc(1, padded + 1);
 	if (b64 == NULL || raw == NULL)
 		goto done;
 	for (i = 0; i < len; i++) {
-		char c = p1[1 + i];
+		char c = text[i];
 		b64[i] = c == '-' ? '+' : c == '_' ? '/' : c;
 	}
 	for (; i < padded; i++)
@@ -900,9 +894,22 @@ json_t *harness_jwt_claims(const char *jwt)
 		goto done;
 	while (n > 0 && raw[n - 1] == '\0')
 		n--; /* EVP_DecodeBlock counts the padding as zero bytes */
-	claims = json_loadb((const char *)raw, (size_t)n, 0, &jerr);
+	out = json_loadb((const char *)raw, (size_t)n, 0, &jerr);
 done:
 	free(b64);
 	free(raw);
-	return claims;
+	return out;
+}
+
+json_t *harness_jwt_claims(const char *jwt)
+{
+	const char *p1, *p2;
+
+	if (jwt == NULL)
+		return NULL;
+	p1 = strchr(jwt, '.');
+	p2 = p1 != NULL ? strchr(p1 + 1, '.') : NULL;
+	if (p2 == NULL)
+		return NULL;
+	return harness_b64url_json(p1 + 1, (size_t)(p2 - p1 - 1));
 }

@@ -190,6 +190,8 @@ char *harness_sample_token(const harness_emulator *emu);
 
 /** The claims of a JWT (payload decoded), NULL when not a JWT. */
 json_t *harness_jwt_claims(const char *jwt);
+/** The JSON that `len` characters of base64url at `text` encode (e.g. a client_info); NULL if none. */
+json_t *harness_b64url_json(const char *text, size_t len);
 
 /** Writes a fresh self-signed CA certificate (unrelated to any emulator) to `path`. 0 on success. */
 int harness_write_unrelated_ca(const char *path);

@@ -459,6 +459,36 @@ Test(emulator, device_code_grant_accepts_msal_short_grant_type)
 }
 
 /*
+ * msal-node polls once right after the devicecode answer and fails on slow_down: the first
+ * poll is pending however soon it comes; a second one within the interval is told to slow
+ * down; one after the interval (the emulator's clock moved, no waiting) is pending again.
+ * The interval is an hour, so that no machine is slow enough to let it pass between polls.
+ */
+Test(emulator, device_code_first_poll_is_pending_however_soon)
+{
+	harness_http r;
+	char device_code[512];
+
+	cr_assert_eq(harness_config(&emu, "{\"deviceCodeInterval\":3600,\"deviceCodeLifetimeSeconds\":86400}"), 0);
+	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode", NULL,
+	                           "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r), 200, "%s", r.body);
+	snprintf(device_code, sizeof device_code, "%s", json_string_value(json_object_get(r.json, "device_code")));
+	cr_expect_eq(json_integer_value(json_object_get(r.json, "interval")), 3600);
+	harness_http_free(&r);
+
+	cr_expect_eq(poll_device_code("device_code", device_code, &r), 400);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "authorization_pending", "first poll: %s", r.body);
+	harness_http_free(&r);
+	cr_expect_eq(poll_device_code("device_code", device_code, &r), 400);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "slow_down", "second poll at once: %s", r.body);
+	harness_http_free(&r);
+	cr_assert_eq(harness_emulator_advance(&emu, 3601), 0);
+	cr_expect_eq(poll_device_code("urn:ietf:params:oauth:grant-type:device_code", device_code, &r), 400);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "authorization_pending", "after the interval: %s", r.body);
+	harness_http_free(&r);
+}
+
+/*
  * The plain-HTTP listener routes the managed identity endpoints with a trailing slash too
  * (MSAL's IMDS override sends ".../oauth2/token/"), as the HTTPS listener does: the same
  * answer as without it; other paths stay 404 there.
@@ -589,6 +619,100 @@ static void expect_aad_error(const harness_http *r, int status, const char *erro
 	cr_expect_eq(json_integer_value(json_array_get(json_object_get(r->json, "error_codes"), 0)), code);
 	cr_expect_not_null(json_object_get(r->json, "correlation_id"));
 	cr_expect_null(strstr(r->body, SAMPLE_PASSWORD), "the password is echoed");
+}
+
+/*
+ * What MSAL needs in a user's token answer (issue 10 item 8; MSAL.NET fails without
+ * client_info once it sent client_info=1): `client_info` = base64url {"uid":<oid>,"utid":<tid>}
+ * when asked, an `id_token` for the client when the scope holds openid; neither otherwise.
+ * Password and device code grants alike.
+ */
+Test(emulator, user_tokens_carry_client_info_and_id_token_when_asked)
+{
+	harness_http r;
+	json_t *claims, *info, *id;
+	const char *ci;
+	char oid[64], iss[256], device_code[512], approve[256];
+
+	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
+	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+	                  "&client_info=1&scope=" SCOPE_V2 "%20offline_access%20openid%20profile", &r), 200, "%s", r.body);
+	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
+	cr_assert_not_null(claims);
+	snprintf(oid, sizeof oid, "%s", json_string_value(json_object_get(claims, "oid")));
+	json_decref(claims);
+	ci = json_string_value(json_object_get(r.json, "client_info"));
+	cr_assert_not_null(ci, "no client_info: %s", r.body);
+	info = harness_b64url_json(ci, strlen(ci));
+	cr_assert_not_null(info, "client_info is not base64url JSON: %s", ci);
+	cr_expect_str_eq(json_string_value(json_object_get(info, "uid")), oid);
+	cr_expect_str_eq(json_string_value(json_object_get(info, "utid")), HARNESS_TENANT_ID);
+	json_decref(info);
+	id = harness_jwt_claims(json_string_value(json_object_get(r.json, "id_token")));
+	cr_assert_not_null(id, "no id_token: %s", r.body);
+	snprintf(iss, sizeof iss, "%s/" HARNESS_TENANT_ID "/v2.0", emu.base_url_noslash);
+	cr_expect_str_eq(json_string_value(json_object_get(id, "aud")), PS_CLIENT);
+	cr_expect_str_eq(json_string_value(json_object_get(id, "iss")), iss);
+	cr_expect_str_eq(json_string_value(json_object_get(id, "oid")), oid);
+	cr_expect_str_eq(json_string_value(json_object_get(id, "tid")), HARNESS_TENANT_ID);
+	cr_expect_str_eq(json_string_value(json_object_get(id, "preferred_username")), SAMPLE_USER);
+	cr_expect(json_is_integer(json_object_get(id, "exp")));
+	json_decref(id);
+	harness_http_free(&r);
+
+	/* not asked: neither */
+	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
+	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+	                  "&scope=" SCOPE_V2 "%20offline_access", &r), 200, "%s", r.body);
+	cr_expect_null(json_object_get(r.json, "client_info"));
+	cr_expect_null(json_object_get(r.json, "id_token"));
+	harness_http_free(&r);
+
+	/* device code: client_info comes with the redeeming poll's client_info=1 */
+	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode", NULL,
+	                           "client_id=" PS_CLIENT "&scope=" SCOPE_V2 "%20openid", NULL, &r), 200, "%s", r.body);
+	snprintf(device_code, sizeof device_code, "%s", json_string_value(json_object_get(r.json, "device_code")));
+	snprintf(approve, sizeof approve, "{\"userCode\":\"%s\"}", json_string_value(json_object_get(r.json, "user_code")));
+	harness_http_free(&r);
+	cr_assert_eq(harness_control(&emu, "POST", "/devicecode/approve", approve, NULL), 200);
+	{
+		char form[1024];
+		snprintf(form, sizeof form, "grant_type=device_code&client_id=" PS_CLIENT "&device_code=%s&client_info=1&scope=%s",
+		         device_code, SCOPE_V2 "%20openid");
+		cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", form, &r), 200, "%s", r.body);
+	}
+	ci = json_string_value(json_object_get(r.json, "client_info"));
+	cr_assert_not_null(ci, "no client_info: %s", r.body);
+	info = harness_b64url_json(ci, strlen(ci));
+	cr_expect_str_eq(json_string_value(json_object_get(info, "uid")), oid, "another oid for the same user");
+	json_decref(info);
+	cr_expect_not_null(json_object_get(r.json, "id_token"));
+	harness_http_free(&r);
+}
+
+/*
+ * MSAL.NET asks for the user's realm before a username/password sign-in
+ * (GET /common/userrealm/{upn}?api-version=1.0): a tenant's domain is Managed (the password
+ * then goes to the token endpoint), another domain Unknown; no token needed, GET only.
+ */
+Test(emulator, user_realm_discovery_answers_managed_for_a_tenant_domain)
+{
+	harness_http r;
+
+	cr_assert_eq(harness_https(&emu, "GET", "/common/userrealm/" SAMPLE_USER "?api-version=1.0", NULL, NULL, NULL, &r),
+	             200, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "account_type")), "Managed");
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "domain_name")), HARNESS_TENANT_DOMAIN);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "ver")), "1.0");
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "cloud_instance_name")), "microsoftonline.com");
+	harness_http_free(&r);
+	cr_assert_eq(harness_https(&emu, "GET", "/common/userrealm/someone%40fabrikam.example?api-version=1.0", NULL, NULL,
+	                           NULL, &r), 200, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "account_type")), "Unknown");
+	cr_expect_null(json_object_get(r.json, "domain_name"));
+	harness_http_free(&r);
+	cr_expect_eq(harness_https(&emu, "POST", "/common/userrealm/" SAMPLE_USER, NULL, "x=1", NULL, &r), 405, "%s", r.body);
+	harness_http_free(&r);
 }
 
 Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
