@@ -9,15 +9,18 @@
 #      puts the emulator itself under valgrind)
 #   5. the PowerShell module's Pester tests (build/install-pwsh.sh, build/package-module.sh,
 #      tests/ps/run.ps1)
-#   6. Windows x64: cross-build (build/build-windows.sh), package both runtimes, and the
+#   6. the emulator against Microsoft's Node and .NET SDKs (tests/conformance/run.sh:
+#      npm and NuGet install the pinned SDKs; one count per SDK x check)
+#   7. Windows x64: cross-build (build/build-windows.sh), package both runtimes, and the
 #      Windows tests under Wine (tests/windows/run.sh)
-#   7. a secret scan of every log of this run (build/secret-scan.sh): out/logs (ctest,
+#   8. a secret scan of every log of this run (build/secret-scan.sh): out/logs (ctest,
 #      valgrind, Pester, sign-in TRACE captures) and both builds' ctest LastTest.log. The
 #      ctest stages run with AZSREG_TEST_LOG=trace, so the integration tests' clients log at
 #      TRACE into that output. Each hit counts as a failure. A self-check first plants a
 #      secret, a JWT and a PEM key in a scratch file: the scan must find all three.
-# Ends with one line "N passed, N failed" (ctest tests of both builds + valgrind runs +
-# Pester tests) and exits non-zero when anything failed. Logs are kept in out/logs/.
+# Ends with one line "N passed, N failed" (ctest tests of both builds + libFuzzer targets +
+# valgrind runs + Pester tests + conformance checks + Windows parts) and exits non-zero
+# when anything failed. Logs are kept in out/logs/.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -224,6 +227,27 @@ else
 		record "PowerShell stage" 0 1
 	fi
 fi
+
+# ---------------------------------------------------------------------------------------
+# The emulator against Microsoft's own SDKs (issue 10): the pinned Node SDKs (npm) and .NET
+# SDKs (NuGet) sign in with every credential kind and drive registrations and customer
+# subscriptions; each check counts. The SDKs' output is kept for the secret scan.
+banner "conformance with Microsoft's SDKs (tests/conformance/run.sh)"
+conf_log="$LOGS/conformance.log"
+bash tests/conformance/run.sh out/release out/conformance 2>&1 | tee "$conf_log"
+rc=${PIPESTATUS[0]}
+rm -rf "$LOGS/conformance"
+mkdir -p "$LOGS/conformance"
+cp out/conformance/*.out out/conformance/*.err "$LOGS/conformance/" 2>/dev/null
+read -r p f < <(sed -nE 's/^conformance: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$conf_log" | tail -n 1)
+if [ -z "${f:-}" ]; then
+	record "conformance (run.sh exit $rc)" 0 1
+else
+	# a non-zero exit with nothing counted as failed (no result from an SDK) is one failure
+	[ "$rc" -ne 0 ] && [ "$f" -eq 0 ] && f=1
+	record "conformance (SDKs)" "$p" "$f"
+fi
+unset p f
 
 # ---------------------------------------------------------------------------------------
 # Windows x64: cross-built with mingw-w64 from Debian's sources of OpenSSL, libcurl, Jansson

@@ -16,12 +16,11 @@
 // Last line on stdout: RESULT <json> {"ok","failed","retried429","workMs","sdk":{...}}, where
 // workMs runs from after the modules are loaded (metadata, sign-in and every PUT) to the end.
 // Exit 0 only when every item was registered.
-import net from 'node:net';
-import dns from 'node:dns';
 import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
+import { installLoopbackGuard } from '../../conformance/loopback-guard.mjs';
 
 const [modulesDir, base, csvPath, concurrencyText, ...registrationIds] = process.argv.slice(2);
 if (!modulesDir || !base || !csvPath || !concurrencyText || registrationIds.length === 0) {
@@ -29,37 +28,8 @@ if (!modulesDir || !base || !csvPath || !concurrencyText || registrationIds.leng
     process.exit(2);
 }
 
-// ---- loopback guard -------------------------------------------------------------------
-const outside = new Set();
-const loopback = (h) => h === undefined || h === null || h === '' || h === 'localhost' || h === '::1' || h === '[::1]' || /^127\./.test(h);
-const realConnect = net.Socket.prototype.connect;
-net.Socket.prototype.connect = function guardedConnect(...args) {
-    let host;
-    const a0 = Array.isArray(args[0]) ? args[0][0] : args[0];   // (normalized args) from net internals
-    if (a0 && typeof a0 === 'object') {
-        if (!a0.path) host = a0.host ?? 'localhost';
-    } else if (typeof a0 === 'number' || (typeof a0 === 'string' && /^\d+$/.test(a0))) {
-        host = typeof args[1] === 'string' ? args[1] : 'localhost';
-    }
-    if (host !== undefined && !loopback(host)) {
-        outside.add(host);
-        throw new Error(`refused: a connection to ${host} (only loopback is allowed)`);
-    }
-    return realConnect.apply(this, args);
-};
-for (const mod of [dns, dns.promises]) {
-    const realLookup = mod.lookup;
-    mod.lookup = function guardedLookup(host, ...rest) {
-        if (!loopback(host)) {
-            outside.add(host);
-            const err = new Error(`refused: a DNS lookup of ${host} (only loopback is allowed)`);
-            const cb = rest.find((r) => typeof r === 'function');
-            if (cb) { process.nextTick(cb, err); return undefined; }
-            return Promise.reject(err);
-        }
-        return realLookup.call(this, host, ...rest);
-    };
-}
+// ---- loopback guard (shared with the conformance suite) ----------------------------------
+const outside = installLoopbackGuard();
 
 // ---- the SDK -----------------------------------------------------------------------------
 const require = createRequire(path.join(path.resolve(modulesDir), 'index.js'));
