@@ -277,14 +277,14 @@ static bool scope_has(const char *scope, const char *want)
 /*
  * What Entra ID adds to a user's tokens when the client asks, and MSAL needs: `client_info`
  * (base64url of {"uid":<oid>,"utid":<tid>}, MSAL's account key; MSAL.NET fails without it
- * when it sent client_info=1) and, when the scope holds `openid`, an `id_token` for the client
- * (aud = client ID). The id_token is signed like the emulator's other tokens (HS256).
+ * when it sent client_info=1) and, when the scope of the grant holds `openid` (for a device code:
+ * the scope of the devicecode request), an `id_token` for the client (aud = client ID), valid
+ * as long as the access token. Signed like the emulator's other tokens (HS256).
  */
-static void add_user_extras(json_t *res, json_t *form, const char *client_id, const char *tid, const char *oid,
-                            const char *upn, bool v2)
+static void add_user_extras(json_t *res, json_t *form, const char *scope, const char *client_id, const char *tid,
+                            const char *oid, const char *upn, long long life, bool v2)
 {
     const char *ci = emu_jstr(form, "client_info");
-    const char *scope = emu_jstr(form, "scope");
     if (ci && strcmp(ci, "1") == 0) {
         json_t *info = json_pack("{s:s,s:s}", "uid", oid, "utid", tid);
         char *text = info ? json_dumps(info, JSON_COMPACT) : NULL;
@@ -303,11 +303,11 @@ static void add_user_extras(json_t *res, json_t *form, const char *client_id, co
         snprintf(iss, sizeof iss, v2 ? "%s/%s/v2.0" : "%s/%s/", g_emu.base, tid);
         c = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s}", "aud", client_id, "iss", iss, "tid", tid, "oid",
                       oid, "sub", oid, "preferred_username", upn, "name", upn, "iat", (json_int_t)now, "nbf",
-                      (json_int_t)now, "exp", (json_int_t)(now + 3600), "ver", v2 ? "2.0" : "1.0");
+                      (json_int_t)now, "exp", (json_int_t)(now + life), "ver", v2 ? "2.0" : "1.0");
         idt = c ? emu_jwt_issue(c) : NULL;
         if (idt)
             json_object_set_new(res, "id_token", json_string(idt));
-        free(idt);
+        emu_wipe_free(idt);
     }
 }
 
@@ -329,7 +329,7 @@ static void user_tokens(emu_req *r, json_t *form, const char *client_id, const c
                             json_pack("{s:s,s:s,s:s,s:s}", "clientId", client_id, "tenantId", tid, "upn", upn, "aud", aud));
     res = token_body(at, life, rt, scope);
     if (res)
-        add_user_extras(res, form, client_id, tid, oid, upn, v2);
+        add_user_extras(res, form, scope, client_id, tid, oid, upn, life, v2);
     token_respond(r, res, at);
     emu_wipe_free(rt);
 }
@@ -373,11 +373,11 @@ static void grant_device_code(emu_req *r, json_t *form, bool v2)
         /* The first poll may come at once: MSAL for Node (msal-node) polls right after the
          * devicecode answer and takes slow_down as a failure, so Entra ID cannot be telling
          * a first poll to slow down. Later polls are measured from the previous one. */
-        json_t *previous = json_object_get(rec, "lastPollMono");
-        double last = json_real_value(previous);
+        bool first = json_object_get(rec, "lastPollMono") == NULL;
+        double last = json_real_value(json_object_get(rec, "lastPollMono"));
         double interval = json_number_value(json_object_get(rec, "interval"));
         json_object_set_new(rec, "lastPollMono", json_real(now));
-        if (previous && now - last < interval - 0.05)
+        if (!first && now - last < interval - 0.05)
             aad_error(r, 400, "slow_down", 70016, "OAuth 2.0 device flow error. Polled faster than the interval: slow down.");
         else
             aad_error(r, 400, "authorization_pending", 70016,

@@ -1,7 +1,6 @@
 /* azsreg-emulator: the emulator's own HS256 tokens and client assertion checks (RS256/PS256). */
 #include "emu.h"
 
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +179,34 @@ static bool thumb_matches(X509 *x, const EVP_MD *md, const char *want)
     return ok;
 }
 
+/*
+ * A JWT NumericDate (seconds since the epoch): a JSON integer, a finite real within range, or
+ * a string of 1 to 18 digits, as MSAL.NET writes "nbf" and "exp" (Entra ID takes both forms).
+ */
+static bool numeric_date(const json_t *v, long long *out)
+{
+    if (json_is_integer(v)) {
+        *out = (long long)json_integer_value(v);
+        return true;
+    }
+    if (json_is_real(v)) {
+        double d = json_real_value(v);
+        if (!(d > -1e15 && d < 1e15))
+            return false;
+        *out = (long long)d;
+        return true;
+    }
+    if (json_is_string(v)) {
+        const char *t = json_string_value(v);
+        size_t n = strlen(t);
+        if (n == 0 || n > 18 || strspn(t, "0123456789") != n)
+            return false;
+        *out = strtoll(t, NULL, 10);
+        return true;
+    }
+    return false;
+}
+
 int emu_assertion_verify(const char *assertion, const char *client_id, json_t *app,
                          const char *expected_aud, const char *alt_aud, char *why, size_t whylen)
 {
@@ -191,7 +218,7 @@ int emu_assertion_verify(const char *assertion, const char *client_id, json_t *a
     EVP_PKEY_CTX *pctx = NULL;
     int rc = 50027;
     const char *alg, *x5t, *x5t256, *aud, *iss, *sub, *jti;
-    long long now = emu_now();
+    long long now = emu_now(), exp_at = 0, nbf_at = 0;
 
     if (jws_split(assertion, &hdr, &claims, &slen, &sig, &siglen) != 0) {
         snprintf(why, whylen, "JWT token is invalid or malformed.");
@@ -262,18 +289,20 @@ int emu_assertion_verify(const char *assertion, const char *client_id, json_t *a
         snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'iss' and 'sub' claims must both equal the client_id.]");
         goto done;
     }
-    /* NumericDate: a JSON number, or a string of digits as MSAL.NET writes "nbf" and "exp"
-     * (Entra ID accepts both) */
-    if (emu_jint(claims, "exp", LLONG_MIN) == LLONG_MIN) {
+    if (!numeric_date(json_object_get(claims, "exp"), &exp_at)) {
         snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'exp' claim is missing.]");
         goto done;
     }
-    if (emu_jint(claims, "exp", 0) <= now - ASSERTION_SKEW) {
+    if (json_object_get(claims, "nbf") && !numeric_date(json_object_get(claims, "nbf"), &nbf_at)) {
+        snprintf(why, whylen, "JWT token is invalid or malformed. [Reason - The 'nbf' claim is not a date.]");
+        goto done;
+    }
+    if (exp_at <= now - ASSERTION_SKEW) {
         rc = 700024;
         snprintf(why, whylen, "Client assertion is not within its valid time range. [Reason - The assertion has expired.]");
         goto done;
     }
-    if (json_object_get(claims, "nbf") && emu_jint(claims, "nbf", 0) > now + ASSERTION_SKEW) {
+    if (json_object_get(claims, "nbf") && nbf_at > now + ASSERTION_SKEW) {
         rc = 700024;
         snprintf(why, whylen, "Client assertion is not within its valid time range. [Reason - The 'nbf' claim is in the future.]");
         goto done;
@@ -292,7 +321,7 @@ int emu_assertion_verify(const char *assertion, const char *client_id, json_t *a
                     json_object_del(g_emu.jtis, k);
             }
         }
-        json_object_set_new(g_emu.jtis, jti, json_integer(emu_jint(claims, "exp", 0)));
+        json_object_set_new(g_emu.jtis, jti, json_integer(exp_at));
     }
     rc = 0;
 done:

@@ -1,13 +1,17 @@
 // Keeps a Node process on loopback: every TCP connection and DNS lookup to a host other than
-// 127.0.0.1 / localhost / ::1 is refused and remembered. Install it before any SDK is loaded;
-// the caller then fails, naming the hosts in the returned set, when it is not empty.
+// 127.0.0.0/8, ::1 or localhost is refused and remembered. Install it before any SDK is
+// loaded; the caller then fails, naming the hosts in the returned set, when it is not empty.
 // Used by the conformance suite (tests/conformance) and the bulk benchmark's Node contender.
 import net from 'node:net';
 import dns from 'node:dns';
 
+// An address, not a name that merely starts like one ("127.example.com" is refused).
 export function isLoopback(host) {
-    return host === undefined || host === null || host === '' || host === 'localhost' ||
-        host === '::1' || host === '[::1]' || /^127\./.test(host);
+    if (host === undefined || host === null || host === '' || host === 'localhost') return true;
+    const h = String(host).replace(/^\[(.*)\]$/, '$1');
+    if (net.isIPv4(h)) return h.startsWith('127.');
+    if (net.isIPv6(h)) return h === '::1' || /^::ffff:127\./i.test(h);
+    return false;
 }
 
 export function installLoopbackGuard() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Conformance of azsreg-emulator with Microsoft's own SDKs (issue 10): installs the pinned
-# Node SDKs (npm) and builds the .NET program (NuGet), starts a fresh emulator on loopback
+# Node SDKs (npm ci from node/package-lock.json) and builds the .NET program (NuGet, exact
+# versions in dotnet/Conformance.csproj), starts a fresh emulator on loopback
 # for each, runs tests/conformance/node/conformance.mjs and tests/conformance/dotnet, and
 # prints one line per SDK x check, then "conformance: N passed, N failed".
 #
@@ -17,22 +18,35 @@ EMULATOR="$BUILD/bin/azsreg-emulator"
 [ -x "$EMULATOR" ] || { echo "conformance: no emulator at $EMULATOR (build first)" >&2; exit 2; }
 mkdir -p "$OUT"
 
-# ---- the SDKs, pinned ------------------------------------------------------------------
-NODE_MODULES="$OUT/node/node_modules"
-want_node='@azure/arm-azurestack@2.1.1 @azure/identity@4.14.1 @azure/arm-resources@8.0.0'
-if [ ! -f "$OUT/node/.installed" ] || [ "$(cat "$OUT/node/.installed")" != "$want_node" ]; then
-	mkdir -p "$OUT/node"
-	# shellcheck disable=SC2086 # the list is word-split on purpose
-	if ! npm install --prefix "$OUT/node" --no-audit --no-fund --silent --no-save $want_node >"$OUT/npm.log" 2>&1; then
-		echo "conformance: npm install failed:" >&2
+# The SDKs run with an allow-list environment: nothing from the caller's Azure sign-in,
+# proxy, CA, SDK logging or region settings reaches them. npm and NuGet keep the caller's
+# environment: it is how they reach their registries (proxy, the egress CA).
+base_env=(env -i "PATH=$PATH" "HOME=$HOME" "LANG=C.UTF-8" "TMPDIR=${TMPDIR:-/tmp}"
+	DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1)
+[ -n "${DOTNET_ROOT:-}" ] && base_env+=("DOTNET_ROOT=$DOTNET_ROOT")
+fetch_env=(env DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 npm_config_update_notifier=false)
+
+# ---- the SDKs, pinned with their whole tree --------------------------------------------
+# Node: tests/conformance/node/package-lock.json (npm ci installs exactly that tree).
+NODE_DIR="$OUT/node"
+NODE_MODULES="$NODE_DIR/node_modules"
+lock="$ROOT/tests/conformance/node/package-lock.json"
+if [ ! -d "$NODE_MODULES" ] || ! cmp -s "$lock" "$NODE_DIR/package-lock.json"; then
+	rm -rf "$NODE_DIR"
+	mkdir -p "$NODE_DIR"
+	cp "$ROOT/tests/conformance/node/package.json" "$lock" "$NODE_DIR/"
+	if ! "${fetch_env[@]}" timeout 600 npm ci --prefix "$NODE_DIR" --no-audit --no-fund --silent >"$OUT/npm.log" 2>&1; then
+		echo "conformance: npm ci failed:" >&2
 		tail -n 5 "$OUT/npm.log" >&2
+		rm -f "$NODE_DIR/package-lock.json"
 		exit 1
 	fi
-	echo "$want_node" >"$OUT/node/.installed"
 fi
+# .NET: exact versions in Conformance.csproj; no build server or node reuse left behind.
 DOTNET_DLL="$OUT/dotnet/bin/Conformance/release/Conformance.dll"
-if ! dotnet build "$ROOT/tests/conformance/dotnet/Conformance.csproj" -c Release --artifacts-path "$OUT/dotnet" \
-	-nologo -v quiet >"$OUT/dotnet-build.log" 2>&1; then
+if ! "${fetch_env[@]}" timeout 900 dotnet build "$ROOT/tests/conformance/dotnet/Conformance.csproj" -c Release \
+	--artifacts-path "$OUT/dotnet" -nologo -v quiet -nodeReuse:false -p:UseSharedCompilation=false \
+	>"$OUT/dotnet-build.log" 2>&1; then
 	echo "conformance: building the .NET program failed:" >&2
 	grep -E 'error' "$OUT/dotnet-build.log" | head -n 5 >&2
 	exit 1
@@ -77,22 +91,15 @@ start_emulator() {
 	CA="$dir/ca.pem"
 }
 
-# The SDKs' environment: nothing from the caller's Azure sign-in or proxy settings.
-clean_env=(env -u AZURE_TENANT_ID -u AZURE_CLIENT_ID -u AZURE_CLIENT_SECRET -u AZURE_CLIENT_CERTIFICATE_PATH
-	-u AZURE_USERNAME -u AZURE_PASSWORD -u AZURE_AUTHORITY_HOST -u AZURE_POD_IDENTITY_AUTHORITY_HOST
-	-u IDENTITY_ENDPOINT -u IDENTITY_HEADER -u MSI_ENDPOINT -u MSI_SECRET -u IMDS_ENDPOINT
-	-u HTTPS_PROXY -u https_proxy -u HTTP_PROXY -u http_proxy -u ALL_PROXY -u all_proxy -u NO_PROXY -u no_proxy
-	-u NODE_OPTIONS -u NODE_TLS_REJECT_UNAUTHORIZED -u NODE_PATH
-	DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1)
-
 status=0
 : >"$OUT/results.txt"
 start_emulator node
-"${clean_env[@]}" NODE_EXTRA_CA_CERTS="$CA" node "$ROOT/tests/conformance/node/conformance.mjs" "$NODE_MODULES" \
-	"$BASE" "$HTTP_BASE" "$CERT" >"$OUT/node.out" 2>"$OUT/node.err" || status=1
+"${base_env[@]}" NODE_EXTRA_CA_CERTS="$CA" timeout 600 node "$ROOT/tests/conformance/node/conformance.mjs" \
+	"$NODE_MODULES" "$BASE" "$HTTP_BASE" "$CERT" >"$OUT/node.out" 2>"$OUT/node.err" || status=1
 stop_emulator
 start_emulator dotnet
-"${clean_env[@]}" dotnet "$DOTNET_DLL" "$BASE" "$HTTP_BASE" "$CA" "$CERT" >"$OUT/dotnet.out" 2>"$OUT/dotnet.err" || status=1
+"${base_env[@]}" timeout 600 dotnet "$DOTNET_DLL" "$BASE" "$HTTP_BASE" "$CA" "$CERT" \
+	>"$OUT/dotnet.out" 2>"$OUT/dotnet.err" || status=1
 stop_emulator
 
 for sdk in node dotnet; do

@@ -333,33 +333,42 @@ Test(signin_cred, federated_token_file_registers_and_is_reread_on_renewal)
 /*
  * MSAL.NET writes an assertion's "nbf" and "exp" as strings of digits ({"nbf":"1796...",
  * "exp":"1796..."}) and Entra ID takes them: so does the emulator (the .NET conformance check
- * of ClientCertificateCredential depends on it). A date that is no number is still refused,
- * as a missing one is (AADSTS50027, naming 'exp').
+ * of ClientCertificateCredential depends on it). A date that is no string of digits is still
+ * refused (AADSTS50027, naming the claim), as a missing one is.
  */
 Test(signin_cred, assertion_dates_written_as_text_are_accepted)
 {
+	static const struct {
+		const char *nbf, *exp; /* NULL: a good date as text */
+		const char *refused;   /* NULL: accepted; else the claim the refusal names */
+	} cases[] = {
+		{ NULL, NULL, NULL },
+		{ NULL, "soon", "'exp'" },
+		{ NULL, " 1796000000", "'exp'" },
+		{ "-5", NULL, "'nbf'" },
+	};
 	signin_cert cert;
 	char path[HARNESS_PATH_MAX], aud[256], nbf[32], exp[32];
-	const char *cases[2] = { NULL, "soon" };
 	long long now = (long long)time(NULL);
-	int i;
+	size_t i;
 
 	cr_assert_eq(signin_cert_make(&cert, "azsreg sign-in test (text dates)"), 0);
 	cr_assert_eq(signin_register_cert(&emu, HARNESS_CLIENT_ID, &cert), 0);
 	signin_token_url(aud, sizeof aud, &emu, HARNESS_TENANT_ID);
 	snprintf(nbf, sizeof nbf, "%lld", now - 5);
 	snprintf(exp, sizeof exp, "%lld", now + 600);
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		azsreg_credential *cred = NULL;
 		azsreg_client *c;
 		char *who = NULL, jti[32];
 		char *a;
 		int rc;
 
-		snprintf(jti, sizeof jti, "text-dates-%d", i);
+		snprintf(jti, sizeof jti, "text-dates-%zu", i);
 		a = signin_assertion_sign(cert.key, cert.x5t,
 		                          json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "aud", aud, "iss", HARNESS_CLIENT_ID, "sub",
-		                                    HARNESS_CLIENT_ID, "nbf", nbf, "exp", cases[i] ? cases[i] : exp, "jti", jti));
+		                                    HARNESS_CLIENT_ID, "nbf", cases[i].nbf ? cases[i].nbf : nbf, "exp",
+		                                    cases[i].exp ? cases[i].exp : exp, "jti", jti));
 		cr_assert_not_null(a);
 		cr_assert_eq(harness_path(path, sizeof path, &emu, "text-dates.token"), 0);
 		cr_assert_eq(signin_write_text(path, a), 0);
@@ -367,19 +376,20 @@ Test(signin_cred, assertion_dates_written_as_text_are_accepted)
 		c = signin_client(&emu, cred, NULL);
 		azsreg_credential_free(cred);
 		rc = azsreg_client_sign_in(&who, c);
-		if (cases[i] == NULL) {
-			cr_expect_eq(rc, AZSREG_OK, "text dates refused: %s", azsreg_error_last()->message);
-			cr_expect_eq(harness_stat(&emu, "byAssertion"), 1);
+		if (cases[i].refused == NULL) {
+			cr_expect_eq(rc, AZSREG_OK, "case %zu: text dates refused: %s", i, azsreg_error_last()->message);
 		} else {
-			cr_expect_neq(rc, AZSREG_OK, "exp \"%s\" accepted", cases[i]);
-			cr_expect_not_null(strstr(azsreg_error_last()->message, "AADSTS50027"), "%s", azsreg_error_last()->message);
-			cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "'exp'"), "%s", azsreg_error_last()->arm_message);
-			cr_expect_eq(harness_stat(&emu, "byAssertion"), 1, "a token was issued");
+			cr_expect_neq(rc, AZSREG_OK, "case %zu accepted", i);
+			cr_expect_not_null(strstr(azsreg_error_last()->message, "AADSTS50027"), "case %zu: %s", i,
+			                   azsreg_error_last()->message);
+			cr_expect_not_null(strstr(azsreg_error_last()->arm_message, cases[i].refused), "case %zu: %s", i,
+			                   azsreg_error_last()->arm_message);
 		}
 		azsreg_free(who);
 		azsreg_client_free(c);
 		free(a);
 	}
+	cr_expect_eq(harness_stat(&emu, "byAssertion"), 1, "tokens issued for refused assertions");
 	signin_cert_free(&cert);
 }
 

@@ -36,8 +36,9 @@ bool onlyImds = args.Length > 4 && args[4] == "imds";
 
 // ---- one transport for everything: loopback only, the emulator's CA --------------------
 var outside = new SortedSet<string>();
+// an address, not a name that merely starts like one ("127.example.com" is refused)
 static bool IsLoopback(string host) =>
-    host is "localhost" or "::1" or "[::1]" || host.StartsWith("127.", StringComparison.Ordinal);
+    host == "localhost" || (System.Net.IPAddress.TryParse(host.Trim('[', ']'), out var a) && System.Net.IPAddress.IsLoopback(a));
 var handler = new SocketsHttpHandler
 {
     ConnectCallback = async (ctx, ct) =>
@@ -99,6 +100,7 @@ var rows = new List<Dictionary<string, object>>();
 async Task Check(string area, string name, Func<Task<string>> body)
 {
     await Control("DELETE", "/_emulator/requests");
+    await Control("DELETE", "/_emulator/faults");      // nothing left over from a failed check
     bool ok = true;
     string detail;
     try
@@ -168,21 +170,21 @@ ArmClient Arm(TokenCredential credential)
     return new ArmClient(credential, sub, o);
 }
 
-// Signs in, then reads the registration through ARM with the token: the emulator's stats say
-// which grant issued it.
+// Reads the registration through ARM with the credential: the SDK signs in once (the
+// emulator's stats say by which grant) and ARM accepts the token. The credential is not asked
+// for a token first: Azure.Core asks with CAE enabled, which Azure.Identity keeps apart from
+// a plain request, so an interactive credential would sign in twice.
 async Task<string> SignIn(TokenCredential credential, string counter, string tokenPathPattern)
 {
     var before = (await Control("GET", "/_emulator/stats"))!;
-    var token = await credential.GetTokenAsync(new TokenRequestContext(new[] { scope }), default);
-    Expect(!string.IsNullOrEmpty(token.Token), "no token");
+    var res = await Arm(credential).GetGenericResource(new ResourceIdentifier(regPath)).GetAsync();
+    Expect(res.Value.Data.Name == regName, $"registration name '{res.Value.Data.Name}'");
     var after = (await Control("GET", "/_emulator/stats"))!;
     Expect((long)after[counter]! == (long)before[counter]! + 1, $"stats.{counter} went from {before[counter]} to {after[counter]}");
     var log = await Requests();
     var rx = new System.Text.RegularExpressions.Regex(tokenPathPattern);
     var tokenRequests = log.Where(r => rx.IsMatch((string)r["path"]!)).ToList();
     Expect(tokenRequests.Count >= 1, $"no request to {tokenPathPattern} (saw {string.Join(", ", log.Select(r => $"{r["method"]} {r["path"]}"))})");
-    var res = await Arm(credential).GetGenericResource(new ResourceIdentifier(regPath)).GetAsync();
-    Expect(res.Value.Data.Name == regName, $"registration name '{res.Value.Data.Name}'");
     return string.Join(", ", tokenRequests.Select(r => $"{r["method"]} {r["path"]} -> {r["status"]}")) + "; GET registration (generic) -> 200";
 }
 
@@ -207,33 +209,53 @@ await Check("sign-in", "username and password", () => SignIn(
     new UsernamePasswordCredential((string)user["upn"]!, (string)user["password"]!, tenant, publicClient,
         Opts(new UsernamePasswordCredentialOptions { DisableInstanceDiscovery = true })),
     "byPassword", @"/oauth2/v2\.0/token$"));
-// The user approves after the SDK has polled once, as a person would: the emulator's request
-// log says when the first poll came.
-await Check("sign-in", "device code (approved through the control API after the first poll)", () => SignIn(
-    new DeviceCodeCredential(Opts(new DeviceCodeCredentialOptions
+// The user approves after the SDK's first poll has been answered (400 authorization_pending
+// in the emulator's request log), as a person would. The code lives two minutes, so a check
+// that goes wrong fails in minutes; when no poll came the code is declined, which ends the
+// polling at once.
+static bool IsPoll(JsonNode r) => (string)r["method"]! == "POST" && ((string)r["path"]!).EndsWith("/token", StringComparison.Ordinal) &&
+    System.Text.RegularExpressions.Regex.IsMatch((string?)r["body"] ?? "", "grant_type=[^&]*device_code");
+await Check("sign-in", "device code (approved through the control API after the first poll)", async () =>
+{
+    var lifetime = (await Control("GET", "/_emulator/config"))!["deviceCodeLifetimeSeconds"]!.GetValue<long>();
+    await Control("PUT", "/_emulator/config", new { deviceCodeLifetimeSeconds = 120 });
+    try
     {
-        TenantId = tenant,
-        ClientId = publicClient,
-        DisableInstanceDiscovery = true,
-        // MSAL.NET awaits this callback before it polls: the approval runs beside it.
-        DeviceCodeCallback = (info, ct) =>
+        string said = await SignIn(new DeviceCodeCredential(Opts(new DeviceCodeCredentialOptions
         {
-            _ = ApproveAfterFirstPoll(info.UserCode);
-            return Task.CompletedTask;
-        },
-    })),
-    "byDeviceCode", @"/oauth2/v2\.0/token$"));
+            TenantId = tenant,
+            ClientId = publicClient,
+            DisableInstanceDiscovery = true,
+            // MSAL.NET awaits this callback before it polls: the approval runs beside it.
+            DeviceCodeCallback = (info, ct) =>
+            {
+                _ = ApproveAfterFirstPoll(info.UserCode);
+                return Task.CompletedTask;
+            },
+        })), "byDeviceCode", @"/oauth2/v2\.0/token$");
+        var polls = (await Requests()).Where(IsPoll).Select(r => (int)r["status"]!).ToList();
+        // pending (400) until approved, then 200; more pending polls when the machine is slow
+        Expect(polls.Count >= 2 && polls[^1] == 200 && polls.Take(polls.Count - 1).All(st => st == 400),
+            $"polls answered {string.Join(", ", polls)} (want 400 pending first, then 200)");
+        return said;
+    }
+    finally
+    {
+        await Control("PUT", "/_emulator/config", new { deviceCodeLifetimeSeconds = lifetime });
+    }
+});
 async Task ApproveAfterFirstPoll(string userCode)
 {
-    var poll = new System.Text.RegularExpressions.Regex("grant_type=[^&]*device_code");
     for (int i = 0; i < 3000; i++)
     {
-        bool polled = (await Requests()).Any(r => (string)r["method"]! == "POST" &&
-            ((string)r["path"]!).EndsWith("/token", StringComparison.Ordinal) && poll.IsMatch((string?)r["body"] ?? ""));
-        if (polled) break;
+        if ((await Requests()).Any(r => IsPoll(r) && (int)r["status"]! == 400))
+        {
+            await Control("POST", "/_emulator/devicecode/approve", new { userCode });
+            return;
+        }
         await Task.Delay(10);
     }
-    await Control("POST", "/_emulator/devicecode/approve", new { userCode });
+    await Control("POST", "/_emulator/devicecode/decline", new { userCode });
 }
 await Check("sign-in", "managed identity, App Service (IDENTITY_ENDPOINT)", async () =>
 {
@@ -257,9 +279,22 @@ await Check("sign-in", "managed identity, App Service (IDENTITY_ENDPOINT)", asyn
         psi.ArgumentList.Insert(0, typeof(Program).Assembly.Location);   // run through 'dotnet Conformance.dll'
     psi.ArgumentList.Add("imds");
     using var child = System.Diagnostics.Process.Start(psi)!;
-    string output = await child.StandardOutput.ReadToEndAsync();
-    string errors = await child.StandardError.ReadToEndAsync();
-    await child.WaitForExitAsync();
+    var outputTask = child.StandardOutput.ReadToEndAsync();
+    var errorsTask = child.StandardError.ReadToEndAsync();
+    using (var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3)))
+    {
+        try
+        {
+            await child.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+    }
+    string output = await outputTask;
+    string errors = await errorsTask;
     string? line = output.Split('\n').FirstOrDefault(l => l.StartsWith("RESULT ", StringComparison.Ordinal));
     var got = line is null ? null : JsonNode.Parse(line[7..]);
     if (got is null)

@@ -69,6 +69,7 @@ const rows = [];
 function expect(cond, what) { if (!cond) throw new Error(what); }
 async function check(area, name, fn) {
     await control('DELETE', '/_emulator/requests');
+    await control('DELETE', '/_emulator/faults');     // nothing left over from a failed check
     let detail;
     let ok = true;
     try {
@@ -145,25 +146,41 @@ await check('sign-in', 'client certificate', () => signIn(
     new identity.ClientCertificateCredential(tenant, app.clientId, { certificatePath: certPath }, common), 'byAssertion', /\/oauth2\/v2\.0\/token$/));
 await check('sign-in', 'username and password', () => signIn(
     new identity.UsernamePasswordCredential(tenant, publicClient, user.upn, user.password, common), 'byPassword', /\/oauth2\/v2\.0\/token$/));
-// The user approves after the SDK has polled once (as a person would): the emulator's request
-// log says when the first poll came; only then is the code approved through the control API.
+// The user approves after the SDK's first poll has been answered (as a person would): the
+// emulator's request log shows that poll with its status (400 authorization_pending) once
+// answered; only then is the code approved through the control API. The code lives two
+// minutes, so a check that goes wrong fails in minutes, not in the default 15; when no poll
+// came the code is declined, which ends the SDK's polling at once.
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+const isPoll = (q) => q.method === 'POST' && /\/token$/.test(q.path) && /grant_type=[^&]*device_code/i.test(q.body ?? '');
 async function approveAfterFirstPoll(userCode) {
-    for (let i = 0; i < 1000; i++) {
-        const polled = (await requests()).some((q) => q.method === 'POST' && /\/token$/.test(q.path) &&
-            /grant_type=(device_code|urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code|urn:ietf:params:oauth:grant-type:device_code)/i.test(q.body ?? ''));
-        if (polled) {
+    for (let i = 0; i < 3000; i++) {
+        if ((await requests()).some((q) => isPoll(q) && q.status === 400)) {
             await control('POST', '/_emulator/devicecode/approve', { userCode });
             return;
         }
         await sleep(10);
     }
+    await control('POST', '/_emulator/devicecode/decline', { userCode });
 }
-await check('sign-in', 'device code (approved through the control API after the first poll)', () => signIn(
-    new identity.DeviceCodeCredential({
-        ...common, tenantId: tenant, clientId: publicClient,
-        userPromptCallback: (info) => { approveAfterFirstPoll(info.userCode).catch(() => {}); },
-    }), 'byDeviceCode', /\/oauth2\/v2\.0\/token$/));
+await check('sign-in', 'device code (approved through the control API after the first poll)', async () => {
+    const { deviceCodeLifetimeSeconds } = await control('GET', '/_emulator/config');
+    await control('PUT', '/_emulator/config', { deviceCodeLifetimeSeconds: 120 });
+    try {
+        const said = await signIn(new identity.DeviceCodeCredential({
+            ...common, tenantId: tenant, clientId: publicClient,
+            userPromptCallback: (info) => { approveAfterFirstPoll(info.userCode).catch(() => {}); },
+        }), 'byDeviceCode', /\/oauth2\/v2\.0\/token$/);
+        const polls = (await requests()).filter(isPoll).map((q) => q.status);
+        // pending (400) until approved, then 200; more than one pending poll when the machine
+        // is slow to approve
+        expect(polls.length >= 2 && polls[polls.length - 1] === 200 && polls.slice(0, -1).every((st) => st === 400),
+            `polls answered ${polls.join(', ')} (want 400 pending first, then 200)`);
+        return said;
+    } finally {
+        await control('PUT', '/_emulator/config', { deviceCodeLifetimeSeconds });
+    }
+});
 await check('sign-in', 'managed identity, App Service (IDENTITY_ENDPOINT)', async () => {
     process.env.IDENTITY_ENDPOINT = `${httpBase}/msi/token`;
     process.env.IDENTITY_HEADER = state0.identityHeader;
@@ -231,6 +248,7 @@ await check('customer subscriptions', 'get a missing one', async () => {
 });
 
 await check('customer subscriptions', 'list across several pages', async () => {
+    const { pageSize } = await control('GET', '/_emulator/config');
     await control('PUT', '/_emulator/config', { pageSize: 2 });
     try {
         for (let n = 2; n <= 5; n++) await azs.customerSubscriptions.create(group, reg.name, customer(n), { tenantId: CUSTOMER_TENANT });
@@ -249,7 +267,7 @@ await check('customer subscriptions', 'list across several pages', async () => {
         expect(gets.slice(1).every((q) => /\$skiptoken=/.test(q.query)), `queries ${gets.map((q) => q.query).join(' | ')}`);
         return `5 items in ${gets.length} pages (pageSize 2), nextLink followed`;
     } finally {
-        await control('PUT', '/_emulator/config', { pageSize: 50 });
+        await control('PUT', '/_emulator/config', { pageSize });
     }
 });
 
