@@ -208,8 +208,12 @@ static json_t *reg_resource(json_t *reg)
 static json_t *cs_resource(json_t *reg, json_t *cs)
 {
     char *rid = reg_id(reg);
-    char *id = emu_printf("%s/customerSubscriptions/%s", rid ? rid : "", emu_jstr(cs, "id"));
-    char *name = emu_printf("%s/%s", emu_jstr(reg, "name"), emu_jstr(cs, "id"));
+    /* the casing the mapping was created with (ARM keeps a resource's name as first written;
+     * Microsoft's examples show the caller's uppercase GUID); mappings from a seed state
+     * without "name" show their id */
+    const char *cname = emu_jstr(cs, "name") ? emu_jstr(cs, "name") : emu_jstr(cs, "id");
+    char *id = emu_printf("%s/customerSubscriptions/%s", rid ? rid : "", cname);
+    char *name = emu_printf("%s/%s", emu_jstr(reg, "name"), cname);
     const char *etag = emu_jstr(cs, "etag");
     json_t *props = json_object_get(cs, "properties");
     json_t *res;
@@ -224,8 +228,9 @@ static json_t *cs_resource(json_t *reg, json_t *cs)
 }
 
 /* etag: the mapping's new etag (NULL: a fresh one; a long-running PUT gives the one its
- * 201 answer showed) */
-static void put_cs(json_t *reg, const char *id_lower, json_t *props, const char *etag_given)
+ * 201 answer showed). name: the GUID as the creating PUT wrote it, kept for the mapping's
+ * life (a later PUT in another casing updates, it does not rename). */
+static void put_cs(json_t *reg, const char *id_lower, const char *name, json_t *props, const char *etag_given)
 {
     char etag[37];
     json_t *cs = find_cs(reg, id_lower, NULL);
@@ -239,6 +244,8 @@ static void put_cs(json_t *reg, const char *id_lower, json_t *props, const char 
         char key[INDEX_KEY_MAX];
         cs = json_object();
         json_array_append_new(list, cs);
+        if (name)
+            json_object_set_new(cs, "name", json_string(name));
         if (x->map && x->size + 1 == json_array_size(list) && index_key(key, id_lower) &&
             json_object_set_new(x->map, key, json_integer((json_int_t)x->size)) == 0)
             x->size++;
@@ -279,7 +286,8 @@ static void lro_headers(emu_req *r, json_t *op, const char *opid)
     free(url);
 }
 
-static json_t *new_op(const char *kind, json_t *reg, const char *csid, json_t *props, const char *api, char opid[37])
+static json_t *new_op(const char *kind, json_t *reg, const char *csid, const char *csname, json_t *props,
+                      const char *api, char opid[37])
 {
     json_t *lro = json_object_get(g_emu.config, "lro");
     json_t *op = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:b}", "kind", kind, "subscriptionId",
@@ -288,6 +296,8 @@ static json_t *new_op(const char *kind, json_t *reg, const char *csid, json_t *p
                            (json_int_t)emu_jint(lro, "polls", 1), "done", 0);
     if (props)
         json_object_set(op, "properties", props);
+    if (csname)
+        json_object_set_new(op, "csname", json_string(csname));
     emu_guid(opid);
     json_object_set_new(g_emu.ops, opid, op);
     return op;
@@ -321,7 +331,8 @@ static void op_status(emu_req *r, const char *sub, const char *opid)
     if (!emu_jbool(op, "done", false)) {
         json_object_set_new(op, "done", json_true());
         if (reg && strcmp(kind, "put") == 0)
-            put_cs(reg, emu_jstr(op, "csid"), json_object_get(op, "properties"), emu_jstr(op, "etag"));
+            put_cs(reg, emu_jstr(op, "csid"), emu_jstr(op, "csname"), json_object_get(op, "properties"),
+                   emu_jstr(op, "etag"));
         else if (reg)
             delete_cs(reg, emu_jstr(op, "csid"));
     }
@@ -399,13 +410,17 @@ static void cs_put(emu_req *r, json_t *reg, const char *id, const char *api)
     props = props ? json_incref(props) : json_object();
     if (emu_jbool(json_object_get(g_emu.config, "lro"), "enabled", false)) {
         char opid[37];
-        json_t *op = new_op("put", reg, lower, props, api, opid);
+        json_t *op = new_op("put", reg, lower, id, props, api, opid);
         char etag[37];
         json_t *tmp;
         /* the etag the mapping will have once the operation is done (not all zeros) */
         emu_guid(etag);
         json_object_set_new(op, "etag", json_string(etag));
-        tmp = json_pack("{s:s,s:O,s:s}", "id", lower, "properties", props, "etag", etag);
+        /* the name the mapping will show: an existing one keeps its casing */
+        json_t *had = find_cs(reg, lower, NULL);
+        tmp = json_pack("{s:s,s:s,s:O,s:s}", "id", lower, "name",
+                        had && emu_jstr(had, "name") ? emu_jstr(had, "name") : (had ? lower : id), "properties",
+                        props, "etag", etag);
         json_t *res = cs_resource(reg, tmp);
         json_t *rp = json_object_get(res, "properties");
         if (json_is_object(rp)) {
@@ -419,7 +434,7 @@ static void cs_put(emu_req *r, json_t *reg, const char *id, const char *api)
         json_decref(props);
         goto done;
     }
-    put_cs(reg, lower, props, NULL);
+    put_cs(reg, lower, id, props, NULL);
     json_decref(props);
     if (strcmp(emu_cfg_str("putResponse", "200body"), "201empty") == 0)
         emu_respond_raw(r, 201, NULL, 0);
@@ -497,7 +512,7 @@ static void cs_delete(emu_req *r, json_t *reg, const char *id, const char *api)
         json_t *op;
         snprintf(lower, sizeof lower, "%s", id);
         emu_lower(lower);
-        op = new_op("delete", reg, lower, NULL, api, opid);
+        op = new_op("delete", reg, lower, NULL, NULL, api, opid);
         emu_respond_raw(r, 202, NULL, 0);
         lro_headers(r, op, opid);
         return;

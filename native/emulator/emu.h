@@ -4,6 +4,7 @@
 #define AZSREG_EMU_H
 
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -62,7 +63,9 @@ typedef struct emu_server {
     bool adfs;
     bool quiet;
     char base[64];         /* "https://127.0.0.1:N" (no trailing slash) */
-    unsigned char hmac_key[32];
+    EVP_PKEY *sign_key;    /* RSA-2048: signs every token (RS256), published at the jwks_uri */
+    char sign_kid[64];     /* its key ID: the RFC 7638 thumbprint, base64url */
+    json_t *jwks;          /* {"keys":[{kty,use,kid,n,e,alg}]} */
     json_t *state;         /* the state (schema in design.md) */
     unsigned long state_gen; /* bumped whenever state is replaced (arm.c's index follows) */
     json_t *seed;          /* the state at start (for /_emulator/reset) */
@@ -139,6 +142,11 @@ bool emu_state_validate(const json_t *st, char *err, size_t errlen);
 bool emu_config_validate(const json_t *cfg, char *field, size_t fieldlen, char *err, size_t errlen);
 
 /* ---- jwt.c -------------------------------------------------------------------------- */
+/* The token signing key: loaded from key_file when it holds an RSA key of 2048 bits or more,
+ * else generated (and written there, mode 0600, when key_file is given); fills g_emu's
+ * sign_key, sign_kid and jwks. 0 on success. emu_signing_key_free releases them. */
+int emu_signing_key_init(const char *key_file);
+void emu_signing_key_free(void);
 char *emu_jwt_issue(json_t *claims); /* consumes claims */
 /* 0 ok (claims returned), 1 garbled / bad signature / wrong audience, 2 expired */
 int emu_jwt_verify(const char *token, json_t **claims_out, char *why, size_t whylen);

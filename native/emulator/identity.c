@@ -56,6 +56,11 @@ static char *random_token(size_t nbytes)
     return emu_b64url_encode(b, nbytes);
 }
 
+/*
+ * An access token for ARM. Its version is the resource's, not the endpoint's: ARM accepts v1
+ * tokens, so Entra ID issues v1 tokens for it from the v1 and the v2 endpoint alike ("ver"
+ * "1.0", issuer <base>/<tid>/ as in the v1 OpenID document). id_tokens follow the endpoint.
+ */
 static char *issue(const char *aud, const char *tid, const char *oid, const char *appid, json_t *extra,
                    long long *lifetime_out)
 {
@@ -253,7 +258,7 @@ static void grant_client_credentials(emu_req *r, json_t *form, const char *tenan
     {
         const char *oid = emu_jstr(app, "objectId") ? emu_jstr(app, "objectId") : client_id;
         char *at = issue(aud, tid, oid, client_id,
-                         json_pack("{s:s,s:s}", "idtyp", "app", "ver", v2 ? "2.0" : "1.0"), &life);
+                         json_pack("{s:s,s:s}", "idtyp", "app", "ver", "1.0"), &life);
         emu_stat_inc(by_secret ? "byClientSecret" : "byAssertion");
         token_answer(r, at, life, NULL, NULL);
     }
@@ -279,7 +284,7 @@ static bool scope_has(const char *scope, const char *want)
  * (base64url of {"uid":<oid>,"utid":<tid>}, MSAL's account key; MSAL.NET fails without it
  * when it sent client_info=1) and, when the scope of the grant holds `openid` (for a device code:
  * the scope of the devicecode request), an `id_token` for the client (aud = client ID), valid
- * as long as the access token. Signed like the emulator's other tokens (HS256).
+ * as long as the access token. Signed like the emulator's other tokens (RS256, key at the jwks_uri).
  */
 static void add_user_extras(json_t *res, json_t *form, const char *scope, const char *client_id, const char *tid,
                             const char *oid, const char *upn, long long life, bool v2)
@@ -322,7 +327,7 @@ static void user_tokens(emu_req *r, json_t *form, const char *client_id, const c
     user_oid(upn, oid);
     at = issue(aud, tid, oid, client_id,
                json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "idtyp", "user", "upn", upn, "preferred_username", upn,
-                         "unique_name", upn, "scp", "user_impersonation", "ver", v2 ? "2.0" : "1.0"),
+                         "unique_name", upn, "scp", "user_impersonation", "ver", "1.0"),
                &life);
     if (rt)
         json_object_set_new(g_emu.refresh, rt,
@@ -697,23 +702,31 @@ void emu_control_devicecode(emu_req *r, bool approve, json_t *body)
                                        emu_jstr(found, "state"), "upn", emu_jstr(found, "upn")));
 }
 
-/* ---- openid-configuration ---------------------------------------------------------------- */
+/* ---- openid-configuration and signing keys ---------------------------------------------- */
 
-static void openid(emu_req *r, const char *tenant_seg)
+/*
+ * The OpenID configuration as Entra ID serves it: the v1 document (/{t}/.well-known/...)
+ * names the v1 endpoints and the v1 issuer (<base>/<tid>/, the `iss` of v1 tokens); the v2
+ * document (/{t}/v2.0/.well-known/...) the v2 ones and issuer <base>/<tid>/v2.0. AD FS has
+ * one document, issuer <base>/adfs. Each names its jwks_uri; tokens are RS256 with the key
+ * published there. grant_types_supported (which Entra ID leaves out) lists what the token
+ * endpoints take.
+ */
+static void openid(emu_req *r, const char *tenant_seg, bool v2)
 {
-    char issuer[200], tok[200], auth[200], dev[200], jwks[200];
-    const char *id;
-    json_t *t;
+    char *issuer = NULL, *tok = NULL, *auth = NULL, *dev = NULL, *jwks = NULL;
+    const char *id, *ver = v2 ? "v2.0/" : "";
+    json_t *t, *doc;
     if (strcmp(r->method, "GET") != 0) {
         aad_error(r, 405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
         return;
     }
     if (strcasecmp(tenant_seg, "adfs") == 0) {
-        snprintf(issuer, sizeof issuer, "%s/adfs", g_emu.base);
-        snprintf(tok, sizeof tok, "%s/adfs/oauth2/token", g_emu.base);
-        snprintf(auth, sizeof auth, "%s/adfs/oauth2/authorize", g_emu.base);
-        snprintf(dev, sizeof dev, "%s/adfs/oauth2/devicecode", g_emu.base);
-        snprintf(jwks, sizeof jwks, "%s/adfs/discovery/keys", g_emu.base);
+        issuer = emu_printf("%s/adfs", g_emu.base);
+        tok = emu_printf("%s/adfs/oauth2/token", g_emu.base);
+        auth = emu_printf("%s/adfs/oauth2/authorize", g_emu.base);
+        dev = emu_printf("%s/adfs/oauth2/devicecode", g_emu.base);
+        jwks = emu_printf("%s/adfs/discovery/keys", g_emu.base);
     } else {
         t = emu_find_tenant(tenant_seg);
         if (!t) {
@@ -724,18 +737,56 @@ static void openid(emu_req *r, const char *tenant_seg)
             return;
         }
         id = emu_jstr(t, "id");
-        snprintf(issuer, sizeof issuer, "%s/%s/v2.0", g_emu.base, id);
-        snprintf(tok, sizeof tok, "%s/%s/oauth2/v2.0/token", g_emu.base, id);
-        snprintf(auth, sizeof auth, "%s/%s/oauth2/v2.0/authorize", g_emu.base, id);
-        snprintf(dev, sizeof dev, "%s/%s/oauth2/v2.0/devicecode", g_emu.base, id);
-        snprintf(jwks, sizeof jwks, "%s/%s/discovery/v2.0/keys", g_emu.base, id);
+        issuer = emu_printf(v2 ? "%s/%s/v2.0" : "%s/%s/", g_emu.base, id);
+        tok = emu_printf("%s/%s/oauth2/%stoken", g_emu.base, id, ver);
+        auth = emu_printf("%s/%s/oauth2/%sauthorize", g_emu.base, id, ver);
+        dev = emu_printf("%s/%s/oauth2/%sdevicecode", g_emu.base, id, ver);
+        jwks = v2 ? emu_printf("%s/%s/discovery/v2.0/keys", g_emu.base, id)
+                  : emu_printf("%s/common/discovery/keys", g_emu.base);
     }
-    emu_respond_json(r, 200,
-                     json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s,s],s:[s],s:[s,s,s],s:s}", "issuer", issuer, "token_endpoint",
-                               tok, "authorization_endpoint", auth, "device_authorization_endpoint", dev, "jwks_uri",
-                               jwks, "token_endpoint_auth_methods_supported", "client_secret_post", "private_key_jwt",
-                               "response_types_supported", "code", "grant_types_supported", "client_credentials",
-                               DEVICE_GRANT, "refresh_token", "tenant_region_scope", "emulator"));
+    doc = issuer && tok && auth && dev && jwks
+              ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s,s,s],s:[s,s,s],s:[s],s:[s],s:[s,s,s,s,s,s],s:s}", "issuer",
+                          issuer, "token_endpoint", tok, "authorization_endpoint", auth,
+                          "device_authorization_endpoint", dev, "jwks_uri", jwks,
+                          "token_endpoint_auth_methods_supported", "client_secret_post", "private_key_jwt",
+                          "client_secret_basic", "response_types_supported", "code", "id_token", "code id_token",
+                          "id_token_signing_alg_values_supported", "RS256", "subject_types_supported", "pairwise",
+                          "grant_types_supported", "authorization_code", "client_credentials", "password",
+                          DEVICE_GRANT, "device_code", "refresh_token", "tenant_region_scope", "emulator")
+              : NULL;
+    if (doc && v2)
+        json_object_set_new(doc, "scopes_supported", json_pack("[s,s,s,s]", "openid", "profile", "email",
+                                                                  "offline_access"));
+    else if (doc)
+        json_object_set_new(doc, "scopes_supported", json_pack("[s]", "openid"));
+    if (doc)
+        emu_respond_json(r, 200, doc);
+    else
+        aad_error(r, 500, "server_error", 90000, "The emulator could not create the document.");
+    free(issuer);
+    free(tok);
+    free(auth);
+    free(dev);
+    free(jwks);
+}
+
+/* GET /{common|organizations|tenant}/discovery[/v2.0]/keys and /adfs/discovery/keys: the
+ * key every token is signed with (one key for all tenants, as Entra ID's are shared). */
+static void signing_keys(emu_req *r, const char *tenant_seg)
+{
+    if (strcmp(r->method, "GET") != 0) {
+        aad_error(r, 405, "invalid_request", 900561, "The endpoint only accepts GET requests.");
+        return;
+    }
+    if (strcasecmp(tenant_seg, "adfs") != 0 && strcasecmp(tenant_seg, "common") != 0 &&
+        strcasecmp(tenant_seg, "organizations") != 0 && !emu_find_tenant(tenant_seg)) {
+        aad_error(r, 400, "invalid_tenant", 90002,
+                  "Tenant '%.128s' not found. Check to make sure you have the correct tenant ID and are signing into "
+                  "the correct cloud.",
+                  tenant_seg);
+        return;
+    }
+    emu_respond_json(r, 200, json_deep_copy(g_emu.jwks));
 }
 
 /*
@@ -919,11 +970,16 @@ bool emu_identity_handle(emu_req *r)
         return true;
     }
     if (n == 3 && is(segs, n, 1, ".well-known") && is(segs, n, 2, "openid-configuration")) {
-        openid(r, segs[0]);
+        openid(r, segs[0], false);
         return true;
     }
     if (n == 4 && is(segs, n, 1, "v2.0") && is(segs, n, 2, ".well-known") && is(segs, n, 3, "openid-configuration")) {
-        openid(r, segs[0]);
+        openid(r, segs[0], strcasecmp(segs[0], "adfs") != 0);
+        return true;
+    }
+    if ((n == 3 && is(segs, n, 1, "discovery") && is(segs, n, 2, "keys")) ||
+        (n == 4 && is(segs, n, 1, "discovery") && is(segs, n, 2, "v2.0") && is(segs, n, 3, "keys"))) {
+        signing_keys(r, segs[0]);
         return true;
     }
     return false;

@@ -20,7 +20,10 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: azsreg-emulator [--port N] [--http-port N] [--seed FILE] [--ca-out FILE]\n"
             "                       [--ready-file FILE] [--tls-dir DIR] [--page-size N]\n"
-            "                       [--token-lifetime SECONDS] [--adfs] [--quiet] [--exit-with-parent]\n");
+            "                       [--token-lifetime SECONDS] [--signing-key FILE] [--adfs] [--quiet]\n"
+            "                       [--exit-with-parent]\n"
+            "  --signing-key FILE  keep the RSA key that signs tokens in FILE (created when missing);\n"
+            "                      default: $AZSREG_EMULATOR_SIGNING_KEY, else a new key at every start\n");
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -70,7 +73,7 @@ static int write_ready(const char *path, const char *ca_abs)
 int main(int argc, char **argv)
 {
     long port = 0, http_port = -1, page_size = 0, token_life = 0;
-    const char *seed = NULL, *ca_out = NULL, *ready = NULL, *tls_dir = NULL;
+    const char *seed = NULL, *ca_out = NULL, *ready = NULL, *tls_dir = NULL, *signing_key = NULL;
     char *key_pem = NULL, *cert_pem = NULL, *ca_pem = NULL;
     char ca_abs[PATH_MAX];
     bool have_ca_abs = false;
@@ -90,7 +93,8 @@ int main(int argc, char **argv)
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         bool takes = strcmp(a, "--port") == 0 || strcmp(a, "--http-port") == 0 || strcmp(a, "--seed") == 0 ||
                      strcmp(a, "--ca-out") == 0 || strcmp(a, "--ready-file") == 0 || strcmp(a, "--tls-dir") == 0 ||
-                     strcmp(a, "--page-size") == 0 || strcmp(a, "--token-lifetime") == 0;
+                     strcmp(a, "--page-size") == 0 || strcmp(a, "--token-lifetime") == 0 ||
+                     strcmp(a, "--signing-key") == 0;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
@@ -132,10 +136,14 @@ int main(int argc, char **argv)
             ready = v;
         else if (strcmp(a, "--tls-dir") == 0)
             tls_dir = v;
+        else if (strcmp(a, "--signing-key") == 0)
+            signing_key = v;
     }
 
-    if (RAND_bytes(g_emu.hmac_key, sizeof g_emu.hmac_key) != 1) {
-        fprintf(stderr, "azsreg-emulator: no randomness available\n");
+    if (!signing_key)
+        signing_key = getenv("AZSREG_EMULATOR_SIGNING_KEY");
+    if (emu_signing_key_init(signing_key) != 0) {
+        fprintf(stderr, "azsreg-emulator: cannot create the token signing key\n");
         goto done;
     }
     g_emu.state = seed ? json_load_file(seed, 0, &jerr) : emu_sample_state();
@@ -238,7 +246,7 @@ done:
     json_decref(g_emu.refresh);
     json_decref(g_emu.jtis);
     emu_throttle_reset();
-    OPENSSL_cleanse(g_emu.hmac_key, sizeof g_emu.hmac_key);
+    emu_signing_key_free();
     pthread_mutex_destroy(&g_emu.mu);
     return rc;
 }

@@ -11,6 +11,11 @@
 #include "harness_fixture.h"
 #include "harness_clock.h"
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -551,6 +556,82 @@ Test(emulator, etags_are_bare_values_as_in_the_examples)
 	free(token);
 }
 
+/*
+ * ID casing (issue 10, item 6): Microsoft's examples (Get.json, List.json) show the
+ * customer GUID as the caller wrote it, upper case. The emulator answers with the casing
+ * the mapping was created with, as ARM keeps a resource's name as first written: a GET or
+ * PUT in another casing finds the same mapping and does not rename it; the list shows it
+ * once, in the creating casing.
+ */
+#define UPPER_CS "CA5E0000-ABCD-4000-8000-00000000000F"
+#define LOWER_CS "ca5e0000-abcd-4000-8000-00000000000f"
+
+static void expect_cs_casing(const harness_http *r, const char *guid)
+{
+	const char *id = json_string_value(json_object_get(r->json, "id"));
+	const char *name = json_string_value(json_object_get(r->json, "name"));
+	char want_id[512], want_name[128];
+
+	snprintf(want_id, sizeof want_id, "%s/customerSubscriptions/%s", REG_PATH, guid);
+	snprintf(want_name, sizeof want_name, "%s/%s", HARNESS_REG_NAME, guid);
+	cr_expect_str_eq(id != NULL ? id : "(none)", want_id);
+	cr_expect_str_eq(name != NULL ? name : "(none)", want_name);
+}
+
+Test(emulator, customer_ids_keep_the_casing_they_were_created_with)
+{
+	char *token = harness_sample_token(&emu);
+	char auth[4096];
+	const char *hdrs[] = { auth, "Content-Type: application/json", NULL };
+	harness_http r;
+	json_t *value, *item;
+	size_t i;
+	int seen = 0;
+
+	cr_assert_not_null(token);
+	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
+	cr_assert_eq(harness_https(&emu, "PUT", REG_PATH "/customerSubscriptions/" UPPER_CS "?api-version=2017-06-01", hdrs,
+	                           "{\"properties\":{}}", "application/json", &r), 200, "%s", r.body);
+	expect_cs_casing(&r, UPPER_CS);
+	harness_http_free(&r);
+
+	cr_assert_eq(harness_https(&emu, "GET", REG_PATH "/customerSubscriptions/" LOWER_CS "?api-version=2017-06-01", hdrs,
+	                           NULL, NULL, &r), 200, "%s", r.body);
+	expect_cs_casing(&r, UPPER_CS);
+	harness_http_free(&r);
+
+	/* an update in lower case: the same mapping, its name unchanged */
+	cr_assert_eq(harness_https(&emu, "PUT", REG_PATH "/customerSubscriptions/" LOWER_CS "?api-version=2017-06-01", hdrs,
+	                           "{\"properties\":{\"tenantId\":\"" HARNESS_TENANT_ID "\"}}", "application/json", &r),
+	             200, "%s", r.body);
+	expect_cs_casing(&r, UPPER_CS);
+	harness_http_free(&r);
+
+	cr_assert_eq(harness_https(&emu, "GET", REG_PATH "/customerSubscriptions?api-version=2017-06-01", hdrs, NULL, NULL,
+	                           &r), 200, "%s", r.body);
+	value = json_object_get(r.json, "value");
+	json_array_foreach(value, i, item) {
+		const char *name = json_string_value(json_object_get(item, "name"));
+		if (name != NULL && strcasestr(name, LOWER_CS) != NULL) {
+			seen++;
+			cr_expect_str_eq(name, HARNESS_REG_NAME "/" UPPER_CS);
+			cr_expect_str_eq(json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId")),
+			                 HARNESS_TENANT_ID);
+		}
+	}
+	cr_expect_eq(seen, 1, "the mapping is listed %d times: %s", seen, r.body);
+	harness_http_free(&r);
+
+	/* a DELETE in lower case removes it */
+	cr_assert_eq(harness_https(&emu, "DELETE", REG_PATH "/customerSubscriptions/" LOWER_CS "?api-version=2017-06-01",
+	                           hdrs, NULL, NULL, &r), 200, "%s", r.body);
+	harness_http_free(&r);
+	cr_expect_eq(harness_https(&emu, "GET", REG_PATH "/customerSubscriptions/" UPPER_CS "?api-version=2017-06-01", hdrs,
+	                           NULL, NULL, &r), 404, "%s", r.body);
+	harness_http_free(&r);
+	free(token);
+}
+
 /* ---- expired token -------------------------------------------------------------------- */
 
 Test(emulator, expired_token_is_401_expired_authentication_token)
@@ -587,6 +668,8 @@ static int ropc(const char *path, const char *form, harness_http *r)
 	return harness_https(&emu, "POST", path, NULL, form, NULL, r);
 }
 
+/* ver: the access token's version, "1.0" from every endpoint: the version is ARM's (it accepts
+ * v1 tokens), not the endpoint's (issue 10, item 8) */
 static void expect_user_token(const harness_http *r, const char *aud_prefix, const char *ver)
 {
 	const char *at = json_string_value(json_object_get(r->json, "access_token"));
@@ -729,7 +812,7 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
 	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
 	                  "&scope=" SCOPE_V2 "%20offline_access%20openid%20profile", &r), 200, "%s", r.body);
-	expect_user_token(&r, "https://management.emulator.azsreg.local", "2.0");
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
 	snprintf(oid_v2, sizeof oid_v2, "%s", json_string_value(json_object_get(claims, "oid")));
 	cr_expect_str_eq(json_string_value(json_object_get(claims, "appid")), PS_CLIENT);
@@ -748,7 +831,7 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 	snprintf(form, sizeof form, "grant_type=refresh_token&client_id=%s&refresh_token=%s&scope=%s", PS_CLIENT, rt,
 	         SCOPE_V2);
 	cr_assert_eq(ropc("/organizations/oauth2/v2.0/token", form, &r), 200, "%s", r.body);
-	expect_user_token(&r, "https://management.emulator.azsreg.local", "2.0");
+	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	harness_http_free(&r);
 	memset(rt, 0, strlen(rt));
 	free(rt);
@@ -968,5 +1051,210 @@ Test(emulator, provider_documents_list_the_api_versions_the_routes_serve)
 		cr_expect_eq(harness_https(&emu, "GET", PROVIDER_PATH "?api-version=2021-04-01", NULL, NULL, NULL, &r), 401, "%s", r.body);
 		harness_http_free(&r);
 	}
+	free(token);
+}
+
+/* ---- token signatures and identity documents (issue 10, item 8) --------------------------- */
+
+/* The bytes that `len` characters of base64url at `text` encode (malloc'd), NULL if none. */
+static unsigned char *b64url_bytes(const char *text, size_t len, size_t *out_len)
+{
+	char *b64 = malloc(len + 4);
+	unsigned char *out = malloc(len + 4);
+	size_t i, n = len;
+	int got;
+
+	if (b64 == NULL || out == NULL) {
+		free(b64);
+		free(out);
+		return NULL;
+	}
+	for (i = 0; i < len; i++)
+		b64[i] = text[i] == '-' ? '+' : text[i] == '_' ? '/' : text[i];
+	while (n % 4 != 0)
+		b64[n++] = '=';
+	got = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n);
+	free(b64);
+	if (got < 0) {
+		free(out);
+		return NULL;
+	}
+	*out_len = (size_t)got - (len % 4 == 2 ? 2 : len % 4 == 3 ? 1 : 0);
+	return out;
+}
+
+/* 1 when `jwt` is RS256 with header kid = the JWK's kid and a signature the JWK's n/e verify. */
+static int rs256_verifies(const char *jwt, const json_t *jwk)
+{
+	const char *n64 = json_string_value(json_object_get(jwk, "n"));
+	const char *e64 = json_string_value(json_object_get(jwk, "e"));
+	const char *d1 = jwt != NULL ? strchr(jwt, '.') : NULL;
+	const char *d2 = d1 != NULL ? strchr(d1 + 1, '.') : NULL;
+	unsigned char *n = NULL, *e = NULL, *sig = NULL;
+	size_t nl = 0, el = 0, sl = 0;
+	BIGNUM *bn = NULL, *be = NULL;
+	OSSL_PARAM_BLD *bld = NULL;
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pctx = NULL;
+	EVP_PKEY *key = NULL;
+	EVP_MD_CTX *m = NULL;
+	json_t *hdr = NULL;
+	int ok = 0;
+
+	if (n64 == NULL || e64 == NULL || d2 == NULL)
+		return 0;
+	hdr = harness_b64url_json(jwt, (size_t)(d1 - jwt));
+	if (hdr == NULL || strcmp(json_string_value(json_object_get(hdr, "alg")) ? json_string_value(json_object_get(hdr, "alg")) : "", "RS256") != 0 ||
+	    !json_equal(json_object_get(hdr, "kid"), json_object_get(jwk, "kid")))
+		goto done;
+	n = b64url_bytes(n64, strlen(n64), &nl);
+	e = b64url_bytes(e64, strlen(e64), &el);
+	sig = b64url_bytes(d2 + 1, strlen(d2 + 1), &sl);
+	if (n == NULL || e == NULL || sig == NULL)
+		goto done;
+	bn = BN_bin2bn(n, (int)nl, NULL);
+	be = BN_bin2bn(e, (int)el, NULL);
+	bld = OSSL_PARAM_BLD_new();
+	if (bn == NULL || be == NULL || bld == NULL || OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) != 1 ||
+	    OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) != 1 || (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
+		goto done;
+	pctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+	if (pctx == NULL || EVP_PKEY_fromdata_init(pctx) != 1 ||
+	    EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		goto done;
+	m = EVP_MD_CTX_new();
+	ok = m != NULL && EVP_PKEY_get_bits(key) >= 2048 && EVP_DigestVerifyInit(m, NULL, EVP_sha256(), NULL, key) == 1 &&
+	     EVP_DigestVerify(m, sig, sl, (const unsigned char *)jwt, (size_t)(d2 - jwt)) == 1;
+done:
+	EVP_MD_CTX_free(m);
+	EVP_PKEY_free(key);
+	EVP_PKEY_CTX_free(pctx);
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	BN_free(bn);
+	BN_free(be);
+	free(n);
+	free(e);
+	free(sig);
+	json_decref(hdr);
+	return ok;
+}
+
+static json_t *get_json(const char *path, int want_status)
+{
+	harness_http r;
+	json_t *j;
+
+	cr_assert_eq(harness_https(&emu, "GET", path, NULL, NULL, NULL, &r), want_status, "GET %s: %s", path, r.body);
+	j = json_incref(r.json);
+	harness_http_free(&r);
+	return j;
+}
+
+/* The document's `member` is the emulator's base URL + `path`. */
+static void expect_url(const json_t *doc, const char *member, const char *path)
+{
+	char want[512];
+	const char *got = json_string_value(json_object_get(doc, member));
+
+	snprintf(want, sizeof want, "%s%s", emu.base_url_noslash, path);
+	cr_expect_str_eq(got != NULL ? got : "(none)", want, "%s", member);
+}
+
+static int has_string(const json_t *array, const char *want)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(array, i, v) {
+		if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Tokens are RS256, signed with the key published at the jwks_uri, so a client that checks
+ * them (MSAL its id_tokens, a JWT library) accepts them; a token whose signature was changed
+ * is refused by ARM. The v1 and v2 OpenID documents each name their own endpoints and
+ * issuer, and the issuer is the `iss` of the tokens they stand for: v1 access tokens (ARM
+ * takes v1 tokens, so from both endpoints), v2 id_tokens.
+ */
+Test(emulator, tokens_are_rs256_signed_with_the_key_at_the_jwks_uri)
+{
+	char want[512], bad[4000];
+	const char *base = emu.base_url_noslash;
+	json_t *v1, *v2, *adfs, *keys, *jwk, *claims, *id;
+	char *token = harness_sample_token(&emu);
+	harness_http r;
+	size_t len;
+
+	v2 = get_json("/" HARNESS_TENANT_ID "/v2.0/.well-known/openid-configuration", 200);
+	expect_url(v2, "issuer", "/" HARNESS_TENANT_ID "/v2.0");
+	expect_url(v2, "token_endpoint", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token");
+	expect_url(v2, "jwks_uri", "/" HARNESS_TENANT_ID "/discovery/v2.0/keys");
+	cr_expect(has_string(json_object_get(v2, "grant_types_supported"), "password"), "no password grant");
+	cr_expect(has_string(json_object_get(v2, "id_token_signing_alg_values_supported"), "RS256"));
+
+	v1 = get_json("/" HARNESS_TENANT_ID "/.well-known/openid-configuration", 200);
+	expect_url(v1, "issuer", "/" HARNESS_TENANT_ID "/");
+	expect_url(v1, "token_endpoint", "/" HARNESS_TENANT_ID "/oauth2/token");
+	expect_url(v1, "device_authorization_endpoint", "/" HARNESS_TENANT_ID "/oauth2/devicecode");
+	expect_url(v1, "jwks_uri", "/common/discovery/keys");
+
+	adfs = get_json("/adfs/.well-known/openid-configuration", 200);
+	expect_url(adfs, "jwks_uri", "/adfs/discovery/keys");
+
+	/* one key, the same at every jwks_uri */
+	keys = get_json("/" HARNESS_TENANT_ID "/discovery/v2.0/keys", 200);
+	cr_assert_eq(json_array_size(json_object_get(keys, "keys")), 1, "keys: %s", json_dumps(keys, 0));
+	jwk = json_array_get(json_object_get(keys, "keys"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(jwk, "kty")), "RSA");
+	cr_expect_str_eq(json_string_value(json_object_get(jwk, "use")), "sig");
+	{
+		json_t *k1 = get_json("/common/discovery/keys", 200), *k2 = get_json("/adfs/discovery/keys", 200);
+		cr_expect(json_equal(k1, keys) && json_equal(k2, keys), "the jwks_uris publish different keys");
+		json_decref(k1);
+		json_decref(k2);
+	}
+	json_decref(get_json("/no-such-tenant.example/discovery/keys", 400));
+
+	/* an app token (v2 endpoint): RS256 with that key, a v1 token for ARM */
+	cr_assert_not_null(token);
+	cr_expect(rs256_verifies(token, jwk), "the access token does not verify with the published key");
+	claims = harness_jwt_claims(token);
+	snprintf(want, sizeof want, "%s/%s/", base, HARNESS_TENANT_ID);
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "iss")), want);
+	cr_expect_str_eq(json_string_value(json_object_get(claims, "ver")), "1.0");
+	json_decref(claims);
+
+	/* a user's id_token from the v2 endpoint: RS256, issuer of the v2 document */
+	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
+	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+	                  "&scope=" SCOPE_V2 "%20openid", &r), 200, "%s", r.body);
+	cr_expect(rs256_verifies(json_string_value(json_object_get(r.json, "id_token")), jwk), "the id_token does not verify");
+	cr_expect(rs256_verifies(json_string_value(json_object_get(r.json, "access_token")), jwk));
+	id = harness_jwt_claims(json_string_value(json_object_get(r.json, "id_token")));
+	cr_expect_str_eq(json_string_value(json_object_get(id, "iss")), json_string_value(json_object_get(v2, "issuer")));
+	cr_expect_str_eq(json_string_value(json_object_get(id, "ver")), "2.0");
+	json_decref(id);
+	harness_http_free(&r);
+
+	/* the signature's last character changed: ARM refuses the token */
+	len = strlen(token);
+	cr_assert_lt(len, sizeof bad);
+	memcpy(bad, token, len + 1);
+	bad[len - 2] = bad[len - 2] == 'A' ? 'B' : 'A';
+	cr_expect(!rs256_verifies(bad, jwk));
+	cr_expect_eq(get_registration(bad, &r), 401, "%s", r.body);
+	cr_expect_str_eq(arm_code(&r), "InvalidAuthenticationToken");
+	harness_http_free(&r);
+	cr_expect_eq(get_registration(token, &r), 200, "%s", r.body);
+	harness_http_free(&r);
+
+	json_decref(v1);
+	json_decref(v2);
+	json_decref(adfs);
+	json_decref(keys);
 	free(token);
 }

@@ -83,8 +83,8 @@ code=$("${C[@]}" -o "$DIR/put.json" -D "$DIR/put.h" -w '%{http_code}' -X PUT -H 
   -H 'x-ms-client-request-id: 0f0e0d0c-0000-4000-8000-000000000001' \
   -H 'Content-Type: application/json' -d '{"properties":{"tenantId":"dbab3982-0000-4000-8000-000000000000"}}' "$CS")
 expect "PUT status" 200 "$code"
-grep -q '"id":"/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample/customerSubscriptions/e09a4b2c-1e2f-4b5d-9c43-2b2c8e1a7f10"' "$DIR/put.json" \
-  && ok "PUT body id (lowercase GUID)" || fail "PUT body: $(cat "$DIR/put.json")"
+grep -q '"id":"/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample/customerSubscriptions/E09A4B2C-1E2F-4B5D-9C43-2B2C8E1A7F10"' "$DIR/put.json" \
+  && ok "PUT body id (the GUID as the caller wrote it, as in the examples)" || fail "PUT body: $(cat "$DIR/put.json")"
 grep -qi '^x-ms-request-id: ' "$DIR/put.h" && ok "x-ms-request-id" || fail "no x-ms-request-id"
 grep -qi '^x-ms-client-request-id: 0f0e0d0c-0000-4000-8000-000000000001' "$DIR/put.h" && ok "client request id echoed" || fail "client request id not echoed"
 grep -qi '^x-ms-ratelimit-remaining-subscription-writes: 199' "$DIR/put.h" && ok "ratelimit header" || fail "ratelimit header: $(cat "$DIR/put.h")"
@@ -157,6 +157,38 @@ for _ in $(seq 600); do # waits for the exit; 60 s is only a hang guard (issue 9
   sleep 0.1
 done
 if [ "$alive" = no ]; then ok "emulator stopped with its parent (--exit-with-parent)"; else fail "emulator $OPID outlived its parent"; kill "$OPID" 2>/dev/null; fi
+
+# --signing-key FILE: the first emulator creates the key file (mode 0600), the next one
+# signs with the same key (the same kid at the jwks_uri); a file that holds no key is replaced
+kid_of() { # kid_of READY_FILE: the kid the emulator publishes
+  local p; p=$(jget "$1" port)
+  "${C[@]}" "https://127.0.0.1:$p/common/discovery/keys" | sed -n 's/.*"kid":"\([^"]*\)".*/\1/p'
+}
+start_keyed() { # start_keyed NAME: an emulator with --signing-key $DIR/sk.pem, until ready
+  "$EMU" --port 0 --ca-out "$DIR/$1.ca" --ready-file "$DIR/$1.json" --signing-key "$DIR/sk.pem" --quiet \
+    >/dev/null 2>&1 &
+  echo $! > "$DIR/$1.pid"
+  for _ in $(seq 600); do [ -s "$DIR/$1.json" ] && break; sleep 0.1; done # hang guard 60 s
+}
+stop_keyed() { kill "$(cat "$DIR/$1.pid")" 2>/dev/null; wait "$(cat "$DIR/$1.pid")" 2>/dev/null; }
+start_keyed k1
+C=(curl -sS --max-time 10 --cacert "$DIR/k1.ca")
+KID1=$(kid_of "$DIR/k1.json")
+stop_keyed k1
+expect "signing key file mode" 600 "$(stat -c %a "$DIR/sk.pem" 2>/dev/null)"
+grep -q -- "-----BEGIN PRIVATE KEY-----" "$DIR/sk.pem" && ok "signing key file holds a key" || fail "signing key file"
+start_keyed k2
+C=(curl -sS --max-time 10 --cacert "$DIR/k2.ca")
+KID2=$(kid_of "$DIR/k2.json")
+stop_keyed k2
+[ -n "$KID1" ] && [ "$KID1" = "$KID2" ] && ok "the second emulator signs with the saved key" || fail "kids '$KID1' then '$KID2'"
+echo "not a key" > "$DIR/sk.pem"
+start_keyed k3
+C=(curl -sS --max-time 10 --cacert "$DIR/k3.ca")
+KID3=$(kid_of "$DIR/k3.json")
+stop_keyed k3
+[ -n "$KID3" ] && [ "$KID3" != "$KID1" ] && grep -q -- "-----BEGIN PRIVATE KEY-----" "$DIR/sk.pem" \
+  && ok "a file without a key is replaced by a new key" || fail "after a bad key file: kid '$KID3', file: $(head -c 40 "$DIR/sk.pem")"
 
 if [ "$fails" -ne 0 ]; then
   echo "$fails check(s) failed"

@@ -368,6 +368,54 @@ await Check("customer subscriptions", "get a missing one", async () =>
     throw new InvalidOperationException("no error");
 });
 
+// No .NET client lists customer subscriptions (generic resources cannot list a child
+// collection), so the list is read as such a client would: Azure.Core's pipeline with the
+// ARM client's options (retry, transport) and Azure.Identity's bearer policy, nextLink followed.
+await Check("customer subscriptions", "list across several pages (Azure.Core pipeline with Azure.Identity)", async () =>
+{
+    var created = Enumerable.Range(11, 5).Select(Customer).ToList();
+    foreach (var c in created)
+        await arm.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Completed, new ResourceIdentifier($"{regPath}/customerSubscriptions/{c}"),
+            new GenericResourceData(AzureLocation.WestUS) { Properties = BinaryData.FromObjectAsJson(new { tenantId = CustomerTenant }) });
+    var pageSize = (await Control("GET", "/_emulator/config"))!["pageSize"]!.GetValue<int>();
+    await Control("PUT", "/_emulator/config", new { pageSize = 2 });
+    await Control("DELETE", "/_emulator/requests");
+    var names = new List<string>();
+    int pages = 0;
+    try
+    {
+        var o = new ArmClientOptions { Environment = new ArmEnvironment(new Uri(baseUrl + "/"), audience + "/") };
+        o.Transport = transport;
+        var pipeline = HttpPipelineBuilder.Build(o, new BearerTokenAuthenticationPolicy(cs, scope));
+        string? next = $"{baseUrl}{regPath}/customerSubscriptions?api-version=2017-06-01";
+        while (next is not null && pages < 10)
+        {
+            using var msg = pipeline.CreateMessage();
+            msg.Request.Method = RequestMethod.Get;
+            msg.Request.Uri.Reset(new Uri(next));
+            await pipeline.SendAsync(msg, CancellationToken.None);
+            Expect(msg.Response.Status == 200, $"page {pages + 1}: {msg.Response.Status}");
+            var page = JsonNode.Parse(msg.Response.Content.ToString())!;
+            pages++;
+            foreach (var item in page["value"]!.AsArray())
+                names.Add((string)item!["name"]!);
+            next = (string?)page["nextLink"];
+        }
+    }
+    finally
+    {
+        await Control("PUT", "/_emulator/config", new { pageSize });
+    }
+    var gets = (await ArmRequests()).Where(q => (string)q["method"]! == "GET" && PathOf(q) == $"{regPath}/customerSubscriptions").ToList();
+    foreach (var c in created)
+        await arm.GetGenericResource(new ResourceIdentifier($"{regPath}/customerSubscriptions/{c}")).DeleteAsync(WaitUntil.Completed);
+    // the mapping the create check made comes first
+    var want = created.Prepend(Customer(1)).Select(c => $"{regName}/{c}").ToList();
+    Expect(names.SequenceEqual(want), $"listed {string.Join(", ", names)}");
+    Expect(pages == 3 && gets.Count == 3 && gets.All(g => (int)g["status"]! == 200), "GETs " + string.Join("; ", gets.Select(Row)));
+    return $"{names.Count} items in {pages} pages (pageSize 2), nextLink followed: " + string.Join("; ", gets.Select(Row));
+});
+
 await Check("customer subscriptions", "delete (200, then 204)", async () =>
 {
     var id = new ResourceIdentifier($"{regPath}/customerSubscriptions/{Customer(1)}");

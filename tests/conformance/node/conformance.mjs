@@ -10,6 +10,7 @@
 // Prints one line per check ("ok" or "FAIL", SDK, credential or operation, detail) and last
 // "RESULT <json>" with every row; exit 0 only when every check passed. Nothing may leave the
 // machine: see ../loopback-guard.mjs (any other host fails the run, naming the host).
+import crypto from 'node:crypto';
 import https from 'node:https';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -208,6 +209,24 @@ await check('sign-in', 'AD FS (tenant "adfs", client secret)', () => signIn(
 // ---- Azure Stack operations with the client-secret credential ---------------------------
 const cs = new identity.ClientSecretCredential(tenant, app.clientId, secret, common);
 const azs = client(cs);
+
+// A resource server validates the SDK's token as Entra ID's are validated: the issuer and
+// jwks_uri from the OpenID document, the RS256 signature with the published key (node:crypto).
+await check('tokens', 'validate against the published signing key (RS256, jwks_uri, issuer)', async () => {
+    const { token } = await cs.getToken(scope);
+    const [h, p, sig] = token.split('.');
+    const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
+    const claims = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
+    const doc = await control('GET', `/${tenant}/.well-known/openid-configuration`);
+    const jwks = await control('GET', new URL(doc.jwks_uri).pathname);
+    const jwk = jwks.keys.find((k) => k.kid === header.kid);
+    expect(header.alg === 'RS256' && jwk, `header ${JSON.stringify(header)}, keys ${jwks.keys.map((k) => k.kid).join(', ')}`);
+    const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+    expect(crypto.verify('RSA-SHA256', Buffer.from(`${h}.${p}`), key, Buffer.from(sig, 'base64url')), 'the signature does not verify');
+    expect(claims.iss === doc.issuer, `iss ${claims.iss}, the v1 document's issuer ${doc.issuer}`);
+    expect(claims.aud.replace(/\/+$/, '') === audience && claims.exp > Date.now() / 1000, `aud ${claims.aud}, exp ${claims.exp}`);
+    return `RS256, kid ${header.kid.slice(0, 8)}... from ${new URL(doc.jwks_uri).pathname}, ${key.asymmetricKeyDetails.modulusLength}-bit key; iss = the v1 document's issuer`;
+});
 
 await check('registrations', 'get', async () => {
     const r = await azs.registrations.get(group, reg.name);
