@@ -28,6 +28,44 @@ enum tver { V1, V2, ADFS };
 static void aad_error(emu_req *r, int status, const char *error, int code, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/*
+ * AD FS answers token errors in its own shape: HTTP 400 and only {"error","error_description"},
+ * the description led by an MSIS code (no error_codes, trace or correlation IDs). The codes
+ * and texts of the common failures, as AD FS sends them; every other failure keeps its OAuth
+ * error and message, without a code (no MSIS number is made up).
+ */
+static const struct adfs_map {
+    int aadsts;
+    const char *error;
+    const char *desc;
+} adfs_errors[] = {
+    {7000215, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid."},
+    {7000218, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid."},
+    {700027, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid."},
+    {700024, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid."},
+    {50027, "invalid_client", "MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid."},
+    {700016, "invalid_client", "MSIS9607: The 'client_id' parameter in the request is invalid. No registered client is found with this identifier."},
+    {50126, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'."},
+    {50034, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'."},
+    {500011, "invalid_resource", "MSIS9602: The received 'resource' parameter is invalid. The authorization server can not find a registered resource with the specified identifier."},
+};
+
+static bool adfs_error(emu_req *r, int status, const char *error, int code, const char *msg)
+{
+    size_t i;
+    if (strncasecmp(r->path, "/adfs/", 6) != 0)
+        return false;
+    for (i = 0; i < sizeof adfs_errors / sizeof adfs_errors[0]; i++)
+        if (adfs_errors[i].aadsts == code) {
+            error = adfs_errors[i].error;
+            msg = adfs_errors[i].desc;
+            break;
+        }
+    emu_respond_json(r, status == 401 ? 400 : status,
+                     json_pack("{s:s,s:s}", "error", error, "error_description", msg));
+    return true;
+}
+
 static void aad_error(emu_req *r, int status, const char *error, int code, const char *fmt, ...)
 {
     char msg[1024], desc[1400], trace[37], ts[40];
@@ -37,6 +75,8 @@ static void aad_error(emu_req *r, int status, const char *error, int code, const
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (adfs_error(r, status, error, code, msg))
+        return;
     emu_guid(trace);
     gmtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%SZ", &tm);

@@ -490,6 +490,15 @@ static const hint_entry hints[] = {
 	  "This account needs multi-factor authentication: sign in with a device code or use a service principal." },
 	{ "AADSTS50079",
 	  "This account needs multi-factor authentication: sign in with a device code or use a service principal." },
+	/* AD FS (Azure Stack Hub disconnected or AD FS-integrated): its MSIS codes. */
+	{ "MSIS9622",
+	  "AD FS refused the application's credential: check the client secret or certificate, and that it belongs to this client (application group) in AD FS." },
+	{ "MSIS9607",
+	  "AD FS has no client with this client ID: check the client (application) ID registered in AD FS." },
+	{ "MSIS9659",
+	  "Wrong user name or password for AD FS: check both, and that the password has not expired or been changed." },
+	{ "MSIS9602",
+	  "AD FS does not know the requested resource: check the environment's audience (from the Azure Stack ARM endpoint's metadata)." },
 	{ "interaction_required",
 	  "This account needs multi-factor authentication: sign in with a device code or use a service principal." },
 	{ "AADSTS50034",
@@ -871,16 +880,26 @@ int azsreg_error__from_arm(int status, const char *body, size_t body_len, const 
 	return rc;
 }
 
-/* "AADSTS7000215: ..." -> "AADSTS7000215" into out; 0 when the text has no such prefix. */
-static int aadsts_prefix(const char *text, char *out, size_t out_size)
+/*
+ * "AADSTS7000215: ..." -> "AADSTS7000215" (Entra ID), "MSIS9622: ..." -> "MSIS9622" (AD FS)
+ * into out; 0 when the text has no such prefix.
+ */
+static int sts_code_prefix(const char *text, char *out, size_t out_size)
 {
-	size_t i = 6;
+	size_t i, start;
 
-	if (text == NULL || strncmp(text, "AADSTS", 6) != 0)
+	if (text == NULL)
 		return 0;
+	if (strncmp(text, "AADSTS", 6) == 0)
+		start = 6;
+	else if (strncmp(text, "MSIS", 4) == 0)
+		start = 4;
+	else
+		return 0;
+	i = start;
 	while (isdigit((unsigned char)text[i]) && i < out_size - 1)
 		i++;
-	if (i == 6 || isdigit((unsigned char)text[i]))
+	if (i == start || isdigit((unsigned char)text[i]))
 		return 0;
 	memcpy(out, text, i);
 	out[i] = '\0';
@@ -924,7 +943,7 @@ int azsreg_error__from_identity(int status, const char *body, size_t body_len, c
 		(void)codes;
 	}
 	arm_code = error;
-	if (aadsts_prefix(desc, aad, sizeof(aad)))
+	if (sts_code_prefix(desc, aad, sizeof(aad)))
 		arm_code = aad;
 
 	if (status == 429)
@@ -959,7 +978,7 @@ int azsreg_error__from_identity(int status, const char *body, size_t body_len, c
 	info.request_id = trace;
 	info.correlation_id = cid;
 	rc = azsreg_error__set_info(&info);
-	/* An AADSTS code without its own hint falls back to the hint of the OAuth error. */
+	/* An AADSTS or MSIS code without its own hint falls back to the hint of the OAuth error. */
 	if (azsreg_error_last()->hint[0] == '\0' && azsreg_error_hint(error) != NULL)
 		azsreg_error__set_hint(azsreg_error_hint(error));
 

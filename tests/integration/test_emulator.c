@@ -704,6 +704,66 @@ static void expect_aad_error(const harness_http *r, int status, const char *erro
 	cr_expect_null(strstr(r->body, SAMPLE_PASSWORD), "the password is echoed");
 }
 
+/* AD FS's own error shape: 400 and only error + error_description (led by an MSIS code). */
+static void expect_adfs_error(const harness_http *r, const char *error, const char *desc)
+{
+	cr_expect_eq(r->status, 400, "status %d: %s", r->status, r->body);
+	cr_expect_str_eq(json_string_value(json_object_get(r->json, "error")), error);
+	cr_expect_str_eq(json_string_value(json_object_get(r->json, "error_description")), desc);
+	cr_expect_eq(json_object_size(r->json), 2, "more than error and error_description: %s", r->body);
+}
+
+/*
+ * AD FS (issue 10, item 2) answers token errors in its shape, not Entra ID's: HTTP 400 (also
+ * for a refused client credential, which Entra ID answers 401), {"error","error_description"}
+ * only, the description led by AD FS's MSIS code for the common failures; other failures keep
+ * their OAuth error, with no AADSTS text. The same requests to a tenant keep Entra ID's shape.
+ */
+Test(emulator, adfs_token_errors_have_the_adfs_shape)
+{
+	static const char bad_client[] =
+		"MSIS9622: Client authentication failed. Please verify the credential provided for client authentication is valid.";
+	harness_http r;
+	const char *desc;
+
+	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
+	              "&client_secret=not-the-secret&resource=" RESOURCE_V1, NULL, &r);
+	expect_adfs_error(&r, "invalid_client", bad_client);
+	harness_http_free(&r);
+	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id="
+	              "99999999-0000-4000-8000-000000000000&client_secret=x&resource=" RESOURCE_V1, NULL, &r);
+	expect_adfs_error(&r, "invalid_client",
+	                  "MSIS9607: The 'client_id' parameter in the request is invalid. No registered client is found with "
+	                  "this identifier.");
+	harness_http_free(&r);
+	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
+	              "&client_secret=" HARNESS_CLIENT_SECRET "&resource=https%3A%2F%2Fnot-a-resource.example%2F", NULL, &r);
+	expect_adfs_error(&r, "invalid_resource",
+	                  "MSIS9602: The received 'resource' parameter is invalid. The authorization server can not find a "
+	                  "registered resource with the specified identifier.");
+	harness_http_free(&r);
+	ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=nobody@contoso.onmicrosoft.com"
+	     "&password=x&resource=" RESOURCE_V1, &r);
+	expect_adfs_error(&r, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'.");
+	harness_http_free(&r);
+
+	/* no MSIS code known for it: the OAuth error and a message without an AADSTS text */
+	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "client_id=" HARNESS_CLIENT_ID, NULL, &r);
+	cr_expect_eq(r.status, 400, "%s", r.body);
+	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "invalid_request");
+	desc = json_string_value(json_object_get(r.json, "error_description"));
+	cr_assert_not_null(desc, "%s", r.body);
+	cr_expect_null(strstr(desc, "AADSTS"), "%s", desc);
+	cr_expect_null(json_object_get(r.json, "error_codes"));
+	harness_http_free(&r);
+
+	/* a tenant's endpoint keeps Entra ID's shape */
+	harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/token", NULL, "grant_type=client_credentials&client_id="
+	              HARNESS_CLIENT_ID "&client_secret=not-the-secret&resource=" RESOURCE_V1, NULL, &r);
+	expect_aad_error(&r, 401, "invalid_client", "AADSTS7000215:", 7000215);
+	harness_http_free(&r);
+}
+
 /*
  * What MSAL needs in a user's token answer (issue 10 item 8; MSAL.NET fails without
  * client_info once it sent client_info=1): `client_info` = base64url {"uid":<oid>,"utid":<tid>}
@@ -901,7 +961,7 @@ Test(emulator, ropc_errors_are_aad_shaped)
 	harness_http_free(&r);
 	ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
 	     "&password=wrong&resource=" RESOURCE_V1, &r);
-	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50126:", 50126);
+	expect_adfs_error(&r, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'.");
 	harness_http_free(&r);
 	/* a confidential app may not use it as a public client; an unknown client */
 	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" HARNESS_CLIENT_ID "&username="

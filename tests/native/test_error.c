@@ -372,6 +372,33 @@ Test(error_identity, error_without_aadsts)
 	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("authorization_declined"));
 }
 
+/* AD FS's shape (issue 10): only error + error_description, led by an MSIS code, which
+ * becomes the code and picks an AD FS hint; an MSIS code without one falls back to the
+ * OAuth error's. */
+Test(error_identity, adfs_shape)
+{
+	const azsreg_error *e;
+
+	cr_assert_eq(aad(400, "{\"error\":\"invalid_client\",\"error_description\":\"MSIS9622: Client authentication failed. "
+	                      "Please verify the credential provided for client authentication is valid.\"}",
+	                 "ClientSecret(app, adfs) at https://adfs.local/adfs"), AZSREG_EAUTH);
+	e = azsreg_error_last();
+	cr_assert_str_eq(e->arm_code, "MSIS9622");
+	cr_assert_str_eq(e->message, "ClientSecret(app, adfs) at https://adfs.local/adfs: invalid_client: MSIS9622: Client "
+	                             "authentication failed. Please verify the credential provided for client authentication "
+	                             "is valid. (HTTP 400)");
+	cr_assert_str_eq(e->hint, azsreg_error_hint("MSIS9622"));
+	has(e->hint, "AD FS");
+	aad(400, "{\"error\":\"invalid_grant\",\"error_description\":\"MSIS9659: Invalid 'username' or 'password'.\"}", "t");
+	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("MSIS9659"));
+	aad(400, "{\"error\":\"invalid_grant\",\"error_description\":\"MSIS9614: The refresh token is invalid.\"}", "t");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "MSIS9614");
+	cr_assert_str_eq(azsreg_error_last()->hint, azsreg_error_hint("invalid_grant"));
+	/* "MSIS" without digits is not a code */
+	aad(400, "{\"error\":\"invalid_request\",\"error_description\":\"MSIS: odd\"}", "t");
+	cr_assert_str_eq(azsreg_error_last()->arm_code, "invalid_request");
+}
+
 Test(error_identity, unknown_aadsts_falls_back_to_error_hint)
 {
 	aad(400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS50173: The provided grant has expired.\"}", "refresh");
@@ -405,7 +432,7 @@ Test(error, hints_for_every_documented_code)
 		"TooManyRequests", "CloudIdUpdateNotAllowed", "InternalServerError", "GatewayTimeout",
 		"invalid_client", "unauthorized_client", "invalid_request", "AADSTS90002", "AADSTS7000215",
 		"AADSTS7000222", "AADSTS700016", "AADSTS700027", "AADSTS700024", "authorization_declined",
-		"expired_token", "ManagedIdentityUnavailable",
+		"expired_token", "ManagedIdentityUnavailable", "MSIS9622", "MSIS9607", "MSIS9659", "MSIS9602",
 	};
 	size_t i;
 
