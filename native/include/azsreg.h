@@ -303,6 +303,9 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg
  */
 typedef int (*azsreg_sign_cb)(const unsigned char *data, size_t data_len, unsigned char *sig, size_t *sig_len, void *payload);
 
+/** Releases a payload the caller handed to the library (e.g. `sign_payload`). */
+typedef void (*azsreg_payload_free_cb)(void *payload);
+
 typedef struct azsreg_certificate_options {
 	unsigned int version;
 	const char *tenant_id;
@@ -314,9 +317,17 @@ typedef struct azsreg_certificate_options {
 	azsreg_sign_cb sign_cb;           /**< ... and a signing callback for its private key */
 	void *sign_payload;
 	int send_certificate_chain;       /**< non-zero: add x5c (subject name / issuer auth) */
+	/**
+	 * Version 2: may be NULL. Called exactly once with `sign_payload` when the library is
+	 * done with it: when the credential is freed, or, when
+	 * azsreg_credential_certificate_new fails, before it returns. From the call on, the
+	 * payload is the library's to release whatever the outcome.
+	 */
+	azsreg_payload_free_cb sign_payload_free;
 } azsreg_certificate_options;
-#define AZSREG_CERTIFICATE_OPTIONS_VERSION 1
-#define AZSREG_CERTIFICATE_OPTIONS_INIT { AZSREG_CERTIFICATE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0 }
+/* Version 1 (without sign_payload_free) is still accepted, by _init and _new alike. */
+#define AZSREG_CERTIFICATE_OPTIONS_VERSION 2
+#define AZSREG_CERTIFICATE_OPTIONS_INIT { AZSREG_CERTIFICATE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL }
 AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *opts, unsigned int version);
 
 /** Service principal + certificate: a signed client assertion (RS256, x5t). */

@@ -33,6 +33,7 @@ typedef struct cert_cred {
 	EVP_PKEY *pkey;                /* NULL when sign_cb is used */
 	azsreg_sign_cb sign_cb;
 	void *sign_payload;
+	azsreg_payload_free_cb sign_payload_free; /* called once with sign_payload by cc_destroy */
 	unsigned char *der[CHAIN_MAX]; /* der[0] is the signing certificate */
 	size_t der_len[CHAIN_MAX];
 	size_t chain_count;            /* certificates held */
@@ -121,6 +122,8 @@ static void cc_destroy(azsreg_credential *cred)
 	cert_cred *c = (cert_cred *)cred;
 	size_t i;
 
+	if (c->sign_payload_free != NULL)
+		c->sign_payload_free(c->sign_payload);
 	EVP_PKEY_free(c->pkey);
 	for (i = 0; i < c->chain_count; i++)
 		free(c->der[i]);
@@ -330,15 +333,24 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 	int rc = AZSREG_OK;
 	cert_cred *c = NULL;
 	azsreg_buf data = AZSREG_BUF_INIT;
+	azsreg_payload_free_cb payload_free = NULL;
+	void *payload = NULL;
 	char desc[256];
 	unsigned char sha1[SHA_DIGEST_LENGTH];
 	char thumb[2 * SHA_DIGEST_LENGTH + 1];
 	size_t i;
 
-	if (out == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "certificate credential: out is NULL");
+	/* version 2: the payload is ours to release from here on, whatever the outcome */
+	if (opts != NULL && opts->version == AZSREG_CERTIFICATE_OPTIONS_VERSION) {
+		payload_free = opts->sign_payload_free;
+		payload = opts->sign_payload;
+	}
+	if (out == NULL) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "certificate credential: out is NULL");
+		goto done;
+	}
 	*out = NULL;
-	if (opts == NULL || opts->version != AZSREG_CERTIFICATE_OPTIONS_VERSION) {
+	if (opts == NULL || (opts->version != 1 && opts->version != AZSREG_CERTIFICATE_OPTIONS_VERSION)) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "certificate credential: options missing or of an unknown version");
 		goto done;
 	}
@@ -420,11 +432,15 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 	snprintf(desc, sizeof(desc), "Certificate(client %.80s, tenant %.80s, thumbprint %s)", c->client_id,
 		c->tenant ? c->tenant : "from client options", thumb);
 	azsreg_credential__init(&c->base, &cc_vtable, desc);
+	c->sign_payload_free = payload_free;
+	payload_free = NULL;
 	*out = &c->base;
 	c = NULL;
 done:
 	if (c != NULL)
 		cc_destroy(&c->base);
+	if (payload_free != NULL)
+		payload_free(payload);
 	azsreg_buf__wipe_free(&data);
 	return rc;
 }

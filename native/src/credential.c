@@ -12,6 +12,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ base */
@@ -71,10 +72,12 @@ AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *o
 
 	if (opts == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "certificate options: NULL");
-	if (version != AZSREG_CERTIFICATE_OPTIONS_VERSION)
-		return azsreg_error__set(AZSREG_EINVALID, "certificate options: unknown version %u (expected %u)",
+	if (version != 1 && version != AZSREG_CERTIFICATE_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "certificate options: unknown version %u (expected 1 or %u)",
 			version, AZSREG_CERTIFICATE_OPTIONS_VERSION);
-	*opts = init;
+	/* a version-1 caller's struct ends before sign_payload_free */
+	init.version = version;
+	memcpy(opts, &init, version == 1 ? offsetof(azsreg_certificate_options, sign_payload_free) : sizeof(init));
 	return AZSREG_OK;
 }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Runtime.InteropServices;
 using System.Security;
@@ -48,13 +47,19 @@ namespace AzsRegistration.Interop
         // Delegates handed to native code live as long as the process.
         private static readonly LogCallback LogCb = OnLog;
         private static readonly SignCallback SignCb = OnSign;
+        private static readonly PayloadFreeCallback SignerFreeCb = OnSignerFree;
         private static readonly DeviceCodeCallback DeviceCodeCb = OnDeviceCode;
         private static readonly IntPtr SignCbPtr = Marshal.GetFunctionPointerForDelegate(SignCb);
+        private static readonly IntPtr SignerFreeCbPtr = Marshal.GetFunctionPointerForDelegate(SignerFreeCb);
 
-        // Certificates whose private keys sign client assertions, by payload id. A credential
-        // may renew its token at any later time, so the certificate stays as long as the process.
-        private static readonly ConcurrentDictionary<long, X509Certificate2> Signers = new ConcurrentDictionary<long, X509Certificate2>();
-        private static long _nextSigner;
+        // A certificate that signs a credential's client assertions travels as its sign_payload:
+        // a GCHandle to it, which the library releases (OnSignerFree) exactly once, when the
+        // credential is freed or its constructor fails. No list: the certificate lives as
+        // long as its credential.
+        private static long _liveSigners;
+
+        /// <summary>Certificates held now for certificate credentials that sign through .NET (diagnostics).</summary>
+        public static long LiveSigners { get { return Interlocked.Read(ref _liveSigners); } }
 
         // ---- library --------------------------------------------------------------------
 
@@ -223,8 +228,8 @@ namespace AzsRegistration.Interop
         {
             try
             {
-                X509Certificate2 cert;
-                if (!Signers.TryGetValue(payload.ToInt64(), out cert))
+                X509Certificate2 cert = payload == IntPtr.Zero ? null : GCHandle.FromIntPtr(payload).Target as X509Certificate2;
+                if (cert == null)
                 {
                     return 1;
                 }
@@ -258,6 +263,22 @@ namespace AzsRegistration.Interop
             catch (Exception)
             {
                 return 1;
+            }
+        }
+
+        private static void OnSignerFree(IntPtr payload)
+        {
+            try
+            {
+                if (payload != IntPtr.Zero)
+                {
+                    GCHandle.FromIntPtr(payload).Free();
+                    Interlocked.Decrement(ref _liveSigners);
+                }
+            }
+            catch (Exception)
+            {
+                // never let an exception cross into native code
             }
         }
 
@@ -343,35 +364,38 @@ namespace AzsRegistration.Interop
             {
                 throw new ArgumentException("the certificate " + certificate.Thumbprint + " has no private key", "certificate");
             }
-            long id = Interlocked.Increment(ref _nextSigner);
-            Signers[id] = certificate;
             byte[] der = certificate.RawData;
             var mem = new Unmanaged();
+            GCHandle signer = default(GCHandle);
             try
             {
                 IntPtr derPtr = mem.Bytes(der);
                 var opts = new CertificateOptions
                 {
-                    version = 1,
+                    version = 2,
                     tenant_id = mem.Str(tenantId),
                     client_id = mem.Str(clientId),
                     certificate_der = derPtr,
                     certificate_der_len = new UIntPtr((uint)der.Length),
                     sign_cb = SignCbPtr,
-                    sign_payload = new IntPtr(id),
+                    sign_payload_free = SignerFreeCbPtr,
                 };
+                signer = GCHandle.Alloc(certificate);
+                Interlocked.Increment(ref _liveSigners);
+                opts.sign_payload = GCHandle.ToIntPtr(signer);
                 CredentialHandle h;
-                Ensure.Success(NativeMethods.azsreg_credential_certificate_new(out h, ref opts));
+                int rc = NativeMethods.azsreg_credential_certificate_new(out h, ref opts);
+                signer = default(GCHandle);   // the library's now: it calls OnSignerFree once, even on failure
+                Ensure.Success(rc);
                 return h;
-            }
-            catch
-            {
-                X509Certificate2 ignored;
-                Signers.TryRemove(id, out ignored);
-                throw;
             }
             finally
             {
+                if (signer.IsAllocated)
+                {
+                    signer.Free();
+                    Interlocked.Decrement(ref _liveSigners);
+                }
                 mem.Dispose();
             }
         }

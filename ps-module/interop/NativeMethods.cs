@@ -11,6 +11,10 @@ namespace AzsRegistration.Interop
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate int SignCallback(IntPtr data, UIntPtr dataLen, IntPtr sig, ref UIntPtr sigLen, IntPtr payload);
 
+    /// <summary>Payload release callback (azsreg_payload_free_cb): called once per payload handed over.</summary>
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    internal delegate void PayloadFreeCallback(IntPtr payload);
+
     /// <summary>Device code prompt callback (azsreg_device_code_cb).</summary>
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate int DeviceCodeCallback(IntPtr message, IntPtr userCode, IntPtr verificationUri, IntPtr payload);
@@ -22,7 +26,7 @@ namespace AzsRegistration.Interop
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     internal delegate void BatchJsonCallback(IntPtr json, IntPtr payload);
 
-    /// <summary>azsreg_certificate_options (version 1), field for field.</summary>
+    /// <summary>azsreg_certificate_options (version 2), field for field.</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct CertificateOptions
     {
@@ -36,6 +40,7 @@ namespace AzsRegistration.Interop
         public IntPtr sign_cb;
         public IntPtr sign_payload;
         public int send_certificate_chain;
+        public IntPtr sign_payload_free;
     }
 
     /// <summary>azsreg_client_secret_options (version 1).</summary>

@@ -548,6 +548,87 @@ Test(credentials, certificate_signing_callback)
 	azsreg_credential_free(c);
 }
 
+/* sign_payload_free (issue 12, item 2): counts the releases of the payload it is given */
+static void count_release(void *payload)
+{
+	(*(int *)payload)++;
+}
+
+static int no_sign(const unsigned char *data, size_t len, unsigned char *sig, size_t *sig_len, void *payload)
+{
+	(void)data;
+	(void)len;
+	(void)sig;
+	(void)sig_len;
+	(void)payload;
+	return 1;
+}
+
+/*
+ * The payload release callback is called exactly once: when the credential is freed (not
+ * before, however often it signed), or before a failing constructor returns; a version-1
+ * options struct (which has no such member) is still accepted and never calls it.
+ */
+Test(credentials, certificate_sign_payload_is_released_exactly_once)
+{
+	azsreg_certificate_options o;
+	azsreg_credential *c = NULL;
+	unsigned char *der = NULL;
+	int der_len, calls = 0, released = 0;
+	static const unsigned char not_der[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
+
+	cr_assert_eq(azsreg_certificate_options_init(&o, AZSREG_CERTIFICATE_OPTIONS_VERSION), AZSREG_OK);
+	make_cert();
+	der_len = i2d_X509(test_cert, &der);
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_der = der;
+	o.certificate_der_len = (size_t)der_len;
+	o.sign_payload = &released;
+	o.sign_cb = no_sign;
+	o.sign_payload_free = count_release;
+	cr_assert_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_expect_eq(released, 0, "released before the credential was freed");
+	azsreg_credential_free(c);
+	cr_expect_eq(released, 1, "released %d times when freed", released);
+
+	/* a failing constructor releases it before it returns */
+	released = 0;
+	o.certificate_der = not_der;
+	o.certificate_der_len = sizeof(not_der);
+	c = NULL;
+	cr_expect_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_EINVALID);
+	cr_expect_null(c);
+	cr_expect_eq(released, 1, "released %d times by a failed constructor", released);
+	released = 0;
+	cr_expect_eq(azsreg_credential_certificate_new(NULL, &o), AZSREG_EINVALID);
+	cr_expect_eq(released, 1, "released %d times when out is NULL", released);
+
+	/* version 1: no sign_payload_free member; signing still works, nothing is released */
+	{
+		azsreg_certificate_options v1;
+		memset(&v1, 0x5a, sizeof(v1)); /* bytes past a version-1 struct are not read or written */
+		cr_assert_eq(azsreg_certificate_options_init(&v1, 1), AZSREG_OK);
+		cr_expect_eq(v1.version, 1);
+		cr_expect_null(v1.sign_cb);
+		cr_expect_eq(*(const unsigned char *)&v1.sign_payload_free, 0x5a, "init wrote past a version-1 struct");
+		v1.tenant_id = TENANT;
+		v1.client_id = CLIENT;
+		v1.certificate_der = der;
+		v1.certificate_der_len = (size_t)der_len;
+		v1.sign_cb = sign_with_test_key;
+		v1.sign_payload = &calls;
+		released = 0;
+		cr_assert_eq(azsreg_credential_certificate_new(&c, &v1), AZSREG_OK, "%s", azsreg_error_last()->message);
+		cert_round(c, 0);
+		cr_expect_eq(calls, 1);
+		azsreg_credential_free(c);
+		cr_expect_eq(released, 0);
+	}
+	cr_expect_eq(azsreg_certificate_options_init(&o, 3), AZSREG_EINVALID);
+	OPENSSL_free(der);
+}
+
 Test(credentials, certificate_file_errors_name_the_file)
 {
 	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;

@@ -101,11 +101,17 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         $store.Open('ReadWrite')
         $store.Add($withKey)
         $store.Close()
+        $signersBefore = [AzsRegistration.Interop.Native]::LiveSigners
         try {
             $profile = Add-AzureRmAccount -ServicePrincipal -TenantId $script:facts.TenantId -ApplicationId $script:facts.AppId -CertificateThumbprint $withKey.Thumbprint -Environment AzsEmulator
             $profile.Context.CredentialKind | Should -Be 'Certificate'
             (Get-AzsEmulatorStats -Emulator $script:emu).byAssertion | Should -Be 1
             Invoke-AzsTestRegistrationFlow -Emulator $script:emu | Should -BeTrue
+            # the certificate is held for the credential only (issue 12, item 2): released
+            # by the library when Disconnect frees the credential, not kept for the process
+            [AzsRegistration.Interop.Native]::LiveSigners | Should -Be ($signersBefore + 1)
+            Disconnect-AzureRmAccount -Confirm:$false | Out-Null
+            [AzsRegistration.Interop.Native]::LiveSigners | Should -Be $signersBefore
         }
         finally {
             $store = [System.Security.Cryptography.X509Certificates.X509Store]::new('My', 'CurrentUser')
