@@ -526,21 +526,32 @@ static int sign_with_test_key(const unsigned char *data, size_t len, unsigned ch
 	return ok ? 0 : 1;
 }
 
+/* Options for the test certificate given as DER (in *der, OPENSSL_free it) with a signing
+ * callback; returns the DER's length. */
+static int der_options(azsreg_certificate_options *o, unsigned char **der, azsreg_sign_cb cb, void *payload)
+{
+	int len;
+
+	make_cert();
+	len = i2d_X509(test_cert, der);
+	cr_assert_gt(len, 0);
+	o->tenant_id = TENANT;
+	o->client_id = CLIENT;
+	o->certificate_der = *der;
+	o->certificate_der_len = (size_t)len;
+	o->sign_cb = cb;
+	o->sign_payload = payload;
+	return len;
+}
+
 Test(credentials, certificate_signing_callback)
 {
 	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
 	azsreg_credential *c = NULL;
 	unsigned char *der = NULL;
-	int der_len, calls = 0;
+	int calls = 0;
 
-	make_cert();
-	der_len = i2d_X509(test_cert, &der);
-	o.tenant_id = TENANT;
-	o.client_id = CLIENT;
-	o.certificate_der = der;
-	o.certificate_der_len = (size_t)der_len;
-	o.sign_cb = sign_with_test_key;
-	o.sign_payload = &calls;
+	(void)der_options(&o, &der, sign_with_test_key, &calls);
 	cr_assert_eq(azsreg_credential_certificate_new(&c, &o), 0, "%s", azsreg_error_last()->message);
 	OPENSSL_free(der);
 	cert_round(c, 0);
@@ -578,14 +589,7 @@ Test(credentials, certificate_sign_payload_is_released_exactly_once)
 	static const unsigned char not_der[] = { 0x30, 0x03, 0x02, 0x01, 0x00 };
 
 	cr_assert_eq(azsreg_certificate_options_init(&o, AZSREG_CERTIFICATE_OPTIONS_VERSION), AZSREG_OK);
-	make_cert();
-	der_len = i2d_X509(test_cert, &der);
-	o.tenant_id = TENANT;
-	o.client_id = CLIENT;
-	o.certificate_der = der;
-	o.certificate_der_len = (size_t)der_len;
-	o.sign_payload = &released;
-	o.sign_cb = no_sign;
+	der_len = der_options(&o, &der, no_sign, &released);
 	o.sign_payload_free = count_release;
 	cr_assert_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(released, 0, "released before the credential was freed");
