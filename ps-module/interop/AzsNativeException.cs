@@ -176,12 +176,7 @@ namespace AzsRegistration.Interop
             }
             string name = Utf8.FromNative(NativeMethods.azsreg_result_name(result));
             string json = Utf8.FromNative(NativeMethods.azsreg_error_last_json());
-            AzsNativeException ex = AzsNativeException.FromJson(result, name, json);
-            if (Native.TryCapture(ex))
-            {
-                return;
-            }
-            throw ex;
+            throw AzsNativeException.FromJson(result, name, json);
         }
     }
 }

@@ -91,50 +91,25 @@ namespace AzsRegistration.Interop
             return Utf8.FromNative(NativeMethods.azsreg_version());
         }
 
-        // ---- error capture ----------------------------------------------------------------
-
-        [ThreadStatic] private static int _captureDepth;
-        [ThreadStatic] private static AzsNativeException _captured;
+        // ---- calling the library ------------------------------------------------------------
 
         /// <summary>
-        /// From here until EndCapture, on this thread, a failed library call does not throw:
-        /// the first AzsNativeException is kept and the method returns a default value
-        /// (null / "" / false / an invalid handle). PowerShell records every exception that a
-        /// script catches in the -ErrorVariable of the commands around it, so the module's
-        /// Invoke-AzsNative uses this to report each failure exactly once.
+        /// Runs a call into the library and returns its value, or the exception it threw
+        /// (an AzsNativeException for a failed library call: Ensure always throws, so a call
+        /// stops at its first failure and no invalid handle flows on). The cmdlets report the
+        /// exception once, as an ErrorRecord, from here.
         /// </summary>
-        public static void BeginCapture()
+        public static NativeOutcome<T> Invoke<T>(Func<T> call)
         {
-            if (_captureDepth == 0)
+            if (call == null) { throw new ArgumentNullException("call"); }
+            try
             {
-                _captured = null;
+                return new NativeOutcome<T>(call(), null);
             }
-            _captureDepth++;
-        }
-
-        /// <summary>Ends a capture; returns the first failure since BeginCapture (null when none).</summary>
-        public static AzsNativeException EndCapture()
-        {
-            if (_captureDepth > 0)
+            catch (Exception ex)
             {
-                _captureDepth--;
+                return new NativeOutcome<T>(default(T), ex);
             }
-            AzsNativeException e = _captured;
-            _captured = null;
-            return e;
-        }
-
-        internal static bool TryCapture(AzsNativeException ex)
-        {
-            if (_captureDepth <= 0)
-            {
-                return false;
-            }
-            if (_captured == null)
-            {
-                _captured = ex;
-            }
-            return true;
         }
 
         // ---- logging --------------------------------------------------------------------
@@ -952,5 +927,23 @@ namespace AzsRegistration.Interop
                 _blocks.Clear();
             }
         }
+    }
+
+    /// <summary>What Native.Invoke returns: the call's value, or the exception it threw.</summary>
+    public struct NativeOutcome<T>
+    {
+        internal NativeOutcome(T value, Exception error)
+        {
+            Value = value;
+            Error = error;
+        }
+
+        /// <summary>The call's value; default when it failed.</summary>
+        public T Value { get; private set; }
+
+        /// <summary>The exception the call threw; null when it succeeded.</summary>
+        public Exception Error { get; private set; }
+
+        public bool Succeeded { get { return Error == null; } }
     }
 }

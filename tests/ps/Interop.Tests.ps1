@@ -55,6 +55,40 @@ Describe 'AzsNativeException hints' {
     }
 }
 
+Describe 'A failed library call stops where it failed (issue 12, item 4)' {
+    It 'Native.Invoke returns the exception of the first failure and runs nothing after it; Ensure always throws' {
+        $script:after = $false
+        $outcome = [AzsRegistration.Interop.Native]::Invoke[object]([Func[object]] {
+                [AzsRegistration.Interop.Native]::NewCredential('{"type":"no-such-kind"}')
+                $script:after = $true
+            })
+        $outcome.Succeeded | Should -BeFalse
+        $outcome.Value | Should -BeNullOrEmpty
+        $script:after | Should -BeFalse -Because 'the statement after the failed call ran (an invalid handle flowed on)'
+        $native = $outcome.Error
+        while ($native -and $native -isnot [AzsRegistration.Interop.AzsNativeException]) { $native = $native.InnerException }
+        $native | Should -Not -BeNullOrEmpty -Because "the error was $($outcome.Error.GetType().FullName)"
+        $native.ResultName | Should -BeExactly 'AZSREG_EINVALID'
+        # no capture mode left: the same call outside Invoke throws
+        { [AzsRegistration.Interop.Native]::NewCredential('{"type":"no-such-kind"}') } | Should -Throw -ExceptionType ([System.Management.Automation.MethodInvocationException])
+        [AzsRegistration.Interop.Native].GetMethod('BeginCapture') | Should -BeNullOrEmpty
+    }
+
+    It 'a command reports the first failure once, as one ErrorRecord' {
+        $null = Add-AzureRmEnvironment -Name InvokeEmu -ARMEndpoint $script:emu.BaseUrl
+        $err = $null
+        $caught = $null
+        try {
+            $null = Connect-AzureRmAccount -Environment InvokeEmu -ServicePrincipal -CertificatePath $PSCommandPath -ApplicationId '22222222-2222-2222-2222-222222222222' -TenantId '11111111-1111-1111-1111-111111111111' -ErrorVariable err
+        }
+        catch { $caught = $_ }
+        $caught | Should -Not -BeNullOrEmpty
+        @($err).Count | Should -Be 1
+        $caught.FullyQualifiedErrorId | Should -BeLike 'AZSREG_EINVALID,*'
+        $caught.Exception.Message | Should -BeLike "*$(Split-Path -Leaf $PSCommandPath)*is neither PEM*"
+    }
+}
+
 Describe 'The library log follows the calling command' {
     It 'shows request lines for the caller''s $VerbosePreference, not when -Verbose:$false or the preference is off' {
         $on = & { $VerbosePreference = 'Continue'; $null = Add-AzureRmEnvironment -Name PrefEmu -ARMEndpoint $script:emu.BaseUrl } 4>&1

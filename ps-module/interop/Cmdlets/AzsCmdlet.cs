@@ -65,41 +65,33 @@ namespace AzsRegistration.Interop.Cmdlets
         {
             if (call == null) { throw new ArgumentNullException("call"); }
             output = default(T);
-            ErrorRecord record = null;
-            AzsNativeException captured = null;
+            NativeOutcome<T> outcome;
             bool levelSet = false;
-            // Failures of the library are captured instead of thrown (Native.BeginCapture),
-            // as in the scripts, so each failure is reported exactly once.
-            Native.BeginCapture();
             try
             {
                 // Only what the caller will show is logged: -Debug everything (redacted),
                 // -Verbose one line per request, otherwise warnings.
                 Native.SetThreadLogLevel(NativeLogLevel());
                 levelSet = true;
-                output = call();
-            }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex)
-            {
-                record = ErrorRecordFor(ex, target, extraHint);
+                // The call stops at its first failure; the exception comes back here and is
+                // reported exactly once, as one ErrorRecord.
+                outcome = Native.Invoke(call);
             }
             finally
             {
                 if (levelSet) { Native.SetThreadLogLevel(-1); }
-                captured = Native.EndCapture();
                 WriteNativeLog(Native.DrainLog());
             }
-            if (captured != null && record == null)
+            if (outcome.Error is PipelineStoppedException)
             {
-                captured = WithHint(captured, extraHint);
-                record = new ErrorRecord(captured, captured.ErrorId, NativeErrorCategory(captured, CommandName), target);
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(outcome.Error).Throw();
             }
-            if (record != null) { output = default(T); }
-            return record;
+            if (!outcome.Succeeded)
+            {
+                return ErrorRecordFor(outcome.Error, target, extraHint);
+            }
+            output = outcome.Value;
+            return null;
         }
 
         /// <summary>
