@@ -595,13 +595,17 @@ static int device_code_credential(azsreg_credential **out, const cli *c)
 {
 	const char *tenant = azsreg_plat__getenv("AZURE_TENANT_ID");
 	const char *client = azsreg_plat__getenv("AZURE_CLIENT_ID");
+	azsreg_device_code_options o = AZSREG_DEVICE_CODE_OPTIONS_INIT;
 
 	(void)c;
 	if (tenant != NULL && tenant[0] == '\0')
 		tenant = NULL;
 	if (client == NULL || client[0] == '\0')
 		client = azsreg_default_public_client_id();
-	return azsreg_credential_device_code_new(out, tenant, client, show_device_code, NULL);
+	o.tenant_id = tenant;
+	o.client_id = client;
+	o.prompt_cb = show_device_code;
+	return azsreg_credential_device_code_new(out, &o);
 }
 
 /*

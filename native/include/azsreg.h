@@ -333,8 +333,18 @@ AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *o
 /** Service principal + certificate: a signed client assertion (RS256, x5t). */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, const azsreg_certificate_options *opts);
 
+typedef struct azsreg_federated_options {
+	unsigned int version;
+	const char *tenant_id;      /**< NULL or "": the client options' sign-in tenant */
+	const char *client_id;
+	const char *token_file;     /**< the federated token (a JWT), read again at every renewal */
+} azsreg_federated_options;
+#define AZSREG_FEDERATED_OPTIONS_VERSION 1
+#define AZSREG_FEDERATED_OPTIONS_INIT { AZSREG_FEDERATED_OPTIONS_VERSION, NULL, NULL, NULL }
+AZSREG_EXTERN(int) azsreg_federated_options_init(azsreg_federated_options *opts, unsigned int version);
+
 /** Workload identity: the client assertion is read from `token_file` on every renewal. */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *token_file);
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, const azsreg_federated_options *opts);
 
 typedef struct azsreg_managed_identity_options {
 	unsigned int version;
@@ -374,11 +384,19 @@ typedef int (*azsreg_device_code_cb)(const char *message, const char *user_code,
  */
 AZSREG_EXTERN(const char *) azsreg_default_public_client_id(void);
 
-/**
- * Interactive sign-in with a device code; the refresh token renews the session.
- * `client_id` NULL: AZSREG_DEVICE_CODE_CLIENT_ID.
- */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload);
+typedef struct azsreg_device_code_options {
+	unsigned int version;
+	const char *tenant_id;         /**< NULL or "": "organizations" (or the client options' tenant) */
+	const char *client_id;         /**< NULL: AZSREG_DEVICE_CODE_CLIENT_ID */
+	azsreg_device_code_cb prompt_cb; /**< required: shows the code */
+	void *prompt_payload;          /**< passed to prompt_cb */
+} azsreg_device_code_options;
+#define AZSREG_DEVICE_CODE_OPTIONS_VERSION 1
+#define AZSREG_DEVICE_CODE_OPTIONS_INIT { AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
+AZSREG_EXTERN(int) azsreg_device_code_options_init(azsreg_device_code_options *opts, unsigned int version);
+
+/** Interactive sign-in with a device code; the refresh token renews the session. */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const azsreg_device_code_options *opts);
 
 /**
  * A user account with its password (OAuth 2.0 resource owner password grant: what
@@ -390,7 +408,18 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_c
  * password is copied, hidden from every log and error, and wiped when freed. Accounts that
  * need multi-factor authentication cannot sign in this way (use device code).
  */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *username, const char *password);
+typedef struct azsreg_username_password_options {
+	unsigned int version;
+	const char *tenant_id;      /**< NULL or "": "organizations" */
+	const char *client_id;      /**< NULL or "": AZSREG_PASSWORD_CLIENT_ID */
+	const char *username;       /**< the sign-in name, user@domain */
+	const char *password;       /**< copied; the copy is wiped when freed */
+} azsreg_username_password_options;
+#define AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION 1
+#define AZSREG_USERNAME_PASSWORD_OPTIONS_INIT { AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
+AZSREG_EXTERN(int) azsreg_username_password_options_init(azsreg_username_password_options *opts, unsigned int version);
+
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const azsreg_username_password_options *opts);
 
 /**
  * The environment chain: AZURE_TENANT_ID + AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,

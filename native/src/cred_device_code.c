@@ -276,15 +276,24 @@ AZSREG_EXTERN(const char *) azsreg_default_public_client_id(void)
 	return AZSREG_DEVICE_CODE_CLIENT_ID;
 }
 
-AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const char *tenant_id, const char *client_id, azsreg_device_code_cb prompt_cb, void *payload)
+AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, const azsreg_device_code_options *opts)
 {
 	int rc = AZSREG_OK;
 	dc_cred *c = NULL;
 	char desc[256];
+	const char *tenant_id, *client_id;
+	azsreg_device_code_cb prompt_cb;
+	void *payload;
 
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "device code credential: out is NULL");
 	*out = NULL;
+	if (opts == NULL || opts->version != AZSREG_DEVICE_CODE_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "device code credential: options missing or of an unknown version");
+	tenant_id = opts->tenant_id;
+	client_id = opts->client_id;
+	prompt_cb = opts->prompt_cb;
+	payload = opts->prompt_payload;
 	if (client_id == NULL)
 		client_id = AZSREG_DEVICE_CODE_CLIENT_ID;
 	rc = azsreg_cred__check_client_id(client_id, "device code credential");

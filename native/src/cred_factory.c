@@ -71,7 +71,12 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 			rc = azsreg_credential_certificate_new(&cred, &o);
 			source = "AZURE_CLIENT_CERTIFICATE_PATH";
 		} else {
-			rc = azsreg_credential_federated_new(&cred, tenant, client, fed);
+			azsreg_federated_options o = AZSREG_FEDERATED_OPTIONS_INIT;
+
+			o.tenant_id = tenant;
+			o.client_id = client;
+			o.token_file = fed;
+			rc = azsreg_credential_federated_new(&cred, &o);
 			source = "AZURE_FEDERATED_TOKEN_FILE";
 		}
 		if (rc != AZSREG_OK) {
@@ -85,7 +90,13 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 				user ? "AZSREG_USERNAME" : "AZSREG_PASSWORD", user ? "AZSREG_PASSWORD" : "AZSREG_USERNAME");
 			goto done;
 		}
-		rc = azsreg_credential_username_password_new(&cred, tenant, client, user, upw);
+		azsreg_username_password_options o = AZSREG_USERNAME_PASSWORD_OPTIONS_INIT;
+
+		o.tenant_id = tenant;
+		o.client_id = client;
+		o.username = user;
+		o.password = upw;
+		rc = azsreg_credential_username_password_new(&cred, &o);
 		if (rc != AZSREG_OK) {
 			(void)azsreg_error__prefix("credential from environment (%s)", source);
 			goto done;
@@ -228,8 +239,12 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 		o.send_certificate_chain = json_is_true(chain);
 		rc = azsreg_credential_certificate_new(out, &o);
 	} else if (strcmp(kind, "federated") == 0) {
-		rc = azsreg_credential_federated_new(out, jstr(root, "tenantId", &bad), jstr(root, "clientId", &bad),
-			jstr(root, "tokenFile", &bad));
+		azsreg_federated_options o = AZSREG_FEDERATED_OPTIONS_INIT;
+
+		o.tenant_id = jstr(root, "tenantId", &bad);
+		o.client_id = jstr(root, "clientId", &bad);
+		o.token_file = jstr(root, "tokenFile", &bad);
+		rc = azsreg_credential_federated_new(out, &o);
 	} else if (strcmp(kind, "managedIdentity") == 0) {
 		azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
 
@@ -240,8 +255,13 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 		o.imds_endpoint = jstr(root, "imdsEndpoint", &bad);
 		rc = azsreg_credential_managed_identity_new(out, &o);
 	} else if (strcmp(kind, "usernamePassword") == 0) {
-		rc = azsreg_credential_username_password_new(out, jstr(root, "tenantId", &bad), jstr(root, "clientId", &bad),
-			jstr(root, "username", &bad), jstr(root, "password", &bad));
+		azsreg_username_password_options o = AZSREG_USERNAME_PASSWORD_OPTIONS_INIT;
+
+		o.tenant_id = jstr(root, "tenantId", &bad);
+		o.client_id = jstr(root, "clientId", &bad);
+		o.username = jstr(root, "username", &bad);
+		o.password = jstr(root, "password", &bad);
+		rc = azsreg_credential_username_password_new(out, &o);
 	} else if (strcmp(kind, "environment") == 0) {
 		rc = azsreg_credential_from_environment(out);
 	} else if (strcmp(kind, "deviceCode") == 0) {

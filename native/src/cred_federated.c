@@ -104,15 +104,21 @@ static void fed_destroy(azsreg_credential *cred)
 
 static const azsreg_credential_vtable fed_vtable = { "Federated", fed_get_token, fed_destroy };
 
-AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *token_file)
+AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, const azsreg_federated_options *opts)
 {
 	int rc = AZSREG_OK;
 	federated_cred *c = NULL;
 	char desc[256];
+	const char *tenant_id, *client_id, *token_file;
 
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "federated credential: out is NULL");
 	*out = NULL;
+	if (opts == NULL || opts->version != AZSREG_FEDERATED_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "federated credential: options missing or of an unknown version");
+	tenant_id = opts->tenant_id;
+	client_id = opts->client_id;
+	token_file = opts->token_file;
 	rc = azsreg_cred__check_client_id(client_id, "federated credential");
 	if (rc != AZSREG_OK)
 		goto done;

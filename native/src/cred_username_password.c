@@ -127,15 +127,23 @@ static int check_username(const char *username)
 	return AZSREG_OK;
 }
 
-AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const char *tenant_id, const char *client_id, const char *username, const char *password)
+AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const azsreg_username_password_options *opts)
 {
 	int rc = AZSREG_OK;
 	up_cred *c = NULL;
 	char desc[320];
+	const char *tenant_id, *client_id, *username, *password;
 
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "user name + password credential: out is NULL");
 	*out = NULL;
+	if (opts == NULL || opts->version != AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID,
+			"user name + password credential: options missing or of an unknown version");
+	tenant_id = opts->tenant_id;
+	client_id = opts->client_id;
+	username = opts->username;
+	password = opts->password;
 	if (client_id == NULL || client_id[0] == '\0')
 		client_id = UP_DEFAULT_CLIENT_ID;
 	rc = azsreg_cred__check_client_id(client_id, "user name + password credential");

@@ -50,6 +50,7 @@ namespace AzsRegistration.Interop
         private static readonly PayloadFreeCallback SignerFreeCb = OnSignerFree;
         private static readonly DeviceCodeCallback DeviceCodeCb = OnDeviceCode;
         private static readonly IntPtr SignCbPtr = Marshal.GetFunctionPointerForDelegate(SignCb);
+        private static readonly IntPtr DeviceCodeCbPtr = Marshal.GetFunctionPointerForDelegate(DeviceCodeCb);
         private static readonly IntPtr SignerFreeCbPtr = Marshal.GetFunctionPointerForDelegate(SignerFreeCb);
 
         // A certificate that signs a credential's client assertions travels as its sign_payload:
@@ -426,9 +427,16 @@ namespace AzsRegistration.Interop
             var mem = new Unmanaged();
             try
             {
+                var opts = new UsernamePasswordOptions
+                {
+                    version = 1,
+                    tenant_id = mem.Str(tenantId),
+                    client_id = mem.Str(clientId),
+                    username = mem.Str(userName),
+                    password = mem.Secure(password),
+                };
                 CredentialHandle h;
-                Ensure.Success(NativeMethods.azsreg_credential_username_password_new(out h, mem.Str(tenantId), mem.Str(clientId),
-                    mem.Str(userName), mem.Secure(password)));
+                Ensure.Success(NativeMethods.azsreg_credential_username_password_new(out h, ref opts));
                 return h;
             }
             finally
@@ -465,10 +473,25 @@ namespace AzsRegistration.Interop
         public static CredentialHandle NewDeviceCodeCredential(string tenantId, string clientId)
         {
             EnsureLoaded();
-            CredentialHandle h;
-            Ensure.Success(NativeMethods.azsreg_credential_device_code_new(out h, Utf8.ToNativeOptional(tenantId, "tenantId"),
-                Utf8.ToNative(clientId, "clientId"), DeviceCodeCb, IntPtr.Zero));
-            return h;
+            if (clientId == null) { throw new ArgumentNullException("clientId"); }
+            var mem = new Unmanaged();
+            try
+            {
+                var opts = new DeviceCodeOptions
+                {
+                    version = 1,
+                    tenant_id = mem.Str(tenantId),
+                    client_id = mem.Str(clientId),
+                    prompt_cb = DeviceCodeCbPtr,
+                };
+                CredentialHandle h;
+                Ensure.Success(NativeMethods.azsreg_credential_device_code_new(out h, ref opts));
+                return h;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
         }
 
         /// <summary>A short description of a credential (never a secret).</summary>

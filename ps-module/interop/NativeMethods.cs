@@ -43,6 +43,28 @@ namespace AzsRegistration.Interop
         public IntPtr sign_payload_free;
     }
 
+    /// <summary>azsreg_username_password_options (version 1).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct UsernamePasswordOptions
+    {
+        public uint version;
+        public IntPtr tenant_id;
+        public IntPtr client_id;
+        public IntPtr username;
+        public IntPtr password;
+    }
+
+    /// <summary>azsreg_device_code_options (version 1).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct DeviceCodeOptions
+    {
+        public uint version;
+        public IntPtr tenant_id;
+        public IntPtr client_id;
+        public IntPtr prompt_cb;
+        public IntPtr prompt_payload;
+    }
+
     /// <summary>azsreg_client_secret_options (version 1).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct ClientSecretOptions
@@ -193,7 +215,7 @@ namespace AzsRegistration.Interop
 
         /// <summary>User name + password (ROPC); client_id NULL = the Azure PowerShell public client. Strings in unmanaged memory.</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_credential_username_password_new(out CredentialHandle cred, IntPtr tenant_id, IntPtr client_id, IntPtr username, IntPtr password);
+        internal static extern int azsreg_credential_username_password_new(out CredentialHandle cred, ref UsernamePasswordOptions opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_credential_client_secret_new(out CredentialHandle cred, ref ClientSecretOptions opts);
@@ -202,7 +224,7 @@ namespace AzsRegistration.Interop
         internal static extern int azsreg_credential_certificate_new(out CredentialHandle cred, ref CertificateOptions opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_credential_device_code_new(out CredentialHandle cred, byte[] tenant_id, byte[] client_id, DeviceCodeCallback prompt_cb, IntPtr payload);
+        internal static extern int azsreg_credential_device_code_new(out CredentialHandle cred, ref DeviceCodeOptions opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_credential_new_json(out CredentialHandle cred, byte[] json);

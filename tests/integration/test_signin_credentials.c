@@ -294,7 +294,7 @@ Test(signin_cred, federated_token_file_registers_and_is_reread_on_renewal)
 	cr_assert_eq(harness_path(path, sizeof path, &emu, "federated-token"), 0);
 	cr_assert_eq(signin_write_text(path, first), 0);
 
-	cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK,
+	cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK,
 	             "%s", azsreg_error_last()->message);
 	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
@@ -372,7 +372,7 @@ Test(signin_cred, assertion_dates_written_as_text_are_accepted)
 		cr_assert_not_null(a);
 		cr_assert_eq(harness_path(path, sizeof path, &emu, "text-dates.token"), 0);
 		cr_assert_eq(signin_write_text(path, a), 0);
-		cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+		cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK);
 		c = signin_client(&emu, cred, NULL);
 		azsreg_credential_free(cred);
 		rc = azsreg_client_sign_in(&who, c);
@@ -541,7 +541,7 @@ Test(signin_cred, device_code_approved_registers_and_renews_with_refresh_token)
 	harness_clock_init(&hc);
 	memset(&p, 0, sizeof p);
 	p.approve = 1;
-	cr_assert_eq(azsreg_credential_device_code_new(&cred, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p),
+	cr_assert_eq(azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p }),
 	             AZSREG_OK, "%s", azsreg_error_last()->message);
 	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
@@ -587,7 +587,7 @@ Test(signin_adfs, device_code_adfs_resource_form_registers)
 
 	memset(&p, 0, sizeof p);
 	p.approve = 1;
-	cr_assert_eq(azsreg_credential_device_code_new(&cred, NULL, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p),
+	cr_assert_eq(azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p }),
 	             AZSREG_OK, "%s", azsreg_error_last()->message);
 	c = signin_client(&emu, cred, &log);
 	azsreg_credential_free(cred);
@@ -621,8 +621,7 @@ Test(signin_cred, username_password_registers_and_renews_with_refresh_token)
 	harness_clock hc;
 
 	harness_clock_init(&hc);
-	cr_assert_eq(azsreg_credential_username_password_new(&cred, "contoso.onmicrosoft.com", NULL, SIGNIN_USER,
-	                                                      SIGNIN_USER_PASSWORD), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_credential_username_password_new(&cred, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, "contoso.onmicrosoft.com", NULL, SIGNIN_USER, SIGNIN_USER_PASSWORD }), AZSREG_OK, "%s", azsreg_error_last()->message);
 	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
 
@@ -667,7 +666,7 @@ Test(signin_adfs, username_password_adfs_resource_form_registers)
 	azsreg_client *c;
 	char *body;
 
-	cr_assert_eq(azsreg_credential_username_password_new(&cred, NULL, NULL, SIGNIN_USER, SIGNIN_USER_PASSWORD), AZSREG_OK);
+	cr_assert_eq(azsreg_credential_username_password_new(&cred, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, NULL, NULL, SIGNIN_USER, SIGNIN_USER_PASSWORD }), AZSREG_OK);
 	c = signin_client(&emu, cred, &log);
 	azsreg_credential_free(cred);
 	cr_assert_eq(signin_put(c, 17), AZSREG_OK, "register: %s", azsreg_error_last()->message);

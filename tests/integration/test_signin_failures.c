@@ -245,7 +245,7 @@ Test(signin_fail, forged_federated_assertion_is_AADSTS700027)
 	secrets[1] = NULL;
 	cr_assert_eq(harness_path(path, sizeof path, &emu, "forged-token"), 0);
 	cr_assert_eq(signin_write_text(path, forged), 0);
-	cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+	cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK);
 	rc = try_register(cred, 7, secrets);
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700027", "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
 	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "signature"), "%s", azsreg_error_last()->arm_message);
@@ -274,7 +274,7 @@ Test(signin_fail, expired_assertion_is_AADSTS700024)
 	secrets[1] = NULL;
 	cr_assert_eq(harness_path(path, sizeof path, &emu, "expired-token"), 0);
 	cr_assert_eq(signin_write_text(path, expired), 0);
-	cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+	cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK);
 	rc = try_register(cred, 8, secrets);
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700024", "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
 	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "expired"), "%s", azsreg_error_last()->arm_message);
@@ -339,7 +339,7 @@ Test(signin_fail, assertion_claims_are_checked_each_with_its_code)
 			azsreg_client *c;
 			char *who = NULL;
 
-			cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+			cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK);
 			c = signin_client(&emu, cred, NULL);
 			azsreg_credential_free(cred);
 			cr_expect_eq(azsreg_client_sign_in(&who, c), AZSREG_OK, "%s: the first use was refused: %s", tc->name,
@@ -348,7 +348,7 @@ Test(signin_fail, assertion_claims_are_checked_each_with_its_code)
 			azsreg_client_free(c);
 			cred = NULL;
 		}
-		cr_assert_eq(azsreg_credential_federated_new(&cred, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path), AZSREG_OK);
+		cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK);
 		rc = try_register(cred, n++, secrets);
 		SIGNIN_ASSERT_AUTH_ERROR(rc, tc->want, "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
 		cr_expect_eq(azsreg_error_last()->http_status, 401, "%s: HTTP %d", tc->name, azsreg_error_last()->http_status);
@@ -381,7 +381,7 @@ Test(signin_fail, username_password_failures_each_with_its_code_and_hint)
 		azsreg_credential *cred = NULL;
 		int rc;
 
-		cr_assert_eq(azsreg_credential_username_password_new(&cred, HARNESS_TENANT_ID, NULL, cases[i].user, cases[i].password),
+		cr_assert_eq(azsreg_credential_username_password_new(&cred, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, HARNESS_TENANT_ID, NULL, cases[i].user, cases[i].password }),
 		             AZSREG_OK, "%s", azsreg_error_last()->message);
 		rc = try_register(cred, 50 + (unsigned)i, secrets);
 		SIGNIN_ASSERT_AUTH_ERROR(rc, cases[i].want, "UsernamePassword", emu.base_url_noslash, HARNESS_TENANT_ID);
@@ -546,7 +546,7 @@ Test(signin_fail, declined_device_code_is_authorization_declined_with_its_aadsts
 	decline_ctx d = { 0, 0 };
 	int rc;
 
-	cr_assert_eq(azsreg_credential_device_code_new(&cred, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, decline_in_prompt, &d),
+	cr_assert_eq(azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, decline_in_prompt, &d }),
 	             AZSREG_OK, "%s", azsreg_error_last()->message);
 	rc = try_register(cred, 13, NULL);
 	/* the identity provider's error as it is: AADSTS65004, trace and correlation IDs, the OAuth error named */

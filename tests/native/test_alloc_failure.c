@@ -505,7 +505,7 @@ static int op_registration_get_after_password(world *w, azsreg_client *client, c
 static int s_username_password(world *w)
 {
 	azsreg_credential *cred = NULL;
-	int rc = azsreg_credential_username_password_new(&cred, TENANT, CLIENT_ID, USER, PASSWORD);
+	int rc = azsreg_credential_username_password_new(&cred, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, CLIENT_ID, USER, PASSWORD });
 
 	return with_client(w, cred, rc, op_registration_get_after_password);
 }
@@ -679,7 +679,7 @@ static void setup(void)
 	cr_assert_eq(azsreg_credential_access_token_new(&g_bystanders[0], ACCESS_TOKEN), 0, "%s", azsreg_error_last()->message);
 	cr_assert_eq(azsreg_credential_client_secret_new(&g_bystanders[1], &so), 0, "%s", azsreg_error_last()->message);
 	cr_assert_eq(make_managed_identity(&g_bystanders[2]), 0, "%s", azsreg_error_last()->message);
-	cr_assert_eq(azsreg_credential_username_password_new(&g_bystanders[3], TENANT, CLIENT_ID, USER, PASSWORD), 0, "%s",
+	cr_assert_eq(azsreg_credential_username_password_new(&g_bystanders[3], &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, CLIENT_ID, USER, PASSWORD }), 0, "%s",
 	             azsreg_error_last()->message);
 }
 

@@ -668,7 +668,7 @@ Test(credentials, federated_reads_the_assertion_file_on_every_request)
 	cr_assert(fd >= 0);
 	cr_assert_eq(write(fd, "assertion-one\n", 14), 14);
 	close(fd);
-	cr_assert_eq(azsreg_credential_federated_new(&c, TENANT, CLIENT, path), 0);
+	cr_assert_eq(azsreg_credential_federated_new(&c, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, TENANT, CLIENT, path }), 0);
 	memset(&t, 0, sizeof(t));
 	af_add(ft, 200, TOKEN_OK);
 	af_add(ft, 200, TOKEN_OK);
@@ -818,7 +818,7 @@ Test(credentials, device_code_polls_honours_slow_down_and_keeps_the_refresh_toke
 	char v[256];
 
 	prompts = 0;
-	cr_assert_eq(azsreg_credential_device_code_new(&c, TENANT, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", prompt, NULL), 0);
+	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, TENANT, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"dev-code-secret\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://microsoft.com/devicelogin\","
 		"\"expires_in\":900,\"interval\":5,\"message\":\"To sign in, enter ABCD-EFGH\"}");
 	af_add(ft, 400, "{\"error\":\"authorization_pending\",\"error_description\":\"AADSTS70016: pending\"}");
@@ -865,7 +865,7 @@ Test(credentials, device_code_declined_and_expired)
 	azsreg_token t;
 	const azsreg_error *e;
 
-	cr_assert_eq(azsreg_credential_device_code_new(&c, TENANT, CLIENT, prompt, NULL), 0);
+	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, TENANT, CLIENT, prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":900,\"interval\":1}");
 	af_add(ft, 400, "{\"error\":\"authorization_declined\",\"error_description\":\"AADSTS65004: User declined to consent to access the app.\","
 		"\"error_codes\":[65004],\"trace_id\":\"trace-65004\",\"correlation_id\":\"corr-65004\"}");
@@ -908,7 +908,7 @@ Test(credentials, device_code_on_adfs_uses_the_resource_form)
 	azsreg_token t;
 
 	ctx.env = &af_env_adfs;
-	cr_assert_eq(azsreg_credential_device_code_new(&c, NULL, "1950a258-227b-4e31-a9cf-717495945fc2", prompt, NULL), 0);
+	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, "1950a258-227b-4e31-a9cf-717495945fc2", prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"adfs-dev-code\",\"user_code\":\"BCDF-1234\",\"verification_uri\":\"https://adfs/devicelogin\","
 		"\"expires_in\":900,\"interval\":1}");
 	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"adfs-token\",\"refresh_token\":\"adfs-rt-1\"}");
@@ -947,7 +947,7 @@ Test(credentials, device_code_prompt_can_cancel)
 	azsreg_credential *c = NULL;
 	azsreg_token t;
 
-	cr_assert_eq(azsreg_credential_device_code_new(&c, NULL, CLIENT, cancel_prompt, NULL), 0);
+	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, CLIENT, cancel_prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\"}");
 	memset(&t, 0, sizeof(t));
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_ECANCELLED);
@@ -999,7 +999,7 @@ Test(credentials, username_password_sends_the_password_grant_and_renews_with_the
 	azsreg_token t;
 
 	memset(&t, 0, sizeof(t));
-	cr_assert_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, UP_USER, UP_PASSWORD), 0,
+	cr_assert_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, UP_PASSWORD }), 0,
 		"%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_credential_describe(c),
 		"UsernamePassword(user " UP_USER ", client " UP_PS_CLIENT ", tenant " TENANT ")");
@@ -1050,14 +1050,14 @@ Test(credentials, username_password_defaults_to_organizations_and_uses_the_adfs_
 	azsreg_token t;
 
 	memset(&t, 0, sizeof(t));
-	cr_assert_eq(azsreg_credential_username_password_new(&c, NULL, CLIENT, UP_USER, UP_PASSWORD), 0);
+	cr_assert_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, NULL, CLIENT, UP_USER, UP_PASSWORD }), 0);
 	af_add(ft, 200, UP_TOKEN_RT);
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
 	azsreg_token__clear(&t);
 	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/organizations/oauth2/v2.0/token");
 	cr_expect(strstr(ft->reqs[0].body, "client_id=" CLIENT "&") != NULL, "%s", ft->reqs[0].body);
 	azsreg_credential_free(c);
-	cr_assert_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, UP_USER, UP_PASSWORD), 0);
+	cr_assert_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, UP_PASSWORD }), 0);
 	ctx.env = &af_env_adfs;
 	af_add(ft, 200, UP_TOKEN_RT);
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
@@ -1075,21 +1075,63 @@ Test(credentials, username_password_refuses_bad_input_before_sending)
 {
 	azsreg_credential *c = NULL;
 
-	cr_expect_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, "", UP_PASSWORD), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, "", UP_PASSWORD }), AZSREG_EINVALID);
 	cr_expect(strstr(azsreg_error_last()->message, "user name is empty") != NULL, "%s", azsreg_error_last()->message);
-	cr_expect_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, NULL, UP_PASSWORD), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, "a b@c", UP_PASSWORD), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, UP_USER, ""), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, NULL, UP_PASSWORD }), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, "a b@c", UP_PASSWORD }), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, "" }), AZSREG_EINVALID);
 	cr_expect(strstr(azsreg_error_last()->message, "password is empty") != NULL, "%s", azsreg_error_last()->message);
-	cr_expect_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, UP_USER, NULL), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_credential_username_password_new(&c, "bad/tenant", NULL, UP_USER, UP_PASSWORD), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_credential_username_password_new(&c, TENANT, "bad client", UP_USER, UP_PASSWORD), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_credential_username_password_new(NULL, TENANT, NULL, UP_USER, UP_PASSWORD), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, NULL }), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, "bad/tenant", NULL, UP_USER, UP_PASSWORD }), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, "bad client", UP_USER, UP_PASSWORD }), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(NULL, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, UP_PASSWORD }), AZSREG_EINVALID);
 	cr_expect_null(c);
 	cr_expect_eq(ft->nreqs, 0);
 }
 
 /* Each identity error keeps its AADSTS code, trace and correlation IDs, and gets its hint. */
+/*
+ * Every credential constructor takes a versioned options struct (issue 12, item 1): NULL
+ * options or another version are refused before anything is made, and each _options_init
+ * fills the defaults of its version only.
+ */
+Test(credentials, constructors_refuse_options_missing_or_of_another_version)
+{
+	azsreg_credential *c = NULL;
+	azsreg_federated_options fo;
+	azsreg_device_code_options dco;
+	azsreg_username_password_options upo;
+
+	cr_assert_eq(azsreg_federated_options_init(&fo, AZSREG_FEDERATED_OPTIONS_VERSION), AZSREG_OK);
+	cr_assert_eq(azsreg_device_code_options_init(&dco, AZSREG_DEVICE_CODE_OPTIONS_VERSION), AZSREG_OK);
+	cr_assert_eq(azsreg_username_password_options_init(&upo, AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION), AZSREG_OK);
+	cr_expect(fo.tenant_id == NULL && fo.client_id == NULL && fo.token_file == NULL);
+	cr_expect(dco.prompt_cb == NULL && dco.prompt_payload == NULL && dco.client_id == NULL);
+	cr_expect(upo.username == NULL && upo.password == NULL);
+	cr_expect_eq(azsreg_federated_options_init(&fo, 2), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "federated options: unknown version 2 (expected 1)") != NULL, "%s",
+		  azsreg_error_last()->message);
+	cr_expect_eq(azsreg_device_code_options_init(NULL, 1), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_username_password_options_init(&upo, 0), AZSREG_EINVALID);
+
+	cr_expect_eq(azsreg_credential_federated_new(&c, NULL), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "options missing or of an unknown version") != NULL);
+	cr_expect_eq(azsreg_credential_device_code_new(&c, NULL), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_credential_username_password_new(&c, NULL), AZSREG_EINVALID);
+	upo.version = 2;
+	upo.username = UP_USER;
+	upo.password = UP_PASSWORD;
+	cr_expect_eq(azsreg_credential_username_password_new(&c, &upo), AZSREG_EINVALID);
+	dco.version = 0;
+	dco.prompt_cb = prompt;
+	cr_expect_eq(azsreg_credential_device_code_new(&c, &dco), AZSREG_EINVALID);
+	fo.version = 99;
+	fo.client_id = CLIENT;
+	fo.token_file = "/nonexistent";
+	cr_expect_eq(azsreg_credential_federated_new(&c, &fo), AZSREG_EINVALID);
+	cr_expect_null(c);
+}
+
 Test(credentials, username_password_errors_keep_the_identity_details_and_hint)
 {
 	static const struct {
@@ -1110,7 +1152,7 @@ Test(credentials, username_password_errors_keep_the_identity_details_and_hint)
 		char body[512];
 
 		memset(&t, 0, sizeof(t));
-		cr_assert_eq(azsreg_credential_username_password_new(&c, TENANT, NULL, UP_USER, UP_PASSWORD), 0);
+		cr_assert_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, UP_PASSWORD }), 0);
 		snprintf(body, sizeof(body), "{\"error\":\"%s\",\"error_description\":\"%s: Something about the user.\","
 			"\"error_codes\":[1],\"trace_id\":\"trace-%zu\",\"correlation_id\":\"corr-%zu\"}",
 			cases[i].error, cases[i].aadsts, i, i);
