@@ -590,6 +590,20 @@ static int show_device_code(const char *message, const char *user_code, const ch
 	return 0;
 }
 
+/* `azsreg request METHOD ID`: what the library sends (and checks before anything is sent). */
+static azsreg_request_options request_options(const cli *c, const char *body)
+{
+	azsreg_request_options o = AZSREG_REQUEST_OPTIONS_INIT;
+
+	o.method = c->positional[0];
+	o.resource_id = c->positional[1];
+	o.api_version = c->api_version;
+	o.body_json = body;
+	o.odata_query = c->query;
+	o.flags = (c->all_pages ? AZSREG_REQUEST_FOLLOW_PAGES : 0u) | (c->no_wait ? AZSREG_REQUEST_NO_LRO : 0u);
+	return o;
+}
+
 /* --device-code: tenant AZURE_TENANT_ID (the sign-in tenant option, when given, overrides it). */
 static int device_code_credential(azsreg_credential **out, const cli *c)
 {
@@ -1014,6 +1028,7 @@ int main(int argc, char **argv)
 	azsreg_credential *cred = NULL;
 	azsreg_client *client = NULL;
 	azsreg_client_options opts = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_request_options req = AZSREG_REQUEST_OPTIONS_INIT;
 	azsreg_registration_ref reg;
 	char guid[AZSREG_GUID_LEN + 1];
 	char *result = NULL, *body_buf = NULL, *signed_in = NULL;
@@ -1166,7 +1181,8 @@ int main(int argc, char **argv)
 			json_decref(parsed);
 		}
 		/* Method, resource ID, api-version, query and body, as azsreg_resource_request checks them. */
-		rc = azsreg_resource_request_check(c.positional[0], c.positional[1], c.api_version, body, c.query);
+		req = request_options(&c, body);
+		rc = azsreg_resource_request_check(&req);
 		if (rc != 0) {
 			exit_code = report_error(rc);
 			goto done;
@@ -1283,9 +1299,8 @@ int main(int argc, char **argv)
 				azsreg_plat__fprintf(stdout, "{\n  \"customerSubscriptionId\": \"%s\",\n  \"existed\": %s\n}\n", guid, existed ? "true" : "false");
 		}
 	} else {
-		unsigned int flags = (c.all_pages ? AZSREG_REQUEST_FOLLOW_PAGES : 0u) | (c.no_wait ? AZSREG_REQUEST_NO_LRO : 0u);
-		rc = azsreg_resource_request(&result, &status, client, c.positional[0], c.positional[1], c.api_version, body,
-					     c.query, flags);
+		req = request_options(&c, body);
+		rc = azsreg_resource_request(&result, &status, client, &req);
 		table = 0;
 		if (rc == 0 && c.verbose > 0)
 			azsreg_plat__fprintf(stderr, "azsreg: HTTP %d\n", status);

@@ -546,22 +546,36 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_delete(int *out_existed, a
 #define AZSREG_REQUEST_FOLLOW_PAGES 0x1u /**< a 200 with a `value` array: follow nextLink, return {"value":[all]} */
 #define AZSREG_REQUEST_NO_LRO       0x2u /**< do not poll 201/202 long-running operations */
 
-/**
- * A generic ARM request on `resource_id` (validated; with or without leading '/'):
- * `{arm}{/resource_id}?{odata_query&}api-version={api_version}`. `body_json` may be
- * NULL. `out_json` receives the final response body ("" when none; may be NULL);
- * `out_status` the final HTTP status (may be NULL). Non-2xx statuses are errors.
- * The inputs are checked first (azsreg_resource_request_check), before anything is sent.
- */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id, const char *api_version, const char *body_json, const char *odata_query, unsigned int flags);
+/** What azsreg_resource_request sends. */
+typedef struct azsreg_request_options {
+	unsigned int version;
+	const char *method;         /**< GET, PUT, PATCH, POST, DELETE or HEAD */
+	const char *resource_id;    /**< validated; with or without leading '/' */
+	const char *api_version;    /**< required (AZSREG_API_VERSION for Microsoft.AzureStack) */
+	const char *body_json;      /**< may be NULL; none for GET / HEAD */
+	const char *odata_query;    /**< may be NULL; URL-encoded, must not set api-version */
+	unsigned int flags;         /**< AZSREG_REQUEST_* */
+} azsreg_request_options;
+#define AZSREG_REQUEST_OPTIONS_VERSION 1
+#define AZSREG_REQUEST_OPTIONS_INIT { AZSREG_REQUEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0 }
+AZSREG_EXTERN(int) azsreg_request_options_init(azsreg_request_options *opts, unsigned int version);
 
 /**
- * Checks the inputs of azsreg_resource_request without sending anything: the method
- * (GET, PUT, PATCH, POST, DELETE, HEAD), the resource ID, the api-version, the OData
- * query (URL-encoded; it must not set api-version) and the body (valid JSON, none for
- * GET / HEAD). AZSREG_EINVALID with a message naming the problem.
+ * A generic ARM request on `opts->resource_id`:
+ * `{arm}{/resource_id}?{odata_query&}api-version={api_version}`. `out_json` receives the
+ * final response body ("" when none; may be NULL); `out_status` the final HTTP status (may
+ * be NULL). Non-2xx statuses are errors. The inputs are checked first
+ * (azsreg_resource_request_check), before anything is sent.
  */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request_check(const char *method, const char *resource_id, const char *api_version, const char *body_json, const char *odata_query);
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const azsreg_request_options *opts);
+
+/**
+ * Checks the inputs of azsreg_resource_request without sending anything: the options'
+ * version, the method (GET, PUT, PATCH, POST, DELETE, HEAD), the resource ID, the
+ * api-version, the OData query (URL-encoded; it must not set api-version) and the body
+ * (valid JSON, none for GET / HEAD). AZSREG_EINVALID with a message naming the problem.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_resource_request_check(const azsreg_request_options *opts);
 
 /**
  * Resolves a tenant domain name ("contoso.onmicrosoft.com") to its GUID through the

@@ -646,8 +646,28 @@ AZSREG_EXTERN(const char *) azsreg_default_api_version(void)
 	return AZSREG_API_VERSION;
 }
 
-int azsreg_resource_request_check(const char *method, const char *resource_id, const char *api_version, const char *body_json,
-				  const char *odata_query)
+AZSREG_EXTERN(int) azsreg_request_options_init(azsreg_request_options *opts, unsigned int version)
+{
+	static const azsreg_request_options init = AZSREG_REQUEST_OPTIONS_INIT;
+
+	if (opts == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "request options: NULL");
+	if (version != AZSREG_REQUEST_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "request options: unknown version %u (expected %u)", version,
+			AZSREG_REQUEST_OPTIONS_VERSION);
+	*opts = init;
+	return AZSREG_OK;
+}
+
+static int request_options_ok(const azsreg_request_options *opts)
+{
+	if (opts == NULL || opts->version != AZSREG_REQUEST_OPTIONS_VERSION)
+		return azsreg_error__set(AZSREG_EINVALID, "resource request: options missing or of an unknown version");
+	return AZSREG_OK;
+}
+
+static int request_check(const char *method, const char *resource_id, const char *api_version, const char *body_json,
+			 const char *odata_query)
 {
 	const char *m = request_method(method);
 	azsreg_buf what = AZSREG_BUF_INIT;
@@ -690,9 +710,24 @@ done:
 	return rc;
 }
 
-int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client, const char *method, const char *resource_id,
-			    const char *api_version, const char *body_json, const char *odata_query, unsigned int flags)
+AZSREG_EXTERN(int) azsreg_resource_request_check(const azsreg_request_options *opts)
 {
+	int rc = request_options_ok(opts);
+
+	if (rc != AZSREG_OK)
+		return rc;
+	return request_check(opts->method, opts->resource_id, opts->api_version, opts->body_json, opts->odata_query);
+}
+
+AZSREG_EXTERN(int) azsreg_resource_request(char **out_json, int *out_status, azsreg_client *client,
+					   const azsreg_request_options *opts)
+{
+	const char *method = opts != NULL ? opts->method : NULL;
+	const char *resource_id = opts != NULL ? opts->resource_id : NULL;
+	const char *api_version = opts != NULL ? opts->api_version : NULL;
+	const char *body_json = opts != NULL ? opts->body_json : NULL;
+	const char *odata_query = opts != NULL ? opts->odata_query : NULL;
+	unsigned int flags = opts != NULL ? opts->flags : 0;
 	const char *m = NULL;
 	azsreg_http_response resp;
 	azsreg_buf what = AZSREG_BUF_INIT;
@@ -708,7 +743,7 @@ int azsreg_resource_request(char **out_json, int *out_status, azsreg_client *cli
 		goto done;
 	}
 	/* Everything is checked before anything is sent. */
-	rc = azsreg_resource_request_check(method, resource_id, api_version, body_json, odata_query);
+	rc = azsreg_resource_request_check(opts);
 	if (rc != 0)
 		goto done;
 	/* One rule for every front end: a customer subscription GUID goes out in lowercase. */

@@ -537,13 +537,29 @@ namespace AzsRegistration.Interop
         {
             IntPtr json;
             int st;
-            int rc = NativeMethods.azsreg_resource_request(out json, out st, client, Utf8.ToNative(method, "method"),
-                Utf8.ToNative(resourceId, "resourceId"), Utf8.ToNative(apiVersion, "apiVersion"),
-                Utf8.ToNativeOptional(bodyJson, "body"), Utf8.ToNativeOptional(odataQuery, "odataQuery"), flags);
-            status = st;
-            string body = Utf8.TakeNative(rc >= 0 ? json : IntPtr.Zero);
-            Ensure.Success(rc);
-            return body;
+            var mem = new Unmanaged();
+            try
+            {
+                var opts = new RequestOptions
+                {
+                    version = 1,
+                    method = mem.Text(method, "method"),
+                    resource_id = mem.Text(resourceId, "resourceId"),
+                    api_version = mem.Text(apiVersion, "apiVersion"),
+                    body_json = mem.Text(string.IsNullOrEmpty(bodyJson) ? null : bodyJson, "body"),
+                    odata_query = mem.Text(string.IsNullOrEmpty(odataQuery) ? null : odataQuery, "odataQuery"),
+                    flags = flags,
+                };
+                int rc = NativeMethods.azsreg_resource_request(out json, out st, client, ref opts);
+                status = st;
+                string body = Utf8.TakeNative(rc >= 0 ? json : IntPtr.Zero);
+                Ensure.Success(rc);
+                return body;
+            }
+            finally
+            {
+                mem.Dispose();
+            }
         }
 
         public static string RegistrationGet(ClientHandle client, string registrationId)
@@ -926,6 +942,12 @@ namespace AzsRegistration.Interop
                 IntPtr p = Utf8.ToUnmanaged(s, out size);
                 if (p != IntPtr.Zero) { _blocks.Add(new KeyValuePair<IntPtr, int>(p, size)); }
                 return p;
+            }
+
+            /// <summary>`s` as a NUL-terminated UTF-8 string ("" stays ""), NULL for null; a NUL in it is refused naming `what`.</summary>
+            public IntPtr Text(string s, string what)
+            {
+                return s == null ? IntPtr.Zero : Bytes(Utf8.ToNative(s, what));
             }
 
             public IntPtr Secure(SecureString s)

@@ -43,6 +43,19 @@ namespace AzsRegistration.Interop
         public IntPtr sign_payload_free;
     }
 
+    /// <summary>azsreg_request_options (version 1).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct RequestOptions
+    {
+        public uint version;
+        public IntPtr method;
+        public IntPtr resource_id;
+        public IntPtr api_version;
+        public IntPtr body_json;
+        public IntPtr odata_query;
+        public uint flags;
+    }
+
     /// <summary>azsreg_username_password_options (version 1).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct UsernamePasswordOptions
@@ -263,7 +276,7 @@ namespace AzsRegistration.Interop
         internal static extern int azsreg_customer_delete(out int out_existed, ClientHandle client, byte[] registration_id, byte[] customer_subscription_id);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_resource_request(out IntPtr out_json, out int out_status, ClientHandle client, byte[] method, byte[] resource_id, byte[] api_version, byte[] body_json, byte[] odata_query, uint flags);
+        internal static extern int azsreg_resource_request(out IntPtr out_json, out int out_status, ClientHandle client, ref RequestOptions opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_tenant_resolve(byte[] out_guid, ClientHandle client, byte[] tenant);

@@ -193,9 +193,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (strcmp(op, "request") == 0) {
 		const char *method = a1 ? a1 : "GET";
 		unsigned int flags = a4 ? (unsigned int)strtoul(a4, NULL, 10) & 3u : 0u;
-		rc = azsreg_resource_request(&out, &status, cl, method, a2 ? a2 : reg, a3 ? a3 : "2017-06-01",
-		                             strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0 ? "{\"properties\":{}}" : NULL,
-		                             NULL, flags);
+		rc = azsreg_resource_request(&out, &status, cl, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, method, a2 ? a2 : reg, a3 ? a3 : "2017-06-01", strcmp(method, "PUT") == 0 || strcmp(method, "POST") == 0 || strcmp(method, "PATCH") == 0 ? "{\"properties\":{}}" : NULL, NULL, flags });
 		shape = 2;
 	} else if (strcmp(op, "tenant") == 0) {
 		rc = azsreg_tenant_resolve(tenant, cl, a1 ? a1 : "contoso.onmicrosoft.com");

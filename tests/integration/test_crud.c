@@ -147,8 +147,7 @@ Test(crud, resource_request_generic_get)
 	char *out = NULL;
 	int status = 0;
 	json_t *v;
-	int rc = azsreg_resource_request(&out, &status, client, "GET", HARNESS_REGISTRATION_ID,
-	                                 AZSREG_API_VERSION, NULL, NULL, 0);
+	int rc = azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION, NULL, NULL, 0 });
 	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(status, 200);
 	v = parse(out);

@@ -108,7 +108,7 @@ Test(invalid_input, over_long_ids_send_nothing)
 	longid[AZSREG_RESOURCE_ID_MAX + 100] = '\0';
 	reset();
 	expect_invalid(azsreg_customer_put(&out, client, longid, GOOD_CUST, NULL), "over-long registration ID");
-	expect_invalid(azsreg_resource_request(&out, NULL, client, "GET", longid, AZSREG_API_VERSION, NULL, NULL, 0),
+	expect_invalid(azsreg_resource_request(&out, NULL, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", longid, AZSREG_API_VERSION, NULL, NULL, 0 }),
 	               "over-long resource ID");
 	expect_nothing_sent("over-long IDs");
 	free(longid);
@@ -129,8 +129,7 @@ Test(invalid_input, generic_request_with_bad_resource_ids_sends_nothing)
 	for (i = 0; bad[i] != NULL; i++) {
 		char *out = NULL;
 		int status = -1;
-		expect_invalid(azsreg_resource_request(&out, &status, client, "GET", bad[i], AZSREG_API_VERSION,
-		                                       NULL, NULL, 0), bad[i]);
+		expect_invalid(azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", bad[i], AZSREG_API_VERSION, NULL, NULL, 0 }), bad[i]);
 		cr_expect_null(out);
 	}
 	expect_nothing_sent("generic request");
@@ -310,8 +309,7 @@ Test(invalid_input, query_setting_api_version_refused_before_sending)
 	for (i = 0; bad[i] != NULL; i++) {
 		char *out = NULL;
 		int status = -1;
-		expect_invalid(azsreg_resource_request(&out, &status, client, "GET", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION,
-		                                       NULL, bad[i], 0), bad[i]);
+		expect_invalid(azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION, NULL, bad[i], 0 }), bad[i]);
 		cr_expect(strstr(azsreg_error_last()->message, "api-version") != NULL, "%s", azsreg_error_last()->message);
 		cr_expect_null(out);
 	}
@@ -329,8 +327,7 @@ Test(invalid_input, control_characters_from_input_are_escaped_in_messages)
 	expect_invalid(azsreg_environment_discover(&env, "S", "https://x/\r\nX-Injected: y", emu.ca_file), "CR/LF endpoint");
 	cr_expect_null(strpbrk(azsreg_error_last()->message, "\r\n"), "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_error_last()->message, "\\r\\nX-Injected") != NULL, "%s", azsreg_error_last()->message);
-	expect_invalid(azsreg_resource_request(&out, &status, client, "GE\r\nT", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION,
-	                                       NULL, NULL, 0), "CR/LF method");
+	expect_invalid(azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GE\r\nT", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION, NULL, NULL, 0 }), "CR/LF method");
 	cr_expect_null(strpbrk(azsreg_error_last()->message, "\r\n"), "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_error_last()->message, "GE\\r\\nT") != NULL, "%s", azsreg_error_last()->message);
 	expect_invalid(azsreg_customer_get(&out, client, HARNESS_REGISTRATION_ID, "c3d4e5f6\nX: y"), "newline customer");

@@ -53,8 +53,7 @@ Test(lro, no_lro_flag_returns_the_first_answer)
 	int status = 0;
 	int rc;
 	cr_assert_eq(harness_config(&emu, "{\"lro\":{\"enabled\":true,\"polls\":1,\"style\":\"async\",\"retryAfter\":1}}"), 0);
-	rc = azsreg_resource_request(&out, &status, client, "PUT", HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST,
-	                             AZSREG_API_VERSION, "{\"properties\":{}}", NULL, AZSREG_REQUEST_NO_LRO);
+	rc = azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "PUT", HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST, AZSREG_API_VERSION, "{\"properties\":{}}", NULL, AZSREG_REQUEST_NO_LRO });
 	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect(status == 201 || status == 202, "status %d", status);
 	cr_expect_eq(harness_count_requests(&emu, "GET", "/operationStatuses/"), 0);

@@ -88,9 +88,7 @@ Test(paging, generic_request_follows_pages)
 	json_t *v;
 	seed_mappings(10);
 	cr_assert_eq(harness_config(&emu, "{\"pageSize\":3,\"emptyPages\":true}"), 0);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "GET",
-	                                     HARNESS_REGISTRATION_ID "/customerSubscriptions", AZSREG_API_VERSION,
-	                                     NULL, NULL, AZSREG_REQUEST_FOLLOW_PAGES), AZSREG_OK,
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", HARNESS_REGISTRATION_ID "/customerSubscriptions", AZSREG_API_VERSION, NULL, NULL, AZSREG_REQUEST_FOLLOW_PAGES }), AZSREG_OK,
 	             "%s", azsreg_error_last()->message);
 	cr_expect_eq(status, 200);
 	v = json_loads(out, 0, NULL);

@@ -382,7 +382,7 @@ static int op_generic_request(world *w, azsreg_client *client, char **out)
 	int status = 0;
 
 	fake_transport_add(w->ft, 200, "{\"value\":[],\"count\":0}", NULL);
-	return azsreg_resource_request(out, &status, client, "GET", REG "/customerSubscriptions", "2017-06-01", NULL, "$top=5", 0);
+	return azsreg_resource_request(out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", REG "/customerSubscriptions", "2017-06-01", NULL, "$top=5", 0 });
 }
 
 /* with a client-secret credential: the sign-in goes through the scripted transport first */

@@ -315,7 +315,7 @@ Test(discovery, a_client_built_from_the_same_options_sends_the_same_headers)
 	o.environment = env;
 	cr_assert_eq(azsreg_client__new_with(&c, &o, cred, &ft->base, &fc.clock), AZSREG_OK, "%s", azsreg_error_last()->message);
 	fake_transport_add(ft, 200, "{}", NULL);
-	cr_assert_eq(azsreg_resource_request(&json, &status, c, "GET", "/subscriptions", "2016-06-01", NULL, NULL, 0), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_resource_request(&json, &status, c, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", "/subscriptions", "2016-06-01", NULL, NULL, 0 }), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_assert_eq(ft->nreqs, 2);
 	cr_expect_eq(status, 200);
 	cr_expect_str_eq(fake_req_header(ft, 1, "x-ms-correlation-request-id"), fake_req_header(ft, 0, "x-ms-correlation-request-id"));

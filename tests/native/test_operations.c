@@ -5,6 +5,9 @@
 
 #include "fake_transport.h"
 
+/* The options of one azsreg_resource_request (issue 12, item 1). */
+#define REQ(method, id, api, body, query, flags) \
+	(&(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, (method), (id), (api), (body), (query), (flags) })
 #define ARM "https://management.example.test/"
 #define CORR "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
 #define REG_PATH "/subscriptions/33333333-3333-3333-3333-333333333333/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample"
@@ -99,7 +102,7 @@ Test(ops, answer_that_is_json_but_not_an_object_is_a_service_error)
 	cr_expect_eq(ft->nreqs, 12);
 	/* The generic request hands back any JSON value as it came. */
 	fake_transport_add(ft, 200, "[1]", NULL);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01", NULL, NULL, 0), 0,
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG, "2017-06-01", NULL, NULL, 0)), 0,
 		     "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(out, "[1]");
 	cr_expect_eq(status, 200);
@@ -169,8 +172,7 @@ Test(ops, not_found_on_registration_operations_names_the_arm_endpoint_and_the_cl
 	}
 	/* a generic request keeps the table's hint for SubscriptionNotFound */
 	fake_transport_add(ft, 404, "{\"error\":{\"code\":\"SubscriptionNotFound\",\"message\":\"x\"}}", NULL);
-	cr_expect_eq(azsreg_resource_request(&out, NULL, client, "GET", "/subscriptions/33333333-3333-3333-3333-333333333333",
-					     "2020-01-01", NULL, NULL, 0), AZSREG_ENOTFOUND);
+	cr_expect_eq(azsreg_resource_request(&out, NULL, client, REQ("GET", "/subscriptions/33333333-3333-3333-3333-333333333333", "2020-01-01", NULL, NULL, 0)), AZSREG_ENOTFOUND);
 	cr_expect_str_eq(azsreg_error_last()->hint, azsreg_error_hint("SubscriptionNotFound"));
 }
 
@@ -304,8 +306,7 @@ Test(ops, resource_request_url_and_body_exact)
 	int status = 0;
 
 	fake_transport_add(ft, 200, "{\"ok\": 1}", NULL);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "put", REG "/customerSubscriptions/" CUST, "2022-06-01",
-					     "{\"properties\": {\"tenantId\": \"x\", \"n\": 1.5}}", "$filter=a%20eq%20b", 0), 0,
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, REQ("put", REG "/customerSubscriptions/" CUST, "2022-06-01", "{\"properties\": {\"tenantId\": \"x\", \"n\": 1.5}}", "$filter=a%20eq%20b", 0)), 0,
 		     "%s", azsreg_error_last()->message);
 	cr_expect_eq(status, 200);
 	cr_expect_str_eq(out, "{\"ok\":1}");
@@ -320,14 +321,12 @@ Test(ops, invalid_input_resource_request_sends_the_customer_guid_in_lowercase)
 	int status = 0;
 
 	fake_transport_add(ft, 200, "{}", NULL);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "PUT", REG "/customerSubscriptions/" CUST_UPPER, "2017-06-01",
-					     "{}", NULL, 0), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, REQ("PUT", REG "/customerSubscriptions/" CUST_UPPER, "2017-06-01", "{}", NULL, 0)), 0, "%s", azsreg_error_last()->message);
 	cr_assert_eq(ft->nreqs, 1);
 	cr_expect_str_eq(ft->reqs[0].url, CUST_URL);
 	azsreg_free(out);
 	out = NULL;
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "PUT", REG "/customerSubscriptions/not-a-guid", "2017-06-01",
-					     "{}", NULL, 0), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("PUT", REG "/customerSubscriptions/not-a-guid", "2017-06-01", "{}", NULL, 0)), AZSREG_EINVALID);
 	cr_expect(strstr(azsreg_error_last()->message, "customer subscription ID in the resource ID 'not-a-guid' is not a GUID") != NULL,
 		  "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_error_last()->target, "customerSubscriptionId");
@@ -340,8 +339,7 @@ Test(ops, resource_request_follow_pages_merges_values)
 
 	fake_transport_add(ft, 200, "{\"value\":[1,2],\"nextLink\":\"" ARM "next?page=2\"}", NULL);
 	fake_transport_add(ft, 200, "{\"value\":[3]}", NULL);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "GET", REG "/customerSubscriptions", "2017-06-01", NULL, NULL,
-					     AZSREG_REQUEST_FOLLOW_PAGES), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG "/customerSubscriptions", "2017-06-01", NULL, NULL, AZSREG_REQUEST_FOLLOW_PAGES)), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(out, "{\"value\":[1,2,3]}");
 	cr_expect_eq(status, 200);
 	cr_expect_eq(ft->nreqs, 2);
@@ -352,8 +350,7 @@ Test(ops, resource_request_empty_body_gives_empty_string)
 	int status = 0;
 
 	fake_transport_add(ft, 204, NULL, NULL);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "DELETE", REG "/customerSubscriptions/" CUST, "2017-06-01", NULL,
-					     NULL, 0), 0);
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, REQ("DELETE", REG "/customerSubscriptions/" CUST, "2017-06-01", NULL, NULL, 0)), 0);
 	cr_expect_str_eq(out, "");
 	cr_expect_eq(status, 204);
 }
@@ -363,7 +360,7 @@ Test(ops, resource_request_no_lro_flag)
 	int status = 0;
 
 	fake_transport_add(ft, 202, NULL, "Location: " ARM "op", NULL);
-	cr_assert_eq(azsreg_resource_request(&out, &status, client, "DELETE", REG, "2017-06-01", NULL, NULL, AZSREG_REQUEST_NO_LRO), 0);
+	cr_assert_eq(azsreg_resource_request(&out, &status, client, REQ("DELETE", REG, "2017-06-01", NULL, NULL, AZSREG_REQUEST_NO_LRO)), 0);
 	cr_expect_eq(status, 202);
 	cr_expect_eq(ft->nreqs, 1);
 }
@@ -382,15 +379,33 @@ Test(ops, invalid_inputs_send_nothing)
 	cr_expect_eq(azsreg_customer_delete(&existed, client, REG, ""), AZSREG_EINVALID);
 	cr_expect_eq(azsreg_customer_list(&out, client, "/subscriptions/../x"), AZSREG_EINVALID);
 	cr_expect_eq(azsreg_registration_get(&out, client, NULL), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "TRACE", REG, "2017-06-01", NULL, NULL, 0), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "", NULL, NULL, 0), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01&x=1", NULL, NULL, 0), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "PUT", REG, "2017-06-01", "{\"a\":", NULL, 0), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("TRACE", REG, "2017-06-01", NULL, NULL, 0)), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG, "", NULL, NULL, 0)), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG, "2017-06-01&x=1", NULL, NULL, 0)), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("PUT", REG, "2017-06-01", "{\"a\":", NULL, 0)), AZSREG_EINVALID);
 	cr_expect(strstr(azsreg_error_last()->message, "not valid JSON") != NULL, "%s", azsreg_error_last()->message);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01", "{}", NULL, 0), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", "subscriptions/33333333-3333-3333-3333-333333333333/a b",
-					     "2017-06-01", NULL, NULL, 0), AZSREG_EINVALID);
-	cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01", NULL, "a=b c", 0), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG, "2017-06-01", "{}", NULL, 0)), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("GET", "subscriptions/33333333-3333-3333-3333-333333333333/a b", "2017-06-01", NULL, NULL, 0)), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG, "2017-06-01", NULL, "a=b c", 0)), AZSREG_EINVALID);
+	/* options missing or of another version */
+	cr_expect_eq(azsreg_resource_request(&out, &status, client, NULL), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "options missing or of an unknown version") != NULL, "%s",
+		  azsreg_error_last()->message);
+	cr_expect_eq(azsreg_resource_request(&out, &status, client,
+					     &(azsreg_request_options){ 2, "GET", REG, "2017-06-01", NULL, NULL, 0 }),
+		     AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request_check(NULL), AZSREG_EINVALID);
+	{
+		azsreg_request_options o;
+
+		cr_expect_eq(azsreg_request_options_init(&o, 2), AZSREG_EINVALID);
+		cr_assert_eq(azsreg_request_options_init(&o, AZSREG_REQUEST_OPTIONS_VERSION), AZSREG_OK);
+		cr_expect(o.method == NULL && o.resource_id == NULL && o.api_version == NULL && o.flags == 0);
+		o.method = "GET";
+		o.resource_id = REG;
+		o.api_version = "2017-06-01";
+		cr_expect_eq(azsreg_resource_request_check(&o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	}
 	cr_expect_null(out);
 	cr_expect_eq(ft->nreqs, 0, "nothing was sent");
 	cr_expect_eq(counting_credential_calls(cred), 0, "no token was fetched");
@@ -428,19 +443,19 @@ Test(invalid_input, query_setting_api_version_refused_before_sending, .init = se
 	size_t i;
 
 	for (i = 0; bad[i] != NULL; i++) {
-		cr_expect_eq(azsreg_resource_request(&out, &status, client, "GET", REG, "2017-06-01", NULL, bad[i], 0), AZSREG_EINVALID,
+		cr_expect_eq(azsreg_resource_request(&out, &status, client, REQ("GET", REG, "2017-06-01", NULL, bad[i], 0)), AZSREG_EINVALID,
 			     "%s", bad[i]);
 		cr_expect(strstr(azsreg_error_last()->message, "query sets api-version") != NULL, "%s: %s", bad[i],
 			  azsreg_error_last()->message);
-		cr_expect_eq(azsreg_resource_request_check("GET", REG, "2017-06-01", NULL, bad[i]), AZSREG_EINVALID, "%s", bad[i]);
+		cr_expect_eq(azsreg_resource_request_check(REQ("GET", REG, "2017-06-01", NULL, bad[i], 0)), AZSREG_EINVALID, "%s", bad[i]);
 	}
 	cr_expect_eq(ft->nreqs, 0, "nothing was sent");
 	cr_expect_eq(counting_credential_calls(cred), 0, "no token was fetched");
 	/* look-alikes are other parameters */
-	cr_expect_eq(azsreg_resource_request_check("GET", REG, "2017-06-01", NULL, "x-api-version=1&api-versions=2&$filter=api-version%20eq%201"), 0,
+	cr_expect_eq(azsreg_resource_request_check(REQ("GET", REG, "2017-06-01", NULL, "x-api-version=1&api-versions=2&$filter=api-version%20eq%201", 0)), 0,
 		     "%s", azsreg_error_last()->message);
-	cr_expect_eq(azsreg_resource_request_check("get", REG, "2017-06-01", NULL, NULL), 0, "%s", azsreg_error_last()->message);
-	cr_expect_eq(azsreg_resource_request_check("GE\r\nT", REG, "2017-06-01", NULL, NULL), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_resource_request_check(REQ("get", REG, "2017-06-01", NULL, NULL, 0)), 0, "%s", azsreg_error_last()->message);
+	cr_expect_eq(azsreg_resource_request_check(REQ("GE\r\nT", REG, "2017-06-01", NULL, NULL, 0)), AZSREG_EINVALID);
 	cr_expect(strstr(azsreg_error_last()->message, "method 'GE\\r\\nT'") != NULL, "%s", azsreg_error_last()->message);
 }
 
