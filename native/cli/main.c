@@ -1247,7 +1247,17 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	if (c.arm_endpoint != NULL) {
-		rc = azsreg_environment_discover_with(&env, "AzureStack", c.arm_endpoint, &opts);
+		azsreg_discovery_options d = AZSREG_DISCOVERY_OPTIONS_INIT;
+
+		/* the client's settings that apply to the discovery request */
+		d.ca_file = opts.ca_file;
+		d.proxy = opts.proxy;
+		d.user_agent = opts.user_agent;
+		d.correlation_id = opts.correlation_id;
+		d.deadline_ms = opts.deadline_ms;
+		d.log_cb = opts.log_cb;
+		d.log_level = opts.log_level;
+		rc = azsreg_environment_discover_with(&env, "AzureStack", c.arm_endpoint, &d);
 	} else {
 		rc = azsreg_environment_builtin(&env, c.environment ? c.environment : "AzureCloud");
 	}

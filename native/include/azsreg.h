@@ -222,16 +222,38 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover(azsreg_environ
 typedef struct azsreg_client_options azsreg_client_options;
 
 /**
- * The same, with the client options that apply to the discovery request, checked and used
- * exactly as azsreg_client_new does (same defaults): ca_file, proxy, connect_timeout_ms,
- * request_timeout_ms, deadline_ms (0: 60 s in all, the one discovery default), max_retries,
- * retry delays, user_agent, correlation_id, log_cb / log_payload / log_level (environment
- * and tenant_id are ignored). `opts` may be NULL (defaults). A document without a usable
- * authentication.loginEndpoint and audiences[0], or with an unusable gallery / graph /
- * portal endpoint, is AZSREG_ESERVICE. azsreg_environment_discover is this with only
- * ca_file set.
+ * How the discovery request is sent: the client options that apply to it, with the same
+ * meaning, checks and defaults as in azsreg_client_options, except deadline_ms (0: 60 s in
+ * all, the one discovery default).
  */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_client_options *opts);
+typedef struct azsreg_discovery_options {
+	unsigned int version;
+	const char *ca_file;            /**< CA bundle; else SSL_CERT_FILE, CURL_CA_BUNDLE, system */
+	const char *proxy;              /**< explicit proxy; else HTTPS_PROXY / NO_PROXY */
+	const char *user_agent;         /**< appended to "azsreg/<version>" */
+	const char *correlation_id;     /**< NULL: a fresh GUID */
+	long connect_timeout_ms;        /**< 0: 10 s */
+	long request_timeout_ms;        /**< per attempt; 0: 100 s */
+	long deadline_ms;               /**< total, retries included; 0: 60 s */
+	int max_retries;                /**< 0: 6; negative: no retries */
+	long retry_base_delay_ms;       /**< 0: 800 ms */
+	long retry_max_delay_ms;        /**< 0: 60 s */
+	azsreg_log_cb log_cb;
+	void *log_payload;
+	int log_level;                  /**< azsreg_log_level; 0: none */
+} azsreg_discovery_options;
+#define AZSREG_DISCOVERY_OPTIONS_VERSION 1
+#define AZSREG_DISCOVERY_OPTIONS_INIT { AZSREG_DISCOVERY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+AZSREG_EXTERN(int) azsreg_discovery_options_init(azsreg_discovery_options *opts, unsigned int version);
+
+/**
+ * The same, sent as `opts` says (checked as azsreg_client_options_check checks the same
+ * settings, before anything is sent). `opts` may be NULL (defaults). A document without a
+ * usable authentication.loginEndpoint and audiences[0], or with an unusable gallery /
+ * graph / portal endpoint, is AZSREG_ESERVICE. azsreg_environment_discover is this with
+ * only ca_file set.
+ */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_discovery_options *opts);
 
 /**
  * Checks a Resource Manager or identity endpoint URL as the library uses it: https://

@@ -143,15 +143,9 @@ static int64_t add_ms(int64_t a, int64_t b)
 
 int azsreg_batch_options_init(azsreg_batch_options *opts, unsigned int version)
 {
-	azsreg_batch_options init = AZSREG_BATCH_OPTIONS_INIT;
+	static const azsreg_batch_options init = AZSREG_BATCH_OPTIONS_INIT;
 
-	if (opts == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "batch options: opts is NULL");
-	if (version != AZSREG_BATCH_OPTIONS_VERSION)
-		return azsreg_error__set(AZSREG_EINVALID, "batch options: version %u is not supported (this library has %d)", version,
-					 AZSREG_BATCH_OPTIONS_VERSION);
-	*opts = init;
-	return AZSREG_OK;
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_BATCH_OPTIONS_VERSION, "batch");
 }
 
 int azsreg_batch_new(azsreg_batch **out, azsreg_client *client, const azsreg_batch_options *opts)

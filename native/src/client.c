@@ -19,14 +19,9 @@
 
 int azsreg_client_options_init(azsreg_client_options *opts, unsigned int version)
 {
-	if (opts == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "client options: NULL");
-	if (version != AZSREG_CLIENT_OPTIONS_VERSION)
-		return azsreg_error__set(AZSREG_EINVALID, "client options: unsupported version %u (this library knows %u)",
-					 version, (unsigned)AZSREG_CLIENT_OPTIONS_VERSION);
-	memset(opts, 0, sizeof(*opts));
-	opts->version = version;
-	return AZSREG_OK;
+	static const azsreg_client_options init = AZSREG_CLIENT_OPTIONS_INIT;
+
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_CLIENT_OPTIONS_VERSION, "client");
 }
 
 static int text_ok(const char *s)

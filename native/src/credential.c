@@ -53,24 +53,11 @@ AZSREG_EXTERN(const char *) azsreg_credential_describe(const azsreg_credential *
 
 /* --------------------------------------------------------- option inits */
 
-/* Copies `init` (size bytes) into opts when version is the one expected. */
-static int options_init(void *opts, const void *init, size_t size, unsigned int version, unsigned int expected,
-			const char *what)
-{
-	if (opts == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "%s options: NULL", what);
-	if (version != expected)
-		return azsreg_error__set(AZSREG_EINVALID, "%s options: unknown version %u (expected %u)", what, version,
-			expected);
-	memcpy(opts, init, size);
-	return AZSREG_OK;
-}
-
 AZSREG_EXTERN(int) azsreg_client_secret_options_init(azsreg_client_secret_options *opts, unsigned int version)
 {
 	static const azsreg_client_secret_options init = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
 
-	return options_init(opts, &init, sizeof(init), version, AZSREG_CLIENT_SECRET_OPTIONS_VERSION, "client secret");
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_CLIENT_SECRET_OPTIONS_VERSION, "client secret");
 }
 
 AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *opts, unsigned int version)
@@ -92,28 +79,28 @@ AZSREG_EXTERN(int) azsreg_managed_identity_options_init(azsreg_managed_identity_
 {
 	static const azsreg_managed_identity_options init = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
 
-	return options_init(opts, &init, sizeof(init), version, AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION, "managed identity");
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION, "managed identity");
 }
 
 AZSREG_EXTERN(int) azsreg_federated_options_init(azsreg_federated_options *opts, unsigned int version)
 {
 	static const azsreg_federated_options init = AZSREG_FEDERATED_OPTIONS_INIT;
 
-	return options_init(opts, &init, sizeof(init), version, AZSREG_FEDERATED_OPTIONS_VERSION, "federated");
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_FEDERATED_OPTIONS_VERSION, "federated");
 }
 
 AZSREG_EXTERN(int) azsreg_device_code_options_init(azsreg_device_code_options *opts, unsigned int version)
 {
 	static const azsreg_device_code_options init = AZSREG_DEVICE_CODE_OPTIONS_INIT;
 
-	return options_init(opts, &init, sizeof(init), version, AZSREG_DEVICE_CODE_OPTIONS_VERSION, "device code");
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_DEVICE_CODE_OPTIONS_VERSION, "device code");
 }
 
 AZSREG_EXTERN(int) azsreg_username_password_options_init(azsreg_username_password_options *opts, unsigned int version)
 {
 	static const azsreg_username_password_options init = AZSREG_USERNAME_PASSWORD_OPTIONS_INIT;
 
-	return options_init(opts, &init, sizeof(init), version, AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION,
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION,
 		"user name + password");
 }
 

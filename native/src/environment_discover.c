@@ -199,9 +199,46 @@ done:
 	return rc;
 }
 
-int azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_client_options *opts)
+AZSREG_EXTERN(int) azsreg_discovery_options_init(azsreg_discovery_options *opts, unsigned int version)
 {
-	return azsreg_environment__discover_over(out, name, arm_endpoint, opts, NULL, NULL);
+	static const azsreg_discovery_options init = AZSREG_DISCOVERY_OPTIONS_INIT;
+
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_DISCOVERY_OPTIONS_VERSION, "discovery");
+}
+
+/* The client options the discovery request is sent with: the same settings, no environment
+ * and no tenant (the pipeline builder and its checks are the client's). */
+static void client_options_of(azsreg_client_options *o, const azsreg_discovery_options *d)
+{
+	o->ca_file = d->ca_file;
+	o->proxy = d->proxy;
+	o->user_agent = d->user_agent;
+	o->correlation_id = d->correlation_id;
+	o->connect_timeout_ms = d->connect_timeout_ms;
+	o->request_timeout_ms = d->request_timeout_ms;
+	o->deadline_ms = d->deadline_ms;
+	o->max_retries = d->max_retries;
+	o->retry_base_delay_ms = d->retry_base_delay_ms;
+	o->retry_max_delay_ms = d->retry_max_delay_ms;
+	o->log_cb = d->log_cb;
+	o->log_payload = d->log_payload;
+	o->log_level = d->log_level;
+}
+
+AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint,
+						    const azsreg_discovery_options *opts)
+{
+	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+
+	if (opts != NULL && opts->version != AZSREG_DISCOVERY_OPTIONS_VERSION) {
+		if (out != NULL)
+			*out = NULL;
+		return azsreg_error__set(AZSREG_EINVALID, "discover environment: options of an unknown version %u (expected %u)",
+			opts->version, AZSREG_DISCOVERY_OPTIONS_VERSION);
+	}
+	if (opts != NULL)
+		client_options_of(&o, opts);
+	return azsreg_environment__discover_over(out, name, arm_endpoint, &o, NULL, NULL);
 }
 
 int azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file)

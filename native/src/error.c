@@ -526,6 +526,18 @@ AZSREG_EXTERN(const char *) azsreg_error_hint(const char *arm_code)
 
 /* --------------------------------------------------------------- setters */
 
+int azsreg__options_init(void *opts, const void *init, size_t size, unsigned int version, unsigned int expected,
+			 const char *what)
+{
+	if (opts == NULL)
+		return azsreg_error__set(AZSREG_EINVALID, "%s options: NULL", what);
+	if (version != expected)
+		return azsreg_error__set(AZSREG_EINVALID, "%s options: unknown version %u (expected %u)", what, version,
+			expected);
+	memcpy(opts, init, size);
+	return AZSREG_OK;
+}
+
 int azsreg_error__set(int code, const char *fmt, ...)
 {
 	error_tls *e = tls_get();

@@ -82,6 +82,14 @@ char *azsreg__strndup(const char *s, size_t n);
 
 /* -------------------------------------------------------------- error.c */
 
+/**
+ * Every public `_options_init`: copies `init` (size bytes) into `opts` when `version` is
+ * `expected`; else AZSREG_EINVALID "<what> options: NULL" / "... unknown version V
+ * (expected E)".
+ */
+int azsreg__options_init(void *opts, const void *init, size_t size, unsigned int version, unsigned int expected,
+			 const char *what);
+
 /** Everything an error can carry; unset strings may be NULL. */
 typedef struct azsreg_error_info {
 	int code;

@@ -650,13 +650,7 @@ AZSREG_EXTERN(int) azsreg_request_options_init(azsreg_request_options *opts, uns
 {
 	static const azsreg_request_options init = AZSREG_REQUEST_OPTIONS_INIT;
 
-	if (opts == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "request options: NULL");
-	if (version != AZSREG_REQUEST_OPTIONS_VERSION)
-		return azsreg_error__set(AZSREG_EINVALID, "request options: unknown version %u (expected %u)", version,
-			AZSREG_REQUEST_OPTIONS_VERSION);
-	*opts = init;
-	return AZSREG_OK;
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_REQUEST_OPTIONS_VERSION, "request");
 }
 
 static int request_options_ok(const azsreg_request_options *opts)

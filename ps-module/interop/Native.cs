@@ -861,7 +861,7 @@ namespace AzsRegistration.Interop
                 EnvironmentHandle env;
                 if (RuntimeInformation.IsOSPlatform(OSPlatform.Windows))
                 {
-                    var opts = new ClientOptionsLlp64
+                    var opts = new DiscoveryOptionsLlp64
                     {
                         version = 1, ca_file = caFile, proxy = proxy, user_agent = userAgent, correlation_id = correlationId,
                         connect_timeout_ms = (int)OptionLong(o, "connectTimeoutMs", int.MaxValue),
@@ -876,7 +876,7 @@ namespace AzsRegistration.Interop
                 }
                 else
                 {
-                    var opts = new ClientOptionsLp64
+                    var opts = new DiscoveryOptionsLp64
                     {
                         version = 1, ca_file = caFile, proxy = proxy, user_agent = userAgent, correlation_id = correlationId,
                         connect_timeout_ms = OptionLong(o, "connectTimeoutMs", long.MaxValue),

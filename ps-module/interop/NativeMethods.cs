@@ -89,15 +89,13 @@ namespace AzsRegistration.Interop
     }
 
     /// <summary>
-    /// azsreg_client_options (version 1) where C's long is 64 bits (Linux, macOS: LP64).
+    /// azsreg_discovery_options (version 1) where C's long is 64 bits (Linux, macOS: LP64).
     /// Strings are unmanaged UTF-8; log_cb is a function pointer (LogCallback).
     /// </summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal struct ClientOptionsLp64
+    internal struct DiscoveryOptionsLp64
     {
         public uint version;
-        public IntPtr environment;
-        public IntPtr tenant_id;
         public IntPtr ca_file;
         public IntPtr proxy;
         public IntPtr user_agent;
@@ -115,11 +113,9 @@ namespace AzsRegistration.Interop
 
     /// <summary>The same where C's long is 32 bits (Windows x64: LLP64).</summary>
     [StructLayout(LayoutKind.Sequential)]
-    internal struct ClientOptionsLlp64
+    internal struct DiscoveryOptionsLlp64
     {
         public uint version;
-        public IntPtr environment;
-        public IntPtr tenant_id;
         public IntPtr ca_file;
         public IntPtr proxy;
         public IntPtr user_agent;
@@ -204,11 +200,11 @@ namespace AzsRegistration.Interop
 
         /// <summary>Discovery with client options (C long is 64 bits: not Windows).</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref ClientOptionsLp64 opts);
+        internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref DiscoveryOptionsLp64 opts);
 
         /// <summary>Discovery with client options (C long is 32 bits: Windows).</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref ClientOptionsLlp64 opts);
+        internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref DiscoveryOptionsLlp64 opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_custom(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] authority, byte[] audience);

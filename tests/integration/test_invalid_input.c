@@ -186,7 +186,7 @@ Test(invalid_input, endpoint_with_userinfo_refused_before_sending)
 	for (i = 0; fmts[i] != NULL; i++) {
 		char url[256];
 		azsreg_environment *env = NULL;
-		azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+		azsreg_discovery_options o = AZSREG_DISCOVERY_OPTIONS_INIT;
 		emu_url(url, sizeof(url), fmts[i]);
 		o.ca_file = emu.ca_file;
 		o.log_cb = harness_log_cb;
@@ -497,10 +497,15 @@ static void expect_network_setting_refused(const azsreg_client_options *o, const
 	azsreg_environment *env = NULL;
 	azsreg_credential *cred = token_credential();
 	azsreg_client *c = NULL;
+	/* discovery's own options, with the client's network settings */
+	azsreg_discovery_options d = AZSREG_DISCOVERY_OPTIONS_INIT;
+
+	d.ca_file = o->ca_file;
+	d.proxy = o->proxy;
 
 	expect_invalid(azsreg_client_options_check(o), what);
 	cr_expect(strstr(azsreg_error_last()->message, says) != NULL, "%s: '%s' not in '%s'", what, says, azsreg_error_last()->message);
-	expect_invalid(azsreg_environment_discover_with(&env, "S", emu.base_url, o), what);
+	expect_invalid(azsreg_environment_discover_with(&env, "S", emu.base_url, &d), what);
 	cr_expect(strstr(azsreg_error_last()->message, says) != NULL, "%s: '%s' not in '%s'", what, says, azsreg_error_last()->message);
 	cr_expect_null(env);
 	expect_invalid(azsreg_client_new(&c, o, cred), what);

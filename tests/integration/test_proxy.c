@@ -312,7 +312,7 @@ Test(proxy_open, the_test_proxy_refuses_other_destinations)
 /* Discovery honours the proxy option too: the metadata request goes through the tunnel. */
 Test(proxy_open, discovery_with_the_proxy_option_goes_through_it)
 {
-	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_discovery_options o = AZSREG_DISCOVERY_OPTIONS_INIT;
 	azsreg_environment *found = NULL;
 	harness_client_params p;
 	azsreg_client *c;
@@ -339,7 +339,7 @@ Test(proxy_open, discovery_with_the_proxy_option_goes_through_it)
 /* A 407 during discovery: one CONNECT, the error names the proxy. */
 Test(proxy_auth, discovery_407_is_not_retried)
 {
-	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_discovery_options o = AZSREG_DISCOVERY_OPTIONS_INIT;
 	azsreg_environment *found = NULL;
 	char hostport[64];
 	int rc;

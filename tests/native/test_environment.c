@@ -208,12 +208,12 @@ static void discover_log(int level, const char *message, void *payload)
 Test(environment, discover_with_checks_its_options_before_sending)
 {
 	azsreg_environment *env = NULL;
-	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_discovery_options o = AZSREG_DISCOVERY_OPTIONS_INIT;
 
 	o.version = 99;
 	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_EINVALID);
 	cr_expect(strstr(azsreg_error_last()->message, "version 99") != NULL, "%s", azsreg_error_last()->message);
-	o.version = AZSREG_CLIENT_OPTIONS_VERSION;
+	o.version = AZSREG_DISCOVERY_OPTIONS_VERSION;
 	o.request_timeout_ms = -1;
 	cr_expect_eq(azsreg_environment_discover_with(&env, "X", "https://127.0.0.1:1/", &o), AZSREG_EINVALID);
 	o.request_timeout_ms = 0;
@@ -231,7 +231,7 @@ Test(environment, discover_with_checks_its_options_before_sending)
 Test(environment, discover_with_goes_through_the_proxy_and_logs)
 {
 	azsreg_environment *env = NULL;
-	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
+	azsreg_discovery_options o = AZSREG_DISCOVERY_OPTIONS_INIT;
 	const char *m;
 
 	unsetenv("NO_PROXY");
