@@ -212,13 +212,6 @@ typedef struct azsreg_environment azsreg_environment;
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_builtin(azsreg_environment **out, const char *name);
 
-/**
- * A custom environment read from `{arm_endpoint}/metadata/endpoints?api-version=1.0`
- * (Azure Stack style; AD FS detected from a loginEndpoint ending in /adfs).
- * `ca_file` may be NULL (system store, SSL_CERT_FILE, CURL_CA_BUNDLE).
- */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file);
-
 typedef struct azsreg_client_options azsreg_client_options;
 
 /**
@@ -247,11 +240,12 @@ typedef struct azsreg_discovery_options {
 AZSREG_EXTERN(int) azsreg_discovery_options_init(azsreg_discovery_options *opts, unsigned int version);
 
 /**
- * The same, sent as `opts` says (checked as azsreg_client_options_check checks the same
- * settings, before anything is sent). `opts` may be NULL (defaults). A document without a
- * usable authentication.loginEndpoint and audiences[0], or with an unusable gallery /
- * graph / portal endpoint, is AZSREG_ESERVICE. azsreg_environment_discover is this with
- * only ca_file set.
+ * A custom environment read from `{arm_endpoint}/metadata/endpoints?api-version=1.0`
+ * (Azure Stack style; AD FS detected from a loginEndpoint ending in /adfs), the request
+ * sent as `opts` says (checked as azsreg_client_options_check checks the same settings,
+ * before anything is sent; `opts` may be NULL: defaults, the system's CA store). A
+ * document without a usable authentication.loginEndpoint and audiences[0], or with an
+ * unusable gallery / graph / portal endpoint, is AZSREG_ESERVICE.
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, const char *name, const char *arm_endpoint, const azsreg_discovery_options *opts);
 
@@ -274,11 +268,19 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_endpoint_check(const char *url, con
  */
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_redact(char **out, const char *text);
 
-/**
- * A custom environment from explicit endpoints (no network). `authority` is the
- * login endpoint; `audience` the token audience; AD FS is detected as above.
- */
-AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *authority, const char *audience);
+typedef struct azsreg_environment_options {
+	unsigned int version;
+	const char *name;               /**< NULL or "": "Custom" */
+	const char *arm_endpoint;       /**< the Resource Manager endpoint */
+	const char *authority;          /**< the login endpoint (AD FS when it ends in /adfs) */
+	const char *audience;           /**< the token audience; NULL: the ARM endpoint */
+} azsreg_environment_options;
+#define AZSREG_ENVIRONMENT_OPTIONS_VERSION 1
+#define AZSREG_ENVIRONMENT_OPTIONS_INIT { AZSREG_ENVIRONMENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
+AZSREG_EXTERN(int) azsreg_environment_options_init(azsreg_environment_options *opts, unsigned int version);
+
+/** A custom environment from explicit endpoints (no network). */
+AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const azsreg_environment_options *opts);
 
 /**
  * The environment as JSON: {"name","resourceManagerUrl","activeDirectoryAuthority",

@@ -329,6 +329,7 @@ static int json_long_opt(json_t *v, const char *key, long *out)
 static int env_from_json(azsreg_environment **out, json_t *v)
 {
 	const char *name, *arm, *auth, *aud;
+	azsreg_environment_options eo = AZSREG_ENVIRONMENT_OPTIONS_INIT;
 	const char *extra_keys[] = { "galleryUrl", "graphUrl", "portalUrl" };
 	char **extra_fields[3];
 	size_t i;
@@ -345,7 +346,11 @@ static int env_from_json(azsreg_environment **out, json_t *v)
 	if (arm == NULL || auth == NULL || aud == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "client options JSON: the environment needs \"resourceManagerUrl\", "
 					 "\"activeDirectoryAuthority\" and \"audience\"");
-	rc = azsreg_environment_custom(out, name ? name : "Custom", arm, auth, aud);
+	eo.name = name ? name : "Custom";
+	eo.arm_endpoint = arm;
+	eo.authority = auth;
+	eo.audience = aud;
+	rc = azsreg_environment_custom(out, &eo);
 	if (rc != 0)
 		return rc;
 	extra_fields[0] = &(*out)->gallery_endpoint;

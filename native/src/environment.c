@@ -1,6 +1,6 @@
 /*
  * environment.c: built-in clouds, custom environments, JSON form, copies.
- * (azsreg_environment_discover lives in environment_discover.c.)
+ * (azsreg_environment_discover_with lives in environment_discover.c.)
  */
 #include "internal.h"
 
@@ -131,16 +131,32 @@ done:
 	return rc;
 }
 
-AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *authority, const char *audience)
+AZSREG_EXTERN(int) azsreg_environment_options_init(azsreg_environment_options *opts, unsigned int version)
+{
+	static const azsreg_environment_options init = AZSREG_ENVIRONMENT_OPTIONS_INIT;
+
+	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_ENVIRONMENT_OPTIONS_VERSION, "environment");
+}
+
+AZSREG_EXTERN(int) azsreg_environment_custom(azsreg_environment **out, const azsreg_environment_options *opts)
 {
 	azsreg_environment *env = NULL;
 	int rc = AZSREG_OK, failed = 0;
+	const char *name, *arm_endpoint, *authority, *audience;
 
 	if (out == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "environment: out is NULL");
 		goto done;
 	}
 	*out = NULL;
+	if (opts == NULL || opts->version != AZSREG_ENVIRONMENT_OPTIONS_VERSION) {
+		rc = azsreg_error__set(AZSREG_EINVALID, "environment: options missing or of an unknown version");
+		goto done;
+	}
+	name = opts->name;
+	arm_endpoint = opts->arm_endpoint;
+	authority = opts->authority;
+	audience = opts->audience;
 	if (name == NULL || name[0] == '\0')
 		name = "Custom";
 	rc = azsreg_url__check_endpoint(arm_endpoint, 0, "the ARM endpoint");

@@ -65,6 +65,7 @@ static int set_optional(char **field, json_t *root, const char *key, const char 
 static int environment_from_doc(azsreg_environment **out, const char *name, const char *arm, const azsreg_buf *body, const char *what)
 {
 	azsreg_environment *env = NULL;
+	azsreg_environment_options eo = AZSREG_ENVIRONMENT_OPTIONS_INIT;
 	json_t *root = NULL, *auth, *aud, *v;
 	const char *login, *audience;
 	size_t i;
@@ -103,7 +104,11 @@ static int environment_from_doc(azsreg_environment **out, const char *name, cons
 			goto done;
 		}
 	}
-	rc = azsreg_environment_custom(&env, (name && name[0]) ? name : "AzureStack", arm, login, audience);
+	eo.name = (name && name[0]) ? name : "AzureStack";
+	eo.arm_endpoint = arm;
+	eo.authority = login;
+	eo.audience = audience;
+	rc = azsreg_environment_custom(&env, &eo);
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("%s", what);
 		goto done;
@@ -241,10 +246,3 @@ AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, co
 	return azsreg_environment__discover_over(out, name, arm_endpoint, &o, NULL, NULL);
 }
 
-int azsreg_environment_discover(azsreg_environment **out, const char *name, const char *arm_endpoint, const char *ca_file)
-{
-	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
-
-	o.ca_file = ca_file;
-	return azsreg_environment__discover_over(out, name, arm_endpoint, &o, NULL, NULL);
-}

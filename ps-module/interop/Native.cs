@@ -829,11 +829,8 @@ namespace AzsRegistration.Interop
         /// <summary>A custom environment read from {armEndpoint}/metadata/endpoints, as JSON.</summary>
         public static string EnvironmentDiscover(string name, string armEndpoint, string caFile)
         {
-            EnsureLoaded();
-            EnvironmentHandle env;
-            Ensure.Success(NativeMethods.azsreg_environment_discover(out env, Utf8.ToNative(name, "name"),
-                Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNativeOptional(caFile, "caFile")));
-            return EnvironmentJson(env);
+            return EnvironmentDiscoverWith(name, armEndpoint,
+                string.IsNullOrEmpty(caFile) ? "{}" : "{\"caFile\":" + MiniJson.Quote(caFile) + "}");
         }
 
         /// <summary>
@@ -924,10 +921,25 @@ namespace AzsRegistration.Interop
         public static string EnvironmentCustom(string name, string armEndpoint, string authority, string audience)
         {
             EnsureLoaded();
-            EnvironmentHandle env;
-            Ensure.Success(NativeMethods.azsreg_environment_custom(out env, Utf8.ToNative(name, "name"),
-                Utf8.ToNative(armEndpoint, "armEndpoint"), Utf8.ToNative(authority, "authority"), Utf8.ToNative(audience, "audience")));
-            return EnvironmentJson(env);
+            var mem = new Unmanaged();
+            try
+            {
+                var opts = new EnvironmentOptions
+                {
+                    version = 1,
+                    name = mem.Text(name, "name"),
+                    arm_endpoint = mem.Text(armEndpoint, "armEndpoint"),
+                    authority = mem.Text(authority, "authority"),
+                    audience = mem.Text(audience, "audience"),
+                };
+                EnvironmentHandle env;
+                Ensure.Success(NativeMethods.azsreg_environment_custom(out env, ref opts));
+                return EnvironmentJson(env);
+            }
+            finally
+            {
+                mem.Dispose();
+            }
         }
 
         // ---- unmanaged scratch memory, wiped on dispose ------------------------------------

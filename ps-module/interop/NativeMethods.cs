@@ -43,6 +43,17 @@ namespace AzsRegistration.Interop
         public IntPtr sign_payload_free;
     }
 
+    /// <summary>azsreg_environment_options (version 1).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct EnvironmentOptions
+    {
+        public uint version;
+        public IntPtr name;
+        public IntPtr arm_endpoint;
+        public IntPtr authority;
+        public IntPtr audience;
+    }
+
     /// <summary>azsreg_request_options (version 1).</summary>
     [StructLayout(LayoutKind.Sequential)]
     internal struct RequestOptions
@@ -195,9 +206,6 @@ namespace AzsRegistration.Interop
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_builtin(out EnvironmentHandle env, byte[] name);
 
-        [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_environment_discover(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] ca_file);
-
         /// <summary>Discovery with client options (C long is 64 bits: not Windows).</summary>
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref DiscoveryOptionsLp64 opts);
@@ -207,7 +215,7 @@ namespace AzsRegistration.Interop
         internal static extern int azsreg_environment_discover_with(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, ref DiscoveryOptionsLlp64 opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
-        internal static extern int azsreg_environment_custom(out EnvironmentHandle env, byte[] name, byte[] arm_endpoint, byte[] authority, byte[] audience);
+        internal static extern int azsreg_environment_custom(out EnvironmentHandle env, ref EnvironmentOptions opts);
 
         [DllImport(Lib, CallingConvention = CallingConvention.Cdecl)]
         internal static extern int azsreg_environment_to_json(out IntPtr out_json, EnvironmentHandle env);

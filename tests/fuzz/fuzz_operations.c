@@ -146,8 +146,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (cl == NULL) {
 		FUZZ_CHECK(azsreg_credential_access_token_new(&cred, TOKEN) == AZSREG_OK, "credential");
-		FUZZ_CHECK(azsreg_environment_custom(&env, "FuzzStack", ARM, "https://login.microsoftonline.com/",
-		                                     "https://management.azurestack.external/") == AZSREG_OK, "environment");
+		FUZZ_CHECK(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "FuzzStack", ARM, "https://login.microsoftonline.com/", "https://management.azurestack.external/" }) == AZSREG_OK, "environment");
 		fake_clock_init(&fc);
 		ft = fake_transport_new(&fc);
 		o.environment = env;

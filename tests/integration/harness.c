@@ -606,7 +606,7 @@ azsreg_client *harness_client_new(const harness_emulator *emu, const harness_cli
 		params = &defaults;
 	}
 	if (params->environment == NULL &&
-	    azsreg_environment_discover(&env, "AzsEmulator", emu->base_url, params->ca_from_env ? NULL : emu->ca_file) !=
+	    azsreg_environment_discover_with(&env, "AzsEmulator", emu->base_url, &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = params->ca_from_env ? NULL : emu->ca_file }) !=
 	        AZSREG_OK)
 		goto done;
 	if (params->credential != NULL) {

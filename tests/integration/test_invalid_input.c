@@ -197,9 +197,9 @@ Test(invalid_input, endpoint_with_userinfo_refused_before_sending)
 		cr_expect(strstr(azsreg_error_last()->message, "user info") != NULL, "%s", azsreg_error_last()->message);
 		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
 		cr_expect_null(strstr(azsreg_error_last_json(), "do-not-show"));
-		expect_invalid(azsreg_environment_custom(&env, "S", url, emu.base_url, NULL), url);
+		expect_invalid(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", url, emu.base_url, NULL }), url);
 		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
-		expect_invalid(azsreg_environment_custom(&env, "S", emu.base_url, url, NULL), url);
+		expect_invalid(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", emu.base_url, url, NULL }), url);
 		cr_expect_null(strstr(azsreg_error_last()->message, "do-not-show"), "%s", azsreg_error_last()->message);
 	}
 	cr_expect(lg.text == NULL || strstr(lg.text, "do-not-show") == NULL, "the log shows the user info: %s", lg.text);
@@ -226,13 +226,13 @@ Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused_before_s
 		char url[256];
 		azsreg_environment *env = NULL;
 		emu_url(url, sizeof(url), bad[i].fmt);
-		expect_invalid(azsreg_environment_discover(&env, "S", url, emu.ca_file), url);
+		expect_invalid(azsreg_environment_discover_with(&env, "S", url, &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = emu.ca_file }), url);
 		cr_expect_null(env);
 		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s: '%s' not in '%s'", url, bad[i].part,
 		          azsreg_error_last()->message);
-		expect_invalid(azsreg_environment_custom(&env, "S", url, emu.base_url, NULL), url);
+		expect_invalid(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", url, emu.base_url, NULL }), url);
 		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s", azsreg_error_last()->message);
-		expect_invalid(azsreg_environment_custom(&env, "S", emu.base_url, url, NULL), url);
+		expect_invalid(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", emu.base_url, url, NULL }), url);
 		cr_expect(strstr(azsreg_error_last()->message, "authority") != NULL, "%s", azsreg_error_last()->message);
 	}
 	expect_no_request_at_all("endpoint with a query, fragment or dot segment");
@@ -324,7 +324,7 @@ Test(invalid_input, control_characters_from_input_are_escaped_in_messages)
 	int status = -1;
 
 	reset();
-	expect_invalid(azsreg_environment_discover(&env, "S", "https://x/\r\nX-Injected: y", emu.ca_file), "CR/LF endpoint");
+	expect_invalid(azsreg_environment_discover_with(&env, "S", "https://x/\r\nX-Injected: y", &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = emu.ca_file }), "CR/LF endpoint");
 	cr_expect_null(strpbrk(azsreg_error_last()->message, "\r\n"), "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_error_last()->message, "\\r\\nX-Injected") != NULL, "%s", azsreg_error_last()->message);
 	expect_invalid(azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GE\r\nT", HARNESS_REGISTRATION_ID, AZSREG_API_VERSION, NULL, NULL, 0 }), "CR/LF method");

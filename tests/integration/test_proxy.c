@@ -42,7 +42,7 @@ static void setup_plain(void)
 	clear_proxy_env();
 	cr_assert_eq(harness_emulator_start(&emu, NULL), 0, "the emulator did not start");
 	/* explicit endpoints: no discovery request (that one is not under test here) */
-	cr_assert_eq(azsreg_environment_custom(&env, "AzsEmulator", emu.base_url, emu.base_url, AUDIENCE), AZSREG_OK, "%s",
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "AzsEmulator", emu.base_url, emu.base_url, AUDIENCE }), AZSREG_OK, "%s",
 	             azsreg_error_last()->message);
 }
 
@@ -294,7 +294,7 @@ Test(proxy_open, the_test_proxy_refuses_other_destinations)
 	azsreg_client *c;
 	char *out = NULL;
 	memset(&p, 0, sizeof p);
-	cr_assert_eq(azsreg_environment_custom(&other, "Elsewhere", "https://localhost:1/", "https://localhost:1/", AUDIENCE),
+	cr_assert_eq(azsreg_environment_custom(&other, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Elsewhere", "https://localhost:1/", "https://localhost:1/", AUDIENCE }),
 	             AZSREG_OK);
 	p.environment = other;
 	p.proxy = test_proxy_url(proxy);

@@ -94,7 +94,7 @@ static azsreg_client *silent_client(test_silent_server *s, azsreg_environment **
 	char arm[128];
 	azsreg_client *c;
 	snprintf(arm, sizeof arm, "https://127.0.0.1:%d/", test_silent_server_port(s));
-	cr_assert_eq(azsreg_environment_custom(env, "Silent", arm, emu.base_url, AUDIENCE), AZSREG_OK, "%s",
+	cr_assert_eq(azsreg_environment_custom(env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Silent", arm, emu.base_url, AUDIENCE }), AZSREG_OK, "%s",
 	             azsreg_error_last()->message);
 	memset(&p, 0, sizeof p);
 	p.environment = *env;

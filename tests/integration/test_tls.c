@@ -62,7 +62,7 @@ Test(tls, discovery_with_a_wrong_ca_is_refused)
 
 	cr_assert_eq(harness_emulator_start(&other, NULL), 0);
 	cr_assert_eq(harness_reset_counters(&emu), 0);
-	rc = azsreg_environment_discover(&env, "AzsEmulator", emu.base_url, other.ca_file);
+	rc = azsreg_environment_discover_with(&env, "AzsEmulator", emu.base_url, &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = other.ca_file });
 	cr_expect_null(env);
 	cr_expect_eq(rc, AZSREG_ETLS, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
 	cr_expect_eq(harness_count_requests(&emu, NULL, "/metadata/endpoints"), 0);
@@ -151,8 +151,7 @@ Test(tls_env, neither_variable_is_a_tls_error)
 	cr_expect_null(c);
 	cr_expect_eq(rc, AZSREG_ETLS, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
 	/* an operation with explicit endpoints: same, and nothing reaches the emulator */
-	cr_assert_eq(azsreg_environment_custom(&env, "AzsEmulator", emu.base_url, emu.base_url,
-	                                       "https://management.emulator.azsreg.local/"), AZSREG_OK);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "AzsEmulator", emu.base_url, emu.base_url, "https://management.emulator.azsreg.local/" }), AZSREG_OK);
 	memset(&p, 0, sizeof p);
 	p.ca_from_env = 1;
 	p.environment = env;

@@ -286,7 +286,7 @@ static int with_client(world *w, azsreg_credential *cred, int rc, client_op op)
 	char *out = NULL;
 
 	if (rc == 0)
-		rc = azsreg_environment_custom(&env, "Test", ARM, LOGIN, ARM);
+		rc = azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Test", ARM, LOGIN, ARM });
 	if (rc == 0 && cred == NULL)
 		rc = azsreg_credential_access_token_new(&cred, ACCESS_TOKEN);
 	if (rc == 0) {

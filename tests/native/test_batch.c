@@ -396,7 +396,7 @@ static void setup(void)
 	S.burst = 200;
 	S.per_second = 10;
 	cred = counting_credential_new();
-	cr_assert_eq(azsreg_environment_custom(&env, "Test", ARM, "https://login.example.test/", ARM), 0, "%s",
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Test", ARM, "https://login.example.test/", ARM }), 0, "%s",
 		     azsreg_error_last()->message);
 	o.environment = env;
 	cr_assert_eq(azsreg_client__new_with(&client, &o, cred, &S.base, &S.fc.clock), 0, "%s", azsreg_error_last()->message);

@@ -49,9 +49,7 @@ Test(environment, custom_normalises_and_detects_adfs)
 {
 	azsreg_environment *env = NULL;
 
-	cr_assert_eq(azsreg_environment_custom(&env, "AzureStackAdmin", "https://adminmanagement.local.azurestack.external",
-	                                       "https://adfs.local.azurestack.external/adfs",
-	                                       "https://adminmanagement.adfs.azurestack.local/5d7f2d1c-1111-4222-8333-444455556666"), 0);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "AzureStackAdmin", "https://adminmanagement.local.azurestack.external", "https://adfs.local.azurestack.external/adfs", "https://adminmanagement.adfs.azurestack.local/5d7f2d1c-1111-4222-8333-444455556666" }), 0);
 	cr_assert_str_eq(env->name, "AzureStackAdmin");
 	cr_assert_str_eq(env->arm_endpoint, "https://adminmanagement.local.azurestack.external/");
 	cr_assert_str_eq(env->authority, "https://adfs.local.azurestack.external/adfs/");
@@ -59,8 +57,7 @@ Test(environment, custom_normalises_and_detects_adfs)
 	cr_assert_eq(env->is_adfs, 1);
 	azsreg_environment_free(env);
 
-	cr_assert_eq(azsreg_environment_custom(&env, NULL, "https://management.local.azurestack.external//",
-	                                       "https://login.microsoftonline.com/", NULL), 0);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, NULL, "https://management.local.azurestack.external//", "https://login.microsoftonline.com/", NULL }), 0);
 	cr_assert_str_eq(env->name, "Custom");
 	cr_assert_str_eq(env->arm_endpoint, "https://management.local.azurestack.external/");
 	cr_assert_str_eq(env->authority, "https://login.microsoftonline.com/");
@@ -68,13 +65,13 @@ Test(environment, custom_normalises_and_detects_adfs)
 	cr_assert_eq(env->is_adfs, 0);
 	azsreg_environment_free(env);
 
-	cr_assert_eq(azsreg_environment_custom(&env, "e", "https://127.0.0.1:8443", "https://127.0.0.1:8443/ADFS/", "x"), 0);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "e", "https://127.0.0.1:8443", "https://127.0.0.1:8443/ADFS/", "x" }), 0);
 	cr_assert_eq(env->is_adfs, 1);
 	azsreg_environment_free(env);
-	cr_assert_eq(azsreg_environment_custom(&env, "e", "https://adfs", "https://adfs/", "x"), 0);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "e", "https://adfs", "https://adfs/", "x" }), 0);
 	cr_assert_eq(env->is_adfs, 0, "a host named adfs is not an AD FS path");
 	azsreg_environment_free(env);
-	cr_assert_eq(azsreg_environment_custom(&env, "e", "http://127.0.0.1:5000/", "http://localhost:5000/adfsx", "x"), 0);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "e", "http://127.0.0.1:5000/", "http://localhost:5000/adfsx", "x" }), 0);
 	cr_assert_eq(env->is_adfs, 0);
 	azsreg_environment_free(env);
 }
@@ -83,18 +80,18 @@ Test(environment, custom_refuses_bad_urls)
 {
 	azsreg_environment *env = (azsreg_environment *)0x1;
 
-	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "http://management.local.azurestack.external/", "https://login/", "a"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", "http://management.local.azurestack.external/", "https://login/", "a" }), AZSREG_EINVALID);
 	cr_assert_null(env);
 	has(azsreg_error_last()->message, "environment 'Stack': the ARM endpoint uses plain http://management.local.azurestack.external");
-	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "https://arm/", "ftp://login/", "a"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", "https://arm/", "ftp://login/", "a" }), AZSREG_EINVALID);
 	has(azsreg_error_last()->message, "the authority (login endpoint) has the unsupported scheme 'ftp'");
-	cr_assert_eq(azsreg_environment_custom(&env, "Stack", NULL, "https://login/", "a"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", NULL, "https://login/", "a" }), AZSREG_EINVALID);
 	has(azsreg_error_last()->message, "the ARM endpoint is empty");
-	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "management.azure.com", "https://login/", "a"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", "management.azure.com", "https://login/", "a" }), AZSREG_EINVALID);
 	has(azsreg_error_last()->message, "not an absolute URL");
-	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "https://arm/", "https://login/", ""), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", "https://arm/", "https://login/", "" }), AZSREG_EINVALID);
 	has(azsreg_error_last()->message, "audience is empty");
-	cr_assert_eq(azsreg_environment_custom(&env, "Stack", "https://arm/", "https://login/", "a b"), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", "https://arm/", "https://login/", "a b" }), AZSREG_EINVALID);
 	has(azsreg_error_last()->message, "position 2");
 }
 
@@ -116,7 +113,7 @@ Test(invalid_input, custom_environment_endpoint_with_userinfo_query_fragment_or_
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		azsreg_environment *env = (azsreg_environment *)0x1;
-		cr_expect_eq(azsreg_environment_custom(&env, "Stack", bad[i].arm, bad[i].authority, NULL), AZSREG_EINVALID, "%zu", i);
+		cr_expect_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Stack", bad[i].arm, bad[i].authority, NULL }), AZSREG_EINVALID, "%zu", i);
 		cr_expect_null(env);
 		cr_expect(strstr(azsreg_error_last()->message, bad[i].want) != NULL, "'%s' not in '%s'", bad[i].want,
 			  azsreg_error_last()->message);
@@ -136,13 +133,36 @@ Test(invalid_input, discover_endpoint_with_userinfo_query_or_dot_segment_refused
 	/* Port 9 on loopback: were anything sent, the error would be a network error, not EINVALID. */
 	for (i = 0; bad[i] != NULL; i++) {
 		azsreg_environment *env = (azsreg_environment *)0x1;
-		cr_expect_eq(azsreg_environment_discover(&env, "S", bad[i], NULL), AZSREG_EINVALID, "%s: %s", bad[i],
+		cr_expect_eq(azsreg_environment_discover_with(&env, "S", bad[i], &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = NULL }), AZSREG_EINVALID, "%s: %s", bad[i],
 			     azsreg_error_last()->message);
 		cr_expect_null(env);
 		cr_expect(strstr(azsreg_error_last()->message, part[i]) != NULL, "'%s' not in '%s'", part[i], azsreg_error_last()->message);
 		cr_expect_null(strstr(azsreg_error_last()->message, "pw-not-shown"), "%s", azsreg_error_last()->message);
 		cr_expect_eq(azsreg_error_last()->http_status, 0);
 	}
+}
+
+/* issue 12, item 1: the options struct is required and versioned; _init gives its defaults */
+Test(environment, custom_refuses_options_missing_or_of_another_version)
+{
+	azsreg_environment *env = NULL;
+	azsreg_environment_options o;
+
+	cr_expect_eq(azsreg_environment_custom(&env, NULL), AZSREG_EINVALID);
+	cr_expect(strstr(azsreg_error_last()->message, "options missing or of an unknown version") != NULL, "%s",
+		  azsreg_error_last()->message);
+	cr_expect_eq(azsreg_environment_options_init(&o, 2), AZSREG_EINVALID);
+	cr_assert_eq(azsreg_environment_options_init(&o, AZSREG_ENVIRONMENT_OPTIONS_VERSION), AZSREG_OK);
+	cr_expect(o.name == NULL && o.arm_endpoint == NULL && o.authority == NULL && o.audience == NULL);
+	o.arm_endpoint = "https://management.local.azurestack.external/";
+	o.authority = "https://adfs.local.azurestack.external/adfs/";
+	o.version = 7;
+	cr_expect_eq(azsreg_environment_custom(&env, &o), AZSREG_EINVALID);
+	cr_expect_null(env);
+	o.version = AZSREG_ENVIRONMENT_OPTIONS_VERSION;
+	cr_assert_eq(azsreg_environment_custom(&env, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	azsreg_environment_free(env);
+	cr_expect_eq(azsreg_discovery_options_init(NULL, AZSREG_DISCOVERY_OPTIONS_VERSION), AZSREG_EINVALID);
 }
 
 Test(environment, to_json_and_dup)
@@ -176,7 +196,7 @@ Test(environment, to_json_and_dup)
 	azsreg_environment_free(env);
 	azsreg_environment_free(copy);
 
-	cr_assert_eq(azsreg_environment_custom(&env, "S", "https://127.0.0.1:1/", "https://127.0.0.1:1/adfs", "aud"), 0);
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", "https://127.0.0.1:1/", "https://127.0.0.1:1/adfs", "aud" }), 0);
 	cr_assert_eq(azsreg_environment_to_json(&text, env), 0);
 	j = json_loads(text, 0, NULL);
 	cr_assert(json_is_true(json_object_get(j, "isAdfs")));

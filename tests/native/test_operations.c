@@ -32,7 +32,7 @@ static void setup(void)
 	fake_clock_init(&fc);
 	ft = fake_transport_new(&fc);
 	cred = counting_credential_new();
-	cr_assert_eq(azsreg_environment_custom(&env, "Test", ARM, "https://login.example.test/", ARM), 0,
+	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Test", ARM, "https://login.example.test/", ARM }), 0,
 		     "%s", azsreg_error_last()->message);
 	o.environment = env;
 	o.correlation_id = CORR;
