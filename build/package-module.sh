@@ -64,7 +64,7 @@ mkdir -p "$STAGE/lib" "$STAGE/runtimes/$RID/native"
 cp "$SRC/AzsRegistration.psd1" "$SRC/AzsRegistration.format.ps1xml" "$STAGE/"
 cp -R "$SRC/en-US" "$STAGE/en-US"
 cp "$INTEROP_OUT/AzsRegistration.Interop.dll" "$STAGE/lib/"
-# -L: the build dir holds libazsreg.so -> .so.0 -> .so.0.1.0 symlinks; ship one real file.
+# -L: the build dir holds libazsreg.so -> .so.0.2 -> .so.0.2.0 symlinks; ship one real file.
 cp -L "$NATIVE" "$STAGE/runtimes/$RID/native/$LIBNAME"
 if [ -n "$WIN_DLL" ] && [ "$RID" != win-x64 ]; then
 	mkdir -p "$STAGE/runtimes/win-x64/native"

@@ -46,7 +46,7 @@ extern "C" {
 #  define AZSREG_WARN_UNUSED
 #endif
 
-#define AZSREG_VERSION "0.1.0"
+#define AZSREG_VERSION "0.2.0"
 
 /** Result codes. 0 is success; every error is negative. */
 typedef enum azsreg_result {

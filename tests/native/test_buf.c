@@ -128,7 +128,7 @@ Test(buf, strdup_strndup)
 Test(buf, version)
 {
 	cr_assert_str_eq(azsreg_version(), AZSREG_VERSION);
-	cr_assert_str_eq(azsreg_version(), "0.1.0");
+	cr_assert_str_eq(azsreg_version(), "0.2.0");
 }
 
 Test(http, headers_add_get_set_remove_case_insensitive)
