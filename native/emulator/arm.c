@@ -249,6 +249,9 @@ static void put_cs(json_t *reg, const char *id_lower, const char *name, json_t *
         if (x->map && x->size + 1 == json_array_size(list) && index_key(key, id_lower) &&
             json_object_set_new(x->map, key, json_integer((json_int_t)x->size)) == 0)
             x->size++;
+    } else if (!emu_jstr(cs, "name") && emu_jstr(cs, "id")) {
+        /* a seeded mapping (no name) keeps the casing its id showed */
+        json_object_set_new(cs, "name", json_string(emu_jstr(cs, "id")));
     }
     json_object_set_new(cs, "id", json_string(id_lower));
     json_object_set(cs, "properties", props);

@@ -749,8 +749,9 @@ void emu_control_devicecode(emu_req *r, bool approve, json_t *body)
  * names the v1 endpoints and the v1 issuer (<base>/<tid>/, the `iss` of v1 tokens); the v2
  * document (/{t}/v2.0/.well-known/...) the v2 ones and issuer <base>/<tid>/v2.0. AD FS has
  * one document, issuer <base>/adfs. Each names its jwks_uri; tokens are RS256 with the key
- * published there. grant_types_supported (which Entra ID leaves out) lists what the token
- * endpoints take.
+ * published there. grant_types_supported (which Entra ID leaves out) and the client
+ * authentication methods list what the token endpoints take, nothing more (no Basic
+ * authentication, no authorization code: the emulator has no interactive sign-in).
  */
 static void openid(emu_req *r, const char *tenant_seg, bool v2)
 {
@@ -785,14 +786,13 @@ static void openid(emu_req *r, const char *tenant_seg, bool v2)
                   : emu_printf("%s/common/discovery/keys", g_emu.base);
     }
     doc = issuer && tok && auth && dev && jwks
-              ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s,s,s],s:[s,s,s],s:[s],s:[s],s:[s,s,s,s,s,s],s:s}", "issuer",
-                          issuer, "token_endpoint", tok, "authorization_endpoint", auth,
-                          "device_authorization_endpoint", dev, "jwks_uri", jwks,
-                          "token_endpoint_auth_methods_supported", "client_secret_post", "private_key_jwt",
-                          "client_secret_basic", "response_types_supported", "code", "id_token", "code id_token",
+              ? json_pack("{s:s,s:s,s:s,s:s,s:s,s:[s,s],s:[s],s:[s],s:[s],s:[s,s,s,s,s],s:s}", "issuer", issuer,
+                          "token_endpoint", tok, "authorization_endpoint", auth, "device_authorization_endpoint", dev,
+                          "jwks_uri", jwks, "token_endpoint_auth_methods_supported", "client_secret_post",
+                          "private_key_jwt", "response_types_supported", "code",
                           "id_token_signing_alg_values_supported", "RS256", "subject_types_supported", "pairwise",
-                          "grant_types_supported", "authorization_code", "client_credentials", "password",
-                          DEVICE_GRANT, "device_code", "refresh_token", "tenant_region_scope", "emulator")
+                          "grant_types_supported", "client_credentials", "password", DEVICE_GRANT, "device_code",
+                          "refresh_token", "tenant_region_scope", "emulator")
               : NULL;
     if (doc && v2)
         json_object_set_new(doc, "scopes_supported", json_pack("[s,s,s,s]", "openid", "profile", "email",

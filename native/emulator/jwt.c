@@ -24,9 +24,21 @@
  * published at every jwks_uri, so a client that validates tokens (MSAL for id_tokens, a
  * JWT library) accepts them. Generating the key costs 0.1-0.3 s of CPU (measured on the
  * 2-core test machine) and the test suite starts hundreds of emulators: --signing-key FILE
- * (or AZSREG_EMULATOR_SIGNING_KEY) names a file that keeps one key for all of them.
+ * (or AZSREG_EMULATOR_SIGNING_KEY) names a file that keeps one key for all of them. The file
+ * is created when missing and never overwritten: a file that holds no usable key is left as
+ * it is (with a warning) and the run signs with a key of its own.
  */
 #define SIGN_KEY_BITS 2048
+
+/* An encrypted key is not asked for a passphrase (OpenSSL would prompt on the terminal). */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+    (void)buf;
+    (void)size;
+    (void)rwflag;
+    (void)u;
+    return -1;
+}
 
 static EVP_PKEY *key_load(const char *path)
 {
@@ -34,7 +46,7 @@ static EVP_PKEY *key_load(const char *path)
     BIO *bio = BIO_new_file(path, "r");
     if (!bio)
         return NULL;
-    k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+    k = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL);
     BIO_free(bio);
     if (k && (!EVP_PKEY_is_a(k, "RSA") || EVP_PKEY_get_bits(k) < SIGN_KEY_BITS)) {
         EVP_PKEY_free(k);
@@ -43,8 +55,9 @@ static EVP_PKEY *key_load(const char *path)
     return k;
 }
 
-/* Written under a temporary name and renamed, so emulators starting together never read half
- * a key; a failure only means the next emulator generates its own. */
+/* Written under a temporary name and linked to `path` only when nothing is there (link
+ * fails on an existing file), so emulators starting together never read half a key and
+ * nothing is overwritten; a failure only means the next emulator generates its own. */
 static void key_save(const char *path, EVP_PKEY *k)
 {
     char *tmp = emu_printf("%s.tmp.%ld", path, (long)getpid());
@@ -55,8 +68,11 @@ static void key_save(const char *path, EVP_PKEY *k)
         ok = fclose(f) == 0 && ok;
     else if (fd >= 0)
         close(fd);
-    if (tmp && fd >= 0 && !(ok && rename(tmp, path) == 0))
+    if (tmp && fd >= 0) {
+        if (ok)
+            (void)link(tmp, path);
         unlink(tmp);
+    }
     free(tmp);
 }
 
@@ -83,10 +99,18 @@ int emu_signing_key_init(const char *key_file)
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int dlen = 0;
     int rc = -1;
-    EVP_PKEY *k = key_file && *key_file ? key_load(key_file) : NULL;
+    bool keep = key_file && *key_file;
+    EVP_PKEY *k = keep ? key_load(key_file) : NULL;
     if (!k) {
+        if (keep && access(key_file, F_OK) == 0) {
+            fprintf(stderr,
+                    "azsreg-emulator: warning: %s holds no unencrypted RSA key of %d bits or more; this run signs "
+                    "with a key of its own and leaves the file as it is\n",
+                    key_file, SIGN_KEY_BITS);
+            keep = false;
+        }
         k = EVP_RSA_gen(SIGN_KEY_BITS);
-        if (k && key_file && *key_file)
+        if (k && keep)
             key_save(key_file, k);
     }
     if (!k)

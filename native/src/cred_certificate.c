@@ -432,6 +432,10 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 	snprintf(desc, sizeof(desc), "Certificate(client %.80s, tenant %.80s, thumbprint %s)", c->client_id,
 		c->tenant ? c->tenant : "from client options", thumb);
 	azsreg_credential__init(&c->base, &cc_vtable, desc);
+	/* the payload handed over is the one released, whichever route made the credential
+	 * (a certificate file signs with its own key, but its payload is still released) */
+	if (payload_free != NULL)
+		c->sign_payload = payload;
 	c->sign_payload_free = payload_free;
 	payload_free = NULL;
 	*out = &c->base;

@@ -69,7 +69,9 @@ static void wait_operation(const char *op_url, const char *const *hdrs)
 
 	cr_assert_not_null(op_path, "operation URL %s", op_url);
 	for (i = 0; i < 5 && !done; i++) {
-		cr_assert_eq(harness_https(&emu, "GET", op_path, hdrs, NULL, NULL, &r), r.status);
+		int st = harness_https(&emu, "GET", op_path, hdrs, NULL, NULL, &r);
+
+		cr_assert(st == 200 || st == 202, "operation status poll answered %d: %s", st, r.body);
 		done = json_is_string(json_object_get(r.json, "status")) &&
 		       strcmp(json_string_value(json_object_get(r.json, "status")), "Succeeded") == 0;
 		harness_http_free(&r);

@@ -633,6 +633,42 @@ Test(credentials, certificate_sign_payload_is_released_exactly_once)
 	OPENSSL_free(der);
 }
 
+static void *g_released_payload;
+
+static void note_release(void *payload)
+{
+	g_released_payload = payload;
+	(*(int *)payload)++;
+}
+
+/* A certificate file signs with its own key; a payload given with it is still released
+ * once, and it is the payload that was given. */
+Test(credentials, certificate_file_releases_the_given_payload_once)
+{
+	char path[] = "/tmp/azsreg-cert-XXXXXX";
+	int fd = mkstemp(path), released = 0;
+	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+	azsreg_credential *c = NULL;
+
+	cr_assert(fd >= 0);
+	close(fd);
+	make_cert();
+	write_pem(path, NULL);
+	o.tenant_id = TENANT;
+	o.client_id = CLIENT;
+	o.certificate_path = path;
+	o.sign_payload = &released;
+	o.sign_payload_free = note_release;
+	g_released_payload = NULL;
+	cr_assert_eq(azsreg_credential_certificate_new(&c, &o), AZSREG_OK, "%s", azsreg_error_last()->message);
+	cert_round(c, 0);
+	cr_expect_eq(released, 0);
+	azsreg_credential_free(c);
+	cr_expect_eq(released, 1, "released %d times", released);
+	cr_expect_eq(g_released_payload, (void *)&released, "another payload was released");
+	unlink(path);
+}
+
 Test(credentials, certificate_file_errors_name_the_file)
 {
 	azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;

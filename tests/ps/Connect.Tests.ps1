@@ -252,4 +252,27 @@ Describe 'Connect-AzureRmAccount against the emulator' {
         $err.Exception.Message | Should -Not -Match 'not-the-secret'
         (Get-AzsEmulatorStats -Emulator $script:emu).armRequests | Should -Be 0
     }
+
+    It 'reports a wrong secret at AD FS with its MSIS code, as a sign-in error (issue 10: AD FS''s error shape)' {
+        $adfs = Start-AzsEmulator -ExtraArgs @('--adfs')
+        $savedCa = $env:AZSREG_CA_FILE
+        $env:AZSREG_CA_FILE = $adfs.CaFile
+        try {
+            $null = Add-AzureRmEnvironment -Name AzsEmulatorAdfs -ARMEndpoint $adfs.BaseUrl
+            $bad = New-Object System.Management.Automation.PSCredential -ArgumentList $script:facts.AppId, (ConvertTo-TestSecureString 'not-the-adfs-secret')
+            $err = $null
+            try { Connect-AzureRmAccount -Environment AzsEmulatorAdfs -ServicePrincipal -Credential $bad -TenantId $script:facts.TenantId } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.Exception.ErrorId | Should -Be 'MSIS9622'
+            $err.CategoryInfo.Category | Should -Be 'AuthenticationError'
+            $err.Exception.Message | Should -Match 'MSIS9622: Client authentication failed'
+            $err.Exception.Hint | Should -Match 'AD FS refused the application''s credential'
+            $err.Exception.Message | Should -Not -Match 'not-the-adfs-secret'
+            (Get-AzsEmulatorStats -Emulator $adfs).armRequests | Should -Be 0
+        }
+        finally {
+            $env:AZSREG_CA_FILE = $savedCa
+            Stop-AzsEmulator -Emulator $adfs
+        }
+    }
 }

@@ -59,7 +59,7 @@ Describe 'A failed library call stops where it failed (issue 12, item 4)' {
     It 'Native.Invoke returns the exception of the first failure and runs nothing after it; Ensure always throws' {
         $script:after = $false
         $outcome = [AzsRegistration.Interop.Native]::Invoke[object]([Func[object]] {
-                [AzsRegistration.Interop.Native]::NewCredential('{"type":"no-such-kind"}')
+                [AzsRegistration.Interop.Native]::NewCredential('{"kind":"no-such-kind"}')
                 $script:after = $true
             })
         $outcome.Succeeded | Should -BeFalse
@@ -70,7 +70,7 @@ Describe 'A failed library call stops where it failed (issue 12, item 4)' {
         $native | Should -Not -BeNullOrEmpty -Because "the error was $($outcome.Error.GetType().FullName)"
         $native.ResultName | Should -BeExactly 'AZSREG_EINVALID'
         # no capture mode left: the same call outside Invoke throws
-        { [AzsRegistration.Interop.Native]::NewCredential('{"type":"no-such-kind"}') } | Should -Throw -ExceptionType ([System.Management.Automation.MethodInvocationException])
+        { [AzsRegistration.Interop.Native]::NewCredential('{"kind":"no-such-kind"}') } | Should -Throw -ExceptionType ([System.Management.Automation.MethodInvocationException])
         [AzsRegistration.Interop.Native].GetMethod('BeginCapture') | Should -BeNullOrEmpty
     }
 

@@ -19,7 +19,8 @@ namespace AzsRegistration.Interop.Cmdlets
     /// </summary>
     public abstract partial class AzsCmdlet : PSCmdlet
     {
-        private static readonly Regex AadstsCode = new Regex(@"^AADSTS\d+$", RegexOptions.IgnoreCase);
+        // Identity platform codes: Entra ID's AADSTS and AD FS's MSIS numbers.
+        private static readonly Regex AadstsCode = new Regex(@"^(AADSTS|MSIS)\d+$", RegexOptions.IgnoreCase);
         private static readonly Regex OAuthCode = new Regex(@"^[a-z]+(_[a-z]+)*$");
         private static readonly Regex ControlChar = new Regex(@"[\x00-\x1f\x7f]");
 
@@ -214,7 +215,7 @@ namespace AzsRegistration.Interop.Cmdlets
         /// <summary>
         /// True when a failed library call failed on an answer of Azure Resource Manager (an
         /// HTTP status and an ARM error code, or a status without a code), not on the identity
-        /// platform (AADSTS codes, OAuth codes such as invalid_client) nor before any answer
+        /// platform (AADSTS or AD FS MSIS codes, OAuth codes such as invalid_client) nor before any answer
         /// (Test-AzsArmAnswerError).
         /// </summary>
         public static bool IsArmAnswerError(AzsNativeException exception)
