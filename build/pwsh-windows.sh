@@ -67,6 +67,8 @@ export WINEARCH=win64
 export WINEDEBUG="${WINEDEBUG:--all}"
 
 log() { printf 'pwsh-windows: %s\n' "$*" >&2; }
+# shellcheck source=build/windows/wine-prefix.sh
+. "$ROOT/build/windows/wine-prefix.sh"
 die() { log "$*"; exit "${2:-70}"; }
 
 usage() {
@@ -155,31 +157,23 @@ ensure_host() {
 ensure_prefix() {
 	local marker="$WINEPREFIX/.azsreg-prefix-ready"
 	[ -f "$marker" ] && return 0
-	mkdir -p "$(dirname "$WINEPREFIX")"
-	exec 7>"$WINEPREFIX.lock"
-	flock -w 600 7 || die "timed out waiting for another process creating $WINEPREFIX"
+	# Created (or found) by the one function every Windows step uses.
+	azsreg_wine_prefix pwsh-windows || die "no usable Wine prefix"
+	exec 7>"$WINEPREFIX.setup.lock"
+	flock -w 600 7 || die "timed out waiting for another process setting up $WINEPREFIX"
 	if [ ! -f "$marker" ]; then
-		local t=$SECONDS created=0
-		if [ ! -f "$WINEPREFIX/system.reg" ]; then
-			created=1
-			log "creating the Wine prefix $WINEPREFIX..."
-			# No Mono/Gecko download prompts, no menu entries, no windows.
-			WINEDLLOVERRIDES="mscoree=d;mshtml=d;winemenubuilder.exe=d" DISPLAY='' \
-				wineboot -i >"$WINEPREFIX.boot.log" 2>&1 || true
-			wineserver -w || true
-			[ -f "$WINEPREFIX/system.reg" ] || die "creating the Wine prefix failed; see $WINEPREFIX.boot.log"
-		fi
+		local t=$SECONDS
 		# Z: -> / as a network drive: see the header. Wine reads drive types when wineserver
-		# starts; wait for it to go away if this run created the prefix (never kill one that
+		# starts, so wait for the one these commands start to go away (never kill one that
 		# other programs may be using).
 		DISPLAY='' wine reg add 'HKLM\Software\Wine\Drives' /v 'z:' /d network /f >/dev/null 2>&1 ||
 			log "warning: could not set the drive type of Z: (expect 'Read access denied' lines)"
 		# Wine 8 presents itself as Windows 7; .NET 10 and the module's targets are Windows 10+.
 		DISPLAY='' wine reg add 'HKCU\Software\Wine' /v Version /d win10 /f >/dev/null 2>&1 ||
 			log "warning: could not set the Windows version to 10"
-		if [ "$created" = 1 ]; then timeout 60 wineserver -w 2>/dev/null || true; fi
+		timeout 60 wineserver -w 2>/dev/null || true
 		touch "$marker"
-		log "Wine prefix ready in $((SECONDS - t)) s"
+		log "Wine prefix set up for PowerShell in $((SECONDS - t)) s"
 	fi
 	exec 7>&-
 }

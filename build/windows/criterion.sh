@@ -262,9 +262,12 @@ EOF
 	>"$LOGS/criterion-check.log" 2>&1 || { cat "$LOGS/criterion-check.log" >&2; fail "smoke test does not compile"; }
 # winedbg disabled so that a crash is not hidden behind a debugger; the DLL found through
 # WINEPATH (a missing DLL shows only as exit code 53 when WINEDEBUG=-all).
-export WINEPREFIX="${WINEPREFIX:-$OUT/wine-criterion}" WINEDEBUG=-all WINEDLLOVERRIDES="winedbg.exe=d"
+# The one prefix of the Windows steps (build/windows/wine-prefix.sh).
+export WINEPREFIX="${WINEPREFIX:-$OUT/wine}" WINEDEBUG=-all WINEDLLOVERRIDES="winedbg.exe=d"
+# shellcheck source=build/windows/wine-prefix.sh
+. "$ROOT/build/windows/wine-prefix.sh"
+azsreg_wine_prefix criterion || fail "no usable Wine prefix"
 export WINEPATH="Z:${PREFIX//\//\\}\\bin"
-[[ -f $WINEPREFIX/system.reg ]] || run check timeout 300 wine wineboot -i
 rc=0
 # Windows text-mode stdio writes CRLF: drop the CRs so the log greps like Linux output.
 (cd "$c" && timeout 300 wine ./smoke.exe --jobs 1) 2>&1 | tr -d '\r' >>"$LOGS/criterion-check.log" ||

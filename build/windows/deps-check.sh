@@ -226,10 +226,13 @@ if ! command -v wine >/dev/null 2>&1; then
 	log "wine not installed: not running the test program"
 	exit 0
 fi
-export WINEPREFIX="$OUT/wine-deps" WINEDEBUG=-all
-# winedbg disabled so that a crash shows as a failure instead of a debugger session;
-# mscoree/mshtml disabled so that creating the prefix does not try to install Mono/Gecko.
-export WINEDLLOVERRIDES="winedbg.exe=d;mscoree=;mshtml="
+# The one prefix of the Windows steps (build/windows/wine-prefix.sh).
+export WINEPREFIX="${WINEPREFIX:-$OUT/wine}" WINEDEBUG=-all
+# winedbg disabled so that a crash shows as a failure instead of a debugger session.
+export WINEDLLOVERRIDES="winedbg.exe=d;mscoree=d;mshtml=d"
+# shellcheck source=build/windows/wine-prefix.sh
+. "$ROOT/build/windows/wine-prefix.sh"
+azsreg_wine_prefix deps-check || fail "no usable Wine prefix"
 
 args=()
 server_pid=""
@@ -261,7 +264,6 @@ if command -v openssl >/dev/null 2>&1; then
 	# Wine maps drive Z: to the Unix root.
 	[ -n "$server_pid" ] && args=("https://localhost:$port/" "Z:$WORK/cert.pem")
 fi
-[ -d "$WINEPREFIX" ] || log "creating the Wine prefix out/windows/wine-deps (once; takes a while)"
 echo "=== wine check.exe ${args[*]}" >>"$LOG"
 set +e
 timeout 300 wine "$exe" "${args[@]}" >"$WORK/check.out" 2>>"$LOG"

@@ -9,7 +9,8 @@
 #   SSL_CERT_FILE, CURL_CA_BUNDLE are removed: Wine passes the Unix environment on, and
 #                         a Windows test must not trust what the Linux host trusts by
 #                         accident. Tests that mean to use them set them themselves.
-# azsreg_wine_ensure installs Wine when it is missing and creates the prefix.
+# azsreg_wine_ensure installs Wine when it is missing and creates the prefix
+# (build/windows/wine-prefix.sh: the one prefix of every Windows step).
 
 AZSREG_ROOT="${AZSREG_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 export WINEPREFIX="${WINEPREFIX:-$AZSREG_ROOT/out/windows/wine}"
@@ -17,6 +18,8 @@ export WINEDEBUG=-all
 export WINEDLLOVERRIDES="winedbg.exe=d;mscoree=d;mshtml=d"
 export WINEARCH=win64
 unset SSL_CERT_FILE CURL_CA_BUNDLE DISPLAY
+# shellcheck source=build/windows/wine-prefix.sh
+. "$AZSREG_ROOT/build/windows/wine-prefix.sh"
 
 azsreg_wine_ensure() {
 	local pkgs=() p
@@ -30,15 +33,5 @@ azsreg_wine_ensure() {
 		DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
 	fi
-	if [ ! -f "$WINEPREFIX/system.reg" ]; then
-		local t=$(date +%s)
-		mkdir -p "$(dirname "$WINEPREFIX")"
-		wineboot -i >/dev/null 2>&1 || true
-		wineserver -w
-		if [ ! -f "$WINEPREFIX/system.reg" ]; then
-			echo "wine-env: creating the Wine prefix $WINEPREFIX failed" >&2
-			return 1
-		fi
-		echo "wine-env: Wine prefix $WINEPREFIX created in $(( $(date +%s) - t )) s"
-	fi
+	azsreg_wine_prefix wine-env
 }
