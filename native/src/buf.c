@@ -23,7 +23,7 @@ static int buf_grow(azsreg_buf *b, size_t extra)
 	}
 	if (extra > buf_limit(b) || b->size > buf_limit(b) - extra) {
 		b->failed = 1;
-		rc = azsreg_error__set(AZSREG_ENOMEM, "buffer limit of %zu bytes reached", buf_limit(b));
+		rc = azsreg_error__set_fixed(AZSREG_ENOMEM, "buffer limit of %zu bytes reached", buf_limit(b));
 		goto done;
 	}
 	need = b->size + extra + 1;
@@ -40,7 +40,7 @@ static int buf_grow(azsreg_buf *b, size_t extra)
 	p = realloc(b->ptr, cap);
 	if (p == NULL) {
 		b->failed = 1;
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (buffer of %zu bytes)", cap);
+		rc = azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory (buffer of %zu bytes)", cap);
 		goto done;
 	}
 	if (b->ptr == NULL)
@@ -56,7 +56,7 @@ int azsreg_buf__put(azsreg_buf *b, const char *data, size_t len)
 	int rc;
 
 	if (b == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "buffer is NULL");
+		return azsreg_error__set_fixed(AZSREG_EINVALID, "buffer is NULL");
 	rc = buf_grow(b, len);
 	if (rc != AZSREG_OK)
 		goto done;
@@ -80,12 +80,12 @@ int azsreg_buf__vprintf(azsreg_buf *b, const char *fmt, va_list ap)
 	va_list cp;
 
 	if (b == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "buffer is NULL");
+		return azsreg_error__set_fixed(AZSREG_EINVALID, "buffer is NULL");
 	va_copy(cp, ap);
 	n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
 	if (n < 0) {
-		rc = azsreg_error__set(AZSREG_ERROR, "formatting failed");
+		rc = azsreg_error__set_fixed(AZSREG_ERROR, "formatting failed");
 		goto done;
 	}
 	rc = buf_grow(b, (size_t)n);
@@ -96,7 +96,7 @@ int azsreg_buf__vprintf(azsreg_buf *b, const char *fmt, va_list ap)
 	va_end(cp);
 	if (n < 0) {
 		b->ptr[b->size] = '\0';
-		rc = azsreg_error__set(AZSREG_ERROR, "formatting failed");
+		rc = azsreg_error__set_fixed(AZSREG_ERROR, "formatting failed");
 		goto done;
 	}
 	b->size += (size_t)n;
@@ -131,7 +131,7 @@ char *azsreg_buf__detach(azsreg_buf *b)
 	if (b->ptr == NULL) {
 		p = malloc(1);
 		if (p == NULL) {
-			azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+			azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory");
 			return NULL;
 		}
 		p[0] = '\0';
@@ -200,7 +200,7 @@ char *azsreg__strndup(const char *s, size_t n)
 	len = strnlen(s, n);
 	p = malloc(len + 1);
 	if (p == NULL) {
-		azsreg_error__set(AZSREG_ENOMEM, "out of memory (string of %zu bytes)", len);
+		azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory (string of %zu bytes)", len);
 		return NULL;
 	}
 	memcpy(p, s, len);
@@ -223,4 +223,16 @@ AZSREG_EXTERN(void) azsreg_free(void *ptr)
 AZSREG_EXTERN(const char *) azsreg_version(void)
 {
 	return AZSREG_VERSION;
+}
+
+int azsreg__is_blank(const char *body, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char ch = body[i];
+		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
+			return 0;
+	}
+	return 1;
 }

@@ -1,4 +1,7 @@
-/* error.c: thread-local last error, ARM / identity error body parsing, hints. */
+/*
+ * error.c: setting the thread's last error (messages redacted and made one line), ARM and
+ * identity error body parsing, hints. The storage itself is error_state.c's.
+ */
 #include "internal.h"
 
 #include <ctype.h>
@@ -9,116 +12,9 @@
 
 #include <jansson.h>
 
-/* ------------------------------------------------------------ storage */
-
-typedef struct error_tls {
-	azsreg_error pub;
-	char *message;
-	char *arm_code;
-	char *arm_message;
-	char *target;
-	char *details_json;
-	char *request_id;
-	char *correlation_id;
-	char *json;
-	int busy;        /* re-entrancy guard (out of memory inside error handling) */
-	int quiet;       /* azsreg_error__quiet: keep codes only, build no message */
-} error_tls;
-
-/*
- * Each thread's block is allocated on the heap on first use and owned by a pthread key:
- * the key's destructor frees it at thread exit, and nothing else points at it. (A
- * `__thread` block registered with a key does not work where thread-local storage is
- * emulated, as with mingw-w64 on Windows: the emulated block is freed before the key's
- * destructors run, so the destructor wrote to freed memory.)
- *
- * When a thread's block cannot be allocated, tls_get returns the shared, read-only
- * `no_state` block: azsreg_error_last() still answers (out of memory), and every setter
- * leaves it alone.
- */
-static pthread_key_t tls_key;
-static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
-static int tls_key_ok;
-
-static const char no_state_message[] = "out of memory (no room for this thread's error state)";
-static error_tls no_state = {
-	{ AZSREG_ENOMEM, 0, no_state_message, "", "", "", "", "", "", "" },
-	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	1,  /* busy for good: the setters return at once */
-	0
-};
-
-static void tls_free_strings(error_tls *e)
-{
-	free(e->message);
-	free(e->arm_code);
-	free(e->arm_message);
-	free(e->target);
-	free(e->details_json);
-	free(e->request_id);
-	free(e->correlation_id);
-	free(e->json);
-	e->message = e->arm_code = e->arm_message = e->target = NULL;
-	e->details_json = e->request_id = e->correlation_id = e->json = NULL;
-}
-
-static void tls_publish(error_tls *e, int code, int http_status, const char *hint);
-
-static void tls_destructor(void *p)
-{
-	error_tls *e = p;
-
-	if (e != NULL && e != &no_state) {
-		tls_free_strings(e);
-		free(e);
-	}
-}
-
-static void tls_key_init(void)
-{
-	tls_key_ok = pthread_key_create(&tls_key, tls_destructor) == 0;
-}
-
 static const char *nz(const char *s)
 {
 	return s ? s : "";
-}
-
-static void tls_publish(error_tls *e, int code, int http_status, const char *hint)
-{
-	e->pub.code = code;
-	e->pub.http_status = http_status;
-	/* an error whose message could not be stored still says why there is none */
-	e->pub.message = e->message != NULL || code == AZSREG_OK || e->quiet ? nz(e->message)
-			 : code == AZSREG_ENOMEM ? "out of memory" : "out of memory storing this error's message";
-	e->pub.arm_code = nz(e->arm_code);
-	e->pub.arm_message = nz(e->arm_message);
-	e->pub.target = nz(e->target);
-	e->pub.details_json = nz(e->details_json);
-	e->pub.request_id = nz(e->request_id);
-	e->pub.correlation_id = nz(e->correlation_id);
-	e->pub.hint = nz(hint);
-}
-
-static error_tls *tls_get(void)
-{
-	error_tls *e;
-
-	(void)pthread_once(&tls_once, tls_key_init);
-	if (!tls_key_ok)
-		return &no_state;
-	e = pthread_getspecific(tls_key);
-	if (e != NULL)
-		return e;
-	e = calloc(1, sizeof(*e));
-	if (e == NULL)
-		return &no_state;
-	if (pthread_setspecific(tls_key, e) != 0) {
-		free(e);
-		return &no_state;
-	}
-	tls_publish(e, 0, 0, NULL);
-	return e;
 }
 
 static char *plain_copy(const char *s)
@@ -311,29 +207,12 @@ static char *message_copy(const char *s)
 /* Stores an already redacted message (takes ownership); every other field is cleared. */
 static int tls_store(int code, char *message)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 
-	tls_free_strings(e);
+	azsreg_error__state_clear(e);
 	e->message = message;
-	tls_publish(e, code, 0, NULL);
+	azsreg_error__state_publish(e, code, 0, NULL);
 	return code;
-}
-
-/* ---------------------------------------------------------------- public */
-
-AZSREG_EXTERN(const azsreg_error *) azsreg_error_last(void)
-{
-	return &tls_get()->pub;
-}
-
-AZSREG_EXTERN(void) azsreg_error_clear(void)
-{
-	error_tls *e = tls_get();
-
-	if (e == &no_state)
-		return;
-	tls_free_strings(e);
-	tls_publish(e, 0, 0, NULL);
 }
 
 static int json_set_str(json_t *obj, const char *key, const char *value)
@@ -343,11 +222,11 @@ static int json_set_str(json_t *obj, const char *key, const char *value)
 
 AZSREG_EXTERN(const char *) azsreg_error_last_json(void)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 	json_t *obj = NULL, *details = NULL;
 	char *text = NULL;
 
-	if (e == &no_state)
+	if (azsreg_error__state_is_fallback(e))
 		return "{\"code\":-10,\"codeName\":\"AZSREG_ENOMEM\",\"httpStatus\":0,\"message\":\"out of memory\"}";
 	obj = json_object();
 	if (obj == NULL)
@@ -540,7 +419,7 @@ int azsreg__options_init(void *opts, const void *init, size_t size, unsigned int
 
 int azsreg_error__set(int code, const char *fmt, ...)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 	azsreg_buf raw = AZSREG_BUF_INIT;
 	char *msg = NULL;
 	va_list ap;
@@ -548,8 +427,8 @@ int azsreg_error__set(int code, const char *fmt, ...)
 	if (e->busy)
 		return code;
 	if (e->quiet) {
-		tls_free_strings(e);
-		tls_publish(e, code, 0, NULL);
+		azsreg_error__state_clear(e);
+		azsreg_error__state_publish(e, code, 0, NULL);
 		return code;
 	}
 	e->busy = 1;
@@ -568,10 +447,10 @@ int azsreg_error__set(int code, const char *fmt, ...)
 
 int azsreg_error__quiet(int on)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 	int was;
 
-	if (e == &no_state)
+	if (azsreg_error__state_is_fallback(e))
 		return 0;
 	was = e->quiet;
 	e->quiet = on != 0;
@@ -580,7 +459,7 @@ int azsreg_error__quiet(int on)
 
 int azsreg_error__set_info(const azsreg_error_info *info)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 	char *message, *arm_code, *arm_message, *target, *details, *rid, *cid;
 
 	if (info == NULL)
@@ -595,7 +474,7 @@ int azsreg_error__set_info(const azsreg_error_info *info)
 	details = redacted_json_copy(info->details_json);   /* JSON text: no raw control characters */
 	rid = message_copy(info->request_id);
 	cid = message_copy(info->correlation_id);
-	tls_free_strings(e);
+	azsreg_error__state_clear(e);
 	e->message = message;
 	e->arm_code = arm_code;
 	e->arm_message = arm_message;
@@ -603,25 +482,25 @@ int azsreg_error__set_info(const azsreg_error_info *info)
 	e->details_json = details;
 	e->request_id = rid;
 	e->correlation_id = cid;
-	tls_publish(e, info->code, info->http_status, azsreg_error_hint(e->arm_code));
+	azsreg_error__state_publish(e, info->code, info->http_status, azsreg_error_hint(e->arm_code));
 	e->busy = 0;
 	return info->code;
 }
 
 void azsreg_error__set_hint(const char *hint)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 
-	if (e != &no_state && e->pub.code != 0)
+	if (!azsreg_error__state_is_fallback(e) && e->pub.code != 0)
 		e->pub.hint = nz(hint);
 }
 
 void azsreg_error__set_target(const char *target)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 	char *t;
 
-	if (e == &no_state || e->pub.code == 0 || e->busy || e->quiet)
+	if (azsreg_error__state_is_fallback(e) || e->pub.code == 0 || e->busy || e->quiet)
 		return;
 	t = redacted_copy(target);
 	if (t == NULL)
@@ -635,7 +514,7 @@ void azsreg_error__set_target(const char *target)
  * keeping every other field; a non-zero code replaces the code. */
 static int rewrite_message(int prefix, int code, const char *fmt, va_list ap)
 {
-	error_tls *e = tls_get();
+	azsreg_error_state *e = azsreg_error__state();
 	azsreg_buf raw = AZSREG_BUF_INIT;
 	char *msg = NULL;
 
@@ -809,7 +688,7 @@ static void put_body_snippet(azsreg_buf *b, const char *body, size_t len)
 	size_t n = len < sizeof(tmp) - 1 ? len : sizeof(tmp) - 1;
 	size_t i;
 
-	if (body == NULL || azsreg_util__is_blank(body, len))
+	if (body == NULL || azsreg__is_blank(body, len))
 		return;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)body[i];

@@ -4,7 +4,8 @@
  *
  * Module map (file -> what it owns):
  *   buf.c        growable bounded buffer, secure wipe
- *   error.c      thread-local last error, ARM/identity error body parsing, hints
+ *   error_state.c  storage of the thread-local last error; the base layer's setter
+ *   error.c      setting the last error (redacted messages), ARM/identity error bodies, hints
  *   log.c        log dispatch and redaction, process-wide secret registry
  *   util.c       GUIDs (random v4, normalise), time parsing (HTTP-date), base64url, URL encoding
  *   resource_id.c  ARM resource ID validation, registration / customer IDs
@@ -79,6 +80,42 @@ void azsreg__free_secret(char *s);
 /** strdup that sets AZSREG_ENOMEM on failure; NULL in -> NULL out without error. */
 char *azsreg__strdup(const char *s);
 char *azsreg__strndup(const char *s, size_t n);
+/** Is the body empty or only JSON whitespace (space, tab, CR, LF)? */
+int azsreg__is_blank(const char *body, size_t len);
+
+/* --------------------------------------------------------- error_state.c */
+
+/* The thread's last error as stored: `pub` is what azsreg_error_last() returns, its
+ * strings point into the fields below (or at ""). */
+typedef struct azsreg_error_state {
+	azsreg_error pub;
+	char *message;
+	char *arm_code;
+	char *arm_message;
+	char *target;
+	char *details_json;
+	char *request_id;
+	char *correlation_id;
+	char *json;
+	int busy;        /* re-entrancy guard (out of memory inside error handling) */
+	int quiet;       /* azsreg_error__quiet: keep codes only, build no message */
+} azsreg_error_state;
+
+/** This thread's block (allocated on first use), or a shared read-only fallback block when
+ * none can be allocated (it reports out of memory; setters leave it alone). */
+azsreg_error_state *azsreg_error__state(void);
+int azsreg_error__state_is_fallback(const azsreg_error_state *e);
+/** Frees every string of the block (pub is stale until azsreg_error__state_publish). */
+void azsreg_error__state_clear(azsreg_error_state *e);
+/** Points pub at the block's fields and sets its code, status and hint (static string). */
+void azsreg_error__state_publish(azsreg_error_state *e, int code, int http_status, const char *hint);
+/**
+ * Sets the last error with a message formatted into at most 255 bytes and NOT redacted:
+ * only for the base layer's messages, made of fixed words and numbers (buffer limits, out
+ * of memory). Everything else uses azsreg_error__set. Returns `code`.
+ */
+int azsreg_error__set_fixed(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
+
 
 /* -------------------------------------------------------------- error.c */
 
@@ -213,8 +250,6 @@ const char *azsreg_util__env_get(const char *name);
  * NULL with AZSREG_ENOMEM set ("out of memory (<what>)").
  */
 char *azsreg_util__with_slash(const char *url, const char *what);
-/** Is the body empty or only JSON whitespace (space, tab, CR, LF)? */
-int azsreg_util__is_blank(const char *body, size_t len);
 /** Is s[0..n) well-formed UTF-8 (no overlong two-byte forms, nothing above U+10FFFF)? */
 int azsreg_util__valid_utf8(const char *s, size_t n);
 

@@ -71,7 +71,7 @@ done:
 	}
 	pthread_mutex_unlock(&registry_lock);
 	/* after the unlock: setting an error redacts its message, which reads the registry */
-	return registered ? AZSREG_OK : azsreg_error__set(AZSREG_ENOMEM, "out of memory (registering a secret for redaction)");
+	return registered ? AZSREG_OK : azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory (registering a secret for redaction)");
 }
 
 void azsreg_secret__unregister(const char *secret)
@@ -506,7 +506,7 @@ int azsreg_log__redact(azsreg_buf *out, const char *text)
 	size_t nsecrets = 0;
 
 	if (out == NULL)
-		return azsreg_error__set(AZSREG_EINVALID, "redact: output buffer is NULL");
+		return azsreg_error__set_fixed(AZSREG_EINVALID, "redact: output buffer is NULL");
 	if (text == NULL)
 		goto done;
 	len = strlen(text);
@@ -516,7 +516,7 @@ int azsreg_log__redact(azsreg_buf *out, const char *text)
 	}
 	mask = calloc(len, 1);
 	if (mask == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (redaction)");
+		rc = azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory (redaction)");
 		goto done;
 	}
 	/* Copy the registry so that nothing below runs under the lock. */
@@ -533,12 +533,12 @@ int azsreg_log__redact(azsreg_buf *out, const char *text)
 	}
 	pthread_mutex_unlock(&registry_lock);
 	if (nsecrets > 0 && secrets == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (redaction)");
+		rc = azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory (redaction)");
 		goto done;
 	}
 	for (i = 0; i < nsecrets; i++) {
 		if (secrets[i].value == NULL) {
-			rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (redaction)");
+			rc = azsreg_error__set_fixed(AZSREG_ENOMEM, "out of memory (redaction)");
 			goto done;
 		}
 		mark_secret(text, len, mask, secrets[i].value, secrets[i].len);

@@ -204,7 +204,7 @@ static int get_all_pages(azsreg_client *c, char *url, const char *what, json_t *
 			rc = fail_from_response(c, &resp, what);
 			goto done;
 		}
-		if (azsreg_util__is_blank(resp.body.ptr, resp.body.size))
+		if (azsreg__is_blank(resp.body.ptr, resp.body.size))
 			break; /* an empty registration may answer 200 with no body */
 		root = json_loadb(resp.body.ptr, resp.body.size, 0, NULL);
 		if (root == NULL) {
@@ -403,13 +403,13 @@ int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_c
 			*out_existed = resp->status == 204 ? 0 : 1;
 		return AZSREG_OK;
 	case AZSREG_BATCH_GET:
-		if (azsreg_util__is_blank(resp->body.ptr, resp->body.size))
+		if (azsreg__is_blank(resp->body.ptr, resp->body.size))
 			return azsreg_error__set(AZSREG_ESERVICE, "%s: the service answered HTTP 200 with no body", call->what);
 		return out_json != NULL || out_tree != NULL ? compact_body_tree(out_json, out_tree, c, resp, call->what, 1) : AZSREG_OK;
 	default:
 		if (out_json == NULL && out_tree == NULL)
 			return AZSREG_OK;
-		if (!azsreg_util__is_blank(resp->body.ptr, resp->body.size))
+		if (!azsreg__is_blank(resp->body.ptr, resp->body.size))
 			return compact_body_tree(out_json, out_tree, c, resp, call->what, 1);
 		return put_result_from_request(out_json, out_tree, call);
 	}
@@ -799,7 +799,7 @@ AZSREG_EXTERN(int) azsreg_resource_request(char **out_json, int *out_status, azs
 			rc = fail_from_response(client, &resp, azsreg_buf__cstr(&what));
 			goto done;
 		}
-		if (azsreg_util__is_blank(resp.body.ptr, resp.body.size)) {
+		if (azsreg__is_blank(resp.body.ptr, resp.body.size)) {
 			text = azsreg__strdup("");
 			if (text == NULL) {
 				rc = AZSREG_ENOMEM;

@@ -670,18 +670,6 @@ char *azsreg_util__with_slash(const char *url, const char *what)
 	return d;
 }
 
-int azsreg_util__is_blank(const char *body, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		char ch = body[i];
-		if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n')
-			return 0;
-	}
-	return 1;
-}
-
 int azsreg_util__valid_utf8(const char *s, size_t n)
 {
 	size_t i = 0;
