@@ -30,109 +30,109 @@
 #define MAX_REGISTRATIONS 64
 
 static const char usage_text[] =
-"usage: azsreg <command> [options]\n"
-"\n"
-"Register Cloud Solution Provider (CSP) customer subscriptions with an Azure Stack\n"
-"registration through Azure Resource Manager.\n"
-"\n"
-"Commands:\n"
-"  register      --registration <id> --customer-subscription <guid> [--tenant-id <guid or domain>]\n"
-"                Adds (or overwrites) the customer subscription on the registration;\n"
-"                here --tenant-id is the CUSTOMER's directory (use --sign-in-tenant for yours).\n"
-"  get           --registration <id> --customer-subscription <guid>\n"
-"                Shows one customer subscription of the registration.\n"
-"  list          --registration <id>\n"
-"                Lists every customer subscription of the registration (all pages).\n"
-"  remove        --registration <id> --customer-subscription <guid>\n"
-"                Removes the customer subscription from the registration.\n"
-"  registration  --registration <id>\n"
-"                Shows the registration itself.\n"
-"  sync          --registration <id> [--registration <id> ...] --input <file>|-\n"
-"                [--prune] [--dry-run] [--concurrency <n>] [--report <file.csv|file.json>]\n"
-"                Makes the registrations hold the customers of the input file: lists what\n"
-"                they hold, registers what is missing or has another tenant, and with\n"
-"                --prune removes the customers the file does not name. --dry-run prints the\n"
-"                plan and sends no write. Running it again finishes an interrupted run.\n"
-"  register --input <file>|- --registration <id> [--registration <id> ...] [--concurrency <n>]\n"
-"                [--report <file>] [--dry-run]: registers every customer of the file (no listing).\n"
-"  request <METHOD> <resource ID> --api-version <version> [--body <json>|@<file>]\n"
-"                [--query <odata query>] [--all-pages] [--no-wait]\n"
-"                Any ARM request (GET, PUT, PATCH, POST, DELETE, HEAD) on a resource ID.\n"
-"\n"
-"  <id> is a registration resource ID:\n"
-"    /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>\n"
-"  Input files (--input; '-' reads stdin): CSV with a header row: CustomerSubscriptionId\n"
-"  (or SubscriptionId), optional TenantId (the customer's directory), optional Registration\n"
-"  (a name or resource ID of one of the --registration: that one only; else all of them);\n"
-"  other columns are ignored; UTF-8 with or without BOM. Or JSON lines with the same names.\n"
-"  Every bad row is reported with its line number and nothing is sent (--skip-bad-rows\n"
-"  sends the good rows and reports the bad ones). Writes go concurrently (--concurrency, 16),\n"
-"  paced by Azure Resource Manager's throttle headers; progress goes to stderr. Exit code 4\n"
-"  when some items failed (the output and the --report name them).\n"
-"  IDs, GUIDs and tenants are used as given: nothing is trimmed (a trailing newline or space\n"
-"  is an error). A customer subscription GUID is sent in lowercase, also in a 'request' path\n"
-"  (.../customerSubscriptions/<guid>), as New-AzureRmResource sends it.\n"
-"\n"
-"Options (anywhere on the line):\n"
-"  --environment <name>     AzureCloud (default), AzureChinaCloud, AzureUSGovernment, AzureGermanCloud\n"
-"  --arm-endpoint <url>     a custom ARM endpoint; its endpoints are read from <url>/metadata/endpoints\n"
-"  --ca-file <file>         PEM CA bundle to trust (else SSL_CERT_FILE, CURL_CA_BUNDLE, the system store)\n"
-"  --proxy <url>            proxy for every request, --arm-endpoint discovery included (else\n"
-"                           HTTPS_PROXY / https_proxy with NO_PROXY; credentials in the URL:\n"
-"                           http://user:password@proxy:port; a 407 answer is not retried)\n"
-"  --output json|table      json (default) or aligned columns for register / get / list\n"
-"  --correlation-id <guid>  one correlation ID for every request (default: a fresh one)\n"
-"  --timeout <seconds>      total time per operation including retries (default 600)\n"
-"  --tenant-id <guid or domain>  (all commands but register) the directory to sign in to;\n"
-"                           overrides AZURE_TENANT_ID\n"
-"  --sign-in-tenant <guid or domain>  the directory to sign in to, on every command\n"
-"                           (register included); overrides AZURE_TENANT_ID\n"
-"  --device-code            sign in interactively with a device code instead of the\n"
-"                           environment credentials (see below)\n"
-"  --managed-identity       sign in with this machine's managed identity: IDENTITY_ENDPOINT or\n"
-"                           MSI_ENDPOINT when set (Automation, App Service, Arc), else the\n"
-"                           instance metadata service (IMDS, VMs and Hybrid Workers on Azure VMs)\n"
-"                           at http://169.254.169.254 (never through a proxy)\n"
-"  --identity-id <id>       with --managed-identity: a user-assigned identity, by client ID or\n"
-"                           by resource ID (/subscriptions/.../userAssignedIdentities/<name>);\n"
-"                           without it the system-assigned identity is used\n"
-"  -v, --verbose            log to stderr: -v requests, -vv headers and retries, -vvv bodies\n"
-"                           (secrets are always redacted)\n"
-"  -h, --help               this text\n"
-"  --version                the version\n"
-"\n"
-"Credentials (from the environment, first match wins):\n"
-"  1. AZURE_TENANT_ID + AZURE_CLIENT_ID + one of:\n"
-"       AZURE_CLIENT_SECRET                 service principal with a client secret\n"
-"       AZURE_CLIENT_CERTIFICATE_PATH       service principal with a certificate (PEM with\n"
-"         [+ AZURE_CLIENT_CERTIFICATE_PASSWORD]  its key, or PKCS#12 .pfx/.p12)\n"
-"       AZURE_FEDERATED_TOKEN_FILE          workload identity (file read at every renewal)\n"
-"     AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1|true sends the certificate (x5c) with the\n"
-"       assertion, for applications that trust subject name + issuer\n"
-"  2. AZSREG_USERNAME + AZSREG_PASSWORD     a user account (user@domain) and its password\n"
-"       [+ AZURE_TENANT_ID, else 'organizations'; + AZURE_CLIENT_ID, else Azure PowerShell's\n"
-"       public client " AZSREG_PASSWORD_CLIENT_ID "]. Accounts that need multi-factor\n"
-"       authentication cannot sign in this way: use --device-code or a service principal.\n"
-"  3. AZSREG_ACCESS_TOKEN                   a ready ARM access token (not renewed)\n"
-"  4. managed identity, when one of these is set:\n"
-"       IDENTITY_ENDPOINT + IDENTITY_HEADER  Azure Automation, App Service, Functions, Arc\n"
-"       MSI_ENDPOINT + MSI_SECRET            older sandboxes\n"
-"       AZSREG_IMDS_ENDPOINT                 the instance metadata service at this address\n"
-"                                            (opt-in; on a VM, --managed-identity is the way)\n"
-"     AZURE_CLIENT_ID (with no secret, certificate or token file) selects a\n"
-"     user-assigned identity; without it the system-assigned identity is used.\n"
-"  --device-code: interactive sign-in; the code and where to enter it are printed on\n"
-"     stderr. Tenant: --sign-in-tenant, else --tenant-id (except for 'register', where\n"
-"     --tenant-id is the customer's tenant), else AZURE_TENANT_ID, else 'organizations'.\n"
-"     Application:\n"
-"     AZURE_CLIENT_ID, else the Azure CLI's public client " AZSREG_DEVICE_CODE_CLIENT_ID ".\n"
-"  For CSP partners, AZURE_TENANT_ID (or --sign-in-tenant) is the partner's own directory.\n"
-"\n"
-"Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
-"3 sign-in failed or ARM refused the token (401), 4 the service answered with an error\n"
-"(ARM 403 too: AuthorizationFailed, UnauthorizedCspRegistration, RequestDisallowedByPolicy),\n"
-"5 network, TLS or timeout, 130 interrupted (Ctrl+C: sync and register --input stop\n"
-"sending; what is in flight may still be applied: run the command again).\n";
+	"usage: azsreg <command> [options]\n"
+	"\n"
+	"Register Cloud Solution Provider (CSP) customer subscriptions with an Azure Stack\n"
+	"registration through Azure Resource Manager.\n"
+	"\n"
+	"Commands:\n"
+	"  register      --registration <id> --customer-subscription <guid> [--tenant-id <guid or domain>]\n"
+	"                Adds (or overwrites) the customer subscription on the registration;\n"
+	"                here --tenant-id is the CUSTOMER's directory (use --sign-in-tenant for yours).\n"
+	"  get           --registration <id> --customer-subscription <guid>\n"
+	"                Shows one customer subscription of the registration.\n"
+	"  list          --registration <id>\n"
+	"                Lists every customer subscription of the registration (all pages).\n"
+	"  remove        --registration <id> --customer-subscription <guid>\n"
+	"                Removes the customer subscription from the registration.\n"
+	"  registration  --registration <id>\n"
+	"                Shows the registration itself.\n"
+	"  sync          --registration <id> [--registration <id> ...] --input <file>|-\n"
+	"                [--prune] [--dry-run] [--concurrency <n>] [--report <file.csv|file.json>]\n"
+	"                Makes the registrations hold the customers of the input file: lists what\n"
+	"                they hold, registers what is missing or has another tenant, and with\n"
+	"                --prune removes the customers the file does not name. --dry-run prints the\n"
+	"                plan and sends no write. Running it again finishes an interrupted run.\n"
+	"  register --input <file>|- --registration <id> [--registration <id> ...] [--concurrency <n>]\n"
+	"                [--report <file>] [--dry-run]: registers every customer of the file (no listing).\n"
+	"  request <METHOD> <resource ID> --api-version <version> [--body <json>|@<file>]\n"
+	"                [--query <odata query>] [--all-pages] [--no-wait]\n"
+	"                Any ARM request (GET, PUT, PATCH, POST, DELETE, HEAD) on a resource ID.\n"
+	"\n"
+	"  <id> is a registration resource ID:\n"
+	"    /subscriptions/<guid>/resourceGroups/<group>/providers/Microsoft.AzureStack/registrations/<name>\n"
+	"  Input files (--input; '-' reads stdin): CSV with a header row: CustomerSubscriptionId\n"
+	"  (or SubscriptionId), optional TenantId (the customer's directory), optional Registration\n"
+	"  (a name or resource ID of one of the --registration: that one only; else all of them);\n"
+	"  other columns are ignored; UTF-8 with or without BOM. Or JSON lines with the same names.\n"
+	"  Every bad row is reported with its line number and nothing is sent (--skip-bad-rows\n"
+	"  sends the good rows and reports the bad ones). Writes go concurrently (--concurrency, 16),\n"
+	"  paced by Azure Resource Manager's throttle headers; progress goes to stderr. Exit code 4\n"
+	"  when some items failed (the output and the --report name them).\n"
+	"  IDs, GUIDs and tenants are used as given: nothing is trimmed (a trailing newline or space\n"
+	"  is an error). A customer subscription GUID is sent in lowercase, also in a 'request' path\n"
+	"  (.../customerSubscriptions/<guid>), as New-AzureRmResource sends it.\n"
+	"\n"
+	"Options (anywhere on the line):\n"
+	"  --environment <name>     AzureCloud (default), AzureChinaCloud, AzureUSGovernment, AzureGermanCloud\n"
+	"  --arm-endpoint <url>     a custom ARM endpoint; its endpoints are read from <url>/metadata/endpoints\n"
+	"  --ca-file <file>         PEM CA bundle to trust (else SSL_CERT_FILE, CURL_CA_BUNDLE, the system store)\n"
+	"  --proxy <url>            proxy for every request, --arm-endpoint discovery included (else\n"
+	"                           HTTPS_PROXY / https_proxy with NO_PROXY; credentials in the URL:\n"
+	"                           http://user:password@proxy:port; a 407 answer is not retried)\n"
+	"  --output json|table      json (default) or aligned columns for register / get / list\n"
+	"  --correlation-id <guid>  one correlation ID for every request (default: a fresh one)\n"
+	"  --timeout <seconds>      total time per operation including retries (default 600)\n"
+	"  --tenant-id <guid or domain>  (all commands but register) the directory to sign in to;\n"
+	"                           overrides AZURE_TENANT_ID\n"
+	"  --sign-in-tenant <guid or domain>  the directory to sign in to, on every command\n"
+	"                           (register included); overrides AZURE_TENANT_ID\n"
+	"  --device-code            sign in interactively with a device code instead of the\n"
+	"                           environment credentials (see below)\n"
+	"  --managed-identity       sign in with this machine's managed identity: IDENTITY_ENDPOINT or\n"
+	"                           MSI_ENDPOINT when set (Automation, App Service, Arc), else the\n"
+	"                           instance metadata service (IMDS, VMs and Hybrid Workers on Azure VMs)\n"
+	"                           at http://169.254.169.254 (never through a proxy)\n"
+	"  --identity-id <id>       with --managed-identity: a user-assigned identity, by client ID or\n"
+	"                           by resource ID (/subscriptions/.../userAssignedIdentities/<name>);\n"
+	"                           without it the system-assigned identity is used\n"
+	"  -v, --verbose            log to stderr: -v requests, -vv headers and retries, -vvv bodies\n"
+	"                           (secrets are always redacted)\n"
+	"  -h, --help               this text\n"
+	"  --version                the version\n"
+	"\n"
+	"Credentials (from the environment, first match wins):\n"
+	"  1. AZURE_TENANT_ID + AZURE_CLIENT_ID + one of:\n"
+	"       AZURE_CLIENT_SECRET                 service principal with a client secret\n"
+	"       AZURE_CLIENT_CERTIFICATE_PATH       service principal with a certificate (PEM with\n"
+	"         [+ AZURE_CLIENT_CERTIFICATE_PASSWORD]  its key, or PKCS#12 .pfx/.p12)\n"
+	"       AZURE_FEDERATED_TOKEN_FILE          workload identity (file read at every renewal)\n"
+	"     AZURE_CLIENT_SEND_CERTIFICATE_CHAIN=1|true sends the certificate (x5c) with the\n"
+	"       assertion, for applications that trust subject name + issuer\n"
+	"  2. AZSREG_USERNAME + AZSREG_PASSWORD     a user account (user@domain) and its password\n"
+	"       [+ AZURE_TENANT_ID, else 'organizations'; + AZURE_CLIENT_ID, else Azure PowerShell's\n"
+	"       public client " AZSREG_PASSWORD_CLIENT_ID "]. Accounts that need multi-factor\n"
+	"       authentication cannot sign in this way: use --device-code or a service principal.\n"
+	"  3. AZSREG_ACCESS_TOKEN                   a ready ARM access token (not renewed)\n"
+	"  4. managed identity, when one of these is set:\n"
+	"       IDENTITY_ENDPOINT + IDENTITY_HEADER  Azure Automation, App Service, Functions, Arc\n"
+	"       MSI_ENDPOINT + MSI_SECRET            older sandboxes\n"
+	"       AZSREG_IMDS_ENDPOINT                 the instance metadata service at this address\n"
+	"                                            (opt-in; on a VM, --managed-identity is the way)\n"
+	"     AZURE_CLIENT_ID (with no secret, certificate or token file) selects a\n"
+	"     user-assigned identity; without it the system-assigned identity is used.\n"
+	"  --device-code: interactive sign-in; the code and where to enter it are printed on\n"
+	"     stderr. Tenant: --sign-in-tenant, else --tenant-id (except for 'register', where\n"
+	"     --tenant-id is the customer's tenant), else AZURE_TENANT_ID, else 'organizations'.\n"
+	"     Application:\n"
+	"     AZURE_CLIENT_ID, else the Azure CLI's public client " AZSREG_DEVICE_CODE_CLIENT_ID ".\n"
+	"  For CSP partners, AZURE_TENANT_ID (or --sign-in-tenant) is the partner's own directory.\n"
+	"\n"
+	"Exit codes: 0 success, 2 usage error or invalid input (nothing was sent),\n"
+	"3 sign-in failed or ARM refused the token (401), 4 the service answered with an error\n"
+	"(ARM 403 too: AuthorizationFailed, UnauthorizedCspRegistration, RequestDisallowedByPolicy),\n"
+	"5 network, TLS or timeout, 130 interrupted (Ctrl+C: sync and register --input stop\n"
+	"sending; what is in flight may still be applied: run the command again).\n";
 
 typedef struct cli {
 	const char *command;
@@ -442,7 +442,7 @@ static int read_text_file(char **out, size_t *out_len, const char *path_in, cons
 {
 	FILE *f = NULL;
 	char shown[2048], chunk[8192];
-	const char *path = escaped(shown, sizeof(shown), path_in);   /* for the messages below */
+	const char *path = escaped(shown, sizeof(shown), path_in); /* for the messages below */
 	char *buf = NULL, *grown;
 	size_t size = 0, cap = 0, n;
 	int rc = EXIT_USAGE, is_stdin = strcmp(path_in, "-") == 0;
@@ -564,13 +564,15 @@ static void print_table(const char *text)
 		items = json_array();
 		json_array_append(items, root);
 	}
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		size_t n = strlen(customer_id_of(item, buf, sizeof(buf)));
 		if (n > w)
 			w = n;
 	}
 	azsreg_plat__fprintf(stdout, "%-*s  %s\n", (int)w, "CustomerSubscriptionId", "TenantId");
-	json_array_foreach(items, i, item) {
+	json_array_foreach(items, i, item)
+	{
 		const char *tenant = json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId"));
 		azsreg_plat__fprintf(stdout, "%-*s  %s\n", (int)w, customer_id_of(item, buf, sizeof(buf)), tenant ? tenant : "");
 	}
@@ -585,7 +587,7 @@ static int show_device_code(const char *message, const char *user_code, const ch
 		azsreg_plat__fprintf(stderr, "%s\n", message);
 	else
 		azsreg_plat__fprintf(stderr, "To sign in, open %s and enter the code %s\n", verification_uri ? verification_uri : "(unknown)",
-			user_code ? user_code : "(unknown)");
+				     user_code ? user_code : "(unknown)");
 	fflush(stderr);
 	return 0;
 }
@@ -662,10 +664,10 @@ static int need(const char *value, const char *option, const char *command)
 typedef struct bulk {
 	char *text;
 	size_t len;
-	json_t *parsed;                 /* azsreg_input_parse's answer */
+	json_t *parsed; /* azsreg_input_parse's answer */
 	azsreg_sync_entry *entries;
 	size_t count;
-	const char *report_path;        /* --report, checked writable */
+	const char *report_path; /* --report, checked writable */
 	FILE *report;
 	int report_json;
 	int concurrency;
@@ -698,12 +700,14 @@ static void print_bad_rows(const json_t *parsed, const char *prefix)
 		       (size_t)json_integer_value(json_object_get(parsed, "duplicateCount"));
 	char buf[1024];
 
-	json_array_foreach(errors, i, e) {
+	json_array_foreach(errors, i, e)
+	{
 		if (shown++ < 20)
 			azsreg_plat__fprintf(stderr, "%sline %lld: %s\n", prefix, (long long)json_integer_value(json_object_get(e, "line")),
 					     escaped(buf, sizeof(buf), json_string_value(json_object_get(e, "message"))));
 	}
-	json_array_foreach(dups, i, e) {
+	json_array_foreach(dups, i, e)
+	{
 		if (shown++ < 20)
 			azsreg_plat__fprintf(stderr, "%sline %lld repeats line %lld: customer %s\n", prefix,
 					     (long long)json_integer_value(json_object_get(e, "line")),
@@ -783,7 +787,8 @@ static int check_bulk(const cli *c, bulk *b)
 		azsreg_plat__fprintf(stderr, "error: out of memory\n");
 		return 1;
 	}
-	json_array_foreach(rows, k, row) {
+	json_array_foreach(rows, k, row)
+	{
 		b->entries[k].customer_subscription_id = json_string_value(json_object_get(row, "customerSubscriptionId"));
 		b->entries[k].tenant_id = json_string_value(json_object_get(row, "tenantId"));
 		b->entries[k].registration = json_string_value(json_object_get(row, "registration"));
@@ -883,26 +888,27 @@ static int write_report(const bulk *b, const json_t *result)
 
 	if (!b->report_json)
 		fputs("CustomerSubscriptionId,Registration,Action,TenantId,Status,Result,ErrorCode,RequestId,Message\r\n", b->report);
-	json_array_foreach(plan, i, p) {
+	json_array_foreach(plan, i, p)
+	{
 		const json_t *r = json_array_get(results, i);
 		const char *code = r ? json_string_value(json_object_get(r, "code")) : NULL;
 		char status[16] = "";
-		const char *result_text = r == NULL ? "planned" :
-					  code && strcmp(code, "AZSREG_OK") == 0 ? "succeeded" :
-					  code && strcmp(code, "AZSREG_ECANCELLED") == 0 ? "cancelled" : "failed";
+		const char *result_text = r == NULL ? "planned" : code && strcmp(code, "AZSREG_OK") == 0   ? "succeeded"
+							  : code && strcmp(code, "AZSREG_ECANCELLED") == 0 ? "cancelled"
+													   : "failed";
 
 		if (r != NULL && json_integer_value(json_object_get(r, "status")) > 0)
 			snprintf(status, sizeof(status), "%lld", (long long)json_integer_value(json_object_get(r, "status")));
 		if (b->report_json) {
 			json_array_append_new(rows, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}",
-				"customerSubscriptionId", json_string_value(json_object_get(p, "customerSubscriptionId")),
-				"registration", json_string_value(json_object_get(p, "registration")),
-				"action", json_string_value(json_object_get(p, "action")),
-				"tenantId", json_string_value(json_object_get(p, "tenantId")),
-				"status", status[0] ? status : NULL, "result", result_text,
-				"errorCode", r ? json_string_value(json_object_get(r, "error")) : NULL,
-				"requestId", r ? json_string_value(json_object_get(r, "requestId")) : NULL,
-				"message", r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL));
+							      "customerSubscriptionId", json_string_value(json_object_get(p, "customerSubscriptionId")),
+							      "registration", json_string_value(json_object_get(p, "registration")),
+							      "action", json_string_value(json_object_get(p, "action")),
+							      "tenantId", json_string_value(json_object_get(p, "tenantId")),
+							      "status", status[0] ? status : NULL, "result", result_text,
+							      "errorCode", r ? json_string_value(json_object_get(r, "error")) : NULL,
+							      "requestId", r ? json_string_value(json_object_get(r, "requestId")) : NULL,
+							      "message", r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL));
 			continue;
 		}
 		report_field(b->report, json_string_value(json_object_get(p, "customerSubscriptionId")), 0);
@@ -945,7 +951,8 @@ static void print_bulk_table(const json_t *result)
 			     (long long)json_integer_value(json_object_get(batch, "requests")),
 			     (long long)json_integer_value(json_object_get(batch, "throttled")),
 			     (long long)json_integer_value(json_object_get(batch, "elapsedMs")));
-	json_array_foreach(json_object_get(batch, "results"), i, r) {
+	json_array_foreach(json_object_get(batch, "results"), i, r)
+	{
 		const char *code = json_string_value(json_object_get(r, "code"));
 		if (code != NULL && strcmp(code, "AZSREG_OK") != 0)
 			azsreg_plat__fprintf(stdout, "failed: %s %s %s: %s\n", json_string_value(json_object_get(r, "action")),
@@ -1111,7 +1118,7 @@ int main(int argc, char **argv)
 		if (exit_code != 0)
 			goto done;
 	} else if (strcmp(c.command, "register") == 0 || strcmp(c.command, "get") == 0 || strcmp(c.command, "remove") == 0 ||
-	    strcmp(c.command, "list") == 0 || strcmp(c.command, "registration") == 0) {
+		   strcmp(c.command, "list") == 0 || strcmp(c.command, "registration") == 0) {
 		if (c.npositional > 0) {
 			exit_code = usage_error("unexpected argument '%s'", c.positional[0]);
 			goto done;

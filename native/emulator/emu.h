@@ -18,69 +18,69 @@
 /* ---- one HTTP exchange ---------------------------------------------------------- */
 
 typedef struct emu_header {
-    char *name;
-    char *value;
+	char *name;
+	char *value;
 } emu_header;
 
 typedef struct emu_req {
-    bool started;
-    bool too_large;
-    bool https;            /* which listener */
-    char *body;
-    size_t len;
-    size_t cap;
-    /* filled before dispatch */
-    const char *method;
-    const char *path;
-    struct MHD_Connection *conn;
-    char corr_id[40];
-    /* the answer */
-    int status;
-    char *resp_body;       /* malloc'd, may be NULL */
-    size_t resp_len;
-    bool resp_is_json;
-    bool drop;
-    emu_header hdr[EMU_MAX_RESP_HEADERS];
-    int nhdr;
-    /* classification for stats */
-    bool is_arm;
-    bool is_token;
+	bool started;
+	bool too_large;
+	bool https; /* which listener */
+	char *body;
+	size_t len;
+	size_t cap;
+	/* filled before dispatch */
+	const char *method;
+	const char *path;
+	struct MHD_Connection *conn;
+	char corr_id[40];
+	/* the answer */
+	int status;
+	char *resp_body; /* malloc'd, may be NULL */
+	size_t resp_len;
+	bool resp_is_json;
+	bool drop;
+	emu_header hdr[EMU_MAX_RESP_HEADERS];
+	int nhdr;
+	/* classification for stats */
+	bool is_arm;
+	bool is_token;
 } emu_req;
 
 /* ---- server-wide state ------------------------------------------------------------ */
 
 typedef struct emu_bucket {
-    char *key;             /* principal + '|' + op */
-    double tokens;
-    double last;           /* monotonic seconds */
-    struct emu_bucket *next;
+	char *key; /* principal + '|' + op */
+	double tokens;
+	double last; /* monotonic seconds */
+	struct emu_bucket *next;
 } emu_bucket;
 
 typedef struct emu_server {
-    pthread_mutex_t mu;
-    int port;
-    int http_port;
-    bool adfs;
-    bool quiet;
-    char base[64];         /* "https://127.0.0.1:N" (no trailing slash) */
-    EVP_PKEY *sign_key;    /* RSA-2048: signs every token (RS256), published at the jwks_uri */
-    char sign_kid[64];     /* its key ID: the RFC 7638 thumbprint, base64url */
-    json_t *jwks;          /* {"keys":[{kty,use,kid,n,e,alg}]} */
-    json_t *state;         /* the state (schema in design.md) */
-    unsigned long state_gen; /* bumped whenever state is replaced (arm.c's index follows) */
-    json_t *seed;          /* the state at start (for /_emulator/reset) */
-    json_t *config;
-    json_t *config_default;
-    json_t *stats;
-    json_t *log;           /* array of request records */
-    json_t *faults;        /* array of pending faults */
-    json_t *ops;           /* object: operation id -> long-running operation */
-    json_t *devicecodes;   /* object: device_code -> record */
-    json_t *refresh;       /* object: refresh token -> record */
-    json_t *jtis;          /* object: seen assertion jti -> exp */
-    emu_bucket *buckets;
-    long long connections;
-    long long tls_connections;
+	pthread_mutex_t mu;
+	int port;
+	int http_port;
+	bool adfs;
+	bool quiet;
+	char base[64]; /* "https://127.0.0.1:N" (no trailing slash) */
+	EVP_PKEY *sign_key; /* RSA-2048: signs every token (RS256), published at the jwks_uri */
+	char sign_kid[64]; /* its key ID: the RFC 7638 thumbprint, base64url */
+	json_t *jwks; /* {"keys":[{kty,use,kid,n,e,alg}]} */
+	json_t *state; /* the state (schema in design.md) */
+	unsigned long state_gen; /* bumped whenever state is replaced (arm.c's index follows) */
+	json_t *seed; /* the state at start (for /_emulator/reset) */
+	json_t *config;
+	json_t *config_default;
+	json_t *stats;
+	json_t *log; /* array of request records */
+	json_t *faults; /* array of pending faults */
+	json_t *ops; /* object: operation id -> long-running operation */
+	json_t *devicecodes; /* object: device_code -> record */
+	json_t *refresh; /* object: refresh token -> record */
+	json_t *jtis; /* object: seen assertion jti -> exp */
+	emu_bucket *buckets;
+	long long connections;
+	long long tls_connections;
 } emu_server;
 
 extern emu_server g_emu;
@@ -98,9 +98,9 @@ bool emu_ct_equal(const char *a, const char *b);
 /* The emulator's clock: the system clock plus an offset the control API moves forward
  * (POST /_emulator/clock), so tests make tokens, device codes and throttle buckets age
  * without waiting. Everything time-based in the emulator reads these. */
-double emu_mono(void);          /* monotonic seconds + offset */
-long long emu_now(void);        /* Unix seconds + offset */
-long long emu_now_ms(void);     /* Unix milliseconds + offset */
+double emu_mono(void); /* monotonic seconds + offset */
+long long emu_now(void); /* Unix seconds + offset */
+long long emu_now_ms(void); /* Unix milliseconds + offset */
 long long emu_clock_offset_ms(void);
 void emu_clock_advance_ms(long long ms);
 void emu_clock_reset(void);
@@ -152,7 +152,7 @@ char *emu_jwt_issue(json_t *claims); /* consumes claims */
 int emu_jwt_verify(const char *token, json_t **claims_out, char *why, size_t whylen);
 /* client assertion check; returns 0 ok or an AADSTS number with a description */
 int emu_assertion_verify(const char *assertion, const char *client_id, json_t *app,
-                         const char *expected_aud, const char *alt_aud, char *why, size_t whylen);
+			 const char *expected_aud, const char *alt_aud, char *why, size_t whylen);
 
 /* ---- tls.c ---------------------------------------------------------------------------- */
 int emu_tls_make(const char *tls_dir, char **key_pem, char **cert_pem, char **ca_pem);
@@ -163,7 +163,7 @@ struct MHD_Daemon *emu_start_daemon(bool tls, int port, const char *key_pem, con
 /* ---- arm.c / identity.c --------------------------------------------------------- */
 void emu_arm_handle(emu_req *r);
 void emu_arm_index_free(void); /* at exit: the customer subscription index */
-bool emu_identity_handle(emu_req *r);           /* true when the path was an identity path */
+bool emu_identity_handle(emu_req *r); /* true when the path was an identity path */
 void emu_control_devicecode(emu_req *r, bool approve, json_t *body);
 void emu_metadata_endpoints(emu_req *r);
 

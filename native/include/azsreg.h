@@ -27,23 +27,23 @@ extern "C" {
 #endif
 
 #if defined(_WIN32) && defined(AZSREG_STATIC)
-#  define AZSREG_EXTERN(type) type      /* linked statically (the unit tests) */
+#define AZSREG_EXTERN(type) type /* linked statically (the unit tests) */
 #elif defined(_WIN32)
-#  if defined(AZSREG_BUILDING)
-#    define AZSREG_EXTERN(type) __declspec(dllexport) type
-#  else
-#    define AZSREG_EXTERN(type) __declspec(dllimport) type
-#  endif
-#elif defined(__GNUC__)
-#  define AZSREG_EXTERN(type) __attribute__((visibility("default"))) type
+#if defined(AZSREG_BUILDING)
+#define AZSREG_EXTERN(type) __declspec(dllexport) type
 #else
-#  define AZSREG_EXTERN(type) type
+#define AZSREG_EXTERN(type) __declspec(dllimport) type
+#endif
+#elif defined(__GNUC__)
+#define AZSREG_EXTERN(type) __attribute__((visibility("default"))) type
+#else
+#define AZSREG_EXTERN(type) type
 #endif
 
 #if defined(__GNUC__)
-#  define AZSREG_WARN_UNUSED __attribute__((warn_unused_result))
+#define AZSREG_WARN_UNUSED __attribute__((warn_unused_result))
 #else
-#  define AZSREG_WARN_UNUSED
+#define AZSREG_WARN_UNUSED
 #endif
 
 #define AZSREG_VERSION "0.2.0"
@@ -51,19 +51,19 @@ extern "C" {
 /** Result codes. 0 is success; every error is negative. */
 typedef enum azsreg_result {
 	AZSREG_OK = 0,
-	AZSREG_ERROR = -1,      /**< generic failure */
-	AZSREG_EINVALID = -2,   /**< bad argument or input; nothing was sent */
-	AZSREG_ENOTFOUND = -3,  /**< the resource (or registration) does not exist */
-	AZSREG_EAUTH = -4,      /**< sign-in failed, or ARM refused the token (401/403) */
+	AZSREG_ERROR = -1, /**< generic failure */
+	AZSREG_EINVALID = -2, /**< bad argument or input; nothing was sent */
+	AZSREG_ENOTFOUND = -3, /**< the resource (or registration) does not exist */
+	AZSREG_EAUTH = -4, /**< sign-in failed, or ARM refused the token (401/403) */
 	AZSREG_ETHROTTLED = -5, /**< still throttled (429) when retries ran out */
-	AZSREG_ETIMEOUT = -6,   /**< a timeout or the total deadline passed */
-	AZSREG_ETLS = -7,       /**< TLS failure: certificate not trusted, handshake failed */
-	AZSREG_ENETWORK = -8,   /**< connection failure (DNS, refused, dropped, proxy) */
-	AZSREG_ESERVICE = -9,   /**< the service answered with an error not covered above */
-	AZSREG_ENOMEM = -10,    /**< out of memory, or a bounded buffer's limit was hit */
+	AZSREG_ETIMEOUT = -6, /**< a timeout or the total deadline passed */
+	AZSREG_ETLS = -7, /**< TLS failure: certificate not trusted, handshake failed */
+	AZSREG_ENETWORK = -8, /**< connection failure (DNS, refused, dropped, proxy) */
+	AZSREG_ESERVICE = -9, /**< the service answered with an error not covered above */
+	AZSREG_ENOMEM = -10, /**< out of memory, or a bounded buffer's limit was hit */
 	AZSREG_ECONFLICT = -11, /**< 409: the request conflicts with the resource's state */
 	AZSREG_ECANCELLED = -12, /**< the caller asked to stop (a callback, or azsreg_batch_cancel) */
-	AZSREG_EPARTIAL = -13   /**< a batch ran to the end but some items failed: each item's result says why */
+	AZSREG_EPARTIAL = -13 /**< a batch ran to the end but some items failed: each item's result says why */
 } azsreg_result;
 
 /* ------------------------------------------------------------------------ */
@@ -72,16 +72,16 @@ typedef enum azsreg_result {
 
 /** The last error of the calling thread. Strings are never NULL (empty when unknown). */
 typedef struct azsreg_error {
-	int code;                   /**< an azsreg_result value; 0 when there is no error */
-	int http_status;            /**< HTTP status of the failing response, 0 if none */
-	const char *message;        /**< one line, for people; never contains a secret */
-	const char *arm_code;       /**< ARM `error.code` (or identity `error`), "" if none */
-	const char *arm_message;    /**< ARM `error.message` (or `error_description`), "" if none */
-	const char *target;         /**< ARM `error.target`, "" if none */
-	const char *details_json;   /**< ARM `error.details` as a JSON array, "" if none */
-	const char *request_id;     /**< `x-ms-request-id` of the failing response, "" if none */
+	int code; /**< an azsreg_result value; 0 when there is no error */
+	int http_status; /**< HTTP status of the failing response, 0 if none */
+	const char *message; /**< one line, for people; never contains a secret */
+	const char *arm_code; /**< ARM `error.code` (or identity `error`), "" if none */
+	const char *arm_message; /**< ARM `error.message` (or `error_description`), "" if none */
+	const char *target; /**< ARM `error.target`, "" if none */
+	const char *details_json; /**< ARM `error.details` as a JSON array, "" if none */
+	const char *request_id; /**< `x-ms-request-id` of the failing response, "" if none */
 	const char *correlation_id; /**< correlation ID of the request or batch, "" if none */
-	const char *hint;           /**< one-line hint for the ARM/identity code, "" if none */
+	const char *hint; /**< one-line hint for the ARM/identity code, "" if none */
 } azsreg_error;
 
 /** The calling thread's last error. Never NULL; valid until the thread's next library call. */
@@ -117,9 +117,9 @@ typedef enum azsreg_log_level {
 	AZSREG_LOG_NONE = 0,
 	AZSREG_LOG_ERROR = 1,
 	AZSREG_LOG_WARNING = 2,
-	AZSREG_LOG_INFO = 3,    /**< one line per request: method, URL, status, request ID, time */
-	AZSREG_LOG_DEBUG = 4,   /**< adds headers (redacted) and retry decisions */
-	AZSREG_LOG_TRACE = 5    /**< adds bodies (secrets redacted) */
+	AZSREG_LOG_INFO = 3, /**< one line per request: method, URL, status, request ID, time */
+	AZSREG_LOG_DEBUG = 4, /**< adds headers (redacted) and retry decisions */
+	AZSREG_LOG_TRACE = 5 /**< adds bodies (secrets redacted) */
 } azsreg_log_level;
 
 /**
@@ -221,22 +221,25 @@ typedef struct azsreg_client_options azsreg_client_options;
  */
 typedef struct azsreg_discovery_options {
 	unsigned int version;
-	const char *ca_file;            /**< CA bundle; else SSL_CERT_FILE, CURL_CA_BUNDLE, system */
-	const char *proxy;              /**< explicit proxy; else HTTPS_PROXY / NO_PROXY */
-	const char *user_agent;         /**< appended to "azsreg/<version>" */
-	const char *correlation_id;     /**< NULL: a fresh GUID */
-	long connect_timeout_ms;        /**< 0: 10 s */
-	long request_timeout_ms;        /**< per attempt; 0: 100 s */
-	long deadline_ms;               /**< total, retries included; 0: 60 s */
-	int max_retries;                /**< 0: 6; negative: no retries */
-	long retry_base_delay_ms;       /**< 0: 800 ms */
-	long retry_max_delay_ms;        /**< 0: 60 s */
+	const char *ca_file; /**< CA bundle; else SSL_CERT_FILE, CURL_CA_BUNDLE, system */
+	const char *proxy; /**< explicit proxy; else HTTPS_PROXY / NO_PROXY */
+	const char *user_agent; /**< appended to "azsreg/<version>" */
+	const char *correlation_id; /**< NULL: a fresh GUID */
+	long connect_timeout_ms; /**< 0: 10 s */
+	long request_timeout_ms; /**< per attempt; 0: 100 s */
+	long deadline_ms; /**< total, retries included; 0: 60 s */
+	int max_retries; /**< 0: 6; negative: no retries */
+	long retry_base_delay_ms; /**< 0: 800 ms */
+	long retry_max_delay_ms; /**< 0: 60 s */
 	azsreg_log_cb log_cb;
 	void *log_payload;
-	int log_level;                  /**< azsreg_log_level; 0: none */
+	int log_level; /**< azsreg_log_level; 0: none */
 } azsreg_discovery_options;
 #define AZSREG_DISCOVERY_OPTIONS_VERSION 1
-#define AZSREG_DISCOVERY_OPTIONS_INIT { AZSREG_DISCOVERY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+#define AZSREG_DISCOVERY_OPTIONS_INIT \
+	{ \
+		AZSREG_DISCOVERY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 \
+	}
 AZSREG_EXTERN(int) azsreg_discovery_options_init(azsreg_discovery_options *opts, unsigned int version);
 
 /**
@@ -270,13 +273,16 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_redact(char **out, const char *text
 
 typedef struct azsreg_environment_options {
 	unsigned int version;
-	const char *name;               /**< NULL or "": "Custom" */
-	const char *arm_endpoint;       /**< the Resource Manager endpoint */
-	const char *authority;          /**< the login endpoint (AD FS when it ends in /adfs) */
-	const char *audience;           /**< the token audience; NULL: the ARM endpoint */
+	const char *name; /**< NULL or "": "Custom" */
+	const char *arm_endpoint; /**< the Resource Manager endpoint */
+	const char *authority; /**< the login endpoint (AD FS when it ends in /adfs) */
+	const char *audience; /**< the token audience; NULL: the ARM endpoint */
 } azsreg_environment_options;
 #define AZSREG_ENVIRONMENT_OPTIONS_VERSION 1
-#define AZSREG_ENVIRONMENT_OPTIONS_INIT { AZSREG_ENVIRONMENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
+#define AZSREG_ENVIRONMENT_OPTIONS_INIT \
+	{ \
+		AZSREG_ENVIRONMENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_environment_options_init(azsreg_environment_options *opts, unsigned int version);
 
 /** A custom environment from explicit endpoints (no network). */
@@ -309,12 +315,15 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_access_token_new(azsreg_
 
 typedef struct azsreg_client_secret_options {
 	unsigned int version;
-	const char *tenant_id;      /**< GUID or domain name; ignored for AD FS */
+	const char *tenant_id; /**< GUID or domain name; ignored for AD FS */
 	const char *client_id;
-	const char *client_secret;  /**< copied; the copy is wiped when freed */
+	const char *client_secret; /**< copied; the copy is wiped when freed */
 } azsreg_client_secret_options;
 #define AZSREG_CLIENT_SECRET_OPTIONS_VERSION 1
-#define AZSREG_CLIENT_SECRET_OPTIONS_INIT { AZSREG_CLIENT_SECRET_OPTIONS_VERSION, NULL, NULL, NULL }
+#define AZSREG_CLIENT_SECRET_OPTIONS_INIT \
+	{ \
+		AZSREG_CLIENT_SECRET_OPTIONS_VERSION, NULL, NULL, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_client_secret_options_init(azsreg_client_secret_options *opts, unsigned int version);
 
 /** Service principal + client secret (AAD v2 scope form, or AD FS / v1 resource form). */
@@ -334,13 +343,13 @@ typedef struct azsreg_certificate_options {
 	unsigned int version;
 	const char *tenant_id;
 	const char *client_id;
-	const char *certificate_path;     /**< PEM (certificate + key) or PKCS#12 (.pfx/.p12) */
+	const char *certificate_path; /**< PEM (certificate + key) or PKCS#12 (.pfx/.p12) */
 	const char *certificate_password; /**< for PKCS#12 or an encrypted PEM key; may be NULL */
 	const unsigned char *certificate_der; /**< alternative to a path: DER certificate ... */
 	size_t certificate_der_len;
-	azsreg_sign_cb sign_cb;           /**< ... and a signing callback for its private key */
+	azsreg_sign_cb sign_cb; /**< ... and a signing callback for its private key */
 	void *sign_payload;
-	int send_certificate_chain;       /**< non-zero: add x5c (subject name / issuer auth) */
+	int send_certificate_chain; /**< non-zero: add x5c (subject name / issuer auth) */
 	/**
 	 * Version 2: may be NULL. Called exactly once with `sign_payload` when the library is
 	 * done with it: when the credential is freed, or, when
@@ -351,7 +360,10 @@ typedef struct azsreg_certificate_options {
 } azsreg_certificate_options;
 /* Version 1 (without sign_payload_free) is still accepted, by _init and _new alike. */
 #define AZSREG_CERTIFICATE_OPTIONS_VERSION 2
-#define AZSREG_CERTIFICATE_OPTIONS_INIT { AZSREG_CERTIFICATE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL }
+#define AZSREG_CERTIFICATE_OPTIONS_INIT \
+	{ \
+		AZSREG_CERTIFICATE_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *opts, unsigned int version);
 
 /** Service principal + certificate: a signed client assertion (RS256, x5t). */
@@ -359,12 +371,15 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_c
 
 typedef struct azsreg_federated_options {
 	unsigned int version;
-	const char *tenant_id;      /**< NULL or "": the client options' sign-in tenant */
+	const char *tenant_id; /**< NULL or "": the client options' sign-in tenant */
 	const char *client_id;
-	const char *token_file;     /**< the federated token (a JWT), read again at every renewal */
+	const char *token_file; /**< the federated token (a JWT), read again at every renewal */
 } azsreg_federated_options;
 #define AZSREG_FEDERATED_OPTIONS_VERSION 1
-#define AZSREG_FEDERATED_OPTIONS_INIT { AZSREG_FEDERATED_OPTIONS_VERSION, NULL, NULL, NULL }
+#define AZSREG_FEDERATED_OPTIONS_INIT \
+	{ \
+		AZSREG_FEDERATED_OPTIONS_VERSION, NULL, NULL, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_federated_options_init(azsreg_federated_options *opts, unsigned int version);
 
 /** Workload identity: the client assertion is read from `token_file` on every renewal. */
@@ -372,14 +387,17 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_cre
 
 typedef struct azsreg_managed_identity_options {
 	unsigned int version;
-	const char *client_id;      /**< user-assigned identity by client ID; NULL: system-assigned */
-	const char *resource_id;    /**< user-assigned identity by resource ID */
+	const char *client_id; /**< user-assigned identity by client ID; NULL: system-assigned */
+	const char *resource_id; /**< user-assigned identity by resource ID */
 	const char *identity_endpoint; /**< overrides IDENTITY_ENDPOINT / MSI_ENDPOINT */
-	const char *identity_header;   /**< overrides IDENTITY_HEADER / MSI_SECRET */
-	const char *imds_endpoint;  /**< overrides http://169.254.169.254 (AZSREG_IMDS_ENDPOINT too) */
+	const char *identity_header; /**< overrides IDENTITY_HEADER / MSI_SECRET */
+	const char *imds_endpoint; /**< overrides http://169.254.169.254 (AZSREG_IMDS_ENDPOINT too) */
 } azsreg_managed_identity_options;
 #define AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION 1
-#define AZSREG_MANAGED_IDENTITY_OPTIONS_INIT { AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL }
+#define AZSREG_MANAGED_IDENTITY_OPTIONS_INIT \
+	{ \
+		AZSREG_MANAGED_IDENTITY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_managed_identity_options_init(azsreg_managed_identity_options *opts, unsigned int version);
 
 /**
@@ -410,13 +428,16 @@ AZSREG_EXTERN(const char *) azsreg_default_public_client_id(void);
 
 typedef struct azsreg_device_code_options {
 	unsigned int version;
-	const char *tenant_id;         /**< NULL or "": "organizations" (or the client options' tenant) */
-	const char *client_id;         /**< NULL: AZSREG_DEVICE_CODE_CLIENT_ID */
+	const char *tenant_id; /**< NULL or "": "organizations" (or the client options' tenant) */
+	const char *client_id; /**< NULL: AZSREG_DEVICE_CODE_CLIENT_ID */
 	azsreg_device_code_cb prompt_cb; /**< required: shows the code */
-	void *prompt_payload;          /**< passed to prompt_cb */
+	void *prompt_payload; /**< passed to prompt_cb */
 } azsreg_device_code_options;
 #define AZSREG_DEVICE_CODE_OPTIONS_VERSION 1
-#define AZSREG_DEVICE_CODE_OPTIONS_INIT { AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
+#define AZSREG_DEVICE_CODE_OPTIONS_INIT \
+	{ \
+		AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, NULL, NULL, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_device_code_options_init(azsreg_device_code_options *opts, unsigned int version);
 
 /** Interactive sign-in with a device code; the refresh token renews the session. */
@@ -434,13 +455,16 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_c
  */
 typedef struct azsreg_username_password_options {
 	unsigned int version;
-	const char *tenant_id;      /**< NULL or "": "organizations" */
-	const char *client_id;      /**< NULL or "": AZSREG_PASSWORD_CLIENT_ID */
-	const char *username;       /**< the sign-in name, user@domain */
-	const char *password;       /**< copied; the copy is wiped when freed */
+	const char *tenant_id; /**< NULL or "": "organizations" */
+	const char *client_id; /**< NULL or "": AZSREG_PASSWORD_CLIENT_ID */
+	const char *username; /**< the sign-in name, user@domain */
+	const char *password; /**< copied; the copy is wiped when freed */
 } azsreg_username_password_options;
 #define AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION 1
-#define AZSREG_USERNAME_PASSWORD_OPTIONS_INIT { AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, NULL, NULL, NULL, NULL }
+#define AZSREG_USERNAME_PASSWORD_OPTIONS_INIT \
+	{ \
+		AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, NULL, NULL, NULL, NULL \
+	}
 AZSREG_EXTERN(int) azsreg_username_password_options_init(azsreg_username_password_options *opts, unsigned int version);
 
 AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **out, const azsreg_username_password_options *opts);
@@ -479,23 +503,26 @@ typedef struct azsreg_client azsreg_client;
 struct azsreg_client_options {
 	unsigned int version;
 	const azsreg_environment *environment; /**< copied; NULL: AzureCloud */
-	const char *tenant_id;          /**< tenant for token requests; overrides the credential's */
-	const char *ca_file;            /**< CA bundle; else SSL_CERT_FILE, CURL_CA_BUNDLE, system */
-	const char *proxy;              /**< explicit proxy; else HTTPS_PROXY / NO_PROXY */
-	const char *user_agent;         /**< appended to "azsreg/<version>" */
-	const char *correlation_id;     /**< one ID for everything this client sends; NULL: fresh GUID */
-	long connect_timeout_ms;        /**< 0: 10 s */
-	long request_timeout_ms;        /**< per attempt; 0: 100 s */
-	long deadline_ms;               /**< total time for one operation incl. retries; 0: 10 min */
-	int max_retries;                /**< 0: 6; negative: no retries */
-	long retry_base_delay_ms;       /**< 0: 800 ms */
-	long retry_max_delay_ms;        /**< 0: 60 s */
+	const char *tenant_id; /**< tenant for token requests; overrides the credential's */
+	const char *ca_file; /**< CA bundle; else SSL_CERT_FILE, CURL_CA_BUNDLE, system */
+	const char *proxy; /**< explicit proxy; else HTTPS_PROXY / NO_PROXY */
+	const char *user_agent; /**< appended to "azsreg/<version>" */
+	const char *correlation_id; /**< one ID for everything this client sends; NULL: fresh GUID */
+	long connect_timeout_ms; /**< 0: 10 s */
+	long request_timeout_ms; /**< per attempt; 0: 100 s */
+	long deadline_ms; /**< total time for one operation incl. retries; 0: 10 min */
+	int max_retries; /**< 0: 6; negative: no retries */
+	long retry_base_delay_ms; /**< 0: 800 ms */
+	long retry_max_delay_ms; /**< 0: 60 s */
 	azsreg_log_cb log_cb;
 	void *log_payload;
-	int log_level;                  /**< azsreg_log_level; 0: none */
+	int log_level; /**< azsreg_log_level; 0: none */
 };
 #define AZSREG_CLIENT_OPTIONS_VERSION 1
-#define AZSREG_CLIENT_OPTIONS_INIT { AZSREG_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 }
+#define AZSREG_CLIENT_OPTIONS_INIT \
+	{ \
+		AZSREG_CLIENT_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, NULL, NULL, 0 \
+	}
 AZSREG_EXTERN(int) azsreg_client_options_init(azsreg_client_options *opts, unsigned int version);
 
 /**
@@ -568,20 +595,23 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_customer_delete(int *out_existed, a
 
 /** Flags of azsreg_resource_request. */
 #define AZSREG_REQUEST_FOLLOW_PAGES 0x1u /**< a 200 with a `value` array: follow nextLink, return {"value":[all]} */
-#define AZSREG_REQUEST_NO_LRO       0x2u /**< do not poll 201/202 long-running operations */
+#define AZSREG_REQUEST_NO_LRO 0x2u /**< do not poll 201/202 long-running operations */
 
 /** What azsreg_resource_request sends. */
 typedef struct azsreg_request_options {
 	unsigned int version;
-	const char *method;         /**< GET, PUT, PATCH, POST, DELETE or HEAD */
-	const char *resource_id;    /**< validated; with or without leading '/' */
-	const char *api_version;    /**< required (AZSREG_API_VERSION for Microsoft.AzureStack) */
-	const char *body_json;      /**< may be NULL; none for GET / HEAD */
-	const char *odata_query;    /**< may be NULL; URL-encoded, must not set api-version */
-	unsigned int flags;         /**< AZSREG_REQUEST_* */
+	const char *method; /**< GET, PUT, PATCH, POST, DELETE or HEAD */
+	const char *resource_id; /**< validated; with or without leading '/' */
+	const char *api_version; /**< required (AZSREG_API_VERSION for Microsoft.AzureStack) */
+	const char *body_json; /**< may be NULL; none for GET / HEAD */
+	const char *odata_query; /**< may be NULL; URL-encoded, must not set api-version */
+	unsigned int flags; /**< AZSREG_REQUEST_* */
 } azsreg_request_options;
 #define AZSREG_REQUEST_OPTIONS_VERSION 1
-#define AZSREG_REQUEST_OPTIONS_INIT { AZSREG_REQUEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0 }
+#define AZSREG_REQUEST_OPTIONS_INIT \
+	{ \
+		AZSREG_REQUEST_OPTIONS_VERSION, NULL, NULL, NULL, NULL, NULL, 0 \
+	}
 AZSREG_EXTERN(int) azsreg_request_options_init(azsreg_request_options *opts, unsigned int version);
 
 /**
@@ -620,31 +650,31 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_tenant_check(const char *tenant);
 /* ------------------------------------------------------------------------ */
 
 /** Actions of a batch item. */
-#define AZSREG_BATCH_PUT 1    /**< register (PUT) a customer subscription; tenant_id optional */
+#define AZSREG_BATCH_PUT 1 /**< register (PUT) a customer subscription; tenant_id optional */
 #define AZSREG_BATCH_DELETE 2 /**< remove (DELETE) a mapping; 204 (it was not there) is success */
-#define AZSREG_BATCH_GET 3    /**< read (GET) a mapping; 404 is a failed item (AZSREG_ENOTFOUND) */
+#define AZSREG_BATCH_GET 3 /**< read (GET) a mapping; 404 is a failed item (AZSREG_ENOTFOUND) */
 
 /** One item: a customer subscription and the registration it belongs to. */
 typedef struct azsreg_batch_item {
-	int action;                           /**< AZSREG_BATCH_PUT, _DELETE or _GET */
-	const char *registration_id;          /**< the registration's resource ID */
+	int action; /**< AZSREG_BATCH_PUT, _DELETE or _GET */
+	const char *registration_id; /**< the registration's resource ID */
 	const char *customer_subscription_id; /**< a GUID (sent lowercase) */
-	const char *tenant_id;                /**< PUT: a GUID or domain (resolved once per batch), NULL for none; empty is refused */
+	const char *tenant_id; /**< PUT: a GUID or domain (resolved once per batch), NULL for none; empty is refused */
 } azsreg_batch_item;
 
 /** The outcome of one item, given to the result callback as each item finishes. */
 typedef struct azsreg_batch_result {
-	size_t index;               /**< the item's position in the batch */
+	size_t index; /**< the item's position in the batch */
 	int action;
-	int code;                   /**< AZSREG_OK, or the item's error (AZSREG_ECANCELLED when never finished) */
-	int http_status;            /**< of the final answer; 0 when none arrived */
-	const char *arm_code;       /**< ARM error code, "" when none */
-	const char *message;        /**< "" on success; never a secret */
-	const char *request_id;     /**< x-ms-request-id of the final answer, "" when none */
-	int attempts;               /**< requests sent for this item (429s and retries included) */
-	int existed;                /**< DELETE: 1 when the mapping was there (200), 0 (204) */
-	const char *resource_json;  /**< PUT / GET success: the mapping as a JSON object; else NULL */
-	const char *json;           /**< the whole result as one JSON object (for bindings): {"index","action",
+	int code; /**< AZSREG_OK, or the item's error (AZSREG_ECANCELLED when never finished) */
+	int http_status; /**< of the final answer; 0 when none arrived */
+	const char *arm_code; /**< ARM error code, "" when none */
+	const char *message; /**< "" on success; never a secret */
+	const char *request_id; /**< x-ms-request-id of the final answer, "" when none */
+	int attempts; /**< requests sent for this item (429s and retries included) */
+	int existed; /**< DELETE: 1 when the mapping was there (200), 0 (204) */
+	const char *resource_json; /**< PUT / GET success: the mapping as a JSON object; else NULL */
+	const char *json; /**< the whole result as one JSON object (for bindings): {"index","action",
 	                                 "registration","customerSubscriptionId","id","code","status","error","message",
 	                                 "requestId","attempts", DELETE success: "existed", PUT/GET success: "resource",
 	                                 failure: "armMessage","target","details","correlationId","hint" (as azsreg_error_last_json)} */
@@ -654,14 +684,14 @@ typedef struct azsreg_batch_result {
 typedef struct azsreg_batch_progress {
 	size_t total;
 	size_t succeeded;
-	size_t failed;              /**< items that failed (cancelled ones not counted) */
+	size_t failed; /**< items that failed (cancelled ones not counted) */
 	size_t in_flight;
-	unsigned long requests;     /**< requests sent so far */
-	unsigned long throttled;    /**< 429 answers so far */
-	double per_second;          /**< items finished per second so far */
+	unsigned long requests; /**< requests sent so far */
+	unsigned long throttled; /**< 429 answers so far */
+	double per_second; /**< items finished per second so far */
 	long long elapsed_ms;
-	long long eta_ms;           /**< estimated time to the end; -1 while unknown */
-	size_t cancelled;           /**< items that did not finish because of a cancel (known in the last report) */
+	long long eta_ms; /**< estimated time to the end; -1 while unknown */
+	size_t cancelled; /**< items that did not finish because of a cancel (known in the last report) */
 } azsreg_batch_progress;
 
 /** Callbacks run on the thread that called azsreg_batch_run; the structs are valid during the call only. */
@@ -675,15 +705,18 @@ typedef void (*azsreg_batch_progress_cb)(const azsreg_batch_progress *progress, 
 
 typedef struct azsreg_batch_options {
 	unsigned int version;
-	int concurrency;                 /**< requests in flight at most; 0: 16; 1 to 256 */
-	unsigned int flags;              /**< AZSREG_BATCH_* flags */
+	int concurrency; /**< requests in flight at most; 0: 16; 1 to 256 */
+	unsigned int flags; /**< AZSREG_BATCH_* flags */
 	azsreg_batch_result_cb on_result;
 	azsreg_batch_progress_cb on_progress;
-	void *payload;                   /**< given to both callbacks */
-	long progress_interval_ms;       /**< 0: 1000; at most 3600000; the callback also runs once at the end */
+	void *payload; /**< given to both callbacks */
+	long progress_interval_ms; /**< 0: 1000; at most 3600000; the callback also runs once at the end */
 } azsreg_batch_options;
 #define AZSREG_BATCH_OPTIONS_VERSION 1
-#define AZSREG_BATCH_OPTIONS_INIT { AZSREG_BATCH_OPTIONS_VERSION, 0, 0u, NULL, NULL, NULL, 0 }
+#define AZSREG_BATCH_OPTIONS_INIT \
+	{ \
+		AZSREG_BATCH_OPTIONS_VERSION, 0, 0u, NULL, NULL, NULL, 0 \
+	}
 AZSREG_EXTERN(int) azsreg_batch_options_init(azsreg_batch_options *opts, unsigned int version);
 
 typedef struct azsreg_batch azsreg_batch;
@@ -758,11 +791,11 @@ AZSREG_EXTERN(void) azsreg_batch_free(azsreg_batch *batch);
 /** One customer subscription that should be registered. */
 typedef struct azsreg_sync_entry {
 	const char *customer_subscription_id; /**< a GUID */
-	const char *tenant_id;    /**< a GUID or domain; NULL: any (an existing mapping is kept whatever its tenant; a new one has none) */
+	const char *tenant_id; /**< a GUID or domain; NULL: any (an existing mapping is kept whatever its tenant; a new one has none) */
 	const char *registration; /**< NULL: every registration of the sync; else one of them, by resource ID or name */
 } azsreg_sync_entry;
 
-#define AZSREG_SYNC_PRUNE 0x1u   /**< also remove mappings that no entry wants */
+#define AZSREG_SYNC_PRUNE 0x1u /**< also remove mappings that no entry wants */
 #define AZSREG_SYNC_DRY_RUN 0x2u /**< plan only: list and compare, send no write */
 #define AZSREG_SYNC_PUT_ALL 0x4u /**< no listing, no comparison: write (PUT) every entry ("put" in the plan); not with PRUNE */
 
@@ -804,9 +837,9 @@ AZSREG_WARN_UNUSED AZSREG_EXTERN(int) azsreg_sync_json(char **out_json, azsreg_b
 /* ------------------------------------------------------------------------ */
 
 /** Formats of azsreg_input_parse. */
-#define AZSREG_INPUT_AUTO 0        /**< CSV unless the first non-blank character (after a BOM) is '{': JSON lines */
-#define AZSREG_INPUT_CSV 1         /**< CSV with a header row */
-#define AZSREG_INPUT_JSON_LINES 2  /**< one JSON object per non-blank line */
+#define AZSREG_INPUT_AUTO 0 /**< CSV unless the first non-blank character (after a BOM) is '{': JSON lines */
+#define AZSREG_INPUT_CSV 1 /**< CSV with a header row */
+#define AZSREG_INPUT_JSON_LINES 2 /**< one JSON object per non-blank line */
 
 /** Flags of azsreg_input_parse. */
 #define AZSREG_INPUT_SKIP_BAD 0x1u /**< report bad rows and duplicates but succeed with the good rows */

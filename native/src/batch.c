@@ -31,52 +31,57 @@
 #define MAX_CONCURRENCY 256
 #define DEFAULT_PROGRESS_MS 1000
 #define MAX_PROGRESS_MS 3600000
-#define PACE_RESERVE 2.0          /* tokens left in a bucket for the estimate's error */
-#define RATE_WINDOW_MS 100        /* answers over at least this long before a refill rate is estimated */
-#define PROBE_MS 100              /* refill rate unknown and the bucket low: one request this often, */
-#define MAX_PROBE_MS 6400         /* up to this after 429s */
-#define MAX_WAIT_MS 1000          /* the loop looks at the clock at least this often */
+#define PACE_RESERVE 2.0 /* tokens left in a bucket for the estimate's error */
+#define RATE_WINDOW_MS 100 /* answers over at least this long before a refill rate is estimated */
+#define PROBE_MS 100 /* refill rate unknown and the bucket low: one request this often, */
+#define MAX_PROBE_MS 6400 /* up to this after 429s */
+#define MAX_WAIT_MS 1000 /* the loop looks at the clock at least this often */
 
-enum { CLS_READS, CLS_WRITES, CLS_DELETES };
+enum { CLS_READS,
+       CLS_WRITES,
+       CLS_DELETES };
 static const char *const CLASS_HEADER[] = {
 	"x-ms-ratelimit-remaining-subscription-reads",
 	"x-ms-ratelimit-remaining-subscription-writes",
 	"x-ms-ratelimit-remaining-subscription-deletes",
 };
-static const char *const ACTION_NAME[] = {"", "put", "delete", "get"};
-static const char *const ACTION_METHOD[] = {"", "PUT", "DELETE", "GET"};
+static const char *const ACTION_NAME[] = { "", "put", "delete", "get" };
+static const char *const ACTION_METHOD[] = { "", "PUT", "DELETE", "GET" };
 
 typedef struct lane {
 	char subscription[AZSREG_NAME_MAX + 1];
 	int cls;
 	int in_flight;
-	int64_t paused_until;      /* a 429's Retry-After */
-	long long remaining;       /* last x-ms-ratelimit-remaining-*; -1 unknown */
-	int64_t remaining_at;      /* when it arrived */
-	long long r0;              /* refill estimate: remaining at t0, answers since */
+	int64_t paused_until; /* a 429's Retry-After */
+	long long remaining; /* last x-ms-ratelimit-remaining-*; -1 unknown */
+	int64_t remaining_at; /* when it arrived */
+	long long r0; /* refill estimate: remaining at t0, answers since */
 	int64_t t0;
 	unsigned long consumed;
 	int have_r0;
-	long long max_seen;        /* the most a bucket was seen holding: about its burst size */
-	int heard;                 /* an answer (not a 429) arrived: without the header, the lane is not paced */
+	long long max_seen; /* the most a bucket was seen holding: about its burst size */
+	int heard; /* an answer (not a 429) arrived: without the header, the lane is not paced */
 	int64_t last_start;
-	int64_t probe_ms;          /* rate unknown, bucket low: one request this often (doubles after each 429) */
-	double rate;               /* tokens per ms; 0 while unknown */
+	int64_t probe_ms; /* rate unknown, bucket low: one request this often (doubles after each 429) */
+	double rate; /* tokens per ms; 0 while unknown */
 } lane;
 
-enum { ST_WAITING, ST_FLIGHT, ST_LRO, ST_DONE };
+enum { ST_WAITING,
+       ST_FLIGHT,
+       ST_LRO,
+       ST_DONE };
 
 typedef struct item {
 	azsreg_customer_call call;
 	size_t index;
 	lane *lane;
 	int state;
-	int64_t ready_at;          /* not before (retry delay) */
-	int64_t deadline;          /* from the first attempt: the client's deadline */
+	int64_t ready_at; /* not before (retry delay) */
+	int64_t deadline; /* from the first attempt: the client's deadline */
 	int64_t started_at;
 	int attempts;
-	int retries;               /* counted against max_retries (429s are not) */
-	int renewed;               /* a 401 token error was answered by renewing */
+	int retries; /* counted against max_retries (429s are not) */
+	int renewed; /* a 401 token error was answered by renewing */
 	int force_renew;
 	azsreg_http_request req;
 	azsreg_http_response resp;
@@ -87,9 +92,9 @@ typedef struct item {
 	char *arm_code;
 	char *message;
 	char *request_id;
-	json_t *resource;          /* PUT / GET success: the mapping */
-	char *resource_json;       /* its text, made for a result callback */
-	json_t *result;            /* the result object once reported (the summary reuses it) */
+	json_t *resource; /* PUT / GET success: the mapping */
+	char *resource_json; /* its text, made for a result callback */
+	json_t *result; /* the result object once reported (the summary reuses it) */
 	/* the rest of the failure, as azsreg_error_last() had it (NULL on success) */
 	char *arm_message;
 	char *target;
@@ -101,10 +106,10 @@ typedef struct item {
 struct azsreg_batch {
 	azsreg_client *client;
 	azsreg_batch_options opts;
-	azsreg_batch_json_cb json_result;   /* azsreg_batch_new_json's callbacks */
+	azsreg_batch_json_cb json_result; /* azsreg_batch_new_json's callbacks */
 	azsreg_batch_json_cb json_progress;
 	void *json_payload;
-	pthread_mutex_t lock;      /* guards cancelled + active */
+	pthread_mutex_t lock; /* guards cancelled + active */
 	int cancelled;
 	int running;
 	azsreg_transfers *active;
@@ -118,16 +123,16 @@ typedef struct run_state {
 	size_t count;
 	lane *lanes;
 	size_t nlanes;
-	item **pending;            /* waiting items, in item order */
+	item **pending; /* waiting items, in item order */
 	size_t npending;
 	size_t in_flight;
-	size_t succeeded, failed;    /* failed counts cancelled items too */
-	size_t cancelled;            /* known at the end */
+	size_t succeeded, failed; /* failed counts cancelled items too */
+	size_t cancelled; /* known at the end */
 	unsigned long requests, throttled;
 	azsreg_retry_policy retry;
 	long request_timeout_ms, deadline_ms;
 	int64_t t_start, next_progress;
-	int fatal;                 /* an error that stops the batch (sign-in failed) */
+	int fatal; /* an error that stops the batch (sign-in failed) */
 	char *fatal_message;
 } run_state;
 
@@ -231,7 +236,8 @@ int azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char 
 			json_decref(root);
 			return azsreg_error__set(AZSREG_EINVALID, "batch options: not a JSON object%s%s", root ? "" : ": ", root ? "" : jerr.text);
 		}
-		json_object_foreach(root, key, v) {
+		json_object_foreach(root, key, v)
+		{
 			if (strcmp(key, "concurrency") == 0 && json_is_integer(v) && json_integer_value(v) >= 0 &&
 			    json_integer_value(v) <= MAX_CONCURRENCY) {
 				bo.concurrency = (int)json_integer_value(v);
@@ -245,7 +251,8 @@ int azsreg_batch_new_json(azsreg_batch **out, azsreg_client *client, const char 
 			} else {
 				rc = azsreg_error__set(AZSREG_EINVALID,
 						       "batch options: \"%.64s\" is not one of concurrency (0 to %d), pacing (true or false), "
-						       "progressIntervalMs (0 to %d), results (true or false)", key, MAX_CONCURRENCY, MAX_PROGRESS_MS);
+						       "progressIntervalMs (0 to %d), results (true or false)",
+						       key, MAX_CONCURRENCY, MAX_PROGRESS_MS);
 				json_decref(root); /* key points into it: after the message */
 				return rc;
 			}
@@ -322,7 +329,8 @@ static int check_item(azsreg_customer_call *call, const azsreg_client *c, const 
 			tg = tenant;
 	} else if (it->action != AZSREG_BATCH_PUT && it->tenant_id != NULL) {
 		return azsreg_error__set(AZSREG_EINVALID, "batch item %zu: a tenant is only sent when registering (put), not with %s", i,
-					 it->action == AZSREG_BATCH_DELETE ? "delete" : it->action == AZSREG_BATCH_GET ? "get" : "this action");
+					 it->action == AZSREG_BATCH_DELETE ? "delete" : it->action == AZSREG_BATCH_GET ? "get"
+														       : "this action");
 	}
 	rc = azsreg_ops__customer_prepare(call, c, it->action, it->registration_id, it->customer_subscription_id, tg);
 	if (rc != 0)
@@ -442,7 +450,8 @@ static lane *lane_for(run_state *rs, const char *subscription, int cls)
 
 static int class_of(int action)
 {
-	return action == AZSREG_BATCH_GET ? CLS_READS : action == AZSREG_BATCH_DELETE ? CLS_DELETES : CLS_WRITES;
+	return action == AZSREG_BATCH_GET ? CLS_READS : action == AZSREG_BATCH_DELETE ? CLS_DELETES
+										      : CLS_WRITES;
 }
 
 /* The tokens the lane's bucket should hold now: what the last answer said, plus the refill
@@ -910,7 +919,8 @@ static void follow_lros(run_state *rs)
 			continue;
 		if (is_cancelled(rs->b)) {
 			(void)azsreg_error__set(AZSREG_ECANCELLED, "%s: cancelled while its long-running operation ran; "
-						"the change may still be applied: read the resource to see its current state", it->call.what);
+								   "the change may still be applied: read the resource to see its current state",
+						it->call.what);
 			finish_with_error(rs, it, AZSREG_ECANCELLED);
 			continue;
 		}
@@ -1197,7 +1207,8 @@ int azsreg_batch__run_tree(azsreg_batch *b, const azsreg_batch_item *in, size_t 
 			continue;
 		if (it->attempts > 0)
 			(void)azsreg_error__set(code, "%s: stopped before its final answer (%s); a change may still be applied by "
-						"the service: read the resource to see its current state", it->call.what, why);
+						      "the service: read the resource to see its current state",
+						it->call.what, why);
 		else
 			(void)azsreg_error__set(code, "%s: not sent (%s)", it->call.what, why);
 		finish_with_error(&rs, it, code);
@@ -1319,7 +1330,8 @@ int azsreg_batch_run_json(azsreg_batch *b, const char *items_json, char **out_js
 			rc = azsreg_error__set(AZSREG_EINVALID, "batch item %zu is not a JSON object", i);
 			break;
 		}
-		json_object_foreach(o, key, v) {
+		json_object_foreach(o, key, v)
+		{
 			if (strcmp(key, "action") != 0 && strcmp(key, "registrationId") != 0 && strcmp(key, "customerSubscriptionId") != 0 &&
 			    strcmp(key, "tenantId") != 0) {
 				rc = azsreg_error__set(AZSREG_EINVALID, "batch item %zu: unknown member \"%.64s\"", i, key);

@@ -135,7 +135,7 @@ int azsreg_client__check_network(const char *ca_file, const char *proxy)
 		v = azsreg_plat__getenv(ca_vars[i]);
 		if (v != NULL && v[0] != '\0') {
 			snprintf(source, sizeof(source), "%s: ", ca_vars[i]);
-			return check_ca_file(v, source);   /* the first one set is the one used */
+			return check_ca_file(v, source); /* the first one set is the one used */
 		}
 	}
 	return AZSREG_OK;
@@ -210,9 +210,9 @@ int azsreg_client__pipeline_new(azsreg_pipeline **out_pipeline, azsreg_transport
 	po.retry.max_delay_ms = opts->retry_max_delay_ms > 0 ? opts->retry_max_delay_ms : AZSREG__DEFAULT_RETRY_MAX_DELAY_MS;
 	po.request_timeout_ms = opts->request_timeout_ms > 0 ? opts->request_timeout_ms : AZSREG__DEFAULT_REQUEST_TIMEOUT_MS;
 	po.deadline_ms = opts->deadline_ms > 0 ? opts->deadline_ms
-		       : (default_deadline_ms > 0 ? default_deadline_ms : AZSREG__DEFAULT_DEADLINE_MS);
+					       : (default_deadline_ms > 0 ? default_deadline_ms : AZSREG__DEFAULT_DEADLINE_MS);
 	po.user_agent = opts->user_agent;
-	po.correlation_id = corr[0] ? corr : NULL;   /* NULL: the pipeline makes a fresh one */
+	po.correlation_id = corr[0] ? corr : NULL; /* NULL: the pipeline makes a fresh one */
 	rc = azsreg_pipeline__new(&p, &po);
 	if (rc != AZSREG_OK)
 		goto done;
@@ -345,7 +345,7 @@ static int env_from_json(azsreg_environment **out, json_t *v)
 	aud = json_string_value(json_object_get(v, "audience"));
 	if (arm == NULL || auth == NULL || aud == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "client options JSON: the environment needs \"resourceManagerUrl\", "
-					 "\"activeDirectoryAuthority\" and \"audience\"");
+							  "\"activeDirectoryAuthority\" and \"audience\"");
 	eo.name = name ? name : "Custom";
 	eo.arm_endpoint = arm;
 	eo.authority = auth;
@@ -395,7 +395,8 @@ int azsreg_client_new_json(azsreg_client **out, const char *options_json, azsreg
 			goto done;
 		}
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		n = 0;
 		if (strcmp(key, "environment") == 0) {
 			if (!json_is_null(v)) {

@@ -12,7 +12,7 @@
 
 typedef struct access_token_cred {
 	azsreg_credential base;
-	char *token;        /* secret, registered */
+	char *token; /* secret, registered */
 	int64_t expires_on; /* Unix seconds */
 	int64_t issued_at;
 	char *account;
@@ -41,7 +41,7 @@ static int at_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	if (now >= c->expires_on) {
 		format_time(when, sizeof(when), c->expires_on);
 		rc = azsreg_error__set(AZSREG_EAUTH, "%s: the supplied access token expired at %s; supply a new one",
-			cred->description, when);
+				       cred->description, when);
 		goto done;
 	}
 	t.access_token = azsreg__strdup(c->token);
@@ -97,7 +97,7 @@ AZSREG_EXTERN(int) azsreg_credential_access_token_new(azsreg_credential **out, c
 	}
 	if (n > 64 * 1024 || strcspn(access_token, " \t\r\n\"") != n) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"access token credential: the access token contains whitespace or quotes, or is longer than 64 KiB");
+				       "access token credential: the access token contains whitespace or quotes, or is longer than 64 KiB");
 		goto done;
 	}
 	c = calloc(1, sizeof(*c));
@@ -124,7 +124,7 @@ AZSREG_EXTERN(int) azsreg_credential_access_token_new(azsreg_credential **out, c
 		c->account = azsreg__strdup(claims.upn ? claims.upn : (claims.appid ? claims.appid : claims.oid));
 		c->tenant_id = azsreg__strdup(claims.tid);
 		snprintf(desc, sizeof(desc), "AccessToken(account %.80s, tenant %.40s)",
-			c->account ? c->account : "unknown", c->tenant_id ? c->tenant_id : "unknown");
+			 c->account ? c->account : "unknown", c->tenant_id ? c->tenant_id : "unknown");
 	} else {
 		c->expires_on = c->issued_at + 3600;
 		snprintf(desc, sizeof(desc), "AccessToken(opaque, assumed valid for 1 hour)");

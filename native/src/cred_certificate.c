@@ -30,13 +30,13 @@ typedef struct cert_cred {
 	azsreg_credential base;
 	char *tenant;
 	char *client_id;
-	EVP_PKEY *pkey;                /* NULL when sign_cb is used */
+	EVP_PKEY *pkey; /* NULL when sign_cb is used */
 	azsreg_sign_cb sign_cb;
 	void *sign_payload;
 	azsreg_payload_free_cb sign_payload_free; /* called once with sign_payload by cc_destroy */
 	unsigned char *der[CHAIN_MAX]; /* der[0] is the signing certificate */
 	size_t der_len[CHAIN_MAX];
-	size_t chain_count;            /* certificates held */
+	size_t chain_count; /* certificates held */
 	int send_chain;
 } cert_cred;
 
@@ -248,13 +248,13 @@ static int load_pem(cert_cred *c, const azsreg_buf *data, const char *path, cons
 	if (c->pkey == NULL) {
 		if (pw.asked && password == NULL)
 			rc = azsreg_error__set(AZSREG_EINVALID,
-				"certificate credential: the private key in \"%s\" is encrypted; give its password", path);
+					       "certificate credential: the private key in \"%s\" is encrypted; give its password", path);
 		else if (pw.asked)
 			rc = azsreg_error__set(AZSREG_EINVALID,
-				"certificate credential: cannot decrypt the private key in \"%s\" (wrong password?)", path);
+					       "certificate credential: cannot decrypt the private key in \"%s\" (wrong password?)", path);
 		else
 			rc = azsreg_error__set(AZSREG_EINVALID,
-				"certificate credential: \"%s\" holds no PEM PRIVATE KEY (a PEM file needs certificate and key)", path);
+					       "certificate credential: \"%s\" holds no PEM PRIVATE KEY (a PEM file needs certificate and key)", path);
 		goto done;
 	}
 	for (i = 0; i < ncerts; i++) {
@@ -266,7 +266,7 @@ static int load_pem(cert_cred *c, const azsreg_buf *data, const char *path, cons
 	ERR_clear_error();
 	if (i == ncerts) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: the private key in \"%s\" does not belong to any certificate in it", path);
+				       "certificate credential: the private key in \"%s\" does not belong to any certificate in it", path);
 		goto done;
 	}
 	rc = add_der(c, certs[leaf]);
@@ -297,23 +297,23 @@ static int load_pkcs12(cert_cred *c, const azsreg_buf *data, const char *path, c
 	p12 = d2i_PKCS12_bio(bio, NULL);
 	if (p12 == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: \"%s\" is neither PEM (certificate + key) nor PKCS#12 (.pfx)", path);
+				       "certificate credential: \"%s\" is neither PEM (certificate + key) nor PKCS#12 (.pfx)", path);
 		goto done;
 	}
 	if (PKCS12_parse(p12, password ? password : "", &c->pkey, &cert, &ca) != 1) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: cannot open the PKCS#12 file \"%s\" (%s)", path,
-			password ? "wrong password?" : "it needs a password?");
+				       "certificate credential: cannot open the PKCS#12 file \"%s\" (%s)", path,
+				       password ? "wrong password?" : "it needs a password?");
 		goto done;
 	}
 	if (c->pkey == NULL || cert == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: the PKCS#12 file \"%s\" lacks a certificate or its private key", path);
+				       "certificate credential: the PKCS#12 file \"%s\" lacks a certificate or its private key", path);
 		goto done;
 	}
 	if (X509_check_private_key(cert, c->pkey) != 1) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: the private key in \"%s\" does not belong to its certificate", path);
+				       "certificate credential: the private key in \"%s\" does not belong to its certificate", path);
 		goto done;
 	}
 	rc = add_der(c, cert);
@@ -364,13 +364,13 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 	}
 	if ((opts->certificate_path == NULL || opts->certificate_path[0] == '\0') == (opts->certificate_der == NULL)) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: give either certificate_path or certificate_der + sign_cb");
+				       "certificate credential: give either certificate_path or certificate_der + sign_cb");
 		goto done;
 	}
 	if (opts->certificate_der != NULL && (opts->sign_cb == NULL || opts->certificate_der_len == 0 ||
-					       opts->certificate_der_len > (size_t)CERT_FILE_MAX)) {
+					      opts->certificate_der_len > (size_t)CERT_FILE_MAX)) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"certificate credential: certificate_der needs certificate_der_len (up to 1 MiB) and a sign_cb");
+				       "certificate credential: certificate_der needs certificate_der_len (up to 1 MiB) and a sign_cb");
 		goto done;
 	}
 	c = calloc(1, sizeof(*c));
@@ -418,8 +418,8 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 			goto done;
 		if (EVP_PKEY_get_base_id(c->pkey) != EVP_PKEY_RSA) {
 			rc = azsreg_error__set(AZSREG_EINVALID,
-				"certificate credential: the key in \"%s\" is not an RSA key (client assertions use RS256)",
-				opts->certificate_path);
+					       "certificate credential: the key in \"%s\" is not an RSA key (client assertions use RS256)",
+					       opts->certificate_path);
 			goto done;
 		}
 	}
@@ -430,7 +430,7 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 	for (i = 0; i < sizeof(sha1); i++)
 		snprintf(thumb + 2 * i, 3, "%02X", sha1[i]);
 	snprintf(desc, sizeof(desc), "Certificate(client %.80s, tenant %.80s, thumbprint %s)", c->client_id,
-		c->tenant ? c->tenant : "from client options", thumb);
+		 c->tenant ? c->tenant : "from client options", thumb);
 	azsreg_credential__init(&c->base, &cc_vtable, desc);
 	/* the payload handed over is the one released, whichever route made the credential
 	 * (a certificate file signs with its own key, but its payload is still released) */

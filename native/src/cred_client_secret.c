@@ -15,7 +15,7 @@ typedef struct client_secret_cred {
 	azsreg_credential base;
 	char *tenant;
 	char *client_id;
-	char *secret;   /* registered, wiped */
+	char *secret; /* registered, wiped */
 } client_secret_cred;
 
 static int cs_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
@@ -103,7 +103,7 @@ AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, 
 		goto done;
 	}
 	snprintf(desc, sizeof(desc), "ClientSecret(client %.100s, tenant %.100s)", c->client_id,
-		c->tenant ? c->tenant : "from client options");
+		 c->tenant ? c->tenant : "from client options");
 	azsreg_credential__init(&c->base, &cs_vtable, desc);
 	*out = &c->base;
 	c = NULL;

@@ -148,7 +148,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 
 		if (message == NULL) {
 			snprintf(fallback, sizeof(fallback), "To sign in, open %.200s and enter the code %.60s to authenticate.",
-				uri, user_code);
+				 uri, user_code);
 			message = fallback;
 		}
 		if (c->prompt_cb(message, user_code, uri, c->payload) != 0) {
@@ -166,7 +166,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 			azsreg_buf msg = AZSREG_BUF_INIT;
 
 			(void)azsreg_buf__printf(&msg, "%s: the device code expired before sign-in completed; sign in again",
-				azsreg_buf__cstr(&what));
+						 azsreg_buf__cstr(&what));
 			memset(&info, 0, sizeof(info));
 			info.code = AZSREG_EAUTH;
 			info.message = azsreg_buf__cstr(&msg);
@@ -329,7 +329,7 @@ AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, co
 	c->prompt_cb = prompt_cb;
 	c->payload = payload;
 	snprintf(desc, sizeof(desc), "DeviceCode(client %.100s, tenant %.100s)", c->client_id,
-		c->tenant ? c->tenant : "organizations");
+		 c->tenant ? c->tenant : "organizations");
 	azsreg_credential__init(&c->base, &dc_vtable, desc);
 	*out = &c->base;
 	c = NULL;

@@ -87,7 +87,7 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 		source = "AZSREG_USERNAME";
 		if (user == NULL || upw == NULL) {
 			rc = azsreg_error__set(AZSREG_EAUTH, "credential from environment: %s is set but %s is not (a user account needs both)",
-				user ? "AZSREG_USERNAME" : "AZSREG_PASSWORD", user ? "AZSREG_PASSWORD" : "AZSREG_USERNAME");
+					       user ? "AZSREG_USERNAME" : "AZSREG_PASSWORD", user ? "AZSREG_PASSWORD" : "AZSREG_USERNAME");
 			goto done;
 		}
 		azsreg_username_password_options o = AZSREG_USERNAME_PASSWORD_OPTIONS_INIT;
@@ -115,20 +115,19 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 		/* AZURE_CLIENT_ID alone selects a user-assigned identity. */
 		o.client_id = client;
 		rc = azsreg_credential_managed_identity_new(&cred, &o);
-		source = azsreg_util__env_get("IDENTITY_ENDPOINT") ? "IDENTITY_ENDPOINT" :
-			 (azsreg_util__env_get("MSI_ENDPOINT") ? "MSI_ENDPOINT" : "AZSREG_IMDS_ENDPOINT");
+		source = azsreg_util__env_get("IDENTITY_ENDPOINT") ? "IDENTITY_ENDPOINT" : (azsreg_util__env_get("MSI_ENDPOINT") ? "MSI_ENDPOINT" : "AZSREG_IMDS_ENDPOINT");
 		if (rc != AZSREG_OK) {
 			(void)azsreg_error__prefix("credential from environment (%s)", source);
 			goto done;
 		}
 	} else {
 		rc = azsreg_error__set(AZSREG_EAUTH,
-			"no credential in the environment: looked at AZURE_TENANT_ID + AZURE_CLIENT_ID with "
-			"AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE "
-			"(%s%s), AZSREG_USERNAME + AZSREG_PASSWORD, AZSREG_ACCESS_TOKEN, and IDENTITY_ENDPOINT / "
-			"MSI_ENDPOINT / AZSREG_IMDS_ENDPOINT for managed identity",
-			tenant ? "AZURE_TENANT_ID set" : "AZURE_TENANT_ID missing",
-			client ? ", AZURE_CLIENT_ID set" : ", AZURE_CLIENT_ID missing");
+				       "no credential in the environment: looked at AZURE_TENANT_ID + AZURE_CLIENT_ID with "
+				       "AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH or AZURE_FEDERATED_TOKEN_FILE "
+				       "(%s%s), AZSREG_USERNAME + AZSREG_PASSWORD, AZSREG_ACCESS_TOKEN, and IDENTITY_ENDPOINT / "
+				       "MSI_ENDPOINT / AZSREG_IMDS_ENDPOINT for managed identity",
+				       tenant ? "AZURE_TENANT_ID set" : "AZURE_TENANT_ID missing",
+				       client ? ", AZURE_CLIENT_ID set" : ", AZURE_CLIENT_ID missing");
 		goto done;
 	}
 	redescribe(cred, source);
@@ -162,8 +161,8 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 	const char *kind;
 	int bad = 0;
 	const char *names[] = { "kind", "tenantId", "clientId", "clientSecret", "accessToken",
-		"certificatePath", "certificatePassword", "tokenFile", "resourceId",
-		"identityEndpoint", "identityHeader", "imdsEndpoint", "username", "password", "sendCertificateChain" };
+				"certificatePath", "certificatePassword", "tokenFile", "resourceId",
+				"identityEndpoint", "identityHeader", "imdsEndpoint", "username", "password", "sendCertificateChain" };
 	const char *bad_name = NULL;
 	const char *key;
 	json_t *val;
@@ -180,10 +179,11 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 	if (root == NULL || !json_is_object(root)) {
 		/* jerr.text never contains the input's strings beyond a position. */
 		rc = azsreg_error__set(AZSREG_EINVALID, "credential JSON is not a JSON object (line %d, column %d)",
-			root ? 0 : jerr.line, root ? 0 : jerr.column);
+				       root ? 0 : jerr.line, root ? 0 : jerr.column);
 		goto done;
 	}
-	json_object_foreach(root, key, val) {
+	json_object_foreach(root, key, val)
+	{
 		int known = 0;
 
 		(void)val;
@@ -212,7 +212,7 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 	kind = jstr(root, "kind", &bad);
 	if (kind == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"credential JSON: \"kind\" is required (accessToken, clientSecret, certificate, federated, managedIdentity, usernamePassword, environment)");
+				       "credential JSON: \"kind\" is required (accessToken, clientSecret, certificate, federated, managedIdentity, usernamePassword, environment)");
 		goto done;
 	}
 	if (strcmp(kind, "accessToken") == 0) {
@@ -266,11 +266,11 @@ AZSREG_EXTERN(int) azsreg_credential_new_json(azsreg_credential **out, const cha
 		rc = azsreg_credential_from_environment(out);
 	} else if (strcmp(kind, "deviceCode") == 0) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"credential JSON: deviceCode needs a prompt callback; use azsreg_credential_device_code_new");
+				       "credential JSON: deviceCode needs a prompt callback; use azsreg_credential_device_code_new");
 	} else {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"credential JSON: unknown kind \"%.32s\" (accessToken, clientSecret, certificate, federated, managedIdentity, usernamePassword, environment)",
-			kind);
+				       "credential JSON: unknown kind \"%.32s\" (accessToken, clientSecret, certificate, federated, managedIdentity, usernamePassword, environment)",
+				       kind);
 	}
 done:
 	/* The JSON may hold secrets: jansson's strings are freed with it; wipe what we can. */

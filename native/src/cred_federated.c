@@ -50,7 +50,7 @@ static int read_assertion(azsreg_buf *out, const char *path)
 		return azsreg_error__set(AZSREG_EAUTH, "the federated token file \"%s\" is empty", path);
 	if (strlen(out->ptr) != out->size || strcspn(out->ptr, " \t\r\n") != out->size)
 		return azsreg_error__set(AZSREG_EAUTH,
-			"the federated token file \"%s\" does not hold one token (NUL or whitespace inside)", path);
+					 "the federated token file \"%s\" does not hold one token (NUL or whitespace inside)", path);
 	return AZSREG_OK;
 }
 
@@ -145,7 +145,7 @@ AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, cons
 		goto done;
 	}
 	snprintf(desc, sizeof(desc), "Federated(client %.80s, tenant %.60s, file %.80s)", c->client_id,
-		c->tenant ? c->tenant : "from client options", c->token_file);
+		 c->tenant ? c->tenant : "from client options", c->token_file);
 	azsreg_credential__init(&c->base, &fed_vtable, desc);
 	*out = &c->base;
 	c = NULL;

@@ -22,13 +22,15 @@
 #define IMDS_TIMEOUT_MS 3000
 #define IMDS_RETRIES 1
 
-enum mi_kind { MI_IDENTITY_ENDPOINT, MI_MSI_ENDPOINT, MI_IMDS };
+enum mi_kind { MI_IDENTITY_ENDPOINT,
+	       MI_MSI_ENDPOINT,
+	       MI_IMDS };
 
 typedef struct mi_cred {
 	azsreg_credential base;
 	enum mi_kind kind;
-	char *endpoint;     /* full token URL without query (IMDS: base + path) */
-	char *header;       /* secret; NULL for IMDS */
+	char *endpoint; /* full token URL without query (IMDS: base + path) */
+	char *header; /* secret; NULL for IMDS */
 	char *client_id;
 	char *resource_id;
 } mi_cred;
@@ -109,8 +111,8 @@ static int mi_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		if (strncmp(cause, azsreg_buf__cstr(&what), dlen) == 0 && cause[dlen] == ':' && cause[dlen + 1] == ' ')
 			cause += dlen + 2;
 		(void)azsreg_buf__printf(&msg,
-			"sign-in with %s: managed identity is not available in this environment (no answer from %s: %s)",
-			cred->description, c->endpoint, cause);
+					 "sign-in with %s: managed identity is not available in this environment (no answer from %s: %s)",
+					 cred->description, c->endpoint, cause);
 		memset(&info, 0, sizeof(info));
 		info.code = AZSREG_EAUTH;
 		info.message = azsreg_buf__cstr(&msg);
@@ -180,7 +182,7 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 	}
 	if (opts->client_id != NULL && opts->client_id[0] != '\0' && opts->resource_id != NULL && opts->resource_id[0] != '\0') {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"managed identity credential: give either the client ID or the resource ID of a user-assigned identity, not both");
+				       "managed identity credential: give either the client ID or the resource ID of a user-assigned identity, not both");
 		goto done;
 	}
 	if (opts->client_id != NULL && opts->client_id[0] != '\0') {
@@ -225,7 +227,7 @@ AZSREG_EXTERN(int) azsreg_credential_managed_identity_new(azsreg_credential **ou
 	if (c->kind != MI_IMDS) {
 		if (header == NULL || header[0] == '\0') {
 			rc = azsreg_error__set(AZSREG_EINVALID, "managed identity credential: %s is set but %s is not",
-				where, c->kind == MI_MSI_ENDPOINT ? "MSI_SECRET" : "IDENTITY_HEADER (identity_header)");
+					       where, c->kind == MI_MSI_ENDPOINT ? "MSI_SECRET" : "IDENTITY_HEADER (identity_header)");
 			goto done;
 		}
 		rc = azsreg_url__check_endpoint(endpoint, 0, "managed identity endpoint");

@@ -28,7 +28,7 @@ typedef struct up_cred {
 	char *tenant;
 	char *client_id;
 	char *username;
-	char *password;           /* secret, registered, wiped */
+	char *password; /* secret, registered, wiped */
 	azsreg_refresh_token refresh; /* after the first sign-in */
 } up_cred;
 
@@ -112,17 +112,17 @@ static int check_username(const char *username)
 
 	if (username == NULL || username[0] == '\0')
 		return azsreg_error__set(AZSREG_EINVALID,
-			"user name + password credential: the user name is empty (expected user@domain)");
+					 "user name + password credential: the user name is empty (expected user@domain)");
 	n = strlen(username);
 	if (n > UP_USERNAME_MAX)
 		return azsreg_error__set(AZSREG_EINVALID,
-			"user name + password credential: the user name is longer than %d characters", UP_USERNAME_MAX);
+					 "user name + password credential: the user name is longer than %d characters", UP_USERNAME_MAX);
 	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)username[i];
 
 		if (ch <= 0x20 || ch == 0x7f)
 			return azsreg_error__set(AZSREG_EINVALID,
-				"user name + password credential: the user name contains whitespace or control characters");
+						 "user name + password credential: the user name contains whitespace or control characters");
 	}
 	return AZSREG_OK;
 }
@@ -139,7 +139,7 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 	*out = NULL;
 	if (opts == NULL || opts->version != AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION)
 		return azsreg_error__set(AZSREG_EINVALID,
-			"user name + password credential: options missing or of an unknown version");
+					 "user name + password credential: options missing or of an unknown version");
 	tenant_id = opts->tenant_id;
 	client_id = opts->client_id;
 	username = opts->username;
@@ -163,7 +163,7 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 	}
 	if (strlen(password) > UP_PASSWORD_MAX) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "user name + password credential: the password is longer than %d bytes",
-			UP_PASSWORD_MAX);
+				       UP_PASSWORD_MAX);
 		goto done;
 	}
 	c = calloc(1, sizeof(*c));
@@ -193,7 +193,7 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 	}
 	/* The description field holds 256 bytes: the user name and tenant are cut to fit. */
 	snprintf(desc, sizeof(desc), "UsernamePassword(user %.90s, client %.40s, tenant %.64s)", c->username,
-		c->client_id, c->tenant ? c->tenant : "organizations");
+		 c->client_id, c->tenant ? c->tenant : "organizations");
 	azsreg_credential__init(&c->base, &up_vtable, desc);
 	*out = &c->base;
 	c = NULL;

@@ -24,7 +24,7 @@ void azsreg_credential__init(azsreg_credential *cred, const azsreg_credential_vt
 	cred->vt = vt;
 	__atomic_store_n(&cred->refs, 1, __ATOMIC_SEQ_CST);
 	snprintf(cred->description, sizeof(cred->description), "%s",
-		description ? description : (vt && vt->kind ? vt->kind : "Credential"));
+		 description ? description : (vt && vt->kind ? vt->kind : "Credential"));
 }
 
 azsreg_credential *azsreg_credential__ref(azsreg_credential *cred)
@@ -68,7 +68,7 @@ AZSREG_EXTERN(int) azsreg_certificate_options_init(azsreg_certificate_options *o
 		return azsreg_error__set(AZSREG_EINVALID, "certificate options: NULL");
 	if (version != 1 && version != AZSREG_CERTIFICATE_OPTIONS_VERSION)
 		return azsreg_error__set(AZSREG_EINVALID, "certificate options: unknown version %u (expected 1 or %u)",
-			version, AZSREG_CERTIFICATE_OPTIONS_VERSION);
+					 version, AZSREG_CERTIFICATE_OPTIONS_VERSION);
 	/* a version-1 caller's struct ends before sign_payload_free */
 	init.version = version;
 	memcpy(opts, &init, version == 1 ? offsetof(azsreg_certificate_options, sign_payload_free) : sizeof(init));
@@ -101,7 +101,7 @@ AZSREG_EXTERN(int) azsreg_username_password_options_init(azsreg_username_passwor
 	static const azsreg_username_password_options init = AZSREG_USERNAME_PASSWORD_OPTIONS_INIT;
 
 	return azsreg__options_init(opts, &init, sizeof(init), version, AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION,
-		"user name + password");
+				    "user name + password");
 }
 
 /* ------------------------------------------------------- shared helpers */
@@ -130,7 +130,7 @@ int azsreg_cred__check_tenant(const char *tenant, const char *what)
 		return azsreg_error__set(AZSREG_EINVALID, "%s: the tenant is longer than 253 characters", what);
 	if (strspn(tenant, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_{}") != n)
 		return azsreg_error__set(AZSREG_EINVALID,
-			"%s: the tenant \"%.64s\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')", what, tenant);
+					 "%s: the tenant \"%.64s\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')", what, tenant);
 	if (tenant[0] == '.' || strstr(tenant, "..") != NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "%s: the tenant \"%.64s\" is not a valid domain name", what, tenant);
 	return AZSREG_OK;
@@ -162,7 +162,7 @@ int azsreg_cred__token_url(azsreg_buf *out, const azsreg_token_context *ctx, con
 	auth = ctx->env->authority;
 	if (ctx->env->is_adfs)
 		return azsreg_buf__printf(out, "%s%soauth2/%s", auth,
-			auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/", device_code ? "devicecode" : "token");
+					  auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/", device_code ? "devicecode" : "token");
 	rc = azsreg_cred__check_tenant(tenant, "token request");
 	if (rc != AZSREG_OK)
 		return rc;
@@ -170,7 +170,7 @@ int azsreg_cred__token_url(azsreg_buf *out, const azsreg_token_context *ctx, con
 	if (rc != AZSREG_OK)
 		return rc;
 	return azsreg_buf__printf(out, "%s%s%s/oauth2/v2.0/%s", auth,
-		auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/", t, device_code ? "devicecode" : "token");
+				  auth[0] != '\0' && auth[strlen(auth) - 1] == '/' ? "" : "/", t, device_code ? "devicecode" : "token");
 }
 
 int azsreg_cred__form_add(azsreg_buf *form, const char *name, const char *value)

@@ -103,8 +103,9 @@ AZSREG_EXTERN(int) azsreg_environment_builtin(azsreg_environment **out, const ch
 	}
 	if (c == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-		                       "unknown environment '%.64s': the built-in environments are AzureCloud, AzureChinaCloud, AzureUSGovernment and AzureGermanCloud; "
-		                       "for an Azure Stack deployment's own ARM use a custom (discovered) environment", name);
+				       "unknown environment '%.64s': the built-in environments are AzureCloud, AzureChinaCloud, AzureUSGovernment and AzureGermanCloud; "
+				       "for an Azure Stack deployment's own ARM use a custom (discovered) environment",
+				       name);
 		goto done;
 	}
 	env = env_alloc();

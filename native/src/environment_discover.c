@@ -182,7 +182,7 @@ int azsreg_environment__discover_over(azsreg_environment **out, const char *name
 	req.method = "GET";
 	req.url = azsreg_buf__detach(&url);
 	memset(&so, 0, sizeof(so));
-	so.what = azsreg_buf__cstr(&what);   /* no authorize hook: the document needs no token */
+	so.what = azsreg_buf__cstr(&what); /* no authorize hook: the document needs no token */
 	rc = azsreg_pipeline__send(p, &req, &resp, &so);
 	if (rc != AZSREG_OK)
 		goto done; /* the message starts with so.what */
@@ -239,10 +239,9 @@ AZSREG_EXTERN(int) azsreg_environment_discover_with(azsreg_environment **out, co
 		if (out != NULL)
 			*out = NULL;
 		return azsreg_error__set(AZSREG_EINVALID, "discover environment: options of an unknown version %u (expected %u)",
-			opts->version, AZSREG_DISCOVERY_OPTIONS_VERSION);
+					 opts->version, AZSREG_DISCOVERY_OPTIONS_VERSION);
 	}
 	if (opts != NULL)
 		client_options_of(&o, opts);
 	return azsreg_environment__discover_over(out, name, arm_endpoint, &o, NULL, NULL);
 }
-

@@ -66,13 +66,14 @@ static json_t *redact_json(json_t *v, int depth)
 		r = redacted_copy(json_string_value(v));
 		if (r == NULL)
 			return NULL;
-		out = json_string(r);   /* NULL when masking left invalid UTF-8 */
+		out = json_string(r); /* NULL when masking left invalid UTF-8 */
 		azsreg__wipe(r, strlen(r));
 		free(r);
 		return out != NULL ? out : json_string("***");
 	case JSON_ARRAY:
 		out = json_array();
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			if (out == NULL || json_array_append_new(out, redact_json(item, depth + 1)) != 0) {
 				json_decref(out);
 				return NULL;
@@ -81,7 +82,8 @@ static json_t *redact_json(json_t *v, int depth)
 		return out;
 	case JSON_OBJECT:
 		out = json_object();
-		json_object_foreach(v, key, item) {
+		json_object_foreach(v, key, item)
+		{
 			json_t *value;
 			r = redacted_copy(key);
 			if (out == NULL || r == NULL) {
@@ -195,9 +197,9 @@ static char *message_copy(const char *s)
 	redacted = redacted_copy(s);
 	if (redacted == NULL)
 		return NULL;
-	escaped = escape_controls(redacted);   /* takes `redacted` */
+	escaped = escape_controls(redacted); /* takes `redacted` */
 	if (escaped == NULL || escaped == redacted)
-		return escaped;                      /* nothing was escaped: nothing new to redact */
+		return escaped; /* nothing was escaped: nothing new to redact */
 	r = redacted_copy(escaped);
 	azsreg__wipe(escaped, strlen(escaped));
 	free(escaped);
@@ -260,21 +262,36 @@ done:
 AZSREG_EXTERN(const char *) azsreg_result_name(int code)
 {
 	switch (code) {
-	case AZSREG_OK: return "AZSREG_OK";
-	case AZSREG_ERROR: return "AZSREG_ERROR";
-	case AZSREG_EINVALID: return "AZSREG_EINVALID";
-	case AZSREG_ENOTFOUND: return "AZSREG_ENOTFOUND";
-	case AZSREG_EAUTH: return "AZSREG_EAUTH";
-	case AZSREG_ETHROTTLED: return "AZSREG_ETHROTTLED";
-	case AZSREG_ETIMEOUT: return "AZSREG_ETIMEOUT";
-	case AZSREG_ETLS: return "AZSREG_ETLS";
-	case AZSREG_ENETWORK: return "AZSREG_ENETWORK";
-	case AZSREG_ESERVICE: return "AZSREG_ESERVICE";
-	case AZSREG_ENOMEM: return "AZSREG_ENOMEM";
-	case AZSREG_ECONFLICT: return "AZSREG_ECONFLICT";
-	case AZSREG_ECANCELLED: return "AZSREG_ECANCELLED";
-	case AZSREG_EPARTIAL: return "AZSREG_EPARTIAL";
-	default: return "AZSREG_UNKNOWN";
+	case AZSREG_OK:
+		return "AZSREG_OK";
+	case AZSREG_ERROR:
+		return "AZSREG_ERROR";
+	case AZSREG_EINVALID:
+		return "AZSREG_EINVALID";
+	case AZSREG_ENOTFOUND:
+		return "AZSREG_ENOTFOUND";
+	case AZSREG_EAUTH:
+		return "AZSREG_EAUTH";
+	case AZSREG_ETHROTTLED:
+		return "AZSREG_ETHROTTLED";
+	case AZSREG_ETIMEOUT:
+		return "AZSREG_ETIMEOUT";
+	case AZSREG_ETLS:
+		return "AZSREG_ETLS";
+	case AZSREG_ENETWORK:
+		return "AZSREG_ENETWORK";
+	case AZSREG_ESERVICE:
+		return "AZSREG_ESERVICE";
+	case AZSREG_ENOMEM:
+		return "AZSREG_ENOMEM";
+	case AZSREG_ECONFLICT:
+		return "AZSREG_ECONFLICT";
+	case AZSREG_ECANCELLED:
+		return "AZSREG_ECANCELLED";
+	case AZSREG_EPARTIAL:
+		return "AZSREG_EPARTIAL";
+	default:
+		return "AZSREG_UNKNOWN";
 	}
 }
 
@@ -412,7 +429,7 @@ int azsreg__options_init(void *opts, const void *init, size_t size, unsigned int
 		return azsreg_error__set(AZSREG_EINVALID, "%s options: NULL", what);
 	if (version != expected)
 		return azsreg_error__set(AZSREG_EINVALID, "%s options: unknown version %u (expected %u)", what, version,
-			expected);
+					 expected);
 	memcpy(opts, init, size);
 	return AZSREG_OK;
 }
@@ -471,7 +488,7 @@ int azsreg_error__set_info(const azsreg_error_info *info)
 	arm_code = message_copy(info->arm_code);
 	arm_message = message_copy(info->arm_message);
 	target = message_copy(info->target);
-	details = redacted_json_copy(info->details_json);   /* JSON text: no raw control characters */
+	details = redacted_json_copy(info->details_json); /* JSON text: no raw control characters */
 	rid = message_copy(info->request_id);
 	cid = message_copy(info->correlation_id);
 	azsreg_error__state_clear(e);
@@ -613,7 +630,8 @@ static json_t *member(json_t *obj, const char *key)
 	v = json_object_get(obj, key);
 	if (v != NULL)
 		return v;
-	json_object_foreach(obj, k, v) {
+	json_object_foreach(obj, k, v)
+	{
 		if (strcasecmp(k, key) == 0)
 			return v;
 	}
@@ -676,7 +694,7 @@ static void put_ids(azsreg_buf *b, int status, const char *rid, const char *cid)
 	if (any) {
 		(void)azsreg_buf__puts(b, ")");
 	} else if (!b->failed && b->ptr != NULL && b->size >= 2) {
-		b->size -= 2;   /* drop the " (" (never underflow after an out-of-memory append) */
+		b->size -= 2; /* drop the " (" (never underflow after an out-of-memory append) */
 		b->ptr[b->size] = '\0';
 	}
 }
@@ -692,7 +710,7 @@ static void put_body_snippet(azsreg_buf *b, const char *body, size_t len)
 		return;
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)body[i];
-		tmp[i] = c == '\0' ? '\n' : (char)c;   /* put_one_line folds control characters */
+		tmp[i] = c == '\0' ? '\n' : (char)c; /* put_one_line folds control characters */
 	}
 	tmp[n] = '\0';
 	(void)azsreg_buf__puts(b, "; the body starts with \"");
@@ -725,7 +743,7 @@ int azsreg_error__from_arm(int status, const char *body, size_t body_len, const 
 		} else if (!json_is_object(err)) {
 			err = member(root, "odata.error");
 			if (!json_is_object(err))
-				err = root;   /* top-level {"code","message"} */
+				err = root; /* top-level {"code","message"} */
 		}
 		if (err != NULL) {
 			code = member_str(err, "code");
@@ -738,7 +756,7 @@ int azsreg_error__from_arm(int status, const char *body, size_t body_len, const 
 	}
 	rc = azsreg_error__code_for_status(status, code);
 	if (rc == AZSREG_OK)
-		rc = AZSREG_ESERVICE;   /* called for a failure: never report success */
+		rc = AZSREG_ESERVICE; /* called for a failure: never report success */
 
 	(void)azsreg_buf__printf(&msg, "%s: ", what);
 	if (code != NULL || message != NULL) {

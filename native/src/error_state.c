@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 /*
  * Each thread's block is allocated on the heap on first use and owned by a pthread key:
  * the key's destructor frees it at thread exit, and nothing else points at it. (A
@@ -30,8 +29,15 @@ static int tls_key_ok;
 static const char no_state_message[] = "out of memory (no room for this thread's error state)";
 static azsreg_error_state no_state = {
 	{ AZSREG_ENOMEM, 0, no_state_message, "", "", "", "", "", "", "" },
-	NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-	1,  /* busy for good: the setters return at once */
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	NULL,
+	1, /* busy for good: the setters return at once */
 	0
 };
 
@@ -75,7 +81,8 @@ void azsreg_error__state_publish(azsreg_error_state *e, int code, int http_statu
 	e->pub.http_status = http_status;
 	/* an error whose message could not be stored still says why there is none */
 	e->pub.message = e->message != NULL || code == AZSREG_OK || e->quiet ? nz(e->message)
-			 : code == AZSREG_ENOMEM ? "out of memory" : "out of memory storing this error's message";
+			 : code == AZSREG_ENOMEM                             ? "out of memory"
+									     : "out of memory storing this error's message";
 	e->pub.arm_code = nz(e->arm_code);
 	e->pub.arm_message = nz(e->arm_message);
 	e->pub.target = nz(e->target);

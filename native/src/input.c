@@ -19,15 +19,15 @@
 #include <strings.h>
 
 #define INPUT_MAX ((size_t)64 * 1024 * 1024)
-#define INPUT_LIST_MAX 1000           /* entries shown in "errors" / "duplicates" */
+#define INPUT_LIST_MAX 1000 /* entries shown in "errors" / "duplicates" */
 #define NO_COLUMN ((size_t)-1)
 
 typedef struct in_row {
 	size_t line;
 	char guid[AZSREG_GUID_LEN + 1];
-	char *tenant;     /* as given; NULL: none */
-	char *reg;        /* as given; NULL: none */
-	size_t dup_of;    /* line of the first row with the same customer and registration; 0: none */
+	char *tenant; /* as given; NULL: none */
+	char *reg; /* as given; NULL: none */
+	size_t dup_of; /* line of the first row with the same customer and registration; 0: none */
 } in_row;
 
 typedef struct in_state {
@@ -36,8 +36,8 @@ typedef struct in_state {
 	json_t *errors;
 	size_t nerrors;
 	size_t first_error_line;
-	char *first_error;       /* message of the first bad row */
-	char *fatal;             /* a file-level problem ("line N: ..."); the call fails */
+	char *first_error; /* message of the first bad row */
+	char *fatal; /* a file-level problem ("line N: ..."); the call fails */
 	int oom;
 } in_state;
 
@@ -329,25 +329,28 @@ static void add_row(in_state *st, size_t line, const char *cust, const char *ten
 
 /* ------------------------------------------------------------------ CSV */
 
-enum { COL_CUSTOMER, COL_TENANT, COL_REGISTRATION, COL_COUNT };
+enum { COL_CUSTOMER,
+       COL_TENANT,
+       COL_REGISTRATION,
+       COL_COUNT };
 static const char *const col_names[COL_COUNT] = { "customer", "TenantId", "Registration" };
 static const char json_hint[] = " (the file looks like JSON lines: one object per line)";
 
 typedef struct csv_ctx {
 	in_state *st;
 	int have_header;
-	int stop;                   /* a file-level problem: ignore the rest */
-	int looks_json;             /* the first non-blank character is '{' (format forced to CSV) */
-	char **hnames;              /* header cells (trimmed) while the header row is read */
+	int stop; /* a file-level problem: ignore the rest */
+	int looks_json; /* the first non-blank character is '{' (format forced to CSV) */
+	char **hnames; /* header cells (trimmed) while the header row is read */
 	size_t nh, hcap;
-	size_t width;               /* header cells */
-	size_t col[COL_COUNT];      /* column index of each known column, NO_COLUMN when absent */
+	size_t width; /* header cells */
+	size_t col[COL_COUNT]; /* column index of each known column, NO_COLUMN when absent */
 	/* the current row */
-	int row_open;               /* a row has started and not ended (a quoted field goes on) */
+	int row_open; /* a row has started and not ended (a quoted field goes on) */
 	size_t row_line;
-	size_t cell;                /* index of the next cell */
-	int any;                    /* a non-empty cell */
-	size_t extra;               /* non-empty cells past the header's columns */
+	size_t cell; /* index of the next cell */
+	int any; /* a non-empty cell */
+	size_t extra; /* non-empty cells past the header's columns */
 	char *val[COL_COUNT];
 } csv_ctx;
 
@@ -612,7 +615,7 @@ static void parse_csv(in_state *st, const char *text, size_t len, size_t line)
 		line++;
 	}
 	if (!cx.stop && !st->oom && csv_fini(&p, on_cell, on_row, &cx) != 0) {
-		n = line - cx.row_line - 1;    /* lines after the row's first one */
+		n = line - cx.row_line - 1; /* lines after the row's first one */
 		if (n == 0)
 			(void)azsreg_error__set(AZSREG_EINVALID,
 						"a quoted field in this row is never closed (the file ends inside it): close the quote");
@@ -680,7 +683,8 @@ static void json_line(in_state *st, const char *s, size_t n, size_t line)
 		add_error(st, line);
 		goto done;
 	}
-	json_object_foreach(o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		for (k = 0; k < COL_COUNT; k++) {
 			if (!(k == COL_CUSTOMER ? strcasecmp(key, "customerSubscriptionId") == 0 || strcasecmp(key, "subscriptionId") == 0
 						: strcasecmp(key, member_names[k]) == 0))
@@ -814,13 +818,27 @@ static void put_json_string(azsreg_buf *b, const char *s)
 		run = s + 1;
 		esc[0] = '\\';
 		switch (c) {
-		case '"': esc[1] = '"'; break;
-		case '\\': esc[1] = '\\'; break;
-		case '\b': esc[1] = 'b'; break;
-		case '\f': esc[1] = 'f'; break;
-		case '\n': esc[1] = 'n'; break;
-		case '\r': esc[1] = 'r'; break;
-		case '\t': esc[1] = 't'; break;
+		case '"':
+			esc[1] = '"';
+			break;
+		case '\\':
+			esc[1] = '\\';
+			break;
+		case '\b':
+			esc[1] = 'b';
+			break;
+		case '\f':
+			esc[1] = 'f';
+			break;
+		case '\n':
+			esc[1] = 'n';
+			break;
+		case '\r':
+			esc[1] = 'r';
+			break;
+		case '\t':
+			esc[1] = 't';
+			break;
 		default:
 			memcpy(esc + 1, "u00", 3);
 			esc[4] = hex[c >> 4];
@@ -849,7 +867,7 @@ static char *result_json(in_state *st, int json_lines, size_t ndups)
 	size_t i, listed = 0;
 	const char *sep = "";
 
-	b.limit = (size_t)1 << 30;   /* rows of a 64 MiB file take about 250 MB */
+	b.limit = (size_t)1 << 30; /* rows of a 64 MiB file take about 250 MB */
 	if (errors == NULL)
 		return NULL;
 	(void)azsreg_buf__printf(&b, "{\"format\":\"%s\",\"rows\":[", json_lines ? "jsonLines" : "csv");
@@ -930,7 +948,7 @@ AZSREG_EXTERN(int) azsreg_input_parse(char **out_json, const char *text, size_t 
 	}
 	if (text == NULL)
 		text = "";
-	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {   /* UTF-8 BOM (not a column of line 1) */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) { /* UTF-8 BOM (not a column of line 1) */
 		text += 3;
 		len -= 3;
 	}

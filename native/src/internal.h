@@ -51,13 +51,16 @@
 
 /** A growable buffer that refuses to grow past `limit` (0: AZSREG_BUF_DEFAULT_LIMIT). */
 typedef struct azsreg_buf {
-	char *ptr;      /* always NUL-terminated when non-NULL */
-	size_t size;    /* bytes used, without the NUL */
-	size_t asize;   /* bytes allocated */
-	size_t limit;   /* maximum size; 0 means default */
-	int failed;     /* set once an append failed (oom or limit): later appends are no-ops */
+	char *ptr; /* always NUL-terminated when non-NULL */
+	size_t size; /* bytes used, without the NUL */
+	size_t asize; /* bytes allocated */
+	size_t limit; /* maximum size; 0 means default */
+	int failed; /* set once an append failed (oom or limit): later appends are no-ops */
 } azsreg_buf;
-#define AZSREG_BUF_INIT { NULL, 0, 0, 0, 0 }
+#define AZSREG_BUF_INIT \
+	{ \
+		NULL, 0, 0, 0, 0 \
+	}
 #define AZSREG_BUF_DEFAULT_LIMIT ((size_t)64 * 1024 * 1024)
 
 int azsreg_buf__put(azsreg_buf *b, const char *data, size_t len);
@@ -97,8 +100,8 @@ typedef struct azsreg_error_state {
 	char *request_id;
 	char *correlation_id;
 	char *json;
-	int busy;        /* re-entrancy guard (out of memory inside error handling) */
-	int quiet;       /* azsreg_error__quiet: keep codes only, build no message */
+	int busy; /* re-entrancy guard (out of memory inside error handling) */
+	int quiet; /* azsreg_error__quiet: keep codes only, build no message */
 } azsreg_error_state;
 
 /** This thread's block (allocated on first use), or a shared read-only fallback block when
@@ -115,7 +118,6 @@ void azsreg_error__state_publish(azsreg_error_state *e, int code, int http_statu
  * of memory). Everything else uses azsreg_error__set. Returns `code`.
  */
 int azsreg_error__set_fixed(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
-
 
 /* -------------------------------------------------------------- error.c */
 
@@ -257,8 +259,8 @@ int azsreg_util__valid_utf8(const char *s, size_t n);
 
 struct azsreg_environment {
 	char *name;
-	char *arm_endpoint;   /* ends with '/' */
-	char *authority;      /* ends with '/'; for AD FS ends with "adfs/" */
+	char *arm_endpoint; /* ends with '/' */
+	char *authority; /* ends with '/'; for AD FS ends with "adfs/" */
 	char *audience;
 	int is_adfs;
 	char *gallery_endpoint;
@@ -289,21 +291,21 @@ void azsreg_headers__remove(azsreg_headers *h, const char *name);
 void azsreg_headers__free(azsreg_headers *h);
 
 typedef struct azsreg_http_request {
-	const char *method;       /* "GET", "PUT", ... */
-	char *url;                /* owned */
-	azsreg_headers headers;   /* owned */
-	char *body;               /* owned; may be NULL */
+	const char *method; /* "GET", "PUT", ... */
+	char *url; /* owned */
+	azsreg_headers headers; /* owned */
+	char *body; /* owned; may be NULL */
 	size_t body_len;
-	int body_is_secret;       /* wipe when freed, log only redacted */
-	int no_proxy;             /* never use a proxy (IMDS) */
-	int allow_link_local_http;/* allow http://169.254.169.254 (IMDS) */
+	int body_is_secret; /* wipe when freed, log only redacted */
+	int no_proxy; /* never use a proxy (IMDS) */
+	int allow_link_local_http; /* allow http://169.254.169.254 (IMDS) */
 } azsreg_http_request;
 
 typedef struct azsreg_http_response {
 	int status;
 	azsreg_headers headers;
 	azsreg_buf body;
-	int transport_final;      /* set by a transport whose failure must not be retried (proxy 407); additive */
+	int transport_final; /* set by a transport whose failure must not be retried (proxy 407); additive */
 } azsreg_http_response;
 
 void azsreg_http_request__free(azsreg_http_request *req);
@@ -315,10 +317,10 @@ void azsreg_http_response__reset(azsreg_http_response *resp);
 
 /** Injectable time, sleep and randomness, so retry tests run in zero time. */
 typedef struct azsreg_clock {
-	int64_t (*now_ms)(void *ctx);       /* monotonic milliseconds */
-	int64_t (*unix_time)(void *ctx);    /* wall-clock Unix seconds */
+	int64_t (*now_ms)(void *ctx); /* monotonic milliseconds */
+	int64_t (*unix_time)(void *ctx); /* wall-clock Unix seconds */
 	void (*sleep_ms)(void *ctx, int64_t ms);
-	uint32_t (*random)(void *ctx);      /* for jitter */
+	uint32_t (*random)(void *ctx); /* for jitter */
 	void *ctx;
 	int64_t (*unix_time_ms)(void *ctx); /* wall-clock Unix milliseconds; NULL: unix_time * 1000 (additive) */
 } azsreg_clock;
@@ -377,11 +379,11 @@ struct azsreg_transport {
 };
 
 typedef struct azsreg_transport_options {
-	const char *ca_file;       /* else SSL_CERT_FILE, CURL_CA_BUNDLE, system store */
-	const char *proxy;         /* else HTTPS_PROXY / https_proxy / NO_PROXY (libcurl's own) */
+	const char *ca_file; /* else SSL_CERT_FILE, CURL_CA_BUNDLE, system store */
+	const char *proxy; /* else HTTPS_PROXY / https_proxy / NO_PROXY (libcurl's own) */
 	long connect_timeout_ms;
 	const char *user_agent;
-	long max_connections;      /* idle connections kept for reuse; 0: AZSREG__DEFAULT_MAX_CONNECTIONS */
+	long max_connections; /* idle connections kept for reuse; 0: AZSREG__DEFAULT_MAX_CONNECTIONS */
 } azsreg_transport_options;
 
 /** The libcurl transport: easy-handle pool + shared connection cache; TLS always verified. */
@@ -418,8 +420,8 @@ typedef struct azsreg_pipeline azsreg_pipeline;
 typedef int (*azsreg_authorize_fn)(void *ctx, azsreg_http_request *req, int force_renew);
 
 typedef struct azsreg_pipeline_options {
-	azsreg_transport *transport;       /* borrowed */
-	const azsreg_clock *clock;         /* borrowed; NULL: system */
+	azsreg_transport *transport; /* borrowed */
+	const azsreg_clock *clock; /* borrowed; NULL: system */
 	azsreg_logger logger;
 	azsreg_retry_policy retry;
 	long request_timeout_ms;
@@ -432,12 +434,12 @@ int azsreg_pipeline__new(azsreg_pipeline **out, const azsreg_pipeline_options *o
 void azsreg_pipeline__free(azsreg_pipeline *p);
 
 typedef struct azsreg_send_options {
-	azsreg_authorize_fn authorize;     /* NULL: no auth (identity calls) */
+	azsreg_authorize_fn authorize; /* NULL: no auth (identity calls) */
 	void *authorize_ctx;
-	int follow_lro;                    /* poll 201/202 Azure-AsyncOperation / Location */
-	const char *what;                  /* for error messages: "register customer ..." */
-	long timeout_ms;                   /* per attempt; 0: the pipeline's (IMDS uses a short one) */
-	int max_retries;                   /* 0: the pipeline's; negative: no retries */
+	int follow_lro; /* poll 201/202 Azure-AsyncOperation / Location */
+	const char *what; /* for error messages: "register customer ..." */
+	long timeout_ms; /* per attempt; 0: the pipeline's (IMDS uses a short one) */
+	int max_retries; /* 0: the pipeline's; negative: no retries */
 } azsreg_send_options;
 
 /**
@@ -474,11 +476,11 @@ int azsreg_pipeline__same_origin(const char *a, const char *b);
 /* ------------------------------------------------------------ credentials */
 
 typedef struct azsreg_token {
-	char *access_token;     /* secret: free with azsreg_token__clear */
-	int64_t expires_on_ms;  /* Unix ms */
-	int64_t issued_at_ms;   /* Unix ms when the token request was SENT (for proportional renewal) */
-	char *account;          /* appid / upn / oid for display; may be NULL */
-	char *tenant_id;        /* tid claim when known; may be NULL */
+	char *access_token; /* secret: free with azsreg_token__clear */
+	int64_t expires_on_ms; /* Unix ms */
+	int64_t issued_at_ms; /* Unix ms when the token request was SENT (for proportional renewal) */
+	char *account; /* appid / upn / oid for display; may be NULL */
+	char *tenant_id; /* tid claim when known; may be NULL */
 } azsreg_token;
 
 /** Frees and wipes what a token holds (token.c). */
@@ -486,22 +488,22 @@ void azsreg_token__clear(azsreg_token *t);
 
 /** What a credential needs to fetch a token. */
 typedef struct azsreg_token_context {
-	const azsreg_environment *env;   /* authority, audience, AD FS */
-	const char *tenant;              /* client's tenant override; may be NULL */
-	azsreg_pipeline *pipeline;       /* for identity requests (no bearer) */
-	const azsreg_clock *clock;       /* NULL: the pipeline's clock, else the system clock */
+	const azsreg_environment *env; /* authority, audience, AD FS */
+	const char *tenant; /* client's tenant override; may be NULL */
+	azsreg_pipeline *pipeline; /* for identity requests (no bearer) */
+	const azsreg_clock *clock; /* NULL: the pipeline's clock, else the system clock */
 } azsreg_token_context;
 
 typedef struct azsreg_credential_vtable {
-	const char *kind;   /* "AccessToken", "ClientSecret", ... */
+	const char *kind; /* "AccessToken", "ClientSecret", ... */
 	int (*get_token)(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out);
-	void (*destroy)(azsreg_credential *cred);   /* wipe secrets, free impl */
+	void (*destroy)(azsreg_credential *cred); /* wipe secrets, free impl */
 } azsreg_credential_vtable;
 
 struct azsreg_credential {
 	const azsreg_credential_vtable *vt;
-	int refs;                   /* atomic (__atomic builtins) */
-	char description[256];      /* never a secret */
+	int refs; /* atomic (__atomic builtins) */
+	char description[256]; /* never a secret */
 };
 
 /** Sets base fields; refs = 1. */
@@ -553,9 +555,9 @@ typedef struct azsreg_jwt_claims {
 	int64_t iat;
 	char *tid;
 	char *oid;
-	char *appid;     /* appid, else azp */
-	char *upn;       /* upn, else preferred_username, else unique_name */
-	char *aud;       /* first audience when an array */
+	char *appid; /* appid, else azp */
+	char *upn; /* upn, else preferred_username, else unique_name */
+	char *aud; /* first audience when an array */
 	char *iss;
 } azsreg_jwt_claims;
 
@@ -593,15 +595,15 @@ int azsreg_openid__parse_tenant(char *out, const char *body, size_t len);
 
 /** Inputs of an RS256 client assertion. */
 typedef struct azsreg_assertion_params {
-	const char *client_id;             /* iss and sub */
-	const char *audience;              /* aud: the exact token endpoint URL */
-	const unsigned char *cert_der;     /* x5t = base64url(SHA-1(cert_der)) */
+	const char *client_id; /* iss and sub */
+	const char *audience; /* aud: the exact token endpoint URL */
+	const unsigned char *cert_der; /* x5t = base64url(SHA-1(cert_der)) */
 	size_t cert_der_len;
 	const unsigned char *const *chain_der; /* x5c (leaf first) when chain_count > 0 */
 	const size_t *chain_der_len;
 	size_t chain_count;
-	int64_t now_unix;                  /* nbf = iat = now; exp = now + 600 */
-	azsreg_sign_cb sign;               /* RS256 signer */
+	int64_t now_unix; /* nbf = iat = now; exp = now + 600 */
+	azsreg_sign_cb sign; /* RS256 signer */
 	void *sign_payload;
 } azsreg_assertion_params;
 
@@ -689,7 +691,7 @@ struct azsreg_client {
 	azsreg_pipeline *pipeline;
 	azsreg_token_cache *tokens;
 	azsreg_logger logger;
-	int owns_transport;   /* 0 when injected by azsreg_client__new_with (additive) */
+	int owns_transport; /* 0 when injected by azsreg_client__new_with (additive) */
 };
 
 /** For operations.c: the authorize hook bound to this client. */
@@ -728,14 +730,14 @@ int azsreg_client__pipeline_new(azsreg_pipeline **out_pipeline, azsreg_transport
 
 /** One customer subscription call, built and checked before anything is sent. */
 typedef struct azsreg_customer_call {
-	int action;                               /* AZSREG_BATCH_PUT / _DELETE / _GET */
+	int action; /* AZSREG_BATCH_PUT / _DELETE / _GET */
 	azsreg_registration_ref reg;
-	char guid[AZSREG_GUID_LEN + 1];           /* the customer subscription, lowercase */
-	char tenant[AZSREG_GUID_LEN + 1];         /* PUT: the tenant GUID sent, "" for none */
-	char what[AZSREG_NAME_MAX + 576];         /* "register customer <guid> with registration <name> at <arm>" */
-	char *id;                                 /* the mapping's resource ID */
-	char *url;                                /* {arm}{id}?api-version= */
-	char *body;                               /* PUT: {"properties":{["tenantId":...]}} */
+	char guid[AZSREG_GUID_LEN + 1]; /* the customer subscription, lowercase */
+	char tenant[AZSREG_GUID_LEN + 1]; /* PUT: the tenant GUID sent, "" for none */
+	char what[AZSREG_NAME_MAX + 576]; /* "register customer <guid> with registration <name> at <arm>" */
+	char *id; /* the mapping's resource ID */
+	char *url; /* {arm}{id}?api-version= */
+	char *body; /* PUT: {"properties":{["tenantId":...]}} */
 } azsreg_customer_call;
 
 /**

@@ -127,9 +127,16 @@ int azsreg_secret__in(const char *text, size_t len)
 /* ----------------------------------------------------------- header names */
 
 static const char *const secret_headers[] = {
-	"authorization", "proxy-authorization", "x-identity-header", "secret",
-	"cookie", "set-cookie", "x-functions-key", "ocp-apim-subscription-key",
-	"x-api-key", "api-key",
+	"authorization",
+	"proxy-authorization",
+	"x-identity-header",
+	"secret",
+	"cookie",
+	"set-cookie",
+	"x-functions-key",
+	"ocp-apim-subscription-key",
+	"x-api-key",
+	"api-key",
 };
 static const char *const secret_header_prefixes[] = { "x-ms-identity", "x-ms-token-" };
 
@@ -154,15 +161,35 @@ int azsreg_log__header_is_secret(const char *name)
 
 /* Form / query parameters whose values are secret. */
 static const char *const secret_params[] = {
-	"client_secret", "client_assertion", "password", "refresh_token", "device_code",
-	"assertion", "access_token", "id_token", "sig", "secret",
+	"client_secret",
+	"client_assertion",
+	"password",
+	"refresh_token",
+	"device_code",
+	"assertion",
+	"access_token",
+	"id_token",
+	"sig",
+	"secret",
 };
 
 /* JSON members whose values are secret. */
 static const char *const secret_members[] = {
-	"access_token", "refresh_token", "id_token", "client_secret", "client_assertion",
-	"assertion", "password", "device_code", "clientSecret", "accessToken",
-	"certificatePassword", "identityHeader", "refreshToken", "idToken", "secret",
+	"access_token",
+	"refresh_token",
+	"id_token",
+	"client_secret",
+	"client_assertion",
+	"assertion",
+	"password",
+	"device_code",
+	"clientSecret",
+	"accessToken",
+	"certificatePassword",
+	"identityHeader",
+	"refreshToken",
+	"idToken",
+	"secret",
 	"token",
 };
 
@@ -375,7 +402,7 @@ static void mark_bearer(const char *text, size_t len, unsigned char *mask)
 			j++;
 		i = j;
 		while (j < len && (is_b64url((unsigned char)text[j]) || text[j] == '.' || text[j] == '~' ||
-		                   text[j] == '+' || text[j] == '/' || text[j] == '='))
+				   text[j] == '+' || text[j] == '/' || text[j] == '='))
 			j++;
 		mark(mask, i, j);
 	}

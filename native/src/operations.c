@@ -81,8 +81,8 @@ static void registration_hint_for_404(void)
 	if (e->http_status == 404 && (strcasecmp(e->arm_code, "SubscriptionNotFound") == 0 ||
 				      strcasecmp(e->arm_code, "ResourceGroupNotFound") == 0))
 		azsreg_error__set_hint("The subscription or resource group was not found at this ARM endpoint. Registrations live in public "
-			"(or sovereign) Azure (https://management.azure.com/, management.chinacloudapi.cn, management.usgovcloudapi.net), "
-			"not on the Azure Stack deployment's own ARM: check the environment (cloud) and the registration's resource ID.");
+				       "(or sovereign) Azure (https://management.azure.com/, management.chinacloudapi.cn, management.usgovcloudapi.net), "
+				       "not on the Azure Stack deployment's own ARM: check the environment (cloud) and the registration's resource ID.");
 }
 
 static int fail_registration_response(const azsreg_client *c, const azsreg_http_response *resp, const char *what)
@@ -161,7 +161,8 @@ static int check_next_link(const azsreg_client *c, const char *link, const char 
 		n = strcspn(link, "?#");
 		return azsreg_error__set(AZSREG_ESERVICE,
 					 "%s: the service's nextLink %.*s points at another host than the ARM endpoint %s; "
-					 "not sending the token there", what, (int)(n > 512 ? 512 : n), link, c->env->arm_endpoint);
+					 "not sending the token there",
+					 what, (int)(n > 512 ? 512 : n), link, c->env->arm_endpoint);
 	}
 	return AZSREG_OK;
 }
@@ -314,9 +315,15 @@ void azsreg_ops__customer_call_free(azsreg_customer_call *call)
 static const char *action_verb(int action, const char **prep)
 {
 	switch (action) {
-	case AZSREG_BATCH_PUT: *prep = "with"; return "register";
-	case AZSREG_BATCH_DELETE: *prep = "from"; return "remove";
-	default: *prep = "of"; return "get";
+	case AZSREG_BATCH_PUT:
+		*prep = "with";
+		return "register";
+	case AZSREG_BATCH_DELETE:
+		*prep = "from";
+		return "remove";
+	default:
+		*prep = "of";
+		return "get";
 	}
 }
 
@@ -418,7 +425,7 @@ int azsreg_ops__customer_finish(const azsreg_customer_call *call, const azsreg_c
 /* One customer call through the pipeline (retries, LRO polling for put and delete). */
 static int customer_call(azsreg_client *client, azsreg_customer_call *call, char **out_json, int *out_existed)
 {
-	static const char *const methods[] = {"", "PUT", "DELETE", "GET"};
+	static const char *const methods[] = { "", "PUT", "DELETE", "GET" };
 	azsreg_http_response resp;
 	int rc;
 

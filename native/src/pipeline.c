@@ -30,7 +30,7 @@ struct azsreg_pipeline {
 	char *user_agent;
 	char *correlation_id;
 	unsigned long requests; /* atomic */
-	unsigned long retries;  /* atomic */
+	unsigned long retries; /* atomic */
 };
 
 int azsreg_pipeline__new(azsreg_pipeline **out, const azsreg_pipeline_options *opts)
@@ -165,7 +165,8 @@ static int url_origin(const char *url, char *scheme, size_t scap, char *authorit
 		memcpy(authority + hlen + 1, port, plen);
 		authority[hlen + 1 + plen] = '\0';
 	} else {
-		const char *def = strcmp(scheme, "https") == 0 ? "443" : strcmp(scheme, "http") == 0 ? "80" : "";
+		const char *def = strcmp(scheme, "https") == 0 ? "443" : strcmp(scheme, "http") == 0 ? "80"
+												     : "";
 		if (hlen + 1 + strlen(def) >= acap)
 			return 0;
 		memcpy(authority, a, hlen);
@@ -269,8 +270,8 @@ static void log_body(const azsreg_pipeline *p, const char *dir, const char *body
 /* --------------------------------------------------------------- sending */
 
 typedef struct send_state {
-	int64_t deadline;       /* monotonic ms */
-	int attempts;           /* attempts made in this send, for messages */
+	int64_t deadline; /* monotonic ms */
+	int attempts; /* attempts made in this send, for messages */
 } send_state;
 
 static int set_header_id(azsreg_http_request *req, const char *name)
@@ -502,7 +503,9 @@ done:
 
 /* ------------------------------------------------------------------- LRO */
 
-typedef enum lro_state { LRO_RUNNING, LRO_SUCCEEDED, LRO_FAILED } lro_state;
+typedef enum lro_state { LRO_RUNNING,
+			 LRO_SUCCEEDED,
+			 LRO_FAILED } lro_state;
 
 /*
  * properties.provisioningState of a resource body: LRO_SUCCEEDED when absent or
@@ -544,7 +547,8 @@ static int lro_check_url(const char *url, const azsreg_http_request *orig, const
 	if (!azsreg_pipeline__same_origin(url, orig->url))
 		return azsreg_error__set(AZSREG_ESERVICE,
 					 "the %s URL of the long-running operation points at another host than the request; "
-					 "not sending the token there", header);
+					 "not sending the token there",
+					 header);
 	return 0;
 }
 
@@ -560,7 +564,7 @@ static int lro_poll(azsreg_pipeline *p, azsreg_http_request *orig, azsreg_http_r
 	azsreg_http_response presp;
 	azsreg_send_options pso = *so;
 	const char *what = (so->what && so->what[0]) ? so->what : "long-running operation";
-	int use_body;   /* no polling header: poll the resource until its provisioningState is final */
+	int use_body; /* no polling header: poll the resource until its provisioningState is final */
 	char pstate[64];
 
 	memset(&preq, 0, sizeof(preq));
@@ -607,7 +611,8 @@ static int lro_poll(azsreg_pipeline *p, azsreg_http_request *orig, azsreg_http_r
 		if (now + wait >= ss->deadline) {
 			rc = azsreg_error__set(AZSREG_ETIMEOUT,
 					       "the long-running operation was still running at the deadline (%ld ms); "
-					       "its status is at %s", p->deadline_ms, poll_url);
+					       "its status is at %s",
+					       p->deadline_ms, poll_url);
 			goto done;
 		}
 		azsreg_log__write(&p->logger, AZSREG_LOG_DEBUG, "long-running operation: polling in %lld ms", (long long)wait);

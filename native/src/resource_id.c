@@ -74,7 +74,7 @@ done:
 typedef struct segment {
 	const char *p;
 	size_t len;
-	size_t pos;   /* 1-based position in the input */
+	size_t pos; /* 1-based position in the input */
 } segment;
 
 typedef struct split_id {
@@ -169,7 +169,7 @@ static int check_resource_group(const char *rg, size_t len, const char *idwhat)
 		unsigned char c = (unsigned char)rg[i];
 		if (!isalnum(c) && c != '_' && c != '-' && c != '.' && c != '(' && c != ')')
 			return azsreg_error__set(AZSREG_EINVALID, "%s: resource group name '%.*s' has an invalid character at position %zu (allowed: letters, digits, _ - . ( ))",
-			                         idwhat, (int)len, rg, i + 1);
+						 idwhat, (int)len, rg, i + 1);
 	}
 	if (rg[len - 1] == '.')
 		return azsreg_error__set(AZSREG_EINVALID, "%s: resource group name '%.*s' must not end with '.'", idwhat, (int)len, rg);
@@ -188,7 +188,7 @@ static int check_name(const char *name, size_t len, const char *idwhat)
 		unsigned char c = (unsigned char)name[i];
 		if (!isalnum(c) && c != '_' && c != '-' && c != '.')
 			return azsreg_error__set(AZSREG_EINVALID, "%s: registration name '%.*s' has an invalid character at position %zu (allowed: letters, digits, - _ .)",
-			                         idwhat, (int)(len > 80 ? 80 : len), name, i + 1);
+						 idwhat, (int)(len > 80 ? 80 : len), name, i + 1);
 	}
 	/* As a path segment '.' or '..' would name another resource (the parser refuses them). */
 	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
@@ -203,14 +203,20 @@ static const char registration_shape[] =
 static int parse_registration(azsreg_registration_ref *out, const split_id *s, const char *idwhat)
 {
 	static const char *const missing[] = {
-		"'subscriptions'", "the subscription ID", "'resourceGroups'", "the resource group name",
-		"'providers'", "'Microsoft.AzureStack'", "'registrations'", "the registration name",
+		"'subscriptions'",
+		"the subscription ID",
+		"'resourceGroups'",
+		"the resource group name",
+		"'providers'",
+		"'Microsoft.AzureStack'",
+		"'registrations'",
+		"the registration name",
 	};
 	int rc;
 
 	if (!seg_is(&s->seg[0], "subscriptions"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s must start with /subscriptions/, got '%.*s' (expected %s)",
-		                         idwhat, (int)(s->seg[0].len > 80 ? 80 : s->seg[0].len), s->seg[0].p, registration_shape);
+					 idwhat, (int)(s->seg[0].len > 80 ? 80 : s->seg[0].len), s->seg[0].p, registration_shape);
 	if (s->count >= 2) {
 		rc = guid_segment(out->subscription_id, &s->seg[1], "subscription ID", idwhat);
 		if (rc != AZSREG_OK)
@@ -218,7 +224,7 @@ static int parse_registration(azsreg_registration_ref *out, const split_id *s, c
 	}
 	if (s->count >= 3 && !seg_is(&s->seg[2], "resourceGroups"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: expected 'resourceGroups' after the subscription ID, got '%.*s'",
-		                         idwhat, (int)(s->seg[2].len > 80 ? 80 : s->seg[2].len), s->seg[2].p);
+					 idwhat, (int)(s->seg[2].len > 80 ? 80 : s->seg[2].len), s->seg[2].p);
 	if (s->count >= 4) {
 		rc = check_resource_group(s->seg[3].p, s->seg[3].len, idwhat);
 		if (rc != AZSREG_OK)
@@ -226,13 +232,13 @@ static int parse_registration(azsreg_registration_ref *out, const split_id *s, c
 	}
 	if (s->count >= 5 && !seg_is(&s->seg[4], "providers"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: expected 'providers' after the resource group, got '%.*s'",
-		                         idwhat, (int)(s->seg[4].len > 80 ? 80 : s->seg[4].len), s->seg[4].p);
+					 idwhat, (int)(s->seg[4].len > 80 ? 80 : s->seg[4].len), s->seg[4].p);
 	if (s->count >= 6 && !seg_is(&s->seg[5], "Microsoft.AzureStack"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: wrong provider: expected Microsoft.AzureStack, got %.*s",
-		                         idwhat, (int)(s->seg[5].len > 80 ? 80 : s->seg[5].len), s->seg[5].p);
+					 idwhat, (int)(s->seg[5].len > 80 ? 80 : s->seg[5].len), s->seg[5].p);
 	if (s->count >= 7 && !seg_is(&s->seg[6], "registrations"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: wrong resource type: expected Microsoft.AzureStack/registrations, got Microsoft.AzureStack/%.*s",
-		                         idwhat, (int)(s->seg[6].len > 80 ? 80 : s->seg[6].len), s->seg[6].p);
+					 idwhat, (int)(s->seg[6].len > 80 ? 80 : s->seg[6].len), s->seg[6].p);
 	if (s->count < 8)
 		return azsreg_error__set(AZSREG_EINVALID, "%s is incomplete: %s is missing (expected %s)", idwhat, missing[s->count], registration_shape);
 	rc = check_name(s->seg[7].p, s->seg[7].len, idwhat);
@@ -301,7 +307,7 @@ AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
 		}
 	} else {
 		rc = azsreg_error__set(AZSREG_EINVALID, "resource ID must start with /subscriptions/{id} or /providers/{namespace}, got '%.*s'",
-		                       (int)(s->seg[0].len > 80 ? 80 : s->seg[0].len), s->seg[0].p);
+				       (int)(s->seg[0].len > 80 ? 80 : s->seg[0].len), s->seg[0].p);
 		goto done;
 	}
 done:
@@ -384,10 +390,10 @@ AZSREG_EXTERN(int) azsreg_registration_id_parse(azsreg_registration_ref *out, co
 	if (s->count > 8) {
 		if (seg_is(&s->seg[8], "customerSubscriptions"))
 			rc = azsreg_error__set(AZSREG_EINVALID, "registration ID has a trailing '/customerSubscriptions' part (at position %zu): this is a customer subscription ID; pass the registration ID only",
-			                       s->seg[8].pos - 1);
+					       s->seg[8].pos - 1);
 		else
 			rc = azsreg_error__set(AZSREG_EINVALID, "registration ID has unexpected trailing parts after the registration name, starting at position %zu ('%.*s')",
-			                       s->seg[8].pos - 1, (int)(s->seg[8].len > 80 ? 80 : s->seg[8].len), s->seg[8].p);
+					       s->seg[8].pos - 1, (int)(s->seg[8].len > 80 ? 80 : s->seg[8].len), s->seg[8].p);
 		goto done;
 	}
 	*out = ref;
@@ -426,7 +432,7 @@ AZSREG_EXTERN(int) azsreg_customer_id_parse(azsreg_registration_ref *out_registr
 	}
 	if (!seg_is(&s->seg[8], "customerSubscriptions")) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: expected 'customerSubscriptions' after the registration name, got '%.*s'",
-		                       idwhat, (int)(s->seg[8].len > 80 ? 80 : s->seg[8].len), s->seg[8].p);
+				       idwhat, (int)(s->seg[8].len > 80 ? 80 : s->seg[8].len), s->seg[8].p);
 		goto done;
 	}
 	if (s->count == 9) {
@@ -438,7 +444,7 @@ AZSREG_EXTERN(int) azsreg_customer_id_parse(azsreg_registration_ref *out_registr
 		goto done;
 	if (s->count > 10) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s has unexpected trailing parts after the customer subscription ID, starting at position %zu ('%.*s')",
-		                       idwhat, s->seg[10].pos - 1, (int)(s->seg[10].len > 80 ? 80 : s->seg[10].len), s->seg[10].p);
+				       idwhat, s->seg[10].pos - 1, (int)(s->seg[10].len > 80 ? 80 : s->seg[10].len), s->seg[10].p);
 		goto done;
 	}
 	*out_registration = ref;
@@ -471,7 +477,7 @@ static int build_registration(azsreg_buf *b, const azsreg_registration_ref *r)
 	if (rc != AZSREG_OK)
 		return rc;
 	return azsreg_buf__printf(b, "/subscriptions/%s/resourceGroups/%s/providers/Microsoft.AzureStack/registrations/%s",
-	                          sub, r->resource_group, r->name);
+				  sub, r->resource_group, r->name);
 }
 
 AZSREG_EXTERN(int) azsreg_registration_id_build(char **out, const azsreg_registration_ref *registration)

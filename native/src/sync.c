@@ -25,15 +25,15 @@
 
 typedef struct reg_state {
 	azsreg_registration_ref ref;
-	char *id;                      /* canonical registration ID */
-	json_t *existing;              /* {guid: tenantId or null}, from the listing */
+	char *id; /* canonical registration ID */
+	json_t *existing; /* {guid: tenantId or null}, from the listing */
 } reg_state;
 
 typedef struct want {
-	size_t index;                  /* entry index */
-	size_t reg;                    /* registration index */
+	size_t index; /* entry index */
+	size_t reg; /* registration index */
 	char guid[AZSREG_GUID_LEN + 1];
-	const char *tenant_in;         /* as given; NULL: any */
+	const char *tenant_in; /* as given; NULL: any */
 	char tenant[AZSREG_GUID_LEN + 1]; /* resolved; "" for none or not yet resolved */
 } want;
 
@@ -67,7 +67,8 @@ static int entry_registration(size_t *out, const reg_state *regs, size_t nregs, 
 	if (found == nregs)
 		return azsreg_error__set(AZSREG_EINVALID,
 					 "sync entry %zu: the registration '%.300s' is not one of the %zu registration(s) of this sync: "
-					 "add it to the sync's registrations or leave the entry's registration out (all of them)", i, given, nregs);
+					 "add it to the sync's registrations or leave the entry's registration out (all of them)",
+					 i, given, nregs);
 	*out = found;
 	return AZSREG_OK;
 }
@@ -141,7 +142,8 @@ static int check_entries(want **out, size_t *out_n, const reg_state *regs, size_
 			if (w[i].reg == w[i - 1].reg && strcmp(w[i].guid, w[i - 1].guid) == 0) {
 				rc = azsreg_error__set(AZSREG_EINVALID,
 						       "sync entry %zu repeats entry %zu: customer %s for registration %s; give each customer once "
-						       "per registration", w[i].index, w[i - 1].index, w[i].guid, regs[w[i].reg].ref.name);
+						       "per registration",
+						       w[i].index, w[i - 1].index, w[i].guid, regs[w[i].reg].ref.name);
 				break;
 			}
 		}
@@ -192,7 +194,8 @@ static int list_registration(azsreg_client *c, reg_state *r)
 		json_decref(arr);
 		return azsreg_error__set(AZSREG_ENOMEM, "sync: out of memory (listing of %s)", r->ref.name);
 	}
-	json_array_foreach(arr, i, item) {
+	json_array_foreach(arr, i, item)
+	{
 		const char *id = json_string_value(json_object_get(item, "id"));
 		const char *tenant = json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId"));
 		azsreg_registration_ref ref;
@@ -389,7 +392,8 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 			items = more;
 		}
 		for (k = 0; k < nregs; k++) {
-			json_object_foreach(regs[k].existing, guid, cur) {
+			json_object_foreach(regs[k].existing, guid, cur)
+			{
 				char key[32 + AZSREG_GUID_LEN];
 				snprintf(key, sizeof(key), "%zu/%s", k, guid);
 				if (json_object_get(wanted, key) != NULL)
@@ -475,7 +479,8 @@ int azsreg_sync_json(char **out_json, azsreg_batch *b, const char *request_json)
 		json_decref(root);
 		return azsreg_error__set(AZSREG_EINVALID, "sync: the request is not a JSON object%s%s", root ? "" : ": ", root ? "" : jerr.text);
 	}
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		if (strcmp(key, "registrations") != 0 && strcmp(key, "entries") != 0 && strcmp(key, "prune") != 0 &&
 		    strcmp(key, "dryRun") != 0 && strcmp(key, "putAll") != 0) {
 			rc = azsreg_error__set(AZSREG_EINVALID, "sync: unknown member \"%.64s\"", key);
@@ -521,7 +526,8 @@ int azsreg_sync_json(char **out_json, azsreg_batch *b, const char *request_json)
 			rc = azsreg_error__set(AZSREG_EINVALID, "sync entry %zu is not a JSON object", i);
 			goto done;
 		}
-		json_object_foreach(o, key, v) {
+		json_object_foreach(o, key, v)
+		{
 			if ((strcmp(key, "customerSubscriptionId") != 0 && strcmp(key, "tenantId") != 0 && strcmp(key, "registration") != 0) ||
 			    !(json_is_string(v) || (json_is_null(v) && strcmp(key, "customerSubscriptionId") != 0))) {
 				rc = azsreg_error__set(AZSREG_EINVALID, "sync entry %zu: \"%.64s\" is not a known member with a string value", i, key);

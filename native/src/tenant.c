@@ -34,7 +34,7 @@ AZSREG_EXTERN(int) azsreg_tenant_check(const char *tenant)
 		return rc;
 	if (strchr(tenant, '.') == NULL)
 		return azsreg_error__set(AZSREG_EINVALID,
-			"the tenant \"%.64s\" is neither a GUID nor a domain name (e.g. contoso.onmicrosoft.com)", tenant);
+					 "the tenant \"%.64s\" is neither a GUID nor a domain name (e.g. contoso.onmicrosoft.com)", tenant);
 	return AZSREG_OK;
 }
 
@@ -74,13 +74,13 @@ AZSREG_EXTERN(int) azsreg_tenant_resolve(char *out, azsreg_client *client, const
 	}
 	if (client->env->is_adfs) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
-			"tenant resolution: AD FS environments (%s) have no tenant directory; give the tenant as a GUID",
-			client->env->name ? client->env->name : client->env->authority);
+				       "tenant resolution: AD FS environments (%s) have no tenant directory; give the tenant as a GUID",
+				       client->env->name ? client->env->name : client->env->authority);
 		goto done;
 	}
 	auth = client->env->authority;
 	rc = azsreg_buf__printf(&url, "%s%s%s/v2.0/.well-known/openid-configuration", auth,
-		(auth[0] && auth[strlen(auth) - 1] == '/') ? "" : "/", tenant);
+				(auth[0] && auth[strlen(auth) - 1] == '/') ? "" : "/", tenant);
 	if (rc != AZSREG_OK)
 		goto done;
 	(void)azsreg_buf__printf(&what, "resolving the tenant \"%s\" at %s", tenant, azsreg_buf__cstr(&url));

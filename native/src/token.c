@@ -29,7 +29,6 @@ void azsreg_token__clear(azsreg_token *t)
 	memset(t, 0, sizeof(*t));
 }
 
-
 /* Floor division by 1000 (negative times never occur, but stay exact). */
 static int64_t ms_to_s(int64_t ms)
 {
@@ -84,7 +83,7 @@ int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, co
 	v = json_object_get(root, "token_type");
 	if (v != NULL && json_is_string(v) && strcasecmp(json_string_value(v), "Bearer") != 0) {
 		rc = azsreg_error__set(AZSREG_EAUTH, "the identity provider returned a token of type \"%.32s\", expected Bearer",
-			json_string_value(v));
+				       json_string_value(v));
 		goto done;
 	}
 	t.issued_at_ms = sent_unix_ms;
@@ -94,7 +93,7 @@ int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, co
 	if (v != NULL && !json_is_null(v)) {
 		if (!azsreg_jwt__number_or_string(v, &n) || n < 1 || n > TOKEN_MAX_LIFETIME) {
 			rc = azsreg_error__set(AZSREG_EAUTH, "the identity provider's expires_in is not a number of seconds between 1 and %lld",
-				(long long)TOKEN_MAX_LIFETIME);
+					       (long long)TOKEN_MAX_LIFETIME);
 			goto done;
 		}
 		t.expires_on_ms = sent_unix_ms + n * 1000;

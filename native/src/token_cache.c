@@ -37,7 +37,7 @@ typedef struct cache_entry {
 	struct cache_entry *next;
 	char *key;
 	azsreg_token tok;
-	unsigned long generation;   /* 0: never had a token */
+	unsigned long generation; /* 0: never had a token */
 	int renewing;
 	unsigned long fail_generation;
 	failure_copy failure;
@@ -50,7 +50,7 @@ struct azsreg_token_cache {
 	unsigned long generation;
 	unsigned long requests;
 	unsigned long renewals;
-	unsigned long waiting;      /* threads waiting for a renewal (tests use it as a gate) */
+	unsigned long waiting; /* threads waiting for a renewal (tests use it as a gate) */
 };
 
 /* What this thread received last (for force_renew without the refused bearer). */
@@ -156,7 +156,7 @@ unsigned long azsreg_token_cache__waiting(const azsreg_token_cache *c)
 static int make_key(azsreg_buf *key, const azsreg_token_context *ctx)
 {
 	return azsreg_buf__printf(key, "%s\n%s", ctx->env->audience,
-		(ctx->tenant != NULL) ? ctx->tenant : "");
+				  (ctx->tenant != NULL) ? ctx->tenant : "");
 }
 
 /* Caller holds the lock. */
@@ -334,9 +334,9 @@ done:
 
 		if (lg != NULL)
 			azsreg_log__write(lg, AZSREG_LOG_INFO, "token for %s from %s: expires in %s%lld.%03lld s%s",
-				ctx->env->audience, cred->description, log_expires_in < 0 ? "-" : "",
-				(long long)(a / 1000), (long long)(a % 1000),
-				log_renewal ? " (renewal)" : "");
+					  ctx->env->audience, cred->description, log_expires_in < 0 ? "-" : "",
+					  (long long)(a / 1000), (long long)(a % 1000),
+					  log_renewal ? " (renewal)" : "");
 	}
 	azsreg_token__clear(&tok);
 	azsreg_buf__free(&key);

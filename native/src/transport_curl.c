@@ -39,7 +39,7 @@ typedef struct curl_transport {
 	char *proxy;
 	char *user_agent;
 	long connect_timeout_ms;
-	long max_connections;      /* idle connections the shared cache keeps */
+	long max_connections; /* idle connections the shared cache keeps */
 	unsigned long connections; /* atomic */
 } curl_transport;
 
@@ -357,7 +357,8 @@ static int map_error(CURLcode cc, CURL *h, const curl_transport *t, const azsreg
 	case CURLE_COULDNT_CONNECT:
 		if (proxy[0] != '\0')
 			return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to the proxy %s (on the way to %s): %s; "
-						 "check the client's proxy option, HTTPS_PROXY and NO_PROXY", req->method, url, proxy, host, detail);
+								  "check the client's proxy option, HTTPS_PROXY and NO_PROXY",
+						 req->method, url, proxy, host, detail);
 		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: cannot connect to %s (%s)", req->method, url, host, detail);
 	case CURLE_GOT_NOTHING:
 		return azsreg_error__set(AZSREG_ENETWORK, "%s %s: %s closed the connection without an answer%s%s%s", req->method, url,
@@ -437,12 +438,12 @@ static const char *ca_bundle(const curl_transport *t)
 	return NULL;
 }
 
-#define SETOPT(h, opt, val)                                                          \
-	do {                                                                         \
-		if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) {               \
+#define SETOPT(h, opt, val) \
+	do { \
+		if (curl_easy_setopt((h), (opt), (val)) != CURLE_OK) { \
 			rc = azsreg_error__set(AZSREG_ERROR, "libcurl refused option " #opt); \
-			goto done;                                                   \
-		}                                                                    \
+			goto done; \
+		} \
 	} while (0)
 
 /*
@@ -471,7 +472,7 @@ static int setup_handle(curl_transport *t, CURL *h, const azsreg_http_request *r
 	if (ca != NULL)
 		SETOPT(h, CURLOPT_CAINFO, ca);
 	else if (azsreg_plat__native_ca_default())
-		SETOPT(h, CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA);   /* Windows: the system store */
+		SETOPT(h, CURLOPT_SSL_OPTIONS, (long)CURLSSLOPT_NATIVE_CA); /* Windows: the system store */
 	if (req->no_proxy)
 		SETOPT(h, CURLOPT_NOPROXY, "*");
 	else if (t->proxy != NULL)
@@ -605,7 +606,7 @@ typedef struct curl_transfers {
 	azsreg_transfers base;
 	curl_transport *t;
 	CURLM *multi;
-	curl_exchange *active;   /* every exchange started and not yet reported */
+	curl_exchange *active; /* every exchange started and not yet reported */
 } curl_transfers;
 
 static void exchange_free(curl_transfers *x, curl_exchange *e)

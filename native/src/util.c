@@ -21,12 +21,12 @@ int azsreg_guid__new(char *out)
 		rc = azsreg_error__set(AZSREG_ERROR, "no random bytes available for a GUID");
 		goto done;
 	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);   /* version 4 */
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);   /* RFC 4122 variant */
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
 	snprintf(out, AZSREG_GUID_LEN + 1,
-	         "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-	         b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-	         b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+		 b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 done:
 	azsreg__wipe(b, sizeof(b));
 	return rc;
@@ -277,10 +277,10 @@ int azsreg_url__encode(azsreg_buf *out, const char *text)
 
 typedef struct url_parts {
 	char scheme[16];
-	char host[256];   /* without brackets for IPv6 */
+	char host[256]; /* without brackets for IPv6 */
 	int bracketed;
 	int has_userinfo; /* "user[:password]@" before the host */
-	size_t rest;      /* offset of the path, query or fragment (the end of the authority) */
+	size_t rest; /* offset of the path, query or fragment (the end of the authority) */
 } url_parts;
 
 /* Splits scheme://[userinfo@]host[:port][/?#...]. Returns 0, or a static reason. */
@@ -342,14 +342,14 @@ static const char *url_split(const char *url, url_parts *u)
 		const char *d;
 		long port = 0;
 		if (p + 1 == end)
-			return NULL;   /* "host:" is allowed by RFC 3986 */
+			return NULL; /* "host:" is allowed by RFC 3986 */
 		for (d = p + 1; d < end; d++) {
 			if (!isdigit((unsigned char)*d))
 				return "its port is not a number";
 			if (port <= 65535)
 				port = port * 10 + (*d - '0');
 		}
-		if (port < 1 || port > 65535)   /* 0 and 65536..99999 too, not only 6+ digits */
+		if (port < 1 || port > 65535) /* 0 and 65536..99999 too, not only 6+ digits */
 			return "its port is out of range (1-65535)";
 	}
 	return NULL;
@@ -430,9 +430,9 @@ int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *
 	if (u.has_userinfo) {
 		/* Never echo the user info: it is usually a password or a token. */
 		rc = azsreg_error__set(AZSREG_EINVALID,
-		                       "%s is not usable: it has user info (a user name or password and '@' before the host %s%s%s); "
-		                       "Azure Resource Manager and identity URLs never carry credentials: remove them",
-		                       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
+				       "%s is not usable: it has user info (a user name or password and '@' before the host %s%s%s); "
+				       "Azure Resource Manager and identity URLs never carry credentials: remove them",
+				       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
 		azsreg_error__set_target("userInfo");
 		goto done;
 	}
@@ -444,13 +444,13 @@ int azsreg_url__check_scheme(const char *url, int allow_link_local, const char *
 		if (allow_link_local && !u.bracketed && strcmp(u.host, "169.254.169.254") == 0)
 			goto done;
 		rc = azsreg_error__set(AZSREG_EINVALID,
-		                       "%s uses plain http://%s%s%s: only https:// is allowed, except for loopback addresses%s",
-		                       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "",
-		                       allow_link_local ? " and the instance metadata address 169.254.169.254" : "");
+				       "%s uses plain http://%s%s%s: only https:// is allowed, except for loopback addresses%s",
+				       what, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "",
+				       allow_link_local ? " and the instance metadata address 169.254.169.254" : "");
 		goto done;
 	}
 	rc = azsreg_error__set(AZSREG_EINVALID, "%s has the unsupported scheme '%s' (host %s%s%s): only https:// is allowed",
-	                       what, u.scheme, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
+			       what, u.scheme, u.bracketed ? "[" : "", u.host, u.bracketed ? "]" : "");
 done:
 	return rc;
 }
@@ -484,7 +484,7 @@ int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char
 		goto done;
 	if (what == NULL || what[0] == '\0')
 		what = "URL";
-	(void)url_split(url, &u);   /* cannot fail: azsreg_url__check_scheme split it */
+	(void)url_split(url, &u); /* cannot fail: azsreg_url__check_scheme split it */
 	path = url + u.rest;
 	if (strchr(path, '?') != NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s is not usable: it has a query ('?...'); give the base URL without a query", what);
@@ -500,7 +500,7 @@ int azsreg_url__check_endpoint(const char *url, int allow_link_local, const char
 		p = seg + strcspn(seg, "/");
 		if (is_dot_segment(seg, (size_t)(p - seg))) {
 			rc = azsreg_error__set(AZSREG_EINVALID,
-			                       "%s is not usable: its path has a dot segment ('.' or '..', also as %%2e); give the path without it", what);
+					       "%s is not usable: its path has a dot segment ('.' or '..', also as %%2e); give the path without it", what);
 			goto done;
 		}
 	}
@@ -572,7 +572,7 @@ int azsreg_url__check_proxy(const char *proxy, const char *what)
 			goto done;
 		}
 		for (p = host + 1; p < host_end; p++) {
-			if (!(isalnum((unsigned char)*p) || *p == ':' || *p == '.' || *p == '%')) {   /* zone ID: fe80::1%25eth0 */
+			if (!(isalnum((unsigned char)*p) || *p == ':' || *p == '.' || *p == '%')) { /* zone ID: fe80::1%25eth0 */
 				problem = "the IPv6 address in brackets is not valid";
 				goto done;
 			}

@@ -15,9 +15,15 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define FUZZ_CHECK(cond, ...) do { if (!(cond)) { \
-	fprintf(stderr, "FUZZ INVARIANT BROKEN %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
+#define FUZZ_CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "FUZZ INVARIANT BROKEN %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+			abort(); \
+		} \
+	} while (0)
 
 /* The input as a NUL-terminated string (stops at the first NUL byte); never NULL. */
 static inline char *fuzz_cstr(const uint8_t *data, size_t size)

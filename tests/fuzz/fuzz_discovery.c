@@ -22,9 +22,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define ARM "https://management.local.azurestack.external/"
 #define URL ARM "metadata/endpoints?api-version=1.0"
 
-#define CHECK(cond, ...) do { if (!(cond)) { \
-	fprintf(stderr, "FUZZ INVARIANT BROKEN %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); abort(); } } while (0)
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "FUZZ INVARIANT BROKEN %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+			abort(); \
+		} \
+	} while (0)
 
 static int no_control(const char *s)
 {

@@ -62,7 +62,8 @@ static void check_result(const char *out, int format, size_t lines)
 	FUZZ_CHECK(json_array_size(errors) <= 1000 && json_array_size(dups) <= 1000, "list longer than 1000");
 	FUZZ_CHECK(json_integer_value(json_object_get(j, "errorCount")) >= (json_int_t)json_array_size(errors), "errorCount");
 	FUZZ_CHECK(json_integer_value(json_object_get(j, "duplicateCount")) >= (json_int_t)json_array_size(dups), "duplicateCount");
-	json_array_foreach(rows, i, r) {
+	json_array_foreach(rows, i, r)
+	{
 		json_int_t line = json_integer_value(json_object_get(r, "line"));
 		const char *g = json_string_value(json_object_get(r, "customerSubscriptionId"));
 		json_t *t = json_object_get(r, "tenantId"), *reg = json_object_get(r, "registration");
@@ -89,7 +90,8 @@ static void check_result(const char *out, int format, size_t lines)
 				   "a duplicate left in rows: %s", out);
 		}
 	}
-	json_array_foreach(errors, i, r) {
+	json_array_foreach(errors, i, r)
+	{
 		json_int_t line = json_integer_value(json_object_get(r, "line"));
 		const char *m = json_string_value(json_object_get(r, "message"));
 
@@ -97,7 +99,8 @@ static void check_result(const char *out, int format, size_t lines)
 		FUZZ_CHECK(m != NULL && m[0] != '\0', "error without a message");
 		no_raw_controls(m, "an error message");
 	}
-	json_array_foreach(dups, i, r) {
+	json_array_foreach(dups, i, r)
+	{
 		json_int_t line = json_integer_value(json_object_get(r, "line"));
 		json_int_t first = json_integer_value(json_object_get(r, "firstLine"));
 

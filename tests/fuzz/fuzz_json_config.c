@@ -27,7 +27,8 @@ static void sanitize(json_t *root, int *mark_elsewhere)
 	json_t *v;
 	size_t i;
 
-	json_object_foreach(root, key, v) {
+	json_object_foreach(root, key, v)
+	{
 		int secret = 0, path = 0;
 		for (i = 0; i < sizeof(secret_members) / sizeof(secret_members[0]); i++)
 			secret |= strcmp(key, secret_members[i]) == 0;

@@ -63,7 +63,8 @@ static void script(fake_transport *ft, char *text)
 		} else {
 			char *end;
 			long st = strtol(line, &end, 10);
-			r->status = (int)(st < 0 ? 0 : st > 999 ? 999 : st);
+			r->status = (int)(st < 0 ? 0 : st > 999 ? 999
+								: st);
 			nh = 0;
 			for (;;) {
 				char *save = rest;
@@ -141,7 +142,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	azsreg_client_options o = AZSREG_CLIENT_OPTIONS_INIT;
 	char *out = NULL, tenant[AZSREG_GUID_LEN + 1];
 	int rc, status = -1, existed = -1, shape = -1;
-	int echoed = strstr(s, TOKEN) != NULL;   /* the answers carry the token themselves */
+	int echoed = strstr(s, TOKEN) != NULL; /* the answers carry the token themselves */
 	size_t i;
 
 	if (cl == NULL) {

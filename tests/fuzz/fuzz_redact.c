@@ -60,14 +60,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	(void)azsreg_buf__printf(&text, "%s\n", prefix);
 	switch (ctx) {
-	case 0: (void)azsreg_buf__printf(&text, "value %s here", secret); break;
-	case 1: (void)azsreg_buf__printf(&text, "grant_type=client_credentials&client_secret=%s&scope=x", secret); break;
-	case 2: (void)azsreg_buf__printf(&text, "{\"token_type\":\"Bearer\",\"access_token\":\"%s\",\"expires_in\":3599}", secret); break;
-	case 3: (void)azsreg_buf__printf(&text, "Authorization: Bearer %s", secret); break;
-	case 4: (void)azsreg_buf__printf(&text, "proxy https://user:%s@proxy.example:8080/", secret); break;
-	case 5: (void)azsreg_buf__printf(&text, "token eyJhbGciOiJSUzI1NiJ9.eyJ%s.c2ln end", secret); break;
-	case 6: (void)azsreg_buf__printf(&text, "GET /x?api-version=1&password=%s HTTP/1.1", secret); break;
-	default: (void)azsreg_buf__printf(&text, "{ \"refreshToken\" : \"%s\" }", secret); break;
+	case 0:
+		(void)azsreg_buf__printf(&text, "value %s here", secret);
+		break;
+	case 1:
+		(void)azsreg_buf__printf(&text, "grant_type=client_credentials&client_secret=%s&scope=x", secret);
+		break;
+	case 2:
+		(void)azsreg_buf__printf(&text, "{\"token_type\":\"Bearer\",\"access_token\":\"%s\",\"expires_in\":3599}", secret);
+		break;
+	case 3:
+		(void)azsreg_buf__printf(&text, "Authorization: Bearer %s", secret);
+		break;
+	case 4:
+		(void)azsreg_buf__printf(&text, "proxy https://user:%s@proxy.example:8080/", secret);
+		break;
+	case 5:
+		(void)azsreg_buf__printf(&text, "token eyJhbGciOiJSUzI1NiJ9.eyJ%s.c2ln end", secret);
+		break;
+	case 6:
+		(void)azsreg_buf__printf(&text, "GET /x?api-version=1&password=%s HTTP/1.1", secret);
+		break;
+	default:
+		(void)azsreg_buf__printf(&text, "{ \"refreshToken\" : \"%s\" }", secret);
+		break;
 	}
 	(void)azsreg_buf__printf(&text, "\n%s", suffix);
 	if (text.failed)

@@ -113,7 +113,7 @@ static void from_parts(char *s)
 		rc = azsreg_registration_id_parse(&back, id);
 		FUZZ_CHECK(rc == AZSREG_OK, "built ID does not parse: %s: %s", id, azsreg_error_last()->message);
 		FUZZ_CHECK(azsreg_guid_normalize(norm, sub, NULL) == AZSREG_OK && strcmp(norm, back.subscription_id) == 0,
-		           "subscription differs: %s", id);
+			   "subscription differs: %s", id);
 		FUZZ_CHECK(strcmp(rg, back.resource_group) == 0 && strcmp(name, back.name) == 0, "parts differ: %s", id);
 		round_trip_registration(&back);
 		if (cust[0] != '\0' && azsreg_guid_normalize(norm, cust, NULL) == AZSREG_OK)

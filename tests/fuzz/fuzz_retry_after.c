@@ -32,7 +32,7 @@ static void check_date(const char *v)
 	if (tm.tm_sec == 60)
 		return;
 	snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", wd[tm.tm_wday], tm.tm_mday, mo[tm.tm_mon],
-	         tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		 tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	rc = azsreg_time__parse_http_date(buf, &again);
 	FUZZ_CHECK(rc == AZSREG_OK && again == when, "'%s' -> %lld, printed '%s' -> %lld", v, (long long)when, buf, (long long)again);
 }

@@ -14,12 +14,19 @@
 
 static int failures;
 
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
-	fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); } } while (0)
+#define CHECK(cond, ...) \
+	do { \
+		if (!(cond)) { \
+			failures++; \
+			fprintf(stderr, "FAIL %s:%d: ", __FILE__, __LINE__); \
+			fprintf(stderr, __VA_ARGS__); \
+			fputc('\n', stderr); \
+		} \
+	} while (0)
 
 typedef struct tr_case {
 	const char *body;
-	int ok;            /* expected: 1 parses, 0 refused */
+	int ok; /* expected: 1 parses, 0 refused */
 	int64_t expires_on; /* when ok (now = 1000) */
 } tr_case;
 
@@ -32,15 +39,15 @@ static const tr_case token_cases[] = {
 	{ "{\"access_token\":\"a\",\"token_type\":\"bearer\"}", 1, 4600 },
 	{ "", 0, 0 },
 	{ "{", 0, 0 },
-	{ "{\"access_token\":\"a\",\"expires_in\":36", 0, 0 },                   /* truncated */
+	{ "{\"access_token\":\"a\",\"expires_in\":36", 0, 0 }, /* truncated */
 	{ "[]", 0, 0 },
 	{ "null", 0, 0 },
 	{ "\"access_token\"", 0, 0 },
-	{ "{}", 0, 0 },                                                      /* missing member */
+	{ "{}", 0, 0 }, /* missing member */
 	{ "{\"access_token\":\"\"}", 0, 0 },
-	{ "{\"access_token\":42}", 0, 0 },                                   /* wrong type */
+	{ "{\"access_token\":42}", 0, 0 }, /* wrong type */
 	{ "{\"access_token\":[\"a\"]}", 0, 0 },
-	{ "{\"access_token\":\"a\\u0000b\"}", 0, 0 },                         /* embedded NUL */
+	{ "{\"access_token\":\"a\\u0000b\"}", 0, 0 }, /* embedded NUL */
 	{ "{\"access_token\":\"a\",\"expires_in\":-1}", 0, 0 },
 	{ "{\"access_token\":\"a\",\"expires_in\":0}", 0, 0 },
 	{ "{\"access_token\":\"a\",\"expires_in\":99999999999999999999999}", 0, 0 }, /* huge */
@@ -54,9 +61,9 @@ static const tr_case token_cases[] = {
 	{ "{\"access_token\":\"a\",\"expires_on\":\"09/14/2017 00:00:00 PM +00:00\"}", 0, 0 },
 	{ "{\"access_token\":\"a\",\"expires_on\":99999999999999}", 0, 0 },
 	{ "{\"access_token\":\"a\",\"token_type\":\"pop\"}", 0, 0 },
-	{ "{\"access_token\":\"\xff\xfe\"}", 0, 0 },                         /* non-UTF-8 */
+	{ "{\"access_token\":\"\xff\xfe\"}", 0, 0 }, /* non-UTF-8 */
 	{ "{\"access_token\":\"a\"}\xc3", 0, 0 },
-	{ "{\"access_token\":\"a\",\"access_token\":\"b\"}", 1, 4600 },      /* duplicates: last wins */
+	{ "{\"access_token\":\"a\",\"access_token\":\"b\"}", 1, 4600 }, /* duplicates: last wins */
 };
 
 static const struct {
@@ -65,17 +72,17 @@ static const struct {
 } jwt_cases[] = {
 	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV9.", 1 },
 	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV9.sig", 1 },
-	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV9", 0 },           /* 2 parts */
-	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV9.s.t", 0 },       /* 4 parts */
+	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV9", 0 }, /* 2 parts */
+	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV9.s.t", 0 }, /* 4 parts */
 	{ "eyJhbGciOiJub25lIn0..sig", 0 },
 	{ ".eyJleHAiOjV9.sig", 0 },
-	{ "eyJhbGciOiJub25lIn0.e$J leHAiOjV9.sig", 0 },     /* base64 garbage */
-	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV.sig", 0 },        /* truncated base64 */
-	{ "eyJhbGciOiJub25lIn0.W10.sig", 0 },                /* claims [] */
-	{ "eyJhbGciOiJub25lIn0.bnVsbA.sig", 0 },             /* claims null */
-	{ "eyJhbGciOiJub25lIn0./w.sig", 0 },                 /* non-UTF-8 byte */
-	{ "eyJhbGciOiJub25lIn0.eyJleHAiOiJ4In0.sig", 1 },    /* exp "x": parses, exp 0 */
-	{ "eyJhbGciOiJub25lIn0.eyJleHAiOi0xfQ.sig", 1 },     /* exp -1: parses, exp 0 */
+	{ "eyJhbGciOiJub25lIn0.e$J leHAiOjV9.sig", 0 }, /* base64 garbage */
+	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjV.sig", 0 }, /* truncated base64 */
+	{ "eyJhbGciOiJub25lIn0.W10.sig", 0 }, /* claims [] */
+	{ "eyJhbGciOiJub25lIn0.bnVsbA.sig", 0 }, /* claims null */
+	{ "eyJhbGciOiJub25lIn0./w.sig", 0 }, /* non-UTF-8 byte */
+	{ "eyJhbGciOiJub25lIn0.eyJleHAiOiJ4In0.sig", 1 }, /* exp "x": parses, exp 0 */
+	{ "eyJhbGciOiJub25lIn0.eyJleHAiOi0xfQ.sig", 1 }, /* exp -1: parses, exp 0 */
 	{ "eyJhbGciOiJub25lIn0.eyJleHAiOjFlMzAwfQ.sig", 1 }, /* exp 1e300: exp 0 */
 	{ "", 0 },
 	{ "...", 0 },
@@ -108,11 +115,11 @@ static const struct {
 	{ "https://management.azure.com/", 1 },
 	{ "https://management.azure.com:443/", 1 },
 	{ "https://management.azure.com:65535/", 1 },
-	{ "https://management.azure.com:/", 1 },                /* "host:" (RFC 3986) */
+	{ "https://management.azure.com:/", 1 }, /* "host:" (RFC 3986) */
 	{ "https://[::1]:8443/", 1 },
-	{ "https://management.azure.com:99999/", 0 },           /* fuzz_url: 5 digits over 65535 */
+	{ "https://management.azure.com:99999/", 0 }, /* fuzz_url: 5 digits over 65535 */
 	{ "https://management.azure.com:65536/", 0 },
-	{ "https://management.azure.com:0/", 0 },               /* fuzz_url: port 0 */
+	{ "https://management.azure.com:0/", 0 }, /* fuzz_url: port 0 */
 	{ "https://[::1]:0/", 0 },
 	{ "https://management.azure.com:123456/", 0 },
 };
@@ -190,8 +197,12 @@ static void mutate_all(const char *seed, void (*run)(const char *, size_t))
 
 		memcpy(buf, seed, len);
 		switch (r % 4) {
-		case 0: buf[rng() % len] = (char)(rng() & 0xff); break;
-		case 1: buf[rng() % len] = "{}[]\":,.\\0-e"[rng() % 12]; break;
+		case 0:
+			buf[rng() % len] = (char)(rng() & 0xff);
+			break;
+		case 1:
+			buf[rng() % len] = "{}[]\":,.\\0-e"[rng() % 12];
+			break;
 		case 2: {
 			size_t at = rng() % len;
 
@@ -209,9 +220,19 @@ static void mutate_all(const char *seed, void (*run)(const char *, size_t))
 	}
 }
 
-static void run_token_any(const char *b, size_t n) { run_token(b, n, -1); }
-static void run_jwt_any(const char *b, size_t n) { (void)n; run_jwt(b, -1); }
-static void run_openid_any(const char *b, size_t n) { run_openid(b, n, -1); }
+static void run_token_any(const char *b, size_t n)
+{
+	run_token(b, n, -1);
+}
+static void run_jwt_any(const char *b, size_t n)
+{
+	(void)n;
+	run_jwt(b, -1);
+}
+static void run_openid_any(const char *b, size_t n)
+{
+	run_openid(b, n, -1);
+}
 
 int main(void)
 {
@@ -241,10 +262,10 @@ int main(void)
 	}
 
 	mutate_all("{\"token_type\":\"Bearer\",\"expires_in\":\"3599\",\"expires_on\":1700003600,\"access_token\":\"eyJhbGciOiJub25lIn0.eyJleHAiOjV9.x\",\"refresh_token\":\"r\"}",
-		run_token_any);
+		   run_token_any);
 	mutate_all("eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjE3MDAwMDAwMDAsInRpZCI6InQiLCJhdWQiOlsiYSJdfQ.c2ln", run_jwt_any);
 	mutate_all("{\"issuer\":\"https://h/11111111-1111-1111-1111-111111111111/v2.0\",\"token_endpoint\":\"https://h/11111111-1111-1111-1111-111111111111/oauth2/v2.0/token\"}",
-		run_openid_any);
+		   run_openid_any);
 	{
 		/* A very long body and a deeply nested one. */
 		size_t n = 200000;

@@ -55,7 +55,7 @@ static void check_endpoint(const char *url, int link_local)
 		FUZZ_CHECK(strncasecmp(m, "https://", 8) == 0 || strncasecmp(m, "http://", 7) == 0, "scheme not http(s): %s", m);
 		if (strncasecmp(m, "http://", 7) == 0)
 			FUZZ_CHECK(azsreg_url__is_loopback(m) || (link_local && strncmp(m + 7, "169.254.169.254", 15) == 0),
-			           "plain http to a remote host accepted: %s", m);
+				   "plain http to a remote host accepted: %s", m);
 		for (p = m; *p; p++)
 			FUZZ_CHECK((unsigned char)*p > 0x20 && *p != 0x7f, "control character accepted");
 		path = strstr(m, "://") + 3;
@@ -78,7 +78,7 @@ static void check_endpoint(const char *url, int link_local)
 				seg++;
 			e = seg + strcspn(seg, "/");
 			FUZZ_CHECK(!((e - seg == 1 && seg[0] == '.') || (e - seg == 2 && seg[0] == '.' && seg[1] == '.')),
-			           "dot segment accepted: %s", m);
+				   "dot segment accepted: %s", m);
 		}
 		FUZZ_CHECK(azsreg_pipeline__same_origin(m, m), "an accepted endpoint is not its own origin: %s", m);
 	}
@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	s = fuzz_cstr(data + 1, size - 1);
-	if (strstr(s, "Fz9") != NULL) {   /* the marker must come from with_marker only */
+	if (strstr(s, "Fz9") != NULL) { /* the marker must come from with_marker only */
 		free(s);
 		return 0;
 	}

@@ -245,7 +245,7 @@ int harness_emulator_start(harness_emulator *emu, const char *const *extra_args)
 	actions_ready = 1;
 	if (posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0) != 0 ||
 	    posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, emu->log_file,
-	                                     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) != 0 ||
+					     O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) != 0 ||
 	    posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO) != 0)
 		goto done;
 
@@ -265,7 +265,7 @@ int harness_emulator_start(harness_emulator *emu, const char *const *extra_args)
 		if (waitpid(pid, &status, WNOHANG) == pid) {
 			char *log = harness_emulator_log(emu);
 			fprintf(stderr, "harness: the emulator exited before it was ready (status %d); output:\n%s\n",
-			        status, log);
+				status, log);
 			free(log);
 			emu->pid = 0;
 			goto done;
@@ -397,7 +397,7 @@ int harness_control(const harness_emulator *emu, const char *method, const char 
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
 	if (status < 200 || status > 299)
 		fprintf(stderr, "harness: control %s %s -> %ld %s\n", method, url, status,
-		        resp.data != NULL ? resp.data : "");
+			resp.data != NULL ? resp.data : "");
 	if (out != NULL && resp.data != NULL && resp.len > 0) {
 		json_error_t jerr;
 		*out = json_loadb(resp.data, resp.len, JSON_DECODE_ANY, &jerr);
@@ -503,7 +503,8 @@ json_t *harness_state_registration(json_t *state, const char *name)
 	size_t i;
 	json_t *reg;
 
-	json_array_foreach(regs, i, reg) {
+	json_array_foreach(regs, i, reg)
+	{
 		const char *n = json_string_value(json_object_get(reg, "name"));
 		if (n != NULL && strcmp(n, name) == 0)
 			return reg;
@@ -534,7 +535,8 @@ char *harness_mappings(const harness_emulator *emu, const char *name)
 	ids = calloc(count + 1, sizeof *ids);
 	if (ids == NULL)
 		goto done;
-	json_array_foreach(subs, i, sub) {
+	json_array_foreach(subs, i, sub)
+	{
 		const char *id = json_string_value(json_object_get(sub, "id"));
 		ids[i] = id != NULL ? id : "?";
 		len += strlen(ids[i]) + 1;
@@ -562,7 +564,8 @@ long harness_count_requests(const harness_emulator *emu, const char *method, con
 
 	if (reqs == NULL)
 		return -1;
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		const char *m = json_string_value(json_object_get(r, "method"));
 		const char *p = json_string_value(json_object_get(r, "path"));
 		if (method != NULL && (m == NULL || strcmp(m, method) != 0))
@@ -607,7 +610,7 @@ azsreg_client *harness_client_new(const harness_emulator *emu, const harness_cli
 	}
 	if (params->environment == NULL &&
 	    azsreg_environment_discover_with(&env, "AzsEmulator", emu->base_url, &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = params->ca_from_env ? NULL : emu->ca_file }) !=
-	        AZSREG_OK)
+		    AZSREG_OK)
 		goto done;
 	if (params->credential != NULL) {
 		cred = params->credential;
@@ -620,7 +623,8 @@ azsreg_client *harness_client_new(const harness_emulator *emu, const harness_cli
 			goto done;
 	}
 	copts.environment = params->environment != NULL ? params->environment : env;
-	copts.ca_file = params->ca_from_env ? NULL : params->ca_file != NULL ? params->ca_file : emu->ca_file;
+	copts.ca_file = params->ca_from_env ? NULL : params->ca_file != NULL ? params->ca_file
+									     : emu->ca_file;
 	copts.proxy = params->proxy;
 	copts.connect_timeout_ms = params->connect_timeout_ms;
 	copts.request_timeout_ms = params->request_timeout_ms;
@@ -738,7 +742,7 @@ done:
 
 /* harness_https / harness_plain_http: `method` on base + path. */
 static int request_at(const harness_emulator *emu, const char *base, const char *method, const char *path,
-                      const char *const *headers, const char *body, const char *content_type, harness_http *out)
+		      const char *const *headers, const char *body, const char *content_type, harness_http *out)
 {
 	char url[2048];
 	char ct[256];
@@ -762,7 +766,7 @@ static int request_at(const harness_emulator *emu, const char *base, const char 
 		hl = curl_slist_append(hl, headers[i]);
 	if (body != NULL) {
 		snprintf(ct, sizeof ct, "Content-Type: %s",
-		         content_type != NULL ? content_type : "application/x-www-form-urlencoded");
+			 content_type != NULL ? content_type : "application/x-www-form-urlencoded");
 		hl = curl_slist_append(hl, ct);
 	}
 	curl_easy_setopt(curl, CURLOPT_URL, url);
@@ -803,13 +807,13 @@ done:
 }
 
 int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
-                  const char *body, const char *content_type, harness_http *out)
+		  const char *body, const char *content_type, harness_http *out)
 {
 	return request_at(emu, emu->base_url_noslash, method, path, headers, body, content_type, out);
 }
 
 int harness_plain_http(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
-                       harness_http *out)
+		       harness_http *out)
 {
 	char base[64];
 
@@ -861,10 +865,10 @@ char *harness_sample_token(const harness_emulator *emu)
 	const char *t;
 
 	if (harness_https(emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token", NULL,
-	                  "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
-	                  "&client_secret=" HARNESS_CLIENT_SECRET
-	                  "&scope=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default",
-	                  NULL, &r) == 200) {
+			  "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
+			  "&client_secret=" HARNESS_CLIENT_SECRET
+			  "&scope=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default",
+			  NULL, &r) == 200) {
 		t = json_string_value(json_object_get(r.json, "access_token"));
 		if (t != NULL)
 			token = strdup(t);
@@ -891,7 +895,8 @@ json_t *harness_b64url_json(const char *text, size_t len)
 		goto done;
 	for (i = 0; i < len; i++) {
 		char c = text[i];
-		b64[i] = c == '-' ? '+' : c == '_' ? '/' : c;
+		b64[i] = c == '-' ? '+' : c == '_' ? '/'
+						   : c;
 	}
 	for (; i < padded; i++)
 		b64[i] = '=';

@@ -30,15 +30,15 @@
 #define HARNESS_PATH_MAX 512
 
 typedef struct harness_emulator {
-	pid_t pid;                         /* 0 when not running */
-	int port;                          /* HTTPS port (ARM + identity) */
-	int http_port;                     /* plain-HTTP control listener */
-	char dir[HARNESS_PATH_MAX];        /* private temp dir (CA, ready file, log) */
-	char base_url[128];                /* "https://127.0.0.1:N/" */
-	char base_url_noslash[128];        /* "https://127.0.0.1:N" */
-	char ca_file[HARNESS_PATH_MAX];    /* PEM of the emulator's throwaway CA */
-	char control_url[128];             /* "http://127.0.0.1:M/_emulator" */
-	char log_file[HARNESS_PATH_MAX];   /* the emulator's stdout + stderr */
+	pid_t pid; /* 0 when not running */
+	int port; /* HTTPS port (ARM + identity) */
+	int http_port; /* plain-HTTP control listener */
+	char dir[HARNESS_PATH_MAX]; /* private temp dir (CA, ready file, log) */
+	char base_url[128]; /* "https://127.0.0.1:N/" */
+	char base_url_noslash[128]; /* "https://127.0.0.1:N" */
+	char ca_file[HARNESS_PATH_MAX]; /* PEM of the emulator's throwaway CA */
+	char control_url[128]; /* "http://127.0.0.1:M/_emulator" */
+	char log_file[HARNESS_PATH_MAX]; /* the emulator's stdout + stderr */
 } harness_emulator;
 
 /**
@@ -113,22 +113,22 @@ long harness_count_requests(const harness_emulator *emu, const char *method, con
 struct azsreg_clock;
 
 typedef struct harness_client_params {
-	const char *client_secret;  /* NULL: the sample secret */
-	const char *ca_file;        /* NULL: the emulator's CA */
-	int max_retries;            /* 0: library default */
-	long retry_base_delay_ms;   /* 0: 10 ms (tests should not sleep long) */
-	long retry_max_delay_ms;    /* 0: 2000 ms */
-	long deadline_ms;           /* 0: library default */
+	const char *client_secret; /* NULL: the sample secret */
+	const char *ca_file; /* NULL: the emulator's CA */
+	int max_retries; /* 0: library default */
+	long retry_base_delay_ms; /* 0: 10 ms (tests should not sleep long) */
+	long retry_max_delay_ms; /* 0: 2000 ms */
+	long deadline_ms; /* 0: library default */
 	azsreg_log_cb log_cb;
 	void *log_payload;
 	int log_level;
 	/* added for the proxy / CA / timeout tests (zero = as before) */
-	const char *proxy;          /* NULL: none given (HTTPS_PROXY / NO_PROXY apply) */
-	int ca_from_env;            /* non-zero: ca_file NULL for discovery and client */
-	long connect_timeout_ms;    /* 0: library default */
-	long request_timeout_ms;    /* 0: library default */
+	const char *proxy; /* NULL: none given (HTTPS_PROXY / NO_PROXY apply) */
+	int ca_from_env; /* non-zero: ca_file NULL for discovery and client */
+	long connect_timeout_ms; /* 0: library default */
+	long request_timeout_ms; /* 0: library default */
 	const azsreg_environment *environment; /* NULL: discovered from the metadata endpoint */
-	azsreg_credential *credential;         /* NULL: the sample secret; borrowed */
+	azsreg_credential *credential; /* NULL: the sample secret; borrowed */
 	/* NULL: the system clock. Else the client's clock (harness_clock.h: &hc.clock), only in
 	 * the programs linked with the static library (INTEG_STATIC_TESTS); borrowed */
 	const struct azsreg_clock *clock;
@@ -164,10 +164,10 @@ void harness_log_free(harness_log *log);
 /* ---- raw HTTPS to the emulator (ARM / identity paths, with its CA, never proxied) ---- */
 
 typedef struct harness_http {
-	int status;           /* HTTP status; negative: transport failure (-curl code) */
-	char *body;           /* malloc'd, "" when none */
-	char *headers;        /* the raw response header block, malloc'd */
-	json_t *json;         /* the body parsed, NULL when not JSON */
+	int status; /* HTTP status; negative: transport failure (-curl code) */
+	char *body; /* malloc'd, "" when none */
+	char *headers; /* the raw response header block, malloc'd */
+	json_t *json; /* the body parsed, NULL when not JSON */
 	long elapsed_ms;
 } harness_http;
 
@@ -177,10 +177,10 @@ typedef struct harness_http {
  * (NULL: application/x-www-form-urlencoded). Returns the status (as out->status).
  */
 int harness_https(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
-                  const char *body, const char *content_type, harness_http *out);
+		  const char *body, const char *content_type, harness_http *out);
 /** `method` on the emulator's plain-HTTP listener (http://127.0.0.1:<http_port> + path), no body. */
 int harness_plain_http(const harness_emulator *emu, const char *method, const char *path, const char *const *headers,
-                       harness_http *out);
+		       harness_http *out);
 /** The value of response header `name` (case-insensitive) copied into buf; NULL when absent. */
 const char *harness_http_header(const harness_http *r, const char *name, char *buf, size_t cap);
 void harness_http_free(harness_http *r);

@@ -27,14 +27,14 @@
 #define HARNESS_CLOCK_MAX_SLEEPS 64
 
 typedef struct harness_clock {
-	azsreg_clock clock;   /* give &clock to harness_clock_client_new */
-	long long offset_ms;  /* read and written atomically (the client may run threads) */
+	azsreg_clock clock; /* give &clock to harness_clock_client_new */
+	long long offset_ms; /* read and written atomically (the client may run threads) */
 	/* harness_clock_virtual_sleeps(): the emulator whose clock a sleep moves (NULL: real sleeps) */
 	const harness_emulator *sleep_emu;
-	long long mono_offset_ms;                 /* the virtual sleeps so far (monotonic clock) */
+	long long mono_offset_ms; /* the virtual sleeps so far (monotonic clock) */
 	int64_t sleeps[HARNESS_CLOCK_MAX_SLEEPS]; /* the delays asked for, in order */
-	int nsleeps;                              /* how many were asked for (may pass the array) */
-	int sleep_failures;                       /* virtual sleeps the emulator refused */
+	int nsleeps; /* how many were asked for (may pass the array) */
+	int sleep_failures; /* virtual sleeps the emulator refused */
 } harness_clock;
 
 static int harness_clock_advance(harness_clock *hc, const harness_emulator *em, double seconds);
@@ -133,7 +133,7 @@ static int harness_clock_advance(harness_clock *hc, const harness_emulator *em, 
 
 /* A real client (libcurl over TLS) with `hc` as its clock; hc outlives the client. */
 HARNESS_CLOCK_FN int harness_clock_client_new(azsreg_client **out, harness_clock *hc, const azsreg_client_options *opts,
-                                              azsreg_credential *cred)
+					      azsreg_credential *cred)
 {
 	return azsreg_client__new_with(out, opts, cred, NULL, &hc->clock);
 }

@@ -29,7 +29,7 @@ typedef void (*conn_fn)(server *s, int fd);
 struct server {
 	int listen_fd;
 	int port;
-	int stop_pipe[2];        /* the read end becomes readable at stop: wakes every poll */
+	int stop_pipe[2]; /* the read end becomes readable at stop: wakes every poll */
 	pthread_t listener;
 	int listener_started;
 	pthread_mutex_t mu;
@@ -197,10 +197,10 @@ static int write_all(int fd, const char *buf, size_t len)
 struct test_proxy {
 	server srv;
 	char url[64];
-	char *expected_auth;     /* "Basic <base64>" or NULL */
+	char *expected_auth; /* "Basic <base64>" or NULL */
 	test_proxy_counts counts;
 	char last_target[128];
-	char targets[64][128];  /* the first 64 CONNECT targets */
+	char targets[64][128]; /* the first 64 CONNECT targets */
 	size_t ntargets;
 };
 
@@ -215,7 +215,7 @@ static void answer(int fd, const char *status_line, const char *extra)
 {
 	char buf[512];
 	int n = snprintf(buf, sizeof buf, "HTTP/1.1 %s\r\n%sContent-Length: 0\r\nConnection: close\r\n\r\n", status_line,
-	                 extra != NULL ? extra : "");
+			 extra != NULL ? extra : "");
 	if (n > 0 && (size_t)n < sizeof buf)
 		(void)write_all(fd, buf, (size_t)n);
 }

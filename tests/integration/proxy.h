@@ -18,12 +18,12 @@
 typedef struct test_proxy test_proxy;
 
 typedef struct test_proxy_counts {
-	long connections;   /* TCP connections accepted */
-	long connects;      /* CONNECT requests read (accepted or not) */
-	long tunnels;       /* tunnels established (200 answered) */
+	long connections; /* TCP connections accepted */
+	long connects; /* CONNECT requests read (accepted or not) */
+	long tunnels; /* tunnels established (200 answered) */
 	long rejected_auth; /* 407 answers */
-	long refused;       /* 403 answers (not CONNECT, or not to 127.0.0.1) */
-	long auth_headers;  /* requests that carried a Proxy-Authorization header */
+	long refused; /* 403 answers (not CONNECT, or not to 127.0.0.1) */
+	long auth_headers; /* requests that carried a Proxy-Authorization header */
 } test_proxy_counts;
 
 /**

@@ -70,9 +70,9 @@ int main(int argc, char **argv)
 	if (counts_file != NULL) {
 		test_proxy_counts c = test_proxy_get_counts(p);
 		snprintf(text, sizeof text,
-		         "{\"connections\":%ld,\"connects\":%ld,\"tunnels\":%ld,\"rejectedAuth\":%ld,\"refused\":%ld,"
-		         "\"authHeaders\":%ld}\n",
-		         c.connections, c.connects, c.tunnels, c.rejected_auth, c.refused, c.auth_headers);
+			 "{\"connections\":%ld,\"connects\":%ld,\"tunnels\":%ld,\"rejectedAuth\":%ld,\"refused\":%ld,"
+			 "\"authHeaders\":%ld}\n",
+			 c.connections, c.connects, c.tunnels, c.rejected_auth, c.refused, c.auth_headers);
 		if (write_atomic(counts_file, text) != 0)
 			goto done;
 	}

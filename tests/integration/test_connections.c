@@ -25,7 +25,7 @@ Test(connections, hundred_registrations_reuse_connections)
 		azsreg_free(out);
 	}
 	cr_expect_leq(harness_stat(&emu, "tlsConnections"), 2, "%ld TLS connections for 100 registrations",
-	              harness_stat(&emu, "tlsConnections"));
+		      harness_stat(&emu, "tlsConnections"));
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1, "signed in %ld times", harness_stat(&emu, "tokenRequests"));
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), 100);
 

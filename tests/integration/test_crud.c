@@ -31,7 +31,7 @@ Test(crud, registration_get_returns_the_registration)
 	reg = parse(out);
 	cr_expect_str_eq(json_string_value(json_object_get(reg, "name")), HARNESS_REG_NAME);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(reg, "properties"), "billingModel")),
-	                 "PayAsYouUse");
+			 "PayAsYouUse");
 	json_decref(reg);
 	azsreg_free(out);
 }
@@ -50,10 +50,10 @@ Test(crud, put_get_list_delete_round_trip)
 	cr_assert_eq(rc, AZSREG_OK, "put: %s", azsreg_error_last()->message);
 	v = parse(out);
 	cr_expect_str_eq(json_string_value(json_object_get(v, "id")),
-	                 HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST_A);
+			 HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST_A);
 	cr_expect_str_eq(json_string_value(json_object_get(v, "name")), HARNESS_REG_NAME "/" CUST_A);
 	cr_expect_str_eq(json_string_value(json_object_get(v, "type")),
-	                 "Microsoft.AzureStack/registrations/customerSubscriptions");
+			 "Microsoft.AzureStack/registrations/customerSubscriptions");
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(v, "properties"), "tenantId")), CUST_TENANT);
 	json_decref(v);
 	azsreg_free(out);
@@ -68,7 +68,7 @@ Test(crud, put_get_list_delete_round_trip)
 		json_t *reg = harness_state_registration(state, HARNESS_REG_NAME);
 		json_t *sub = json_array_get(json_object_get(reg, "customerSubscriptions"), 0);
 		cr_expect_str_eq(json_string_value(json_object_get(json_object_get(sub, "properties"), "tenantId")),
-		                 CUST_TENANT);
+				 CUST_TENANT);
 		json_decref(state);
 	}
 
@@ -90,7 +90,7 @@ Test(crud, put_get_list_delete_round_trip)
 	cr_assert_eq(rc, AZSREG_OK, "get: %s", azsreg_error_last()->message);
 	v = parse(out);
 	cr_expect_str_eq(json_string_value(json_object_get(v, "id")),
-	                 HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST_A);
+			 HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST_A);
 	json_decref(v);
 	azsreg_free(out);
 	out = NULL;
@@ -134,7 +134,7 @@ Test(crud, put_accepts_201_with_no_body)
 	/* the result is built from the request */
 	v = parse(out);
 	cr_expect_str_eq(json_string_value(json_object_get(v, "id")),
-	                 HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST_A);
+			 HARNESS_REGISTRATION_ID "/customerSubscriptions/" CUST_A);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(v, "properties"), "tenantId")), CUST_TENANT);
 	json_decref(v);
 	azsreg_free(out);
@@ -172,7 +172,8 @@ Test(crud, requests_carry_ids_and_one_correlation_id)
 
 	reqs = harness_requests(&emu);
 	cr_assert_not_null(reqs);
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		const char *path = json_string_value(json_object_get(r, "path"));
 		json_t *h = json_object_get(r, "headers");
 		const char *cid = NULL, *rid = NULL;
@@ -181,7 +182,8 @@ Test(crud, requests_carry_ids_and_one_correlation_id)
 		if (path == NULL || strstr(path, "/subscriptions/") != path)
 			continue;
 		arm++;
-		json_object_foreach(h, k, hv) {
+		json_object_foreach(h, k, hv)
+		{
 			if (strcasecmp(k, "x-ms-correlation-request-id") == 0)
 				cid = json_string_value(hv);
 			if (strcasecmp(k, "x-ms-client-request-id") == 0)

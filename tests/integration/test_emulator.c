@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #define REG_PATH "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/resourceGroups/" HARNESS_REG_GROUP \
-	"/providers/Microsoft.AzureStack/registrations/" HARNESS_REG_NAME
+		 "/providers/Microsoft.AzureStack/registrations/" HARNESS_REG_NAME
 #define SCOPE_V2 "https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default"
 #define RESOURCE_V1 "https%3A%2F%2Fmanagement.emulator.azsreg.local%2F"
 #define PS_CLIENT "1950a258-227b-4e31-a9cf-717495945fc2"
@@ -45,7 +45,8 @@ static long delay_given(const char *method, const char *path_part, int nth)
 	size_t i;
 	long found = -1;
 
-	json_array_foreach(log, i, rec) {
+	json_array_foreach(log, i, rec)
+	{
 		const char *m = json_string_value(json_object_get(rec, "method"));
 		const char *p = json_string_value(json_object_get(rec, "path"));
 		if (m == NULL || p == NULL || strcmp(m, method) != 0 || strstr(p, path_part) == NULL)
@@ -118,8 +119,10 @@ Test(emulator, throttle_burst_two_third_read_is_429_then_refills)
 		const char *hdrs[] = { auth, NULL };
 		snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
 		cr_expect_eq(harness_https(&emu, "PUT", REG_PATH "/customerSubscriptions/0a1b2c3d-0000-4000-8000-00000000aaaa"
-		                           "?api-version=2017-06-01", hdrs, "{\"properties\":{}}", "application/json", &r), 200,
-		             "%s", r.body);
+								 "?api-version=2017-06-01",
+					   hdrs, "{\"properties\":{}}", "application/json", &r),
+			     200,
+			     "%s", r.body);
 		cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-writes", v, sizeof v), "199");
 		harness_http_free(&r);
 	}
@@ -127,7 +130,9 @@ Test(emulator, throttle_burst_two_third_read_is_429_then_refills)
 	/* another subscription has its own buckets (ARM's are per subscription and principal):
 	 * its first read is answered (404: no such registration there) with a full bucket */
 	cr_expect_eq(get_with_token(token, "/subscriptions/44444444-4444-4444-4444-444444444444/resourceGroups/azurestack"
-						  "/providers/Microsoft.AzureStack/registrations/none?api-version=2017-06-01", &r), 404, "%s", r.body);
+					   "/providers/Microsoft.AzureStack/registrations/none?api-version=2017-06-01",
+				    &r),
+		     404, "%s", r.body);
 	cr_expect_str_eq(harness_http_header(&r, "x-ms-ratelimit-remaining-subscription-reads", v, sizeof v), "1");
 	harness_http_free(&r);
 
@@ -166,7 +171,7 @@ Test(emulator, throttled_library_client_waits_and_succeeds)
 	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_config(&emu, "{\"throttle\":{\"reads\":{\"burst\":1,\"perSecond\":0.01}}}"), 0);
 	cr_assert_eq(azsreg_registration_get(&out, c, HARNESS_REGISTRATION_ID), AZSREG_OK, "%s",
-	             azsreg_error_last()->message);
+		     azsreg_error_last()->message);
 	azsreg_free(out);
 	out = NULL;
 	cr_expect_eq(hc.nsleeps, 0, "the first read waited");
@@ -178,7 +183,7 @@ Test(emulator, throttled_library_client_waits_and_succeeds)
 	cr_expect_eq(harness_count_requests(&emu, "GET", "/registrations/" HARNESS_REG_NAME), 3);
 	cr_assert_eq(hc.nsleeps, 1, "the client asked for %d waits, expected 1 (the Retry-After)", hc.nsleeps);
 	cr_expect_eq(hc.sleeps[0], 100000, "Retry-After: 100 was not honoured: the client asked to wait %lld ms",
-	             (long long)hc.sleeps[0]);
+		     (long long)hc.sleeps[0]);
 	cr_expect_eq(hc.sleep_failures, 0, "the emulator refused to move its clock");
 	azsreg_client_free(c);
 }
@@ -214,17 +219,17 @@ Test(emulator, latency_ms_is_added_to_every_request)
 	cr_assert_eq(harness_config(&emu, "{\"latencyMs\":1500}"), 0);
 	cr_assert_eq(get_registration(token, &r), 200);
 	cr_expect_eq(delay_given("GET", "/registrations/", 1), 1500, "latencyMs 1500: the emulator waited %ld ms",
-	             delay_given("GET", "/registrations/", 1));
+		     delay_given("GET", "/registrations/", 1));
 	cr_expect_geq(r.elapsed_ms, 1500, "latencyMs 1500, answered after %ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	/* token requests too */
 	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/token", NULL,
-	                           "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret="
-	                           HARNESS_CLIENT_SECRET "&scope=" SCOPE_V2, NULL, &r), 200);
+				   "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret=" HARNESS_CLIENT_SECRET "&scope=" SCOPE_V2, NULL, &r),
+		     200);
 	/* the first token request (harness_sample_token's) came before the latency was set */
 	cr_expect_eq(delay_given("POST", "/oauth2/v2.0/token", 0), 0);
 	cr_expect_eq(delay_given("POST", "/oauth2/v2.0/token", 1), 1500, "token request: the emulator waited %ld ms",
-	             delay_given("POST", "/oauth2/v2.0/token", 1));
+		     delay_given("POST", "/oauth2/v2.0/token", 1));
 	cr_expect_geq(r.elapsed_ms, 1500, "token answered after %ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	free(token);
@@ -238,14 +243,14 @@ Test(emulator, fault_delay_ms_delays_then_answers_normally)
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"GET\",\"pathContains\":\"/registrations/\",\"delayMs\":2000}"), 0);
 	cr_assert_eq(get_registration(token, &r), 200, "%s", r.body);
 	cr_expect_eq(delay_given("GET", "/registrations/", 0), 2000, "delayMs 2000: the emulator waited %ld ms",
-	             delay_given("GET", "/registrations/", 0));
+		     delay_given("GET", "/registrations/", 0));
 	cr_expect_geq(r.elapsed_ms, 2000, "delayMs 2000, answered after %ld ms", r.elapsed_ms);
 	cr_expect_not_null(strstr(r.body, HARNESS_REG_NAME));
 	harness_http_free(&r);
 	/* one-shot: the second read is not delayed (the emulator's own account, not wall time) */
 	cr_assert_eq(get_registration(token, &r), 200);
 	cr_expect_eq(delay_given("GET", "/registrations/", 1), 0, "the fault applied twice: the emulator waited %ld ms",
-	             delay_given("GET", "/registrations/", 1));
+		     delay_given("GET", "/registrations/", 1));
 	cr_log_info("after the one-shot fault: answered after %ld ms", r.elapsed_ms);
 	harness_http_free(&r);
 	cr_expect_eq(harness_stat(&emu, "faultsApplied"), 1);
@@ -279,17 +284,17 @@ Test(emulator, seed_file_round_trip_is_identical)
 
 	/* a state that differs from the sample: one mapping, an extra registration, a user */
 	cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, "5eed0000-0000-4000-8000-000000000001", NULL),
-	             AZSREG_OK, "%s", azsreg_error_last()->message);
+		     AZSREG_OK, "%s", azsreg_error_last()->message);
 	azsreg_free(out);
 	first_state = harness_state(&emu);
 	cr_assert_not_null(first_state);
 	json_array_append_new(json_object_get(first_state, "users"),
-	                      json_pack("{s:s,s:s,s:s,s:b}", "upn", "ops@contoso.onmicrosoft.com", "tenantId",
-	                                HARNESS_TENANT_ID, "password", "seed-password-do-not-log", "mfaRequired", 1));
+			      json_pack("{s:s,s:s,s:s,s:b}", "upn", "ops@contoso.onmicrosoft.com", "tenantId",
+					HARNESS_TENANT_ID, "password", "seed-password-do-not-log", "mfaRequired", 1));
 	json_array_append_new(json_object_get(first_state, "registrations"),
-	                      json_pack("{s:s,s:s,s:s,s:s,s:b,s:[]}", "subscriptionId", HARNESS_REG_SUBSCRIPTION,
-	                                "resourceGroup", "azurestack", "name", "AzureStack-second", "billingModel",
-	                                "Capacity", "multiTenancyApproved", 0, "customerSubscriptions"));
+			      json_pack("{s:s,s:s,s:s,s:s,s:b,s:[]}", "subscriptionId", HARNESS_REG_SUBSCRIPTION,
+					"resourceGroup", "azurestack", "name", "AzureStack-second", "billingModel",
+					"Capacity", "multiTenancyApproved", 0, "customerSubscriptions"));
 	cr_assert_eq(harness_state_put(&emu, first_state), 0);
 	json_decref(first_state);
 	first_state = harness_state(&emu);
@@ -354,8 +359,10 @@ static int customer_id(char id_out[96], const char *guid)
 Test(emulator, customer_lookups_follow_puts_deletes_and_state_replacement)
 {
 	static const char *const g[] = {
-		"1dec0000-0000-4000-8000-000000000001", "1dec0000-0000-4000-8000-000000000002",
-		"1dec0000-0000-4000-8000-000000000003", "1dec0000-0000-4000-8000-000000000004",
+		"1dec0000-0000-4000-8000-000000000001",
+		"1dec0000-0000-4000-8000-000000000002",
+		"1dec0000-0000-4000-8000-000000000003",
+		"1dec0000-0000-4000-8000-000000000004",
 		"1dec0000-0000-4000-8000-000000000005",
 	};
 	char id[96], want[96], *out = NULL;
@@ -365,7 +372,7 @@ Test(emulator, customer_lookups_follow_puts_deletes_and_state_replacement)
 
 	for (i = 0; i < 5; i++) {
 		cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, g[i], NULL), AZSREG_OK, "%s",
-		             azsreg_error_last()->message);
+			     azsreg_error_last()->message);
 		azsreg_free(out);
 		out = NULL;
 		cr_assert_eq(customer_id(id, g[i]), AZSREG_OK, "%s", g[i]);
@@ -400,10 +407,11 @@ Test(emulator, customer_lookups_follow_puts_deletes_and_state_replacement)
 	st = harness_state(&emu);
 	cr_assert_not_null(st);
 	regs = json_object_get(st, "registrations");
-	json_array_foreach(regs, i, reg) {
+	json_array_foreach(regs, i, reg)
+	{
 		if (strcmp(json_string_value(json_object_get(reg, "name")), HARNESS_REG_NAME) == 0)
 			json_object_set_new(reg, "customerSubscriptions",
-			                    json_pack("[{s:s,s:{}}]", "id", "1DEC0000-0000-4000-8000-0000000000AA", "properties"));
+					    json_pack("[{s:s,s:{}}]", "id", "1DEC0000-0000-4000-8000-0000000000AA", "properties"));
 	}
 	cr_assert_eq(harness_state_put(&emu, st), 0);
 	json_decref(st);
@@ -437,7 +445,8 @@ Test(emulator, device_code_grant_accepts_msal_short_grant_type)
 	char device_code[512], approve[256];
 
 	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode", NULL,
-	                           "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r), 200, "%s", r.body);
+				   "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r),
+		     200, "%s", r.body);
 	snprintf(device_code, sizeof device_code, "%s", json_string_value(json_object_get(r.json, "device_code")));
 	snprintf(approve, sizeof approve, "{\"userCode\":\"%s\"}", json_string_value(json_object_get(r.json, "user_code")));
 	harness_http_free(&r);
@@ -476,7 +485,8 @@ Test(emulator, device_code_first_poll_is_pending_however_soon)
 
 	cr_assert_eq(harness_config(&emu, "{\"deviceCodeInterval\":3600,\"deviceCodeLifetimeSeconds\":86400}"), 0);
 	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode", NULL,
-	                           "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r), 200, "%s", r.body);
+				   "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r),
+		     200, "%s", r.body);
 	snprintf(device_code, sizeof device_code, "%s", json_string_value(json_object_get(r.json, "device_code")));
 	cr_expect_eq(json_integer_value(json_object_get(r.json, "interval")), 3600);
 	harness_http_free(&r);
@@ -516,7 +526,7 @@ Test(emulator, plain_http_managed_identity_endpoints_accept_a_trailing_slash)
 		cr_expect_neq(slash.status, 404, "%s: 404 on the plain-HTTP listener: %s", paths[i + 1], slash.body);
 		cr_expect_eq(slash.status, plain.status, "%s: %d, without the slash %d", paths[i + 1], slash.status, plain.status);
 		cr_expect_str_eq(json_string_value(json_object_get(slash.json, "error")) ? json_string_value(json_object_get(slash.json, "error")) : "-",
-		                 json_string_value(json_object_get(plain.json, "error")) ? json_string_value(json_object_get(plain.json, "error")) : "-");
+				 json_string_value(json_object_get(plain.json, "error")) ? json_string_value(json_object_get(plain.json, "error")) : "-");
 		harness_http_free(&plain);
 		harness_http_free(&slash);
 	}
@@ -591,32 +601,36 @@ Test(emulator, customer_ids_keep_the_casing_they_were_created_with)
 	cr_assert_not_null(token);
 	snprintf(auth, sizeof auth, "Authorization: Bearer %s", token);
 	cr_assert_eq(harness_https(&emu, "PUT", REG_PATH "/customerSubscriptions/" UPPER_CS "?api-version=2017-06-01", hdrs,
-	                           "{\"properties\":{}}", "application/json", &r), 200, "%s", r.body);
+				   "{\"properties\":{}}", "application/json", &r),
+		     200, "%s", r.body);
 	expect_cs_casing(&r, UPPER_CS);
 	harness_http_free(&r);
 
 	cr_assert_eq(harness_https(&emu, "GET", REG_PATH "/customerSubscriptions/" LOWER_CS "?api-version=2017-06-01", hdrs,
-	                           NULL, NULL, &r), 200, "%s", r.body);
+				   NULL, NULL, &r),
+		     200, "%s", r.body);
 	expect_cs_casing(&r, UPPER_CS);
 	harness_http_free(&r);
 
 	/* an update in lower case: the same mapping, its name unchanged */
 	cr_assert_eq(harness_https(&emu, "PUT", REG_PATH "/customerSubscriptions/" LOWER_CS "?api-version=2017-06-01", hdrs,
-	                           "{\"properties\":{\"tenantId\":\"" HARNESS_TENANT_ID "\"}}", "application/json", &r),
-	             200, "%s", r.body);
+				   "{\"properties\":{\"tenantId\":\"" HARNESS_TENANT_ID "\"}}", "application/json", &r),
+		     200, "%s", r.body);
 	expect_cs_casing(&r, UPPER_CS);
 	harness_http_free(&r);
 
 	cr_assert_eq(harness_https(&emu, "GET", REG_PATH "/customerSubscriptions?api-version=2017-06-01", hdrs, NULL, NULL,
-	                           &r), 200, "%s", r.body);
+				   &r),
+		     200, "%s", r.body);
 	value = json_object_get(r.json, "value");
-	json_array_foreach(value, i, item) {
+	json_array_foreach(value, i, item)
+	{
 		const char *name = json_string_value(json_object_get(item, "name"));
 		if (name != NULL && strcasestr(name, LOWER_CS) != NULL) {
 			seen++;
 			cr_expect_str_eq(name, HARNESS_REG_NAME "/" UPPER_CS);
 			cr_expect_str_eq(json_string_value(json_object_get(json_object_get(item, "properties"), "tenantId")),
-			                 HARNESS_TENANT_ID);
+					 HARNESS_TENANT_ID);
 		}
 	}
 	cr_expect_eq(seen, 1, "the mapping is listed %d times: %s", seen, r.body);
@@ -624,10 +638,12 @@ Test(emulator, customer_ids_keep_the_casing_they_were_created_with)
 
 	/* a DELETE in lower case removes it */
 	cr_assert_eq(harness_https(&emu, "DELETE", REG_PATH "/customerSubscriptions/" LOWER_CS "?api-version=2017-06-01",
-	                           hdrs, NULL, NULL, &r), 200, "%s", r.body);
+				   hdrs, NULL, NULL, &r),
+		     200, "%s", r.body);
 	harness_http_free(&r);
 	cr_expect_eq(harness_https(&emu, "GET", REG_PATH "/customerSubscriptions/" UPPER_CS "?api-version=2017-06-01", hdrs,
-	                           NULL, NULL, &r), 404, "%s", r.body);
+				   NULL, NULL, &r),
+		     404, "%s", r.body);
 	harness_http_free(&r);
 	free(token);
 }
@@ -726,24 +742,24 @@ Test(emulator, adfs_token_errors_have_the_adfs_shape)
 	harness_http r;
 	const char *desc;
 
-	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
-	              "&client_secret=not-the-secret&resource=" RESOURCE_V1, NULL, &r);
+	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret=not-the-secret&resource=" RESOURCE_V1, NULL, &r);
 	expect_adfs_error(&r, "invalid_client", bad_client);
 	harness_http_free(&r);
 	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id="
-	              "99999999-0000-4000-8000-000000000000&client_secret=x&resource=" RESOURCE_V1, NULL, &r);
+								"99999999-0000-4000-8000-000000000000&client_secret=x&resource=" RESOURCE_V1,
+		      NULL, &r);
 	expect_adfs_error(&r, "invalid_client",
-	                  "MSIS9607: The 'client_id' parameter in the request is invalid. No registered client is found with "
-	                  "this identifier.");
+			  "MSIS9607: The 'client_id' parameter in the request is invalid. No registered client is found with "
+			  "this identifier.");
 	harness_http_free(&r);
-	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
-	              "&client_secret=" HARNESS_CLIENT_SECRET "&resource=https%3A%2F%2Fnot-a-resource.example%2F", NULL, &r);
+	harness_https(&emu, "POST", "/adfs/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret=" HARNESS_CLIENT_SECRET "&resource=https%3A%2F%2Fnot-a-resource.example%2F", NULL, &r);
 	expect_adfs_error(&r, "invalid_resource",
-	                  "MSIS9602: The received 'resource' parameter is invalid. The authorization server can not find a "
-	                  "registered resource with the specified identifier.");
+			  "MSIS9602: The received 'resource' parameter is invalid. The authorization server can not find a "
+			  "registered resource with the specified identifier.");
 	harness_http_free(&r);
 	ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=nobody@contoso.onmicrosoft.com"
-	     "&password=x&resource=" RESOURCE_V1, &r);
+				   "&password=x&resource=" RESOURCE_V1,
+	     &r);
 	expect_adfs_error(&r, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'.");
 	harness_http_free(&r);
 
@@ -758,8 +774,7 @@ Test(emulator, adfs_token_errors_have_the_adfs_shape)
 	harness_http_free(&r);
 
 	/* a tenant's endpoint keeps Entra ID's shape */
-	harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/token", NULL, "grant_type=client_credentials&client_id="
-	              HARNESS_CLIENT_ID "&client_secret=not-the-secret&resource=" RESOURCE_V1, NULL, &r);
+	harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/token", NULL, "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID "&client_secret=not-the-secret&resource=" RESOURCE_V1, NULL, &r);
 	expect_aad_error(&r, 401, "invalid_client", "AADSTS7000215:", 7000215);
 	harness_http_free(&r);
 }
@@ -778,8 +793,10 @@ Test(emulator, user_tokens_carry_client_info_and_id_token_when_asked)
 	char oid[64], iss[256], device_code[512], approve[256];
 
 	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
-	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
-	                  "&client_info=1&scope=" SCOPE_V2 "%20offline_access%20openid%20profile", &r), 200, "%s", r.body);
+			  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+			  "&client_info=1&scope=" SCOPE_V2 "%20offline_access%20openid%20profile",
+			  &r),
+		     200, "%s", r.body);
 	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
 	cr_assert_not_null(claims);
 	snprintf(oid, sizeof oid, "%s", json_string_value(json_object_get(claims, "oid")));
@@ -805,8 +822,10 @@ Test(emulator, user_tokens_carry_client_info_and_id_token_when_asked)
 
 	/* not asked: neither */
 	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
-	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
-	                  "&scope=" SCOPE_V2 "%20offline_access", &r), 200, "%s", r.body);
+			  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+			  "&scope=" SCOPE_V2 "%20offline_access",
+			  &r),
+		     200, "%s", r.body);
 	cr_expect_null(json_object_get(r.json, "client_info"));
 	cr_expect_null(json_object_get(r.json, "id_token"));
 	harness_http_free(&r);
@@ -814,7 +833,8 @@ Test(emulator, user_tokens_carry_client_info_and_id_token_when_asked)
 	/* device code: client_info comes with the redeeming poll's client_info=1, the id_token
 	 * with the devicecode request's openid scope (the poll sends none, as RFC 8628 has it) */
 	cr_assert_eq(harness_https(&emu, "POST", "/" HARNESS_TENANT_ID "/oauth2/v2.0/devicecode", NULL,
-	                           "client_id=" PS_CLIENT "&scope=" SCOPE_V2 "%20openid", NULL, &r), 200, "%s", r.body);
+				   "client_id=" PS_CLIENT "&scope=" SCOPE_V2 "%20openid", NULL, &r),
+		     200, "%s", r.body);
 	snprintf(device_code, sizeof device_code, "%s", json_string_value(json_object_get(r.json, "device_code")));
 	snprintf(approve, sizeof approve, "{\"userCode\":\"%s\"}", json_string_value(json_object_get(r.json, "user_code")));
 	harness_http_free(&r);
@@ -822,7 +842,7 @@ Test(emulator, user_tokens_carry_client_info_and_id_token_when_asked)
 	{
 		char form[1024];
 		snprintf(form, sizeof form, "grant_type=device_code&client_id=" PS_CLIENT "&device_code=%s&client_info=1",
-		         device_code);
+			 device_code);
 		cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", form, &r), 200, "%s", r.body);
 	}
 	ci = json_string_value(json_object_get(r.json, "client_info"));
@@ -844,14 +864,15 @@ Test(emulator, user_realm_discovery_answers_managed_for_a_tenant_domain)
 	harness_http r;
 
 	cr_assert_eq(harness_https(&emu, "GET", "/common/userrealm/" SAMPLE_USER "?api-version=1.0", NULL, NULL, NULL, &r),
-	             200, "%s", r.body);
+		     200, "%s", r.body);
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "account_type")), "Managed");
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "domain_name")), HARNESS_TENANT_DOMAIN);
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "ver")), "1.0");
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "cloud_instance_name")), "microsoftonline.com");
 	harness_http_free(&r);
 	cr_assert_eq(harness_https(&emu, "GET", "/common/userrealm/someone%40fabrikam.example?api-version=1.0", NULL, NULL,
-	                           NULL, &r), 200, "%s", r.body);
+				   NULL, &r),
+		     200, "%s", r.body);
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "account_type")), "Unknown");
 	cr_expect_null(json_object_get(r.json, "domain_name"));
 	harness_http_free(&r);
@@ -870,8 +891,10 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 
 	/* v2, Azure PowerShell's public client, tenant GUID, several scopes */
 	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
-	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
-	                  "&scope=" SCOPE_V2 "%20offline_access%20openid%20profile", &r), 200, "%s", r.body);
+			  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+			  "&scope=" SCOPE_V2 "%20offline_access%20openid%20profile",
+			  &r),
+		     200, "%s", r.body);
 	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
 	snprintf(oid_v2, sizeof oid_v2, "%s", json_string_value(json_object_get(claims, "oid")));
@@ -889,7 +912,7 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 
 	/* the refresh token renews the session */
 	snprintf(form, sizeof form, "grant_type=refresh_token&client_id=%s&refresh_token=%s&scope=%s", PS_CLIENT, rt,
-	         SCOPE_V2);
+		 SCOPE_V2);
 	cr_assert_eq(ropc("/organizations/oauth2/v2.0/token", form, &r), 200, "%s", r.body);
 	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	harness_http_free(&r);
@@ -898,8 +921,8 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 
 	/* v1, Azure CLI's public client, tenant by domain, upper-case UPN */
 	cr_assert_eq(ropc("/" HARNESS_TENANT_DOMAIN "/oauth2/token",
-	                  "grant_type=password&client_id=" CLI_CLIENT "&username=ADMIN@contoso.onmicrosoft.com&password="
-	                  SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r), 200, "%s", r.body);
+			  "grant_type=password&client_id=" CLI_CLIENT "&username=ADMIN@contoso.onmicrosoft.com&password=" SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r),
+		     200, "%s", r.body);
 	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	claims = harness_jwt_claims(json_string_value(json_object_get(r.json, "access_token")));
 	snprintf(oid_v1, sizeof oid_v1, "%s", json_string_value(json_object_get(claims, "oid")));
@@ -908,18 +931,15 @@ Test(emulator, ropc_v2_v1_adfs_sign_in_the_sample_user)
 	harness_http_free(&r);
 
 	/* AD FS */
-	cr_assert_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
-	                  "&password=" SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r), 200, "%s", r.body);
+	cr_assert_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&resource=" RESOURCE_V1, &r), 200, "%s", r.body);
 	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	harness_http_free(&r);
 	/* AD FS with the v2 scope form MSAL sends (issue 10, item 2); a scope that is not
 	 * <audience>/.default is refused */
-	cr_assert_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
-	                  "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2 "%20openid%20offline_access", &r), 200, "%s", r.body);
+	cr_assert_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2 "%20openid%20offline_access", &r), 200, "%s", r.body);
 	expect_user_token(&r, "https://management.emulator.azsreg.local", "1.0");
 	harness_http_free(&r);
-	cr_expect_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
-	                  "&password=" SAMPLE_PASSWORD "&scope=openid", &r), 400, "%s", r.body);
+	cr_expect_eq(ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=openid", &r), 400, "%s", r.body);
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "invalid_scope");
 	harness_http_free(&r);
 
@@ -944,8 +964,7 @@ Test(emulator, ropc_errors_are_aad_shaped)
 
 	/* wrong password */
 	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
-	     "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=wrong-password-do-not-log&scope="
-	     SCOPE_V2, &r);
+	     "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=wrong-password-do-not-log&scope=" SCOPE_V2, &r);
 	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50126:", 50126);
 	cr_expect_null(strstr(r.body, "wrong-password-do-not-log"));
 	harness_http_free(&r);
@@ -955,26 +974,23 @@ Test(emulator, ropc_errors_are_aad_shaped)
 	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50034:", 50034);
 	harness_http_free(&r);
 	ropc("/" HARNESS_TENANT_ID "/oauth2/token",
-	     "grant_type=password&client_id=" PS_CLIENT "&username=nobody@contoso.onmicrosoft.com&password=x&resource="
-	     RESOURCE_V1, &r);
+	     "grant_type=password&client_id=" PS_CLIENT "&username=nobody@contoso.onmicrosoft.com&password=x&resource=" RESOURCE_V1, &r);
 	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50034:", 50034);
 	harness_http_free(&r);
-	ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
-	     "&password=wrong&resource=" RESOURCE_V1, &r);
+	ropc("/adfs/oauth2/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=wrong&resource=" RESOURCE_V1, &r);
 	expect_adfs_error(&r, "invalid_grant", "MSIS9659: Invalid 'username' or 'password'.");
 	harness_http_free(&r);
 	/* a confidential app may not use it as a public client; an unknown client */
-	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" HARNESS_CLIENT_ID "&username="
-	     SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" HARNESS_CLIENT_ID "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
 	expect_aad_error(&r, 400, "invalid_client", "AADSTS7000218:", 7000218);
 	harness_http_free(&r);
 	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=99999999-0000-4000-8000-000000000000"
-	     "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
+							 "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2,
+	     &r);
 	expect_aad_error(&r, 400, "unauthorized_client", "AADSTS700016:", 700016);
 	harness_http_free(&r);
 	/* missing password */
-	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER
-	     "&scope=" SCOPE_V2, &r);
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&scope=" SCOPE_V2, &r);
 	expect_aad_error(&r, 400, "invalid_request", "AADSTS900144:", 900144);
 	harness_http_free(&r);
 
@@ -982,18 +998,16 @@ Test(emulator, ropc_errors_are_aad_shaped)
 	state = harness_state(&emu);
 	cr_assert_not_null(state);
 	json_array_append_new(json_object_get(state, "tenants"),
-	                      json_pack("{s:s,s:s}", "id", "88888888-8888-4888-8888-888888888888", "domain", "fabrikam.onmicrosoft.com"));
+			      json_pack("{s:s,s:s}", "id", "88888888-8888-4888-8888-888888888888", "domain", "fabrikam.onmicrosoft.com"));
 	json_array_append_new(json_object_get(state, "users"),
-	                      json_pack("{s:s,s:s,s:s,s:b}", "upn", "mfa@contoso.onmicrosoft.com", "tenantId", HARNESS_TENANT_ID,
-	                                "password", "mfa-password-do-not-log", "mfaRequired", 1));
+			      json_pack("{s:s,s:s,s:s,s:b}", "upn", "mfa@contoso.onmicrosoft.com", "tenantId", HARNESS_TENANT_ID,
+					"password", "mfa-password-do-not-log", "mfaRequired", 1));
 	cr_assert_eq(harness_state_put(&emu, state), 0);
 	json_decref(state);
-	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT
-	     "&username=mfa@contoso.onmicrosoft.com&password=mfa-password-do-not-log&scope=" SCOPE_V2, &r);
+	ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username=mfa@contoso.onmicrosoft.com&password=mfa-password-do-not-log&scope=" SCOPE_V2, &r);
 	expect_aad_error(&r, 400, "interaction_required", "AADSTS50076:", 50076);
 	harness_http_free(&r);
-	ropc("/fabrikam.onmicrosoft.com/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username="
-	     SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
+	ropc("/fabrikam.onmicrosoft.com/oauth2/v2.0/token", "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD "&scope=" SCOPE_V2, &r);
 	expect_aad_error(&r, 400, "invalid_grant", "AADSTS50034:", 50034);
 	harness_http_free(&r);
 
@@ -1023,7 +1037,8 @@ static json_t *provider_type(json_t *doc, const char *type)
 {
 	json_t *t;
 	size_t i;
-	json_array_foreach(json_object_get(doc, "resourceTypes"), i, t) {
+	json_array_foreach(json_object_get(doc, "resourceTypes"), i, t)
+	{
 		const char *name = json_string_value(json_object_get(t, "resourceType"));
 		if (name != NULL && strcmp(name, type) == 0)
 			return t;
@@ -1067,7 +1082,7 @@ Test(emulator, provider_documents_list_the_api_versions_the_routes_serve)
 	cr_expect_not_null(provider_type(r.json, "registrations"), "%s", r.body);
 	type = provider_type(r.json, "generateDeploymentLicense");
 	cr_expect(type != NULL && is_list_of(json_object_get(type, "apiVersions"), "2022-06-01"),
-	          "generateDeploymentLicense came with 2022-06-01: %s", r.body);
+		  "generateDeploymentLicense came with 2022-06-01: %s", r.body);
 	cr_expect_eq(json_array_size(json_object_get(provider_type(r.json, "operations"), "locations")), 0, "%s", r.body);
 	harness_http_free(&r);
 
@@ -1130,7 +1145,8 @@ static unsigned char *b64url_bytes(const char *text, size_t len, size_t *out_len
 		return NULL;
 	}
 	for (i = 0; i < len; i++)
-		b64[i] = text[i] == '-' ? '+' : text[i] == '_' ? '/' : text[i];
+		b64[i] = text[i] == '-' ? '+' : text[i] == '_' ? '/'
+							       : text[i];
 	while (n % 4 != 0)
 		b64[n++] = '=';
 	got = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n);
@@ -1139,7 +1155,8 @@ static unsigned char *b64url_bytes(const char *text, size_t len, size_t *out_len
 		free(out);
 		return NULL;
 	}
-	*out_len = (size_t)got - (len % 4 == 2 ? 2 : len % 4 == 3 ? 1 : 0);
+	*out_len = (size_t)got - (len % 4 == 2 ? 2 : len % 4 == 3 ? 1
+								  : 0);
 	return out;
 }
 
@@ -1226,7 +1243,8 @@ static int has_string(const json_t *array, const char *want)
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(array, i, v) {
+	json_array_foreach(array, i, v)
+	{
 		if (json_is_string(v) && strcmp(json_string_value(v), want) == 0)
 			return 1;
 	}
@@ -1290,8 +1308,10 @@ Test(emulator, tokens_are_rs256_signed_with_the_key_at_the_jwks_uri)
 
 	/* a user's id_token from the v2 endpoint: RS256, issuer of the v2 document */
 	cr_assert_eq(ropc("/" HARNESS_TENANT_ID "/oauth2/v2.0/token",
-	                  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
-	                  "&scope=" SCOPE_V2 "%20openid", &r), 200, "%s", r.body);
+			  "grant_type=password&client_id=" PS_CLIENT "&username=" SAMPLE_USER "&password=" SAMPLE_PASSWORD
+			  "&scope=" SCOPE_V2 "%20openid",
+			  &r),
+		     200, "%s", r.body);
 	cr_expect(rs256_verifies(json_string_value(json_object_get(r.json, "id_token")), jwk), "the id_token does not verify");
 	cr_expect(rs256_verifies(json_string_value(json_object_get(r.json, "access_token")), jwk));
 	id = harness_jwt_claims(json_string_value(json_object_get(r.json, "id_token")));

@@ -32,9 +32,9 @@ static void seed_directory(void)
 	json_t *state = harness_state(&emu);
 	json_t *reg = harness_state_registration(state, HARNESS_REG_NAME);
 	json_t *dir = json_pack("[{s:s,s:b,s:s},{s:s,s:b,s:s},{s:s,s:b}]",
-	                        "subscriptionId", CUST_OK, "csp", 1, "cspPartner", "partner-1",
-	                        "subscriptionId", CUST_OTHER_PARTNER, "csp", 1, "cspPartner", "partner-2",
-	                        "subscriptionId", CUST_NOT_CSP, "csp", 0);
+				"subscriptionId", CUST_OK, "csp", 1, "cspPartner", "partner-1",
+				"subscriptionId", CUST_OTHER_PARTNER, "csp", 1, "cspPartner", "partner-2",
+				"subscriptionId", CUST_NOT_CSP, "csp", 0);
 	cr_assert_not_null(reg);
 	cr_assert_not_null(dir);
 	json_object_set_new(reg, "cspPartner", json_string("partner-1"));
@@ -58,7 +58,7 @@ static int put(const char *registration, const char *customer)
 Test(errors, registration_not_found_on_put_and_get)
 {
 	const char *missing = "/subscriptions/" HARNESS_REG_SUBSCRIPTION "/resourceGroups/azurestack"
-	                      "/providers/Microsoft.AzureStack/registrations/AzureStack-missing";
+			      "/providers/Microsoft.AzureStack/registrations/AzureStack-missing";
 	char *out = NULL;
 	int rc;
 
@@ -140,7 +140,8 @@ Test(errors, error_json_carries_the_fields)
 	const char *json;
 	json_t *v;
 	int rc = put("/subscriptions/" HARNESS_REG_SUBSCRIPTION "/resourceGroups/azurestack"
-	             "/providers/Microsoft.AzureStack/registrations/AzureStack-missing", CUST_OK);
+		     "/providers/Microsoft.AzureStack/registrations/AzureStack-missing",
+		     CUST_OK);
 	cr_assert_eq(rc, AZSREG_ENOTFOUND);
 	json = azsreg_error_last_json();
 	v = json_loads(json, 0, NULL);

@@ -12,11 +12,18 @@
 TestSuite(invalid_input, .init = fixture_setup, .fini = fixture_teardown, .timeout = 120);
 
 static const char *const bad_customers[] = {
-	"", "not-a-guid", "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6", "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f0",
-	"c3d4e5f6a7b84c9d8e0f1a2b3c4d5e6f0000", "g3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
-	"../c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f", "c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f/..",
-	"c3d4e5f6%2Da7b8-4c9d-8e0f-1a2b3c4d5e6f", " c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
-	"c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f?x=1", NULL,
+	"",
+	"not-a-guid",
+	"c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6",
+	"c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f0",
+	"c3d4e5f6a7b84c9d8e0f1a2b3c4d5e6f0000",
+	"g3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
+	"../c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
+	"c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f/..",
+	"c3d4e5f6%2Da7b8-4c9d-8e0f-1a2b3c4d5e6f",
+	" c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f",
+	"c3d4e5f6-a7b8-4c9d-8e0f-1a2b3c4d5e6f?x=1",
+	NULL,
 };
 
 static const char *const bad_registrations[] = {
@@ -70,12 +77,12 @@ Test(invalid_input, bad_customer_subscription_ids_send_nothing)
 		char *out = NULL;
 		int existed = -1;
 		expect_invalid(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, bad_customers[i], NULL),
-		               bad_customers[i]);
+			       bad_customers[i]);
 		cr_expect_null(out);
 		expect_invalid(azsreg_customer_get(&out, client, HARNESS_REGISTRATION_ID, bad_customers[i]),
-		               bad_customers[i]);
+			       bad_customers[i]);
 		expect_invalid(azsreg_customer_delete(&existed, client, HARNESS_REGISTRATION_ID, bad_customers[i]),
-		               bad_customers[i]);
+			       bad_customers[i]);
 	}
 	expect_nothing_sent("bad customer IDs");
 	ASSERT_MAPPINGS("");
@@ -88,7 +95,7 @@ Test(invalid_input, bad_registration_ids_send_nothing)
 	for (i = 0; bad_registrations[i] != NULL; i++) {
 		char *out = NULL;
 		expect_invalid(azsreg_customer_put(&out, client, bad_registrations[i], GOOD_CUST, NULL),
-		               bad_registrations[i]);
+			       bad_registrations[i]);
 		expect_invalid(azsreg_customer_list(&out, client, bad_registrations[i]), bad_registrations[i]);
 		expect_invalid(azsreg_registration_get(&out, client, bad_registrations[i]), bad_registrations[i]);
 		cr_expect_null(out);
@@ -109,7 +116,7 @@ Test(invalid_input, over_long_ids_send_nothing)
 	reset();
 	expect_invalid(azsreg_customer_put(&out, client, longid, GOOD_CUST, NULL), "over-long registration ID");
 	expect_invalid(azsreg_resource_request(&out, NULL, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", longid, AZSREG_API_VERSION, NULL, NULL, 0 }),
-	               "over-long resource ID");
+		       "over-long resource ID");
 	expect_nothing_sent("over-long IDs");
 	free(longid);
 }
@@ -140,7 +147,7 @@ Test(invalid_input, a_good_call_afterwards_is_sent)
 	char *out = NULL;
 	reset();
 	cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, GOOD_CUST, NULL), AZSREG_OK,
-	             "%s", azsreg_error_last()->message);
+		     "%s", azsreg_error_last()->message);
 	azsreg_free(out);
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/" GOOD_CUST), 1);
 	ASSERT_MAPPINGS(GOOD_CUST);
@@ -229,7 +236,7 @@ Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused_before_s
 		expect_invalid(azsreg_environment_discover_with(&env, "S", url, &(azsreg_discovery_options){ .version = AZSREG_DISCOVERY_OPTIONS_VERSION, .ca_file = emu.ca_file }), url);
 		cr_expect_null(env);
 		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s: '%s' not in '%s'", url, bad[i].part,
-		          azsreg_error_last()->message);
+			  azsreg_error_last()->message);
 		expect_invalid(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", url, emu.base_url, NULL }), url);
 		cr_expect(strstr(azsreg_error_last()->message, bad[i].part) != NULL, "%s", azsreg_error_last()->message);
 		expect_invalid(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "S", emu.base_url, url, NULL }), url);
@@ -368,7 +375,8 @@ Test(invalid_input, emulator_config_refuses_bad_values_naming_the_field)
 		err = json_object_get(ans, "error");
 		cr_expect_str_eq(json_string_value(json_object_get(err, "target")), bad[i].field, "%s", bad[i].body);
 		cr_expect(json_string_value(json_object_get(err, "message")) != NULL &&
-		          strstr(json_string_value(json_object_get(err, "message")), bad[i].field) != NULL, "%s", bad[i].body);
+				  strstr(json_string_value(json_object_get(err, "message")), bad[i].field) != NULL,
+			  "%s", bad[i].body);
 		json_decref(ans);
 	}
 	after = NULL;
@@ -395,7 +403,7 @@ static azsreg_credential *token_credential(void)
 Test(invalid_input, customer_tenant_not_a_tenant_refused_before_sending)
 {
 	static const char *const bad[] = { "not a tenant", "contoso", "{11111111-1111-1111-1111-11111111111}", "a..b.com",
-	                                   "x/../y.com", NULL };
+					   "x/../y.com", NULL };
 	size_t i;
 
 	reset();
@@ -407,7 +415,7 @@ Test(invalid_input, customer_tenant_not_a_tenant_refused_before_sending)
 	}
 	expect_invalid(azsreg_tenant_check("not a tenant"), "not a tenant");
 	cr_expect(strstr(azsreg_error_last()->message, "the tenant \"not a tenant\" is neither a GUID nor a domain name") != NULL, "%s",
-	          azsreg_error_last()->message);
+		  azsreg_error_last()->message);
 	cr_expect_eq(azsreg_tenant_check("contoso.onmicrosoft.com"), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(azsreg_tenant_check("{11111111-1111-1111-1111-111111111111}"), AZSREG_OK, "%s", azsreg_error_last()->message);
 	expect_no_request_at_all("customer tenant");
@@ -427,7 +435,7 @@ Test(invalid_input, correlation_id_and_sign_in_tenant_checked_before_sending)
 	o.correlation_id = "not-a-guid";
 	expect_invalid(azsreg_client_options_check(&o), "correlation ID");
 	cr_expect(strstr(azsreg_error_last()->message, "correlation ID 'not-a-guid' is not a GUID") != NULL, "%s",
-	          azsreg_error_last()->message);
+		  azsreg_error_last()->message);
 	expect_invalid(azsreg_client_new(&c, &o, cred), "correlation ID");
 	cr_expect_null(c);
 	azsreg_credential_free(cred);
@@ -435,7 +443,7 @@ Test(invalid_input, correlation_id_and_sign_in_tenant_checked_before_sending)
 	o.tenant_id = "not a tenant";
 	expect_invalid(azsreg_client_options_check(&o), "sign-in tenant");
 	cr_expect(strstr(azsreg_error_last()->message, "\"not a tenant\" is neither a GUID nor a domain name") != NULL, "%s",
-	          azsreg_error_last()->message);
+		  azsreg_error_last()->message);
 	o.tenant_id = "contoso.onmicrosoft.com";
 	cr_expect_eq(azsreg_client_options_check(&o), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(azsreg_client_options_check(NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
@@ -482,7 +490,7 @@ Test(invalid_input, certificate_path_and_environment_tenant_refused_at_construct
 	cr_assert_eq(setenv("AZURE_TENANT_ID", "not a tenant", 1), 0);
 	expect_invalid(azsreg_credential_from_environment(&cred), "AZURE_TENANT_ID");
 	cr_expect(strstr(azsreg_error_last()->message, "\"not a tenant\" is neither a GUID nor a domain name") != NULL, "%s",
-	          azsreg_error_last()->message);
+		  azsreg_error_last()->message);
 	cr_expect_null(cred);
 	unsetenv("AZURE_TENANT_ID");
 	unsetenv("AZURE_CLIENT_ID");

@@ -139,7 +139,7 @@ Test(lro, put_keeps_the_callers_casing_through_the_operation)
 	wait_operation(op_url, hdrs);
 
 	snprintf(path, sizeof path, "%s/customerSubscriptions/%s?api-version=2017-06-01", HARNESS_REGISTRATION_ID,
-	         "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7b");
+		 "d4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7b");
 	cr_assert_eq(harness_https(&emu, "GET", path, hdrs, NULL, NULL, &r), 200, "%s", r.body);
 	cr_expect_str_eq(json_string_value(json_object_get(r.json, "id")), want);
 	harness_http_free(&r);

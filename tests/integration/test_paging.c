@@ -44,7 +44,8 @@ static long list_and_check(int expected)
 	for (int k = 0; k < expected; k++) {
 		int found = 0;
 		snprintf(guid, sizeof guid, "%08d-1111-4222-8333-444455556666", k);
-		json_array_foreach(v, i, item) {
+		json_array_foreach(v, i, item)
+		{
 			const char *id = json_string_value(json_object_get(item, "id"));
 			if (id != NULL && strstr(id, guid) != NULL)
 				found++;
@@ -89,7 +90,7 @@ Test(paging, generic_request_follows_pages)
 	seed_mappings(10);
 	cr_assert_eq(harness_config(&emu, "{\"pageSize\":3,\"emptyPages\":true}"), 0);
 	cr_assert_eq(azsreg_resource_request(&out, &status, client, &(azsreg_request_options){ AZSREG_REQUEST_OPTIONS_VERSION, "GET", HARNESS_REGISTRATION_ID "/customerSubscriptions", AZSREG_API_VERSION, NULL, NULL, AZSREG_REQUEST_FOLLOW_PAGES }), AZSREG_OK,
-	             "%s", azsreg_error_last()->message);
+		     "%s", azsreg_error_last()->message);
 	cr_expect_eq(status, 200);
 	v = json_loads(out, 0, NULL);
 	cr_expect_eq(json_array_size(json_object_get(v, "value")), 10, "%s", out);

@@ -30,8 +30,8 @@ static azsreg_environment *env;
 static void clear_proxy_env(void)
 {
 	static const char *const names[] = { "HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY",
-	                                     "all_proxy", "NO_PROXY", "no_proxy", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
-	                                     "MSI_ENDPOINT", "MSI_SECRET", "AZSREG_IMDS_ENDPOINT" };
+					     "all_proxy", "NO_PROXY", "no_proxy", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
+					     "MSI_ENDPOINT", "MSI_SECRET", "AZSREG_IMDS_ENDPOINT" };
 	size_t i;
 	for (i = 0; i < sizeof names / sizeof names[0]; i++)
 		unsetenv(names[i]);
@@ -43,7 +43,7 @@ static void setup_plain(void)
 	cr_assert_eq(harness_emulator_start(&emu, NULL), 0, "the emulator did not start");
 	/* explicit endpoints: no discovery request (that one is not under test here) */
 	cr_assert_eq(azsreg_environment_custom(&env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "AzsEmulator", emu.base_url, emu.base_url, AUDIENCE }), AZSREG_OK, "%s",
-	             azsreg_error_last()->message);
+		     azsreg_error_last()->message);
 }
 
 static void setup_open(void)
@@ -187,7 +187,8 @@ Test(proxy_open, imds_is_never_proxied)
 	cr_assert_eq(round_trip(c), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(harness_stat(&emu, "byManagedIdentity"), 1);
 	reqs = harness_requests(&emu);
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		const char *path = json_string_value(json_object_get(r, "path"));
 		if (path != NULL && strstr(path, "/metadata/identity/oauth2/token") != NULL) {
 			imds_seen++;
@@ -260,13 +261,13 @@ static void expect_407_once(const char *url)
 	cr_expect_neq(rc, AZSREG_OK);
 	cr_expect(rc == AZSREG_ENETWORK || rc == AZSREG_EAUTH, "result %s: %s", azsreg_result_name(rc), e->message);
 	cr_expect_eq(test_proxy_get_counts(proxy).connects, 1, "CONNECT sent %ld times (a 407 must not be retried)",
-	             test_proxy_get_counts(proxy).connects);
+		     test_proxy_get_counts(proxy).connects);
 	cr_expect_eq(test_proxy_get_counts(proxy).rejected_auth, 1);
 	cr_expect_eq(test_proxy_get_counts(proxy).tunnels, 0);
 	cr_expect_eq(harness_stat(&emu, "requests"), 0, "a request reached the emulator");
 	cr_expect_not_null(strstr(e->message, "407"), "the error does not say 407: %s", e->message);
 	cr_expect_not_null(strstr(e->message, proxy_hostport), "the error does not name the proxy %s: %s", proxy_hostport,
-	                   e->message);
+			   e->message);
 	expect_no_proxy_secret(e->message, "the error message");
 	cr_expect_null(strstr(e->message, "wrong-proxy-pass-do-not-log"), "the error shows the password: %s", e->message);
 	cr_expect_null(strstr(log.text != NULL ? log.text : "", "wrong-proxy-pass-do-not-log"), "the log shows the password");
@@ -295,7 +296,7 @@ Test(proxy_open, the_test_proxy_refuses_other_destinations)
 	char *out = NULL;
 	memset(&p, 0, sizeof p);
 	cr_assert_eq(azsreg_environment_custom(&other, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Elsewhere", "https://localhost:1/", "https://localhost:1/", AUDIENCE }),
-	             AZSREG_OK);
+		     AZSREG_OK);
 	p.environment = other;
 	p.proxy = test_proxy_url(proxy);
 	p.max_retries = -1;
@@ -320,7 +321,7 @@ Test(proxy_open, discovery_with_the_proxy_option_goes_through_it)
 	o.ca_file = emu.ca_file;
 	o.proxy = test_proxy_url(proxy);
 	cr_assert_eq(azsreg_environment_discover_with(&found, "AzsEmulator", emu.base_url, &o), AZSREG_OK, "%s",
-	             azsreg_error_last()->message);
+		     azsreg_error_last()->message);
 	cr_expect_eq(harness_count_requests(&emu, "GET", "/metadata/endpoints"), 1);
 	cr_expect_geq(test_proxy_get_counts(proxy).tunnels, 1, "discovery did not use the proxy");
 	cr_expect_eq(harness_stat(&emu, "tlsConnections"), test_proxy_get_counts(proxy).tunnels);

@@ -40,13 +40,14 @@ Test(retry, throttled_429_with_retry_after_then_success)
 	c = harness_client_new(&emu, &p);
 	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"status\":429,\"code\":\"TooManyRequests\",\"retryAfter\":1,\"count\":1}"), 0);
+					 "\"status\":429,\"code\":\"TooManyRequests\",\"retryAfter\":1,\"count\":1}"),
+		     0);
 	rc = put_once(c);
 	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 2, "the emulator saw %ld PUTs", put_attempts());
 	cr_assert_eq(hc.nsleeps, 1, "the client asked for %d waits, expected 1 (Retry-After)", hc.nsleeps);
 	cr_expect_eq(hc.sleeps[0], 1000, "Retry-After: 1 was not honoured: the client asked to wait %lld ms",
-	             (long long)hc.sleeps[0]);
+		     (long long)hc.sleeps[0]);
 	cr_expect_eq(hc.sleep_failures, 0);
 	ASSERT_MAPPINGS(CUST);
 	azsreg_client_free(c);
@@ -55,7 +56,8 @@ Test(retry, throttled_429_with_retry_after_then_success)
 Test(retry, unavailable_503_then_success)
 {
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"status\":503,\"code\":\"ServiceUnavailable\",\"count\":1}"), 0);
+					 "\"status\":503,\"code\":\"ServiceUnavailable\",\"count\":1}"),
+		     0);
 	cr_assert_eq(put_once(client), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 2, "the emulator saw %ld PUTs", put_attempts());
 	ASSERT_MAPPINGS(CUST);
@@ -64,7 +66,8 @@ Test(retry, unavailable_503_then_success)
 Test(retry, dropped_connection_then_success)
 {
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"drop\":true,\"count\":1}"), 0);
+					 "\"drop\":true,\"count\":1}"),
+		     0);
 	cr_assert_eq(put_once(client), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 2, "the emulator saw %ld PUTs", put_attempts());
 	ASSERT_MAPPINGS(CUST);
@@ -76,7 +79,8 @@ Test(retry, dropped_twice_then_success_through_the_library_retry)
 {
 	char *stats = NULL;
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"drop\":true,\"count\":2}"), 0);
+					 "\"drop\":true,\"count\":2}"),
+		     0);
 	cr_assert_eq(put_once(client), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 3, "the emulator saw %ld PUTs", put_attempts());
 	cr_assert_eq(azsreg_client_stats(&stats, client), AZSREG_OK);
@@ -96,8 +100,9 @@ Test(retry, bad_gateway_beyond_max_retries_surfaces_its_code)
 	c = harness_client_new(&emu, &p);
 	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"status\":502,\"code\":\"MetadataResolverBadGatewayError\","
-	                                 "\"message\":\"The metadata resolver failed.\",\"count\":3}"), 0);
+					 "\"status\":502,\"code\":\"MetadataResolverBadGatewayError\","
+					 "\"message\":\"The metadata resolver failed.\",\"count\":3}"),
+		     0);
 	rc = put_once(c);
 	ASSERT_ARM_ERROR(rc, AZSREG_ESERVICE, 502, "MetadataResolverBadGatewayError");
 	cr_expect_eq(put_attempts(), 3, "1 try + 2 retries expected, the emulator saw %ld", put_attempts());
@@ -112,7 +117,8 @@ Test(retry, bad_gateway_beyond_max_retries_surfaces_its_code)
 Test(retry, bad_gateway_within_max_retries_succeeds)
 {
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"status\":502,\"code\":\"MetadataResolverBadGatewayError\",\"count\":2}"), 0);
+					 "\"status\":502,\"code\":\"MetadataResolverBadGatewayError\",\"count\":2}"),
+		     0);
 	cr_assert_eq(put_once(client), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(put_attempts(), 3);
 	ASSERT_MAPPINGS(CUST);
@@ -133,7 +139,8 @@ Test(retry, still_throttled_after_retries)
 	c = harness_client_new(&emu, &p);
 	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"status\":429,\"code\":\"TooManyRequests\",\"retryAfterMs\":20,\"count\":2}"), 0);
+					 "\"status\":429,\"code\":\"TooManyRequests\",\"retryAfterMs\":20,\"count\":2}"),
+		     0);
 	rc = put_once(c);
 	cr_expect_eq(rc, AZSREG_ETHROTTLED, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
 	cr_expect_eq(azsreg_error_last()->http_status, 429);
@@ -150,7 +157,8 @@ Test(retry, client_error_is_not_retried)
 {
 	int rc;
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\","
-	                                 "\"status\":400,\"code\":\"InvalidCSPSubscription\",\"count\":1}"), 0);
+					 "\"status\":400,\"code\":\"InvalidCSPSubscription\",\"count\":1}"),
+		     0);
 	rc = put_once(client);
 	ASSERT_ARM_ERROR(rc, AZSREG_ESERVICE, 400, "InvalidCSPSubscription");
 	cr_expect_eq(put_attempts(), 1);

@@ -93,7 +93,7 @@ Test(secret_scan, wrong_secret_fails_without_showing_it)
 	/* azsreg.h says arm_code is the identity `error`; the library reports the AADSTS code
 	 * (which carries the hint). Accept either, and require both in the message. */
 	cr_expect(strcmp(e->arm_code, "invalid_client") == 0 || strcmp(e->arm_code, "AADSTS7000215") == 0,
-	          "arm_code %s", e->arm_code);
+		  "arm_code %s", e->arm_code);
 	cr_expect_not_null(strstr(e->message, "invalid_client"), "message: %s", e->message);
 	cr_expect_not_null(strstr(e->message, "AADSTS7000215"), "message: %s", e->message);
 	cr_expect_eq(harness_stat(&emu, "armRequests"), 0, "an ARM request went out without a token");

@@ -60,7 +60,8 @@ static char *request_field(const char *method, const char *path_part, const char
 	char *result = NULL;
 
 	cr_assert_not_null(reqs, "no request log");
-	json_array_foreach(reqs, i, r) {
+	json_array_foreach(reqs, i, r)
+	{
 		const char *m = json_string_value(json_object_get(r, "method"));
 		const char *p = json_string_value(json_object_get(r, "path"));
 		const char *v = json_string_value(json_object_get(r, field));
@@ -188,7 +189,7 @@ static void cert_file_case(int pkcs12, unsigned n)
 	{
 		char *body = request_field("POST", "/oauth2/v2.0/token", "body");
 		cr_expect_not_null(strstr(body, "client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"),
-		                   "body: %s", body);
+				   "body: %s", body);
 		free(body);
 	}
 
@@ -286,7 +287,7 @@ Test(signin_cred, federated_token_file_registers_and_is_reread_on_renewal)
 	 * valid from the time the clocks are moved to (below), as a platform's rotated file is. */
 	first = signin_assertion(cert.key, cert.x5t, HARNESS_CLIENT_ID, aud, now - 5, now + 600, "federated-jti-1");
 	second = signin_assertion(cert.key, cert.x5t, HARNESS_CLIENT_ID, aud, now + 3601 - 5, now + 3601 + 600,
-	                          "federated-jti-2");
+				  "federated-jti-2");
 	cr_assert(first != NULL && second != NULL);
 	secrets[0] = first;
 	secrets[1] = second;
@@ -295,7 +296,7 @@ Test(signin_cred, federated_token_file_registers_and_is_reread_on_renewal)
 	cr_assert_eq(signin_write_text(path, first), 0);
 
 	cr_assert_eq(azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, HARNESS_TENANT_ID, HARNESS_CLIENT_ID, path }), AZSREG_OK,
-	             "%s", azsreg_error_last()->message);
+		     "%s", azsreg_error_last()->message);
 	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
 
@@ -340,7 +341,7 @@ Test(signin_cred, assertion_dates_written_as_text_are_accepted)
 {
 	static const struct {
 		const char *nbf, *exp; /* NULL: a good date as text */
-		const char *refused;   /* NULL: accepted; else the claim the refusal names */
+		const char *refused; /* NULL: accepted; else the claim the refusal names */
 	} cases[] = {
 		{ NULL, NULL, NULL },
 		{ NULL, "soon", "'exp'" },
@@ -366,9 +367,9 @@ Test(signin_cred, assertion_dates_written_as_text_are_accepted)
 
 		snprintf(jti, sizeof jti, "text-dates-%zu", i);
 		a = signin_assertion_sign(cert.key, cert.x5t,
-		                          json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "aud", aud, "iss", HARNESS_CLIENT_ID, "sub",
-		                                    HARNESS_CLIENT_ID, "nbf", cases[i].nbf ? cases[i].nbf : nbf, "exp",
-		                                    cases[i].exp ? cases[i].exp : exp, "jti", jti));
+					  json_pack("{s:s,s:s,s:s,s:s,s:s,s:s}", "aud", aud, "iss", HARNESS_CLIENT_ID, "sub",
+						    HARNESS_CLIENT_ID, "nbf", cases[i].nbf ? cases[i].nbf : nbf, "exp",
+						    cases[i].exp ? cases[i].exp : exp, "jti", jti));
 		cr_assert_not_null(a);
 		cr_assert_eq(harness_path(path, sizeof path, &emu, "text-dates.token"), 0);
 		cr_assert_eq(signin_write_text(path, a), 0);
@@ -381,9 +382,9 @@ Test(signin_cred, assertion_dates_written_as_text_are_accepted)
 		} else {
 			cr_expect_neq(rc, AZSREG_OK, "case %zu accepted", i);
 			cr_expect_not_null(strstr(azsreg_error_last()->message, "AADSTS50027"), "case %zu: %s", i,
-			                   azsreg_error_last()->message);
+					   azsreg_error_last()->message);
 			cr_expect_not_null(strstr(azsreg_error_last()->arm_message, cases[i].refused), "case %zu: %s", i,
-			                   azsreg_error_last()->arm_message);
+					   azsreg_error_last()->arm_message);
 		}
 		azsreg_free(who);
 		azsreg_client_free(c);
@@ -474,9 +475,9 @@ Test(signin_cred, managed_identity_user_assigned_by_client_id_registers)
 	/* a second, user-assigned identity next to the system-assigned sample */
 	cr_assert_not_null(state);
 	json_array_append_new(json_object_get(state, "managedIdentities"),
-	                      json_pack("{s:s,s:s,s:s,s:b}", "clientId", ua, "principalId",
-	                                "99999999-9999-4999-8999-999999999999", "tenantId", HARNESS_TENANT_ID,
-	                                "systemAssigned", 0));
+			      json_pack("{s:s,s:s,s:s,s:b}", "clientId", ua, "principalId",
+					"99999999-9999-4999-8999-999999999999", "tenantId", HARNESS_TENANT_ID,
+					"systemAssigned", 0));
 	cr_assert_eq(harness_state_put(&emu, state), 0);
 	json_decref(state);
 	snprintf(url, sizeof url, "%s/msi/token", emu.base_url_noslash);
@@ -542,7 +543,7 @@ Test(signin_cred, device_code_approved_registers_and_renews_with_refresh_token)
 	memset(&p, 0, sizeof p);
 	p.approve = 1;
 	cr_assert_eq(azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p }),
-	             AZSREG_OK, "%s", azsreg_error_last()->message);
+		     AZSREG_OK, "%s", azsreg_error_last()->message);
 	c = signin_client_clocked(&emu, cred, &log, &hc);
 	azsreg_credential_free(cred);
 
@@ -588,7 +589,7 @@ Test(signin_adfs, device_code_adfs_resource_form_registers)
 	memset(&p, 0, sizeof p);
 	p.approve = 1;
 	cr_assert_eq(azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, SIGNIN_PUBLIC_CLIENT, approve_in_prompt, &p }),
-	             AZSREG_OK, "%s", azsreg_error_last()->message);
+		     AZSREG_OK, "%s", azsreg_error_last()->message);
 	c = signin_client(&emu, cred, &log);
 	azsreg_credential_free(cred);
 
@@ -707,8 +708,8 @@ static char *fetch_token(void)
 {
 	char url[256];
 	static const char form[] = "grant_type=client_credentials&client_id=" HARNESS_CLIENT_ID
-	                           "&client_secret=" HARNESS_CLIENT_SECRET
-	                           "&scope=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default";
+				   "&client_secret=" HARNESS_CLIENT_SECRET
+				   "&scope=https%3A%2F%2Fmanagement.emulator.azsreg.local%2F.default";
 	fetched f = { NULL, 0 };
 	CURL *curl = curl_easy_init();
 	json_t *root;
@@ -795,14 +796,14 @@ Test(signin_cred, tenant_domain_resolves_to_guid)
 	/* signing in with the domain and registering with the domain: stored as the GUID */
 	signin_customer(cust, 15);
 	cr_assert_eq(azsreg_customer_put(&out, c, HARNESS_REGISTRATION_ID, cust, HARNESS_TENANT_DOMAIN), AZSREG_OK,
-	             "register: %s", azsreg_error_last()->message);
+		     "register: %s", azsreg_error_last()->message);
 	azsreg_free(out);
 	SIGNIN_ASSERT_ONE_MAPPING(&emu, 15);
 	state = harness_state(&emu);
 	reg = harness_state_registration(state, HARNESS_REG_NAME);
 	sub = json_array_get(json_object_get(reg, "customerSubscriptions"), 0);
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(sub, "properties"), "tenantId")), HARNESS_TENANT_ID,
-	                 "the domain was not resolved to the tenant GUID");
+			 "the domain was not resolved to the tenant GUID");
 	json_decref(state);
 	cr_expect_eq(harness_stat(&emu, "byClientSecret"), 1);
 

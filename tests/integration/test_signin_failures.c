@@ -107,7 +107,7 @@ Test(signin_fail, expired_secret_is_AADSTS7000222)
 
 	cr_assert_not_null(app);
 	json_array_append_new(json_object_get(app, "secrets"),
-	                      json_pack("{s:s,s:I}", "value", EXPIRED_SECRET, "expiresOn", (json_int_t)(time(NULL) - 86400)));
+			      json_pack("{s:s,s:I}", "value", EXPIRED_SECRET, "expiresOn", (json_int_t)(time(NULL) - 86400)));
 	cr_assert_eq(harness_state_put(&emu, state), 0);
 	json_decref(state);
 
@@ -123,7 +123,7 @@ Test(signin_fail, unknown_application_is_AADSTS700016)
 
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS700016", "ClientSecret", emu.base_url_noslash, HARNESS_TENANT_ID);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, UNKNOWN_APP), "the message does not name the client ID: %s",
-	                   azsreg_error_last()->message);
+			   azsreg_error_last()->message);
 }
 
 Test(signin_fail, unknown_tenant_is_AADSTS90002)
@@ -292,7 +292,7 @@ typedef struct assertion_case {
 	int aud_wrong, iss_wrong, sub_wrong;
 	long long nbf_offset; /* from now */
 	const char *jti;
-	int replay;           /* use it once successfully first */
+	int replay; /* use it once successfully first */
 	const char *want;
 	const char *desc_part;
 } assertion_case;
@@ -326,8 +326,8 @@ Test(signin_fail, assertion_claims_are_checked_each_with_its_code)
 		int rc;
 
 		a = signin_assertion_ex(cert.key, cert.x5t, tc->iss_wrong ? UNKNOWN_APP : HARNESS_CLIENT_ID,
-		                        tc->sub_wrong ? UNKNOWN_APP : HARNESS_CLIENT_ID, tc->aud_wrong ? wrong_aud : aud,
-		                        now + tc->nbf_offset, now + 600, tc->jti);
+					tc->sub_wrong ? UNKNOWN_APP : HARNESS_CLIENT_ID, tc->aud_wrong ? wrong_aud : aud,
+					now + tc->nbf_offset, now + 600, tc->jti);
 		cr_assert_not_null(a, "%s: no assertion", tc->name);
 		secrets[0] = a;
 		secrets[1] = NULL;
@@ -343,7 +343,7 @@ Test(signin_fail, assertion_claims_are_checked_each_with_its_code)
 			c = signin_client(&emu, cred, NULL);
 			azsreg_credential_free(cred);
 			cr_expect_eq(azsreg_client_sign_in(&who, c), AZSREG_OK, "%s: the first use was refused: %s", tc->name,
-			             azsreg_error_last()->message);
+				     azsreg_error_last()->message);
 			azsreg_free(who);
 			azsreg_client_free(c);
 			cred = NULL;
@@ -353,7 +353,7 @@ Test(signin_fail, assertion_claims_are_checked_each_with_its_code)
 		SIGNIN_ASSERT_AUTH_ERROR(rc, tc->want, "Federated", emu.base_url_noslash, HARNESS_TENANT_ID);
 		cr_expect_eq(azsreg_error_last()->http_status, 401, "%s: HTTP %d", tc->name, azsreg_error_last()->http_status);
 		cr_expect_not_null(strstr(azsreg_error_last()->arm_message, tc->desc_part), "%s: %s", tc->name,
-		                   azsreg_error_last()->arm_message);
+				   azsreg_error_last()->arm_message);
 		free(a);
 	}
 	signin_cert_free(&cert);
@@ -382,11 +382,11 @@ Test(signin_fail, username_password_failures_each_with_its_code_and_hint)
 		int rc;
 
 		cr_assert_eq(azsreg_credential_username_password_new(&cred, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, HARNESS_TENANT_ID, NULL, cases[i].user, cases[i].password }),
-		             AZSREG_OK, "%s", azsreg_error_last()->message);
+			     AZSREG_OK, "%s", azsreg_error_last()->message);
 		rc = try_register(cred, 50 + (unsigned)i, secrets);
 		SIGNIN_ASSERT_AUTH_ERROR(rc, cases[i].want, "UsernamePassword", emu.base_url_noslash, HARNESS_TENANT_ID);
 		cr_expect_not_null(strstr(azsreg_error_last()->hint, cases[i].hint_part), "%s: hint %s", cases[i].want,
-		                   azsreg_error_last()->hint);
+				   azsreg_error_last()->hint);
 		cr_expect_not_null(strstr(azsreg_error_last()->message, cases[i].user), "%s", azsreg_error_last()->message);
 		cr_expect_neq(azsreg_error_last()->correlation_id[0], '\0', "%s: no correlation ID", cases[i].want);
 	}
@@ -463,7 +463,7 @@ Test(signin_fail, managed_identity_unknown_user_assigned_is_refused)
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "invalid_request", "ManagedIdentity", url, NULL);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, UNKNOWN_APP), "%s", azsreg_error_last()->message);
 	cr_expect_not_null(strstr(azsreg_error_last()->arm_message, "Identity not found"), "%s",
-	                   azsreg_error_last()->arm_message);
+			   azsreg_error_last()->arm_message);
 	cr_expect_not_null(strstr(azsreg_error_last()->hint, "user-assigned identity"), "hint: %s", azsreg_error_last()->hint);
 }
 
@@ -547,7 +547,7 @@ Test(signin_fail, declined_device_code_is_authorization_declined_with_its_aadsts
 	int rc;
 
 	cr_assert_eq(azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, HARNESS_TENANT_ID, SIGNIN_PUBLIC_CLIENT, decline_in_prompt, &d }),
-	             AZSREG_OK, "%s", azsreg_error_last()->message);
+		     AZSREG_OK, "%s", azsreg_error_last()->message);
 	rc = try_register(cred, 13, NULL);
 	/* the identity provider's error as it is: AADSTS65004, trace and correlation IDs, the OAuth error named */
 	SIGNIN_ASSERT_AUTH_ERROR(rc, "AADSTS65004", "DeviceCode", emu.base_url_noslash, HARNESS_TENANT_ID);

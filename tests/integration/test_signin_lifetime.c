@@ -94,7 +94,7 @@ static long mapping_count(void)
 {
 	json_t *state = harness_state(&emu);
 	long n = (long)json_array_size(json_object_get(harness_state_registration(state, HARNESS_REG_NAME),
-	                                               "customerSubscriptions"));
+						       "customerSubscriptions"));
 	json_decref(state);
 	return n;
 }
@@ -145,15 +145,15 @@ Test(signin_life, tokens_renew_ahead_of_expiry_without_401)
 	cr_expect_eq(mapping_count(), (long)STEPS, "the state holds %ld mappings, expected %u", mapping_count(), STEPS);
 	/* 40 steps of 825 s, a new token every 4 steps: 10 tokens; renewed ahead, so never a 401 */
 	cr_expect_eq(token_requests, STEPS / 4, "%ld token requests for %u registrations %d s apart", token_requests, STEPS,
-	             STEP_SECONDS);
+		     STEP_SECONDS);
 	cr_expect_eq(harness_stat(&emu, "unauthorized"), 0, "the emulator refused %ld tokens",
-	             harness_stat(&emu, "unauthorized"));
+		     harness_stat(&emu, "unauthorized"));
 	cr_expect_eq(status_count("401"), 0, "the emulator answered 401 %ld times", status_count("401"));
 	cr_expect_eq(renewals, token_requests - 1, "client stats: %ld renewals for %ld token requests", renewals,
-	             token_requests);
+		     token_requests);
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), (long)STEPS,
-	             "retried registrations: %ld PUTs for %u", harness_count_requests(&emu, "PUT", "/customerSubscriptions/"),
-	             STEPS);
+		     "retried registrations: %ld PUTs for %u", harness_count_requests(&emu, "PUT", "/customerSubscriptions/"),
+		     STEPS);
 	azsreg_client_free(c);
 	scan_log(&log);
 	harness_log_free(&log);
@@ -206,7 +206,7 @@ Test(signin_life, sixteen_threads_at_startup_make_one_token_request)
 	for (i = 0; i < THREADS; i++)
 		cr_expect_eq(w[i].rc, AZSREG_OK, "thread %d: %s", i, w[i].message);
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1, "%ld token requests for 16 threads",
-	             harness_stat(&emu, "tokenRequests"));
+		     harness_stat(&emu, "tokenRequests"));
 	cr_expect_eq(harness_stat(&emu, "byClientSecret"), 1);
 	cr_expect_eq(client_stat(c, "tokenRequests"), 1);
 	cr_expect_eq(mapping_count(), THREADS, "%ld mappings in the state", mapping_count());
@@ -239,7 +239,7 @@ Test(signin_life, expired_token_401_renews_once_and_retries_once)
 	cr_expect_eq(harness_stat(&emu, "faultsApplied"), 1, "the fault was not used");
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1, "%ld renewals after one 401", harness_stat(&emu, "tokenRequests"));
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), 2, "%ld PUTs (expected the first + one retry)",
-	             harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
+		     harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
 	cr_expect_eq(client_stat(c, "tokenRequests"), 2);
 	cr_expect_eq(client_stat(c, "tokenRenewals"), 1);
 	azsreg_client_free(c);
@@ -265,7 +265,7 @@ Test(signin_life, expired_token_401_twice_gives_up_after_one_renewal)
 	cr_expect_eq(azsreg_error_last()->http_status, 401);
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 1, "%ld renewals", harness_stat(&emu, "tokenRequests"));
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), 2, "%ld PUTs",
-	             harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
+		     harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
 	SIGNIN_ASSERT_NO_MAPPING(&emu);
 	azsreg_client_free(c);
 	scan_log(&log);

@@ -63,7 +63,8 @@ Test(timeouts, deadline_cuts_a_slow_answer)
 	azsreg_free(out);
 	out = NULL;
 	cr_assert_eq(harness_fault(&emu, "{\"method\":\"PUT\",\"pathContains\":\"/customerSubscriptions/\",\"delayMs\":5000,"
-	                                 "\"count\":5}"), 0);
+					 "\"count\":5}"),
+		     0);
 	t0 = ms_now();
 	rc = azsreg_customer_put(&out, c, HARNESS_REGISTRATION_ID, CUST, NULL);
 	elapsed = ms_now() - t0;
@@ -74,28 +75,28 @@ Test(timeouts, deadline_cuts_a_slow_answer)
 	cr_expect_geq(elapsed, 1400, "gave up after %ld ms, before the 1500 ms deadline", elapsed);
 	cr_log_info("the 1500 ms deadline ended the PUT after %ld ms", elapsed);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "1500 ms"), "the deadline is not named: %s",
-	                   azsreg_error_last()->message);
+			   azsreg_error_last()->message);
 	cr_expect_eq(harness_count_requests(&emu, "PUT", "/customerSubscriptions/"), 1, "the emulator saw %ld PUTs",
-	             harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
+		     harness_count_requests(&emu, "PUT", "/customerSubscriptions/"));
 	cr_expect_neq(azsreg_error_last()->message[0], '\0');
 	/* issue 9, finding 9: the PUT went out, so the service may have applied it */
 	cr_expect_not_null(strstr(azsreg_error_last()->message,
-	                          "the request may still have been applied by the service: read the resource to see its current state"),
-	                   "invalid_input finding 9: %s", azsreg_error_last()->message);
+				  "the request may still have been applied by the service: read the resource to see its current state"),
+			   "invalid_input finding 9: %s", azsreg_error_last()->message);
 	azsreg_client_free(c);
 }
 
 /* A client whose ARM endpoint is a server that never answers TLS (tokens still come from
  * the emulator). */
 static azsreg_client *silent_client(test_silent_server *s, azsreg_environment **env, long connect_ms, long request_ms,
-                                    int max_retries)
+				    int max_retries)
 {
 	harness_client_params p;
 	char arm[128];
 	azsreg_client *c;
 	snprintf(arm, sizeof arm, "https://127.0.0.1:%d/", test_silent_server_port(s));
 	cr_assert_eq(azsreg_environment_custom(env, &(azsreg_environment_options){ AZSREG_ENVIRONMENT_OPTIONS_VERSION, "Silent", arm, emu.base_url, AUDIENCE }), AZSREG_OK, "%s",
-	             azsreg_error_last()->message);
+		     azsreg_error_last()->message);
 	memset(&p, 0, sizeof p);
 	p.environment = *env;
 	p.connect_timeout_ms = connect_ms;

@@ -21,7 +21,7 @@ static void expect_tls_failure(const char *ca_file)
 
 	memset(&p, 0, sizeof p);
 	p.ca_file = ca_file;
-	c = harness_client_new(&emu, &p);   /* discovery uses the right CA; the client the wrong one */
+	c = harness_client_new(&emu, &p); /* discovery uses the right CA; the client the wrong one */
 	cr_assert_not_null(c, "%s", azsreg_error_last()->message);
 	cr_assert_eq(harness_reset_counters(&emu), 0);
 
@@ -31,7 +31,7 @@ static void expect_tls_failure(const char *ca_file)
 	cr_expect_eq(rc, AZSREG_ETLS, "%s: %s", azsreg_result_name(rc), e->message);
 	cr_expect_eq(e->code, AZSREG_ETLS);
 	cr_expect(strcasestr(e->message, "certificate") != NULL || strcasestr(e->message, "TLS") != NULL,
-	          "unclear message: %s", e->message);
+		  "unclear message: %s", e->message);
 	cr_expect_eq(harness_stat(&emu, "armRequests"), 0);
 	cr_expect_eq(harness_stat(&emu, "tokenRequests"), 0);
 	ASSERT_MAPPINGS("");
@@ -73,7 +73,7 @@ Test(tls, the_right_ca_works)
 {
 	char *out = NULL;
 	cr_assert_eq(azsreg_customer_put(&out, client, HARNESS_REGISTRATION_ID, CUST, NULL), AZSREG_OK,
-	             "%s", azsreg_error_last()->message);
+		     "%s", azsreg_error_last()->message);
 	azsreg_free(out);
 	ASSERT_MAPPINGS(CUST);
 }

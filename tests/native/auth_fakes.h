@@ -19,14 +19,23 @@ typedef struct af_clock {
 	azsreg_clock clock;
 	int64_t now_ms;
 	int64_t unix_now;
-	int64_t sub_ms;      /* milliseconds past unix_now (0..999) */
+	int64_t sub_ms; /* milliseconds past unix_now (0..999) */
 	int64_t sleeps[AF_MAX];
 	size_t nsleeps;
 } af_clock;
 
-static int64_t af_now_ms(void *ctx) { return ((af_clock *)ctx)->now_ms; }
-static int64_t af_unix(void *ctx) { return ((af_clock *)ctx)->unix_now; }
-static int64_t af_unix_ms(void *ctx) { return ((af_clock *)ctx)->unix_now * 1000 + ((af_clock *)ctx)->sub_ms; }
+static int64_t af_now_ms(void *ctx)
+{
+	return ((af_clock *)ctx)->now_ms;
+}
+static int64_t af_unix(void *ctx)
+{
+	return ((af_clock *)ctx)->unix_now;
+}
+static int64_t af_unix_ms(void *ctx)
+{
+	return ((af_clock *)ctx)->unix_now * 1000 + ((af_clock *)ctx)->sub_ms;
+}
 /* Moves both clocks forward by ms (wall time keeps its milliseconds). */
 static __attribute__((unused)) void af_advance(af_clock *c, int64_t ms)
 {
@@ -45,7 +54,11 @@ static __attribute__((unused)) void af_sleep(void *ctx, int64_t ms)
 	c->now_ms += ms;
 	c->unix_now += ms / 1000;
 }
-static uint32_t af_random(void *ctx) { (void)ctx; return 0x80000000u; }
+static uint32_t af_random(void *ctx)
+{
+	(void)ctx;
+	return 0x80000000u;
+}
 
 static __attribute__((unused)) void af_clock_init(af_clock *c)
 {
@@ -83,7 +96,7 @@ typedef struct af_transport {
 	size_t nscript, next;
 	af_request reqs[AF_MAX];
 	size_t nreqs;
-	af_clock *clock;     /* when set, each answer takes latency_ms of it */
+	af_clock *clock; /* when set, each answer takes latency_ms of it */
 	int64_t latency_ms;
 } af_transport;
 
@@ -126,8 +139,15 @@ static __attribute__((unused)) int af_send(azsreg_transport *t, const azsreg_htt
 	return rc;
 }
 
-static __attribute__((unused)) unsigned long af_conns(azsreg_transport *t) { (void)t; return 0; }
-static __attribute__((unused)) void af_free_noop(azsreg_transport *t) { (void)t; }
+static __attribute__((unused)) unsigned long af_conns(azsreg_transport *t)
+{
+	(void)t;
+	return 0;
+}
+static __attribute__((unused)) void af_free_noop(azsreg_transport *t)
+{
+	(void)t;
+}
 
 static __attribute__((unused)) af_transport *af_transport_new(void)
 {

@@ -11,13 +11,13 @@
 #define FAKE_MAX_HEADERS 8
 
 typedef struct fake_clock {
-	azsreg_clock clock;    /* pass &fc->clock to the code under test */
-	int64_t now_ms;        /* monotonic, starts at 1000000 */
-	int64_t unix0;         /* unix time at now_ms == start */
+	azsreg_clock clock; /* pass &fc->clock to the code under test */
+	int64_t now_ms; /* monotonic, starts at 1000000 */
+	int64_t unix0; /* unix time at now_ms == start */
 	int64_t start_ms;
 	int64_t sleeps[FAKE_MAX];
 	size_t nsleeps;
-	uint32_t random;       /* returned by random(); 0x80000000 gives a jitter factor of exactly 1.0 */
+	uint32_t random; /* returned by random(); 0x80000000 gives a jitter factor of exactly 1.0 */
 } fake_clock;
 
 void fake_clock_init(fake_clock *fc);
@@ -25,12 +25,12 @@ void fake_clock_init(fake_clock *fc);
 int64_t fake_clock_slept(const fake_clock *fc);
 
 typedef struct fake_response {
-	int error;             /* non-zero: the transport fails with this code (AZSREG_ENETWORK...) */
+	int error; /* non-zero: the transport fails with this code (AZSREG_ENETWORK...) */
 	int status;
 	const char *headers[FAKE_MAX_HEADERS]; /* "Name: value" */
-	const char *body;      /* NULL: no body */
-	int64_t latency_ms;    /* the clock advances this much during the attempt */
-	int final;             /* with error: mark the failure final (resp->transport_final, as a proxy 407) */
+	const char *body; /* NULL: no body */
+	int64_t latency_ms; /* the clock advances this much during the attempt */
+	int final; /* with error: mark the failure final (resp->transport_final, as a proxy 407) */
 } fake_response;
 
 typedef struct fake_request {
@@ -39,12 +39,12 @@ typedef struct fake_request {
 	azsreg_headers headers;
 	char *body;
 	long timeout_ms;
-	int64_t at_ms;         /* clock time when sent (relative to start) */
+	int64_t at_ms; /* clock time when sent (relative to start) */
 } fake_request;
 
 typedef struct fake_transport {
 	azsreg_transport base; /* pass &ft->base to the code under test */
-	fake_clock *clock;     /* may be NULL */
+	fake_clock *clock; /* may be NULL */
 	fake_response script[FAKE_MAX];
 	size_t nscript, next;
 	fake_request reqs[FAKE_MAX];

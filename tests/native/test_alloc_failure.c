@@ -51,11 +51,11 @@
 
 /* ------------------------------------------------------------------ the hooks */
 
-static atomic_long g_seen;    /* allocations asked for while armed */
-static atomic_long g_live;    /* blocks handed out through the hooks and not yet freed */
+static atomic_long g_seen; /* allocations asked for while armed */
+static atomic_long g_live; /* blocks handed out through the hooks and not yet freed */
 static atomic_int g_armed;
-static atomic_int g_paused;   /* the scripted transport is answering */
-static long g_fail_at;        /* 1-based: the allocation that fails; 0: none */
+static atomic_int g_paused; /* the scripted transport is answering */
+static long g_fail_at; /* 1-based: the allocation that fails; 0: none */
 
 /* Declared here: the library's renamed references resolve to them. */
 void *azsreg_hook_malloc(size_t n);
@@ -292,7 +292,7 @@ static int with_client(world *w, azsreg_credential *cred, int rc, client_op op)
 	if (rc == 0) {
 		o.environment = env;
 		o.correlation_id = CORRELATION; /* else a fresh one per client, in every error message */
-		o.ca_file = g_ca_file;          /* read on every run, whatever the environment says */
+		o.ca_file = g_ca_file; /* read on every run, whatever the environment says */
 		o.max_retries = 2;
 		rc = azsreg_client__new_with(&client, &o, cred, &w->q.base, &w->fc.clock);
 	}
@@ -314,7 +314,7 @@ static int op_environment_json(world *w, azsreg_client *client, char **out)
 	(void)w;
 	if (rc == 0)
 		rc = azsreg_credential_new_json(&json_cred, "{\"kind\":\"clientSecret\",\"tenantId\":\"" TENANT "\","
-		                                             "\"clientId\":\"22222222-2222-2222-2222-222222222222\",\"clientSecret\":\"s3cret\"}");
+							    "\"clientId\":\"22222222-2222-2222-2222-222222222222\",\"clientSecret\":\"s3cret\"}");
 	azsreg_credential_free(json_cred);
 	if (rc != 0) {
 		azsreg_free(*out);
@@ -326,23 +326,24 @@ static int op_environment_json(world *w, azsreg_client *client, char **out)
 static int op_put(world *w, azsreg_client *client, char **out)
 {
 	fake_transport_add(w->ft, 200, "{\"id\":\"" REG "/customerSubscriptions/" CUST "\",\"properties\":{\"tenantId\":\"" TENANT "\"}}",
-	                   "x-ms-request-id: rid-1", "x-ms-ratelimit-remaining-subscription-writes: 1199", NULL);
+			   "x-ms-request-id: rid-1", "x-ms-ratelimit-remaining-subscription-writes: 1199", NULL);
 	return azsreg_customer_put(out, client, REG, CUST, TENANT);
 }
 
 static int op_get_not_found(world *w, azsreg_client *client, char **out)
 {
 	fake_transport_add(w->ft, 404, "{\"error\":{\"code\":\"CustomerSubscriptionNotFound\",\"message\":\"not there\","
-	                               "\"details\":[{\"code\":\"X\",\"message\":\"y\"}]}}",
-	                   "x-ms-request-id: rid-2", "x-ms-correlation-request-id: corr-2", NULL);
+				       "\"details\":[{\"code\":\"X\",\"message\":\"y\"}]}}",
+			   "x-ms-request-id: rid-2", "x-ms-correlation-request-id: corr-2", NULL);
 	return azsreg_customer_get(out, client, REG, CUST);
 }
 
 static int op_list_two_pages(world *w, azsreg_client *client, char **out)
 {
 	fake_transport_add(w->ft, 200, "{\"value\":[{\"id\":\"" REG "/customerSubscriptions/" CUST "\",\"properties\":{}}],"
-	                               "\"nextLink\":\"" ARM "subscriptions/" SUB "/resourceGroups/azurestack/providers/Microsoft.AzureStack/"
-	                               "registrations/AzureStack-sample/customerSubscriptions?api-version=2017-06-01&%24skiptoken=p1\"}", NULL);
+				       "\"nextLink\":\"" ARM "subscriptions/" SUB "/resourceGroups/azurestack/providers/Microsoft.AzureStack/"
+				       "registrations/AzureStack-sample/customerSubscriptions?api-version=2017-06-01&%24skiptoken=p1\"}",
+			   NULL);
 	fake_transport_add(w->ft, 200, "{\"value\":[{\"id\":\"" REG "/customerSubscriptions/" CUST2 "\",\"properties\":{\"tenantId\":\"" TENANT "\"}}]}", NULL);
 	return azsreg_customer_list(out, client, REG);
 }
@@ -370,7 +371,7 @@ static int op_throttled_then_put(world *w, azsreg_client *client, char **out)
 static int op_long_running_put(world *w, azsreg_client *client, char **out)
 {
 	fake_transport_add(w->ft, 201, NULL, "Azure-AsyncOperation: " ARM "subscriptions/" SUB "/providers/Microsoft.AzureStack/operationStatuses/op1?api-version=2017-06-01",
-	                   "Retry-After: 1", NULL);
+			   "Retry-After: 1", NULL);
 	fake_transport_add(w->ft, 200, "{\"status\":\"InProgress\"}", NULL);
 	fake_transport_add(w->ft, 200, "{\"status\":\"Succeeded\"}", NULL);
 	fake_transport_add(w->ft, 200, "{\"id\":\"" REG "/customerSubscriptions/" CUST "\",\"properties\":{\"provisioningState\":\"Succeeded\"}}", NULL);
@@ -443,17 +444,50 @@ static int op_sync(world *w, azsreg_client *client, char **out)
 	return rc;
 }
 
-static int s_constructors(world *w) { return with_client(w, NULL, 0, op_environment_json); }
-static int s_put(world *w) { return with_client(w, NULL, 0, op_put); }
-static int s_get_not_found(world *w) { return with_client(w, NULL, 0, op_get_not_found); }
-static int s_list_two_pages(world *w) { return with_client(w, NULL, 0, op_list_two_pages); }
-static int s_delete(world *w) { return with_client(w, NULL, 0, op_delete); }
-static int s_throttled_then_put(world *w) { return with_client(w, NULL, 0, op_throttled_then_put); }
-static int s_long_running_put(world *w) { return with_client(w, NULL, 0, op_long_running_put); }
-static int s_generic_request(world *w) { return with_client(w, NULL, 0, op_generic_request); }
-static int s_tenant_resolve(world *w) { return with_client(w, NULL, 0, op_tenant_resolve); }
-static int s_batch(world *w) { return with_client(w, NULL, 0, op_batch); }
-static int s_sync(world *w) { return with_client(w, NULL, 0, op_sync); }
+static int s_constructors(world *w)
+{
+	return with_client(w, NULL, 0, op_environment_json);
+}
+static int s_put(world *w)
+{
+	return with_client(w, NULL, 0, op_put);
+}
+static int s_get_not_found(world *w)
+{
+	return with_client(w, NULL, 0, op_get_not_found);
+}
+static int s_list_two_pages(world *w)
+{
+	return with_client(w, NULL, 0, op_list_two_pages);
+}
+static int s_delete(world *w)
+{
+	return with_client(w, NULL, 0, op_delete);
+}
+static int s_throttled_then_put(world *w)
+{
+	return with_client(w, NULL, 0, op_throttled_then_put);
+}
+static int s_long_running_put(world *w)
+{
+	return with_client(w, NULL, 0, op_long_running_put);
+}
+static int s_generic_request(world *w)
+{
+	return with_client(w, NULL, 0, op_generic_request);
+}
+static int s_tenant_resolve(world *w)
+{
+	return with_client(w, NULL, 0, op_tenant_resolve);
+}
+static int s_batch(world *w)
+{
+	return with_client(w, NULL, 0, op_batch);
+}
+static int s_sync(world *w)
+{
+	return with_client(w, NULL, 0, op_sync);
+}
 
 static int s_client_secret_sign_in(world *w)
 {
@@ -497,7 +531,8 @@ static int s_managed_identity(world *w)
 static int op_registration_get_after_password(world *w, azsreg_client *client, char **out)
 {
 	fake_transport_add(w->ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3599,\"access_token\":\"user-token-value\","
-	                               "\"refresh_token\":\"refresh-token-value\"}", NULL);
+				       "\"refresh_token\":\"refresh-token-value\"}",
+			   NULL);
 	fake_transport_add(w->ft, 200, "{\"id\":\"" REG "\",\"name\":\"AzureStack-sample\",\"properties\":{}}", NULL);
 	return azsreg_registration_get(out, client, REG);
 }
@@ -512,9 +547,8 @@ static int s_username_password(world *w)
 
 static int s_input(world *w)
 {
-	static const char csv[] = "CustomerSubscriptionId,TenantId,Registration\r\n"
-	                          CUST ",contoso.onmicrosoft.com,\r\n"
-	                          "\"" CUST2 "\",," REG "\r\n";
+	static const char csv[] = "CustomerSubscriptionId,TenantId,Registration\r\n" CUST ",contoso.onmicrosoft.com,\r\n"
+				  "\"" CUST2 "\",," REG "\r\n";
 	char *out = NULL;
 	int rc = azsreg_input_parse(&out, csv, sizeof csv - 1, AZSREG_INPUT_AUTO, 0);
 
@@ -535,7 +569,7 @@ static int s_ids(world *w)
 		rc = azsreg_resource_id_normalize(&normal, id);
 	if (rc == 0)
 		rc = azsreg_redact(&redacted, "Authorization: Bearer eyJhbGciOiJub25lIn0.eyJ4IjoxfQ.c2ln client_secret=abc, "
-		                    "a registered secret: " PASSWORD);
+					      "a registered secret: " PASSWORD);
 	if (rc == 0)
 		snprintf(w->result, sizeof w->result, "%s | %s", normal, redacted);
 	else
@@ -551,9 +585,9 @@ static int s_ids(world *w)
 typedef struct outcome {
 	int rc;
 	int last_code;
-	const char *lost;   /* a bystander's secret that redaction no longer knows, else NULL */
-	long seen;      /* allocations asked for */
-	long leaked;    /* blocks not given back */
+	const char *lost; /* a bystander's secret that redaction no longer knows, else NULL */
+	long seen; /* allocations asked for */
+	long leaked; /* blocks not given back */
 	char message[1024];
 	char result[RESULT_MAX];
 } outcome;
@@ -609,13 +643,13 @@ static void exercise(const char *name, scenario_fn fn, int expected_rc, int batc
 	cr_assert_eq(want.leaked, 0, "%s: %ld blocks not given back without any failure", name, want.leaked);
 	cr_assert_null(want.lost, "%s: without any failure, redaction lost a bystander's secret", name);
 	cr_assert_eq(want.rc, expected_rc, "%s: without any allocation failure it gives %s (\"%s\")", name,
-	             azsreg_result_name(want.rc), want.message);
+		     azsreg_result_name(want.rc), want.message);
 	for (k = 1; k <= n; k++) {
 		run_once(fn, k, &got);
 		cr_expect_eq(got.leaked, 0, "%s: allocation %ld of %ld failing: %ld blocks not given back (%s)", name, k, n,
-		             got.leaked, azsreg_result_name(got.rc));
+			     got.leaked, azsreg_result_name(got.rc));
 		cr_expect_null(got.lost, "%s: allocation %ld of %ld failing: redaction no longer knows another credential's secret",
-		               name, k, n);
+			       name, k, n);
 		if (got.rc == want.rc && strcmp(got.result, want.result) == 0 &&
 		    (want.rc == 0 || strcmp(got.message, want.message) == 0)) {
 			/* after a success the last error is not defined (azsreg.h): not checked */
@@ -624,18 +658,18 @@ static void exercise(const char *name, scenario_fn fn, int expected_rc, int batc
 		}
 		reported++;
 		cr_expect(got.rc == AZSREG_ENOMEM || (got.rc == want.rc && want.rc != 0) || (batch && got.rc == AZSREG_EPARTIAL),
-		          "%s: allocation %ld of %ld failing gives %s (\"%s\"), not AZSREG_ENOMEM", name, k, n,
-		          azsreg_result_name(got.rc), got.message);
+			  "%s: allocation %ld of %ld failing gives %s (\"%s\"), not AZSREG_ENOMEM", name, k, n,
+			  azsreg_result_name(got.rc), got.message);
 		cr_expect_eq(got.last_code, got.rc, "%s: allocation %ld of %ld failing: returned %s, the last error says %s (\"%s\")",
-		             name, k, n, azsreg_result_name(got.rc), azsreg_result_name(got.last_code), got.message);
+			     name, k, n, azsreg_result_name(got.rc), azsreg_result_name(got.last_code), got.message);
 		cr_expect(strstr(got.message, "memory") != NULL,
-		          "%s: allocation %ld of %ld failing: the message is \"%s\" (%s)", name, k, n, got.message,
-		          azsreg_result_name(got.rc));
+			  "%s: allocation %ld of %ld failing: the message is \"%s\" (%s)", name, k, n, got.message,
+			  azsreg_result_name(got.rc));
 		if (!batch)
 			cr_expect_str_eq(got.result, "(none)", "%s: allocation %ld of %ld failing: output on failure", name, k, n);
 	}
 	fprintf(stderr, "alloc_failure %s: %ld allocations, each failed once: %ld absorbed, %ld reported as AZSREG_ENOMEM\n",
-	        name, n, absorbed, reported);
+		name, n, absorbed, reported);
 }
 
 /* Jansson's allocations are counted (a JSON value the library does not release is a
@@ -657,13 +691,13 @@ static void *json_hook_malloc_failing(size_t n)
 static void setup(void)
 {
 	static const char *const network_vars[] = { "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY",
-	                                            "NO_PROXY", "no_proxy", "SSL_CERT_FILE", "CURL_CA_BUNDLE" };
+						    "NO_PROXY", "no_proxy", "SSL_CERT_FILE", "CURL_CA_BUNDLE" };
 	azsreg_client_secret_options so = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
 	FILE *f;
 	int fd;
 
 	json_set_alloc_funcs(getenv("AZSREG_ALLOC_FAIL_JSON") != NULL ? json_hook_malloc_failing : json_hook_malloc,
-	                     azsreg_hook_free);
+			     azsreg_hook_free);
 	for (size_t i = 0; i < sizeof network_vars / sizeof network_vars[0]; i++)
 		unsetenv(network_vars[i]);
 	snprintf(g_ca_file, sizeof g_ca_file, "/tmp/azsreg-alloc-ca-XXXXXX");
@@ -680,7 +714,7 @@ static void setup(void)
 	cr_assert_eq(azsreg_credential_client_secret_new(&g_bystanders[1], &so), 0, "%s", azsreg_error_last()->message);
 	cr_assert_eq(make_managed_identity(&g_bystanders[2]), 0, "%s", azsreg_error_last()->message);
 	cr_assert_eq(azsreg_credential_username_password_new(&g_bystanders[3], &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, CLIENT_ID, USER, PASSWORD }), 0, "%s",
-	             azsreg_error_last()->message);
+		     azsreg_error_last()->message);
 }
 
 static void teardown(void)
@@ -692,19 +726,67 @@ static void teardown(void)
 
 TestSuite(alloc_failure, .init = setup, .fini = teardown);
 
-Test(alloc_failure, constructors) { exercise("constructors", s_constructors, 0, 0); }
-Test(alloc_failure, customer_put) { exercise("customer_put", s_put, 0, 0); }
-Test(alloc_failure, customer_get_not_found) { exercise("customer_get_not_found", s_get_not_found, AZSREG_ENOTFOUND, 0); }
-Test(alloc_failure, customer_list_two_pages) { exercise("customer_list_two_pages", s_list_two_pages, 0, 0); }
-Test(alloc_failure, customer_delete) { exercise("customer_delete", s_delete, 0, 0); }
-Test(alloc_failure, throttled_then_put) { exercise("throttled_then_put", s_throttled_then_put, 0, 0); }
-Test(alloc_failure, long_running_put) { exercise("long_running_put", s_long_running_put, 0, 0); }
-Test(alloc_failure, generic_request) { exercise("generic_request", s_generic_request, 0, 0); }
-Test(alloc_failure, client_secret_sign_in) { exercise("client_secret_sign_in", s_client_secret_sign_in, 0, 0); }
-Test(alloc_failure, managed_identity_sign_in) { exercise("managed_identity_sign_in", s_managed_identity, 0, 0); }
-Test(alloc_failure, username_password_sign_in) { exercise("username_password_sign_in", s_username_password, 0, 0); }
-Test(alloc_failure, tenant_resolve) { exercise("tenant_resolve", s_tenant_resolve, 0, 0); }
-Test(alloc_failure, batch) { exercise("batch", s_batch, 0, 1); }
-Test(alloc_failure, sync) { exercise("sync", s_sync, 0, 1); }
-Test(alloc_failure, input_parse) { exercise("input_parse", s_input, 0, 0); }
-Test(alloc_failure, resource_ids_and_redaction) { exercise("resource_ids_and_redaction", s_ids, 0, 0); }
+Test(alloc_failure, constructors)
+{
+	exercise("constructors", s_constructors, 0, 0);
+}
+Test(alloc_failure, customer_put)
+{
+	exercise("customer_put", s_put, 0, 0);
+}
+Test(alloc_failure, customer_get_not_found)
+{
+	exercise("customer_get_not_found", s_get_not_found, AZSREG_ENOTFOUND, 0);
+}
+Test(alloc_failure, customer_list_two_pages)
+{
+	exercise("customer_list_two_pages", s_list_two_pages, 0, 0);
+}
+Test(alloc_failure, customer_delete)
+{
+	exercise("customer_delete", s_delete, 0, 0);
+}
+Test(alloc_failure, throttled_then_put)
+{
+	exercise("throttled_then_put", s_throttled_then_put, 0, 0);
+}
+Test(alloc_failure, long_running_put)
+{
+	exercise("long_running_put", s_long_running_put, 0, 0);
+}
+Test(alloc_failure, generic_request)
+{
+	exercise("generic_request", s_generic_request, 0, 0);
+}
+Test(alloc_failure, client_secret_sign_in)
+{
+	exercise("client_secret_sign_in", s_client_secret_sign_in, 0, 0);
+}
+Test(alloc_failure, managed_identity_sign_in)
+{
+	exercise("managed_identity_sign_in", s_managed_identity, 0, 0);
+}
+Test(alloc_failure, username_password_sign_in)
+{
+	exercise("username_password_sign_in", s_username_password, 0, 0);
+}
+Test(alloc_failure, tenant_resolve)
+{
+	exercise("tenant_resolve", s_tenant_resolve, 0, 0);
+}
+Test(alloc_failure, batch)
+{
+	exercise("batch", s_batch, 0, 1);
+}
+Test(alloc_failure, sync)
+{
+	exercise("sync", s_sync, 0, 1);
+}
+Test(alloc_failure, input_parse)
+{
+	exercise("input_parse", s_input, 0, 0);
+}
+Test(alloc_failure, resource_ids_and_redaction)
+{
+	exercise("resource_ids_and_redaction", s_ids, 0, 0);
+}

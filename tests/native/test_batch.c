@@ -34,7 +34,7 @@ typedef struct sent {
 	char method[8];
 	char url[400];
 	char auth[64];
-	int64_t at;       /* relative to the start */
+	int64_t at; /* relative to the start */
 	int status;
 } sent;
 
@@ -53,24 +53,24 @@ typedef struct sim {
 	int in_flight, max_in_flight;
 	int64_t latency_ms;
 	/* the service */
-	int throttle;                       /* buckets on */
+	int throttle; /* buckets on */
 	double burst, per_second;
 	bucket buckets[16];
 	int nbuckets;
-	char *store[MAX_STORE];             /* mapping paths, lowercase */
+	char *store[MAX_STORE]; /* mapping paths, lowercase */
 	char *store_tenant[MAX_STORE];
 	int nstore;
 	sent seen[MAX_SEEN];
 	int nseen;
 	int throttled;
-	int fail_500_first;                 /* the first n PUTs get 500 */
-	int expire_token_at;                /* from this request on, token-1 is refused (401) */
+	int fail_500_first; /* the first n PUTs get 500 */
+	int expire_token_at; /* from this request on, token-1 is refused (401) */
 	int wakeups;
-	int lro;                            /* PUT answers 202 + Azure-AsyncOperation */
-	int no_rl_header;                   /* no x-ms-ratelimit-remaining-* header */
-	int run_fail_after;                 /* the transfers' run fails on call n */
+	int lro; /* PUT answers 202 + Azure-AsyncOperation */
+	int no_rl_header; /* no x-ms-ratelimit-remaining-* header */
+	int run_fail_after; /* the transfers' run fails on call n */
 	int run_calls;
-	int cancel_on_listing;              /* azsreg_batch_cancel while a listing is answered */
+	int cancel_on_listing; /* azsreg_batch_cancel while a listing is answered */
 } sim;
 
 static sim S;
@@ -123,7 +123,8 @@ static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
 {
 	char path[400], sub[64] = "", hdr[96], num[32];
 	const char *p, *auth = azsreg_headers__get(&req->headers, "Authorization");
-	const char *cls = strcmp(req->method, "GET") == 0 ? "reads" : strcmp(req->method, "DELETE") == 0 ? "deletes" : "writes";
+	const char *cls = strcmp(req->method, "GET") == 0 ? "reads" : strcmp(req->method, "DELETE") == 0 ? "deletes"
+													 : "writes";
 	sent *s = NULL;
 	size_t n;
 	int i;
@@ -738,7 +739,7 @@ Test(batch, delete_and_get_report_what_they_found)
 	memcpy(mixed, puts, sizeof mixed[0] * 2);
 	mixed[0].action = AZSREG_BATCH_DELETE; /* there: 200 */
 	mixed[0].tenant_id = NULL;
-	mixed[1].action = AZSREG_BATCH_GET;    /* there: 200 with the mapping */
+	mixed[1].action = AZSREG_BATCH_GET; /* there: 200 with the mapping */
 	mixed[1].tenant_id = NULL;
 	snprintf(guids[5], sizeof guids[0], "%s", "55555555-0000-4000-8000-000000000005");
 	mixed[2].action = AZSREG_BATCH_DELETE; /* not there: 204 */
@@ -752,7 +753,8 @@ Test(batch, delete_and_get_report_what_they_found)
 	cr_expect(json_is_true(json_object_get(json_array_get(res, 0), "existed")));
 	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(res, 1), "action")), "get");
 	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(json_object_get(json_array_get(res, 1), "resource"), "properties"),
-							  "tenantId")), TENANT);
+							   "tenantId")),
+			 TENANT);
 	cr_expect(json_is_false(json_object_get(json_array_get(res, 2), "existed")));
 	cr_expect_eq(S.nstore, 1);
 	json_decref(o);
@@ -779,7 +781,7 @@ static void cancel_on_result(const azsreg_batch_result *r, void *payload)
 Test(batch, cancel_stops_new_requests_and_says_what_was_not_sent)
 {
 	azsreg_batch_item *items = make_items(50, AZSREG_BATCH_PUT, REG_A, NULL, 0);
-	cancel_ctx cc = {0, 5, 0, 0, 0};
+	cancel_ctx cc = { 0, 5, 0, 0, 0 };
 	json_t *o, *r;
 	int i, not_sent = 0;
 
@@ -818,7 +820,7 @@ static void on_progress(const azsreg_batch_progress *p, void *payload)
 Test(batch, progress_is_reported_every_interval_and_at_the_end)
 {
 	azsreg_batch_item *items = make_items(100, AZSREG_BATCH_PUT, REG_A, NULL, 0);
-	cancel_ctx cc = {0, 0, 0, 0, 0};
+	cancel_ctx cc = { 0, 0, 0, 0, 0 };
 
 	S.latency_ms = 100;
 	new_batch(2, 0, NULL, on_progress, &cc); /* 100 items: 1 alone, then 2 at a time, 100 ms each: 5.1 s */
@@ -907,7 +909,7 @@ static void seed(const char *reg_lower_path, const char *guid, const char *tenan
 #define C9 "c9000000-0000-4000-8000-000000000000"
 #define OTHER_TENANT "99999999-1111-2222-3333-444444444444"
 
-static const char *const ONE_REG[] = {REG_A};
+static const char *const ONE_REG[] = { REG_A };
 
 static const char *tenant_of(const char *reg_lower_path, const char *guid)
 {
@@ -916,12 +918,13 @@ static const char *tenant_of(const char *reg_lower_path, const char *guid)
 
 	snprintf(path, sizeof path, "%s/customersubscriptions/%s", reg_lower_path, guid);
 	i = store_find(path);
-	return i < 0 ? "(absent)" : S.store_tenant[i] ? S.store_tenant[i] : "(none)";
+	return i < 0 ? "(absent)" : S.store_tenant[i] ? S.store_tenant[i]
+						      : "(none)";
 }
 
 Test(batch, sync_creates_what_is_missing_updates_another_tenant_and_keeps_the_rest)
 {
-	azsreg_sync_entry want[3] = {{C0, TENANT, NULL}, {"{C1000000-0000-4000-8000-000000000000}", TENANT, NULL}, {C2, TENANT, NULL}};
+	azsreg_sync_entry want[3] = { { C0, TENANT, NULL }, { "{C1000000-0000-4000-8000-000000000000}", TENANT, NULL }, { C2, TENANT, NULL } };
 	json_t *o;
 
 	seed(REG_A_LOWER, C0, TENANT);
@@ -959,7 +962,7 @@ Test(batch, sync_creates_what_is_missing_updates_another_tenant_and_keeps_the_re
 
 Test(batch, sync_prunes_only_when_asked_and_a_dry_run_sends_no_write)
 {
-	azsreg_sync_entry want[1] = {{C0, NULL, NULL}};
+	azsreg_sync_entry want[1] = { { C0, NULL, NULL } };
 	json_t *o, *p;
 
 	seed(REG_A_LOWER, C0, OTHER_TENANT);
@@ -988,8 +991,8 @@ Test(batch, sync_prunes_only_when_asked_and_a_dry_run_sends_no_write)
 
 Test(batch, sync_entries_apply_to_every_registration_or_the_one_they_name)
 {
-	static const char *const two[] = {REG_A, REG_B};
-	azsreg_sync_entry want[2] = {{C0, TENANT, NULL}, {C1, TENANT, "RegB"}};
+	static const char *const two[] = { REG_A, REG_B };
+	azsreg_sync_entry want[2] = { { C0, TENANT, NULL }, { C1, TENANT, "RegB" } };
 
 	cr_assert_eq(azsreg_sync(&out, batch, two, 2, want, 2, AZSREG_SYNC_PRUNE), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(tenant_of(REG_A_LOWER, C0), TENANT);
@@ -1001,22 +1004,22 @@ Test(batch, sync_entries_apply_to_every_registration_or_the_one_they_name)
 
 Test(batch, sync_refuses_bad_input_before_anything_is_sent)
 {
-	static const char *const two[] = {REG_A, REG_B};
-	azsreg_sync_entry want[2] = {{C0, TENANT, NULL}, {C0, OTHER_TENANT, REG_A}};
+	static const char *const two[] = { REG_A, REG_B };
+	azsreg_sync_entry want[2] = { { C0, TENANT, NULL }, { C0, OTHER_TENANT, REG_A } };
 
 	cr_expect_eq(azsreg_sync(&out, batch, two, 2, want, 2, 0), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "sync entry 1 repeats entry 0: customer " C0 " for registration RegA; give each customer once per registration");
 	want[1].registration = "RegC";
 	cr_expect_eq(azsreg_sync(&out, batch, two, 2, want, 2, 0), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "sync entry 1: the registration 'RegC' is not one of the 2 registration(s) of this sync: "
-			 "add it to the sync's registrations or leave the entry's registration out (all of them)");
+						       "add it to the sync's registrations or leave the entry's registration out (all of them)");
 	want[1].registration = NULL;
 	want[1].customer_subscription_id = "nope";
 	cr_expect_eq(azsreg_sync(&out, batch, two, 2, want, 2, 0), AZSREG_EINVALID);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "sync entry 1: "), "%s", azsreg_error_last()->message);
 	cr_expect_eq(azsreg_sync(&out, batch, two, 0, want, 1, 0), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "sync: no registration given: name the registration(s) to sync");
-	cr_expect_eq(azsreg_sync(&out, batch, (const char *const[]){REG_A, REG_A}, 2, want, 1, 0), AZSREG_EINVALID);
+	cr_expect_eq(azsreg_sync(&out, batch, (const char *const[]){ REG_A, REG_A }, 2, want, 1, 0), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "sync: registration 1 repeats registration 0 (RegA)");
 	cr_expect_eq(azsreg_sync_json(&out, batch, "{\"registrations\":[\"" REG_A "\"],\"purge\":true}"), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "sync: unknown member \"purge\"");
@@ -1030,7 +1033,8 @@ Test(batch, sync_from_json_plans_like_the_c_call)
 
 	seed(REG_A_LOWER, C9, TENANT);
 	cr_assert_eq(azsreg_sync_json(&out, batch, "{\"registrations\":[\"" REG_A "\"],\"entries\":[{\"customerSubscriptionId\":\"" C0 "\","
-						 "\"tenantId\":\"" TENANT "\"}],\"prune\":true,\"dryRun\":true}"), AZSREG_OK,
+						   "\"tenantId\":\"" TENANT "\"}],\"prune\":true,\"dryRun\":true}"),
+		     AZSREG_OK,
 		     "%s", azsreg_error_last()->message);
 	o = parse_out();
 	cr_expect_eq(json_integer_value(json_object_get(o, "creates")), 1);
@@ -1041,7 +1045,7 @@ Test(batch, sync_from_json_plans_like_the_c_call)
 
 Test(batch, sync_put_all_writes_every_entry_without_listing)
 {
-	azsreg_sync_entry want[2] = {{C0, TENANT, NULL}, {C1, NULL, NULL}};
+	azsreg_sync_entry want[2] = { { C0, TENANT, NULL }, { C1, NULL, NULL } };
 	json_t *o;
 
 	seed(REG_A_LOWER, C0, TENANT);
@@ -1089,23 +1093,24 @@ Test(batch, a_batch_from_json_options_reports_results_and_progress_as_json)
 
 	memset(&js, 0, sizeof js);
 	cr_assert_eq(azsreg_batch_new_json(&b, client, "{\"concurrency\":1,\"pacing\":false,\"progressIntervalMs\":10}", json_result,
-					   json_progress, &js), AZSREG_OK, "%s", azsreg_error_last()->message);
+					   json_progress, &js),
+		     AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_assert_eq(azsreg_batch_run(b, items, 3, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
 	cr_expect_eq(S.max_in_flight, 1);
 	cr_expect_eq(js.results, 3);
 	cr_expect_str_eq(js.first_result, "{\"index\":0,\"action\":\"put\",\"registration\":\"RegA\",\"customerSubscriptionId\":\"00000000-0000-4000-8000-000000000000\","
-			 "\"id\":\"" REG_A "/customerSubscriptions/00000000-0000-4000-8000-000000000000\",\"code\":\"AZSREG_OK\",\"status\":200,"
-			 "\"error\":null,\"message\":null,\"requestId\":\"rid-1\",\"attempts\":1,\"resource\":{\"id\":\"/subscriptions/" SUB_A
-			 "/resourcegroups/azurestack/providers/microsoft.azurestack/registrations/rega/customersubscriptions/00000000-0000-4000-8000-000000000000\","
-			 "\"properties\":{\"tenantId\":\"" TENANT "\"}}}");
+					  "\"id\":\"" REG_A "/customerSubscriptions/00000000-0000-4000-8000-000000000000\",\"code\":\"AZSREG_OK\",\"status\":200,"
+					  "\"error\":null,\"message\":null,\"requestId\":\"rid-1\",\"attempts\":1,\"resource\":{\"id\":\"/subscriptions/" SUB_A
+					  "/resourcegroups/azurestack/providers/microsoft.azurestack/registrations/rega/customersubscriptions/00000000-0000-4000-8000-000000000000\","
+					  "\"properties\":{\"tenantId\":\"" TENANT "\"}}}");
 	cr_expect_geq(js.progress, 3);
 	cr_expect_str_eq(js.last_progress, "{\"total\":3,\"succeeded\":3,\"failed\":0,\"cancelled\":0,\"inFlight\":0,\"requests\":3,\"throttled\":0,"
-			 "\"perSecond\":50.0,\"elapsedMs\":60,\"etaMs\":0}");
+					   "\"perSecond\":50.0,\"elapsedMs\":60,\"etaMs\":0}");
 	azsreg_batch_free(b);
 	b = NULL;
 	cr_expect_eq(azsreg_batch_new_json(&b, client, "{\"concurency\":4}", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_str_eq(azsreg_error_last()->message, "batch options: \"concurency\" is not one of concurrency (0 to 256), pacing (true or false), "
-			 "progressIntervalMs (0 to 3600000), results (true or false)");
+						       "progressIntervalMs (0 to 3600000), results (true or false)");
 	cr_expect_eq(azsreg_batch_new_json(&b, client, "{\"results\":\"no\"}", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_eq(azsreg_batch_new_json(&b, client, "[]", NULL, NULL, NULL), AZSREG_EINVALID);
 	cr_expect_null(b);
@@ -1230,7 +1235,7 @@ static void failing_destroy(azsreg_credential *c)
 	free(c);
 }
 
-static const azsreg_credential_vtable failing_vt = {"Failing", failing_get_token, failing_destroy};
+static const azsreg_credential_vtable failing_vt = { "Failing", failing_get_token, failing_destroy };
 
 Test(batch, a_renewal_failing_midway_keeps_the_results_of_the_writes_applied)
 {
@@ -1294,8 +1299,8 @@ Test(batch, a_progress_interval_over_an_hour_is_refused)
 
 Test(batch, a_cancel_while_sync_lists_stops_it_before_any_write)
 {
-	azsreg_sync_entry want[3] = {{C0, TENANT, NULL}, {C1, TENANT, NULL}, {C2, TENANT, NULL}};
-	static const char *const two[] = {REG_A, REG_B};
+	azsreg_sync_entry want[3] = { { C0, TENANT, NULL }, { C1, TENANT, NULL }, { C2, TENANT, NULL } };
+	static const char *const two[] = { REG_A, REG_B };
 
 	S.cancel_on_listing = 1;
 	cr_expect_eq(azsreg_sync(&out, batch, two, 2, want, 3, 0), AZSREG_ECANCELLED);

@@ -121,9 +121,9 @@ Test(credentials, client_secret_sends_the_v2_scope_form)
 	cr_expect_str_eq(ft->reqs[0].method, "POST");
 	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
 	cr_expect_str_eq(ft->reqs[0].body,
-		"grant_type=client_credentials&client_id=" CLIENT
-		"&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
-		"&client_secret=s3cr%3Dt%26value%2Bwith%2Fodd%20chars");
+			 "grant_type=client_credentials&client_id=" CLIENT
+			 "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+			 "&client_secret=s3cr%3Dt%26value%2Bwith%2Fodd%20chars");
 	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Content-Type"), "application/x-www-form-urlencoded");
 	cr_expect_null(azsreg_headers__get(&ft->reqs[0].headers, "Authorization"));
 	cr_expect_str_eq(azsreg_credential_describe(c), "ClientSecret(client " CLIENT ", tenant " TENANT ")");
@@ -169,9 +169,9 @@ Test(credentials, client_secret_uses_the_client_tenant_override_and_adfs_resourc
 	azsreg_token__clear(&t);
 	cr_expect_str_eq(ft->reqs[1].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
 	cr_expect_str_eq(ft->reqs[1].body,
-		"grant_type=client_credentials&client_id=" CLIENT
-		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123"
-		"&client_secret=s3cr%3Dt%26value%2Bwith%2Fodd%20chars");
+			 "grant_type=client_credentials&client_id=" CLIENT
+			 "&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123"
+			 "&client_secret=s3cr%3Dt%26value%2Bwith%2Fodd%20chars");
 	azsreg_credential_free(c);
 }
 
@@ -211,8 +211,8 @@ Test(credentials, failed_sign_in_names_credential_authority_code_and_hides_the_s
 
 	memset(&t, 0, sizeof(t));
 	af_add(ft, 401, "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided. "
-		"Ensure the secret being sent is the client secret value.\",\"error_codes\":[7000215],"
-		"\"correlation_id\":\"aaaaaaaa-0000-0000-0000-000000000001\",\"trace_id\":\"t\"}");
+			"Ensure the secret being sent is the client secret value.\",\"error_codes\":[7000215],"
+			"\"correlation_id\":\"aaaaaaaa-0000-0000-0000-000000000001\",\"trace_id\":\"t\"}");
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
 	e = azsreg_error_last();
 	cr_expect(strstr(e->message, "ClientSecret(client " CLIENT) != NULL, "%s", e->message);
@@ -334,8 +334,8 @@ static void check_assertion(size_t req, int expect_x5c)
 	char guid[AZSREG_GUID_LEN + 1];
 
 	cr_assert_not_null(form_value(ft->reqs[req].body, "client_assertion", assertion, sizeof(assertion)));
-	cr_expect_str_eq(form_value(ft->reqs[req].body, "client_assertion_type", (char[128]){0}, 128),
-		"urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+	cr_expect_str_eq(form_value(ft->reqs[req].body, "client_assertion_type", (char[128]){ 0 }, 128),
+			 "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
 	d1 = strchr(assertion, '.');
 	cr_assert_not_null(d1);
 	d2 = strchr(d1 + 1, '.');
@@ -370,7 +370,8 @@ static void check_assertion(size_t req, int expect_x5c)
 	md = EVP_MD_CTX_new();
 	cr_assert_eq(EVP_DigestVerifyInit(md, NULL, EVP_sha256(), NULL, X509_get0_pubkey(test_cert)), 1);
 	cr_expect_eq(EVP_DigestVerify(md, (const unsigned char *)sig.ptr, sig.size, (const unsigned char *)assertion,
-		(size_t)(d2 - assertion)), 1, "RS256 signature does not verify");
+				      (size_t)(d2 - assertion)),
+		     1, "RS256 signature does not verify");
 	EVP_MD_CTX_free(md);
 	OPENSSL_free(der);
 	azsreg_buf__free(&x5t);
@@ -718,7 +719,7 @@ Test(credentials, federated_reads_the_assertion_file_on_every_request)
 	cr_expect_str_eq(form_value(ft->reqs[0].body, "client_assertion", v, sizeof(v)), "assertion-one");
 	cr_expect_str_eq(form_value(ft->reqs[1].body, "client_assertion", v, sizeof(v)), "assertion-two");
 	cr_expect_str_eq(form_value(ft->reqs[1].body, "client_assertion_type", v, sizeof(v)),
-		"urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
+			 "urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer");
 	f = fopen(path, "w");
 	fclose(f);
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
@@ -749,7 +750,7 @@ Test(credentials, managed_identity_identity_endpoint)
 	cr_expect_eq((t.expires_on_ms / 1000), 1700003600);
 	cr_expect_str_eq(ft->reqs[0].method, "GET");
 	cr_expect_str_eq(ft->reqs[0].url, "http://127.0.0.1:40342/msi/token?resource=https%3A%2F%2Fmanagement.azure.com%2F"
-		"&api-version=2019-08-01&client_id=33333333-aaaa-bbbb-cccc-444444444444");
+					  "&api-version=2019-08-01&client_id=33333333-aaaa-bbbb-cccc-444444444444");
 	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "X-IDENTITY-HEADER"), "hdr-secret-value");
 	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Metadata"), "true");
 	cr_expect(ft->reqs[0].no_proxy);
@@ -789,9 +790,9 @@ Test(credentials, managed_identity_imds_short_timeout_no_proxy)
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
 	cr_expect_eq((t.expires_on_ms / 1000), clk.unix_now + 86399);
 	cr_expect_str_eq(ft->reqs[0].url,
-		"http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"
-		"&resource=https%3A%2F%2Fmanagement.azure.com%2F&msi_res_id=%2Fsubscriptions%2F33333333-3333-3333-3333-333333333333"
-		"%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fid1");
+			 "http://169.254.169.254/metadata/identity/oauth2/token?api-version=2018-02-01"
+			 "&resource=https%3A%2F%2Fmanagement.azure.com%2F&msi_res_id=%2Fsubscriptions%2F33333333-3333-3333-3333-333333333333"
+			 "%2FresourceGroups%2Frg%2Fproviders%2FMicrosoft.ManagedIdentity%2FuserAssignedIdentities%2Fid1");
 	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Metadata"), "true");
 	cr_expect(ft->reqs[0].no_proxy);
 	cr_expect(ft->reqs[0].allow_link_local_http);
@@ -816,7 +817,7 @@ Test(credentials, managed_identity_unavailable_when_nothing_answers)
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "ManagedIdentityUnavailable");
 	cr_expect(strstr(azsreg_error_last()->message, "not available in this environment") != NULL, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(ft->reqs[0].url,
-		"http://127.0.0.1:9/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F");
+			 "http://127.0.0.1:9/metadata/identity/oauth2/token?api-version=2018-02-01&resource=https%3A%2F%2Fmanagement.azure.com%2F");
 	azsreg_credential_free(c);
 }
 
@@ -856,7 +857,7 @@ Test(credentials, device_code_polls_honours_slow_down_and_keeps_the_refresh_toke
 	prompts = 0;
 	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, TENANT, "04b07795-8ddb-461a-bbee-02f9e1bf7b46", prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"dev-code-secret\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"https://microsoft.com/devicelogin\","
-		"\"expires_in\":900,\"interval\":5,\"message\":\"To sign in, enter ABCD-EFGH\"}");
+			"\"expires_in\":900,\"interval\":5,\"message\":\"To sign in, enter ABCD-EFGH\"}");
 	af_add(ft, 400, "{\"error\":\"authorization_pending\",\"error_description\":\"AADSTS70016: pending\"}");
 	af_add(ft, 400, "{\"error\":\"slow_down\"}");
 	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"user-token\",\"refresh_token\":\"rt-secret-1\"}");
@@ -870,10 +871,10 @@ Test(credentials, device_code_polls_honours_slow_down_and_keeps_the_refresh_toke
 	cr_assert_eq(ft->nreqs, 4);
 	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/devicecode");
 	cr_expect_str_eq(ft->reqs[0].body, "client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46"
-		"&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access");
+					   "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access");
 	cr_expect_str_eq(ft->reqs[1].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
 	cr_expect_str_eq(ft->reqs[1].body, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
-		"&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&device_code=dev-code-secret");
+					   "&client_id=04b07795-8ddb-461a-bbee-02f9e1bf7b46&device_code=dev-code-secret");
 	cr_assert_eq(clk.nsleeps, 3);
 	cr_expect_eq(clk.sleeps[0], 5000);
 	cr_expect_eq(clk.sleeps[1], 5000);
@@ -904,7 +905,7 @@ Test(credentials, device_code_declined_and_expired)
 	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, TENANT, CLIENT, prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":900,\"interval\":1}");
 	af_add(ft, 400, "{\"error\":\"authorization_declined\",\"error_description\":\"AADSTS65004: User declined to consent to access the app.\","
-		"\"error_codes\":[65004],\"trace_id\":\"trace-65004\",\"correlation_id\":\"corr-65004\"}");
+			"\"error_codes\":[65004],\"trace_id\":\"trace-65004\",\"correlation_id\":\"corr-65004\"}");
 	memset(&t, 0, sizeof(t));
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
 	e = azsreg_error_last();
@@ -919,7 +920,7 @@ Test(credentials, device_code_declined_and_expired)
 	cr_expect_str_eq(e->hint, azsreg_error_hint("authorization_declined"));
 	af_add(ft, 200, "{\"device_code\":\"d1234\",\"user_code\":\"U\",\"verification_uri\":\"https://x\",\"expires_in\":900,\"interval\":1}");
 	af_add(ft, 400, "{\"error\":\"expired_token\",\"error_description\":\"AADSTS70019: Verification code expired.\","
-		"\"trace_id\":\"trace-70019\",\"correlation_id\":\"corr-70019\"}");
+			"\"trace_id\":\"trace-70019\",\"correlation_id\":\"corr-70019\"}");
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
 	e = azsreg_error_last();
 	cr_expect_str_eq(e->arm_code, "AADSTS70019");
@@ -946,7 +947,7 @@ Test(credentials, device_code_on_adfs_uses_the_resource_form)
 	ctx.env = &af_env_adfs;
 	cr_assert_eq(azsreg_credential_device_code_new(&c, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, NULL, "1950a258-227b-4e31-a9cf-717495945fc2", prompt, NULL }), 0);
 	af_add(ft, 200, "{\"device_code\":\"adfs-dev-code\",\"user_code\":\"BCDF-1234\",\"verification_uri\":\"https://adfs/devicelogin\","
-		"\"expires_in\":900,\"interval\":1}");
+			"\"expires_in\":900,\"interval\":1}");
 	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"adfs-token\",\"refresh_token\":\"adfs-rt-1\"}");
 	af_add(ft, 200, "{\"token_type\":\"Bearer\",\"expires_in\":3600,\"access_token\":\"adfs-token-2\"}");
 	memset(&t, 0, sizeof(t));
@@ -956,16 +957,16 @@ Test(credentials, device_code_on_adfs_uses_the_resource_form)
 	cr_assert_eq(ft->nreqs, 2);
 	cr_expect_str_eq(ft->reqs[0].url, "https://adfs.local.azurestack.external/adfs/oauth2/devicecode");
 	cr_expect_str_eq(ft->reqs[0].body, "client_id=1950a258-227b-4e31-a9cf-717495945fc2"
-		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123");
+					   "&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123");
 	cr_expect_str_eq(ft->reqs[1].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
 	cr_expect_str_eq(ft->reqs[1].body, "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"
-		"&client_id=1950a258-227b-4e31-a9cf-717495945fc2&device_code=adfs-dev-code");
+					   "&client_id=1950a258-227b-4e31-a9cf-717495945fc2&device_code=adfs-dev-code");
 	/* renewal with the refresh token, resource form */
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
 	azsreg_token__clear(&t);
 	cr_expect_str_eq(ft->reqs[2].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
 	cr_expect_str_eq(ft->reqs[2].body, "grant_type=refresh_token&client_id=1950a258-227b-4e31-a9cf-717495945fc2"
-		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123&refresh_token=adfs-rt-1");
+					   "&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123&refresh_token=adfs-rt-1");
 	azsreg_credential_free(c);
 }
 
@@ -1013,7 +1014,7 @@ Test(credentials, access_token_expiry_from_jwt_and_no_renewal)
 	clk.unix_now = 1700000600;
 	cr_expect_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH);
 	cr_expect(strstr(azsreg_error_last()->message, "expired at 2023-11-14T22:23:20Z; supply a new one") != NULL,
-		"%s", azsreg_error_last()->message);
+		  "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_error_last()->message, jwt) == NULL);
 	cr_expect_eq(ft->nreqs, 0);
 	azsreg_credential_free(c);
@@ -1036,9 +1037,9 @@ Test(credentials, username_password_sends_the_password_grant_and_renews_with_the
 
 	memset(&t, 0, sizeof(t));
 	cr_assert_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, UP_PASSWORD }), 0,
-		"%s", azsreg_error_last()->message);
+		     "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_credential_describe(c),
-		"UsernamePassword(user " UP_USER ", client " UP_PS_CLIENT ", tenant " TENANT ")");
+			 "UsernamePassword(user " UP_USER ", client " UP_PS_CLIENT ", tenant " TENANT ")");
 	af_add(ft, 200, UP_TOKEN_RT);
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(t.access_token, "user-token-1");
@@ -1047,10 +1048,10 @@ Test(credentials, username_password_sends_the_password_grant_and_renews_with_the
 	cr_expect_str_eq(ft->reqs[0].method, "POST");
 	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
 	cr_expect_str_eq(ft->reqs[0].body,
-		"grant_type=password&client_id=" UP_PS_CLIENT
-		"&username=admin%40contoso.onmicrosoft.com"
-		"&password=p%40ss%20word%26%3D%2B%2Fsecret-42"
-		"&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access");
+			 "grant_type=password&client_id=" UP_PS_CLIENT
+			 "&username=admin%40contoso.onmicrosoft.com"
+			 "&password=p%40ss%20word%26%3D%2B%2Fsecret-42"
+			 "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access");
 	cr_expect_str_eq(azsreg_headers__get(&ft->reqs[0].headers, "Content-Type"), "application/x-www-form-urlencoded");
 	cr_expect_null(azsreg_headers__get(&ft->reqs[0].headers, "Authorization"));
 	/* renewal: the refresh token, not the password */
@@ -1060,9 +1061,9 @@ Test(credentials, username_password_sends_the_password_grant_and_renews_with_the
 	azsreg_token__clear(&t);
 	cr_assert_eq(ft->nreqs, 2);
 	cr_expect_str_eq(ft->reqs[1].body,
-		"grant_type=refresh_token&client_id=" UP_PS_CLIENT
-		"&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access"
-		"&refresh_token=user-refresh-abc1");
+			 "grant_type=refresh_token&client_id=" UP_PS_CLIENT
+			 "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default%20offline_access"
+			 "&refresh_token=user-refresh-abc1");
 	/* a refused refresh token: the password grant again (with the latest refresh token first) */
 	af_add(ft, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"AADSTS70000: The refresh token was revoked.\"}");
 	af_add(ft, 200, UP_TOKEN_RT);
@@ -1100,10 +1101,10 @@ Test(credentials, username_password_defaults_to_organizations_and_uses_the_adfs_
 	azsreg_token__clear(&t);
 	cr_expect_str_eq(ft->reqs[1].url, "https://adfs.local.azurestack.external/adfs/oauth2/token");
 	cr_expect_str_eq(ft->reqs[1].body,
-		"grant_type=password&client_id=" UP_PS_CLIENT
-		"&username=admin%40contoso.onmicrosoft.com"
-		"&password=p%40ss%20word%26%3D%2B%2Fsecret-42"
-		"&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123");
+			 "grant_type=password&client_id=" UP_PS_CLIENT
+			 "&username=admin%40contoso.onmicrosoft.com"
+			 "&password=p%40ss%20word%26%3D%2B%2Fsecret-42"
+			 "&resource=https%3A%2F%2Fadminmanagement.adfs.azurestack.local%2F123");
 	azsreg_credential_free(c);
 }
 
@@ -1190,8 +1191,8 @@ Test(credentials, username_password_errors_keep_the_identity_details_and_hint)
 		memset(&t, 0, sizeof(t));
 		cr_assert_eq(azsreg_credential_username_password_new(&c, &(azsreg_username_password_options){ AZSREG_USERNAME_PASSWORD_OPTIONS_VERSION, TENANT, NULL, UP_USER, UP_PASSWORD }), 0);
 		snprintf(body, sizeof(body), "{\"error\":\"%s\",\"error_description\":\"%s: Something about the user.\","
-			"\"error_codes\":[1],\"trace_id\":\"trace-%zu\",\"correlation_id\":\"corr-%zu\"}",
-			cases[i].error, cases[i].aadsts, i, i);
+					     "\"error_codes\":[1],\"trace_id\":\"trace-%zu\",\"correlation_id\":\"corr-%zu\"}",
+			 cases[i].error, cases[i].aadsts, i, i);
 		af_add(ft, cases[i].status, body);
 		cr_assert_eq(c->vt->get_token(c, &ctx, &t), AZSREG_EAUTH, "case %zu", i);
 		e = azsreg_error_last();
@@ -1218,26 +1219,25 @@ Test(credentials, username_password_from_environment_and_json)
 	setenv("AZSREG_ACCESS_TOKEN", "opaque-access-token", 1); /* the user account comes first */
 	cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_credential_describe(c),
-		"UsernamePassword(user " UP_USER ", client " UP_PS_CLIENT ", tenant organizations) from environment (AZSREG_USERNAME)");
+			 "UsernamePassword(user " UP_USER ", client " UP_PS_CLIENT ", tenant organizations) from environment (AZSREG_USERNAME)");
 	azsreg_credential_free(c);
 	setenv("AZURE_TENANT_ID", TENANT, 1);
 	setenv("AZURE_CLIENT_ID", CLIENT, 1);
 	cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_credential_describe(c),
-		"UsernamePassword(user " UP_USER ", client " CLIENT ", tenant " TENANT ") from environment (AZSREG_USERNAME)");
+			 "UsernamePassword(user " UP_USER ", client " CLIENT ", tenant " TENANT ") from environment (AZSREG_USERNAME)");
 	azsreg_credential_free(c);
 	setenv("AZURE_CLIENT_SECRET", SECRET, 1); /* a service principal comes before the user */
 	cr_assert_eq(azsreg_credential_from_environment(&c), 0);
 	cr_expect(strstr(azsreg_credential_describe(c), "ClientSecret(") == azsreg_credential_describe(c));
 	azsreg_credential_free(c);
 
-	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"usernamePassword\",\"tenantId\":\"" TENANT "\",\"username\":\""
-		UP_USER "\",\"password\":\"json-pass-1\"}"), 0, "%s", azsreg_error_last()->message);
+	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"usernamePassword\",\"tenantId\":\"" TENANT "\",\"username\":\"" UP_USER "\",\"password\":\"json-pass-1\"}"), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_credential_describe(c), "UsernamePassword(user " UP_USER ", client " UP_PS_CLIENT ", tenant " TENANT ")");
 	azsreg_credential_free(c);
 	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"usernamePassword\",\"username\":\"" UP_USER "\"}"), AZSREG_EINVALID);
 	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"usernamePassword\",\"username\":\"" UP_USER "\",\"password\":7}"),
-		AZSREG_EINVALID);
+		     AZSREG_EINVALID);
 	cr_expect_null(c);
 }
 
@@ -1261,7 +1261,7 @@ Test(credentials, environment_chain_picks_in_order_and_says_which)
 	setenv("AZURE_CLIENT_SECRET", SECRET, 1);
 	cr_assert_eq(azsreg_credential_from_environment(&c), 0);
 	cr_expect_str_eq(azsreg_credential_describe(c),
-		"ClientSecret(client " CLIENT ", tenant " TENANT ") from environment (AZURE_CLIENT_SECRET)");
+			 "ClientSecret(client " CLIENT ", tenant " TENANT ") from environment (AZURE_CLIENT_SECRET)");
 	azsreg_credential_free(c);
 	unsetenv("AZURE_CLIENT_SECRET");
 	setenv("AZURE_FEDERATED_TOKEN_FILE", "/var/run/secrets/token", 1);
@@ -1275,7 +1275,7 @@ Test(credentials, environment_chain_picks_in_order_and_says_which)
 	setenv("IDENTITY_HEADER", "h-val-1", 1);
 	cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_credential_describe(c), "ManagedIdentity(user-assigned, client " CLIENT) != NULL,
-		"%s", azsreg_credential_describe(c));
+		  "%s", azsreg_credential_describe(c));
 	azsreg_credential_free(c);
 }
 
@@ -1284,16 +1284,18 @@ Test(credentials, credentials_from_json)
 	azsreg_credential *c = NULL;
 
 	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"clientSecret\",\"tenantId\":\"" TENANT "\",\"clientId\":\"" CLIENT
-		"\",\"clientSecret\":\"json-secret-1\"}"), 0, "%s", azsreg_error_last()->message);
+						    "\",\"clientSecret\":\"json-secret-1\"}"),
+		     0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(azsreg_credential_describe(c), "ClientSecret(client " CLIENT ", tenant " TENANT ")");
 	azsreg_credential_free(c);
 	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"accessToken\",\"accessToken\":\"abcdef\"}"), 0);
 	azsreg_credential_free(c);
 	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"managedIdentity\",\"imdsEndpoint\":\"http://127.0.0.1:5\"}"), 0,
-		"%s", azsreg_error_last()->message);
+		     "%s", azsreg_error_last()->message);
 	azsreg_credential_free(c);
 	cr_assert_eq(azsreg_credential_new_json(&c, "{\"kind\":\"federated\",\"tenantId\":\"t.example.com\",\"clientId\":\"c\","
-		"\"tokenFile\":\"/tmp/x\"}"), 0);
+						    "\"tokenFile\":\"/tmp/x\"}"),
+		     0);
 	azsreg_credential_free(c);
 	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"deviceCode\"}"), AZSREG_EINVALID);
 	cr_expect_eq(azsreg_credential_new_json(&c, "{\"kind\":\"nope\"}"), AZSREG_EINVALID);
@@ -1319,7 +1321,7 @@ Test(credentials, tenant_resolve_domain_and_guid)
 	cr_expect_str_eq(out, "aaaaaaaa-1111-1111-1111-111111111111");
 	cr_expect_eq(ft->nreqs, 0);
 	af_add(ft, 200, "{\"issuer\":\"https://login.microsoftonline.com/" TENANT "/v2.0\","
-		"\"token_endpoint\":\"https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token\"}");
+			"\"token_endpoint\":\"https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token\"}");
 	cr_assert_eq(azsreg_tenant_resolve(out, &client, "contoso.onmicrosoft.com"), 0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(out, TENANT);
 	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration");

@@ -124,8 +124,12 @@ Test(invalid_input, custom_environment_endpoint_with_userinfo_query_fragment_or_
 Test(invalid_input, discover_endpoint_with_userinfo_query_or_dot_segment_refused_before_sending)
 {
 	static const char *const bad[] = {
-		"https://user:pw-not-shown@127.0.0.1:9/", "https://127.0.0.1:9/?x=1", "https://127.0.0.1:9/#f",
-		"https://127.0.0.1:9/../_emulator/", "https://127.0.0.1:9/%2e%2e/x", NULL,
+		"https://user:pw-not-shown@127.0.0.1:9/",
+		"https://127.0.0.1:9/?x=1",
+		"https://127.0.0.1:9/#f",
+		"https://127.0.0.1:9/../_emulator/",
+		"https://127.0.0.1:9/%2e%2e/x",
+		NULL,
 	};
 	static const char *const part[] = { "user info", "query", "fragment", "dot segment", "dot segment" };
 	size_t i;

@@ -160,7 +160,7 @@ Test(error, set_info_copies_and_hints)
 	info.arm_code = "CustomerSubscriptionNotFound";
 	info.request_id = "rq";
 	azsreg_error__set_info(&info);
-	msg[0] = 'X';   /* the error keeps its own copy */
+	msg[0] = 'X'; /* the error keeps its own copy */
 	cr_assert_str_eq(azsreg_error_last()->message, "message here");
 	cr_assert_str_eq(azsreg_error_last()->arm_message, "");
 	cr_assert_str_eq(azsreg_error_last()->request_id, "rq");
@@ -198,8 +198,8 @@ Test(error_arm, standard_shape_with_details)
 	int rc;
 
 	rc = arm(400, "{\"error\":{\"code\":\"BadCustomerSubscriptionId\",\"message\":\"The customer subscription belongs to another partner.\","
-	              "\"target\":\"customerSubscriptionId\",\"details\":[{\"code\":\"Inner\",\"message\":\"x\"}]}}",
-	         "req-1", "corr-1", "register customer subscription 0000");
+		      "\"target\":\"customerSubscriptionId\",\"details\":[{\"code\":\"Inner\",\"message\":\"x\"}]}}",
+		 "req-1", "corr-1", "register customer subscription 0000");
 	e = azsreg_error_last();
 	cr_assert_eq(rc, AZSREG_ESERVICE);
 	cr_assert_eq(e->code, AZSREG_ESERVICE);
@@ -230,8 +230,8 @@ Test(error_arm, details_are_redacted_string_by_string_and_stay_json)
 
 	azsreg_secret__register("details-secret-7Q2x");
 	arm(400, "{\"error\":{\"code\":\"Bad\",\"message\":\"m\",\"details\":[{\"code\":\"x\","
-	         "\"message\":\"a set-cookie: abc\",\"client_secret\":\"s3cr3t-value\","
-	         "\"details-secret-7Q2x\":\"key holds it\",\"n\":[\"Bearer tok.en.x\",7,null,true]}]}}",
+		 "\"message\":\"a set-cookie: abc\",\"client_secret\":\"s3cr3t-value\","
+		 "\"details-secret-7Q2x\":\"key holds it\",\"n\":[\"Bearer tok.en.x\",7,null,true]}]}}",
 	    "r", NULL, "put");
 	e = azsreg_error_last();
 	d = json_loads(e->details_json, 0, NULL);
@@ -320,7 +320,7 @@ Test(error_arm, json_without_error_members)
 Test(error_arm, forbidden_message_kept_verbatim)
 {
 	const char *m = "The client 'app' with object id 'oid' does not have authorization to perform action "
-	                "'Microsoft.AzureStack/registrations/customerSubscriptions/write' over scope '/subscriptions/s/resourceGroups/rg' or the scope is invalid.";
+			"'Microsoft.AzureStack/registrations/customerSubscriptions/write' over scope '/subscriptions/s/resourceGroups/rg' or the scope is invalid.";
 	char body[1024];
 
 	snprintf(body, sizeof(body), "{\"error\":{\"code\":\"AuthorizationFailed\",\"message\":\"%s\"}}", m);
@@ -346,8 +346,8 @@ Test(error_arm, secrets_in_bodies_are_redacted)
 Test(error_identity, aad_shape)
 {
 	const char *body = "{\"error\":\"invalid_client\",\"error_description\":\"AADSTS7000215: Invalid client secret provided. "
-	                   "Ensure the secret being sent in the request is the client secret value.\\r\\nTrace ID: t-1\\r\\nCorrelation ID: c-1\\r\\nTimestamp: 2024\","
-	                   "\"error_codes\":[7000215],\"timestamp\":\"2024\",\"trace_id\":\"t-1\",\"correlation_id\":\"c-1\"}";
+			   "Ensure the secret being sent in the request is the client secret value.\\r\\nTrace ID: t-1\\r\\nCorrelation ID: c-1\\r\\nTimestamp: 2024\","
+			   "\"error_codes\":[7000215],\"timestamp\":\"2024\",\"trace_id\":\"t-1\",\"correlation_id\":\"c-1\"}";
 	const azsreg_error *e;
 
 	cr_assert_eq(aad(401, body, "ClientSecret(app, tenant) at https://login.microsoftonline.com/tenant"), AZSREG_EAUTH);
@@ -380,13 +380,14 @@ Test(error_identity, adfs_shape)
 	const azsreg_error *e;
 
 	cr_assert_eq(aad(400, "{\"error\":\"invalid_client\",\"error_description\":\"MSIS9622: Client authentication failed. "
-	                      "Please verify the credential provided for client authentication is valid.\"}",
-	                 "ClientSecret(app, adfs) at https://adfs.local/adfs"), AZSREG_EAUTH);
+			      "Please verify the credential provided for client authentication is valid.\"}",
+			 "ClientSecret(app, adfs) at https://adfs.local/adfs"),
+		     AZSREG_EAUTH);
 	e = azsreg_error_last();
 	cr_assert_str_eq(e->arm_code, "MSIS9622");
 	cr_assert_str_eq(e->message, "ClientSecret(app, adfs) at https://adfs.local/adfs: invalid_client: MSIS9622: Client "
-	                             "authentication failed. Please verify the credential provided for client authentication "
-	                             "is valid. (HTTP 400)");
+				     "authentication failed. Please verify the credential provided for client authentication "
+				     "is valid. (HTTP 400)");
 	cr_assert_str_eq(e->hint, azsreg_error_hint("MSIS9622"));
 	has(e->hint, "AD FS");
 	aad(400, "{\"error\":\"invalid_grant\",\"error_description\":\"MSIS9659: Invalid 'username' or 'password'.\"}", "t");
@@ -423,16 +424,43 @@ Test(error_identity, odd_bodies)
 Test(error, hints_for_every_documented_code)
 {
 	static const char *const codes[] = {
-		"RegistrationNotFound", "BadCustomerSubscriptionId", "InvalidCustomerSubscriptionId",
-		"CustomerSubscriptionNotFound", "UnauthorizedCspRegistration", "CustomerSubscriptionsNotAllowed",
-		"InvalidCSPSubscription", "MetadataResolverBadGatewayError",
-		"AuthorizationFailed", "InvalidAuthenticationToken", "ExpiredAuthenticationToken",
-		"InvalidAuthenticationTokenTenant", "SubscriptionNotFound", "ResourceGroupNotFound",
-		"MissingSubscriptionRegistration", "NoRegisteredProviderFound", "RequestDisallowedByPolicy",
-		"TooManyRequests", "CloudIdUpdateNotAllowed", "InternalServerError", "GatewayTimeout",
-		"invalid_client", "unauthorized_client", "invalid_request", "AADSTS90002", "AADSTS7000215",
-		"AADSTS7000222", "AADSTS700016", "AADSTS700027", "AADSTS700024", "authorization_declined",
-		"expired_token", "ManagedIdentityUnavailable", "MSIS9622", "MSIS9607", "MSIS9659", "MSIS9602",
+		"RegistrationNotFound",
+		"BadCustomerSubscriptionId",
+		"InvalidCustomerSubscriptionId",
+		"CustomerSubscriptionNotFound",
+		"UnauthorizedCspRegistration",
+		"CustomerSubscriptionsNotAllowed",
+		"InvalidCSPSubscription",
+		"MetadataResolverBadGatewayError",
+		"AuthorizationFailed",
+		"InvalidAuthenticationToken",
+		"ExpiredAuthenticationToken",
+		"InvalidAuthenticationTokenTenant",
+		"SubscriptionNotFound",
+		"ResourceGroupNotFound",
+		"MissingSubscriptionRegistration",
+		"NoRegisteredProviderFound",
+		"RequestDisallowedByPolicy",
+		"TooManyRequests",
+		"CloudIdUpdateNotAllowed",
+		"InternalServerError",
+		"GatewayTimeout",
+		"invalid_client",
+		"unauthorized_client",
+		"invalid_request",
+		"AADSTS90002",
+		"AADSTS7000215",
+		"AADSTS7000222",
+		"AADSTS700016",
+		"AADSTS700027",
+		"AADSTS700024",
+		"authorization_declined",
+		"expired_token",
+		"ManagedIdentityUnavailable",
+		"MSIS9622",
+		"MSIS9607",
+		"MSIS9659",
+		"MSIS9602",
 	};
 	size_t i;
 
@@ -540,7 +568,7 @@ Test(error, thread_exit_frees_its_state_and_nothing_else)
 		cr_assert_eq(pthread_join(t[i], &ret), 0);
 		cr_expect_eq(ret, &ids[i], "thread %d did not see its own error", i);
 	}
-	for (i = 0; i < 256; i++) {   /* the heap is still usable */
+	for (i = 0; i < 256; i++) { /* the heap is still usable */
 		char *p = malloc((size_t)(16 + i * 8));
 		cr_assert_not_null(p);
 		for (j = 0; j < 16 + i * 8; j++)

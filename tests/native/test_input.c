@@ -18,9 +18,8 @@
 	"{\"line\":" #line ",\"customerSubscriptionId\":\"" guid "\",\"tenantId\":" tenant ",\"registration\":" reg "}"
 #define ERR(line, msg) "{\"line\":" #line ",\"message\":\"" msg "\"}"
 #define DUP(line, first, guid) "{\"line\":" #line ",\"firstLine\":" #first ",\"customerSubscriptionId\":\"" guid "\"}"
-#define RESULT(format, rows, errors, dups, nerr, ndup)                                                             \
-	"{\"format\":\"" format "\",\"rows\":[" rows "],\"errors\":[" errors "],\"duplicates\":[" dups "],\"errorCount\":" \
-	#nerr ",\"duplicateCount\":" #ndup "}"
+#define RESULT(format, rows, errors, dups, nerr, ndup) \
+	"{\"format\":\"" format "\",\"rows\":[" rows "],\"errors\":[" errors "],\"duplicates\":[" dups "],\"errorCount\":" #nerr ",\"duplicateCount\":" #ndup "}"
 #define S(x) "\"" x "\""
 #define NUL "null"
 
@@ -58,16 +57,10 @@ static void check(const char *text, int format, unsigned int flags, int want_rc,
 
 Test(input, csv_columns_values_and_blank_tenant_cell)
 {
-	ok("CustomerSubscriptionId,TenantId,Registration\n"
-	   G1 "," T1 ",reg1\n"
-	   "{" G2 "},contoso.onmicrosoft.com,/subscriptions/" G2 "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/r\n"
-	   G2 ",,\n"
-	   G2 ",,Reg\\Two\n",
+	ok("CustomerSubscriptionId,TenantId,Registration\n" G1 "," T1 ",reg1\n"
+	   "{" G2 "},contoso.onmicrosoft.com,/subscriptions/" G2 "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/r\n" G2 ",,\n" G2 ",,Reg\\Two\n",
 	   RESULT("csv",
-		  ROW(2, G1L, S(T1), S("reg1")) ","
-		  ROW(3, G2, S("contoso.onmicrosoft.com"), S("/subscriptions/" G2 "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/r")) ","
-		  ROW(4, G2, NUL, NUL) ","
-		  ROW(5, G2, NUL, S("Reg\\\\Two")),
+		  ROW(2, G1L, S(T1), S("reg1")) "," ROW(3, G2, S("contoso.onmicrosoft.com"), S("/subscriptions/" G2 "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/r")) "," ROW(4, G2, NUL, NUL) "," ROW(5, G2, NUL, S("Reg\\\\Two")),
 		  "", "", 0, 0));
 	/* Only the customer column; the last line without a line break. */
 	ok("CustomerSubscriptionId\n" G1, RESULT("csv", ROW(2, G1L, NUL, NUL), "", "", 0, 0));
@@ -79,9 +72,7 @@ Test(input, csv_columns_values_and_blank_tenant_cell)
 
 Test(input, header_names_ignore_case_and_surrounding_blanks_other_columns_ignored)
 {
-	ok(" subscriptionid ,Notes,\tTENANTID\t,registration ,\n"
-	   G1 ",\"x\"\"y\"\"\",contoso.com,r1,\n"
-	   G2 ", anything at all ,,,\n",
+	ok(" subscriptionid ,Notes,\tTENANTID\t,registration ,\n" G1 ",\"x\"\"y\"\"\",contoso.com,r1,\n" G2 ", anything at all ,,,\n",
 	   RESULT("csv", ROW(2, G1L, S("contoso.com"), S("r1")) "," ROW(3, G2, NUL, NUL), "", "", 0, 0));
 	/* Values are never trimmed: spaces around a registration are kept, as given. */
 	ok("CustomerSubscriptionId,Registration\n" G1 ", r 1 \n", RESULT("csv", ROW(2, G1L, NUL, S(" r 1 ")), "", "", 0, 0));
@@ -89,7 +80,8 @@ Test(input, header_names_ignore_case_and_surrounding_blanks_other_columns_ignore
 
 Test(input, bom_crlf_and_lone_cr)
 {
-	ok("\xEF\xBB\xBF" "CustomerSubscriptionId,TenantId\r\n" G1 "," T1 "\r\n\r\n" G2 ",\r\n",
+	ok("\xEF\xBB\xBF"
+	   "CustomerSubscriptionId,TenantId\r\n" G1 "," T1 "\r\n\r\n" G2 ",\r\n",
 	   RESULT("csv", ROW(2, G1L, S(T1), NUL) "," ROW(4, G2, NUL, NUL), "", "", 0, 0));
 	ok("CustomerSubscriptionId\r" G1 "\r\r" G2, RESULT("csv", ROW(2, G1L, NUL, NUL) "," ROW(4, G2, NUL, NUL), "", "", 0, 0));
 }
@@ -97,15 +89,10 @@ Test(input, bom_crlf_and_lone_cr)
 Test(input, quoted_fields_with_commas_doubled_quotes_and_line_breaks_keep_line_numbers)
 {
 	ok("CustomerSubscriptionId,Notes,Registration\r\n"
-	   "\"" G1 "\",\"a, b\",\"reg, with \"\"quotes\"\"\"\r\n"
-	   G2 ",\"three\r\nline\nnote\",r2\r\n"
-	   "\"" G2 "\",\"\"\"\",\"\"\n"
-	   G1 ",\"\n\n\",\n",
+	   "\"" G1 "\",\"a, b\",\"reg, with \"\"quotes\"\"\"\r\n" G2 ",\"three\r\nline\nnote\",r2\r\n"
+	   "\"" G2 "\",\"\"\"\",\"\"\n" G1 ",\"\n\n\",\n",
 	   RESULT("csv",
-		  ROW(2, G1L, NUL, S("reg, with \\\"quotes\\\"")) ","
-		  ROW(3, G2, NUL, S("r2")) ","
-		  ROW(6, G2, NUL, NUL) ","
-		  ROW(7, G1L, NUL, NUL),
+		  ROW(2, G1L, NUL, S("reg, with \\\"quotes\\\"")) "," ROW(3, G2, NUL, S("r2")) "," ROW(6, G2, NUL, NUL) "," ROW(7, G1L, NUL, NUL),
 		  "", "", 0, 0));
 }
 
@@ -114,8 +101,7 @@ Test(input, blank_lines_and_rows_of_empty_cells_are_skipped)
 	ok("\n,,\n  \nCustomerSubscriptionId,TenantId,Registration\n"
 	   ",,\n"
 	   "\n"
-	   " \t \n"
-	   G1 ",,\n"
+	   " \t \n" G1 ",,\n"
 	   "\"\",,\"\"\n"
 	   ",,,,,\n",
 	   RESULT("csv", ROW(8, G1L, NUL, NUL), "", "", 0, 0));
@@ -124,7 +110,9 @@ Test(input, blank_lines_and_rows_of_empty_cells_are_skipped)
 Test(input, header_only_is_no_rows_and_ok)
 {
 	ok("CustomerSubscriptionId,TenantId,Registration\r\n", RESULT("csv", "", "", "", 0, 0));
-	ok("\xEF\xBB\xBF" "SubscriptionId", RESULT("csv", "", "", "", 0, 0));
+	ok("\xEF\xBB\xBF"
+	   "SubscriptionId",
+	   RESULT("csv", "", "", "", 0, 0));
 }
 
 Test(input, empty_file_is_refused_without_json)
@@ -150,14 +138,16 @@ Test(input, header_without_customer_column_is_a_file_error)
 	/* A first line that is data. */
 	bad(G1 ",contoso.com\n",
 	    RESULT("csv", "", ERR(1, NO_CUSTOMER "'" G1 "', 'contoso.com' (the first row looks like data: the file needs a header row, "
-				 "e.g. CustomerSubscriptionId,TenantId,Registration)"), "", 1, 0),
+						 "e.g. CustomerSubscriptionId,TenantId,Registration)"),
+		   "", 1, 0),
 	    "line 1: " NO_CUSTOMER "'" G1 "', 'contoso.com' (the first row looks like data: the file needs a header row, "
 	    "e.g. CustomerSubscriptionId,TenantId,Registration)");
 	/* JSON lines read as CSV because the caller said so. */
 	check("{\"customerSubscriptionId\":\"" G1 "\"}\n", AZSREG_INPUT_CSV, 0, AZSREG_EINVALID,
 	      RESULT("csv", "", ERR(1, "the header row is not valid CSV: a quote inside a field that does not start with one (line 1, column 2): "
-				    "quote the whole field and double the quotes in it (\\\"a \\\"\\\"b\\\"\\\" c\\\") "
-				    "(the file looks like JSON lines: one object per line)"), "", 1, 0),
+				       "quote the whole field and double the quotes in it (\\\"a \\\"\\\"b\\\"\\\" c\\\") "
+				       "(the file looks like JSON lines: one object per line)"),
+		     "", 1, 0),
 	      "line 1: the header row is not valid CSV: a quote inside a field that does not start with one (line 1, column 2): "
 	      "quote the whole field and double the quotes in it (\"a \"\"b\"\" c\") (the file looks like JSON lines: one object per line)");
 	check("{customerSubscriptionId}\n", AZSREG_INPUT_CSV, 0, AZSREG_EINVALID,
@@ -185,16 +175,10 @@ Test(input, a_column_named_twice_is_a_file_error)
 Test(input, bad_rows_are_listed_with_the_library_message_and_the_call_fails)
 {
 	const char *text = "CustomerSubscriptionId,TenantId,Registration\n"
-			   "not-a-guid,,\n"
-			   G1 ",not a tenant,\n"
-			   G2 ",contoso,r\n"
-			   "," T1 ",r\n"
-			   G2 "," T1 ",ok\n";
+			   "not-a-guid,,\n" G1 ",not a tenant,\n" G2 ",contoso,r\n"
+			   "," T1 ",r\n" G2 "," T1 ",ok\n";
 	const char *json = RESULT("csv", ROW(6, G2, S(T1), S("ok")),
-				  ERR(2, NOT_GUID("not-a-guid", 10)) ","
-				  ERR(3, "tenant ID: the tenant \\\"not a tenant\\\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')") ","
-				  ERR(4, "the tenant \\\"contoso\\\" is neither a GUID nor a domain name (e.g. contoso.onmicrosoft.com)") ","
-				  ERR(5, "customer subscription ID is empty (expected a GUID like 00000000-0000-0000-0000-000000000000)"),
+				  ERR(2, NOT_GUID("not-a-guid", 10)) "," ERR(3, "tenant ID: the tenant \\\"not a tenant\\\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')") "," ERR(4, "the tenant \\\"contoso\\\" is neither a GUID nor a domain name (e.g. contoso.onmicrosoft.com)") "," ERR(5, "customer subscription ID is empty (expected a GUID like 00000000-0000-0000-0000-000000000000)"),
 				  "", 4, 0);
 
 	bad(text, json, "line 2: " NOT_GUID("not-a-guid", 10) "; 4 rows are bad");
@@ -208,17 +192,10 @@ Test(input, bad_rows_are_listed_with_the_library_message_and_the_call_fails)
 Test(input, whitespace_around_a_guid_or_tenant_is_a_bad_row_nothing_is_trimmed)
 {
 	bad("CustomerSubscriptionId,TenantId\n"
-	    " " G1 ",\n"
-	    G1 "\t,\n"
-	    "\"" G1 "\r\n\",\n"
-	    G2 ", " T1 "\n"
-	    G2 ",   \n",
+	    " " G1 ",\n" G1 "\t,\n"
+	    "\"" G1 "\r\n\",\n" G2 ", " T1 "\n" G2 ",   \n",
 	    RESULT("csv", "",
-		   ERR(2, "customer subscription ID ' " G1 "' starts with a space: nothing is trimmed, remove it") ","
-		   ERR(3, "customer subscription ID '" G1 "\\\\t' ends with a tab: nothing is trimmed, remove it") ","
-		   ERR(4, "customer subscription ID '" G1 "\\\\r\\\\n' ends with a newline (\\\\n): nothing is trimmed, remove it") ","
-		   ERR(6, "tenant ' " T1 "' starts with a space: nothing is trimmed, remove it") ","
-		   ERR(7, "tenant '   ' starts with a space: nothing is trimmed, remove it"),
+		   ERR(2, "customer subscription ID ' " G1 "' starts with a space: nothing is trimmed, remove it") "," ERR(3, "customer subscription ID '" G1 "\\\\t' ends with a tab: nothing is trimmed, remove it") "," ERR(4, "customer subscription ID '" G1 "\\\\r\\\\n' ends with a newline (\\\\n): nothing is trimmed, remove it") "," ERR(6, "tenant ' " T1 "' starts with a space: nothing is trimmed, remove it") "," ERR(7, "tenant '   ' starts with a space: nothing is trimmed, remove it"),
 		   "", 5, 0),
 	    "line 2: customer subscription ID ' " G1 "' starts with a space: nothing is trimmed, remove it; 5 rows are bad");
 }
@@ -228,15 +205,9 @@ Test(input, registration_kept_as_given_but_no_control_characters_or_overlong)
 	char text[4096];
 	char reg[AZSREG_RESOURCE_ID_MAX + 2];
 
-	bad("CustomerSubscriptionId,Registration\n"
-	    G1 ",r\tx\n"
-	    G1 ",\"a\nb\"\n"
-	    G2 ",\"r\x1b[31m\"\n"
-	    G2 ",\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80\n",
+	bad("CustomerSubscriptionId,Registration\n" G1 ",r\tx\n" G1 ",\"a\nb\"\n" G2 ",\"r\x1b[31m\"\n" G2 ",\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80\n",
 	    RESULT("csv", ROW(6, G2, NUL, S("\xC3\xA9t\xC3\xA9 \xF0\x9F\x98\x80")),
-		   ERR(2, "registration 'r\\\\tx' has a control character at position 2: remove it") ","
-		   ERR(3, "registration 'a\\\\nb' has a control character at position 2: remove it") ","
-		   ERR(5, "registration 'r\\\\x1b[31m' has a control character at position 2: remove it"),
+		   ERR(2, "registration 'r\\\\tx' has a control character at position 2: remove it") "," ERR(3, "registration 'a\\\\nb' has a control character at position 2: remove it") "," ERR(5, "registration 'r\\\\x1b[31m' has a control character at position 2: remove it"),
 		   "", 3, 0),
 	    "line 2: registration 'r\\tx' has a control character at position 2: remove it; 3 rows are bad");
 	memset(reg, 'r', sizeof(reg) - 1);
@@ -256,9 +227,7 @@ Test(input, registration_kept_as_given_but_no_control_characters_or_overlong)
 
 Test(input, more_cells_than_the_header_is_a_bad_row_unless_they_are_empty)
 {
-	bad("CustomerSubscriptionId,Registration\n"
-	    G1 ",r,,\n"
-	    G2 ",my registration, with a comma\n",
+	bad("CustomerSubscriptionId,Registration\n" G1 ",r,,\n" G2 ",my registration, with a comma\n",
 	    RESULT("csv", ROW(2, G1L, NUL, S("r")),
 		   ERR(3, "the row has 3 cells but the header only 2 columns: a value with a comma must be in quotes"), "", 1, 0),
 	    "line 3: the row has 3 cells but the header only 2 columns: a value with a comma must be in quotes; 1 row is bad");
@@ -266,21 +235,15 @@ Test(input, more_cells_than_the_header_is_a_bad_row_unless_they_are_empty)
 
 Test(input, stray_quotes_are_bad_rows_and_reading_goes_on_at_the_next_line)
 {
-	bad("CustomerSubscriptionId,Registration\n"
-	    G1 ",my \"reg\"\n"
+	bad("CustomerSubscriptionId,Registration\n" G1 ",my \"reg\"\n"
 	    "\"" G2 "\"x,r\n"
-	    "\"" G2 "\" ,r\n"
-	    G1 ",\"two\nlines\"\"\" tail\n"
-	    G2 ",fine\n",
+	    "\"" G2 "\" ,r\n" G1 ",\"two\nlines\"\"\" tail\n" G2 ",fine\n",
 	    RESULT("csv", ROW(7, G2, NUL, S("fine")),
 		   ERR(2, "a quote inside a field that does not start with one (line 2, column 41): quote the whole field and double the quotes in it "
-			  "(\\\"a \\\"\\\"b\\\"\\\" c\\\")") ","
-		   ERR(3, "text after the closing quote of a quoted field (line 3, column 39): the quote must end the field "
-			  "(a quote inside it is written twice)") ","
-		   ERR(4, "text after the closing quote of a quoted field (line 4, column 39): the quote must end the field "
-			  "(a quote inside it is written twice)") ","
-		   ERR(5, "text after the closing quote of a quoted field (line 6, column 9): the quote must end the field "
-			  "(a quote inside it is written twice)"),
+			  "(\\\"a \\\"\\\"b\\\"\\\" c\\\")") "," ERR(3, "text after the closing quote of a quoted field (line 3, column 39): the quote must end the field "
+									"(a quote inside it is written twice)") "," ERR(4, "text after the closing quote of a quoted field (line 4, column 39): the quote must end the field "
+															   "(a quote inside it is written twice)") "," ERR(5, "text after the closing quote of a quoted field (line 6, column 9): the quote must end the field "
+																					      "(a quote inside it is written twice)"),
 		   "", 4, 0),
 	    "line 2: a quote inside a field that does not start with one (line 2, column 41): quote the whole field and double the quotes "
 	    "in it (\"a \"\"b\"\" c\"); 4 rows are bad");
@@ -288,15 +251,12 @@ Test(input, stray_quotes_are_bad_rows_and_reading_goes_on_at_the_next_line)
 
 Test(input, an_unclosed_quote_is_a_file_error_whatever_the_flags)
 {
-	check("CustomerSubscriptionId,Registration\n"
-	      G1 ",r\n"
-	      G2 ",\"never closed\n"
-	      G1 ",r2\n"
-	      G2 ",r3\n",
+	check("CustomerSubscriptionId,Registration\n" G1 ",r\n" G2 ",\"never closed\n" G1 ",r2\n" G2 ",r3\n",
 	      AZSREG_INPUT_AUTO, AZSREG_INPUT_SKIP_BAD, AZSREG_EINVALID,
 	      RESULT("csv", ROW(2, G1L, NUL, S("r")),
 		     ERR(3, "a quoted field that starts in this row is never closed: everything after its opening quote (2 more lines) "
-			    "was read as one value; close the quote"), "", 1, 0),
+			    "was read as one value; close the quote"),
+		     "", 1, 0),
 	      "line 3: a quoted field that starts in this row is never closed: everything after its opening quote (2 more lines) "
 	      "was read as one value; close the quote");
 	bad("CustomerSubscriptionId,Registration\n" G1 ",\"r",
@@ -305,22 +265,22 @@ Test(input, an_unclosed_quote_is_a_file_error_whatever_the_flags)
 	/* In the header row (found by fuzz_input: the message was "the file is empty" and leaked). */
 	bad("CustomerSubscriptionId,\"Notes\n" G1 "\n",
 	    RESULT("csv", "", ERR(1, "a quoted field that starts in this row is never closed: everything after its opening quote (1 more line) "
-				"was read as one value; close the quote"), "", 1, 0),
+				     "was read as one value; close the quote"),
+		   "", 1, 0),
 	    "line 1: a quoted field that starts in this row is never closed: everything after its opening quote (1 more line) "
 	    "was read as one value; close the quote");
 }
 
 /* ----------------------------------------------------------- duplicates */
 
-#define DUP_TEXT                                                                         \
-	"CustomerSubscriptionId,Registration,TenantId\n"                                 \
-	G1 ",reg1,\n"          /* 2 */                                                   \
-	G1 ",reg2,\n"          /* 3: another registration: not a duplicate */            \
-	G2 ",,\n"              /* 4 */                                                   \
-	"{" G1L "},REG1,\n"    /* 5: line 2 again (braces, case; registration case) */   \
-	G2 ",," T1 "\n"        /* 6: line 4 again (no registration), whatever the tenant */ \
-	G1 ",reg1,\n"          /* 7: a third time: first on line 2 */                    \
-	G2 ",reg1,\n"          /* 8 */
+#define DUP_TEXT \
+	"CustomerSubscriptionId,Registration,TenantId\n" G1 ",reg1,\n" /* 2 */ \
+		G1 ",reg2,\n" /* 3: another registration: not a duplicate */ \
+		G2 ",,\n" /* 4 */ \
+	"{" G1L "},REG1,\n" /* 5: line 2 again (braces, case; registration case) */ \
+		G2 ",," T1 "\n" /* 6: line 4 again (no registration), whatever the tenant */ \
+		G1 ",reg1,\n" /* 7: a third time: first on line 2 */ \
+		G2 ",reg1,\n" /* 8 */
 #define DUP_ROWS ROW(2, G1L, NUL, S("reg1")) "," ROW(3, G1L, NUL, S("reg2")) "," ROW(4, G2, NUL, NUL) "," ROW(8, G2, NUL, S("reg1"))
 #define DUP_DUPS DUP(5, 2, G1L) "," DUP(6, 4, G2) "," DUP(7, 2, G1L)
 
@@ -356,9 +316,7 @@ Test(input, json_lines_rows)
 	   "{\"subscriptionId\":\"" G2 "\",\"tenantId\":null,\"registration\":null}\n"
 	   "{\"customerSubscriptionId\":\"" G2 "\",\"tenantId\":\"\",\"registration\":\"\\u00e9 \\\"q\\\"\"}",
 	   RESULT("jsonLines",
-		  ROW(2, G1L, S(T1), S("r1")) ","
-		  ROW(5, G2, NUL, NUL) ","
-		  ROW(6, G2, NUL, S("\xC3\xA9 \\\"q\\\"")),
+		  ROW(2, G1L, S(T1), S("r1")) "," ROW(5, G2, NUL, NUL) "," ROW(6, G2, NUL, S("\xC3\xA9 \\\"q\\\"")),
 		  "", "", 0, 0));
 	/* Told it is JSON lines. */
 	check("{\"customerSubscriptionId\":\"" G1 "\"}", AZSREG_INPUT_JSON_LINES, 0, AZSREG_OK,
@@ -367,35 +325,23 @@ Test(input, json_lines_rows)
 
 Test(input, json_lines_bad_rows)
 {
-	bad("{\"customerSubscriptionId\":\"" G1 "\"}\n"                                   /* 1 */
-	    "[\"" G2 "\"]\n"                                                              /* 2 */
-	    "\"" G2 "\"\n"                                                                /* 3 */
-	    "{\"customerSubscriptionId\":\"" G2 "\",}\n"                                  /* 4 */
-	    "{\"tenantId\":\"" T1 "\"}\n"                                                 /* 5 */
-	    "{\"customerSubscriptionId\":null}\n"                                         /* 6 */
-	    "{\"customerSubscriptionId\":42}\n"                                           /* 7 */
-	    "{\"customerSubscriptionId\":\"" G2 "\",\"tenantId\":true}\n"                 /* 8 */
-	    "{\"customerSubscriptionId\":\"" G2 "\",\"registration\":{}}\n"               /* 9 */
-	    "{\"subscriptionId\":\"" G2 "\",\"customerSubscriptionID\":\"" G2 "\"}\n"     /* 10 */
+	bad("{\"customerSubscriptionId\":\"" G1 "\"}\n" /* 1 */
+	    "[\"" G2 "\"]\n" /* 2 */
+	    "\"" G2 "\"\n" /* 3 */
+	    "{\"customerSubscriptionId\":\"" G2 "\",}\n" /* 4 */
+	    "{\"tenantId\":\"" T1 "\"}\n" /* 5 */
+	    "{\"customerSubscriptionId\":null}\n" /* 6 */
+	    "{\"customerSubscriptionId\":42}\n" /* 7 */
+	    "{\"customerSubscriptionId\":\"" G2 "\",\"tenantId\":true}\n" /* 8 */
+	    "{\"customerSubscriptionId\":\"" G2 "\",\"registration\":{}}\n" /* 9 */
+	    "{\"subscriptionId\":\"" G2 "\",\"customerSubscriptionID\":\"" G2 "\"}\n" /* 10 */
 	    "{\"customerSubscriptionId\":\"" G2 "\",\"tenantid\":null,\"TenantId\":null}\n" /* 11 */
-	    "{\"customerSubscriptionId\":\"" G2 " \"}\n"                                  /* 12 */
-	    "{\"customerSubscriptionId\":\"" G2 "\",\"registration\":\"a\\u0007\"}\n"     /* 13 */
-	    "{}\n"                                                                        /* 14 */
-	    "{\"customerSubscriptionId\":\"" G1 "\"}\n",                                  /* 15: line 1 again */
+	    "{\"customerSubscriptionId\":\"" G2 " \"}\n" /* 12 */
+	    "{\"customerSubscriptionId\":\"" G2 "\",\"registration\":\"a\\u0007\"}\n" /* 13 */
+	    "{}\n" /* 14 */
+	    "{\"customerSubscriptionId\":\"" G1 "\"}\n", /* 15: line 1 again */
 	    RESULT("jsonLines", ROW(1, G1L, NUL, NUL),
-		   ERR(2, "an array, not a JSON object: give one object per line") ","
-		   ERR(3, "a string, not a JSON object: give one object per line") ","
-		   ERR(4, "not valid JSON: string or '}' expected near '}' (column 66)") ","
-		   ERR(5, "the object has no customerSubscriptionId (or subscriptionId) member") ","
-		   ERR(6, "\\\"customerSubscriptionId\\\" is null, not a string") ","
-		   ERR(7, "\\\"customerSubscriptionId\\\" is a number, not a string") ","
-		   ERR(8, "\\\"tenantId\\\" is a boolean, not a string or null") ","
-		   ERR(9, "\\\"registration\\\" is an object, not a string or null") ","
-		   ERR(10, "the object has both \\\"subscriptionId\\\" and \\\"customerSubscriptionID\\\": give the customer once") ","
-		   ERR(11, "the object has both \\\"tenantid\\\" and \\\"TenantId\\\": give the tenantId once") ","
-		   ERR(12, "customer subscription ID '" G2 " ' ends with a space: nothing is trimmed, remove it") ","
-		   ERR(13, "registration 'a\\\\x07' has a control character at position 2: remove it") ","
-		   ERR(14, "the object has no customerSubscriptionId (or subscriptionId) member"),
+		   ERR(2, "an array, not a JSON object: give one object per line") "," ERR(3, "a string, not a JSON object: give one object per line") "," ERR(4, "not valid JSON: string or '}' expected near '}' (column 66)") "," ERR(5, "the object has no customerSubscriptionId (or subscriptionId) member") "," ERR(6, "\\\"customerSubscriptionId\\\" is null, not a string") "," ERR(7, "\\\"customerSubscriptionId\\\" is a number, not a string") "," ERR(8, "\\\"tenantId\\\" is a boolean, not a string or null") "," ERR(9, "\\\"registration\\\" is an object, not a string or null") "," ERR(10, "the object has both \\\"subscriptionId\\\" and \\\"customerSubscriptionID\\\": give the customer once") "," ERR(11, "the object has both \\\"tenantid\\\" and \\\"TenantId\\\": give the tenantId once") "," ERR(12, "customer subscription ID '" G2 " ' ends with a space: nothing is trimmed, remove it") "," ERR(13, "registration 'a\\\\x07' has a control character at position 2: remove it") "," ERR(14, "the object has no customerSubscriptionId (or subscriptionId) member"),
 		   DUP(15, 1, G1L), 13, 1),
 	    "line 2: an array, not a JSON object: give one object per line; 14 rows are bad (13 with errors, 1 duplicate)");
 }
@@ -404,15 +350,10 @@ Test(input, json_lines_bad_rows)
 
 Test(input, skip_bad_keeps_the_good_rows_lists_the_rest_and_succeeds)
 {
-	const char *text = "CustomerSubscriptionId,TenantId\n"
-			   G1 ",\n"
-			   "bad,\n"
-			   G2 ",not a tenant\n"
-			   G1 "," T1 "\n"
-			   G2 ",contoso.com\n";
+	const char *text = "CustomerSubscriptionId,TenantId\n" G1 ",\n"
+			   "bad,\n" G2 ",not a tenant\n" G1 "," T1 "\n" G2 ",contoso.com\n";
 	const char *json = RESULT("csv", ROW(2, G1L, NUL, NUL) "," ROW(6, G2, S("contoso.com"), NUL),
-				  ERR(3, NOT_GUID("bad", 3)) ","
-				  ERR(4, "tenant ID: the tenant \\\"not a tenant\\\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')"),
+				  ERR(3, NOT_GUID("bad", 3)) "," ERR(4, "tenant ID: the tenant \\\"not a tenant\\\" is neither a GUID nor a domain name (letters, digits, '.', '-', '_')"),
 				  DUP(5, 2, G1L), 2, 1);
 
 	check(text, AZSREG_INPUT_CSV, AZSREG_INPUT_SKIP_BAD, AZSREG_OK, json, NULL);
@@ -450,13 +391,15 @@ Test(input, lists_stop_at_1000_entries_the_counts_do_not)
 Test(input, not_utf8_text_is_a_file_error_naming_the_line)
 {
 #define NOT_UTF8(line, byte, col) "line " #line ": the file is not UTF-8 text: byte " byte " at column " #col \
-	" does not belong to a UTF-8 character; save the file as UTF-8"
+				  " does not belong to a UTF-8 character; save the file as UTF-8"
 	/* Latin-1 (what Excel's plain "CSV" writes on many systems). */
 	bad("CustomerSubscriptionId,Registration\r\n" G1 ",caf\xE9\r\n", NULL, NOT_UTF8(2, "0xE9", 41));
 	/* Column in characters: two 2-byte characters before. */
 	bad("CustomerSubscriptionId,Registration\n\xC3\xA9\xC3\xA9\xFF\n", NULL, NOT_UTF8(2, "0xFF", 3));
 	/* A BOM is not a column. */
-	bad("\xEF\xBB\xBF" "Cust\xE9", NULL, NOT_UTF8(1, "0xE9", 5));
+	bad("\xEF\xBB\xBF"
+	    "Cust\xE9",
+	    NULL, NOT_UTF8(1, "0xE9", 5));
 	/* Overlong form, surrogate, above U+10FFFF, a truncated sequence at the end. */
 	bad("CustomerSubscriptionId\n\n\xC0\xAF\n", NULL, NOT_UTF8(3, "0xC0", 1));
 	bad("CustomerSubscriptionId\n\xED\xA0\x80\n", NULL, NOT_UTF8(2, "0xED", 1));
@@ -465,7 +408,9 @@ Test(input, not_utf8_text_is_a_file_error_naming_the_line)
 	/* Whatever the format and flags. */
 	check("CustomerSubscriptionId\r\r\xE9", AZSREG_INPUT_CSV, AZSREG_INPUT_SKIP_BAD, AZSREG_EINVALID, NULL, NOT_UTF8(3, "0xE9", 1));
 #undef NOT_UTF8
-	bad("\xFF\xFE" "C\0u\0", NULL, "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
+	bad("\xFF\xFE"
+	    "C\0u\0",
+	    NULL, "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
 	bad("\xFE\xFF\0C\0u", NULL, "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
 	check_n("CustomerSubscriptionId\n" G1 "\0\n", sizeof("CustomerSubscriptionId\n" G1 "\0\n") - 1, AZSREG_INPUT_AUTO, 0,
 		AZSREG_EINVALID, NULL, "line 2: the file has a NUL byte at column 37: it is not UTF-8 text (UTF-16?); save it as UTF-8");
@@ -481,7 +426,7 @@ Test(input, files_over_64_mib_are_refused_64_mib_is_read)
 
 	cr_assert_not_null(big);
 	memcpy(big, head, sizeof(head) - 1);
-	memset(big + sizeof(head) - 1, ' ', max + 1 - (sizeof(head) - 1));   /* one long blank line */
+	memset(big + sizeof(head) - 1, ' ', max + 1 - (sizeof(head) - 1)); /* one long blank line */
 	check_n(big, max + 1, AZSREG_INPUT_AUTO, 0, AZSREG_EINVALID, NULL,
 		"the file is 67108865 bytes: the limit is 64 MiB (67108864 bytes); split it");
 	check_n(big, max, AZSREG_INPUT_AUTO, 0, AZSREG_OK, RESULT("csv", "", "", "", 0, 0), NULL);
@@ -514,8 +459,7 @@ Test(input, bad_arguments)
 Test(invalid_input, control_characters_from_an_input_file_are_never_echoed_raw)
 {
 	static const char text[] = "CustomerSubscriptionId,TenantId\n"
-				   "\"" G1 "\r\nFAKE: line\",\n"
-				   G2 ",\"contoso.com\x1b]0;title\x07\"\n"
+				   "\"" G1 "\r\nFAKE: line\",\n" G2 ",\"contoso.com\x1b]0;title\x07\"\n"
 				   "\x7f" G2 ",\n";
 	char *out = NULL;
 	const char *m;

@@ -44,7 +44,7 @@ Test(jwt, fallbacks_for_account_claims_and_real_exp)
 Test(jwt, refuses_malformed_tokens)
 {
 	const char *bad[] = { "", "abc", "a.b", "a.b.c.d", ".b.c", "a..c", "eyJhbGciOiJub25lIn0.!!!.x",
-		"eyJhbGciOiJub25lIn0.WzFd.x" /* claims are an array */, "bm90anNvbg.bm90anNvbg.x" };
+			      "eyJhbGciOiJub25lIn0.WzFd.x" /* claims are an array */, "bm90anNvbg.bm90anNvbg.x" };
 	azsreg_jwt_claims c;
 	size_t i;
 

@@ -128,7 +128,7 @@ Test(redact, jwts)
 Test(redact, registered_secrets_everywhere)
 {
 	azsreg_secret__register("Sup3r/Secret+Value");
-	azsreg_secret__register("abc");     /* too short: ignored */
+	azsreg_secret__register("abc"); /* too short: ignored */
 	expect("Sup3r/Secret+Value", "***");
 	expect("xSup3r/Secret+Valuex", "x***x");
 	expect("url https://h/?k=Sup3r%2FSecret%2BValue&z=1", "url https://h/?k=***&z=1");

@@ -156,10 +156,18 @@ Test(ops, not_found_on_registration_operations_names_the_arm_endpoint_and_the_cl
 		snprintf(body, sizeof(body), "{\"error\":{\"code\":\"%s\",\"message\":\"not here\"}}", cases[i].code);
 		fake_transport_add(ft, 404, body, NULL);
 		switch (cases[i].op) {
-		case 0: rc = azsreg_registration_get(&out, client, REG); break;
-		case 1: rc = azsreg_customer_list(&out, client, REG); break;
-		case 2: rc = azsreg_customer_put(&out, client, REG, CUST, NULL); break;
-		default: rc = azsreg_customer_delete(&existed, client, REG, CUST); break;
+		case 0:
+			rc = azsreg_registration_get(&out, client, REG);
+			break;
+		case 1:
+			rc = azsreg_customer_list(&out, client, REG);
+			break;
+		case 2:
+			rc = azsreg_customer_put(&out, client, REG, CUST, NULL);
+			break;
+		default:
+			rc = azsreg_customer_delete(&existed, client, REG, CUST);
+			break;
 		}
 		e = azsreg_error_last();
 		cr_expect_eq(rc, AZSREG_ENOTFOUND, "case %zu: %s", i, e->message);
@@ -219,7 +227,8 @@ Test(ops, get_404_is_enotfound_with_arm_code)
 	cr_expect_str_eq(azsreg_error_last()->arm_code, "CustomerSubscriptionNotFound");
 	cr_expect_eq(azsreg_error_last()->http_status, 404);
 	cr_expect(strstr(azsreg_error_last()->message, "get customer " CUST " of registration AzureStack-sample at " ARM ": ") ==
-		  azsreg_error_last()->message, "%s", azsreg_error_last()->message);
+			  azsreg_error_last()->message,
+		  "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(ft->reqs[0].method, "GET");
 	cr_expect_str_eq(ft->reqs[0].url, CUST_URL);
 }
@@ -436,8 +445,16 @@ Test(invalid_input, empty_or_blank_tenant_refused_before_sending, .init = setup,
 Test(invalid_input, query_setting_api_version_refused_before_sending, .init = setup, .fini = teardown)
 {
 	static const char *const bad[] = {
-		"api-version=banana", "?api-version=banana", "$top=1&api-version=2", "API-Version=2", "api%2Dversion=2",
-		"api%2dversion=2", "%61pi-version=2", "$filter=x&api-version", "api-version", NULL,
+		"api-version=banana",
+		"?api-version=banana",
+		"$top=1&api-version=2",
+		"API-Version=2",
+		"api%2Dversion=2",
+		"api%2dversion=2",
+		"%61pi-version=2",
+		"$filter=x&api-version",
+		"api-version",
+		NULL,
 	};
 	int status = 0;
 	size_t i;
@@ -499,7 +516,9 @@ Test(ops, client_json_options)
 	cr_expect_eq(azsreg_client_new_json(&c2, "{\"maxRetries\":\"x\"}", cred, NULL, NULL), AZSREG_EINVALID);
 	cr_assert_eq(azsreg_client_new_json(&c2, "{\"environment\":{\"name\":\"S\",\"resourceManagerUrl\":\"https://arm.example.test/\","
 						 "\"activeDirectoryAuthority\":\"https://login.example.test/adfs\",\"audience\":\"https://aud.example.test/\"},"
-						 "\"maxRetries\":2,\"deadlineMs\":5000}", cred, NULL, NULL), 0, "%s", azsreg_error_last()->message);
+						 "\"maxRetries\":2,\"deadlineMs\":5000}",
+					    cred, NULL, NULL),
+		     0, "%s", azsreg_error_last()->message);
 	cr_expect_str_eq(c2->env->arm_endpoint, "https://arm.example.test/");
 	cr_expect_eq(c2->env->is_adfs, 1);
 	azsreg_client_free(c2);

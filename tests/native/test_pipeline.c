@@ -831,7 +831,7 @@ Test(pipeline, gave_up_message_names_the_deadline)
 	cr_assert_eq(rc, AZSREG_ETIMEOUT, "%s: %s", azsreg_result_name(rc), azsreg_error_last()->message);
 	cr_expect_eq(ft->nreqs, 2);
 	cr_expect_not_null(strstr(azsreg_error_last()->message, "(gave up: the 1500 ms deadline would pass before the next attempt)"),
-	                   "%s", azsreg_error_last()->message);
+			   "%s", azsreg_error_last()->message);
 }
 
 Test(invalid_input, timeout_message_says_a_change_may_have_been_applied)
@@ -857,7 +857,7 @@ Test(invalid_input, timeout_message_says_a_change_may_have_been_applied)
 			cr_expect_not_null(strstr(azsreg_error_last()->message, sentence), "%s: %s", methods[i], azsreg_error_last()->message);
 		else
 			cr_expect_null(strstr(azsreg_error_last()->message, "may still have been applied"), "%s: %s", methods[i],
-			               azsreg_error_last()->message);
+				       azsreg_error_last()->message);
 		teardown();
 	}
 	/* a token request (no authorize hook) that timed out changed nothing */

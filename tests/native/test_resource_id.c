@@ -12,13 +12,15 @@
 #define REG_REL "subscriptions/" SUB "/resourceGroups/azurestack/providers/Microsoft.AzureStack/registrations/AzureStack-sample"
 #define CID REG "/customerSubscriptions/" CUS
 
-enum kind { K_REG, K_CUS, K_VAL };
+enum kind { K_REG,
+	    K_CUS,
+	    K_VAL };
 
 typedef struct id_case {
 	enum kind kind;
 	const char *input;
 	int rc;
-	const char *want;    /* success: rg|name|sub[|customer]; failure: substring of the message */
+	const char *want; /* success: rg|name|sub[|customer]; failure: substring of the message */
 } id_case;
 
 static const id_case cases[] = {
@@ -90,7 +92,7 @@ static const id_case cases[] = {
 	{ K_VAL, "/providers/Microsoft.AzureStack/operations", 0, NULL },
 	{ K_VAL, "/subscriptions/" SUB "/providers/Microsoft.AzureStack/registrations", 0, NULL },
 	{ K_VAL, "/tenants/x", AZSREG_EINVALID, "must start with /subscriptions/{id} or /providers/{namespace}, got 'tenants'" },
-	{ K_VAL, "/subscriptions", 0, NULL },  /* the tenant-level subscription list */
+	{ K_VAL, "/subscriptions", 0, NULL }, /* the tenant-level subscription list */
 	{ K_VAL, "/providers", AZSREG_EINVALID, "provider namespace after /providers/ is missing" },
 	{ K_VAL, "/subscriptions/xyz/resourceGroups/rg", AZSREG_EINVALID, "'xyz' is not a GUID" },
 	{ K_VAL, "/subscriptions/" SUB "/resourceGroups/bad!/x", AZSREG_EINVALID, "resource group name 'bad!'" },
@@ -102,8 +104,8 @@ static const id_case cases[] = {
 	{ K_VAL, "\t" CID, AZSREG_EINVALID, "starts with a tab: nothing is trimmed" },
 	{ K_VAL, REG "/customerSubscriptions/not-a-guid", AZSREG_EINVALID, "customer subscription ID in the resource ID 'not-a-guid' is not a GUID" },
 	{ K_VAL, REG "/customerSubscriptions/{" CUS, AZSREG_EINVALID, "customer subscription ID in the resource ID '{" CUS "' is not a GUID: braces must enclose exactly 36 characters" },
-	{ K_VAL, REG "/customerSubscriptions", 0, NULL },  /* the collection */
-	{ K_VAL, "/subscriptions/" SUB "/providers/Microsoft.Foo/registrations/r/customerSubscriptions/anything", 0, NULL },  /* not Microsoft.AzureStack */
+	{ K_VAL, REG "/customerSubscriptions", 0, NULL }, /* the collection */
+	{ K_VAL, "/subscriptions/" SUB "/providers/Microsoft.Foo/registrations/r/customerSubscriptions/anything", 0, NULL }, /* not Microsoft.AzureStack */
 };
 
 static void run_case(const id_case *c)
@@ -132,7 +134,7 @@ static void run_case(const id_case *c)
 	if (rc != 0) {
 		cr_assert_eq(azsreg_error_last()->code, c->rc);
 		cr_assert(strstr(azsreg_error_last()->message, c->want) != NULL,
-		          "input '%s': message '%s' lacks '%s'", c->input ? c->input : "(null)", azsreg_error_last()->message, c->want);
+			  "input '%s': message '%s' lacks '%s'", c->input ? c->input : "(null)", azsreg_error_last()->message, c->want);
 		cr_assert_str_eq(ref.name, "Z", "output untouched on failure");
 		cr_assert_str_eq(customer, "untouched", "customer untouched on failure");
 		return;
@@ -299,7 +301,7 @@ Test(invalid_input, resource_id_normalize_lowercases_only_the_customer_guid)
 		{ REG_REL "/CustomerSubscriptions/{E09A9B3F-0CFA-4D38-A9B0-6F9C4D6E1A2B}", REG_REL "/CustomerSubscriptions/" CUS },
 		{ "/subscriptions/33333333-AAAA-3333-3333-333333333333/resourceGroups/RG/providers/microsoft.azurestack/registrations/Reg/customerSubscriptions/E09A9B3F-0CFA-4D38-A9B0-6F9C4D6E1A2B",
 		  "/subscriptions/33333333-AAAA-3333-3333-333333333333/resourceGroups/RG/providers/microsoft.azurestack/registrations/Reg/customerSubscriptions/" CUS },
-		{ REG, REG },                                   /* a registration: as given */
+		{ REG, REG }, /* a registration: as given */
 		{ REG "/customerSubscriptions", REG "/customerSubscriptions" },
 		{ "/subscriptions/" SUB "/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1", "/subscriptions/" SUB "/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM1" },
 	};

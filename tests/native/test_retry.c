@@ -107,7 +107,7 @@ Test(retry, backoff_jitter_bounds)
 {
 	azsreg_retry_policy p = { 6, 1000, 60000 };
 
-	cr_expect_eq(azsreg_retry__backoff(&p, 1, 0), 800);            /* factor 0.8 */
+	cr_expect_eq(azsreg_retry__backoff(&p, 1, 0), 800); /* factor 0.8 */
 	cr_expect_eq(azsreg_retry__backoff(&p, 1, 0xFFFFFFFFu), 1199); /* just under 1.2 */
 	cr_expect_eq(azsreg_retry__backoff(&p, 2, 0x40000000u), 1800); /* 0.9 */
 }
@@ -119,8 +119,8 @@ Test(retry, backoff_capped_and_overflow_safe)
 	int64_t d;
 
 	cr_expect_eq(azsreg_retry__backoff(&p, 3, 0x80000000u), 2000);
-	cr_expect_eq(azsreg_retry__backoff(&p, 1000, 0xFFFFFFFFu), 2000);  /* cap also bounds the jitter */
-	cr_expect_eq(azsreg_retry__backoff(&p, 2147483647, 0), 1600);       /* 2000 * 0.8 */
+	cr_expect_eq(azsreg_retry__backoff(&p, 1000, 0xFFFFFFFFu), 2000); /* cap also bounds the jitter */
+	cr_expect_eq(azsreg_retry__backoff(&p, 2147483647, 0), 1600); /* 2000 * 0.8 */
 	d = azsreg_retry__backoff(&huge, 200, 0xFFFFFFFFu);
 	cr_expect(d > 0, "no overflow: %lld", (long long)d);
 }

@@ -12,8 +12,8 @@ typedef struct test_cred {
 	pthread_mutex_t mu;
 	int calls;
 	int64_t lifetime;
-	int64_t ms_lifetime;   /* > 0: issue tokens with millisecond fields */
-	int fail_next;       /* number of calls that fail */
+	int64_t ms_lifetime; /* > 0: issue tokens with millisecond fields */
+	int fail_next; /* number of calls that fail */
 	af_clock *clock;
 	/* The gate (under mu): while `gated` is set and `gate_open` is not, get_token waits
 	 * on gate_cv. `inside` counts the calls that reached get_token and have not returned.
@@ -216,16 +216,16 @@ Test(token_cache, renew_margin_in_milliseconds)
 	memset(&t, 0, sizeof(t));
 	t.issued_at_ms = INT64_C(1700000000000);
 #define MARGIN(life_ms) (t.expires_on_ms = t.issued_at_ms + (life_ms), azsreg_token__renew_margin_ms(&t))
-	cr_expect_eq(MARGIN(3600000), 300000);      /* 1 h: 5 min */
-	cr_expect_eq(MARGIN(86400000), 300000);     /* capped at 5 min */
-	cr_expect_eq(MARGIN(600000), 100000);       /* 10 min: 1/6 */
+	cr_expect_eq(MARGIN(3600000), 300000); /* 1 h: 5 min */
+	cr_expect_eq(MARGIN(86400000), 300000); /* capped at 5 min */
+	cr_expect_eq(MARGIN(600000), 100000); /* 10 min: 1/6 */
 	cr_expect_eq(MARGIN(60000), 10000);
 	cr_expect_eq(MARGIN(12000), 2000);
-	cr_expect_eq(MARGIN(10000), 1666);          /* from 10 s on: 1/6 */
-	cr_expect_eq(MARGIN(9000), 3000);           /* under 10 s: 1/3 */
+	cr_expect_eq(MARGIN(10000), 1666); /* from 10 s on: 1/6 */
+	cr_expect_eq(MARGIN(9000), 3000); /* under 10 s: 1/3 */
 	cr_expect_eq(MARGIN(6000), 2000);
-	cr_expect_eq(MARGIN(2000), 1000);           /* a 2 s token: 1 s */
-	cr_expect_eq(MARGIN(1100), 1000);           /* at least 1 s */
+	cr_expect_eq(MARGIN(2000), 1000); /* a 2 s token: 1 s */
+	cr_expect_eq(MARGIN(1100), 1000); /* at least 1 s */
 	cr_expect_eq(MARGIN(0), 1000);
 	cr_expect_eq(MARGIN(-5000), 1000);
 #undef MARGIN

@@ -286,8 +286,14 @@ Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused)
 		{ "https://arm.example/%2E/", "dot segment" },
 	};
 	static const char *const good[] = {
-		"https://arm.example", "https://arm.example/", "https://arm.example/adfs/", "https://arm.example/a.b/..c/...",
-		"http://127.0.0.1:5050/", "https://[::1]:9/x/", "https://arm.example/%2e%2ex/", NULL,
+		"https://arm.example",
+		"https://arm.example/",
+		"https://arm.example/adfs/",
+		"https://arm.example/a.b/..c/...",
+		"http://127.0.0.1:5050/",
+		"https://[::1]:9/x/",
+		"https://arm.example/%2e%2ex/",
+		NULL,
 	};
 	size_t i;
 
@@ -310,8 +316,8 @@ Test(invalid_input, endpoint_with_query_fragment_or_dot_segment_refused)
 Test(invalid_input, proxy_url_syntax_checked)
 {
 	static const char *const good[] = { "http://proxy.example:3128", "https://proxy.example", "socks5h://127.0.0.1:1080",
-		"SOCKS5://[::1]:1080", "proxy.example:3128", "http://user:pw@proxy.example:8080/", "http://[fe80::1%25eth0]:3128",
-		NULL };
+					    "SOCKS5://[::1]:1080", "proxy.example:3128", "http://user:pw@proxy.example:8080/", "http://[fe80::1%25eth0]:3128",
+					    NULL };
 	static const struct {
 		const char *url, *says;
 	} bad[] = {

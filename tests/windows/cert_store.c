@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 		}
 	} else {
 		found = CertFindCertificateInStore(store, X509_ASN_ENCODING, 0, CERT_FIND_EXISTING, cert, NULL);
-		if (found != NULL && !CertDeleteCertificateFromStore(found)) {   /* frees found */
+		if (found != NULL && !CertDeleteCertificateFromStore(found)) { /* frees found */
 			fprintf(stderr, "cert_store: removing failed (0x%lx)\n", (unsigned long)GetLastError());
 			found = NULL;
 			goto done;

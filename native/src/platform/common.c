@@ -39,7 +39,7 @@ int azsreg_plat__ip_is_loopback(const char *host, int bracketed)
 	for (i = 0; i < 15 && a[i] == 0; i++)
 		;
 	if (i == 15 && a[15] == 1)
-		return 1;   /* ::1 */
+		return 1; /* ::1 */
 	return memcmp(a, v4_mapped, sizeof(v4_mapped)) == 0 && a[12] == 127;
 }
 

@@ -19,11 +19,11 @@
 #include <time.h>
 
 #if defined(__GNUC__) && defined(_WIN32)
-#  define AZSREG_PLAT_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
+#define AZSREG_PLAT_PRINTF(a, b) __attribute__((format(gnu_printf, a, b)))
 #elif defined(__GNUC__)
-#  define AZSREG_PLAT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define AZSREG_PLAT_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
-#  define AZSREG_PLAT_PRINTF(a, b)
+#define AZSREG_PLAT_PRINTF(a, b)
 #endif
 
 /** Fills buf with n cryptographically random bytes. 0, or -1 when the OS has none. */
@@ -55,7 +55,9 @@ int azsreg_plat__ip_is_loopback(const char *host, int bracketed);
 FILE *azsreg_plat__fopen(const char *path, const char *mode);
 
 /** What a path names: AZSREG_PLAT_FILE (a file that can be opened for reading), ..._DIR, ..._NONE. */
-enum { AZSREG_PLAT_NONE = 0, AZSREG_PLAT_FILE = 1, AZSREG_PLAT_DIR = 2 };
+enum { AZSREG_PLAT_NONE = 0,
+       AZSREG_PLAT_FILE = 1,
+       AZSREG_PLAT_DIR = 2 };
 int azsreg_plat__path_kind(const char *path);
 
 /**

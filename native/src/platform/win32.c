@@ -3,7 +3,7 @@
  * UTF-8 in and out; UTF-16 and the wide Win32 / CRT calls underneath.
  */
 #ifndef _WIN32_WINNT
-#  define _WIN32_WINNT 0x0601   /* Windows 7 / Server 2008 R2: inet_pton, bcrypt */
+#define _WIN32_WINNT 0x0601 /* Windows 7 / Server 2008 R2: inet_pton, bcrypt */
 #endif
 #include "platform.h"
 
@@ -160,13 +160,13 @@ const char *azsreg_plat__getenv(const char *name)
 		return NULL;
 	len = GetEnvironmentVariableW(wname, NULL, 0);
 	if (len == 0)
-		goto done;   /* not set (an empty value is reported as length 1) */
+		goto done; /* not set (an empty value is reported as length 1) */
 	wvalue = malloc((size_t)len * sizeof(wchar_t));
 	if (wvalue == NULL)
 		goto done;
 	got = GetEnvironmentVariableW(wname, wvalue, len);
 	if (got >= len)
-		goto done;   /* changed under us; treat as unset rather than loop */
+		goto done; /* changed under us; treat as unset rather than loop */
 	value = to_utf8(wvalue);
 	if (value == NULL)
 		goto done;
@@ -253,7 +253,7 @@ int azsreg_plat__program_init(int *argc, char ***argv)
 		args[i] = to_utf8(wargv[i]);
 		if (args[i] == NULL) {
 			LocalFree(wargv);
-			return -1;   /* the partial copy is left to process exit */
+			return -1; /* the partial copy is left to process exit */
 		}
 	}
 	LocalFree(wargv);
@@ -278,7 +278,7 @@ int azsreg_plat__fputs(const char *utf8, FILE *f)
 	fflush(f);
 	w = to_wide(utf8);
 	if (w == NULL)
-		return fputs(utf8, f) == EOF ? -1 : 0;   /* not UTF-8: the bytes as they are */
+		return fputs(utf8, f) == EOF ? -1 : 0; /* not UTF-8: the bytes as they are */
 	len = wcslen(w);
 	ok = WriteConsoleW(h, w, (DWORD)len, &written, NULL);
 	free(w);
