@@ -7,8 +7,7 @@
 #
 #   bash build/check-layers.sh [build dir]     exits 1 when there is a circle
 #
-# Not run by the test command yet: the library still has circles (issue 12's note says
-# which); once they are gone, build/test.sh runs it.
+# The test command runs it (build/check-style.sh, check "layers").
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -9,6 +9,7 @@ PACKAGES=(
 	libcurl4-openssl-dev libjansson-dev libssl-dev libcsv-dev
 	libcriterion-dev libmicrohttpd-dev
 	valgrind curl openssl ca-certificates jq zip unzip
+	clang-format clang-tidy
 )
 
 missing=()

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test (README command 2; .ci/run calls exactly this script):
 #   1. installs missing system packages                       (build/install-deps.sh)
-#   2. release build (out/release) -> ctest: unit, integration, fuzz tables
+#   2. release build (out/release) -> ctest: unit, integration, fuzz tables; then the
+#      house style by tools (build/check-style.sh: no circle between the library's files,
+#      clang-format, clang-tidy, .editorconfig, header comments; one count per check)
 #   3. ASan + UBSan build (out/asan) -> ctest again; then every libFuzzer target for a
 #      bounded time (build/fuzz.sh: clang, out/fuzz; one count per target)
 #   4. valgrind memcheck over every integration test of the release build and the
@@ -92,6 +94,16 @@ if bash build/build.sh release 2>&1 | tee "$LOGS/build-release.log"; [ "${PIPEST
 	record "build release" 0 1
 else
 	ctest_stage release out/release
+	# House style by tools (build/check-style.sh): no circle between the library's files,
+	# clang-format, clang-tidy, .editorconfig, a header comment in each C file.
+	banner "style (layers, clang-format, clang-tidy, editorconfig, headers)"
+	bash build/check-style.sh out/release 2>&1 | tee "$LOGS/style.log"
+	st="$(sed -nE 's/^style: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$LOGS/style.log")"
+	if [ -n "$st" ]; then
+		record "style" ${st% *} ${st#* }
+	else
+		record "style" 0 1
+	fi
 fi
 
 banner "ASan + UBSan build"

@@ -87,6 +87,7 @@ fi
 # --- stamp: every input that changes the result
 stamp_text() {
 	printf 'criterion.sh %s\n' "$(sha256sum "${BASH_SOURCE[0]}" | cut -d' ' -f1)"
+	printf 'boxfort-fallback.patch %s\n' "$(sha256sum "$ROOT/build/windows/boxfort-fallback.patch" | cut -d' ' -f1)"
 	printf 'source %s\n' "${SOURCES[@]%% *}"
 	dpkg-query -W -f='toolchain ${Package} ${Version}\n' gcc-mingw-w64-x86-64-posix \
 		binutils-mingw-w64-x86-64 mingw-w64-x86-64-dev meson cmake
@@ -165,30 +166,7 @@ else
 	tar -xf "$orig_miniasm" -C "$t/dependencies/klib" --strip-components=1 \
 		--wildcards '*/khash.h' '*/kvec.h'
 	# Debian's boxfort 0.1.2-2 header (Criterion 2.4.1 needs BXF_DBG_ENABLE_FALLBACK).
-	patch -s -d "$t/subprojects/boxfort" -p1 <<-'EOF'
-		--- a/include/boxfort.h
-		+++ b/include/boxfort.h
-		@@ -203,6 +203,8 @@
-		     BXF_DBG_GDB, /* Spawn with gdbserver */
-		     BXF_DBG_LLDB, /* Spawn with lldb-server */
-		     BXF_DBG_WINDBG, /* Spawn with windbg (Windows only) */
-		+    /* add up to 32 debuggers here */
-		+    BXF_DBG_FALLBACK = 0x20 /* fallback to suspended sandbox */
-		 };
-		 
-		 #if defined (__clang__)
-		@@ -213,6 +215,10 @@
-		 # define BXF_DBG_NATIVE BXF_DBG_WINDBG
-		 #endif
-		 
-		+#define BXF_DBG_ENABLE_FALLBACK(debugger) (debugger |= BXF_DBG_FALLBACK)
-		+#define BXF_DBG_IS_FALLBACK_ENABLED(debugger) (debugger & BXF_DBG_FALLBACK)
-		+#define BXF_DBG_GET_DEBUGGER(debugger) (debugger & ~BXF_DBG_FALLBACK)
-		+
-		 struct bxf_debug {
-		     enum bxf_debugger debugger;
-		     int tcp;
-	EOF
+	patch -s -d "$t/subprojects/boxfort" -p1 <"$ROOT/build/windows/boxfort-fallback.patch"
 
 	cat >"$WORK/cross.ini" <<-EOF
 		[binaries]
