@@ -6,7 +6,10 @@
 #                 other file's functions has no circle (read from the build's objects)
 #   format        clang-format --dry-run --Werror with .clang-format over every tracked .c/.h
 #   tidy          clang-tidy with .clang-tidy over every .c file of native/ (the build's
-#                 compile_commands.json; win32.c is the Windows build's and is left out)
+#                 compile_commands.json; win32.c is the Windows build's and is left out).
+#                 One file per clang-tidy process: in one process clang 14's analyzer
+#                 carries state from one file to the next (va_list "uninitialized" right
+#                 after va_start, depending on the order of the files).
 #   editorconfig  lintspaces (npm, pinned in build/style/package-lock.json) over every
 #                 tracked text file: final newline, no trailing whitespace, LF line ends,
 #                 as .editorconfig's [*] section says. Not indentation: C indentation is
@@ -58,7 +61,7 @@ if [ ! -f "$BUILD/compile_commands.json" ]; then
 	result tidy 1 "$OUT/tidy.txt"
 else
 	git ls-files -z 'native/*.c' | grep -zv 'platform/win32\.c$' |
-		xargs -0 -P "$JOBS" -n 4 clang-tidy -p "$BUILD" --quiet >"$OUT/tidy.txt" 2>"$OUT/tidy.err"
+		xargs -0 -P "$JOBS" -n 1 clang-tidy -p "$BUILD" --quiet >"$OUT/tidy.txt" 2>"$OUT/tidy.err"
 	rc=$?
 	# clang-tidy prints "N warnings generated" on stderr even when they are all filtered.
 	grep -v -E '^[0-9]+ warnings? (and [0-9]+ errors? )?generated\.$|^Suppressed [0-9]+ warnings|^Use -header-filter|^$' \

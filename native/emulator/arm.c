@@ -726,7 +726,7 @@ void emu_arm_handle(emu_req *r)
 	for (size_t i = 0; api && i < sizeof API_VERSIONS / sizeof API_VERSIONS[0]; i++)
 		api_ok = api_ok || strcmp(api, API_VERSIONS[i]) == 0;
 
-	if (n < 1 || !(seg_is(segs, n, 0, "subscriptions") || (seg_is(segs, n, 0, "providers") && n <= 2))) {
+	if (n < 1 || !(seg_is(segs, n, 0, "subscriptions") || (seg_is(segs, n, 0, "providers") && n <= 2))) { // NOLINT(bugprone-branch-clone): unknown path is 404 before the api-version check, as is the final else after it
 		emu_arm_error(r, 404, "NotFound", "The requested path is not an ARM resource known to the emulator.");
 	} else if (!api) {
 		emu_arm_error(r, 400, "MissingApiVersionParameter", "The api-version query parameter (?api-version=) is required for all requests.");

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EMU_MAX_BODY (1024u * 1024u)
+#define EMU_MAX_BODY ((size_t)1024 * 1024)
 #define EMU_MAX_RESP_HEADERS 24
 #define EMU_LOG_MAX 20000
 #define EMU_AUDIENCE "https://management.emulator.azsreg.local/"

@@ -31,7 +31,7 @@
 #define SIGN_KEY_BITS 2048
 
 /* An encrypted key is not asked for a passphrase (OpenSSL would prompt on the terminal). */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
+static int no_passphrase(char *buf, int size, int rwflag, void *u) /* NOLINT(readability-non-const-parameter): OpenSSL pem_password_cb signature */
 {
 	(void)buf;
 	(void)size;
@@ -317,7 +317,7 @@ static bool thumb_matches(X509 *x, const EVP_MD *md, const char *want)
 	ok = enc && strcmp(enc, want) == 0;
 	if (!ok && enc && strlen(want) == (size_t)dl * 2) { /* tolerate a hex thumbprint too */
 		char hex[2 * EVP_MAX_MD_SIZE + 1];
-		for (unsigned i = 0; i < dl; i++)
+		for (size_t i = 0; i < dl; i++)
 			snprintf(hex + 2 * i, 3, "%02x", dg[i]);
 		ok = strcasecmp(hex, want) == 0;
 	}

@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	struct MHD_Daemon *d_https = NULL, *d_http = NULL;
 	sigset_t set;
 	int sig = 0, rc = 1;
-	json_error_t jerr;
+	json_error_t jerr = { 0 };
 	char err[256];
 
 	bool exit_with_parent = false;

@@ -1112,13 +1112,22 @@ int azsreg_batch__run_tree(azsreg_batch *b, const azsreg_batch_item *in, size_t 
 	rs.ck = azsreg_pipeline__clock(c->pipeline);
 	rs.count = count;
 	rs.t_start = rs.ck->now_ms(rs.ck->ctx);
-	azsreg_pipeline__limits(c->pipeline, &rs.retry, &rs.request_timeout_ms, &rs.deadline_ms);
+	{
+		/* through locals: given &rs.retry, clang's analyzer forgets every field of rs */
+		azsreg_retry_policy retry;
+		long request_timeout_ms, deadline_ms;
+
+		azsreg_pipeline__limits(c->pipeline, &retry, &request_timeout_ms, &deadline_ms);
+		rs.retry = retry;
+		rs.request_timeout_ms = request_timeout_ms;
+		rs.deadline_ms = deadline_ms;
+	}
 
 	rc = check_all(&calls, c, in, count);
 	if (rc != 0)
 		goto done;
 	rs.items = calloc(count ? count : 1, sizeof(*rs.items));
-	rs.pending = calloc(count ? count : 1, sizeof(*rs.pending));
+	rs.pending = calloc(count ? count : 1, sizeof(item *));
 	if (rs.items == NULL || rs.pending == NULL) {
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch of %zu items)", count);
 		goto done;
@@ -1179,7 +1188,6 @@ int azsreg_batch__run_tree(azsreg_batch *b, const azsreg_batch_item *in, size_t 
 			/* the machinery itself broke: like a failed sign-in, it stops everything */
 			rs.fatal = rc;
 			rs.fatal_message = azsreg__strdup(azsreg_error_last()->message);
-			rc = 0;
 			break;
 		}
 		now = rs.ck->now_ms(rs.ck->ctx);

@@ -95,7 +95,7 @@ AZSREG_EXTERN(int) azsreg_credential_access_token_new(azsreg_credential **out, c
 		rc = azsreg_error__set(AZSREG_EINVALID, "access token credential: give the token without the \"Bearer \" prefix");
 		goto done;
 	}
-	if (n > 64 * 1024 || strcspn(access_token, " \t\r\n\"") != n) {
+	if (n > (size_t)64 * 1024 || strcspn(access_token, " \t\r\n\"") != n) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
 				       "access token credential: the access token contains whitespace or quotes, or is longer than 64 KiB");
 		goto done;

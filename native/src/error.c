@@ -2,6 +2,7 @@
  * error.c: setting the thread's last error (messages redacted and made one line), ARM and
  * identity error body parsing, hints. The storage itself is error_state.c's.
  */
+#define AZSREG_ERROR_C
 #include "internal.h"
 
 #include <ctype.h>

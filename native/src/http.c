@@ -105,15 +105,14 @@ const char *azsreg_headers__get(const azsreg_headers *h, const char *name)
 
 void azsreg_headers__remove(azsreg_headers *h, const char *name)
 {
-	size_t i = 0, j;
+	size_t i = 0;
 
 	if (h == NULL || name == NULL)
 		return;
 	while (i < h->count) {
 		if (strcasecmp(h->items[i].name, name) == 0) {
 			header_free(&h->items[i]);
-			for (j = i + 1; j < h->count; j++)
-				h->items[j - 1] = h->items[j];
+			memmove(&h->items[i], &h->items[i + 1], (h->count - i - 1) * sizeof(h->items[0]));
 			h->count--;
 		} else {
 			i++;

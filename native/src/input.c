@@ -773,14 +773,14 @@ static size_t mark_duplicates(in_state *st)
 
 	if (st->nrows < 2)
 		return 0;
-	sorted = malloc(st->nrows * sizeof(*sorted));
+	sorted = malloc(st->nrows * sizeof(in_row *));
 	if (sorted == NULL) {
 		st->oom = 1;
 		return 0;
 	}
 	for (i = 0; i < st->nrows; i++)
 		sorted[i] = &st->rows[i];
-	qsort(sorted, st->nrows, sizeof(*sorted), row_key_cmp);
+	qsort(sorted, st->nrows, sizeof(in_row *), row_key_cmp);
 	for (i = 1; i < st->nrows; i++) {
 		if (strcmp(sorted[i]->guid, sorted[first]->guid) == 0 && str_null_casecmp(sorted[i]->reg, sorted[first]->reg) == 0) {
 			sorted[i]->dup_of = sorted[first]->line;
@@ -840,7 +840,9 @@ static void put_json_string(azsreg_buf *b, const char *s)
 			esc[1] = 't';
 			break;
 		default:
-			memcpy(esc + 1, "u00", 3);
+			esc[1] = 'u';
+			esc[2] = '0';
+			esc[3] = '0';
 			esc[4] = hex[c >> 4];
 			esc[5] = hex[c & 15];
 			n = 6;

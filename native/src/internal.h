@@ -144,6 +144,10 @@ typedef struct azsreg_error_info {
 
 /** Sets the thread's last error (message formatted, redacted) and returns `code`. */
 int azsreg_error__set(int code, const char *fmt, ...) AZSREG__PRINTF(2, 3);
+#if defined(__clang_analyzer__) && !defined(AZSREG_ERROR_C)
+/* The analyzer cannot see into error.c: show it that azsreg_error__set returns `code`. */
+#define azsreg_error__set(code, ...) ((void)azsreg_error__set(code, __VA_ARGS__), (code))
+#endif
 /**
  * Per thread: while quiet, azsreg_error__set, __prefix and __suffix record the code only
  * (the message is left empty: no formatting, no redaction). For a caller that judges many

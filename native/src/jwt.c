@@ -327,7 +327,7 @@ int azsreg_jwt__build_assertion(char **out, const azsreg_assertion_params *p)
 	    json_object_set_new(cl, "jti", json_string(jti)) != 0 ||
 	    json_object_set_new(cl, "nbf", json_integer((json_int_t)p->now_unix)) != 0 ||
 	    json_object_set_new(cl, "iat", json_integer((json_int_t)p->now_unix)) != 0 ||
-	    json_object_set_new(cl, "exp", json_integer((json_int_t)(p->now_unix + ASSERTION_LIFETIME))) != 0) {
+	    json_object_set_new(cl, "exp", json_integer((json_int_t)p->now_unix + ASSERTION_LIFETIME)) != 0) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "client assertion: client ID or token endpoint is not valid UTF-8");
 		goto done;
 	}

@@ -290,7 +290,6 @@ int azsreg_token_cache__get(azsreg_token_cache *c, azsreg_credential *cred, cons
 		/* This thread renews. */
 		e->renewing = 1;
 		pthread_mutex_unlock(&c->mu);
-		locked = 0;
 		rc = cred->vt->get_token(cred, ctx, &tok);
 		pthread_mutex_lock(&c->mu);
 		locked = 1;

@@ -153,7 +153,7 @@ int azsreg_time__parse_http_date(const char *text, int64_t *out_unix)
 	mon += 1;
 	if (day < 1 || day > days_in_month(year, mon) || h > 23 || mi > 59 || s > 60)
 		return azsreg_error__set(AZSREG_EINVALID, "'%.64s' is not a valid date or time", text);
-	*out_unix = days_from_civil(year, mon, day) * 86400 + h * 3600 + mi * 60 + s;
+	*out_unix = days_from_civil(year, mon, day) * 86400 + (int64_t)h * 3600 + (int64_t)mi * 60 + s;
 	return AZSREG_OK;
 }
 

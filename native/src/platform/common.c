@@ -50,7 +50,7 @@ int azsreg_plat__fprintf(FILE *f, const char *fmt, ...)
 	int n, rc;
 
 	va_start(ap, fmt);
-	n = vsnprintf(small, sizeof(small), fmt, ap);
+	n = vsnprintf(small, sizeof(small), fmt, ap); /* NOLINT(clang-analyzer-valist.Uninitialized): va_start is the line above; a clang 14 false report */
 	va_end(ap);
 	if (n < 0)
 		return -1;

@@ -82,7 +82,7 @@ int azsreg_plat__is_terminal(FILE *f)
 	return f != NULL && isatty(fileno(f)) == 1;
 }
 
-int azsreg_plat__program_init(int *argc, char ***argv)
+int azsreg_plat__program_init(int *argc, char ***argv) /* NOLINT(readability-non-const-parameter): platform.h prototype; win32.c writes *argc */
 {
 	(void)argc;
 	(void)argv;
