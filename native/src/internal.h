@@ -2,7 +2,11 @@
  * Internal contracts between the library's modules. Not installed; the unit tests
  * include it. Helpers shared between files are named azsreg_<module>__<name>.
  *
- * Module map (file -> what it owns):
+ * Module map (file -> what it owns). Files live in one folder per layer, lowest first:
+ * platform/, base/ (buf, error_state, error, log, util, resource_id, clock), http/ (http,
+ * transport_curl, retry, pipeline), identity/ (credential, cred_*, jwt, token, token_cache,
+ * tenant), arm/ (environment, environment_discover, client, operations, batch, sync,
+ * input). A file uses its own layer and the ones below (build/check-layers.sh).
  *   buf.c        growable bounded buffer, secure wipe
  *   error_state.c  storage of the thread-local last error; the base layer's setter
  *   error.c      setting the last error (redacted messages), ARM/identity error bodies, hints

@@ -130,11 +130,14 @@ int azsreg_error__set_fixed(int code, const char *fmt, ...)
 		return code;
 	azsreg_error__state_clear(e);
 	if (!e->quiet) {
-		va_start(ap, fmt);
-		w = vsnprintf(text, sizeof(text), fmt != NULL ? fmt : "", ap);
-		va_end(ap);
-		if (w < 0)
-			text[0] = '\0';
+		text[0] = '\0';
+		if (fmt != NULL) {
+			va_start(ap, fmt);
+			w = vsnprintf(text, sizeof(text), fmt, ap);
+			va_end(ap);
+			if (w < 0)
+				text[0] = '\0';
+		}
 		n = strlen(text);
 		e->message = malloc(n + 1);
 		if (e->message != NULL)
