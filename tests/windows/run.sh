@@ -43,6 +43,11 @@ azsreg_wine_ensure || { report setup 0 1; exit 1; }
 # server is shutting down; stopped at the end.
 wineserver -p >/dev/null 2>&1 || true
 trap 'wineserver -k >/dev/null 2>&1 || true' EXIT
+# Wine's own services (services.exe, winedevice.exe, ...) start with the first program of a
+# server and live as long as it. Started here with nothing attached, so that they do not
+# inherit the output pipe of a test program (ctest then waits for that pipe to close until
+# its timeout: seen when the run began with the unit tests, no crash probe before them).
+wine cmd.exe /c exit </dev/null >/dev/null 2>&1 || true
 
 # ---- a crash must be a failure -------------------------------------------------------
 if wants crash; then
