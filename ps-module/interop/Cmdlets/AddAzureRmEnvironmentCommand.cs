@@ -72,10 +72,10 @@ namespace AzsRegistration.Interop.Cmdlets
             // sent: user info (user:password@) is EndpointHasUserInfo and the URL is only ever
             // shown redacted by the library; any other problem (plain http, a query, a fragment,
             // a dot segment, a bad port) is the library's AZSREG_EINVALID.
-            CheckEndpoint(ARMEndpoint, "the ARM endpoint");
-            CheckEndpoint(ResourceManagerEndpoint, "the Resource Manager endpoint");
-            CheckEndpoint(ActiveDirectoryEndpoint, "the Active Directory endpoint");
-            if (!ShouldProcess(Name, "Add environment")) { return; }
+            CheckEndpoint(ARMEndpoint, Strings.WhatArmEndpoint);
+            CheckEndpoint(ResourceManagerEndpoint, Strings.WhatResourceManagerEndpoint);
+            CheckEndpoint(ActiveDirectoryEndpoint, Strings.WhatActiveDirectoryEndpoint);
+            if (!ShouldProcess(Name, Strings.AddEnvironmentAction)) { return; }
             string name = Name;
             string json;
             if (ParameterSetName == ArmEndpointSet)
@@ -103,7 +103,7 @@ namespace AzsRegistration.Interop.Cmdlets
         {
             if (string.IsNullOrEmpty(url)) { return; }
             // The message quotes the URL: the library redacts user info and escapes control characters in it.
-            Native.InputDecision decision = Native.CheckEndpoint(url, Strings.F("{0} '{1}'", what, url));
+            Native.InputDecision decision = Native.CheckEndpoint(url, Strings.F(Strings.WhatEndpointNamed, what, url));
             if (decision.Ok) { return; }
             string shown = Native.Redact(url);
             if (decision.Target == "userInfo")

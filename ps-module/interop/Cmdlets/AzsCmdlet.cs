@@ -442,7 +442,7 @@ namespace AzsRegistration.Interop.Cmdlets
             string json = InvokeNative(() => EnvironmentStore.Get(name));
             if (string.IsNullOrEmpty(json))
             {
-                string known = string.Join(", ", EnvironmentStore.Names());
+                string known = string.Join(Strings.ListSeparator, EnvironmentStore.Names());
                 ThrowTerminatingError(NewErrorRecord(Strings.F(Strings.EnvironmentNotFound, name, known), "EnvironmentNotFound", ErrorCategory.ObjectNotFound, name));
             }
             return json;
@@ -522,7 +522,7 @@ namespace AzsRegistration.Interop.Cmdlets
         {
             // As a [string] parameter: null is "".
             if (id == null) { id = string.Empty; }
-            Native.InputDecision decision = Native.CheckGuid(id, "customer subscription ID");
+            Native.InputDecision decision = Native.CheckGuid(id, Strings.WhatCustomerSubscriptionId);
             if (decision.Ok) { return decision.Value; }
             WriteError(NewErrorRecord(Strings.F(Strings.CustomerIdInvalid, decision.Message), "InvalidCustomerSubscriptionId", ErrorCategory.InvalidArgument, id));
             return null;
@@ -600,9 +600,9 @@ namespace AzsRegistration.Interop.Cmdlets
                 var available = new List<string>();
                 foreach (PSObject s in inTenant)
                 {
-                    available.Add(Strings.F("{0} ({1})", JsonPs.Member(s, "Name"), JsonPs.Member(s, "Id")));
+                    available.Add(Strings.F(Strings.SubscriptionNameAndId, JsonPs.Member(s, "Name"), JsonPs.Member(s, "Id")));
                 }
-                string shown = available.Count == 0 ? "(none)" : string.Join(", ", available.ToArray());
+                string shown = available.Count == 0 ? Strings.NoneInList : string.Join(Strings.ListSeparator, available.ToArray());
                 ThrowTerminatingError(NewErrorRecord(Strings.F(Strings.SubscriptionNotFound, subscription, tenantId, shown), "SubscriptionNotFound", ErrorCategory.ObjectNotFound, subscription));
             }
             return inTenant.Count > 0 ? inTenant[0] : null;

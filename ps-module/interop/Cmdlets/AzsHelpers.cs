@@ -92,7 +92,7 @@ namespace AzsRegistration.Interop.Cmdlets
         internal static bool ShouldProcess(PSCmdlet cmdlet, bool skipPrompt, string target, string action)
         {
             if (!skipPrompt) { return cmdlet.ShouldProcess(target, action); }
-            cmdlet.WriteVerbose(string.Format(CultureInfo.CurrentCulture, "Performing the operation \"{0}\" on target \"{1}\".", action, target));
+            cmdlet.WriteVerbose(Strings.F(Strings.PerformingOperation, action, target));
             return true;
         }
 

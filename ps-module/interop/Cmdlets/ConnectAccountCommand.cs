@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
@@ -115,6 +114,23 @@ namespace AzsRegistration.Interop.Cmdlets
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// What one sign-in kind contributes: the native credential, its kind and account type
+        /// for the context, the account to show when the token does not name one, the tenant
+        /// the token is asked from, the identity error hints the module adds, and the extended
+        /// properties of the account.
+        /// </summary>
+        private sealed class SignIn
+        {
+            public string Kind;
+            public string AccountType;
+            public CredentialHandle Credential;
+            public string Account;
+            public string TokenTenant;
+            public readonly Dictionary<string, string> ExtraHints = new Dictionary<string, string>();
+            public readonly Dictionary<string, string> Extended = new Dictionary<string, string>();
+        }
+
         protected override void ProcessRecord()
         {
             string envJson = ResolveEnvironmentJson(Environment);
@@ -124,132 +140,7 @@ namespace AzsRegistration.Interop.Cmdlets
             if (string.Equals(Scope, "CurrentUser", StringComparison.OrdinalIgnoreCase)) { WriteVerbose(Strings.ScopeCurrentUser); }
 
             string tenantId = TenantId ?? string.Empty;
-            string tenantForToken = tenantId;
-            string accountOverride = null;
-            string accountType = "User";
-            string kind;
-            string thumb = null;
-            CredentialHandle nativeCredential;
-            string set = ParameterSetName;
-
-            switch (set)
-            {
-                case ServicePrincipalSet:
-                    {
-                        kind = "ClientSecret"; accountType = "ServicePrincipal";
-                        string appId = Credential.UserName;
-                        SecureString secret = Credential.Password;
-                        nativeCredential = InvokeNative(() => Native.NewClientSecretCredential(tenantId, appId, secret));
-                        accountOverride = appId;
-                        break;
-                    }
-                case CertificateSet:
-                    {
-                        kind = "Certificate"; accountType = "ServicePrincipal";
-                        thumb = Regex.Replace(CertificateThumbprint, @"[\s:]", string.Empty, RegexOptions.IgnoreCase).ToUpperInvariant();
-                        X509Certificate2 cert = FindCertificate(thumb);
-                        if (cert == null)
-                        {
-                            Stop(Strings.F(Strings.CertificateNotFound, thumb), "CertificateNotFound", ErrorCategory.ObjectNotFound, CertificateThumbprint);
-                        }
-                        if (!cert.HasPrivateKey)
-                        {
-                            Stop(Strings.F(Strings.CertificateNoPrivateKey, thumb), "CertificateNoPrivateKey", ErrorCategory.InvalidArgument, CertificateThumbprint);
-                        }
-                        string appId = ApplicationId;
-                        nativeCredential = InvokeNative(() => Native.NewCertificateCallbackCredential(tenantId, appId, cert));
-                        accountOverride = appId;
-                        break;
-                    }
-                case CertificateFileSet:
-                    {
-                        kind = "Certificate"; accountType = "ServicePrincipal";
-                        string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
-                        if (!File.Exists(path))
-                        {
-                            Stop(Strings.F(Strings.CertificatePathNotFound, path), "CertificatePathNotFound", ErrorCategory.ObjectNotFound, CertificatePath);
-                        }
-                        string appId = ApplicationId;
-                        SecureString password = CertificatePassword;
-                        nativeCredential = InvokeNative(() => Native.NewCertificateFileCredential(tenantId, appId, path, password));
-                        accountOverride = appId;
-                        break;
-                    }
-                case AccessTokenSet:
-                    {
-                        kind = "AccessToken"; accountType = "AccessToken";
-                        object token = AccessToken;
-                        object raw = Unwrap(token);
-                        if (!(raw is string) && !(raw is SecureString) && raw != null)
-                        {
-                            // The whole result of Get-AzAccessToken.
-                            PSPropertyInfo member = PSObject.AsPSObject(token).Properties["Token"];
-                            if (member != null) { token = member.Value; }
-                        }
-                        token = Unwrap(token);
-                        var secureToken = token as SecureString;
-                        var plainToken = token as string;
-                        if (secureToken == null && plainToken == null)
-                        {
-                            string typeName = token == null ? "$null" : token.GetType().FullName;
-                            Stop(Strings.F(Strings.AccessTokenTypeInvalid, typeName), "InvalidAccessToken", ErrorCategory.InvalidArgument);
-                        }
-                        if (secureToken != null)
-                        {
-                            nativeCredential = InvokeNative(() => Native.NewAccessTokenCredential(secureToken));
-                        }
-                        else
-                        {
-                            nativeCredential = InvokeNative(() => Native.NewAccessTokenCredential(plainToken));
-                        }
-                        accountOverride = AccountId;
-                        break;
-                    }
-                case ManagedServiceSet:
-                    {
-                        kind = "ManagedIdentity"; accountType = "ManagedService";
-                        string miClient = null, miResource = null;
-                        // $env: changes made in this session do not reach the native getenv on Unix: pass them.
-                        string miEndpoint = System.Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT");
-                        string miHeader = System.Environment.GetEnvironmentVariable("IDENTITY_HEADER");
-                        string imds = System.Environment.GetEnvironmentVariable("AZSREG_IMDS_ENDPOINT");
-                        if (string.IsNullOrEmpty(miEndpoint) || string.IsNullOrEmpty(miHeader)) { miEndpoint = null; miHeader = null; }
-                        if (!string.IsNullOrEmpty(AccountId))
-                        {
-                            if (Regex.IsMatch(AccountId, "^/?subscriptions/", RegexOptions.IgnoreCase)) { miResource = AccountId; } else { miClient = AccountId; }
-                        }
-                        nativeCredential = InvokeNative(() => Native.NewManagedIdentityCredential(miClient, miResource, miEndpoint, miHeader, imds));
-                        accountOverride = Strings.F(Strings.ManagedIdentityAccount, "50342");
-                        if (!string.IsNullOrEmpty(AccountId)) { accountOverride = AccountId; }
-                        break;
-                    }
-                default:
-                    {
-                        if (Credential != null && !UseDeviceAuthentication.IsPresent)
-                        {
-                            // A user name and password (resource owner password grant), as AzureRM's
-                            // Add-AzureRmAccount -Credential did; accounts with MFA must use -UseDeviceAuthentication.
-                            kind = "UserPassword"; accountType = "User";
-                            if (tenantForToken.Length == 0) { tenantForToken = "organizations"; }
-                            string userName = Credential.UserName;
-                            SecureString password = Credential.Password;
-                            string publicClient = System.Environment.GetEnvironmentVariable("AZSREG_PASSWORD_CLIENT_ID");
-                            if (string.IsNullOrEmpty(publicClient)) { publicClient = null; }
-                            string tenant = tenantForToken;
-                            nativeCredential = InvokeNative(() => Native.NewUsernamePasswordCredential(tenant, publicClient, userName, password), userName);
-                            accountOverride = userName;
-                            break;
-                        }
-                        kind = "DeviceCode"; accountType = "User";
-                        if (tenantForToken.Length == 0) { tenantForToken = "organizations"; }
-                        string deviceClient = System.Environment.GetEnvironmentVariable("AZSREG_PUBLIC_CLIENT_ID");
-                        // The library's default (azsreg_default_public_client_id): the same client as `azsreg --device-code`.
-                        if (string.IsNullOrEmpty(deviceClient)) { deviceClient = Native.DefaultPublicClientId(); }
-                        string deviceTenant = tenantForToken;
-                        nativeCredential = InvokeNative(() => Native.NewDeviceCodeCredential(deviceTenant, deviceClient));
-                        break;
-                    }
-            }
+            SignIn signIn = NewSignIn(tenantId);
 
             // Until the context is stored, a failure (an InvalidSetting, a declined prompt, a
             // failed sign-in, tenant or subscription lookup, Ctrl+C) frees the client and the
@@ -259,121 +150,41 @@ namespace AzsRegistration.Interop.Cmdlets
             bool committed = false;
             try
             {
-                string optionsJson = ClientOptionsJson(envJson, tenantForToken);
-                string describe = Native.DescribeCredential(nativeCredential);
+                string optionsJson = ClientOptionsJson(envJson, signIn.TokenTenant);
+                string describe = Native.DescribeCredential(signIn.Credential);
                 string endpoint = JsonPs.ToPsString(JsonPs.MemberUnrolled(envObject, "resourceManagerUrl"));
-                if (!ShouldProcess(Strings.F(Strings.SigningIn, envName, endpoint, describe), describe, "Connect-AzureRmAccount"))
+                if (!ShouldProcess(Strings.F(Strings.SigningIn, envName, endpoint, describe), describe, Strings.ConnectAction))
                 {
                     return;
                 }
-                CredentialHandle credential = nativeCredential;
+                CredentialHandle credential = signIn.Credential;
                 client = InvokeNative(() => Native.NewClient(optionsJson, credential));
+                object signedIn = JsonPs.Parse(SignInOnce(client, signIn));
+                string resolvedTenant = ResolveTenant(client, signedIn, tenantId);
 
-                string signInJson;
-                try
-                {
-                    if (kind == "DeviceCode")
-                    {
-                        Native.SetDeviceCodePrompt(message => WriteWarning(message));
-                        WriteVerbose(Strings.DeviceCodeWaiting);
-                    }
-                    var extraHints = new Dictionary<string, string>();
-                    if (kind == "UserPassword")
-                    {
-                        foreach (string code in PasswordInteractionCodes) { extraHints[code] = Strings.PasswordNeedsInteraction; }
-                    }
-                    else if (kind == "ManagedIdentity" && !string.IsNullOrEmpty(AccountId))
-                    {
-                        extraHints["invalid_request"] = Strings.HintIdentityAccountId;
-                    }
-                    signInJson = InvokeNative(() => Native.SignIn(client), null, extraHints);
-                }
-                finally
-                {
-                    Native.SetDeviceCodePrompt(null);
-                }
-                object signIn = JsonPs.Parse(signInJson);
-
-                // Tenant: what the token says; else the one given, resolved to its GUID.
-                string resolvedTenant = JsonPs.ToPsString(JsonPs.MemberUnrolled(signIn, "tenantId"));
-                if (tenantId.Length > 0)
-                {
-                    // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
-                    Native.InputDecision tenantGuid = Native.CheckGuid(tenantId, "tenant ID");
-                    if (!tenantGuid.Ok)
-                    {
-                        string resolved = InvokeNative(() => Native.TenantResolve(client, tenantId));
-                        WriteVerbose(Strings.F(Strings.TenantResolved, tenantId, resolved));
-                        if (resolvedTenant.Length == 0 || ContextCommon.PsEquals(resolvedTenant, tenantId)) { resolvedTenant = resolved ?? string.Empty; }
-                    }
-                    else if (resolvedTenant.Length == 0)
-                    {
-                        resolvedTenant = tenantGuid.Value ?? string.Empty;
-                    }
-                }
-
-                string account = accountOverride;
-                if (string.IsNullOrEmpty(account)) { account = JsonPs.ToPsString(JsonPs.MemberUnrolled(signIn, "account")); }
+                string account = signIn.Account;
+                if (string.IsNullOrEmpty(account)) { account = JsonPs.ToPsString(JsonPs.MemberUnrolled(signedIn, "account")); }
                 if (string.IsNullOrEmpty(account)) { account = describe; }
                 WriteVerbose(Strings.F(Strings.SignedIn, account, resolvedTenant));
 
-                var extended = new Dictionary<string, string>();
-                if (set == CertificateSet) { extended["CertificateThumbprint"] = thumb; }
                 AzsEnvironment envInfo = Output.EnvironmentObject(envJson);
                 if (string.IsNullOrEmpty(envInfo.Name)) { envInfo.Name = envName; }
-
                 context = new AzsContext
                 {
-                    Account = Output.AccountObject(account, accountType, resolvedTenant, extended),
+                    Account = Output.AccountObject(account, signIn.AccountType, resolvedTenant, signIn.Extended),
                     TenantId = resolvedTenant,
                     Environment = envInfo,
                     EnvironmentJson = envJson,
-                    CredentialKind = kind,
+                    CredentialKind = signIn.Kind,
                     // Shown to users (Get-AzureRmContext | Format-List *): AZSREG_PROXY may carry a
                     // user name and password, which the library's redaction masks.
                     ClientOptionsJson = Native.Redact(optionsJson),
                     Client = client,
-                    Credential = nativeCredential,
+                    Credential = signIn.Credential,
                 };
-
-                if (SkipContextPopulation.IsPresent)
-                {
-                    WriteVerbose(Strings.SkipPopulation);
-                    if (!string.IsNullOrEmpty(Subscription))
-                    {
-                        Native.InputDecision subscriptionGuid = Native.CheckGuid(Subscription, "subscription ID");
-                        if (subscriptionGuid.Ok) { context.SubscriptionId = subscriptionGuid.Value; } else { context.SubscriptionName = Subscription; }
-                    }
-                }
-                else
-                {
-                    List<PSObject> subs = GetSubscriptionList(context);
-                    PSObject chosen = SelectSubscription(subs, Subscription, resolvedTenant);
-                    if (chosen != null)
-                    {
-                        context.SubscriptionId = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Id"));
-                        context.SubscriptionName = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Name"));
-                        WriteVerbose(Strings.F(Strings.SubscriptionSelected, context.SubscriptionId, context.SubscriptionName));
-                    }
-                    else
-                    {
-                        WriteVerbose(Strings.F(Strings.NoSubscription, resolvedTenant));
-                    }
-                }
-
+                ChooseSubscription(context, resolvedTenant);
                 if (!string.IsNullOrEmpty(context.SubscriptionId)) { context.Account.ExtendedProperties["Subscriptions"] = context.SubscriptionId; }
-                if (!string.IsNullOrEmpty(ContextName))
-                {
-                    context.Name = ContextName;
-                }
-                else if (!string.IsNullOrEmpty(context.SubscriptionId))
-                {
-                    context.Name = string.Format(CultureInfo.CurrentCulture, "{0} ({1}) - {2}", context.SubscriptionName, context.SubscriptionId, account);
-                }
-                else
-                {
-                    context.Name = string.Format(CultureInfo.CurrentCulture, "{0} - {1}", account, resolvedTenant);
-                }
+                context.Name = ContextDisplayName(context, account, resolvedTenant);
                 ContextStore.Set(context);
                 ContextStore.Current = context;
                 committed = true;
@@ -383,10 +194,256 @@ namespace AzsRegistration.Interop.Cmdlets
                 if (!committed)
                 {
                     if (client != null) { client.Dispose(); }
-                    nativeCredential.Dispose();
+                    signIn.Credential.Dispose();
                 }
             }
             WriteObject(Output.ProfileObject(context));
+        }
+
+        /// The sign-in of the parameter set used: one helper per kind.
+        private SignIn NewSignIn(string tenantId)
+        {
+            switch (ParameterSetName)
+            {
+                case ServicePrincipalSet: return NewClientSecretSignIn(tenantId);
+                case CertificateSet: return NewCertificateStoreSignIn(tenantId);
+                case CertificateFileSet: return NewCertificateFileSignIn(tenantId);
+                case AccessTokenSet: return NewAccessTokenSignIn(tenantId);
+                case ManagedServiceSet: return NewManagedIdentitySignIn(tenantId);
+                default:
+                    // A user name and password (resource owner password grant), as AzureRM's
+                    // Add-AzureRmAccount -Credential did; accounts with MFA must use -UseDeviceAuthentication.
+                    if (Credential != null && !UseDeviceAuthentication.IsPresent) { return NewUserPasswordSignIn(tenantId); }
+                    return NewDeviceCodeSignIn(tenantId);
+            }
+        }
+
+        /// -ServicePrincipal -Credential: the application ID and its client secret.
+        private SignIn NewClientSecretSignIn(string tenantId)
+        {
+            string appId = Credential.UserName;
+            SecureString secret = Credential.Password;
+            return new SignIn
+            {
+                Kind = "ClientSecret",
+                AccountType = "ServicePrincipal",
+                Credential = InvokeNative(() => Native.NewClientSecretCredential(tenantId, appId, secret)),
+                Account = appId,
+                TokenTenant = tenantId,
+            };
+        }
+
+        /// -CertificateThumbprint: a certificate with its private key from Cert:\CurrentUser\My
+        /// or Cert:\LocalMachine\My, which signs the client assertion through .NET.
+        private SignIn NewCertificateStoreSignIn(string tenantId)
+        {
+            string thumb = Regex.Replace(CertificateThumbprint, @"[\s:]", string.Empty, RegexOptions.IgnoreCase).ToUpperInvariant();
+            X509Certificate2 cert = FindCertificate(thumb);
+            if (cert == null)
+            {
+                Stop(Strings.F(Strings.CertificateNotFound, thumb), "CertificateNotFound", ErrorCategory.ObjectNotFound, CertificateThumbprint);
+            }
+            if (!cert.HasPrivateKey)
+            {
+                Stop(Strings.F(Strings.CertificateNoPrivateKey, thumb), "CertificateNoPrivateKey", ErrorCategory.InvalidArgument, CertificateThumbprint);
+            }
+            string appId = ApplicationId;
+            var signIn = new SignIn
+            {
+                Kind = "Certificate",
+                AccountType = "ServicePrincipal",
+                Credential = InvokeNative(() => Native.NewCertificateCallbackCredential(tenantId, appId, cert)),
+                Account = appId,
+                TokenTenant = tenantId,
+            };
+            signIn.Extended["CertificateThumbprint"] = thumb;
+            return signIn;
+        }
+
+        /// -CertificatePath [-CertificatePassword]: a PEM or PKCS#12 file the library reads.
+        private SignIn NewCertificateFileSignIn(string tenantId)
+        {
+            string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
+            if (!File.Exists(path))
+            {
+                Stop(Strings.F(Strings.CertificatePathNotFound, path), "CertificatePathNotFound", ErrorCategory.ObjectNotFound, CertificatePath);
+            }
+            string appId = ApplicationId;
+            SecureString password = CertificatePassword;
+            return new SignIn
+            {
+                Kind = "Certificate",
+                AccountType = "ServicePrincipal",
+                Credential = InvokeNative(() => Native.NewCertificateFileCredential(tenantId, appId, path, password)),
+                Account = appId,
+                TokenTenant = tenantId,
+            };
+        }
+
+        /// -AccessToken: a string, a SecureString, or the whole result of Get-AzAccessToken.
+        private SignIn NewAccessTokenSignIn(string tenantId)
+        {
+            object token = AccessToken;
+            object raw = Unwrap(token);
+            if (!(raw is string) && !(raw is SecureString) && raw != null)
+            {
+                PSPropertyInfo member = PSObject.AsPSObject(token).Properties["Token"];
+                if (member != null) { token = member.Value; }
+            }
+            token = Unwrap(token);
+            var secureToken = token as SecureString;
+            var plainToken = token as string;
+            if (secureToken == null && plainToken == null)
+            {
+                string typeName = token == null ? "$null" : token.GetType().FullName;
+                Stop(Strings.F(Strings.AccessTokenTypeInvalid, typeName), "InvalidAccessToken", ErrorCategory.InvalidArgument);
+            }
+            CredentialHandle credential = secureToken != null
+                ? InvokeNative(() => Native.NewAccessTokenCredential(secureToken))
+                : InvokeNative(() => Native.NewAccessTokenCredential(plainToken));
+            return new SignIn { Kind = "AccessToken", AccountType = "AccessToken", Credential = credential, Account = AccountId, TokenTenant = tenantId };
+        }
+
+        /// -Identity [-AccountId]: the managed identity of the Automation account or VM; -AccountId
+        /// names a user-assigned identity by client ID or by resource ID.
+        private SignIn NewManagedIdentitySignIn(string tenantId)
+        {
+            string miClient = null, miResource = null;
+            // $env: changes made in this session do not reach the native getenv on Unix: pass them.
+            string miEndpoint = System.Environment.GetEnvironmentVariable("IDENTITY_ENDPOINT");
+            string miHeader = System.Environment.GetEnvironmentVariable("IDENTITY_HEADER");
+            string imds = System.Environment.GetEnvironmentVariable("AZSREG_IMDS_ENDPOINT");
+            if (string.IsNullOrEmpty(miEndpoint) || string.IsNullOrEmpty(miHeader)) { miEndpoint = null; miHeader = null; }
+            if (!string.IsNullOrEmpty(AccountId))
+            {
+                if (Regex.IsMatch(AccountId, "^/?subscriptions/", RegexOptions.IgnoreCase)) { miResource = AccountId; } else { miClient = AccountId; }
+            }
+            var signIn = new SignIn
+            {
+                Kind = "ManagedIdentity",
+                AccountType = "ManagedService",
+                Credential = InvokeNative(() => Native.NewManagedIdentityCredential(miClient, miResource, miEndpoint, miHeader, imds)),
+                Account = string.IsNullOrEmpty(AccountId) ? Strings.F(Strings.ManagedIdentityAccount, "50342") : AccountId,
+                TokenTenant = tenantId,
+            };
+            if (!string.IsNullOrEmpty(AccountId)) { signIn.ExtraHints["invalid_request"] = Strings.HintIdentityAccountId; }
+            return signIn;
+        }
+
+        /// -Credential without -ServicePrincipal: the user's name and password; the tenant
+        /// defaults to organizations.
+        private SignIn NewUserPasswordSignIn(string tenantId)
+        {
+            string tenant = tenantId.Length == 0 ? "organizations" : tenantId;
+            string userName = Credential.UserName;
+            SecureString password = Credential.Password;
+            string publicClient = System.Environment.GetEnvironmentVariable("AZSREG_PASSWORD_CLIENT_ID");
+            if (string.IsNullOrEmpty(publicClient)) { publicClient = null; }
+            var signIn = new SignIn
+            {
+                Kind = "UserPassword",
+                AccountType = "User",
+                Credential = InvokeNative(() => Native.NewUsernamePasswordCredential(tenant, publicClient, userName, password), userName),
+                Account = userName,
+                TokenTenant = tenant,
+            };
+            foreach (string code in PasswordInteractionCodes) { signIn.ExtraHints[code] = Strings.PasswordNeedsInteraction; }
+            return signIn;
+        }
+
+        /// No credential, or -UseDeviceAuthentication: a device code the user enters in a
+        /// browser; the tenant defaults to organizations.
+        private SignIn NewDeviceCodeSignIn(string tenantId)
+        {
+            string tenant = tenantId.Length == 0 ? "organizations" : tenantId;
+            string deviceClient = System.Environment.GetEnvironmentVariable("AZSREG_PUBLIC_CLIENT_ID");
+            // The library's default (azsreg_default_public_client_id): the same client as `azsreg --device-code`.
+            if (string.IsNullOrEmpty(deviceClient)) { deviceClient = Native.DefaultPublicClientId(); }
+            return new SignIn
+            {
+                Kind = "DeviceCode",
+                AccountType = "User",
+                Credential = InvokeNative(() => Native.NewDeviceCodeCredential(tenant, deviceClient)),
+                TokenTenant = tenant,
+            };
+        }
+
+        /// Signs in once (the device code prompt shown as a warning while it runs) and returns
+        /// the library's sign-in JSON.
+        private string SignInOnce(ClientHandle client, SignIn signIn)
+        {
+            try
+            {
+                if (signIn.Kind == "DeviceCode")
+                {
+                    Native.SetDeviceCodePrompt(message => WriteWarning(message));
+                    WriteVerbose(Strings.DeviceCodeWaiting);
+                }
+                return InvokeNative(() => Native.SignIn(client), null, signIn.ExtraHints);
+            }
+            finally
+            {
+                Native.SetDeviceCodePrompt(null);
+            }
+        }
+
+        /// The tenant of the context: what the token says; else the one given, resolved to its GUID.
+        private string ResolveTenant(ClientHandle client, object signedIn, string tenantId)
+        {
+            string resolvedTenant = JsonPs.ToPsString(JsonPs.MemberUnrolled(signedIn, "tenantId"));
+            if (tenantId.Length == 0) { return resolvedTenant; }
+            // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
+            Native.InputDecision tenantGuid = Native.CheckGuid(tenantId, Strings.WhatTenantId);
+            if (!tenantGuid.Ok)
+            {
+                string resolved = InvokeNative(() => Native.TenantResolve(client, tenantId));
+                WriteVerbose(Strings.F(Strings.TenantResolved, tenantId, resolved));
+                if (resolvedTenant.Length == 0 || ContextCommon.PsEquals(resolvedTenant, tenantId)) { resolvedTenant = resolved ?? string.Empty; }
+            }
+            else if (resolvedTenant.Length == 0)
+            {
+                resolvedTenant = tenantGuid.Value ?? string.Empty;
+            }
+            return resolvedTenant;
+        }
+
+        /// The context's subscription: -Subscription as given with -SkipContextPopulation, else
+        /// the one the account lists (by -Subscription, or the first).
+        private void ChooseSubscription(AzsContext context, string resolvedTenant)
+        {
+            if (SkipContextPopulation.IsPresent)
+            {
+                WriteVerbose(Strings.SkipPopulation);
+                if (!string.IsNullOrEmpty(Subscription))
+                {
+                    Native.InputDecision subscriptionGuid = Native.CheckGuid(Subscription, Strings.WhatSubscriptionId);
+                    if (subscriptionGuid.Ok) { context.SubscriptionId = subscriptionGuid.Value; } else { context.SubscriptionName = Subscription; }
+                }
+                return;
+            }
+            List<PSObject> subs = GetSubscriptionList(context);
+            PSObject chosen = SelectSubscription(subs, Subscription, resolvedTenant);
+            if (chosen != null)
+            {
+                context.SubscriptionId = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Id"));
+                context.SubscriptionName = JsonPs.ToPsString(JsonPs.MemberUnrolled(chosen, "Name"));
+                WriteVerbose(Strings.F(Strings.SubscriptionSelected, context.SubscriptionId, context.SubscriptionName));
+            }
+            else
+            {
+                WriteVerbose(Strings.F(Strings.NoSubscription, resolvedTenant));
+            }
+        }
+
+        /// -ContextName, else AzureRM's names: "name (id) - account", or "account - tenant".
+        private string ContextDisplayName(AzsContext context, string account, string resolvedTenant)
+        {
+            if (!string.IsNullOrEmpty(ContextName)) { return ContextName; }
+            if (!string.IsNullOrEmpty(context.SubscriptionId))
+            {
+                return Strings.F(Strings.ContextNameWithSubscription, context.SubscriptionName, context.SubscriptionId, account);
+            }
+            return Strings.F(Strings.ContextNameWithoutSubscription, account, resolvedTenant);
         }
 
         /// The first certificate with this thumbprint in Cert:\CurrentUser\My, else
@@ -406,7 +463,7 @@ namespace AzsRegistration.Interop.Cmdlets
                         if (cert == null)
                         {
                             cert = c;
-                            WriteVerbose(Strings.F(Strings.CertificateFound, c.Thumbprint, c.Subject, "Cert:\\" + location + "\\My"));
+                            WriteVerbose(Strings.F(Strings.CertificateFound, c.Thumbprint, c.Subject, Strings.F(Strings.CertificateStorePath, location)));
                         }
                     }
                 }

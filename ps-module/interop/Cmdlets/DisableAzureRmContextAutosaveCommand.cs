@@ -24,7 +24,7 @@ namespace AzsRegistration.Interop.Cmdlets
         protected override void ProcessRecord()
         {
             WriteVerbose(Strings.AutosaveNoop);
-            if (ShouldProcess(Scope, "Disable context autosave"))
+            if (ShouldProcess(Scope, Strings.DisableAutosaveAction))
             {
                 PSObject o = Output.NewObject("AzsRegistration.ContextAutosaveSettings");
                 Output.AddNote(o, "Mode", "Process");

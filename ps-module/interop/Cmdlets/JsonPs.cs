@@ -67,12 +67,12 @@ namespace AzsRegistration.Interop.Cmdlets
                     if (expect == Expect.Done && rest.Trim(' ', '\t', '\r', '\n').Length == 0) { break; }
                     string snippet = rest;
                     if (snippet.Length > 40) { snippet = snippet.Substring(0, 40) + "..."; }
-                    throw new FormatException("The service answered with JSON that is not valid at character " + Num(at) + ": '" + snippet + "'.");
+                    throw new FormatException(Strings.F(Strings.JsonInvalidAt, Num(at), snippet));
                 }
                 pos = end;
                 if (expect == Expect.Done)
                 {
-                    throw new FormatException("The service answered with JSON that has extra text at character " + Num(at) + ".");
+                    throw new FormatException(Strings.F(Strings.JsonExtraText, Num(at)));
                 }
                 bool haveValue = false;
                 bool isClose = false;
@@ -107,7 +107,7 @@ namespace AzsRegistration.Interop.Cmdlets
                     {
                         if (expect != Expect.Value && expect != Expect.ValueOrEnd)
                         {
-                            throw new FormatException("The service answered with JSON that is not valid at character " + Num(at) + " (unexpected '" + c + "').");
+                            throw new FormatException(Strings.F(Strings.JsonUnexpected, Num(at), c));
                         }
                         if (c == '{')
                         {
@@ -129,7 +129,7 @@ namespace AzsRegistration.Interop.Cmdlets
                              (c == ']' && !top.IsObject && (expect == Expect.ValueOrEnd || expect == Expect.CommaOrEnd)));
                         if (!ok)
                         {
-                            throw new FormatException("The service answered with JSON that is not valid at character " + Num(at) + " (unexpected '" + c + "').");
+                            throw new FormatException(Strings.F(Strings.JsonUnexpected, Num(at), c));
                         }
                         stack.RemoveAt(stack.Count - 1);
                         value = top.IsObject ? (object)top.Obj : top.Items.ToArray();
@@ -138,13 +138,13 @@ namespace AzsRegistration.Interop.Cmdlets
                     }
                     else if (c == ':')
                     {
-                        if (expect != Expect.Colon) { throw new FormatException("The service answered with JSON that is not valid at character " + Num(at) + " (unexpected ':')."); }
+                        if (expect != Expect.Colon) { throw new FormatException(Strings.F(Strings.JsonUnexpected, Num(at), ':')); }
                         expect = Expect.Value;
                         continue;
                     }
                     else
                     {
-                        if (expect != Expect.CommaOrEnd) { throw new FormatException("The service answered with JSON that is not valid at character " + Num(at) + " (unexpected ',')."); }
+                        if (expect != Expect.CommaOrEnd) { throw new FormatException(Strings.F(Strings.JsonUnexpected, Num(at), ',')); }
                         expect = stack[stack.Count - 1].IsObject ? Expect.Key : Expect.Value;
                         continue;
                     }
@@ -153,7 +153,7 @@ namespace AzsRegistration.Interop.Cmdlets
                 {
                     if (!isClose && expect != Expect.Value && expect != Expect.ValueOrEnd)
                     {
-                        throw new FormatException("The service answered with JSON that is not valid at character " + Num(at) + " (a value where none belongs).");
+                        throw new FormatException(Strings.F(Strings.JsonValueMisplaced, Num(at)));
                     }
                     if (stack.Count == 0)
                     {

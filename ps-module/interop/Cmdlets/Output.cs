@@ -182,13 +182,13 @@ namespace AzsRegistration.Interop.Cmdlets
         /// </summary>
         public static AzsAccount AccountObject(string id, string type, string tenantId, IDictionary<string, string> extendedProperties)
         {
-            if (string.IsNullOrEmpty(id)) { throw new ArgumentException("an account needs an ID", "id"); }
+            if (string.IsNullOrEmpty(id)) { throw new ArgumentException(Strings.AccountNeedsId, "id"); }
             string known = null;
             foreach (string t in AccountTypes)
             {
                 if (string.Equals(t, type, StringComparison.OrdinalIgnoreCase)) { known = t; break; }
             }
-            if (known == null) { throw new ArgumentException("the account type must be one of " + string.Join(", ", AccountTypes), "type"); }
+            if (known == null) { throw new ArgumentException(Strings.F(Strings.AccountTypeUnknown, string.Join(Strings.ListSeparator, AccountTypes)), "type"); }
             var account = new AzsAccount(id);
             account.Type = type;
             if (!string.IsNullOrEmpty(tenantId))

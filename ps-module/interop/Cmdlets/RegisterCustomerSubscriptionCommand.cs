@@ -182,7 +182,7 @@ namespace AzsRegistration.Interop.Cmdlets
             {
                 if (Stopping) { break; }
                 string t = item.TenantId;
-                if (t == null || Native.CheckGuid(t, "tenant").Ok)
+                if (t == null || Native.CheckGuid(t, Strings.WhatTenant).Ok)
                 {
                     item.SendTenant = t;
                     send.Add(item);

@@ -69,7 +69,7 @@ namespace AzsRegistration.Interop.Cmdlets
                 {
                     string tenant;
                     // A GUID by the library's rule (azsreg_guid_normalize), else a domain name to resolve.
-                    Native.InputDecision tenantGuid = Native.CheckGuid(TenantId, "tenant ID");
+                    Native.InputDecision tenantGuid = Native.CheckGuid(TenantId, Strings.WhatTenantId);
                     if (!tenantGuid.Ok)
                     {
                         ClientHandle client0 = baseContext.Client;
@@ -119,8 +119,8 @@ namespace AzsRegistration.Interop.Cmdlets
                 }
 
                 if (!string.IsNullOrEmpty(Name)) { work.Name = Name; }
-                else if (!string.IsNullOrEmpty(work.SubscriptionId)) { work.Name = Strings.F("{0} ({1}) - {2}", work.SubscriptionName, work.SubscriptionId, work.Account); }
-                else { work.Name = Strings.F("{0} - {1}", work.Account, work.TenantId); }
+                else if (!string.IsNullOrEmpty(work.SubscriptionId)) { work.Name = Strings.F(Strings.ContextNameWithSubscription, work.SubscriptionName, work.SubscriptionId, work.Account); }
+                else { work.Name = Strings.F(Strings.ContextNameWithoutSubscription, work.Account, work.TenantId); }
 
                 if (ShouldProcess(work.Name, Action))
                 {

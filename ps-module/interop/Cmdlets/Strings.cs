@@ -3,9 +3,12 @@ using System.Globalization;
 namespace AzsRegistration.Interop.Cmdlets
 {
     /// <summary>
-    /// The module's messages: one constant per key of en-US/AzsRegistration.strings.psd1, same
-    /// name, same text ({0}.. are format items). Keys added by one area of the cmdlets live in
-    /// a partial file of its own (Strings.&lt;Area&gt;.cs).
+    /// The module's string table: every message, action, prompt and word the cmdlets show
+    /// users is a constant here ({0}.. are format items, filled by <see cref="F"/>), none is
+    /// written inline (tests/ps/StringTable.Tests.ps1 scans the cmdlets for literals). The
+    /// keys of the first script module's en-US/AzsRegistration.strings.psd1 are in this file
+    /// with their names and texts; keys added by one area of the cmdlets live in a partial
+    /// file of its own (Strings.&lt;Area&gt;.cs).
     /// </summary>
     public static partial class Strings
     {
@@ -56,6 +59,28 @@ namespace AzsRegistration.Interop.Cmdlets
         public const string CustomerIdInvalid = @"{0}; nothing was sent for it.";
         public const string ResourceIdInvalid = @"-ResourceId: {0}; nothing was sent.";
         public const string TenantIdInvalid = @"-TenantId: {0}; nothing was sent.";
+
+        // Words the library puts into its messages (Native.CheckGuid / CheckEndpoint "what").
+        public const string WhatCustomerSubscriptionId = "customer subscription ID";
+        public const string WhatTenantId = "tenant ID";
+        public const string WhatTenant = "tenant";
+        public const string WhatSubscriptionId = "subscription ID";
+        public const string WhatArmEndpoint = "the ARM endpoint";
+        public const string WhatResourceManagerEndpoint = "the Resource Manager endpoint";
+        public const string WhatActiveDirectoryEndpoint = "the Active Directory endpoint";
+        /// {0}: one of the endpoint words above; {1}: the URL as given.
+        public const string WhatEndpointNamed = "{0} '{1}'";
+        /// Verbose line of ShouldProcess without a prompt, as PowerShell writes it. {0}: action; {1}: target.
+        public const string PerformingOperation = "Performing the operation \"{0}\" on target \"{1}\".";
+        /// Between the items of a list in a message.
+        public const string ListSeparator = ", ";
+        /// An empty list in a message.
+        public const string NoneInList = "(none)";
+        // Answers from the service that are not JSON (JsonPs). {0}: the character position.
+        public const string JsonInvalidAt = "The service answered with JSON that is not valid at character {0}: '{1}'.";
+        public const string JsonExtraText = "The service answered with JSON that has extra text at character {0}.";
+        public const string JsonUnexpected = "The service answered with JSON that is not valid at character {0} (unexpected '{1}').";
+        public const string JsonValueMisplaced = "The service answered with JSON that is not valid at character {0} (a value where none belongs).";
 
         /// <summary>string.Format with the current culture, as PowerShell's -f operator formats.</summary>
         public static string F(string format, params object[] args)

@@ -172,7 +172,7 @@ namespace AzsRegistration.Interop.Cmdlets
                 Problem(Strings.F(Strings.SyncObjectNoCustomer, baseObject == null ? "null" : baseObject.GetType().FullName), "InvalidInputObject", o);
                 return;
             }
-            Native.InputDecision custDecision = Native.CheckGuid(custGiven, "customer subscription ID");
+            Native.InputDecision custDecision = Native.CheckGuid(custGiven, Strings.WhatCustomerSubscriptionId);
             if (!custDecision.Ok)
             {
                 Problem(Strings.F(Strings.CustomerIdInvalid, custDecision.Message), "InvalidCustomerSubscriptionId", custGiven);
@@ -253,7 +253,7 @@ namespace AzsRegistration.Interop.Cmdlets
             {
                 int line = MiniJson.Int(row, "line");
                 // The parser has checked and lowercased the ID; the module's rule is the same function.
-                Native.InputDecision custDecision = Native.CheckGuid(MiniJson.Str(row, "customerSubscriptionId"), "customer subscription ID");
+                Native.InputDecision custDecision = Native.CheckGuid(MiniJson.Str(row, "customerSubscriptionId"), Strings.WhatCustomerSubscriptionId);
                 if (!custDecision.Ok)
                 {
                     BadRow(false, Strings.F(Strings.SyncBadRow, line, custDecision.Message));
@@ -344,14 +344,14 @@ namespace AzsRegistration.Interop.Cmdlets
                 if (!match) { continue; }
                 if (found >= 0)
                 {
-                    why = Strings.F(Strings.SyncRegistrationAmbiguous, text, string.Join(", ", _regIds.ToArray()));
+                    why = Strings.F(Strings.SyncRegistrationAmbiguous, text, string.Join(Strings.ListSeparator, _regIds.ToArray()));
                     return -1;
                 }
                 found = i;
             }
             if (found < 0)
             {
-                why = Strings.F(Strings.SyncRegistrationNotGiven, text ?? id ?? JsonPs.ToPsString(reg), string.Join(", ", _regNames.ToArray()));
+                why = Strings.F(Strings.SyncRegistrationNotGiven, text ?? id ?? JsonPs.ToPsString(reg), string.Join(Strings.ListSeparator, _regNames.ToArray()));
             }
             return found;
         }
