@@ -1,6 +1,6 @@
 /*
  * auth_fakes.h: small scripted transport, fake clock and environments for the sign-in
- * unit tests (test_credentials.c, test_token_cache.c). Everything is static so each
+ * unit tests (cred_fixture.h, test_jwt.c, test_token.c, test_token_cache.c). Everything is static so each
  * test executable has its own copy.
  */
 #ifndef AZSREG_AUTH_FAKES_H
