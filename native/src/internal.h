@@ -218,6 +218,27 @@ int azsreg_log__header_is_secret(const char *name);
 /** Is a JSON member of this name secret (access_token, client_secret..., or a secret header name)? */
 int azsreg_log__member_is_secret(const char *name);
 
+/* ---------------------------------------------------------------- json.c */
+
+/*
+ * Building a JSON answer without losing a member: each add sets *failed (and releases the
+ * value) when it fails, so that the caller checks once after the last member and answers
+ * AZSREG_ENOMEM instead of a JSON with a member missing. A NULL value (its own allocation
+ * failed) is a failure too.
+ */
+struct json_t;
+#define AZSREG_JSON_NOT_UTF8 "(not valid UTF-8)"
+/** 1 when s[0..n) is well-formed UTF-8 as Jansson requires it (no overlong forms, no surrogates, at most U+10FFFF). */
+int azsreg_json__valid_utf8(const char *s, size_t n);
+/** json_string(s); json_null() for NULL; AZSREG_JSON_NOT_UTF8 when s is not UTF-8; NULL only when out of memory. */
+struct json_t *azsreg_json__text(const char *s);
+/** obj[key] = value, taking the reference (json_object_set_new). */
+void azsreg_json__set(struct json_t *obj, const char *key, struct json_t *value, int *failed);
+/** obj[key] = value, adding a reference (json_object_set). */
+void azsreg_json__set_ref(struct json_t *obj, const char *key, struct json_t *value, int *failed);
+/** Appends value to arr, taking the reference (json_array_append_new). */
+void azsreg_json__append(struct json_t *arr, struct json_t *value, int *failed);
+
 /* --------------------------------------------------------------- util.c */
 
 /** Writes a fresh random (v4) lowercase GUID into out (AZSREG_GUID_LEN + 1 bytes). */
@@ -261,7 +282,6 @@ const char *azsreg_util__env_get(const char *name);
  */
 char *azsreg_util__with_slash(const char *url, const char *what);
 /** Is s[0..n) well-formed UTF-8 (no overlong two-byte forms, nothing above U+10FFFF)? */
-int azsreg_util__valid_utf8(const char *s, size_t n);
 
 /* ------------------------------------------------------- environment.c */
 

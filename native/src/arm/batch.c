@@ -581,34 +581,37 @@ static void set_outcome_from_error(item *it, int rc)
 static json_t *result_json(const item *it)
 {
 	json_t *o = json_object();
+	int bad = 0;
 
-	if (o == NULL)
-		return NULL;
-	json_object_set_new(o, "index", json_integer((json_int_t)it->index));
-	json_object_set_new(o, "action", json_string(ACTION_NAME[it->call.action]));
-	json_object_set_new(o, "registration", json_string(it->call.reg.name));
-	json_object_set_new(o, "customerSubscriptionId", json_string(it->call.guid));
-	json_object_set_new(o, "id", json_string(it->call.id));
-	json_object_set_new(o, "code", json_string(azsreg_result_name(it->code)));
-	json_object_set_new(o, "status", json_integer(it->status));
-	json_object_set_new(o, "error", it->arm_code && it->arm_code[0] ? json_string(it->arm_code) : json_null());
-	json_object_set_new(o, "message", it->message ? json_string(it->message) : json_null());
-	json_object_set_new(o, "requestId", it->request_id ? json_string(it->request_id) : json_null());
-	json_object_set_new(o, "attempts", json_integer(it->attempts));
+	azsreg_json__set(o, "index", json_integer((json_int_t)it->index), &bad);
+	azsreg_json__set(o, "action", json_string(ACTION_NAME[it->call.action]), &bad);
+	azsreg_json__set(o, "registration", azsreg_json__text(it->call.reg.name), &bad);
+	azsreg_json__set(o, "customerSubscriptionId", json_string(it->call.guid), &bad);
+	azsreg_json__set(o, "id", azsreg_json__text(it->call.id), &bad);
+	azsreg_json__set(o, "code", json_string(azsreg_result_name(it->code)), &bad);
+	azsreg_json__set(o, "status", json_integer(it->status), &bad);
+	azsreg_json__set(o, "error", azsreg_json__text(it->arm_code && it->arm_code[0] ? it->arm_code : NULL), &bad);
+	azsreg_json__set(o, "message", azsreg_json__text(it->message), &bad);
+	azsreg_json__set(o, "requestId", azsreg_json__text(it->request_id), &bad);
+	azsreg_json__set(o, "attempts", json_integer(it->attempts), &bad);
 	if (it->code != AZSREG_OK) {
 		/* the rest of azsreg_error_last_json(), so a binding can report the item as a single call's failure */
 		json_t *details = it->details_json && it->details_json[0] ? json_loads(it->details_json, JSON_DECODE_ANY, NULL) : NULL;
 
-		json_object_set_new(o, "armMessage", json_string(it->arm_message ? it->arm_message : ""));
-		json_object_set_new(o, "target", json_string(it->target ? it->target : ""));
-		json_object_set_new(o, "details", details ? details : json_array());
-		json_object_set_new(o, "correlationId", json_string(it->correlation_id ? it->correlation_id : ""));
-		json_object_set_new(o, "hint", json_string(it->hint ? it->hint : ""));
+		azsreg_json__set(o, "armMessage", azsreg_json__text(it->arm_message ? it->arm_message : ""), &bad);
+		azsreg_json__set(o, "target", azsreg_json__text(it->target ? it->target : ""), &bad);
+		azsreg_json__set(o, "details", details ? details : json_array(), &bad);
+		azsreg_json__set(o, "correlationId", azsreg_json__text(it->correlation_id ? it->correlation_id : ""), &bad);
+		azsreg_json__set(o, "hint", azsreg_json__text(it->hint ? it->hint : ""), &bad);
 	}
 	if (it->call.action == AZSREG_BATCH_DELETE && it->code == AZSREG_OK)
-		json_object_set_new(o, "existed", json_boolean(it->existed));
+		azsreg_json__set(o, "existed", json_boolean(it->existed), &bad);
 	if (it->resource != NULL)
-		json_object_set(o, "resource", it->resource);
+		azsreg_json__set_ref(o, "resource", it->resource, &bad);
+	if (bad) {
+		json_decref(o);
+		return NULL; /* callers answer AZSREG_ENOMEM */
+	}
 	return o;
 }
 
@@ -1020,19 +1023,25 @@ static int summary_json(json_t **out, const run_state *rs, size_t cancelled, int
 {
 	json_t *o = json_object(), *arr = json_array();
 	size_t i;
+	int bad = 0;
 
 	if (o == NULL || arr == NULL) {
 		json_decref(o);
 		json_decref(arr);
 		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch results)");
 	}
-	json_object_set_new(o, "total", json_integer((json_int_t)rs->count));
-	json_object_set_new(o, "succeeded", json_integer((json_int_t)rs->succeeded));
-	json_object_set_new(o, "failed", json_integer((json_int_t)(rs->failed - cancelled)));
-	json_object_set_new(o, "cancelled", json_integer((json_int_t)cancelled));
-	json_object_set_new(o, "requests", json_integer((json_int_t)rs->requests));
-	json_object_set_new(o, "throttled", json_integer((json_int_t)rs->throttled));
-	json_object_set_new(o, "elapsedMs", json_integer((json_int_t)(now - rs->t_start)));
+	azsreg_json__set(o, "total", json_integer((json_int_t)rs->count), &bad);
+	azsreg_json__set(o, "succeeded", json_integer((json_int_t)rs->succeeded), &bad);
+	azsreg_json__set(o, "failed", json_integer((json_int_t)(rs->failed - cancelled)), &bad);
+	azsreg_json__set(o, "cancelled", json_integer((json_int_t)cancelled), &bad);
+	azsreg_json__set(o, "requests", json_integer((json_int_t)rs->requests), &bad);
+	azsreg_json__set(o, "throttled", json_integer((json_int_t)rs->throttled), &bad);
+	azsreg_json__set(o, "elapsedMs", json_integer((json_int_t)(now - rs->t_start)), &bad);
+	if (bad) {
+		json_decref(o);
+		json_decref(arr);
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory (batch results)");
+	}
 	if ((rs->b->opts.flags & AZSREG_BATCH_NO_RESULTS) != 0) {
 		json_decref(arr);
 		*out = o;

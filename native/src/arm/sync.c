@@ -183,6 +183,7 @@ static int list_registration(azsreg_client *c, reg_state *r)
 	char *text = NULL;
 	json_t *arr, *item;
 	size_t i;
+	int bad = 0;
 	int rc = azsreg_customer_list(&text, c, r->id);
 
 	if (rc != 0)
@@ -212,23 +213,30 @@ static int list_registration(azsreg_client *c, reg_state *r)
 						 "sync: the listing of registration %s has an item whose id is not a customer subscription's resource ID",
 						 r->ref.name);
 		}
-		json_object_set_new(r->existing, guid, tenant ? json_string(tenant) : json_null());
+		azsreg_json__set(r->existing, guid, tenant ? json_string(tenant) : json_null(), &bad);
 	}
 	json_decref(arr);
+	if (bad) /* a registered customer missing from the listing would be planned as missing */
+		return azsreg_error__set(AZSREG_ENOMEM, "sync: out of memory (listing of %s)", r->ref.name);
 	return AZSREG_OK;
 }
 
 static json_t *plan_entry(const char *action, const reg_state *r, const char *guid, const char *tenant, const json_t *current)
 {
 	json_t *o = json_object();
+	int bad = 0;
 
-	json_object_set_new(o, "action", json_string(action));
-	json_object_set_new(o, "registration", json_string(r->ref.name));
-	json_object_set_new(o, "registrationId", json_string(r->id));
-	json_object_set_new(o, "customerSubscriptionId", json_string(guid));
-	json_object_set_new(o, "tenantId", tenant && tenant[0] ? json_string(tenant) : json_null());
+	azsreg_json__set(o, "action", json_string(action), &bad);
+	azsreg_json__set(o, "registration", azsreg_json__text(r->ref.name), &bad);
+	azsreg_json__set(o, "registrationId", azsreg_json__text(r->id), &bad);
+	azsreg_json__set(o, "customerSubscriptionId", json_string(guid), &bad);
+	azsreg_json__set(o, "tenantId", tenant && tenant[0] ? json_string(tenant) : json_null(), &bad);
 	if (current != NULL)
-		json_object_set_new(o, "currentTenantId", json_is_string(current) ? json_string(json_string_value(current)) : json_null());
+		azsreg_json__set(o, "currentTenantId", json_is_string(current) ? json_string(json_string_value(current)) : json_null(), &bad);
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 
@@ -312,7 +320,7 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	json_t *root = NULL, *plan = NULL, *regs_json = NULL, *wanted = NULL;
 	azsreg_batch_item *items = NULL;
 	azsreg_client *c;
-	int rc = AZSREG_OK, batch_rc = AZSREG_OK;
+	int rc = AZSREG_OK, batch_rc = AZSREG_OK, bad = 0;
 
 	if (out_json != NULL)
 		*out_json = NULL;
@@ -354,7 +362,7 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 		const char *action = NULL;
 
 		snprintf(key, sizeof(key), "%zu/%s", w[i].reg, w[i].guid);
-		json_object_set_new(wanted, key, json_true());
+		azsreg_json__set(wanted, key, json_true(), &bad); /* missing, it would be pruned */
 		if ((flags & AZSREG_SYNC_PUT_ALL) != 0)
 			action = "put";
 		else if (cur == NULL)
@@ -369,12 +377,16 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 			creates++;
 		else
 			updates++;
-		json_array_append_new(plan, plan_entry(action, r, w[i].guid, w[i].tenant, cur));
+		azsreg_json__append(plan, plan_entry(action, r, w[i].guid, w[i].tenant, cur), &bad);
 		items[nitems].action = AZSREG_BATCH_PUT;
 		items[nitems].registration_id = r->id;
 		items[nitems].customer_subscription_id = w[i].guid;
 		items[nitems].tenant_id = w[i].tenant[0] ? w[i].tenant : NULL;
 		nitems++;
+	}
+	if (bad) {
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (sync plan)");
+		goto done;
 	}
 	if ((flags & AZSREG_SYNC_PRUNE) != 0) {
 		size_t extra = 0, k;
@@ -399,7 +411,7 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 				if (json_object_get(wanted, key) != NULL)
 					continue;
 				deletes++;
-				json_array_append_new(plan, plan_entry("delete", &regs[k], guid, NULL, cur));
+				azsreg_json__append(plan, plan_entry("delete", &regs[k], guid, NULL, cur), &bad);
 				memset(&items[nitems], 0, sizeof(items[nitems]));
 				items[nitems].action = AZSREG_BATCH_DELETE;
 				items[nitems].registration_id = regs[k].id;
@@ -410,20 +422,25 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 	}
 	for (i = 0; i < nregs; i++) {
 		json_t *o = json_object();
-		json_object_set_new(o, "name", json_string(regs[i].ref.name));
-		json_object_set_new(o, "id", json_string(regs[i].id));
+
+		azsreg_json__set(o, "name", azsreg_json__text(regs[i].ref.name), &bad);
+		azsreg_json__set(o, "id", azsreg_json__text(regs[i].id), &bad);
 		if ((flags & AZSREG_SYNC_PUT_ALL) == 0)
-			json_object_set_new(o, "registered", json_integer((json_int_t)json_object_size(regs[i].existing)));
-		json_array_append_new(regs_json, o);
+			azsreg_json__set(o, "registered", json_integer((json_int_t)json_object_size(regs[i].existing)), &bad);
+		azsreg_json__append(regs_json, o, &bad);
 	}
-	json_object_set_new(root, "dryRun", json_boolean((flags & AZSREG_SYNC_DRY_RUN) != 0));
-	json_object_set_new(root, "prune", json_boolean((flags & AZSREG_SYNC_PRUNE) != 0));
-	json_object_set(root, "registrations", regs_json);
-	json_object_set_new(root, "creates", json_integer((json_int_t)creates));
-	json_object_set_new(root, "updates", json_integer((json_int_t)updates));
-	json_object_set_new(root, "deletes", json_integer((json_int_t)deletes));
-	json_object_set_new(root, "unchanged", json_integer((json_int_t)unchanged));
-	json_object_set(root, "plan", plan);
+	azsreg_json__set(root, "dryRun", json_boolean((flags & AZSREG_SYNC_DRY_RUN) != 0), &bad);
+	azsreg_json__set(root, "prune", json_boolean((flags & AZSREG_SYNC_PRUNE) != 0), &bad);
+	azsreg_json__set_ref(root, "registrations", regs_json, &bad);
+	azsreg_json__set(root, "creates", json_integer((json_int_t)creates), &bad);
+	azsreg_json__set(root, "updates", json_integer((json_int_t)updates), &bad);
+	azsreg_json__set(root, "deletes", json_integer((json_int_t)deletes), &bad);
+	azsreg_json__set(root, "unchanged", json_integer((json_int_t)unchanged), &bad);
+	azsreg_json__set_ref(root, "plan", plan, &bad);
+	if (bad) { /* before any write: the answer would not show what was planned */
+		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (sync plan)");
+		goto done;
+	}
 
 	if ((flags & AZSREG_SYNC_DRY_RUN) == 0 && nitems > 0) {
 		json_t *bj = NULL;
@@ -432,8 +449,8 @@ int azsreg_sync(char **out_json, azsreg_batch *b, const char *const *registratio
 			rc = batch_rc; /* stopped before any write */
 			goto done;
 		}
-		if (bj != NULL)
-			json_object_set_new(root, "batch", bj);
+		if (bj != NULL && json_object_set_new(root, "batch", bj) != 0 && batch_rc == AZSREG_OK)
+			batch_rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory (sync result): the writes were made, their results are not shown");
 	}
 	if (out_json != NULL) {
 		*out_json = json_dumps(root, JSON_COMPACT);

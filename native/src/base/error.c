@@ -218,45 +218,38 @@ static int tls_store(int code, char *message)
 	return code;
 }
 
-static int json_set_str(json_t *obj, const char *key, const char *value)
-{
-	return json_object_set_new(obj, key, json_string(nz(value)));
-}
-
 AZSREG_EXTERN(const char *) azsreg_error_last_json(void)
 {
 	azsreg_error_state *e = azsreg_error__state();
 	json_t *obj = NULL, *details = NULL;
 	char *text = NULL;
+	int bad = 0;
 
 	if (azsreg_error__state_is_fallback(e))
 		return "{\"code\":-10,\"codeName\":\"AZSREG_ENOMEM\",\"httpStatus\":0,\"message\":\"out of memory\"}";
 	obj = json_object();
-	if (obj == NULL)
-		goto done;
-	json_object_set_new(obj, "code", json_integer(e->pub.code));
-	json_object_set_new(obj, "codeName", json_string(azsreg_result_name(e->pub.code)));
-	json_object_set_new(obj, "httpStatus", json_integer(e->pub.http_status));
-	/* Strings may not be valid UTF-8 (bytes from a server); json_string then fails. */
-	if (json_set_str(obj, "message", e->pub.message) != 0)
-		json_set_str(obj, "message", "(message is not valid UTF-8)");
-	json_set_str(obj, "armCode", e->pub.arm_code);
-	json_set_str(obj, "armMessage", e->pub.arm_message);
-	json_set_str(obj, "target", e->pub.target);
+	azsreg_json__set(obj, "code", json_integer(e->pub.code), &bad);
+	azsreg_json__set(obj, "codeName", json_string(azsreg_result_name(e->pub.code)), &bad);
+	azsreg_json__set(obj, "httpStatus", json_integer(e->pub.http_status), &bad);
+	/* Strings may not be valid UTF-8 (bytes from a server): azsreg_json__text shows a placeholder. */
+	azsreg_json__set(obj, "message", azsreg_json__text(nz(e->pub.message)), &bad);
+	azsreg_json__set(obj, "armCode", azsreg_json__text(nz(e->pub.arm_code)), &bad);
+	azsreg_json__set(obj, "armMessage", azsreg_json__text(nz(e->pub.arm_message)), &bad);
+	azsreg_json__set(obj, "target", azsreg_json__text(nz(e->pub.target)), &bad);
 	if (e->pub.details_json[0] != '\0')
 		details = json_loads(e->pub.details_json, JSON_DECODE_ANY, NULL);
-	json_object_set_new(obj, "details", details ? details : json_array());
+	azsreg_json__set(obj, "details", details ? details : json_array(), &bad);
 	details = NULL;
-	json_set_str(obj, "requestId", e->pub.request_id);
-	json_set_str(obj, "correlationId", e->pub.correlation_id);
-	json_set_str(obj, "hint", e->pub.hint);
-	text = json_dumps(obj, JSON_COMPACT);
-done:
+	azsreg_json__set(obj, "requestId", azsreg_json__text(nz(e->pub.request_id)), &bad);
+	azsreg_json__set(obj, "correlationId", azsreg_json__text(nz(e->pub.correlation_id)), &bad);
+	azsreg_json__set(obj, "hint", azsreg_json__text(nz(e->pub.hint)), &bad);
+	if (!bad)
+		text = json_dumps(obj, JSON_COMPACT);
 	json_decref(obj);
 	free(e->json);
 	e->json = text;
 	if (e->json == NULL)
-		return "{\"code\":-10,\"message\":\"out of memory\"}";
+		return "{\"code\":-10,\"codeName\":\"AZSREG_ENOMEM\",\"httpStatus\":0,\"message\":\"out of memory\"}";
 	return e->json;
 }
 

@@ -669,32 +669,3 @@ char *azsreg_util__with_slash(const char *url, const char *what)
 	d[n + 1] = '\0';
 	return d;
 }
-
-int azsreg_util__valid_utf8(const char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		size_t k, extra;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0 && c >= 0xC2)
-			extra = 1;
-		else if ((c & 0xF0) == 0xE0)
-			extra = 2;
-		else if ((c & 0xF8) == 0xF0 && c <= 0xF4)
-			extra = 3;
-		else
-			return 0;
-		for (k = 1; k <= extra; k++) {
-			if (i + k >= n || ((unsigned char)s[i + k] & 0xC0) != 0x80)
-				return 0;
-		}
-		i += extra + 1;
-	}
-	return 1;
-}

@@ -70,7 +70,7 @@ static json_t *decode_part(const char *p, size_t len)
 	rc = azsreg_base64url__decode(&raw, p, len);
 	if (rc != AZSREG_OK || raw.size == 0)
 		goto done;
-	if (!azsreg_util__valid_utf8(raw.ptr, raw.size))
+	if (!azsreg_json__valid_utf8(raw.ptr, raw.size))
 		goto done;
 	j = json_loadb(raw.ptr, raw.size, JSON_REJECT_DUPLICATES, &jerr);
 	if (j != NULL && !json_is_object(j)) {

@@ -57,7 +57,7 @@ int azsreg_token__parse_response(azsreg_token *out, char **out_refresh_token, co
 		rc = azsreg_error__set(AZSREG_EAUTH, "the identity provider's answer is empty (expected a token response)");
 		goto done;
 	}
-	if (!azsreg_util__valid_utf8(body, len)) {
+	if (!azsreg_json__valid_utf8(body, len)) {
 		rc = azsreg_error__set(AZSREG_EAUTH, "the identity provider's answer is not UTF-8 text (expected a JSON token response)");
 		goto done;
 	}
@@ -202,7 +202,7 @@ int azsreg_openid__parse_tenant(char *out, const char *body, size_t len)
 
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "OpenID configuration: no output");
-	if (body == NULL || len == 0 || !azsreg_util__valid_utf8(body, len)) {
+	if (body == NULL || len == 0 || !azsreg_json__valid_utf8(body, len)) {
 		rc = azsreg_error__set(AZSREG_ESERVICE, "the OpenID configuration document is empty or not UTF-8 text");
 		goto done;
 	}

@@ -128,7 +128,7 @@ static int store_find(const char *path)
 }
 
 /* Answers one request as ARM would (processed when it arrives: at the start of its latency). */
-static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
+static void serve_request(const azsreg_http_request *req, azsreg_http_response *resp)
 {
 	char path[400], sub[64] = "", hdr[96], num[32];
 	const char *p, *auth = azsreg_headers__get(&req->headers, "Authorization");
@@ -267,6 +267,17 @@ static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
 out:
 	if (s != NULL)
 		s->status = resp->status;
+}
+
+/* Set while the simulated ARM answers: a test that fails allocations of the library
+ * (test_sync.c, Jansson's allocator) lets the simulator's own allocations through. */
+static int sim_serving;
+
+static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
+{
+	sim_serving = 1;
+	serve_request(req, resp);
+	sim_serving = 0;
 }
 
 static int sim_send(azsreg_transport *t, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)

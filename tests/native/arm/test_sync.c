@@ -195,3 +195,79 @@ Test(sync, a_cancel_while_sync_lists_stops_it_before_any_write)
 	cr_expect_eq(count_seen("PUT", 0), 6);
 }
 
+/* Jansson's allocator for the test below: fails the fail_at-th allocation the library makes
+ * (counting from 1; 0: none), never one of the simulated ARM's. */
+static long jn_count, jn_fail_at;
+
+static void *jn_malloc(size_t n)
+{
+	if (!sim_serving && ++jn_count == jn_fail_at)
+		return NULL;
+	return malloc(n);
+}
+
+static void reset_store(void)
+{
+	int i;
+
+	for (i = 0; i < S.nstore; i++) {
+		free(S.store[i]);
+		free(S.store_tenant[i]);
+	}
+	S.nstore = 0;
+	S.nseen = 0;
+	seed(REG_A_LOWER, C0, TENANT);
+	seed(REG_A_LOWER, C1, OTHER_TENANT);
+	seed(REG_A_LOWER, C9, TENANT);
+}
+
+/*
+ * Issue 12: the library's JSON is built member by member (json.c), and a member that could
+ * not be added fails the call instead of going missing. In a pruning sync the set of wanted
+ * customers is such JSON: with a member missing, a wanted customer would be pruned. Each of
+ * Jansson's allocations in the library fails in turn: every run ends in the normal result
+ * or an error, never deletes a wanted customer (C0, C1), and deletes C9 only when it says
+ * it did. (test_alloc_failure.c fails the library's own allocations and, by default, not
+ * Jansson's: see its comment.)
+ */
+Test(sync, a_jansson_allocation_failing_never_prunes_a_wanted_customer)
+{
+	azsreg_sync_entry want[2] = { { C0, NULL, NULL }, { C1, TENANT, NULL } };
+	long n, k, normal = 0, failed = 0;
+	int rc;
+
+	json_set_alloc_funcs(jn_malloc, free);
+	reset_store();
+	jn_count = 0;
+	jn_fail_at = 0;
+	rc = azsreg_sync(&out, batch, ONE_REG, 1, want, 2, AZSREG_SYNC_PRUNE);
+	n = jn_count;
+	cr_assert_eq(rc, AZSREG_OK, "%s", azsreg_error_last()->message);
+	cr_assert_str_eq(tenant_of(REG_A_LOWER, C9), "(absent)");
+	cr_assert_str_eq(tenant_of(REG_A_LOWER, C1), TENANT);
+	cr_assert_gt(n, 10, "only %ld Jansson allocations counted", n);
+	for (k = 1; k <= n; k++) {
+		azsreg_free(out);
+		out = NULL;
+		reset_store();
+		jn_count = 0;
+		jn_fail_at = k;
+		rc = azsreg_sync(&out, batch, ONE_REG, 1, want, 2, AZSREG_SYNC_PRUNE);
+		cr_expect_str_neq(tenant_of(REG_A_LOWER, C0), "(absent)", "allocation %ld of %ld failing pruned the wanted C0 (%s)", k, n,
+				  azsreg_result_name(rc));
+		cr_expect_str_neq(tenant_of(REG_A_LOWER, C1), "(absent)", "allocation %ld of %ld failing pruned the wanted C1 (%s)", k, n,
+				  azsreg_result_name(rc));
+		if (rc == AZSREG_OK) {
+			normal++;
+			cr_expect_str_eq(tenant_of(REG_A_LOWER, C9), "(absent)", "allocation %ld of %ld failing: OK, but C9 is still there", k, n);
+			cr_expect_not_null(out, "allocation %ld of %ld failing: OK without the JSON", k, n);
+		} else {
+			failed++;
+			cr_expect_eq(azsreg_error_last()->code, rc, "allocation %ld of %ld failing: returned %s, the last error says %s", k, n,
+				     azsreg_result_name(rc), azsreg_result_name(azsreg_error_last()->code));
+		}
+	}
+	json_set_alloc_funcs(malloc, free);
+	fprintf(stderr, "sync with prune: %ld Jansson allocations, each failed once: %ld runs ended normally, %ld with an error\n", n,
+		normal, failed);
+}
