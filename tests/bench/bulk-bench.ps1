@@ -44,7 +44,10 @@ and the 429s in /_emulator/stats "throttled". A contender that fails a check is 
 with the reason (its figures are not shown) and the script exits 1 at the end; a missed
 goal does not fail it (the goals are printed with PASS or MISS).
 After each azsreg sync / Sync-AzsCustomerSubscription run of scenario 1 the same sync runs
-a second time on the synced state: it must send no write (PUT, PATCH, DELETE).
+a second time on the synced state: it must send no write (PUT, PATCH, DELETE). After each run
+of these two, in both scenarios, a sync with prune (--prune / -Prune) of the first 90% of the
+rows follows on the synced state: the emulator must then hold exactly those rows, and the
+run must send exactly one DELETE per row left out and registration, and no other write.
 
 Times: "work" is what the contender itself timed after its runtime was up (CSV, sign-in,
 every PUT: the pwsh contenders without pwsh start-up and Import-Module, the module's without
@@ -338,6 +341,7 @@ foreach ($k in @($skipped.Keys)) { if ($keys -notcontains $k) { $skipped.Remove(
 $emu = $null
 $results = @{}      # "<scenario>|<key>" -> list of runs
 $noops = [System.Collections.Generic.List[object]]::new()
+$prunes = [System.Collections.Generic.List[object]]::new()
 $scenarios = [System.Collections.Generic.List[object]]::new()
 try {
     $emu = Start-AzsEmulator -BuildDir $build
@@ -419,12 +423,14 @@ try {
         $puts = @($log | Where-Object { $_.method -eq 'PUT' -and $_.path -like '*/customerSubscriptions/*' })
         $okPuts = @($puts | Where-Object { [int]$_.status -in 200, 201 }).Count
         $writesSent = @($log | Where-Object { $_.method -in 'PUT', 'PATCH', 'DELETE' }).Count
+        $deletes = @($log | Where-Object { $_.method -eq 'DELETE' -and $_.path -like '*/customerSubscriptions/*' -and [int]$_.status -eq 200 }).Count
         $isArm = { param($x) $x.path -like '/subscriptions*' }
         [pscustomobject]@{
             Problems  = $problems
             Puts      = $puts.Count
             OkPuts    = $okPuts
             Writes    = $writesSent
+            Deletes   = $deletes
             Reads     = @($log | Where-Object { $_.method -eq 'GET' -and (& $isArm $_) }).Count
             Throttled = [int]$stats.throttled
             Tokens    = [int]$stats.tokenRequests
@@ -445,11 +451,14 @@ try {
                     Args = @((Join-Path $contenderDir 'node-bulk.mjs'), $nodeModules, $base, $csv, [string]$concurrency) + $regIds } } }
         @{ Key = 'azsreg-sync'; Label = 'azsreg sync'; Kind = 'cli'; Sync = $true
             Start = { param($csv) @{ File = $azsreg; Env = @{}
-                    Args = @('sync') + @($regIds | ForEach-Object { '--registration', $_ }) + @('--input', $csv, '--arm-endpoint', $base, '--ca-file', $ca) } } }
+                    Args = @('sync') + @($regIds | ForEach-Object { '--registration', $_ }) + @('--input', $csv, '--arm-endpoint', $base, '--ca-file', $ca) } }
+            Prune = { param($csv) @{ File = $azsreg; Env = @{}
+                    Args = @('sync', '--prune') + @($regIds | ForEach-Object { '--registration', $_ }) + @('--input', $csv, '--arm-endpoint', $base, '--ca-file', $ca) } } }
         @{ Key = 'module-register'; Label = "Register-AzsCustomerSubscription -ThrottleLimit $concurrency"; Kind = 'result'
             Start = { param($csv) @{ File = $pwsh; Env = $pwshEnv; Args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $contenderDir 'bulk-module.ps1'), $manifest, 'register', $base, $csv, [string]$concurrency) + $regIds } } }
         @{ Key = 'module-sync'; Label = 'Sync-AzsCustomerSubscription'; Kind = 'result'; Sync = $true
-            Start = { param($csv) @{ File = $pwsh; Env = $pwshEnv; Args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $contenderDir 'bulk-module.ps1'), $manifest, 'sync', $base, $csv, [string]$concurrency) + $regIds } } }
+            Start = { param($csv) @{ File = $pwsh; Env = $pwshEnv; Args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $contenderDir 'bulk-module.ps1'), $manifest, 'sync', $base, $csv, [string]$concurrency) + $regIds } }
+            Prune = { param($csv) @{ File = $pwsh; Env = $pwshEnv; Args = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $contenderDir 'bulk-module.ps1'), $manifest, 'sync-prune', $base, $csv, [string]$concurrency) + $regIds } } }
     ) | Where-Object { $keys -contains $_.Key })
     $labels = @{}
     foreach ($c in $contenders) { $labels[$c.Key] = $c.Label }
@@ -491,7 +500,7 @@ try {
         }
         [pscustomobject]@{
             Key = $C.Key; WorkMs = $work; WallMs = $r.Ms; RssKb = $r.RssKb; Puts = $t.Puts; OkPuts = $t.OkPuts; Writes = $t.Writes
-            Reads = $t.Reads; Throttled = $t.Throttled; Tokens = $t.Tokens; Requests = $t.Requests; Truncated = $t.Truncated; Load = $load; Said = $said
+            Reads = $t.Reads; Deletes = $t.Deletes; Throttled = $t.Throttled; Tokens = $t.Tokens; Requests = $t.Requests; Truncated = $t.Truncated; Load = $load; Said = $said
         }
     }
 
@@ -561,6 +570,21 @@ try {
                         $what = " (it said: $(if ($acts.Count) { $acts -join ', ' } else { 'nothing to do' }); $(Get-Prop $sum 'ok') objects)"
                     }
                     Write-Host ("            {0,-16} again (no-op): {1} writes, {2} ARM reads, work {3}{4}  load {5}" -f $c.Key, $again.Writes, $again.Reads, (Format-Seconds $again.WorkMs), $what, $again.Load)
+                }
+                if ($c.ContainsKey('Prune')) {
+                    # Then a sync with -Prune of the first 90% of the rows on the synced state: it
+                    # must delete exactly the other 10% from every registration and write nothing else.
+                    $keep = [int][math]::Ceiling($rows.Count * 0.9)
+                    $kept = @($rows | Select-Object -First $keep)
+                    $pruneCsv = Join-Path $script:work "customers-$($sc.Name)-$n-prune.csv"
+                    $text = "CustomerSubscriptionId,TenantId`n" + (($kept | ForEach-Object { "$($_.Customer),$($_.Tenant)" }) -join "`n") + "`n"
+                    [System.IO.File]::WriteAllText($pruneCsv, $text, [System.Text.UTF8Encoding]::new($false))
+                    $pc = @{ Key = $c.Key; Kind = $c.Kind; Start = $c.Prune }
+                    $pruned = Invoke-Contender -C $pc -Csv $pruneCsv -Rows $kept -FloorMs $floor -NoReset -Config $configs[$sc.Name]
+                    if (-not $pruned) { continue }
+                    $want = ($rows.Count - $keep) * $regIds.Count
+                    $prunes.Add([pscustomobject]@{ Key = $c.Key; Scenario = $sc.Name; Deletes = $pruned.Deletes; Expected = $want; Writes = $pruned.Writes; WorkMs = $pruned.WorkMs; Throttled = $pruned.Throttled })
+                    Write-Host ("            {0,-16} prune to {1} of {2}: {3} deletes ({4} expected), {5} writes in all, 429s {6}, work {7}  load {8}" -f $c.Key, $keep, $rows.Count, $pruned.Deletes, $want, $pruned.Writes, $pruned.Throttled, (Format-Seconds $pruned.WorkMs), $pruned.Load)
                 }
             }
         }
@@ -689,6 +713,19 @@ foreach ($k in @('azsreg-sync', 'module-sync')) {
     else {
         $w = ($mine | Measure-Object -Property Writes -Maximum).Maximum
         Write-Goal $text "$w writes in $($mine.Count) runs" $(if ($w -eq 0) { 'PASS' } else { 'MISS' })
+    }
+}
+foreach ($k in @('azsreg-sync', 'module-sync')) {
+    $text = "a pruning sync of $k deletes only the rows left out"
+    $mine = @($prunes | Where-Object { $_.Key -eq $k })
+    if ($keys -notcontains $k) { Write-Goal $text 'n/a' 'not selected (-Contender)' }
+    elseif ($skipped.Contains($k)) { Write-Goal $text 'n/a' "skipped: $($skipped[$k])" }
+    elseif ($failed.Contains($k)) { Write-Goal $text 'n/a' 'FAILED' }
+    elseif ($mine.Count -eq 0) { Write-Goal $text 'n/a' 'not run' }
+    else {
+        $bad = @($mine | Where-Object { $_.Deletes -ne $_.Expected -or $_.Writes -ne $_.Expected })
+        $shown = ($mine | ForEach-Object { "$($_.Scenario) $($_.Deletes)/$($_.Expected)" } | Select-Object -Unique) -join ', '
+        Write-Goal $text $shown $(if ($bad.Count -eq 0) { 'PASS' } else { 'MISS' })
     }
 }
 $loadEnd = Get-LoadAverage

@@ -5,6 +5,7 @@
 #   mode register: Import-Csv <csv> | Register-AzsCustomerSubscription -Registration $regs -ThrottleLimit <n>
 #                  (a throttle limit of 0 leaves -ThrottleLimit out)
 #   mode sync:     Sync-AzsCustomerSubscription -Registration $regs -Path <csv>
+#   mode sync-prune: the same with -Prune -Confirm:$false
 # Import-Module is not timed (a session imports once), nor is making the PSCredential (a
 # runbook gets it from Get-AutomationPSCredential); the timed work is what a session runs:
 # Add-AzureRmEnvironment -ARMEndpoint (reads the ARM metadata, as azsreg does),
@@ -55,6 +56,7 @@ switch ($Mode) {
         $out = @(Import-Csv -LiteralPath $CsvPath | Register-AzsCustomerSubscription -Registration $regs @more -ErrorAction SilentlyContinue -ErrorVariable errs)
     }
     'sync' { $out = @(Sync-AzsCustomerSubscription -Registration $regs -Path $CsvPath -ErrorAction SilentlyContinue -ErrorVariable errs) }
+    'sync-prune' { $out = @(Sync-AzsCustomerSubscription -Registration $regs -Path $CsvPath -Prune -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable errs) }
     default { throw "unknown mode '$Mode'" }
 }
 $sw.Stop()
