@@ -79,6 +79,16 @@ void azsreg_buf__clear(azsreg_buf *b);
 void azsreg_buf__free(azsreg_buf *b);
 /** Wipes the contents, then frees. For buffers that held secrets. */
 void azsreg_buf__wipe_free(azsreg_buf *b);
+/*
+ * Appends the rest of the open file f to b, at most `max` bytes of it; the read chunks are
+ * wiped (files may hold keys or assertions). AZSREG_OK; AZSREG_ENOMEM with its last error
+ * when memory ran out; else the caller words the problem, which *problem names:
+ * AZSREG_READ_TOO_LARGE (more than max bytes) or AZSREG_READ_FAILED (a read error); no last
+ * error is set for those two.
+ */
+#define AZSREG_READ_TOO_LARGE 1
+#define AZSREG_READ_FAILED 2
+int azsreg_buf__read_file(azsreg_buf *b, FILE *f, size_t max, int *problem);
 
 /** Overwrites memory in a way the compiler cannot drop. */
 void azsreg__wipe(void *p, size_t n);

@@ -60,9 +60,7 @@ static int check_ca_file(const char *path, const char *source)
 	FILE *f = NULL;
 	BIO *bio = NULL;
 	X509 *cert = NULL;
-	char chunk[8192];
-	size_t n;
-	int rc = AZSREG_OK, kind = azsreg_plat__path_kind(path);
+	int problem = 0, rc = AZSREG_OK, kind = azsreg_plat__path_kind(path);
 
 	if (kind == AZSREG_PLAT_DIR) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' is a directory: give a PEM file of CA certificates", source, path);
@@ -73,20 +71,13 @@ static int check_ca_file(const char *path, const char *source)
 		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' cannot be read", source, path);
 		goto done;
 	}
-	data.limit = CA_FILE_MAX;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		if (n > CA_FILE_MAX - data.size) {
-			rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' is larger than %zu bytes", source, path, CA_FILE_MAX);
-			goto done;
-		}
-		rc = azsreg_buf__put(&data, chunk, n);
-		if (rc != AZSREG_OK)
-			goto done; /* out of memory, said by the buffer */
-	}
-	if (ferror(f)) {
+	rc = azsreg_buf__read_file(&data, f, CA_FILE_MAX, &problem);
+	if (problem == AZSREG_READ_TOO_LARGE)
+		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' is larger than %zu bytes", source, path, CA_FILE_MAX);
+	else if (problem == AZSREG_READ_FAILED)
 		rc = azsreg_error__set(AZSREG_EINVALID, "%sCA bundle '%s' cannot be read", source, path);
-		goto done;
-	}
+	if (rc != AZSREG_OK)
+		goto done; /* or out of memory, said by the buffer */
 	if (data.size > 0 && data.size <= (size_t)0x7fffffff)
 		bio = BIO_new_mem_buf(data.ptr, (int)data.size);
 	if (bio != NULL)

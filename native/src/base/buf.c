@@ -68,6 +68,31 @@ done:
 	return rc;
 }
 
+int azsreg_buf__read_file(azsreg_buf *b, FILE *f, size_t max, int *problem)
+{
+	char chunk[4096];
+	size_t n;
+	int rc = AZSREG_OK;
+
+	*problem = 0;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (n > max || b->size > max - n) {
+			*problem = AZSREG_READ_TOO_LARGE; /* told apart from running out of memory */
+			rc = AZSREG_EINVALID;
+			break;
+		}
+		rc = azsreg_buf__put(b, chunk, n);
+		if (rc != AZSREG_OK)
+			break; /* out of memory, said by the buffer */
+	}
+	if (rc == AZSREG_OK && ferror(f)) {
+		*problem = AZSREG_READ_FAILED;
+		rc = AZSREG_EINVALID;
+	}
+	azsreg__wipe(chunk, sizeof(chunk));
+	return rc;
+}
+
 int azsreg_buf__puts(azsreg_buf *b, const char *s)
 {
 	return azsreg_buf__put(b, s ? s : "", s ? strlen(s) : 0);

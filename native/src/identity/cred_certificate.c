@@ -183,9 +183,7 @@ static int pem_pw_cb(char *buf, int size, int rwflag, void *u)
 static int read_file(azsreg_buf *out, const char *path)
 {
 	FILE *f = NULL;
-	char chunk[4096];
-	size_t n;
-	int rc = AZSREG_OK;
+	int problem = 0, rc;
 
 	if (azsreg_plat__path_kind(path) == AZSREG_PLAT_DIR)
 		return azsreg_error__set(AZSREG_EINVALID,
@@ -193,20 +191,14 @@ static int read_file(azsreg_buf *out, const char *path)
 	f = azsreg_plat__fopen(path, "rb");
 	if (f == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "certificate credential: cannot open \"%s\": %s", path, strerror(errno));
-	out->limit = (size_t)CERT_FILE_MAX;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		rc = azsreg_buf__put(out, chunk, n);
-		if (rc != AZSREG_OK) {
-			rc = azsreg_error__set(AZSREG_EINVALID, "certificate credential: \"%s\" is larger than 1 MiB", path);
-			break;
-		}
-	}
-	if (rc == AZSREG_OK && ferror(f))
-		rc = azsreg_error__set(AZSREG_EINVALID, "certificate credential: cannot read \"%s\"", path);
+	rc = azsreg_buf__read_file(out, f, (size_t)CERT_FILE_MAX, &problem);
+	fclose(f);
+	if (problem == AZSREG_READ_TOO_LARGE)
+		return azsreg_error__set(AZSREG_EINVALID, "certificate credential: \"%s\" is larger than 1 MiB", path);
+	if (problem == AZSREG_READ_FAILED)
+		return azsreg_error__set(AZSREG_EINVALID, "certificate credential: cannot read \"%s\"", path);
 	if (rc == AZSREG_OK && out->size == 0)
 		rc = azsreg_error__set(AZSREG_EINVALID, "certificate credential: \"%s\" is empty", path);
-	azsreg__wipe(chunk, sizeof(chunk));
-	fclose(f);
 	return rc;
 }
 

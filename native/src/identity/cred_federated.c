@@ -22,26 +22,18 @@ typedef struct federated_cred {
 static int read_assertion(azsreg_buf *out, const char *path)
 {
 	FILE *f = azsreg_plat__fopen(path, "rb");
-	char chunk[4096];
-	size_t n;
-	int rc = AZSREG_OK;
+	int problem = 0, rc;
 
 	if (f == NULL)
 		return azsreg_error__set(AZSREG_EAUTH, "cannot read the federated token file \"%s\": %s", path, strerror(errno));
-	out->limit = ASSERTION_FILE_MAX;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-		rc = azsreg_buf__put(out, chunk, n);
-		if (rc != AZSREG_OK) {
-			rc = azsreg_error__set(AZSREG_EAUTH, "the federated token file \"%s\" is larger than 64 KiB", path);
-			break;
-		}
-	}
-	if (rc == AZSREG_OK && ferror(f))
-		rc = azsreg_error__set(AZSREG_EAUTH, "cannot read the federated token file \"%s\"", path);
+	rc = azsreg_buf__read_file(out, f, ASSERTION_FILE_MAX, &problem);
 	fclose(f);
-	azsreg__wipe(chunk, sizeof(chunk));
+	if (problem == AZSREG_READ_TOO_LARGE)
+		return azsreg_error__set(AZSREG_EAUTH, "the federated token file \"%s\" is larger than 64 KiB", path);
+	if (problem == AZSREG_READ_FAILED)
+		return azsreg_error__set(AZSREG_EAUTH, "cannot read the federated token file \"%s\"", path);
 	if (rc != AZSREG_OK)
-		return rc;
+		return rc; /* out of memory */
 	/* Trim surrounding whitespace (files usually end with a newline). */
 	while (out->size > 0 && (out->ptr[out->size - 1] == '\n' || out->ptr[out->size - 1] == '\r' ||
 				 out->ptr[out->size - 1] == ' ' || out->ptr[out->size - 1] == '\t'))

@@ -130,3 +130,41 @@ Test(buf, version)
 	cr_assert_str_eq(azsreg_version(), AZSREG_VERSION);
 	cr_assert_str_eq(azsreg_version(), "0.2.0");
 }
+
+/* azsreg_buf__read_file: up to max bytes; more is AZSREG_READ_TOO_LARGE (no last error: the
+ * caller words it), never taken for running out of memory. */
+Test(buf, read_file_reads_up_to_max_and_names_a_file_that_is_larger)
+{
+	azsreg_buf b = AZSREG_BUF_INIT;
+	FILE *f = tmpfile();
+	char data[10000];
+	int problem = -1;
+
+	cr_assert_not_null(f);
+	memset(data, 'x', sizeof data);
+	cr_assert_eq(fwrite(data, 1, sizeof data, f), sizeof data);
+	rewind(f);
+	cr_expect_eq(azsreg_buf__read_file(&b, f, sizeof data, &problem), AZSREG_OK);
+	cr_expect_eq(problem, 0);
+	cr_expect_eq(b.size, sizeof data);
+	azsreg_buf__free(&b);
+
+	rewind(f);
+	azsreg_error_clear();
+	cr_expect_eq(azsreg_buf__read_file(&b, f, sizeof data - 1, &problem), AZSREG_EINVALID);
+	cr_expect_eq(problem, AZSREG_READ_TOO_LARGE);
+	cr_expect_eq(azsreg_error_last()->code, AZSREG_OK, "no last error: the caller words it");
+	cr_expect_leq(b.size, sizeof data - 1);
+	azsreg_buf__free(&b);
+
+	fclose(f);
+#ifndef _WIN32
+	/* a stream opened for writing only cannot be read: a read error (glibc) */
+	f = fopen("/dev/null", "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(azsreg_buf__read_file(&b, f, 100, &problem), AZSREG_EINVALID);
+	cr_expect_eq(problem, AZSREG_READ_FAILED);
+	fclose(f);
+#endif
+	azsreg_buf__free(&b);
+}
