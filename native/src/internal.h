@@ -238,7 +238,9 @@ int azsreg_log__member_is_secret(const char *name);
  */
 struct json_t;
 #define AZSREG_JSON_NOT_UTF8 "(not valid UTF-8)"
-/** 1 when s[0..n) is well-formed UTF-8 as Jansson requires it (no overlong forms, no surrogates, at most U+10FFFF). */
+/** The offset of the first byte of s[0..n) that does not start or continue well-formed UTF-8 as Jansson requires it (no overlong forms, no surrogates, at most U+10FFFF); n when all is. */
+size_t azsreg_json__utf8_invalid_at(const char *s, size_t n);
+/** 1 when all of s[0..n) is well-formed UTF-8 (azsreg_json__utf8_invalid_at(s, n) == n). */
 int azsreg_json__valid_utf8(const char *s, size_t n);
 /** json_string(s); json_null() for NULL; AZSREG_JSON_NOT_UTF8 when s is not UTF-8; NULL only when out of memory. */
 struct json_t *azsreg_json__text(const char *s);

@@ -703,29 +703,28 @@ foreach ($sc in $scenarios) {
         }
     }
 }
+# A goal of the two sync contenders, judged over their extra runs ($runs: those of $k), or
+# why it has no verdict. $judge returns @(shown figure, PASS or MISS).
+function Write-SyncGoal {
+    param([string] $Key, [string] $Text, [object[]] $Runs, [string] $NotRun, [scriptblock] $Judge)
+    if ($keys -notcontains $Key) { Write-Goal $Text 'n/a' 'not selected (-Contender)' }
+    elseif ($skipped.Contains($Key)) { Write-Goal $Text 'n/a' "skipped: $($skipped[$Key])" }
+    elseif ($failed.Contains($Key)) { Write-Goal $Text 'n/a' 'FAILED' }
+    elseif ($Runs.Count -eq 0) { Write-Goal $Text 'n/a' $NotRun }
+    else { $v = & $Judge $Runs; Write-Goal $Text $v[0] $v[1] }
+}
 foreach ($k in @('azsreg-sync', 'module-sync')) {
-    $text = "a no-op second run of $k sends no write"
-    $mine = @($noops | Where-Object { $_.Key -eq $k })
-    if ($keys -notcontains $k) { Write-Goal $text 'n/a' 'not selected (-Contender)' }
-    elseif ($skipped.Contains($k)) { Write-Goal $text 'n/a' "skipped: $($skipped[$k])" }
-    elseif ($failed.Contains($k)) { Write-Goal $text 'n/a' 'FAILED' }
-    elseif ($mine.Count -eq 0) { Write-Goal $text 'n/a' 'not run (scenario 1 only)' }
-    else {
+    Write-SyncGoal -Key $k -Text "a no-op second run of $k sends no write" -Runs @($noops | Where-Object { $_.Key -eq $k }) -NotRun 'not run (scenario 1 only)' -Judge {
+        param($mine)
         $w = ($mine | Measure-Object -Property Writes -Maximum).Maximum
-        Write-Goal $text "$w writes in $($mine.Count) runs" $(if ($w -eq 0) { 'PASS' } else { 'MISS' })
+        "$w writes in $($mine.Count) runs", $(if ($w -eq 0) { 'PASS' } else { 'MISS' })
     }
 }
 foreach ($k in @('azsreg-sync', 'module-sync')) {
-    $text = "a pruning sync of $k deletes only the rows left out"
-    $mine = @($prunes | Where-Object { $_.Key -eq $k })
-    if ($keys -notcontains $k) { Write-Goal $text 'n/a' 'not selected (-Contender)' }
-    elseif ($skipped.Contains($k)) { Write-Goal $text 'n/a' "skipped: $($skipped[$k])" }
-    elseif ($failed.Contains($k)) { Write-Goal $text 'n/a' 'FAILED' }
-    elseif ($mine.Count -eq 0) { Write-Goal $text 'n/a' 'not run' }
-    else {
+    Write-SyncGoal -Key $k -Text "a pruning sync of $k deletes only the rows left out" -Runs @($prunes | Where-Object { $_.Key -eq $k }) -NotRun 'not run' -Judge {
+        param($mine)
         $bad = @($mine | Where-Object { $_.Deletes -ne $_.Expected -or $_.Writes -ne $_.Expected })
-        $shown = ($mine | ForEach-Object { "$($_.Scenario) $($_.Deletes)/$($_.Expected)" } | Select-Object -Unique) -join ', '
-        Write-Goal $text $shown $(if ($bad.Count -eq 0) { 'PASS' } else { 'MISS' })
+        (($mine | ForEach-Object { "$($_.Scenario) $($_.Deletes)/$($_.Expected)" } | Select-Object -Unique) -join ', '), $(if ($bad.Count -eq 0) { 'PASS' } else { 'MISS' })
     }
 }
 $loadEnd = Get-LoadAverage

@@ -623,14 +623,9 @@ static int s_username_password(world *w)
 
 static int s_federated(world *w)
 {
-	azsreg_federated_options fo = AZSREG_FEDERATED_OPTIONS_INIT;
 	azsreg_credential *cred = NULL;
-	int rc;
+	int rc = azsreg_credential_federated_new(&cred, &(azsreg_federated_options){ AZSREG_FEDERATED_OPTIONS_VERSION, TENANT, CLIENT_ID, g_token_file });
 
-	fo.tenant_id = TENANT;
-	fo.client_id = CLIENT_ID;
-	fo.token_file = g_token_file;
-	rc = azsreg_credential_federated_new(&cred, &fo);
 	return with_client(w, cred, rc, op_registration_get);
 }
 
@@ -676,13 +671,9 @@ static int op_registration_get_after_device_code(world *w, azsreg_client *client
 
 static int s_device_code(world *w)
 {
-	azsreg_device_code_options dco = AZSREG_DEVICE_CODE_OPTIONS_INIT;
 	azsreg_credential *cred = NULL;
-	int rc;
+	int rc = azsreg_credential_device_code_new(&cred, &(azsreg_device_code_options){ AZSREG_DEVICE_CODE_OPTIONS_VERSION, TENANT, NULL, prompt_ok, NULL });
 
-	dco.tenant_id = TENANT;
-	dco.prompt_cb = prompt_ok;
-	rc = azsreg_credential_device_code_new(&cred, &dco);
 	return with_client(w, cred, rc, op_registration_get_after_device_code);
 }
 
@@ -852,36 +843,33 @@ static void *json_hook_malloc_failing(size_t n)
 	return fail_now() ? NULL : counted(malloc(n));
 }
 
+/* Writes `content` to a fresh /tmp/azsreg-alloc-<what>-XXXXXX, whose name goes to path. */
+static void write_temp(char *path, size_t cap, const char *what, const char *content)
+{
+	FILE *f;
+	int fd;
+
+	snprintf(path, cap, "/tmp/azsreg-alloc-%s-XXXXXX", what);
+	fd = mkstemp(path);
+	cr_assert_geq(fd, 0, "cannot make a temporary file");
+	f = fdopen(fd, "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(fputs(content, f) >= 0 && fclose(f) == 0, 1, "cannot write %s", path);
+}
+
 static void setup(void)
 {
 	static const char *const network_vars[] = { "https_proxy", "HTTPS_PROXY", "http_proxy", "all_proxy", "ALL_PROXY",
 						    "NO_PROXY", "no_proxy", "SSL_CERT_FILE", "CURL_CA_BUNDLE" };
 	azsreg_client_secret_options so = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
-	FILE *f;
-	int fd;
 
 	json_set_alloc_funcs(getenv("AZSREG_ALLOC_FAIL_JSON") != NULL ? json_hook_malloc_failing : json_hook_malloc,
 			     azsreg_hook_free);
 	for (size_t i = 0; i < sizeof network_vars / sizeof network_vars[0]; i++)
 		unsetenv(network_vars[i]);
-	snprintf(g_ca_file, sizeof g_ca_file, "/tmp/azsreg-alloc-ca-XXXXXX");
-	fd = mkstemp(g_ca_file);
-	cr_assert_geq(fd, 0, "cannot make a temporary file");
-	f = fdopen(fd, "w");
-	cr_assert_not_null(f);
-	cr_assert_eq(fputs(CA_PEM, f) >= 0 && fclose(f) == 0, 1, "cannot write %s", g_ca_file);
-	snprintf(g_cert_file, sizeof g_cert_file, "/tmp/azsreg-alloc-cert-XXXXXX");
-	fd = mkstemp(g_cert_file);
-	cr_assert_geq(fd, 0, "cannot make a temporary file");
-	f = fdopen(fd, "w");
-	cr_assert_not_null(f);
-	cr_assert_eq(fputs(CERT_PEM, f) >= 0 && fclose(f) == 0, 1, "cannot write %s", g_cert_file);
-	snprintf(g_token_file, sizeof g_token_file, "/tmp/azsreg-alloc-token-XXXXXX");
-	fd = mkstemp(g_token_file);
-	cr_assert_geq(fd, 0, "cannot make a temporary file");
-	f = fdopen(fd, "w");
-	cr_assert_not_null(f);
-	cr_assert_eq(fputs(FEDERATED_ASSERTION "\n", f) >= 0 && fclose(f) == 0, 1, "cannot write %s", g_token_file);
+	write_temp(g_ca_file, sizeof g_ca_file, "ca", CA_PEM);
+	write_temp(g_cert_file, sizeof g_cert_file, "cert", CERT_PEM);
+	write_temp(g_token_file, sizeof g_token_file, "token", FEDERATED_ASSERTION "\n");
 
 	so.tenant_id = TENANT;
 	so.client_id = CLIENT_ID;

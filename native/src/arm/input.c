@@ -43,55 +43,6 @@ typedef struct in_state {
 
 /* ------------------------------------------------------------------ text */
 
-/*
- * Offset of the first byte that does not start or continue a valid UTF-8 sequence
- * (overlong forms, surrogates and code points above U+10FFFF are invalid, as for JSON),
- * or n when all of s[0..n) is valid.
- */
-static size_t utf8_invalid_at(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char c = s[i];
-		unsigned char lo = 0x80, hi = 0xBF;
-		size_t extra, k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF) {
-			extra = 1;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			extra = 2;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			extra = 3;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else {
-			return i;
-		}
-		for (k = 1; k <= extra; k++) {
-			unsigned char d;
-
-			if (i + k >= n)
-				return i;
-			d = s[i + k];
-			if (k == 1 ? (d < lo || d > hi) : (d < 0x80 || d > 0xBF))
-				return i;
-		}
-		i += extra + 1;
-	}
-	return n;
-}
-
 /* A heap copy of s with every byte that is not valid UTF-8 replaced by '?'; NULL out of memory. */
 static char *utf8_copy(const char *s)
 {
@@ -102,7 +53,7 @@ static char *utf8_copy(const char *s)
 		return NULL;
 	memcpy(r, s, n + 1);
 	while (i < n) {
-		bad = i + utf8_invalid_at((const unsigned char *)r + i, n - i);
+		bad = i + azsreg_json__utf8_invalid_at(r + i, n - i);
 		if (bad >= n)
 			break;
 		r[bad] = '?';
@@ -184,7 +135,7 @@ static int check_text(const char *text, size_t len)
 					 "the file is UTF-16 (it starts with a UTF-16 byte order mark): save it as UTF-8");
 	z = memchr(text, '\0', len);
 	nul = z != NULL ? (size_t)((const char *)z - text) : len;
-	bad = utf8_invalid_at(u, nul);
+	bad = azsreg_json__utf8_invalid_at(text, nul);
 	if (bad < nul) {
 		position_of(text, len, bad, &line, &col);
 		return azsreg_error__set(AZSREG_EINVALID,

@@ -13,12 +13,13 @@
 
 #include <jansson.h>
 
-int azsreg_json__valid_utf8(const char *s, size_t n)
+size_t azsreg_json__utf8_invalid_at(const char *text, size_t n)
 {
+	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned char c = (unsigned char)s[i], lo = 0x80, hi = 0xBF;
+		unsigned char c = s[i], lo = 0x80, hi = 0xBF;
 		size_t k, extra;
 
 		if (c < 0x80) {
@@ -40,17 +41,22 @@ int azsreg_json__valid_utf8(const char *s, size_t n)
 			else if (c == 0xF4)
 				hi = 0x8F; /* above U+10FFFF */
 		} else {
-			return 0;
+			return i;
 		}
 		for (k = 1; k <= extra; k++) {
-			unsigned char b = i + k < n ? (unsigned char)s[i + k] : 0;
+			unsigned char b = i + k < n ? s[i + k] : 0;
 
 			if (k == 1 ? (b < lo || b > hi) : (b & 0xC0) != 0x80)
-				return 0;
+				return i;
 		}
 		i += extra + 1;
 	}
-	return 1;
+	return n;
+}
+
+int azsreg_json__valid_utf8(const char *s, size_t n)
+{
+	return azsreg_json__utf8_invalid_at(s, n) == n;
 }
 
 json_t *azsreg_json__text(const char *s)
