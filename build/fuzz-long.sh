@@ -33,6 +33,10 @@ fi
 export AZSREG_FUZZ_WORK="${AZSREG_FUZZ_WORK:-$ROOT/out/fuzz-long}"
 export AZSREG_FUZZ_KEEP=1
 export AZSREG_FUZZ_RATE=1
+# libFuzzer's hang limit is wall-clock time: on a machine shared with other work (the test
+# command beside it, or a run started with nice) an input of 10 ms once took 12 s, and 10 s
+# called that a hang. 60 s still finds a real hang (an endless loop) in a long run.
+export AZSREG_FUZZ_TIMEOUT="${AZSREG_FUZZ_TIMEOUT:-60}"
 if [ -n "$runs" ]; then
 	export AZSREG_FUZZ_RUNS="$runs"
 	if [ -n "$seconds" ]; then export AZSREG_FUZZ_SECONDS="$seconds"; else unset AZSREG_FUZZ_SECONDS; fi

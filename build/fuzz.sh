@@ -20,6 +20,8 @@
 #                         crash artifacts
 #   AZSREG_FUZZ_KEEP      1: keep a scratch corpus that exists (long runs resume from it)
 #   AZSREG_FUZZ_RATE      1: add execs/s to every target's line (build/fuzz-long.sh)
+#   AZSREG_FUZZ_TIMEOUT   seconds one input may take before libFuzzer calls it a hang
+#                         (-timeout; default 10; build/fuzz-long.sh: 60, see there)
 # Prints one line per target, "fuzz <target>: <execs> execs, <cov> cov, ok" or
 # "... CRASH (<artifact>)", then "N passed, N failed"; exits non-zero when any target
 # crashed, leaked, broke an invariant, hit a sanitizer report, a timeout or the RSS limit.
@@ -143,7 +145,7 @@ run_target() {
 	if [ -d "tests/fuzz/corpus/$t" ]; then
 		cp -n "tests/fuzz/corpus/$t"/* "$dir/corpus/" 2>/dev/null || true
 	fi
-	opts=(-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/")
+	opts=(-timeout="${AZSREG_FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/")
 	[ -f "tests/fuzz/dict/$t.dict" ] && opts+=(-dict="tests/fuzz/dict/$t.dict")
 	if [ -n "$RUNS" ]; then
 		opts+=(-runs="$RUNS")
