@@ -658,6 +658,19 @@ const char *azsreg_cred__tenant(const azsreg_token_context *ctx, const char *cre
 int azsreg_cred__check_client_id(const char *client_id, const char *what);
 /** Refuses tenant names that are not GUIDs or domain-like ([A-Za-z0-9._-]). */
 int azsreg_cred__check_tenant(const char *tenant, const char *what);
+
+/** The application a credential signs in as: its client ID and, when given, its tenant. */
+typedef struct azsreg_cred_app {
+	char *client_id;
+	char *tenant; /* NULL: the client options' tenant, or the credential's default */
+} azsreg_cred_app;
+
+/** Checks a client ID and a tenant (NULL or "": none given) before anything is allocated. */
+int azsreg_cred__check_app(const char *client_id, const char *tenant_id, const char *what);
+/** Copies what azsreg_cred__check_app accepted; on failure app holds what was copied. */
+int azsreg_cred__app_copy(azsreg_cred_app *app, const char *client_id, const char *tenant_id);
+/** Frees the copies; app is left empty. */
+void azsreg_cred__app_free(azsreg_cred_app *app);
 /**
  * Token endpoint URL: AD FS "{authority}oauth2/token"; AAD v2
  * "{authority}{tenant}/oauth2/v2.0/token" (suffix "devicecode" instead of "token" with
@@ -680,6 +693,12 @@ int azsreg_cred__post_form(const azsreg_token_context *ctx, const char *url, azs
  * `out_refresh_token` may be NULL.
  */
 int azsreg_cred__post_token_request(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, azsreg_buf *form, azsreg_token *out, char **out_refresh_token);
+/**
+ * The client credentials grant (RFC 6749 section 4.4) at `url`: client_id and the scope,
+ * proven by a client secret or by a client assertion (RFC 7523 JWT bearer), exactly one
+ * of the two; parsed as azsreg_cred__post_token_request does.
+ */
+int azsreg_cred__client_credentials(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url, const char *client_id, const char *client_secret, const char *client_assertion, azsreg_token *out);
 /** The clock of a token context: ctx->clock, the pipeline's, or the system clock. */
 const azsreg_clock *azsreg_cred__clock(const azsreg_token_context *ctx);
 

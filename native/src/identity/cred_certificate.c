@@ -28,8 +28,7 @@
 
 typedef struct cert_cred {
 	azsreg_credential base;
-	char *tenant;
-	char *client_id;
+	azsreg_cred_app app;
 	EVP_PKEY *pkey; /* NULL when sign_cb is used */
 	azsreg_sign_cb sign_cb;
 	void *sign_payload;
@@ -67,7 +66,7 @@ done:
 static int cc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
 {
 	cert_cred *c = (cert_cred *)cred;
-	azsreg_buf url = AZSREG_BUF_INIT, form = AZSREG_BUF_INIT;
+	azsreg_buf url = AZSREG_BUF_INIT;
 	char *assertion = NULL;
 	azsreg_assertion_params ap;
 	const azsreg_clock *clk = azsreg_cred__clock(ctx);
@@ -76,14 +75,14 @@ static int cc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	size_t i;
 
 	memset(&ap, 0, sizeof(ap));
-	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->tenant), 0);
+	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->app.tenant), 0);
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;
 	}
 	for (i = 0; i < c->chain_count; i++)
 		chain[i] = c->der[i];
-	ap.client_id = c->client_id;
+	ap.client_id = c->app.client_id;
 	ap.audience = azsreg_buf__cstr(&url);
 	ap.cert_der = c->der[0];
 	ap.cert_der_len = c->der_len[0];
@@ -98,22 +97,10 @@ static int cc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;
 	}
-	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__append_scope(&form, ctx, NULL);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_assertion", assertion);
-	if (rc != AZSREG_OK)
-		goto done;
-	rc = azsreg_cred__post_token_request(cred, ctx, azsreg_buf__cstr(&url), &form, out, NULL);
+	rc = azsreg_cred__client_credentials(cred, ctx, azsreg_buf__cstr(&url), c->app.client_id, NULL, assertion, out);
 done:
 	azsreg__free_secret(assertion);
 	azsreg_buf__free(&url);
-	azsreg_buf__wipe_free(&form);
 	return rc;
 }
 
@@ -127,8 +114,7 @@ static void cc_destroy(azsreg_credential *cred)
 	EVP_PKEY_free(c->pkey);
 	for (i = 0; i < c->chain_count; i++)
 		free(c->der[i]);
-	free(c->tenant);
-	free(c->client_id);
+	azsreg_cred__app_free(&c->app);
 	azsreg__wipe(c, sizeof(*c));
 	free(c);
 }
@@ -346,14 +332,9 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 		rc = azsreg_error__set(AZSREG_EINVALID, "certificate credential: options missing or of an unknown version");
 		goto done;
 	}
-	rc = azsreg_cred__check_client_id(opts->client_id, "certificate credential");
+	rc = azsreg_cred__check_app(opts->client_id, opts->tenant_id, "certificate credential");
 	if (rc != AZSREG_OK)
 		goto done;
-	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0') {
-		rc = azsreg_cred__check_tenant(opts->tenant_id, "certificate credential");
-		if (rc != AZSREG_OK)
-			goto done;
-	}
 	if ((opts->certificate_path == NULL || opts->certificate_path[0] == '\0') == (opts->certificate_der == NULL)) {
 		rc = azsreg_error__set(AZSREG_EINVALID,
 				       "certificate credential: give either certificate_path or certificate_der + sign_cb");
@@ -370,13 +351,9 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
 		goto done;
 	}
-	c->client_id = azsreg__strdup(opts->client_id);
-	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0')
-		c->tenant = azsreg__strdup(opts->tenant_id);
-	if (c->client_id == NULL || (opts->tenant_id && opts->tenant_id[0] && c->tenant == NULL)) {
-		rc = AZSREG_ENOMEM;
+	rc = azsreg_cred__app_copy(&c->app, opts->client_id, opts->tenant_id);
+	if (rc != AZSREG_OK)
 		goto done;
-	}
 	c->send_chain = opts->send_certificate_chain != 0;
 	if (opts->certificate_der != NULL) {
 		const unsigned char *p = opts->certificate_der;
@@ -421,8 +398,8 @@ AZSREG_EXTERN(int) azsreg_credential_certificate_new(azsreg_credential **out, co
 	}
 	for (i = 0; i < sizeof(sha1); i++)
 		snprintf(thumb + 2 * i, 3, "%02X", sha1[i]);
-	snprintf(desc, sizeof(desc), "Certificate(client %.80s, tenant %.80s, thumbprint %s)", c->client_id,
-		 c->tenant ? c->tenant : "from client options", thumb);
+	snprintf(desc, sizeof(desc), "Certificate(client %.80s, tenant %.80s, thumbprint %s)", c->app.client_id,
+		 c->app.tenant ? c->app.tenant : "from client options", thumb);
 	azsreg_credential__init(&c->base, &cc_vtable, desc);
 	/* the payload handed over is the one released, whichever route made the credential
 	 * (a certificate file signs with its own key, but its payload is still released) */

@@ -13,35 +13,22 @@
 
 typedef struct client_secret_cred {
 	azsreg_credential base;
-	char *tenant;
-	char *client_id;
+	azsreg_cred_app app;
 	char *secret; /* registered, wiped */
 } client_secret_cred;
 
 static int cs_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
 {
 	client_secret_cred *c = (client_secret_cred *)cred;
-	azsreg_buf url = AZSREG_BUF_INIT, form = AZSREG_BUF_INIT;
+	azsreg_buf url = AZSREG_BUF_INIT;
 	int rc;
 
-	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->tenant), 0);
-	if (rc != AZSREG_OK) {
-		(void)azsreg_error__prefix("sign-in with %s", cred->description);
-		goto done;
-	}
-	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__append_scope(&form, ctx, NULL);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_secret", c->secret);
+	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->app.tenant), 0);
 	if (rc != AZSREG_OK)
-		goto done;
-	rc = azsreg_cred__post_token_request(cred, ctx, azsreg_buf__cstr(&url), &form, out, NULL);
-done:
+		(void)azsreg_error__prefix("sign-in with %s", cred->description);
+	else
+		rc = azsreg_cred__client_credentials(cred, ctx, azsreg_buf__cstr(&url), c->app.client_id, c->secret, NULL, out);
 	azsreg_buf__free(&url);
-	azsreg_buf__wipe_free(&form);
 	return rc;
 }
 
@@ -51,8 +38,7 @@ static void cs_destroy(azsreg_credential *cred)
 
 	azsreg_secret__unregister(c->secret);
 	azsreg__free_secret(c->secret);
-	free(c->tenant);
-	free(c->client_id);
+	azsreg_cred__app_free(&c->app);
 	azsreg__wipe(c, sizeof(*c));
 	free(c);
 }
@@ -72,14 +58,9 @@ AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, 
 		rc = azsreg_error__set(AZSREG_EINVALID, "client secret credential: options missing or of an unknown version");
 		goto done;
 	}
-	rc = azsreg_cred__check_client_id(opts->client_id, "client secret credential");
+	rc = azsreg_cred__check_app(opts->client_id, opts->tenant_id, "client secret credential");
 	if (rc != AZSREG_OK)
 		goto done;
-	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0') {
-		rc = azsreg_cred__check_tenant(opts->tenant_id, "client secret credential");
-		if (rc != AZSREG_OK)
-			goto done;
-	}
 	if (opts->client_secret == NULL || opts->client_secret[0] == '\0') {
 		rc = azsreg_error__set(AZSREG_EINVALID, "client secret credential: the client secret is empty");
 		goto done;
@@ -89,21 +70,21 @@ AZSREG_EXTERN(int) azsreg_credential_client_secret_new(azsreg_credential **out, 
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
 		goto done;
 	}
-	c->client_id = azsreg__strdup(opts->client_id);
 	c->secret = azsreg__strdup(opts->client_secret);
 	/* registered at once: cs_destroy unregisters whatever c->secret holds */
 	if (c->secret != NULL && azsreg_secret__register(c->secret) != AZSREG_OK) {
 		azsreg__free_secret(c->secret);
 		c->secret = NULL; /* not registered: not to be unregistered */
 	}
-	if (opts->tenant_id != NULL && opts->tenant_id[0] != '\0')
-		c->tenant = azsreg__strdup(opts->tenant_id);
-	if (c->client_id == NULL || c->secret == NULL || (opts->tenant_id && opts->tenant_id[0] && c->tenant == NULL)) {
+	if (c->secret == NULL) {
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	snprintf(desc, sizeof(desc), "ClientSecret(client %.100s, tenant %.100s)", c->client_id,
-		 c->tenant ? c->tenant : "from client options");
+	rc = azsreg_cred__app_copy(&c->app, opts->client_id, opts->tenant_id);
+	if (rc != AZSREG_OK)
+		goto done;
+	snprintf(desc, sizeof(desc), "ClientSecret(client %.100s, tenant %.100s)", c->app.client_id,
+		 c->app.tenant ? c->app.tenant : "from client options");
 	azsreg_credential__init(&c->base, &cs_vtable, desc);
 	*out = &c->base;
 	c = NULL;

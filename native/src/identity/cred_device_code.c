@@ -26,8 +26,7 @@
 
 typedef struct dc_cred {
 	azsreg_credential base;
-	char *tenant;
-	char *client_id;
+	azsreg_cred_app app;
 	azsreg_device_code_cb prompt_cb;
 	void *payload;
 	azsreg_refresh_token refresh; /* after the first sign-in */
@@ -77,7 +76,7 @@ static int refresh(dc_cred *c, const azsreg_token_context *ctx, const char *url,
 	int rc;
 
 	(void)azsreg_buf__printf(&what, "renewal of %s at %s", c->base.description, url);
-	rc = azsreg_refresh__redeem(&c->refresh, ctx, url, c->client_id, azsreg_buf__cstr(&what),
+	rc = azsreg_refresh__redeem(&c->refresh, ctx, url, c->app.client_id, azsreg_buf__cstr(&what),
 				    " (the device code session cannot be renewed; sign in again)", out);
 	azsreg_buf__free(&what);
 	return rc;
@@ -101,7 +100,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 	if (rc != AZSREG_OK)
 		goto done;
 	(void)azsreg_buf__printf(&what, "device code sign-in with %s at %s", c->base.description, azsreg_buf__cstr(&url));
-	rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+	rc = azsreg_cred__form_add(&form, "client_id", c->app.client_id);
 	if (rc == AZSREG_OK)
 		rc = azsreg_cred__append_scope(&form, ctx, "offline_access");
 	if (rc != AZSREG_OK)
@@ -179,7 +178,7 @@ static int device_flow(dc_cred *c, const azsreg_token_context *ctx, const char *
 		azsreg_http_response__reset(&resp);
 		rc = azsreg_cred__form_add(&form, "grant_type", "urn:ietf:params:oauth:grant-type:device_code");
 		if (rc == AZSREG_OK)
-			rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+			rc = azsreg_cred__form_add(&form, "client_id", c->app.client_id);
 		if (rc == AZSREG_OK)
 			rc = azsreg_cred__form_add(&form, "device_code", device_code);
 		if (rc != AZSREG_OK)
@@ -236,7 +235,7 @@ static int dc_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 {
 	dc_cred *c = (dc_cred *)cred;
 	azsreg_buf url = AZSREG_BUF_INIT;
-	const char *tenant = azsreg_cred__tenant(ctx, c->tenant);
+	const char *tenant = azsreg_cred__tenant(ctx, c->app.tenant);
 	int rc;
 
 	if (ctx == NULL || ctx->pipeline == NULL) {
@@ -264,8 +263,7 @@ static void dc_destroy(azsreg_credential *cred)
 	dc_cred *c = (dc_cred *)cred;
 
 	azsreg_refresh__free(&c->refresh);
-	free(c->tenant);
-	free(c->client_id);
+	azsreg_cred__app_free(&c->app);
 	free(c);
 }
 
@@ -296,14 +294,9 @@ AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, co
 	payload = opts->prompt_payload;
 	if (client_id == NULL)
 		client_id = AZSREG_DEVICE_CODE_CLIENT_ID;
-	rc = azsreg_cred__check_client_id(client_id, "device code credential");
+	rc = azsreg_cred__check_app(client_id, tenant_id, "device code credential");
 	if (rc != AZSREG_OK)
 		goto done;
-	if (tenant_id != NULL && tenant_id[0] != '\0') {
-		rc = azsreg_cred__check_tenant(tenant_id, "device code credential");
-		if (rc != AZSREG_OK)
-			goto done;
-	}
 	if (prompt_cb == NULL) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "device code credential: a prompt callback is required to show the code");
 		goto done;
@@ -319,17 +312,13 @@ AZSREG_EXTERN(int) azsreg_credential_device_code_new(azsreg_credential **out, co
 		c = NULL;
 		goto done;
 	}
-	c->client_id = azsreg__strdup(client_id);
-	if (tenant_id != NULL && tenant_id[0] != '\0')
-		c->tenant = azsreg__strdup(tenant_id);
-	if (c->client_id == NULL || (tenant_id && tenant_id[0] && c->tenant == NULL)) {
-		rc = AZSREG_ENOMEM;
+	rc = azsreg_cred__app_copy(&c->app, client_id, tenant_id);
+	if (rc != AZSREG_OK)
 		goto done;
-	}
 	c->prompt_cb = prompt_cb;
 	c->payload = payload;
-	snprintf(desc, sizeof(desc), "DeviceCode(client %.100s, tenant %.100s)", c->client_id,
-		 c->tenant ? c->tenant : "organizations");
+	snprintf(desc, sizeof(desc), "DeviceCode(client %.100s, tenant %.100s)", c->app.client_id,
+		 c->app.tenant ? c->app.tenant : "organizations");
 	azsreg_credential__init(&c->base, &dc_vtable, desc);
 	*out = &c->base;
 	c = NULL;

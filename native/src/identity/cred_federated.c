@@ -14,8 +14,7 @@
 
 typedef struct federated_cred {
 	azsreg_credential base;
-	char *tenant;
-	char *client_id;
+	azsreg_cred_app app;
 	char *token_file;
 } federated_cred;
 
@@ -49,10 +48,10 @@ static int read_assertion(azsreg_buf *out, const char *path)
 static int fed_get_token(azsreg_credential *cred, const azsreg_token_context *ctx, azsreg_token *out)
 {
 	federated_cred *c = (federated_cred *)cred;
-	azsreg_buf url = AZSREG_BUF_INIT, form = AZSREG_BUF_INIT, assertion = AZSREG_BUF_INIT;
+	azsreg_buf url = AZSREG_BUF_INIT, assertion = AZSREG_BUF_INIT;
 	int rc;
 
-	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->tenant), 0);
+	rc = azsreg_cred__token_url(&url, ctx, azsreg_cred__tenant(ctx, c->app.tenant), 0);
 	if (rc != AZSREG_OK) {
 		(void)azsreg_error__prefix("sign-in with %s", cred->description);
 		goto done;
@@ -65,21 +64,10 @@ static int fed_get_token(azsreg_credential *cred, const azsreg_token_context *ct
 	rc = azsreg_secret__register(assertion.ptr);
 	if (rc != AZSREG_OK)
 		goto done; /* not registered: not sent, not unregistered */
-	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__append_scope(&form, ctx, NULL);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_assertion", assertion.ptr);
-	if (rc == AZSREG_OK)
-		rc = azsreg_cred__post_token_request(cred, ctx, azsreg_buf__cstr(&url), &form, out, NULL);
+	rc = azsreg_cred__client_credentials(cred, ctx, azsreg_buf__cstr(&url), c->app.client_id, NULL, assertion.ptr, out);
 	azsreg_secret__unregister(assertion.ptr);
 done:
 	azsreg_buf__free(&url);
-	azsreg_buf__wipe_free(&form);
 	azsreg_buf__wipe_free(&assertion);
 	return rc;
 }
@@ -88,8 +76,7 @@ static void fed_destroy(azsreg_credential *cred)
 {
 	federated_cred *c = (federated_cred *)cred;
 
-	free(c->tenant);
-	free(c->client_id);
+	azsreg_cred__app_free(&c->app);
 	free(c->token_file);
 	free(c);
 }
@@ -111,14 +98,9 @@ AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, cons
 	tenant_id = opts->tenant_id;
 	client_id = opts->client_id;
 	token_file = opts->token_file;
-	rc = azsreg_cred__check_client_id(client_id, "federated credential");
+	rc = azsreg_cred__check_app(client_id, tenant_id, "federated credential");
 	if (rc != AZSREG_OK)
 		goto done;
-	if (tenant_id != NULL && tenant_id[0] != '\0') {
-		rc = azsreg_cred__check_tenant(tenant_id, "federated credential");
-		if (rc != AZSREG_OK)
-			goto done;
-	}
 	if (token_file == NULL || token_file[0] == '\0') {
 		rc = azsreg_error__set(AZSREG_EINVALID, "federated credential: the token file path is required");
 		goto done;
@@ -128,16 +110,16 @@ AZSREG_EXTERN(int) azsreg_credential_federated_new(azsreg_credential **out, cons
 		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
 		goto done;
 	}
-	c->client_id = azsreg__strdup(client_id);
+	rc = azsreg_cred__app_copy(&c->app, client_id, tenant_id);
+	if (rc != AZSREG_OK)
+		goto done;
 	c->token_file = azsreg__strdup(token_file);
-	if (tenant_id != NULL && tenant_id[0] != '\0')
-		c->tenant = azsreg__strdup(tenant_id);
-	if (c->client_id == NULL || c->token_file == NULL || (tenant_id && tenant_id[0] && c->tenant == NULL)) {
+	if (c->token_file == NULL) {
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
-	snprintf(desc, sizeof(desc), "Federated(client %.80s, tenant %.60s, file %.80s)", c->client_id,
-		 c->tenant ? c->tenant : "from client options", c->token_file);
+	snprintf(desc, sizeof(desc), "Federated(client %.80s, tenant %.60s, file %.80s)", c->app.client_id,
+		 c->app.tenant ? c->app.tenant : "from client options", c->token_file);
 	azsreg_credential__init(&c->base, &fed_vtable, desc);
 	*out = &c->base;
 	c = NULL;

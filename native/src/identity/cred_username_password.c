@@ -25,8 +25,7 @@
 
 typedef struct up_cred {
 	azsreg_credential base;
-	char *tenant;
-	char *client_id;
+	azsreg_cred_app app;
 	char *username;
 	char *password; /* secret, registered, wiped */
 	azsreg_refresh_token refresh; /* after the first sign-in */
@@ -39,7 +38,7 @@ static int up_password_grant(up_cred *c, const azsreg_token_context *ctx, const 
 
 	rc = azsreg_cred__form_add(&form, "grant_type", "password");
 	if (rc == AZSREG_OK)
-		rc = azsreg_cred__form_add(&form, "client_id", c->client_id);
+		rc = azsreg_cred__form_add(&form, "client_id", c->app.client_id);
 	if (rc == AZSREG_OK)
 		rc = azsreg_cred__form_add(&form, "username", c->username);
 	if (rc == AZSREG_OK)
@@ -56,7 +55,7 @@ static int up_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 {
 	up_cred *c = (up_cred *)cred;
 	azsreg_buf url = AZSREG_BUF_INIT, what = AZSREG_BUF_INIT;
-	const char *tenant = azsreg_cred__tenant(ctx, c->tenant);
+	const char *tenant = azsreg_cred__tenant(ctx, c->app.tenant);
 	char *rt = NULL;
 	int rc;
 
@@ -69,7 +68,7 @@ static int up_get_token(azsreg_credential *cred, const azsreg_token_context *ctx
 	}
 	if (azsreg_refresh__held(&c->refresh)) {
 		(void)azsreg_buf__printf(&what, "sign-in with %s at %s", cred->description, azsreg_buf__cstr(&url));
-		rc = azsreg_refresh__redeem(&c->refresh, ctx, azsreg_buf__cstr(&url), c->client_id, azsreg_buf__cstr(&what), NULL, out);
+		rc = azsreg_refresh__redeem(&c->refresh, ctx, azsreg_buf__cstr(&url), c->app.client_id, azsreg_buf__cstr(&what), NULL, out);
 		if (rc != AZSREG_EAUTH)
 			goto done;
 		/* The refresh token was refused (revoked, expired): sign in with the password again. */
@@ -97,8 +96,7 @@ static void up_destroy(azsreg_credential *cred)
 		azsreg_secret__unregister(c->password);
 		azsreg__free_secret(c->password);
 	}
-	free(c->tenant);
-	free(c->client_id);
+	azsreg_cred__app_free(&c->app);
 	free(c->username);
 	azsreg__wipe(c, sizeof(*c));
 	free(c);
@@ -146,14 +144,9 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 	password = opts->password;
 	if (client_id == NULL || client_id[0] == '\0')
 		client_id = UP_DEFAULT_CLIENT_ID;
-	rc = azsreg_cred__check_client_id(client_id, "user name + password credential");
+	rc = azsreg_cred__check_app(client_id, tenant_id, "user name + password credential");
 	if (rc != AZSREG_OK)
 		goto done;
-	if (tenant_id != NULL && tenant_id[0] != '\0') {
-		rc = azsreg_cred__check_tenant(tenant_id, "user name + password credential");
-		if (rc != AZSREG_OK)
-			goto done;
-	}
 	rc = check_username(username);
 	if (rc != AZSREG_OK)
 		goto done;
@@ -182,18 +175,17 @@ AZSREG_EXTERN(int) azsreg_credential_username_password_new(azsreg_credential **o
 		azsreg__free_secret(c->password);
 		c->password = NULL; /* not registered: not to be unregistered when freed */
 	}
-	c->client_id = azsreg__strdup(client_id);
 	c->username = azsreg__strdup(username);
-	if (tenant_id != NULL && tenant_id[0] != '\0')
-		c->tenant = azsreg__strdup(tenant_id);
-	if (c->password == NULL || c->client_id == NULL || c->username == NULL ||
-	    (tenant_id && tenant_id[0] && c->tenant == NULL)) {
+	if (c->password == NULL || c->username == NULL) {
 		rc = AZSREG_ENOMEM;
 		goto done;
 	}
+	rc = azsreg_cred__app_copy(&c->app, client_id, tenant_id);
+	if (rc != AZSREG_OK)
+		goto done;
 	/* The description field holds 256 bytes: the user name and tenant are cut to fit. */
 	snprintf(desc, sizeof(desc), "UsernamePassword(user %.90s, client %.40s, tenant %.64s)", c->username,
-		 c->client_id, c->tenant ? c->tenant : "organizations");
+		 c->app.client_id, c->app.tenant ? c->app.tenant : "organizations");
 	azsreg_credential__init(&c->base, &up_vtable, desc);
 	*out = &c->base;
 	c = NULL;

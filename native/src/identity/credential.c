@@ -297,6 +297,63 @@ done:
 	return rc;
 }
 
+int azsreg_cred__client_credentials(const azsreg_credential *cred, const azsreg_token_context *ctx, const char *url,
+				    const char *client_id, const char *client_secret, const char *client_assertion, azsreg_token *out)
+{
+	azsreg_buf form = AZSREG_BUF_INIT;
+	int rc;
+
+	if ((client_secret == NULL) == (client_assertion == NULL))
+		return azsreg_error__set(AZSREG_ERROR, "sign-in with %s: a client secret or a client assertion, exactly one",
+					 cred->description);
+	rc = azsreg_cred__form_add(&form, "grant_type", "client_credentials");
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__form_add(&form, "client_id", client_id);
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__append_scope(&form, ctx, NULL);
+	if (rc == AZSREG_OK && client_secret != NULL)
+		rc = azsreg_cred__form_add(&form, "client_secret", client_secret);
+	if (rc == AZSREG_OK && client_assertion != NULL) {
+		rc = azsreg_cred__form_add(&form, "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer");
+		if (rc == AZSREG_OK)
+			rc = azsreg_cred__form_add(&form, "client_assertion", client_assertion);
+	}
+	if (rc == AZSREG_OK)
+		rc = azsreg_cred__post_token_request(cred, ctx, url, &form, out, NULL);
+	azsreg_buf__wipe_free(&form);
+	return rc;
+}
+
+int azsreg_cred__check_app(const char *client_id, const char *tenant_id, const char *what)
+{
+	int rc = azsreg_cred__check_client_id(client_id, what);
+
+	if (rc == AZSREG_OK && tenant_id != NULL && tenant_id[0] != '\0')
+		rc = azsreg_cred__check_tenant(tenant_id, what);
+	return rc;
+}
+
+int azsreg_cred__app_copy(azsreg_cred_app *app, const char *client_id, const char *tenant_id)
+{
+	app->client_id = azsreg__strdup(client_id);
+	if (app->client_id == NULL)
+		return AZSREG_ENOMEM; /* the message is set */
+	if (tenant_id != NULL && tenant_id[0] != '\0') {
+		app->tenant = azsreg__strdup(tenant_id);
+		if (app->tenant == NULL)
+			return AZSREG_ENOMEM;
+	}
+	return AZSREG_OK;
+}
+
+void azsreg_cred__app_free(azsreg_cred_app *app)
+{
+	free(app->client_id);
+	free(app->tenant);
+	app->client_id = NULL;
+	app->tenant = NULL;
+}
+
 /* Client IDs are GUIDs in AAD, but AD FS allows other names: refuse only what breaks a form or log line. */
 int azsreg_cred__check_client_id(const char *client_id, const char *what)
 {

@@ -29,6 +29,13 @@ Test(cred_federated, federated_reads_the_assertion_file_on_every_request)
 	fclose(f);
 	cr_assert_eq(c->vt->get_token(c, &ctx, &t), 0);
 	azsreg_token__clear(&t);
+	/* the whole client credentials form, in order, with the assertion in place of a secret */
+	cr_expect_str_eq(ft->reqs[0].body,
+			 "grant_type=client_credentials&client_id=" CLIENT
+			 "&scope=https%3A%2F%2Fmanagement.azure.com%2F.default"
+			 "&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer"
+			 "&client_assertion=assertion-one");
+	cr_expect_str_eq(ft->reqs[0].url, "https://login.microsoftonline.com/" TENANT "/oauth2/v2.0/token");
 	cr_expect_str_eq(form_value(ft->reqs[0].body, "client_assertion", v, sizeof(v)), "assertion-one");
 	cr_expect_str_eq(form_value(ft->reqs[1].body, "client_assertion", v, sizeof(v)), "assertion-two");
 	cr_expect_str_eq(form_value(ft->reqs[1].body, "client_assertion_type", v, sizeof(v)),
