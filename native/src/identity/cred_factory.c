@@ -31,10 +31,24 @@ static void redescribe(azsreg_credential *cred, const char *source)
 	snprintf(cred->description, sizeof(cred->description), "%.200s from environment (%.30s)", tmp, source);
 }
 
+/* The managed identity variables, in the order the Azure SDKs look at them. */
+static const char *const mi_vars[] = { "IDENTITY_ENDPOINT", "MSI_ENDPOINT", "AZSREG_IMDS_ENDPOINT" };
+
+/* The first of mi_vars that is set, or NULL. */
+static const char *managed_identity_var(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(mi_vars) / sizeof(mi_vars[0]); i++)
+		if (azsreg_util__env_get(mi_vars[i]) != NULL)
+			return mi_vars[i];
+	return NULL;
+}
+
 AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 {
 	int rc = AZSREG_OK;
-	const char *tenant, *client, *secret, *cert, *pw, *fed, *tok, *user, *upw;
+	const char *tenant, *client, *secret, *cert, *fed, *tok, *user, *upw, *mi;
 	azsreg_credential *cred = NULL;
 	const char *source = NULL;
 
@@ -45,81 +59,61 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 	client = azsreg_util__env_get("AZURE_CLIENT_ID");
 	secret = azsreg_util__env_get("AZURE_CLIENT_SECRET");
 	cert = azsreg_util__env_get("AZURE_CLIENT_CERTIFICATE_PATH");
-	pw = azsreg_util__env_get("AZURE_CLIENT_CERTIFICATE_PASSWORD");
 	fed = azsreg_util__env_get("AZURE_FEDERATED_TOKEN_FILE");
 	tok = azsreg_util__env_get("AZSREG_ACCESS_TOKEN");
 	user = azsreg_util__env_get("AZSREG_USERNAME");
 	upw = azsreg_util__env_get("AZSREG_PASSWORD");
+	mi = managed_identity_var();
 
-	if (tenant != NULL && client != NULL && (secret != NULL || cert != NULL || fed != NULL)) {
-		if (secret != NULL) {
-			azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
+	if (tenant != NULL && client != NULL && secret != NULL) {
+		azsreg_client_secret_options o = AZSREG_CLIENT_SECRET_OPTIONS_INIT;
 
-			o.tenant_id = tenant;
-			o.client_id = client;
-			o.client_secret = secret;
-			rc = azsreg_credential_client_secret_new(&cred, &o);
-			source = "AZURE_CLIENT_SECRET";
-		} else if (cert != NULL) {
-			azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
+		source = "AZURE_CLIENT_SECRET";
+		o.tenant_id = tenant;
+		o.client_id = client;
+		o.client_secret = secret;
+		rc = azsreg_credential_client_secret_new(&cred, &o);
+	} else if (tenant != NULL && client != NULL && cert != NULL) {
+		azsreg_certificate_options o = AZSREG_CERTIFICATE_OPTIONS_INIT;
 
-			o.tenant_id = tenant;
-			o.client_id = client;
-			o.certificate_path = cert;
-			o.certificate_password = pw;
-			o.send_certificate_chain = env_true("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
-			rc = azsreg_credential_certificate_new(&cred, &o);
-			source = "AZURE_CLIENT_CERTIFICATE_PATH";
-		} else {
-			azsreg_federated_options o = AZSREG_FEDERATED_OPTIONS_INIT;
+		source = "AZURE_CLIENT_CERTIFICATE_PATH";
+		o.tenant_id = tenant;
+		o.client_id = client;
+		o.certificate_path = cert;
+		o.certificate_password = azsreg_util__env_get("AZURE_CLIENT_CERTIFICATE_PASSWORD");
+		o.send_certificate_chain = env_true("AZURE_CLIENT_SEND_CERTIFICATE_CHAIN");
+		rc = azsreg_credential_certificate_new(&cred, &o);
+	} else if (tenant != NULL && client != NULL && fed != NULL) {
+		azsreg_federated_options o = AZSREG_FEDERATED_OPTIONS_INIT;
 
-			o.tenant_id = tenant;
-			o.client_id = client;
-			o.token_file = fed;
-			rc = azsreg_credential_federated_new(&cred, &o);
-			source = "AZURE_FEDERATED_TOKEN_FILE";
-		}
-		if (rc != AZSREG_OK) {
-			(void)azsreg_error__prefix("credential from environment (%s)", source);
-			goto done;
-		}
-	} else if (user != NULL || upw != NULL) {
-		source = "AZSREG_USERNAME";
-		if (user == NULL || upw == NULL) {
-			rc = azsreg_error__set(AZSREG_EAUTH, "credential from environment: %s is set but %s is not (a user account needs both)",
-					       user ? "AZSREG_USERNAME" : "AZSREG_PASSWORD", user ? "AZSREG_PASSWORD" : "AZSREG_USERNAME");
-			goto done;
-		}
+		source = "AZURE_FEDERATED_TOKEN_FILE";
+		o.tenant_id = tenant;
+		o.client_id = client;
+		o.token_file = fed;
+		rc = azsreg_credential_federated_new(&cred, &o);
+	} else if (user != NULL && upw != NULL) {
 		azsreg_username_password_options o = AZSREG_USERNAME_PASSWORD_OPTIONS_INIT;
 
+		source = "AZSREG_USERNAME";
 		o.tenant_id = tenant;
 		o.client_id = client;
 		o.username = user;
 		o.password = upw;
 		rc = azsreg_credential_username_password_new(&cred, &o);
-		if (rc != AZSREG_OK) {
-			(void)azsreg_error__prefix("credential from environment (%s)", source);
-			goto done;
-		}
+	} else if (user != NULL || upw != NULL) {
+		rc = azsreg_error__set(AZSREG_EAUTH, "credential from environment: %s is set but %s is not (a user account needs both)",
+				       user ? "AZSREG_USERNAME" : "AZSREG_PASSWORD", user ? "AZSREG_PASSWORD" : "AZSREG_USERNAME");
+		goto done;
 	} else if (tok != NULL) {
-		rc = azsreg_credential_access_token_new(&cred, tok);
 		source = "AZSREG_ACCESS_TOKEN";
-		if (rc != AZSREG_OK) {
-			(void)azsreg_error__prefix("credential from environment (%s)", source);
-			goto done;
-		}
-	} else if (azsreg_util__env_get("IDENTITY_ENDPOINT") != NULL || azsreg_util__env_get("MSI_ENDPOINT") != NULL ||
-		   azsreg_util__env_get("AZSREG_IMDS_ENDPOINT") != NULL) {
+		rc = azsreg_credential_access_token_new(&cred, tok);
+	} else if (mi != NULL) {
 		azsreg_managed_identity_options o = AZSREG_MANAGED_IDENTITY_OPTIONS_INIT;
 
+		source = mi;
 		/* AZURE_CLIENT_ID alone selects a user-assigned identity. */
 		o.client_id = client;
 		rc = azsreg_credential_managed_identity_new(&cred, &o);
-		source = azsreg_util__env_get("IDENTITY_ENDPOINT") ? "IDENTITY_ENDPOINT" : (azsreg_util__env_get("MSI_ENDPOINT") ? "MSI_ENDPOINT" : "AZSREG_IMDS_ENDPOINT");
-		if (rc != AZSREG_OK) {
-			(void)azsreg_error__prefix("credential from environment (%s)", source);
-			goto done;
-		}
 	} else {
 		rc = azsreg_error__set(AZSREG_EAUTH,
 				       "no credential in the environment: looked at AZURE_TENANT_ID + AZURE_CLIENT_ID with "
@@ -128,6 +122,10 @@ AZSREG_EXTERN(int) azsreg_credential_from_environment(azsreg_credential **out)
 				       "MSI_ENDPOINT / AZSREG_IMDS_ENDPOINT for managed identity",
 				       tenant ? "AZURE_TENANT_ID set" : "AZURE_TENANT_ID missing",
 				       client ? ", AZURE_CLIENT_ID set" : ", AZURE_CLIENT_ID missing");
+		goto done;
+	}
+	if (rc != AZSREG_OK) {
+		(void)azsreg_error__prefix("credential from environment (%s)", source);
 		goto done;
 	}
 	redescribe(cred, source);

@@ -124,7 +124,28 @@ Test(cred_factory, environment_chain_picks_in_order_and_says_which)
 	cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
 	cr_expect(strstr(azsreg_credential_describe(c), "ManagedIdentity(user-assigned, client " CLIENT) != NULL,
 		  "%s", azsreg_credential_describe(c));
+	cr_expect(strstr(azsreg_credential_describe(c), ") from environment (IDENTITY_ENDPOINT)") != NULL, "%s",
+		  azsreg_credential_describe(c));
 	azsreg_credential_free(c);
+	/* the variable named is the one that chose managed identity */
+	unsetenv("IDENTITY_ENDPOINT");
+	unsetenv("IDENTITY_HEADER");
+	setenv("MSI_ENDPOINT", "http://127.0.0.1:1/msi/token", 1);
+	setenv("MSI_SECRET", "h-val-2", 1);
+	cr_assert_eq(azsreg_credential_from_environment(&c), 0, "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_credential_describe(c), ") from environment (MSI_ENDPOINT)") != NULL, "%s",
+		  azsreg_credential_describe(c));
+	azsreg_credential_free(c);
+	unsetenv("MSI_ENDPOINT");
+	/* a constructor's refusal names the variable that picked it */
+	setenv("AZURE_TENANT_ID", TENANT, 1);
+	setenv("AZURE_CLIENT_CERTIFICATE_PATH", "/nonexistent/azsreg-cert.pem", 1);
+	cr_expect_eq(azsreg_credential_from_environment(&c), AZSREG_EINVALID);
+	cr_expect_null(c);
+	cr_expect(strstr(azsreg_error_last()->message, "credential from environment (AZURE_CLIENT_CERTIFICATE_PATH): ") ==
+			  azsreg_error_last()->message,
+		  "%s", azsreg_error_last()->message);
+	cr_expect(strstr(azsreg_error_last()->message, "/nonexistent/azsreg-cert.pem") != NULL, "%s", azsreg_error_last()->message);
 }
 
 Test(cred_factory, credentials_from_json)
