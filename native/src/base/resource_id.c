@@ -82,6 +82,9 @@ typedef struct split_id {
 	size_t count;
 } split_id;
 
+/* The printf arguments for "%.*s" quoting a segment, cut to 80 characters. */
+#define SEG_SHOWN(sg) (int)((sg)->len > 80 ? 80 : (sg)->len), (sg)->p
+
 static int seg_is(const segment *s, const char *word)
 {
 	return s->len == strlen(word) && strncasecmp(s->p, word, s->len) == 0;
@@ -144,6 +147,15 @@ static int split(split_id *out, const char *id, const char *what)
 	return AZSREG_OK;
 }
 
+/* split() into a new split_id, which the caller frees, also on failure (*out may be NULL). */
+static int split_new(split_id **out, const char *id, const char *what)
+{
+	*out = malloc(sizeof(**out));
+	if (*out == NULL)
+		return azsreg_error__set(AZSREG_ENOMEM, "out of memory");
+	return split(*out, id, what);
+}
+
 static int guid_segment(char *out, const segment *s, const char *what, const char *idwhat)
 {
 	char tmp[AZSREG_GUID_LEN + 3];
@@ -151,7 +163,7 @@ static int guid_segment(char *out, const segment *s, const char *what, const cha
 
 	snprintf(label, sizeof(label), "%s in the %s", what, idwhat);
 	if (s->len > AZSREG_GUID_LEN + 2)
-		return azsreg_error__set(AZSREG_EINVALID, "%s '%.*s' is not a GUID", label, (int)(s->len > 80 ? 80 : s->len), s->p);
+		return azsreg_error__set(AZSREG_EINVALID, "%s '%.*s' is not a GUID", label, SEG_SHOWN(s));
 	memcpy(tmp, s->p, s->len);
 	tmp[s->len] = '\0';
 	return azsreg_guid_normalize(out, tmp, label);
@@ -216,7 +228,7 @@ static int parse_registration(azsreg_registration_ref *out, const split_id *s, c
 
 	if (!seg_is(&s->seg[0], "subscriptions"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s must start with /subscriptions/, got '%.*s' (expected %s)",
-					 idwhat, (int)(s->seg[0].len > 80 ? 80 : s->seg[0].len), s->seg[0].p, registration_shape);
+					 idwhat, SEG_SHOWN(&s->seg[0]), registration_shape);
 	if (s->count >= 2) {
 		rc = guid_segment(out->subscription_id, &s->seg[1], "subscription ID", idwhat);
 		if (rc != AZSREG_OK)
@@ -224,7 +236,7 @@ static int parse_registration(azsreg_registration_ref *out, const split_id *s, c
 	}
 	if (s->count >= 3 && !seg_is(&s->seg[2], "resourceGroups"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: expected 'resourceGroups' after the subscription ID, got '%.*s'",
-					 idwhat, (int)(s->seg[2].len > 80 ? 80 : s->seg[2].len), s->seg[2].p);
+					 idwhat, SEG_SHOWN(&s->seg[2]));
 	if (s->count >= 4) {
 		rc = check_resource_group(s->seg[3].p, s->seg[3].len, idwhat);
 		if (rc != AZSREG_OK)
@@ -232,13 +244,13 @@ static int parse_registration(azsreg_registration_ref *out, const split_id *s, c
 	}
 	if (s->count >= 5 && !seg_is(&s->seg[4], "providers"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: expected 'providers' after the resource group, got '%.*s'",
-					 idwhat, (int)(s->seg[4].len > 80 ? 80 : s->seg[4].len), s->seg[4].p);
+					 idwhat, SEG_SHOWN(&s->seg[4]));
 	if (s->count >= 6 && !seg_is(&s->seg[5], "Microsoft.AzureStack"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: wrong provider: expected Microsoft.AzureStack, got %.*s",
-					 idwhat, (int)(s->seg[5].len > 80 ? 80 : s->seg[5].len), s->seg[5].p);
+					 idwhat, SEG_SHOWN(&s->seg[5]));
 	if (s->count >= 7 && !seg_is(&s->seg[6], "registrations"))
 		return azsreg_error__set(AZSREG_EINVALID, "%s: wrong resource type: expected Microsoft.AzureStack/registrations, got Microsoft.AzureStack/%.*s",
-					 idwhat, (int)(s->seg[6].len > 80 ? 80 : s->seg[6].len), s->seg[6].p);
+					 idwhat, SEG_SHOWN(&s->seg[6]));
 	if (s->count < 8)
 		return azsreg_error__set(AZSREG_EINVALID, "%s is incomplete: %s is missing (expected %s)", idwhat, missing[s->count], registration_shape);
 	rc = check_name(s->seg[7].p, s->seg[7].len, idwhat);
@@ -264,53 +276,54 @@ static int is_customer_id(const split_id *s)
 
 /* ----------------------------------------------------------------- public */
 
-AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
+/*
+ * The checks of azsreg_resource_id_validate on a split ID. A customer subscription ID's
+ * GUID goes to `customer` in lowercase; `customer` is "" for any other ID.
+ */
+static int validate_split(const split_id *s, char *customer)
 {
-	split_id *s = NULL;
 	char guid[AZSREG_GUID_LEN + 1];
 	int rc;
 
-	s = malloc(sizeof(*s));
-	if (s == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
-		goto done;
+	customer[0] = '\0';
+	if (seg_is(&s->seg[0], "providers")) {
+		if (s->count < 2)
+			return azsreg_error__set(AZSREG_EINVALID, "resource ID is incomplete: the provider namespace after /providers/ is missing");
+		return AZSREG_OK;
 	}
-	rc = split(s, resource_id, "resource ID");
+	if (!seg_is(&s->seg[0], "subscriptions"))
+		return azsreg_error__set(AZSREG_EINVALID, "resource ID must start with /subscriptions/{id} or /providers/{namespace}, got '%.*s'",
+					 SEG_SHOWN(&s->seg[0]));
+	if (s->count < 2)
+		return AZSREG_OK; /* "/subscriptions" alone: the tenant-level list of subscriptions (GET only in practice) */
+	rc = guid_segment(guid, &s->seg[1], "subscription ID", "resource ID");
 	if (rc != AZSREG_OK)
-		goto done;
-	if (seg_is(&s->seg[0], "subscriptions")) {
-		if (s->count < 2) {
-			/* "/subscriptions" alone: the tenant-level list of subscriptions (GET only in practice). */
-			rc = AZSREG_OK;
-			goto done;
-		}
-		rc = guid_segment(guid, &s->seg[1], "subscription ID", "resource ID");
+		return rc;
+	if (s->count >= 4 && seg_is(&s->seg[2], "resourceGroups")) {
+		rc = check_resource_group(s->seg[3].p, s->seg[3].len, "resource ID");
 		if (rc != AZSREG_OK)
-			goto done;
-		if (s->count >= 4 && seg_is(&s->seg[2], "resourceGroups")) {
-			rc = check_resource_group(s->seg[3].p, s->seg[3].len, "resource ID");
-			if (rc != AZSREG_OK)
-				goto done;
-		}
-		if (is_customer_id(s)) {
-			rc = guid_segment(guid, &s->seg[9], "customer subscription ID", "resource ID");
-			if (rc != AZSREG_OK) {
-				/* Bindings tell this mistake apart (the module's InvalidCustomerSubscriptionId). */
-				azsreg_error__set_target("customerSubscriptionId");
-				goto done;
-			}
-		}
-	} else if (seg_is(&s->seg[0], "providers")) {
-		if (s->count < 2) {
-			rc = azsreg_error__set(AZSREG_EINVALID, "resource ID is incomplete: the provider namespace after /providers/ is missing");
-			goto done;
-		}
-	} else {
-		rc = azsreg_error__set(AZSREG_EINVALID, "resource ID must start with /subscriptions/{id} or /providers/{namespace}, got '%.*s'",
-				       (int)(s->seg[0].len > 80 ? 80 : s->seg[0].len), s->seg[0].p);
-		goto done;
+			return rc;
 	}
-done:
+	if (is_customer_id(s)) {
+		rc = guid_segment(customer, &s->seg[9], "customer subscription ID", "resource ID");
+		if (rc != AZSREG_OK) {
+			/* Bindings tell this mistake apart (the module's InvalidCustomerSubscriptionId). */
+			azsreg_error__set_target("customerSubscriptionId");
+			return rc;
+		}
+	}
+	return AZSREG_OK;
+}
+
+AZSREG_EXTERN(int) azsreg_resource_id_validate(const char *resource_id)
+{
+	split_id *s = NULL;
+	char customer[AZSREG_GUID_LEN + 1];
+	int rc;
+
+	rc = split_new(&s, resource_id, "resource ID");
+	if (rc == AZSREG_OK)
+		rc = validate_split(s, customer);
 	free(s);
 	return rc;
 }
@@ -318,7 +331,7 @@ done:
 AZSREG_EXTERN(int) azsreg_resource_id_normalize(char **out, const char *resource_id)
 {
 	split_id *s = NULL;
-	char guid[AZSREG_GUID_LEN + 1];
+	char customer[AZSREG_GUID_LEN + 1];
 	azsreg_buf b = AZSREG_BUF_INIT;
 	size_t start, len;
 	int rc;
@@ -326,29 +339,18 @@ AZSREG_EXTERN(int) azsreg_resource_id_normalize(char **out, const char *resource
 	if (out == NULL)
 		return azsreg_error__set(AZSREG_EINVALID, "resource ID: output is NULL");
 	*out = NULL;
-	rc = azsreg_resource_id_validate(resource_id);
-	if (rc != AZSREG_OK)
-		goto done;
-	s = malloc(sizeof(*s));
-	if (s == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = split(s, resource_id, "resource ID");
+	rc = split_new(&s, resource_id, "resource ID");
+	if (rc == AZSREG_OK)
+		rc = validate_split(s, customer);
 	if (rc != AZSREG_OK)
 		goto done;
 	len = strlen(resource_id);
-	if (is_customer_id(s)) {
+	if (customer[0] != '\0') {
 		/* The customer subscription GUID in lowercase, without braces; the rest as given. */
-		rc = guid_segment(guid, &s->seg[9], "customer subscription ID", "resource ID");
-		if (rc != AZSREG_OK) {
-			azsreg_error__set_target("customerSubscriptionId");
-			goto done;
-		}
 		start = s->seg[9].pos - 1;
 		rc = azsreg_buf__put(&b, resource_id, start);
 		if (rc == AZSREG_OK)
-			rc = azsreg_buf__puts(&b, guid);
+			rc = azsreg_buf__puts(&b, customer);
 		if (rc == AZSREG_OK)
 			rc = azsreg_buf__put(&b, resource_id + start + s->seg[9].len, len - start - s->seg[9].len);
 	} else {
@@ -376,12 +378,7 @@ AZSREG_EXTERN(int) azsreg_registration_id_parse(azsreg_registration_ref *out, co
 		rc = azsreg_error__set(AZSREG_EINVALID, "registration ID: output is NULL");
 		goto done;
 	}
-	s = malloc(sizeof(*s));
-	if (s == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = split(s, resource_id, "registration ID");
+	rc = split_new(&s, resource_id, "registration ID");
 	if (rc != AZSREG_OK)
 		goto done;
 	rc = parse_registration(&ref, s, "registration ID");
@@ -393,7 +390,7 @@ AZSREG_EXTERN(int) azsreg_registration_id_parse(azsreg_registration_ref *out, co
 					       s->seg[8].pos - 1);
 		else
 			rc = azsreg_error__set(AZSREG_EINVALID, "registration ID has unexpected trailing parts after the registration name, starting at position %zu ('%.*s')",
-					       s->seg[8].pos - 1, (int)(s->seg[8].len > 80 ? 80 : s->seg[8].len), s->seg[8].p);
+					       s->seg[8].pos - 1, SEG_SHOWN(&s->seg[8]));
 		goto done;
 	}
 	*out = ref;
@@ -415,12 +412,7 @@ AZSREG_EXTERN(int) azsreg_customer_id_parse(azsreg_registration_ref *out_registr
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: output is NULL", idwhat);
 		goto done;
 	}
-	s = malloc(sizeof(*s));
-	if (s == NULL) {
-		rc = azsreg_error__set(AZSREG_ENOMEM, "out of memory");
-		goto done;
-	}
-	rc = split(s, resource_id, idwhat);
+	rc = split_new(&s, resource_id, idwhat);
 	if (rc != AZSREG_OK)
 		goto done;
 	rc = parse_registration(&ref, s, idwhat);
@@ -432,7 +424,7 @@ AZSREG_EXTERN(int) azsreg_customer_id_parse(azsreg_registration_ref *out_registr
 	}
 	if (!seg_is(&s->seg[8], "customerSubscriptions")) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s: expected 'customerSubscriptions' after the registration name, got '%.*s'",
-				       idwhat, (int)(s->seg[8].len > 80 ? 80 : s->seg[8].len), s->seg[8].p);
+				       idwhat, SEG_SHOWN(&s->seg[8]));
 		goto done;
 	}
 	if (s->count == 9) {
@@ -444,7 +436,7 @@ AZSREG_EXTERN(int) azsreg_customer_id_parse(azsreg_registration_ref *out_registr
 		goto done;
 	if (s->count > 10) {
 		rc = azsreg_error__set(AZSREG_EINVALID, "%s has unexpected trailing parts after the customer subscription ID, starting at position %zu ('%.*s')",
-				       idwhat, s->seg[10].pos - 1, (int)(s->seg[10].len > 80 ? 80 : s->seg[10].len), s->seg[10].p);
+				       idwhat, s->seg[10].pos - 1, SEG_SHOWN(&s->seg[10]));
 		goto done;
 	}
 	*out_registration = ref;
