@@ -677,7 +677,8 @@ typedef struct azsreg_batch_result {
 	const char *json; /**< the whole result as one JSON object (for bindings): {"index","action",
 	                                 "registration","customerSubscriptionId","id","code","status","error","message",
 	                                 "requestId","attempts", DELETE success: "existed", PUT/GET success: "resource",
-	                                 failure: "armMessage","target","details","correlationId","hint" (as azsreg_error_last_json)} */
+	                                 failure: "armMessage","target","details","correlationId","hint" (as azsreg_error_last_json)};
+	                                 out of memory: only "index","action","code","status","attempts" and a "message" saying the rest was lost */
 } azsreg_batch_result;
 
 /** Where a batch stands, given to the progress callback. */

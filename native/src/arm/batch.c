@@ -615,11 +615,23 @@ static json_t *result_json(const item *it)
 	return o;
 }
 
+/* The result callback's JSON when the whole of it could not be made (out of memory): the
+ * members that need no allocation, so a binding still knows which item it is and how it
+ * ended. */
+static void result_fallback(char *buf, size_t size, const item *it)
+{
+	snprintf(buf, size,
+		 "{\"index\":%zu,\"action\":\"%s\",\"code\":\"%s\",\"status\":%d,\"attempts\":%d,"
+		 "\"message\":\"out of memory: the rest of this result was lost\"}",
+		 it->index, ACTION_NAME[it->call.action], azsreg_result_name(it->code), it->status, it->attempts);
+}
+
 static void report_result(run_state *rs, item *it)
 {
 	azsreg_batch_result r;
 	json_t *o;
 	char *text;
+	char fallback[256];
 
 	if (it->code == AZSREG_OK)
 		rs->succeeded++;
@@ -648,7 +660,9 @@ static void report_result(run_state *rs, item *it)
 	r.attempts = it->attempts;
 	r.existed = it->existed;
 	r.resource_json = it->resource_json;
-	r.json = text ? text : "{}";
+	if (text == NULL)
+		result_fallback(fallback, sizeof(fallback), it);
+	r.json = text ? text : fallback;
 	rs->b->opts.on_result(&r, rs->b->opts.payload);
 	free(text);
 }

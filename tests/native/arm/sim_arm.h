@@ -280,6 +280,17 @@ static void serve(const azsreg_http_request *req, azsreg_http_response *resp)
 	sim_serving = 0;
 }
 
+/* A Jansson allocator (json_set_alloc_funcs) for tests that fail the jn_fail_at-th
+ * allocation the library makes (counting from 1; 0: none), never one of the simulated ARM's. */
+static long jn_count, jn_fail_at;
+
+static void *jn_malloc(size_t n)
+{
+	if (!sim_serving && ++jn_count == jn_fail_at)
+		return NULL;
+	return malloc(n);
+}
+
 static int sim_send(azsreg_transport *t, const azsreg_http_request *req, azsreg_http_response *resp, long timeout_ms)
 {
 	(void)t;

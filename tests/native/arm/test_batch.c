@@ -323,6 +323,69 @@ static void cancel_on_result(const azsreg_batch_result *r, void *payload)
 		azsreg_batch_cancel(batch);
 }
 
+typedef struct jn_results {
+	int calls;
+	int fallbacks; /* results whose JSON said "the rest of this result was lost" */
+	int wrong; /* results whose JSON named another item or another outcome */
+	char first_wrong[256];
+} jn_results;
+
+static void jn_on_result(const azsreg_batch_result *r, void *payload)
+{
+	jn_results *c = payload;
+	char code[64];
+	size_t index = (size_t)-1;
+
+	c->calls++;
+	if (strstr(r->json, "out of memory: the rest of this result was lost") != NULL)
+		c->fallbacks++;
+	snprintf(code, sizeof code, "\"code\":\"%s\"", azsreg_result_name(r->code));
+	if (sscanf(r->json, "{\"index\":%zu,", &index) != 1 || index != r->index || strstr(r->json, code) == NULL) {
+		if (c->wrong++ == 0)
+			snprintf(c->first_wrong, sizeof c->first_wrong, "item %zu (%s): %s", r->index, azsreg_result_name(r->code), r->json);
+	}
+}
+
+/*
+ * Each of Jansson's allocations in the library fails in turn while a batch of three runs:
+ * every result the callback gets still names its own item and outcome, also when its JSON
+ * could not be made whole (then it holds the members that need no memory, and says so).
+ * A binding matches results to items by "index": a result without it was item 0's.
+ */
+Test(batch, a_jansson_allocation_failing_still_reports_each_result_as_its_own_item)
+{
+	azsreg_batch_item *items = make_items(3, AZSREG_BATCH_PUT, REG_A, NULL, 0);
+	jn_results jr;
+	long n, k;
+	int fallbacks = 0, rc;
+
+	memset(&jr, 0, sizeof jr);
+	new_batch(1, 0, jn_on_result, NULL, &jr);
+	json_set_alloc_funcs(jn_malloc, free);
+	jn_count = 0;
+	jn_fail_at = 0;
+	cr_assert_eq(azsreg_batch_run(batch, items, 3, NULL), AZSREG_OK, "%s", azsreg_error_last()->message);
+	n = jn_count;
+	cr_assert_eq(jr.calls, 3);
+	cr_assert_eq(jr.wrong, 0, "%s", jr.first_wrong);
+	cr_assert_eq(jr.fallbacks, 0);
+	for (k = 1; k <= n; k++) {
+		memset(&jr, 0, sizeof jr);
+		jn_count = 0;
+		jn_fail_at = k;
+		rc = azsreg_batch_run(batch, items, 3, NULL);
+		cr_expect(rc == AZSREG_OK || rc == AZSREG_EPARTIAL || rc == AZSREG_ENOMEM, "allocation %ld of %ld failing: %s", k, n,
+			  azsreg_result_name(rc));
+		cr_expect_eq(jr.wrong, 0, "allocation %ld of %ld failing: %s", k, n, jr.first_wrong);
+		fallbacks += jr.fallbacks;
+	}
+	json_set_alloc_funcs(malloc, free);
+	/* some failures fall where the result's JSON is made: the fallback was exercised */
+	cr_expect_gt(fallbacks, 0, "no result needed the fallback in %ld runs", n);
+	fprintf(stderr, "batch results: %ld Jansson allocations, each failed once: %d results sent as the fallback\n", n, fallbacks);
+	free(items);
+}
+
 Test(batch, cancel_stops_new_requests_and_says_what_was_not_sent)
 {
 	azsreg_batch_item *items = make_items(50, AZSREG_BATCH_PUT, REG_A, NULL, 0);

@@ -195,17 +195,6 @@ Test(sync, a_cancel_while_sync_lists_stops_it_before_any_write)
 	cr_expect_eq(count_seen("PUT", 0), 6);
 }
 
-/* Jansson's allocator for the test below: fails the fail_at-th allocation the library makes
- * (counting from 1; 0: none), never one of the simulated ARM's. */
-static long jn_count, jn_fail_at;
-
-static void *jn_malloc(size_t n)
-{
-	if (!sim_serving && ++jn_count == jn_fail_at)
-		return NULL;
-	return malloc(n);
-}
-
 static void reset_store(void)
 {
 	int i;
