@@ -900,15 +900,19 @@ static int write_report(const bulk *b, const json_t *result)
 		if (r != NULL && json_integer_value(json_object_get(r, "status")) > 0)
 			snprintf(status, sizeof(status), "%lld", (long long)json_integer_value(json_object_get(r, "status")));
 		if (b->report_json) {
-			json_array_append_new(rows, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}",
-							      "customerSubscriptionId", json_string_value(json_object_get(p, "customerSubscriptionId")),
-							      "registration", json_string_value(json_object_get(p, "registration")),
-							      "action", json_string_value(json_object_get(p, "action")),
-							      "tenantId", json_string_value(json_object_get(p, "tenantId")),
-							      "status", status[0] ? status : NULL, "result", result_text,
-							      "errorCode", r ? json_string_value(json_object_get(r, "error")) : NULL,
-							      "requestId", r ? json_string_value(json_object_get(r, "requestId")) : NULL,
-							      "message", r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL));
+			json_t *row = json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}",
+						"customerSubscriptionId", json_string_value(json_object_get(p, "customerSubscriptionId")),
+						"registration", json_string_value(json_object_get(p, "registration")),
+						"action", json_string_value(json_object_get(p, "action")),
+						"tenantId", json_string_value(json_object_get(p, "tenantId")),
+						"status", status[0] ? status : NULL, "result", result_text,
+						"errorCode", r ? json_string_value(json_object_get(r, "error")) : NULL,
+						"requestId", r ? json_string_value(json_object_get(r, "requestId")) : NULL,
+						"message", r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL);
+
+			/* a row that cannot be made (out of memory) fails the report rather than go missing */
+			if (json_array_append_new(rows, row) != 0)
+				rc = -1;
 			continue;
 		}
 		report_field(b->report, json_string_value(json_object_get(p, "customerSubscriptionId")), 0);
@@ -921,7 +925,7 @@ static int write_report(const bulk *b, const json_t *result)
 		report_field(b->report, r ? json_string_value(json_object_get(r, "requestId")) : NULL, 0);
 		report_field(b->report, r && code && strcmp(code, "AZSREG_OK") != 0 ? json_string_value(json_object_get(r, "message")) : NULL, 1);
 	}
-	if (b->report_json && json_dumpf(rows, b->report, JSON_INDENT(2)) != 0)
+	if (b->report_json && (rc != 0 || json_dumpf(rows, b->report, JSON_INDENT(2)) != 0))
 		rc = -1;
 	json_decref(rows);
 	if (fflush(b->report) != 0 || ferror(b->report))
