@@ -1,5 +1,4 @@
 // Set-AzureRmResource (was Public/Set-AzureRmResource.ps1).
-using System.Collections;
 using System.Collections.Generic;
 using System.Collections.Specialized;
 using System.Management.Automation;
@@ -15,83 +14,10 @@ namespace AzsRegistration.Interop.Cmdlets
     [Cmdlet(VerbsCommon.Set, "AzureRmResource", DefaultParameterSetName = ByResourceIdSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(PSObject))]
-    public sealed class SetResourceCommand : ResourceCmdletBase
+    public sealed class SetResourceCommand : ResourceWriteCmdletBase
     {
-        [Parameter(ParameterSetName = ByResourceIdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [ValidateNotNullOrEmpty]
-        public string ResourceId { get; set; }
-
-        [Parameter(ParameterSetName = BySubscriptionLevelSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name")]
-        [ValidateNotNullOrEmpty]
-        public string ResourceName { get; set; }
-
-        [Parameter(ParameterSetName = BySubscriptionLevelSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string ResourceType { get; set; }
-
-        [Parameter(ParameterSetName = BySubscriptionLevelSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string ExtensionResourceName { get; set; }
-
-        [Parameter(ParameterSetName = BySubscriptionLevelSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string ExtensionResourceType { get; set; }
-
-        [Parameter(ParameterSetName = BySubscriptionLevelSet, ValueFromPipelineByPropertyName = true)]
-        [ValidateNotNullOrEmpty]
-        public string ResourceGroupName { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string Location { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        public string Kind { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("PropertyObject")]
-        [AllowNull]
-        public PSObject Properties { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("PlanObject")]
-        public Hashtable Plan { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("SkuObject")]
-        public Hashtable Sku { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("Tags")]
-        public object Tag { get; set; }
-
-        [Parameter]
-        public SwitchParameter IsFullObject { get; set; }
-
         [Parameter]
         public SwitchParameter UsePatchSemantics { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ApiVersion { get; set; }
-
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ODataQuery { get; set; }
-
-        [Parameter]
-        public SwitchParameter Pre { get; set; }
-
-        [Parameter]
-        public SwitchParameter Force { get; set; }
-
-        [Parameter]
-        public SwitchParameter AsJob { get; set; }
-
-        [Parameter]
-        [Alias("AzureRmContext", "AzureCredential")]
-        public object DefaultProfile { get; set; }
 
         /// <summary>Body member -> the key of ResourceBody.Members, in body order.</summary>
         private static readonly KeyValuePair<string, string>[] MemberMap =
@@ -104,25 +30,14 @@ namespace AzsRegistration.Interop.Cmdlets
             new KeyValuePair<string, string>("properties", "Properties"),
         };
 
-        protected override void ProcessRecord()
+        protected override string ConfirmQuestion => Strings.ResConfirmUpdate;
+
+        protected override string ActionInProgress => Strings.ResActionUpdating;
+
+        protected override void Change(AzsContext context, string id, string version)
         {
-            ResourceTarget target = ResolveTarget(ResourceId, ResourceName, ResourceType, ExtensionResourceName, ExtensionResourceType,
-                ResourceGroupName, DefaultProfile, false, false);
-            string id = target.Id;
-
-            // Checked now so that bad -Properties fail before anything is asked or sent.
-            ResourceBody body = BuildBody(id, IsFullObject, IsBound("Properties"), Properties, Location, Kind, Sku, Plan, Tag);
+            ResourceBody body = Body;
             string bodyJson = body.Json;
-
-            if (!ConfirmAction(Force, id, Strings.F(Strings.ResConfirmUpdate, id), Strings.ResActionUpdating)) { return; }
-            if (AsJob)
-            {
-                StartJob(id, target.Context, DefaultProfile);
-                return;
-            }
-
-            AzsContext context = target.Context;
-            string version = InitializeCall(id, ref context, DefaultProfile, ApiVersion, Pre);
             string method = "PUT";
             if (UsePatchSemantics && !IsFullObject)
             {
