@@ -99,6 +99,30 @@ namespace AzsRegistration.Interop.Cmdlets
         }
 
         /// <summary>
+        /// Runs the items (azsreg_batch_run_json's JSON array) on an open batch and ends the run
+        /// as every batch command does: when the whole batch stopped, onStopped gets the failure
+        /// (each item not reported yet fails with it); a cancellation's error is written, then
+        /// the verbose summary (neither while the pipeline is stopping).
+        /// </summary>
+        protected void RunBatchItems(NativeBatch batch, string itemsJson, Action<AzsNativeException> onStopped)
+        {
+            if (batch == null) { throw new ArgumentNullException("batch"); }
+            if (onStopped == null) { throw new ArgumentNullException("onStopped"); }
+            AzsNativeException stopped;
+            NativeBatchResult result = RunOnBatch(() => batch.Run(itemsJson), out stopped);
+            if (stopped != null)
+            {
+                onStopped(stopped);
+                return;
+            }
+            if (result.Code == NativeBatch.Cancelled && !Stopping && result.Error != null)
+            {
+                WriteError(ErrorRecordFor(result.Error));
+            }
+            if (!Stopping) { WriteBatchSummary(result.Json); }
+        }
+
+        /// <summary>
         /// The non-terminating error of one failed batch item: built from its result JSON the
         /// way a single call's failure is (AzsNativeException: ErrorId = the ARM code, else the
         /// result name; category as NativeErrorCategory; the message with hint, request ID and

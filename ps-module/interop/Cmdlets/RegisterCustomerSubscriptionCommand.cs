@@ -117,22 +117,14 @@ namespace AzsRegistration.Interop.Cmdlets
             NativeBatch batch = OpenBatch(client, ThrottleLimit, Strings.RegisterActivity, json => OnResult(send, json));
             try
             {
-                AzsNativeException stopped;
-                NativeBatchResult result = RunOnBatch(() => batch.Run(ItemsJson(send)), out stopped);
-                if (stopped != null)
+                RunBatchItems(batch, ItemsJson(send), stopped =>
                 {
                     // Nothing (or not everything) was sent: every item not reported fails with it.
                     foreach (QueuedItem item in send)
                     {
                         if (!item.Reported) { WriteError(ErrorRecordFor(stopped, item.CustomerSubscriptionId)); }
                     }
-                    return;
-                }
-                if (result.Code == NativeBatch.Cancelled && !Stopping && result.Error != null)
-                {
-                    WriteError(ErrorRecordFor(result.Error));
-                }
-                if (!Stopping) { WriteBatchSummary(result.Json); }
+                });
             }
             finally
             {

@@ -132,23 +132,16 @@ namespace AzsRegistration.Interop.Cmdlets
                     else if (approved) { _approved.Add(p); }
                 }
                 if (whatIf || _approved.Count == 0) { return; }
-                AzsNativeException stopped;
-                NativeBatchResult result = RunOnBatch(() => batch.Run(ItemsJson(_approved)), out stopped);
-                if (stopped != null)
+                RunBatchItems(batch, ItemsJson(_approved), stopped =>
                 {
+                    // every approved change not reported: its result object and the failure
                     foreach (PlanItem p in _approved)
                     {
                         if (p.Reported) { continue; }
                         WriteObject(ResultObject(p, stopped.HttpStatus, false, stopped.ErrorId, stopped.RequestId, stopped.NativeMessage));
                         WriteError(ErrorRecordFor(stopped, p.CustomerSubscriptionId));
                     }
-                    return;
-                }
-                if (result.Code == NativeBatch.Cancelled && !Stopping && result.Error != null)
-                {
-                    WriteError(ErrorRecordFor(result.Error));
-                }
-                if (!Stopping) { WriteBatchSummary(result.Json); }
+                });
             }
             finally
             {

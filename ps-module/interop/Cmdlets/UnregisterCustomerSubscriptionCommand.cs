@@ -95,21 +95,14 @@ namespace AzsRegistration.Interop.Cmdlets
             NativeBatch batch = OpenBatch(_context.Client, ThrottleLimit, Strings.UnregisterActivity, OnResult);
             try
             {
-                AzsNativeException stopped;
-                NativeBatchResult result = RunOnBatch(() => batch.Run(ItemsJson()), out stopped);
-                if (stopped != null)
+                RunBatchItems(batch, ItemsJson(), stopped =>
                 {
+                    // Nothing (or not everything) was sent: every item not reported fails with it.
                     foreach (QueuedItem item in _queue)
                     {
                         if (!item.Reported) { WriteError(ErrorRecordFor(stopped, item.CustomerSubscriptionId)); }
                     }
-                    return;
-                }
-                if (result.Code == NativeBatch.Cancelled && !Stopping && result.Error != null)
-                {
-                    WriteError(ErrorRecordFor(result.Error));
-                }
-                if (!Stopping) { WriteBatchSummary(result.Json); }
+                });
             }
             finally
             {
