@@ -391,15 +391,24 @@ static int fake_authorize(void *ctx, azsreg_http_request *req, int force_renew)
 	return azsreg_headers__set(&req->headers, "Authorization", v);
 }
 
+/* Send options whose authorize callback is fake_authorize logging into `a` (zeroed). */
+static azsreg_send_options authorized(auth_log *a)
+{
+	azsreg_send_options so;
+
+	memset(a, 0, sizeof(*a));
+	memset(&so, 0, sizeof(so));
+	so.authorize = fake_authorize;
+	so.authorize_ctx = a;
+	return so;
+}
+
 Test(pipeline, expired_token_401_renews_once_and_retries_once)
 {
 	auth_log a;
 	azsreg_send_options so;
 
-	memset(&a, 0, sizeof(a));
-	memset(&so, 0, sizeof(so));
-	so.authorize = fake_authorize;
-	so.authorize_ctx = &a;
+	so = authorized(&a);
 	fake_transport_add(ft, 401, "{\"error\":{\"code\":\"ExpiredAuthenticationToken\",\"message\":\"expired\"}}", NULL);
 	fake_transport_add(ft, 200, "{}", NULL);
 	cr_assert_eq(send_req("GET", URL, NULL, &so), 0);
@@ -418,10 +427,7 @@ Test(pipeline, second_401_is_final)
 	auth_log a;
 	azsreg_send_options so;
 
-	memset(&a, 0, sizeof(a));
-	memset(&so, 0, sizeof(so));
-	so.authorize = fake_authorize;
-	so.authorize_ctx = &a;
+	so = authorized(&a);
 	fake_transport_add(ft, 401, "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"bad\"}}", NULL);
 	fake_transport_add(ft, 401, "{\"error\":{\"code\":\"InvalidAuthenticationToken\",\"message\":\"bad\"}}", NULL);
 	fake_transport_add(ft, 200, "{}", NULL);
@@ -437,10 +443,7 @@ Test(pipeline, other_401_is_not_renewed)
 	auth_log a;
 	azsreg_send_options so;
 
-	memset(&a, 0, sizeof(a));
-	memset(&so, 0, sizeof(so));
-	so.authorize = fake_authorize;
-	so.authorize_ctx = &a;
+	so = authorized(&a);
 	fake_transport_add(ft, 401, "{\"error\":{\"code\":\"InvalidAuthenticationTokenTenant\",\"message\":\"wrong tenant\"}}", NULL);
 	cr_assert_eq(send_req("GET", URL, NULL, &so), 0);
 	cr_expect_eq(resp.status, 401);
@@ -457,11 +460,8 @@ Test(pipeline, lro_async_operation_in_progress_twice_then_succeeded)
 	azsreg_send_options so;
 	auth_log a;
 
-	memset(&a, 0, sizeof(a));
-	memset(&so, 0, sizeof(so));
+	so = authorized(&a);
 	so.follow_lro = 1;
-	so.authorize = fake_authorize;
-	so.authorize_ctx = &a;
 	fake_transport_add(ft, 201, NULL, "Azure-AsyncOperation: " OPS, "Retry-After: 1", NULL);
 	fake_transport_add(ft, 200, "{\"status\":\"InProgress\"}", "Retry-After: 2", NULL);
 	fake_transport_add(ft, 200, "{\"status\":\"InProgress\"}", NULL);
@@ -677,10 +677,7 @@ Test(pipeline, logs_one_info_line_per_attempt_and_redacts)
 	o.logger.payload = &cap;
 	o.logger.level = AZSREG_LOG_TRACE;
 	cr_assert_eq(azsreg_pipeline__new(&pl, &o), 0);
-	memset(&a, 0, sizeof(a));
-	memset(&so, 0, sizeof(so));
-	so.authorize = fake_authorize;
-	so.authorize_ctx = &a;
+	so = authorized(&a);
 	fake_transport_add(ft, 503, NULL, "Retry-After: 1", "x-ms-request-id: r1", NULL);
 	fake_transport_add(ft, 200, "{}", "x-ms-request-id: r2", NULL);
 	cr_assert_eq(send_req("GET", URL, NULL, &so), 0);
@@ -733,10 +730,7 @@ Test(invalid_input, timeout_message_says_a_change_may_have_been_applied)
 
 	for (i = 0; i < sizeof(methods) / sizeof(methods[0]); i++) {
 		make(0, 100, 60000, 600000);
-		memset(&a, 0, sizeof(a));
-		memset(&so, 0, sizeof(so));
-		so.authorize = fake_authorize;
-		so.authorize_ctx = &a;
+		so = authorized(&a);
 		fake_transport_add_error(ft, AZSREG_ETIMEOUT);
 		rc = send_req(methods[i], URL, i < 4 ? "{}" : NULL, &so);
 		cr_expect_eq(rc, AZSREG_ETIMEOUT, "%s: %s", methods[i], azsreg_result_name(rc));

@@ -320,38 +320,56 @@ static void *racer(void *arg)
 	return NULL;
 }
 
-Test(token_cache, sixteen_threads_at_once_make_one_token_request)
+#define RACERS_MAX 16
+
+/*
+ * n threads (up to RACERS_MAX) ask the cache at once, each with `force` and `failed` as
+ * azsreg_token_cache__get takes them; the renewal one of them makes is held at the gate
+ * until the n - 1 others wait for it, then released. Every thread is joined on return;
+ * r[i] holds what thread i got.
+ */
+static void race_through_gate(race *r, int n, azsreg_token_cache *c, test_cred *cred, int force, const char *failed)
 {
-	azsreg_token_cache *c = NULL;
-	test_cred *cred = tc_new(&clk, 3600);
-	pthread_t th[16];
-	race r[16];
+	pthread_t th[RACERS_MAX];
 	pthread_barrier_t barrier;
 	int i;
 
-	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	cr_assert(n >= 2 && n <= RACERS_MAX);
 	gate_close(cred);
-	pthread_barrier_init(&barrier, NULL, 16);
-	for (i = 0; i < 16; i++) {
+	pthread_barrier_init(&barrier, NULL, (unsigned)n);
+	for (i = 0; i < n; i++) {
 		memset(&r[i], 0, sizeof(r[i]));
 		r[i].cache = c;
 		r[i].cred = cred;
 		r[i].barrier = &barrier;
+		r[i].force = force;
+		r[i].failed = failed;
 		pthread_create(&th[i], NULL, racer, &r[i]);
 	}
-	/* one thread holds the renewal at the gate until the 15 others wait for it */
 	gate_wait_inside(cred, 1);
-	wait_for_waiters(c, cred, 15);
+	wait_for_waiters(c, cred, (unsigned long)(n - 1));
 	gate_release(cred);
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < n; i++)
 		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&barrier);
+}
+
+Test(token_cache, sixteen_threads_at_once_make_one_token_request)
+{
+	azsreg_token_cache *c = NULL;
+	test_cred *cred = tc_new(&clk, 3600);
+	race r[16];
+	int i;
+
+	cr_assert_eq(azsreg_token_cache__new(&c), 0);
+	race_through_gate(r, 16, c, cred, 0, NULL);
+	for (i = 0; i < 16; i++) {
 		cr_expect_eq(r[i].rc, 0);
 		cr_expect_str_eq(r[i].bearer, "token-1");
 		azsreg__free_secret(r[i].bearer);
 	}
 	cr_expect_eq(cred->calls, 1);
 	cr_expect_eq(azsreg_token_cache__requests(c), 1);
-	pthread_barrier_destroy(&barrier);
 	azsreg_token_cache__free(c);
 	azsreg_credential_free(&cred->base);
 }
@@ -360,36 +378,18 @@ Test(token_cache, sixteen_threads_after_a_401_renew_once)
 {
 	azsreg_token_cache *c = NULL;
 	test_cred *cred = tc_new(&clk, 3600);
-	pthread_t th[16];
 	race r[16];
-	pthread_barrier_t barrier;
 	int i;
 
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
 	expect_token(c, cred, "token-1");
-	gate_close(cred);
-	pthread_barrier_init(&barrier, NULL, 16);
+	race_through_gate(r, 16, c, cred, 1, "token-1");
 	for (i = 0; i < 16; i++) {
-		memset(&r[i], 0, sizeof(r[i]));
-		r[i].cache = c;
-		r[i].cred = cred;
-		r[i].barrier = &barrier;
-		r[i].force = 1;
-		r[i].failed = "token-1";
-		pthread_create(&th[i], NULL, racer, &r[i]);
-	}
-	/* one thread holds the renewal at the gate until the 15 others wait for it */
-	gate_wait_inside(cred, 1);
-	wait_for_waiters(c, cred, 15);
-	gate_release(cred);
-	for (i = 0; i < 16; i++) {
-		pthread_join(th[i], NULL);
 		cr_expect_eq(r[i].rc, 0);
 		cr_expect_str_eq(r[i].bearer, "token-2");
 		azsreg__free_secret(r[i].bearer);
 	}
 	cr_expect_eq(cred->calls, 2);
-	pthread_barrier_destroy(&barrier);
 	azsreg_token_cache__free(c);
 	azsreg_credential_free(&cred->base);
 }
@@ -503,32 +503,15 @@ Test(token_cache, waiters_of_a_failed_renewal_get_its_error_without_new_requests
 {
 	azsreg_token_cache *c = NULL;
 	test_cred *cred = tc_new(&clk, 3600);
-	pthread_t th[8];
 	race r[8];
-	pthread_barrier_t barrier;
 	int i;
 
 	cred->fail_next = 1;
 	cr_assert_eq(azsreg_token_cache__new(&c), 0);
-	gate_close(cred);
-	pthread_barrier_init(&barrier, NULL, 8);
-	for (i = 0; i < 8; i++) {
-		memset(&r[i], 0, sizeof(r[i]));
-		r[i].cache = c;
-		r[i].cred = cred;
-		r[i].barrier = &barrier;
-		pthread_create(&th[i], NULL, racer, &r[i]);
-	}
-	/* the failing renewal is held at the gate until the 7 others wait for it */
-	gate_wait_inside(cred, 1);
-	wait_for_waiters(c, cred, 7);
-	gate_release(cred);
-	for (i = 0; i < 8; i++) {
-		pthread_join(th[i], NULL);
+	race_through_gate(r, 8, c, cred, 0, NULL); /* the failing renewal is held until the 7 others wait */
+	for (i = 0; i < 8; i++)
 		cr_expect_eq(r[i].rc, AZSREG_EAUTH);
-	}
 	cr_expect_eq(cred->calls, 1);
-	pthread_barrier_destroy(&barrier);
 	azsreg_token_cache__free(c);
 	azsreg_credential_free(&cred->base);
 }
