@@ -522,28 +522,41 @@ static void grant_refresh(emu_req *r, json_t *form, json_t *tenant, const char *
 	}
 }
 
+/*
+ * The start of a POST to an identity endpoint (token, devicecode): any other method is 405;
+ * the form is parsed into *form (the caller frees it); for AAD the tenant segment must name
+ * a known tenant (*tenant) or a meta tenant (organizations, common...). false: the error
+ * was answered.
+ */
+static bool identity_post(emu_req *r, const char *tenant_seg, enum tver ver, json_t **form, json_t **tenant)
+{
+	r->is_token = true;
+	if (strcmp(r->method, "POST") != 0) {
+		aad_error(r, 405, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a %s request.", r->method);
+		return false;
+	}
+	*form = emu_form_parse(r->body ? r->body : "", r->len);
+	if (ver != ADFS) {
+		*tenant = emu_find_tenant(tenant_seg);
+		if (!*tenant && !is_meta_tenant(tenant_seg)) {
+			aad_error(r, 400, "invalid_request", 90002,
+				  "Tenant '%.128s' not found. Check to make sure you have the correct tenant ID and are signing into "
+				  "the correct cloud.",
+				  tenant_seg);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void token_endpoint(emu_req *r, const char *tenant_seg, enum tver ver)
 {
 	json_t *form = NULL, *tenant = NULL;
 	const char *grant, *client_id;
 	char *aud = NULL;
 	bool adfs = ver == ADFS;
-	r->is_token = true;
-	if (strcmp(r->method, "POST") != 0) {
-		aad_error(r, 405, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a %s request.", r->method);
-		return;
-	}
-	form = emu_form_parse(r->body ? r->body : "", r->len);
-	if (!adfs) {
-		tenant = emu_find_tenant(tenant_seg);
-		if (!tenant && !is_meta_tenant(tenant_seg)) {
-			aad_error(r, 400, "invalid_request", 90002,
-				  "Tenant '%.128s' not found. Check to make sure you have the correct tenant ID and are signing into "
-				  "the correct cloud.",
-				  tenant_seg);
-			goto done;
-		}
-	}
+	if (!identity_post(r, tenant_seg, ver, &form, &tenant))
+		goto done;
 	grant = emu_jstr(form, "grant_type");
 	client_id = emu_jstr(form, "client_id");
 	if (!grant) {
@@ -625,22 +638,8 @@ static void devicecode_endpoint(emu_req *r, const char *tenant_seg, enum tver ve
 	long long life = emu_cfg_int("deviceCodeLifetimeSeconds", 900);
 	json_t *iv = json_object_get(g_emu.config, "deviceCodeInterval");
 	double interval = json_is_number(iv) ? json_number_value(iv) : 1.0;
-	r->is_token = true;
-	if (strcmp(r->method, "POST") != 0) {
-		aad_error(r, 405, "invalid_request", 900561, "The endpoint only accepts POST requests. Received a %s request.", r->method);
-		return;
-	}
-	form = emu_form_parse(r->body ? r->body : "", r->len);
-	if (ver != ADFS) {
-		tenant = emu_find_tenant(tenant_seg);
-		if (!tenant && !is_meta_tenant(tenant_seg)) {
-			aad_error(r, 400, "invalid_request", 90002,
-				  "Tenant '%.128s' not found. Check to make sure you have the correct tenant ID and are signing into "
-				  "the correct cloud.",
-				  tenant_seg);
-			goto done;
-		}
-	}
+	if (!identity_post(r, tenant_seg, ver, &form, &tenant))
+		goto done;
 	client_id = emu_jstr(form, "client_id");
 	if (!client_id) {
 		aad_error(r, 400, "invalid_request", 900144, "The request body must contain the following parameter: 'client_id'.");

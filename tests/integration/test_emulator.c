@@ -473,6 +473,42 @@ Test(emulator, device_code_grant_accepts_msal_short_grant_type)
 }
 
 /*
+ * The token and devicecode endpoints start the same way, as Entra ID does: another method
+ * than POST is 405 AADSTS900561; an unknown tenant is 400 AADSTS90002 naming it; a meta
+ * tenant (organizations) is let through to the grant.
+ */
+Test(emulator, identity_endpoints_refuse_other_methods_and_unknown_tenants)
+{
+	static const char *const endpoints[] = { "token", "devicecode" };
+	harness_http r;
+	char path[160];
+	size_t i;
+
+	for (i = 0; i < sizeof endpoints / sizeof endpoints[0]; i++) {
+		snprintf(path, sizeof path, "/" HARNESS_TENANT_ID "/oauth2/v2.0/%s", endpoints[i]);
+		cr_expect_eq(harness_https(&emu, "GET", path, NULL, NULL, NULL, &r), 405, "%s: %s", endpoints[i], r.body);
+		cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "invalid_request", "%s", endpoints[i]);
+		cr_expect(strstr(r.body, "AADSTS900561") != NULL, "%s: %s", endpoints[i], r.body);
+		cr_expect(strstr(r.body, "Received a GET request") != NULL, "%s: %s", endpoints[i], r.body);
+		harness_http_free(&r);
+
+		snprintf(path, sizeof path, "/fabrikam.onmicrosoft.com/oauth2/v2.0/%s", endpoints[i]);
+		cr_expect_eq(harness_https(&emu, "POST", path, NULL, "client_id=" PS_CLIENT "&scope=" SCOPE_V2, NULL, &r), 400, "%s: %s",
+			     endpoints[i], r.body);
+		cr_expect_str_eq(json_string_value(json_object_get(r.json, "error")), "invalid_request", "%s", endpoints[i]);
+		cr_expect(strstr(r.body, "AADSTS90002") != NULL && strstr(r.body, "Tenant 'fabrikam.onmicrosoft.com' not found") != NULL,
+			  "%s: %s", endpoints[i], r.body);
+		harness_http_free(&r);
+	}
+	/* organizations is no tenant of the state, but a meta tenant: the devicecode answer comes */
+	cr_expect_eq(harness_https(&emu, "POST", "/organizations/oauth2/v2.0/devicecode", NULL, "client_id=" PS_CLIENT "&scope=" SCOPE_V2,
+				   NULL, &r),
+		     200, "%s", r.body);
+	cr_expect(json_is_string(json_object_get(r.json, "device_code")), "%s", r.body);
+	harness_http_free(&r);
+}
+
+/*
  * msal-node polls once right after the devicecode answer and fails on slow_down: the first
  * poll is pending however soon it comes; a second one within the interval is told to slow
  * down; one after the interval (the emulator's clock moved, no waiting) is pending again.
